@@ -1,0 +1,13 @@
+/** Languages a task may be written in; the client maps each to a CodeMirror highlighter. */
+export const LANGUAGES = [
+  'python', 'javascript', 'typescript', 'java', 'c', 'cpp', 'csharp', 'go', 'rust',
+  'sql', 'php', 'ruby', 'swift', 'kotlin', 'shell',
+] as const
+export type Language = (typeof LANGUAGES)[number]
+
+/** Languages whose tests run in the browser sandbox (Pyodide, QuickJS). */
+export const RUNNABLE_LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript']
+
+export function isLanguage(s: string): s is Language {
+  return (LANGUAGES as readonly string[]).includes(s)
+}

@@ -1,0 +1,114 @@
+/** The Yjs document schema: every root name of every room, defined once (DESIGN.md, "Rooms"). */
+import * as Y from 'yjs'
+
+/** Root names of the workspace document (`task:<id>`). Part of the public interface. */
+export const WorkspaceRoot = {
+  explanation: 'explanation',
+  solution: 'solution',
+  tests: 'tests',
+  ranking: 'ranking',
+  ratings: 'ratings',
+  notes: 'notes',
+  runs: 'runs',
+} as const
+export type WorkspaceRoot = (typeof WorkspaceRoot)[keyof typeof WorkspaceRoot]
+
+/** Names of the workspace's Y.Text roots, the ones editors bind to. */
+export const TEXT_ROOTS = [WorkspaceRoot.explanation, WorkspaceRoot.solution, WorkspaceRoot.tests] as const
+export type TextRoot = (typeof TEXT_ROOTS)[number]
+
+/** Status of a test run, as stored in the `runs` map. */
+export type RunStatus = 'pass' | 'fail' | 'error' | 'timeout'
+export interface RunCase {
+  name: string
+  status: 'pass' | 'fail' | 'error'
+  message?: string
+}
+export interface RunResult {
+  status: RunStatus
+  passed: number
+  failed: number
+  total: number
+  duration_ms: number
+  ran_by: string
+  ran_at: string
+  cases: RunCase[]
+}
+
+/** Typed handles on a workspace document's roots. */
+export interface Workspace {
+  explanation: Y.Text
+  solution: Y.Text
+  tests: Y.Text
+  ranking: Y.Array<string>
+  ratings: Y.Map<Y.Map<number>>
+  notes: Y.Map<Y.Text>
+  runs: Y.Map<RunResult>
+}
+
+/** Returns the workspace roots of `doc`; the only caller of `doc.get*` for workspace names. */
+export function getWorkspace(doc: Y.Doc): Workspace {
+  return {
+    explanation: doc.getText(WorkspaceRoot.explanation),
+    solution: doc.getText(WorkspaceRoot.solution),
+    tests: doc.getText(WorkspaceRoot.tests),
+    ranking: doc.getArray<string>(WorkspaceRoot.ranking),
+    ratings: doc.getMap<Y.Map<number>>(WorkspaceRoot.ratings),
+    notes: doc.getMap<Y.Text>(WorkspaceRoot.notes),
+    runs: doc.getMap<RunResult>(WorkspaceRoot.runs),
+  }
+}
+
+/** The Y.Text for one of the three editors. */
+export function getTextRoot(doc: Y.Doc, name: TextRoot): Y.Text {
+  return doc.getText(name)
+}
+
+/** Root of the comments room (`task:<id>:comments`): a Y.Array of Y.Map, one per thread. */
+export const COMMENTS_ROOT = 'threads'
+export function getThreads(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
+  return doc.getArray<Y.Map<unknown>>(COMMENTS_ROOT)
+}
+
+/** Root of the meta room (`task:<id>:meta`), written by the server only. */
+export const META_ROOT = 'meta'
+export const MetaKey = {
+  status: 'status',
+  revision: 'revision',
+  assignees: 'assignees',
+  finalizedAt: 'finalizedAt',
+} as const
+export function getMeta(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>(META_ROOT)
+}
+
+/** Roots of a ballot room (`task:<id>:ballot:<userId>`): one annotator's private judgment. */
+export const BallotRoot = { ranking: 'ranking', ratings: 'ratings' } as const
+export interface Ballot {
+  ranking: Y.Array<string>
+  ratings: Y.Map<Y.Map<number>>
+}
+export function getBallot(doc: Y.Doc): Ballot {
+  return {
+    ranking: doc.getArray<string>(BallotRoot.ranking),
+    ratings: doc.getMap<Y.Map<number>>(BallotRoot.ratings),
+  }
+}
+
+/**
+ * Seeds a new workspace from its task: the initial ranking (import order), an empty notes text
+ * per candidate and the task's seed tests. Called once, when the task is created — never because a
+ * loaded document looks empty (that would duplicate content on a concurrent first load).
+ */
+export function seedWorkspace(
+  doc: Y.Doc,
+  task: { candidates: { id: string }[]; tests?: string },
+  origin: unknown,
+): void {
+  const ws = getWorkspace(doc)
+  doc.transact(() => {
+    ws.ranking.push(task.candidates.map((c) => c.id))
+    for (const c of task.candidates) ws.notes.set(c.id, new Y.Text())
+    if (task.tests) ws.tests.insert(0, task.tests)
+  }, origin)
+}

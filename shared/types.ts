@@ -1,0 +1,86 @@
+/** Domain types shared by the server, the client and the exports: the nouns of DESIGN.md. */
+
+/** Roles as an `as const` object plus a type of the same name. */
+export const Role = { annotator: 'annotator', lead: 'lead', reviewer: 'reviewer' } as const
+export type Role = (typeof Role)[keyof typeof Role]
+export const ROLES: readonly Role[] = Object.values(Role)
+
+/** A user as the API shows it; the token exists only once, in the creation response. */
+export interface User {
+  id: string
+  name: string
+  role: Role
+  color: string
+  createdAt: string
+}
+
+export const BatchMode = { collaborative: 'collaborative', independent: 'independent' } as const
+export type BatchMode = (typeof BatchMode)[keyof typeof BatchMode]
+
+/** One rubric criterion: scored from `min` to `max` (integers, at most 9 steps for 1–9 keys). */
+export interface RubricCriterion {
+  id: string
+  name: string
+  description: string
+  min: number
+  max: number
+}
+
+export interface Batch {
+  name: string
+  mode: BatchMode
+  guidelines: string
+  rubric: RubricCriterion[]
+  createdAt: string
+  updatedAt: string
+}
+
+export interface Candidate {
+  id: string
+  code: string
+  model?: string
+}
+
+/** A task as imported: one JSONL line. */
+export interface TaskInput {
+  id: string
+  prompt: string
+  language: string
+  candidates: Candidate[]
+  entry_point?: string
+  tests?: string
+  metadata?: Record<string, unknown>
+}
+
+/** Workflow states of a task; finalized revisions are immutable records. */
+export const TaskStatus = {
+  open: 'open',
+  in_progress: 'in_progress',
+  submitted: 'submitted',
+  changes_requested: 'changes_requested',
+  finalized: 'finalized',
+} as const
+export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus]
+
+/** A task as stored and served. */
+export interface Task extends TaskInput {
+  batch: string
+  status: TaskStatus
+  revision: number
+  assignees: string[]
+  createdAt: string
+  updatedAt: string
+}
+
+/** What `GET /api/tasks` lists for each task: enough for the queue, without candidate code. */
+export interface TaskSummary {
+  id: string
+  batch: string
+  language: string
+  title: string
+  status: TaskStatus
+  revision: number
+  assignees: string[]
+  candidateCount: number
+  updatedAt: string
+}

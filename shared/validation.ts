@@ -1,0 +1,111 @@
+/** Input validation shared by the server routes, the CLI and the client forms. */
+import * as v from 'valibot'
+import { ID_RE } from './roomNames'
+import { LANGUAGES } from './languages'
+import { ROLES } from './types'
+import type { Role, TaskInput } from './types'
+
+export const MAX_PROMPT_CHARS = 100_000
+export const MAX_CODE_CHARS = 200_000
+export const MAX_CANDIDATES = 26
+export const MAX_IMPORT_LINES = 10_000
+
+const Id = v.pipe(v.string(), v.regex(ID_RE, 'must be 1–64 letters, digits, _ or -'))
+
+const CandidateSchema = v.strictObject({
+  id: Id,
+  code: v.pipe(v.string(), v.maxLength(MAX_CODE_CHARS, `must be at most ${MAX_CODE_CHARS} characters`)),
+  model: v.optional(v.pipe(v.string(), v.maxLength(200))),
+})
+
+export const TaskInputSchema = v.pipe(
+  v.strictObject({
+    id: Id,
+    prompt: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PROMPT_CHARS)),
+    language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
+    candidates: v.pipe(
+      v.array(CandidateSchema),
+      v.minLength(2, 'needs at least 2 candidates'),
+      v.maxLength(MAX_CANDIDATES, `at most ${MAX_CANDIDATES} candidates`),
+    ),
+    entry_point: v.optional(v.pipe(v.string(), v.maxLength(200))),
+    tests: v.optional(v.pipe(v.string(), v.maxLength(MAX_CODE_CHARS))),
+    metadata: v.optional(v.record(v.string(), v.unknown())),
+  }),
+  v.check(
+    (t) => new Set(t.candidates.map((c) => c.id)).size === t.candidates.length,
+    'candidate ids must be unique',
+  ),
+)
+
+export const CreateUserSchema = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80)),
+  role: v.picklist(ROLES, `must be one of ${ROLES.join(', ')}`),
+})
+
+export const AssignSchema = v.strictObject({
+  userIds: v.pipe(v.array(Id), v.maxLength(100)),
+})
+
+export const BatchNameSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_. -]{1,80}$/, 'must be 1–80 letters, digits, spaces, _ . or -'),
+)
+
+/** One problem found in user input, with the 1-based line it was found on where there is one. */
+export interface LineError {
+  line: number
+  message: string
+}
+
+/** Formats valibot issues as readable messages: `candidates[1].id: must be …`. */
+export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
+  return issues.map((issue) => {
+    const path = (issue.path ?? [])
+      .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`))
+      .join('')
+      .replace(/^\./, '')
+    return path ? `${path}: ${issue.message}` : issue.message
+  })
+}
+
+/**
+ * Parses a JSONL import. Returns every task or every problem (1-based line numbers), never a
+ * partial result: the import is all lines or none. Blank lines are skipped.
+ */
+export function parseTaskLines(text: string): { tasks: TaskInput[]; errors: LineError[] } {
+  const tasks: TaskInput[] = []
+  const errors: LineError[] = []
+  const seen = new Map<string, number>()
+  const lines = text.split(/\r?\n/)
+  if (lines.length > MAX_IMPORT_LINES + 1) {
+    return { tasks: [], errors: [{ line: 0, message: `at most ${MAX_IMPORT_LINES} lines per import` }] }
+  }
+  lines.forEach((raw, i) => {
+    const line = i + 1
+    if (raw.trim() === '') return
+    let value: unknown
+    try {
+      value = JSON.parse(raw)
+    } catch (err) {
+      errors.push({ line, message: `invalid JSON: ${(err as Error).message}` })
+      return
+    }
+    const result = v.safeParse(TaskInputSchema, value)
+    if (!result.success) {
+      for (const message of formatIssues(result.issues)) errors.push({ line, message })
+      return
+    }
+    const prev = seen.get(result.output.id)
+    if (prev !== undefined) {
+      errors.push({ line, message: `duplicate task id "${result.output.id}" (also on line ${prev})` })
+      return
+    }
+    seen.set(result.output.id, line)
+    tasks.push(result.output as TaskInput)
+  })
+  if (tasks.length === 0 && errors.length === 0) errors.push({ line: 0, message: 'no tasks in the body' })
+  return errors.length ? { tasks: [], errors } : { tasks, errors }
+}
+
+export type CreateUserInput = { name: string; role: Role }
