@@ -73,13 +73,19 @@ export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string[] 
  * Parses a JSONL import. Returns every task or every problem (1-based line numbers), never a
  * partial result: the import is all lines or none. Blank lines are skipped.
  */
-export function parseTaskLines(text: string): { tasks: TaskInput[]; errors: LineError[] } {
+export function parseTaskLines(text: string): {
+  tasks: TaskInput[]
+  /** The 1-based line of each task, index for index. */
+  lines: number[]
+  errors: LineError[]
+} {
   const tasks: TaskInput[] = []
+  const taskLines: number[] = []
   const errors: LineError[] = []
   const seen = new Map<string, number>()
   const lines = text.split(/\r?\n/)
   if (lines.length > MAX_IMPORT_LINES + 1) {
-    return { tasks: [], errors: [{ line: 0, message: `at most ${MAX_IMPORT_LINES} lines per import` }] }
+    return { tasks: [], lines: [], errors: [{ line: 0, message: `at most ${MAX_IMPORT_LINES} lines per import` }] }
   }
   lines.forEach((raw, i) => {
     const line = i + 1
@@ -103,9 +109,10 @@ export function parseTaskLines(text: string): { tasks: TaskInput[]; errors: Line
     }
     seen.set(result.output.id, line)
     tasks.push(result.output as TaskInput)
+    taskLines.push(line)
   })
   if (tasks.length === 0 && errors.length === 0) errors.push({ line: 0, message: 'no tasks in the body' })
-  return errors.length ? { tasks: [], errors } : { tasks, errors }
+  return errors.length ? { tasks: [], lines: [], errors } : { tasks, lines: taskLines, errors }
 }
 
 export type CreateUserInput = { name: string; role: Role }

@@ -1,0 +1,93 @@
+/** The Hono app: middleware first, then the API, sign-in, WebSocket and the client's files. */
+import fs from 'node:fs'
+import path from 'node:path'
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { secureHeaders } from 'hono/secure-headers'
+import { bodyLimit } from 'hono/body-limit'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { CodejuryError } from '../shared/errors'
+import type { AppDeps, AppEnv } from './env'
+import { checkUpgradeOrigin, csrfForCookies } from './middleware/origin'
+import { session } from './middleware/session'
+import { meRoutes, signinRoutes } from './routes/session'
+import { usersRoutes } from './routes/users'
+import { tasksRoutes, MAX_IMPORT_BYTES } from './routes/tasks'
+import { healthRoutes } from './routes/health'
+import { wsRoutes } from './ws'
+
+const STATUS_OF_REASON = {
+  'bad-input': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  locked: 423,
+} as const
+
+/** Content-Security-Policy: our own scripts only; wasm for Pyodide; no inline scripts. */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  workerSrc: ["'self'", 'blob:'],
+  frameSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+}
+
+export function createApp(deps: AppDeps) {
+  const allowed = [...deps.config.allowedOrigins, ...(deps.config.publicUrl ? [deps.config.publicUrl] : [])]
+  const app = new Hono<AppEnv>()
+    .use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }))
+    .use(session({ db: deps.db }))
+    .use('/api/*', csrfForCookies({ allowed }))
+    .use('/api/*', bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }))
+    .use('/ws/*', checkUpgradeOrigin({ allowed }))
+    .route('/api', healthRoutes(deps))
+    .route('/api', meRoutes())
+    .route('/api/users', usersRoutes(deps))
+    .route('/api/tasks', tasksRoutes(deps))
+    .route('/signin', signinRoutes(deps))
+    .route('/ws', wsRoutes(deps))
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) return c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404)
+    return c.text('not found', 404)
+  })
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      if (err.res) return err.res
+      return c.json({ error: err.message }, err.status)
+    }
+    if (err instanceof CodejuryError) return c.json({ error: err.message }, STATUS_OF_REASON[err.reason])
+    deps.log.error('unhandled error in a route', err, { path: c.req.path })
+    return c.json({ error: 'internal error' }, 500)
+  })
+  mountClient(app, deps.config.clientDir)
+  return app
+}
+
+/** Serves the built client with a fallback to index.html for the client's own routes. */
+function mountClient(app: Hono<AppEnv>, clientDir: string): void {
+  const index = path.join(clientDir, 'index.html')
+  const root = path.relative(process.cwd(), clientDir) || '.'
+  if (fs.existsSync(clientDir)) {
+    app.use('/assets/*', serveStatic({ root, onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }))
+    app.use('*', serveStatic({ root }))
+  }
+  app.get('*', (c) => {
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/ws/')) return c.notFound()
+    if (!fs.existsSync(index)) {
+      return c.text('The client is not built yet: run `npm run build` (npm start does it for you).', 503)
+    }
+    c.header('Cache-Control', 'no-cache')
+    return c.html(fs.readFileSync(index, 'utf8'))
+  })
+}
+
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,68 @@
+/** Server configuration, read once from the environment (README.md, "Configuration"). */
+import path from 'node:path'
+
+export type StorageMode = 'disk' | 'memory'
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  seedDemo: boolean
+  storage: StorageMode
+  /** The origin printed in sign-in links and allowed for browser requests. */
+  publicUrl: string | null
+  /** Extra origins allowed to open WebSockets and send cookie-authenticated requests. */
+  allowedOrigins: string[]
+  /** Directory of the built client; served statically when it exists. */
+  clientDir: string
+  /** Largest accepted WebSocket message; larger ones close with 4413. */
+  maxMessageBytes: number
+  /** Sustained messages per second per connection before 4429; bursts up to twice that. */
+  maxMessagesPerSecond: number
+  /** How long a room with no connections stays loaded. */
+  roomIdleMs: number
+  quiet: boolean
+}
+
+/** Limits of the sync layer, with their units in their names. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024
+export const MAX_MESSAGES_PER_SECOND = 300
+export const ROOM_IDLE_MS = 30_000
+export const SAVE_DEBOUNCE_MS = 2_000
+export const SAVE_MAX_WAIT_MS = 10_000
+/** A room's log is compacted into its snapshot once it holds this many bytes. */
+export const LOG_COMPACT_BYTES = 4 * 1024 * 1024
+/** A connection whose unsent backlog passes this is dropped (it reconnects and resyncs). */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
+export const PING_INTERVAL_MS = 30_000
+/** Awareness states larger than this are dropped. */
+export const MAX_AWARENESS_STATE_BYTES = 16 * 1024
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`)
+  return n
+}
+
+/** Reads the configuration; throws with a readable message on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const storage = (env.STORAGE ?? 'disk') as StorageMode
+  if (storage !== 'disk' && storage !== 'memory') {
+    throw new Error(`STORAGE must be "disk" or "memory", got "${env.STORAGE}"`)
+  }
+  return {
+    port: int(env.PORT, 8787, 'PORT'),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
+    seedDemo: env.SEED_DEMO !== '0' && env.SEED_DEMO !== 'false',
+    storage,
+    publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    clientDir: path.resolve(cwd, env.CLIENT_DIR || 'client/dist'),
+    maxMessageBytes: int(env.MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES, 'MAX_MESSAGE_BYTES'),
+    maxMessagesPerSecond: int(env.MAX_MESSAGES_PER_SECOND, MAX_MESSAGES_PER_SECOND, 'MAX_MESSAGES_PER_SECOND'),
+    roomIdleMs: int(env.ROOM_IDLE_MS, ROOM_IDLE_MS, 'ROOM_IDLE_MS'),
+    quiet: env.QUIET === '1',
+  }
+}

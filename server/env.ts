@@ -1,0 +1,20 @@
+/** The Hono environment of every route, and what the routes depend on. */
+import type { Config } from './config'
+import type { Logger } from './log'
+import type { SessionVariables } from './middleware/session'
+import type { Db } from './storage/db'
+import type { StorageProvider } from './storage/roomStorage'
+import type { Rooms } from './sync/rooms'
+import type { Connection } from './sync/connection'
+
+export interface AppDeps {
+  config: Config
+  db: Db
+  rooms: Rooms
+  storage: StorageProvider
+  log: Logger
+  /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
+  connections: Set<Connection>
+}
+
+export type AppEnv = { Variables: SessionVariables }

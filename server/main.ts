@@ -1,0 +1,51 @@
+/** `npm start`: reads the configuration, starts the server, prints sign-in links, stops on signals. */
+import { loadConfig } from './config'
+import { createLogger } from './log'
+import { startServer } from './server'
+import { DataDirLockedError } from './storage/lock'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    console.error(`codejury: ${(err as Error).message}`)
+    process.exit(2)
+  }
+  const log = createLogger(config.quiet)
+  let server
+  try {
+    server = await startServer(config, log)
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(`codejury: ${err.message}`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const lines = [`codejury listening on ${server.url}`, `data directory: ${config.dataDir}`]
+  if (server.leadToken) lines.push(`sign in as the lead:  ${server.url}/signin/${server.leadToken}`)
+  for (const l of server.links) lines.push(`sign in as ${l.name} (${l.role}):  ${server.url}/signin/${l.token}`)
+  console.log(lines.join('\n'))
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('shutting down', { signal })
+    server
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error('shutdown failed', err)
+        process.exit(1)
+      })
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+void main().catch((err) => {
+  console.error('codejury: failed to start', err)
+  process.exit(1)
+})

@@ -1,0 +1,53 @@
+/** Who is calling: a Bearer token or the session cookie, resolved to a stored user. */
+import { createMiddleware } from 'hono/factory'
+import { getCookie } from 'hono/cookie'
+import { HTTPException } from 'hono/http-exception'
+import type { Role } from '../../shared/types'
+import type { Db, StoredUser } from '../storage/db'
+import { userForToken } from '../services/users'
+
+/** The HttpOnly cookie set by `GET /signin/<token>`. */
+export const SESSION_COOKIE = 'cj_session'
+
+export interface SessionVariables {
+  user: StoredUser | null
+  /** How the caller authenticated; cookie callers are subject to the CSRF check. */
+  authVia: 'bearer' | 'cookie' | 'query' | null
+}
+
+/** Resolves the caller. WebSocket upgrades may pass `?token=` (browsers cannot set headers). */
+export function session(options: { db: Db }) {
+  return createMiddleware<{ Variables: SessionVariables }>(async function session(c, next) {
+    const header = c.req.header('authorization')
+    let user: StoredUser | undefined
+    let via: SessionVariables['authVia'] = null
+    if (header?.startsWith('Bearer ')) {
+      user = userForToken(options.db, header.slice(7).trim())
+      via = 'bearer'
+    } else if (c.req.query('token') !== undefined && c.req.header('upgrade')?.toLowerCase() === 'websocket') {
+      user = userForToken(options.db, c.req.query('token'))
+      via = 'query'
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE)
+      if (cookie) {
+        user = userForToken(options.db, cookie)
+        via = 'cookie'
+      }
+    }
+    c.set('user', user ?? null)
+    c.set('authVia', user ? via : null)
+    await next()
+  })
+}
+
+/** Refuses callers who are not signed in (401) or whose role is not listed (403). */
+export function requireRole(...roles: Role[]) {
+  return createMiddleware<{ Variables: SessionVariables }>(async function requireRole(c, next) {
+    const user = c.get('user')
+    if (!user) throw new HTTPException(401, { message: 'sign in first: no or bad token' })
+    if (roles.length && !roles.includes(user.role)) {
+      throw new HTTPException(403, { message: `only a ${roles.join(' or ')} may do this` })
+    }
+    await next()
+  })
+}

@@ -1,0 +1,48 @@
+/** `/api/tasks`: import, list, read and assign tasks. */
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { AssignSchema, BatchNameSchema } from '../../shared/validation'
+import * as v from 'valibot'
+import type { AppDeps, AppEnv } from '../env'
+import { requireRole } from '../middleware/session'
+import { assignTask, canSeeTask, importTasks, summarize } from '../services/tasks'
+import { jsonBody } from '../validate'
+
+/** Largest accepted import body. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+export function tasksRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .use(requireRole())
+    .post('/import', requireRole('lead'), async (c) => {
+      const batch = c.req.query('batch') ?? ''
+      const name = v.safeParse(BatchNameSchema, batch)
+      if (!name.success) throw new HTTPException(400, { message: `batch ${name.issues[0].message}` })
+      const length = Number(c.req.header('content-length') ?? 0)
+      if (length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: 'import body too large (max 50 MiB)' })
+      const text = await c.req.text()
+      if (text.length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: 'import body too large (max 50 MiB)' })
+      const result = await importTasks(deps, name.output, text)
+      if (!result.ok) return c.json({ errors: result.errors }, 400)
+      deps.log.info('tasks imported', { batch: name.output, count: result.ids.length })
+      return c.json({ batch: name.output, imported: result.ids.length, ids: result.ids }, 200)
+    })
+    .get('/', (c) => {
+      const user = c.get('user')!
+      const tasks = deps.db.tasks
+        .filter((t) => canSeeTask(user, t))
+        .sort((a, b) => a.batch.localeCompare(b.batch) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+        .map(summarize)
+      return c.json({ tasks })
+    })
+    .get('/:id', (c) => {
+      const task = deps.db.task(c.req.param('id'))
+      if (!task || !canSeeTask(c.get('user')!, task)) throw new HTTPException(404, { message: 'no such task' })
+      const batch = deps.db.batch(task.batch)
+      return c.json({ ...task, guidelines: batch?.guidelines ?? '', rubric: batch?.rubric ?? [], mode: batch?.mode ?? 'collaborative' })
+    })
+    .post('/:id/assign', requireRole('lead'), jsonBody(AssignSchema), async (c) => {
+      const task = await assignTask(deps, c.req.param('id'), c.req.valid('json').userIds)
+      return c.json(task)
+    })
+}

@@ -1,0 +1,126 @@
+/** Importing tasks and changing their assignments; the rooms of a task are seeded here, once. */
+import * as Y from 'yjs'
+import { getMeta, MetaKey, seedWorkspace } from '../../shared/schema'
+import { roomName } from '../../shared/roomNames'
+import { SERVER } from '../../shared/origins'
+import { parseTaskLines } from '../../shared/validation'
+import type { LineError } from '../../shared/validation'
+import type { Batch, RubricCriterion, Task, TaskSummary } from '../../shared/types'
+import { CodejuryError } from '../../shared/errors'
+import type { Db } from '../storage/db'
+import type { StorageProvider } from '../storage/roomStorage'
+import type { Rooms } from '../sync/rooms'
+
+/** The rubric a batch gets when an import creates it. */
+export const DEFAULT_RUBRIC: RubricCriterion[] = [
+  { id: 'correctness', name: 'Correctness', description: 'Does it solve the task for all valid inputs, edge cases included?', min: 1, max: 5 },
+  { id: 'efficiency', name: 'Efficiency', description: 'Is its time and memory use reasonable for the input sizes the task implies?', min: 1, max: 5 },
+  { id: 'readability', name: 'Readability', description: 'Is it clear, idiomatic and easy to maintain?', min: 1, max: 5 },
+]
+
+export interface TaskDeps {
+  db: Db
+  rooms: Rooms
+  storage: StorageProvider
+}
+
+/** Creates a batch with defaults if it does not exist yet. */
+export async function ensureBatch(db: Db, name: string): Promise<Batch> {
+  const existing = db.batch(name)
+  if (existing) return existing
+  const now = new Date().toISOString()
+  const batch: Batch = { name, mode: 'collaborative', guidelines: '', rubric: DEFAULT_RUBRIC, createdAt: now, updatedAt: now }
+  await db.putBatch(batch)
+  return batch
+}
+
+/**
+ * Imports a JSONL body: every task or none. Each new task gets its seeded workspace and meta
+ * rooms written as their first snapshots, so no loaded document is ever seeded twice.
+ */
+export async function importTasks(
+  deps: TaskDeps,
+  batchName: string,
+  text: string,
+): Promise<{ ok: true; ids: string[] } | { ok: false; errors: LineError[] }> {
+  const { tasks, lines, errors } = parseTaskLines(text)
+  if (errors.length) return { ok: false, errors }
+  const clashes: LineError[] = []
+  tasks.forEach((t, i) => {
+    if (deps.db.hasTask(t.id)) clashes.push({ line: lines[i], message: `task id "${t.id}" already exists` })
+  })
+  if (clashes.length) return { ok: false, errors: clashes }
+  await ensureBatch(deps.db, batchName)
+  const now = new Date().toISOString()
+  const stored: Task[] = tasks.map((t) => ({
+    ...t,
+    batch: batchName,
+    status: 'open',
+    revision: 1,
+    assignees: [],
+    createdAt: now,
+    updatedAt: now,
+  }))
+  for (const task of stored) {
+    const ws = new Y.Doc()
+    seedWorkspace(ws, task, SERVER)
+    deps.storage.forRoom(roomName.workspace(task.id)).writeInitial(Y.encodeStateAsUpdate(ws))
+    ws.destroy()
+    const meta = new Y.Doc()
+    writeMeta(meta, task)
+    deps.storage.forRoom(roomName.meta(task.id)).writeInitial(Y.encodeStateAsUpdate(meta))
+    meta.destroy()
+  }
+  await deps.db.addTasks(stored)
+  return { ok: true, ids: stored.map((t) => t.id) }
+}
+
+function writeMeta(doc: Y.Doc, task: Task): void {
+  const meta = getMeta(doc)
+  doc.transact(() => {
+    meta.set(MetaKey.status, task.status)
+    meta.set(MetaKey.revision, task.revision)
+    meta.set(MetaKey.assignees, [...task.assignees])
+  }, SERVER)
+}
+
+/** Replaces a task's assignees; only annotators can be assigned. */
+export async function assignTask(deps: TaskDeps, taskId: string, userIds: string[]): Promise<Task> {
+  if (!deps.db.hasTask(taskId)) throw new CodejuryError('not-found', `no task "${taskId}"`)
+  for (const id of userIds) {
+    const user = deps.db.userById(id)
+    if (!user) throw new CodejuryError('bad-input', `no user "${id}"`)
+    if (user.role !== 'annotator') throw new CodejuryError('bad-input', `"${id}" is a ${user.role}, not an annotator`)
+  }
+  const task = await deps.db.updateTask(taskId, (t) => {
+    t.assignees = [...new Set(userIds)]
+  })
+  await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, task))
+  return task
+}
+
+/** The first line of a prompt, without markdown markers: the task's title in lists. */
+export function taskTitle(prompt: string): string {
+  const line = prompt.split('\n').find((l) => l.trim()) ?? ''
+  const title = line.replace(/^[#>*\-\s`]+/, '').replace(/[*_`]/g, '').trim()
+  return title.length > 120 ? `${title.slice(0, 117)}…` : title
+}
+
+export function summarize(task: Task): TaskSummary {
+  return {
+    id: task.id,
+    batch: task.batch,
+    language: task.language,
+    title: taskTitle(task.prompt),
+    status: task.status,
+    revision: task.revision,
+    assignees: task.assignees,
+    candidateCount: task.candidates.length,
+    updatedAt: task.updatedAt,
+  }
+}
+
+/** Whether a user sees a task: leads and reviewers see all, annotators what they are assigned. */
+export function canSeeTask(user: { id: string; role: string }, task: Task): boolean {
+  return user.role !== 'annotator' || task.assignees.includes(user.id)
+}

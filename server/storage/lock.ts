@@ -1,0 +1,62 @@
+/** The DATA_DIR lock: one process owns a data directory; a second one is refused, never let in. */
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const LOCK_FILE = 'codejury.lock'
+
+/** Thrown when another live process holds the data directory. */
+export class DataDirLockedError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(
+      `${dataDir} is in use by another codejury process (pid ${pid}). ` +
+        'Stop it first, or start this one with another DATA_DIR.',
+    )
+    this.name = 'DataDirLockedError'
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Takes the lock, or throws DataDirLockedError. A lock left by a dead process (kill -9) is taken
+ * over. The lock file is created with O_EXCL so two starting processes cannot both win.
+ */
+export function acquireLock(dataDir: string): { release(): void } {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const file = path.join(dataDir, LOCK_FILE)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx', 0o600)
+      fs.writeSync(fd, String(process.pid))
+      fs.closeSync(fd)
+      let released = false
+      return {
+        release() {
+          if (released) return
+          released = true
+          try {
+            if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file)
+          } catch {
+            // already gone
+          }
+        },
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const pid = Number(fs.readFileSync(file, 'utf8').trim())
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new DataDirLockedError(dataDir, pid)
+      }
+      if (pid === process.pid) throw new DataDirLockedError(dataDir, pid)
+      fs.rmSync(file, { force: true }) // stale: its owner died without releasing it
+    }
+  }
+  throw new Error(`could not take the lock on ${dataDir}`)
+}

@@ -1,0 +1,257 @@
+/**
+ * A room: one Y.Doc, its awareness, and the connections to it.
+ *
+ * Updates are applied as they arrive, then stored and relayed once per event-loop turn: the turn's
+ * updates are merged into one, appended to the log, then sent — encoded once, to every connection
+ * but the one each came from. Awareness changes are batched the same way and sent to every
+ * connection, the sender included (clients drop a socket that stays silent for 30 s).
+ */
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { LOAD } from '../../shared/origins'
+import { CLOSE } from '../../shared/errors'
+import { Access } from '../../shared/permissions'
+import {
+  MessageType,
+  SyncType,
+  readAwarenessUpdate,
+  writeAwarenessMessage,
+  writeAwarenessUpdate,
+  writeUpdateMessage,
+} from '../../shared/protocol'
+import type { AwarenessEntry } from '../../shared/protocol'
+import type { RoomStorage } from '../storage/updateLog'
+import { MAX_AWARENESS_STATE_BYTES } from '../config'
+import type { Connection } from './connection'
+import { createCompactor } from './compactor'
+import type { Compactor } from './compactor'
+
+/** Where a room reports what it cannot handle itself. */
+export interface RoomLog {
+  warn(message: string, detail?: Record<string, unknown>): void
+  error(message: string, err: unknown, detail?: Record<string, unknown>): void
+}
+
+interface Pending {
+  update: Uint8Array
+  origin: unknown
+}
+
+/** Above this many originating connections in one turn, everyone gets the whole merged update. */
+const MAX_EXCLUSIVE_MERGES = 4
+
+export class Room {
+  readonly doc = new Y.Doc({ gc: true })
+  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  readonly conns = new Set<Connection>()
+  private pending: Pending[] = []
+  private pendingAwareness = new Set<number>()
+  private flushScheduled = false
+  private readonly compactor: Compactor
+  destroyed = false
+
+  constructor(
+    readonly name: string,
+    private readonly storage: RoomStorage,
+    private readonly log: RoomLog,
+  ) {
+    this.awareness.setLocalState(null)
+    this.compactor = createCompactor({
+      storage,
+      encodeState: () => Y.encodeStateAsUpdate(this.doc),
+      onError: (err) => log.error('storing the room failed; it stays in memory', err, { room: name }),
+    })
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === LOAD) return
+      this.pending.push({ update, origin })
+      this.scheduleFlush()
+    })
+    this.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }) => {
+      for (const id of change.added) this.pendingAwareness.add(id)
+      for (const id of change.updated) this.pendingAwareness.add(id)
+      for (const id of change.removed) this.pendingAwareness.add(id)
+      this.scheduleFlush()
+    })
+  }
+
+  /** Applies everything stored. Must complete before the first sync message is answered. */
+  load(): void {
+    const updates = this.storage.load()
+    if (updates.length === 0) return
+    this.doc.transact(() => {
+      for (const u of updates) Y.applyUpdate(this.doc, u, LOAD)
+    }, LOAD)
+  }
+
+  /** Adds a connection and opens the sync: our state vector, then everyone's presence. */
+  join(conn: Connection): void {
+    this.conns.add(conn)
+    const enc = encoding.createEncoder()
+    encoding.writeVarUint(enc, MessageType.sync)
+    syncProtocol.writeSyncStep1(enc, this.doc)
+    conn.send(encoding.toUint8Array(enc))
+    const states = this.awareness.getStates()
+    if (states.size > 0) {
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])
+      conn.send(writeAwarenessMessage(update))
+    }
+  }
+
+  /** Removes a connection and its presence. */
+  leave(conn: Connection): void {
+    if (!this.conns.delete(conn)) return
+    if (conn.clientId !== null && this.awareness.getStates().has(conn.clientId)) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [conn.clientId], null)
+    }
+  }
+
+  /**
+   * Handles one frame. Never throws: a frame that cannot be decoded or applied closes that
+   * connection alone (4400), and the room goes on serving the others.
+   */
+  receive(conn: Connection, bytes: Uint8Array): void {
+    if (conn.closed || this.destroyed) return
+    try {
+      const dec = decoding.createDecoder(bytes)
+      const type = decoding.readVarUint(dec)
+      switch (type) {
+        case MessageType.sync:
+          return this.receiveSync(conn, dec)
+        case MessageType.awareness:
+          return this.receiveAwareness(conn, decoding.readVarUint8Array(dec))
+        case MessageType.queryAwareness: {
+          const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
+            ...this.awareness.getStates().keys(),
+          ])
+          return conn.send(writeAwarenessMessage(update))
+        }
+        case MessageType.auth:
+          return // clients have nothing to say on this channel
+        default:
+          throw new RangeError(`unknown message type ${type}`)
+      }
+    } catch (err) {
+      this.log.warn('closing a connection after a bad message', {
+        room: this.name,
+        user: conn.user.id,
+        error: (err as Error).message,
+      })
+      conn.close(CLOSE.badMessage)
+    }
+  }
+
+  private receiveSync(conn: Connection, dec: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(dec)
+    if (syncType === SyncType.step1) {
+      // Everything in the doc must be stored before we hand it out (y-websocket#81 spirit).
+      if (this.pending.length) this.flush()
+      const stateVector = decoding.readVarUint8Array(dec)
+      const enc = encoding.createEncoder()
+      encoding.writeVarUint(enc, MessageType.sync)
+      encoding.writeVarUint(enc, SyncType.step2)
+      encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(this.doc, stateVector))
+      conn.send(encoding.toUint8Array(enc))
+      return
+    }
+    if (syncType !== SyncType.step2 && syncType !== SyncType.update) {
+      throw new RangeError(`unknown sync message type ${syncType}`)
+    }
+    // Read-only: drop writes before decoding them; never applied, stored or relayed.
+    if (conn.access !== Access.write) return
+    const update = decoding.readVarUint8Array(dec)
+    Y.applyUpdate(this.doc, update, conn.origin)
+  }
+
+  private receiveAwareness(conn: Connection, update: Uint8Array): void {
+    const accepted: AwarenessEntry[] = []
+    for (const entry of readAwarenessUpdate(update)) {
+      if (conn.clientId === null) {
+        const taken = [...this.conns].some((c) => c !== conn && c.clientId === entry.clientID)
+        if (taken) continue
+        conn.clientId = entry.clientID
+      }
+      // One clientID per connection: a connection cannot speak for another client.
+      if (entry.clientID !== conn.clientId) continue
+      if (entry.state === 'null') {
+        accepted.push(entry)
+        continue
+      }
+      if (entry.state.length > MAX_AWARENESS_STATE_BYTES) continue
+      const state: unknown = JSON.parse(entry.state)
+      if (state === null || typeof state !== 'object' || Array.isArray(state)) continue
+      // The server, not the client, says who this is.
+      ;(state as Record<string, unknown>).user = conn.presence
+      accepted.push({ ...entry, state: JSON.stringify(state) })
+    }
+    if (accepted.length === 0) return
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessUpdate(accepted), conn.origin)
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => this.flush())
+  }
+
+  /** Stores, then relays, everything that changed since the last flush. */
+  flush(): void {
+    this.flushScheduled = false
+    if (this.destroyed) return
+    const pending = this.pending
+    this.pending = []
+    if (pending.length) this.relayUpdates(pending)
+    if (this.pendingAwareness.size) {
+      const ids = [...this.pendingAwareness]
+      this.pendingAwareness.clear()
+      const message = writeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))
+      for (const conn of this.conns) conn.send(message)
+    }
+  }
+
+  private relayUpdates(pending: Pending[]): void {
+    const merged = pending.length === 1 ? pending[0].update : Y.mergeUpdates(pending.map((p) => p.update))
+    try {
+      this.storage.append(merged)
+    } catch (err) {
+      this.log.error('appending to the update log failed; a snapshot will be retried', err, {
+        room: this.name,
+      })
+      this.compactor.requestNow()
+    }
+    this.compactor.noteAppend()
+    const message = writeUpdateMessage(merged)
+    const origins = new Set(pending.map((p) => p.origin))
+    const senders = [...this.conns].filter((c) => origins.has(c.origin))
+    if (senders.length === 0 || senders.length > MAX_EXCLUSIVE_MERGES) {
+      // The server's own write, or so many writers that echoing their own edits is cheaper.
+      for (const conn of this.conns) conn.send(message)
+      return
+    }
+    for (const conn of this.conns) {
+      if (!senders.includes(conn)) conn.send(message)
+    }
+    for (const sender of senders) {
+      const others = pending.filter((p) => p.origin !== sender.origin).map((p) => p.update)
+      if (others.length === 0) continue
+      sender.send(writeUpdateMessage(others.length === 1 ? others[0] : Y.mergeUpdates(others)))
+    }
+  }
+
+  /** True when nothing waits to be relayed or stored. */
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.flushScheduled && this.compactor.idle
+  }
+
+  /** Flushes, compacts what the log holds, and frees the document. */
+  async unload(): Promise<void> {
+    if (this.pending.length || this.flushScheduled) this.flush()
+    await this.compactor.finish()
+    this.destroyed = true
+    this.storage.close()
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The loaded rooms. Concurrent joins share one load (a `Map<name, Promise<Room>>`); a room is
+ * loaded completely before anyone joins it; it unloads after `idleMs` with no connections and
+ * nothing pending; a join that arrives during an unload waits for it, then loads afresh.
+ */
+import type * as Y from 'yjs'
+import { CLOSE } from '../../shared/errors'
+import { SERVER } from '../../shared/origins'
+import type { RoomStorage } from '../storage/updateLog'
+import type { Connection } from './connection'
+import { Room } from './room'
+import type { RoomLog } from './room'
+
+export interface RoomsOptions {
+  storageFor(name: string): RoomStorage
+  /** How long an empty room stays loaded; Infinity keeps rooms forever (memory storage). */
+  idleMs: number
+  log: RoomLog
+}
+
+export class Rooms {
+  private readonly rooms = new Map<string, Promise<Room>>()
+  private readonly unloading = new Map<string, Promise<void>>()
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>()
+  private closing = false
+
+  constructor(private readonly options: RoomsOptions) {}
+
+  /** The loaded room, loading it first if needed. */
+  async open(name: string): Promise<Room> {
+    const existing = this.rooms.get(name)
+    if (existing) return existing
+    const wait = this.unloading.get(name)
+    if (wait) await wait
+    const again = this.rooms.get(name)
+    if (again) return again
+    const loading = (async () => {
+      const room = new Room(name, this.options.storageFor(name), this.options.log)
+      room.load()
+      return room
+    })()
+    this.rooms.set(name, loading)
+    loading.catch(() => this.rooms.delete(name))
+    const room = await loading
+    this.scheduleIdleCheck(room)
+    return room
+  }
+
+  /** Joins a connection to a room; the room stays loaded while it has connections. */
+  async join(name: string, conn: Connection): Promise<Room> {
+    const room = await this.open(name)
+    this.cancelIdle(name)
+    room.join(conn)
+    return room
+  }
+
+  leave(room: Room, conn: Connection): void {
+    room.leave(conn)
+    this.scheduleIdleCheck(room)
+  }
+
+  /** Runs a server write (meta, seeding) in a room, loading it if needed. */
+  async transact(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+    const room = await this.open(name)
+    room.doc.transact(() => fn(room.doc), SERVER)
+    this.scheduleIdleCheck(room)
+  }
+
+  /** Every loaded room; for metrics and permission changes. */
+  async loaded(): Promise<Room[]> {
+    return Promise.all(this.rooms.values())
+  }
+
+  get size(): number {
+    return this.rooms.size
+  }
+
+  private cancelIdle(name: string): void {
+    const t = this.idleTimers.get(name)
+    if (t) clearTimeout(t)
+    this.idleTimers.delete(name)
+  }
+
+  private scheduleIdleCheck(room: Room): void {
+    if (room.conns.size > 0 || this.closing || !Number.isFinite(this.options.idleMs)) return
+    this.cancelIdle(room.name)
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room.name)
+      if (room.conns.size > 0) return
+      if (!room.idle) return this.scheduleIdleCheck(room)
+      void this.unload(room)
+    }, this.options.idleMs)
+    timer.unref()
+    this.idleTimers.set(room.name, timer)
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (this.rooms.get(room.name) === undefined) return
+    this.rooms.delete(room.name)
+    const done = room.unload().catch((err) => this.options.log.error('unloading failed', err, { room: room.name }))
+    this.unloading.set(room.name, done)
+    await done
+    this.unloading.delete(room.name)
+  }
+
+  /**
+   * Shutdown: closes every connection with 1012 (clients retry elsewhere or later), then stores
+   * every room. Nothing is dropped: frames already received were applied and are flushed here.
+   */
+  async closeAll(): Promise<void> {
+    this.closing = true
+    for (const t of this.idleTimers.values()) clearTimeout(t)
+    this.idleTimers.clear()
+    const rooms = await Promise.allSettled(this.rooms.values())
+    for (const r of rooms) {
+      if (r.status !== 'fulfilled') continue
+      for (const conn of [...r.value.conns]) {
+        r.value.flush()
+        conn.close(CLOSE.restart)
+      }
+    }
+    await Promise.all(
+      rooms.map(async (r) => {
+        if (r.status === 'fulfilled') await this.unload(r.value)
+      }),
+    )
+    await Promise.all(this.unloading.values())
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * `/ws/:room`: thin glue from @hono/node-server's upgradeWebSocket to the rooms. Refusals a real
+ * user can hit (bad token, wrong room, unknown task) accept the upgrade and close at once with a
+ * CLOSE code, because a browser sees a refused upgrade as 1006 and retries forever.
+ */
+import { Hono } from 'hono'
+import { upgradeWebSocket } from '@hono/node-server'
+import type { WebSocket } from 'ws'
+import { CLOSE } from '../shared/errors'
+import type { CloseEntry } from '../shared/errors'
+import { parseRoomName } from '../shared/roomNames'
+import { Access, roomAccess } from '../shared/permissions'
+import type { AppDeps, AppEnv } from './env'
+import { Connection } from './sync/connection'
+import type { Room } from './sync/room'
+import { PING_INTERVAL_MS } from './config'
+
+export function wsRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().get(
+    '/:room',
+    upgradeWebSocket((c) => {
+      const user = c.get('user')
+      const roomName = c.req.param('room') ?? ''
+      const parsed = parseRoomName(roomName)
+      let refusal: CloseEntry | null = null
+      let access: Access = Access.none
+      if (!user) refusal = CLOSE.unauthorized
+      else if (!parsed) refusal = CLOSE.unknownTask
+      else {
+        const task = deps.db.task(parsed.taskId)
+        if (!task) refusal = CLOSE.unknownTask
+        else {
+          const subject = { userId: user.id, role: user.role, assigned: task.assignees.includes(user.id) }
+          access = roomAccess(subject, parsed, task.status === 'finalized')
+          if (access === Access.none) refusal = CLOSE.forbidden
+        }
+      }
+      let conn: Connection | null = null
+      let room: Room | null = null
+      const queue: Uint8Array[] = []
+
+      const handle = (bytes: Uint8Array) => {
+        if (!conn || conn.closed) return
+        conn.alive = true
+        if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
+        if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
+        if (room) room.receive(conn, bytes)
+        else queue.push(bytes)
+      }
+
+      return {
+        onOpen(_evt, ws) {
+          const raw = ws.raw as WebSocket
+          if (refusal || !user) {
+            ws.close((refusal ?? CLOSE.unauthorized).code, (refusal ?? CLOSE.unauthorized).reason)
+            return
+          }
+          conn = new Connection(raw, user, access, { maxMessagesPerSecond: deps.config.maxMessagesPerSecond })
+          deps.connections.add(conn)
+          raw.on('pong', () => {
+            if (conn) conn.alive = true
+          })
+          const joining = conn
+          deps.rooms
+            .join(roomName, joining)
+            .then((r) => {
+              if (joining.closed) return deps.rooms.leave(r, joining)
+              room = r
+              for (const bytes of queue.splice(0)) handle(bytes)
+            })
+            .catch((err) => {
+              deps.log.error('loading a room failed', err, { room: roomName })
+              joining.close(CLOSE.restart)
+            })
+        },
+        onMessage(evt) {
+          if (!conn) return
+          if (typeof evt.data === 'string') return conn.close(CLOSE.badMessage)
+          const data = evt.data as ArrayBuffer | Uint8Array
+          handle(data instanceof Uint8Array ? data : new Uint8Array(data))
+        },
+        onClose() {
+          if (!conn) return
+          conn.closed = true
+          deps.connections.delete(conn)
+          if (room) deps.rooms.leave(room, conn)
+        },
+      }
+    }),
+  )
+}
+
+/**
+ * Pings every connection each PING_INTERVAL_MS and terminates those that answered nothing since
+ * the previous sweep (half-open TCP connections would otherwise hold rooms forever).
+ */
+export function startKeepAlive(connections: Set<Connection>): () => void {
+  const timer = setInterval(() => {
+    for (const conn of connections) {
+      const raw = conn.socket as unknown as WebSocket
+      if (!conn.alive) {
+        raw.terminate()
+        continue
+      }
+      conn.alive = false
+      try {
+        raw.ping()
+      } catch {
+        // closing
+      }
+    }
+  }, PING_INTERVAL_MS)
+  timer.unref()
+  return () => clearInterval(timer)
+}
