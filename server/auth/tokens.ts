@@ -1,9 +1,9 @@
 /** Bearer tokens: random, shown once, stored only as a SHA-256 hash. */
 import { createHash, randomBytes } from 'node:crypto'
 
-/** A new token: 32 random bytes, base64url (43 characters). */
+/** A new token: `cj_` + 32 random bytes in base64url; the prefix keeps it from reading as a CLI flag. */
 export function newToken(): string {
-  return randomBytes(32).toString('base64url')
+  return `cj_${randomBytes(32).toString('base64url')}`
 }
 
 /** The stored form of a token. Tokens carry 256 bits of entropy, so a plain hash suffices. */

@@ -41,11 +41,14 @@ export function rawSocket(wsUrl: string, room: string, token: string | null, hea
   const raw: RawSocket = { ws, messages: [], closed: null, unexpected: null }
   ws.on('message', (data: Buffer) => raw.messages.push(new Uint8Array(data)))
   ws.on('close', (code, reason) => (raw.closed = { code, reason: reason.toString() }))
-  ws.on('unexpected-response', (_req, res) => {
-    raw.unexpected = res.statusCode ?? 0
-    raw.closed = { code: 1006, reason: `http ${res.statusCode}` }
-  })
   return new Promise((resolve) => {
+    // ws emits no 'error' after 'unexpected-response', so both must settle the promise.
+    ws.on('unexpected-response', (req, res) => {
+      raw.unexpected = res.statusCode ?? 0
+      raw.closed = { code: 1006, reason: `http ${res.statusCode}` }
+      req.destroy()
+      resolve(raw)
+    })
     ws.on('open', () => resolve(raw))
     ws.on('error', () => resolve(raw))
   })

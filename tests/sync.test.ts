@@ -1,0 +1,171 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import { getWorkspace } from '../shared/schema'
+import { roomName } from '../shared/roomNames'
+import { MessageType, writeAwarenessMessage, writeAwarenessUpdate, writeUpdateMessage } from '../shared/protocol'
+import { assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
+import { rawSocket } from './helpers/peer'
+import type { TestServer } from './helpers/server'
+import { connectPeer } from './helpers/peer'
+import type { Peer, RawSocket } from './helpers/peer'
+import { waitFor } from './helpers/waitFor'
+
+const test = suite('sync')
+let server: TestServer
+let peers: Peer[] = []
+let raws: RawSocket[] = []
+let ann: { id: string; token: string }
+let ann2: { id: string; token: string }
+let reviewer: { id: string; token: string }
+
+test.before.each(async () => {
+  server = await startServer()
+  await importTasks(server, [taskLine('t1'), taskLine('t2')].join('\n'))
+  ann = await createUser(server, 'Ann', 'annotator')
+  ann2 = await createUser(server, 'Bob', 'annotator')
+  reviewer = await createUser(server, 'Rita', 'reviewer')
+  await assign(server, 't1', [ann.id, ann2.id])
+})
+test.after.each(async () => {
+  for (const p of peers) p.destroy()
+  for (const r of raws) r.ws.terminate()
+  peers = []
+  raws = []
+  await server.stop()
+})
+
+const peer = (room: string, token: string) => {
+  const p = connectPeer(server.wsUrl, room, token)
+  peers.push(p)
+  return p
+}
+const synced = (p: Peer) => waitFor(() => p.provider.synced, 'the provider to sync')
+
+test('gives a stock WebsocketProvider the seeded workspace', async () => {
+  const a = peer(roomName.workspace('t1'), ann.token)
+  await synced(a)
+  const ws = getWorkspace(a.doc)
+  assert.equal(ws.ranking.toArray(), ['a', 'b', 'c'])
+  assert.is(ws.tests.toString(), 'def test_add():\n    assert add(1, 2) == 3\n')
+  assert.equal([...ws.notes.keys()].sort(), ['a', 'b', 'c'])
+})
+
+test('relays an edit from one annotator to another', async () => {
+  const a = peer(roomName.workspace('t1'), ann.token)
+  const b = peer(roomName.workspace('t1'), ann2.token)
+  await synced(a)
+  await synced(b)
+  getWorkspace(a.doc).explanation.insert(0, 'B is off by one')
+  await waitFor(() => getWorkspace(b.doc).explanation.toString() === 'B is off by one', 'the edit at b')
+})
+
+test('keeps rooms apart', async () => {
+  const a = peer(roomName.workspace('t1'), server.leadToken)
+  const b = peer(roomName.workspace('t2'), server.leadToken)
+  await synced(a)
+  await synced(b)
+  getWorkspace(a.doc).explanation.insert(0, 'only t1')
+  await new Promise((r) => setTimeout(r, 150))
+  assert.is(getWorkspace(b.doc).explanation.toString(), '')
+})
+
+test('drops updates from a reviewer and never relays or stores them', async () => {
+  const a = peer(roomName.workspace('t1'), ann.token)
+  const r = peer(roomName.workspace('t1'), reviewer.token)
+  await synced(a)
+  await synced(r)
+  getWorkspace(r.doc).explanation.insert(0, 'reviewer was here')
+  getWorkspace(a.doc).solution.insert(0, 'marker')
+  await waitFor(() => getWorkspace(r.doc).solution.toString() === 'marker', 'the annotator edit at the reviewer')
+  await new Promise((res) => setTimeout(res, 100))
+  assert.is(getWorkspace(a.doc).explanation.toString(), '')
+  // A fresh peer sees what the server holds: no reviewer text.
+  const c = peer(roomName.workspace('t1'), server.leadToken)
+  await synced(c)
+  assert.is(getWorkspace(c.doc).explanation.toString(), '')
+  assert.is(getWorkspace(c.doc).solution.toString(), 'marker')
+})
+
+test('answers a read-only connection with the document but ignores its sync step 2', async () => {
+  const a = peer(roomName.workspace('t1'), ann.token)
+  await synced(a)
+  const doc = new Y.Doc()
+  getWorkspace(doc).explanation.insert(0, 'smuggled')
+  const sock = await rawSocket(server.wsUrl, roomName.workspace('t1'), reviewer.token)
+  raws.push(sock)
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, 0)
+  encoding.writeVarUint(enc, 1)
+  encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(doc))
+  sock.ws.send(encoding.toUint8Array(enc))
+  sock.ws.send(writeUpdateMessage(Y.encodeStateAsUpdate(doc)))
+  await new Promise((r) => setTimeout(r, 150))
+  assert.is(getWorkspace(a.doc).explanation.toString(), '')
+  assert.is(sock.closed, null, 'the reviewer stays connected')
+})
+
+test('lets a reviewer write comments', async () => {
+  const r = peer(roomName.comments('t1'), reviewer.token)
+  const a = peer(roomName.comments('t1'), ann.token)
+  await synced(r)
+  await synced(a)
+  const thread = new Y.Map<unknown>()
+  thread.set('body', 'why is B ranked first?')
+  r.doc.getArray('threads').push([thread])
+  await waitFor(() => a.doc.getArray('threads').length === 1, 'the comment at the annotator')
+})
+
+test('refuses writes to the meta room from everyone, the lead included', async () => {
+  const l = peer(roomName.meta('t1'), server.leadToken)
+  await synced(l)
+  l.doc.getMap('meta').set('status', 'finalized')
+  const other = peer(roomName.meta('t1'), ann.token)
+  await synced(other)
+  await new Promise((r) => setTimeout(r, 100))
+  assert.is(other.doc.getMap('meta').get('status'), 'open')
+  assert.equal(other.doc.getMap('meta').get('assignees'), [ann.id, ann2.id])
+})
+
+test('stamps presence with the signed-in user and refuses to speak for another client', async () => {
+  const a = peer(roomName.workspace('t1'), ann.token)
+  const b = peer(roomName.workspace('t1'), ann2.token)
+  await synced(a)
+  await synced(b)
+  // y-protocols ignores a first state at clock 0, so clients set a field before they show up.
+  b.provider.awareness.setLocalStateField('view', 'explanation')
+  a.provider.awareness.setLocalStateField('user', { name: 'Mallory', color: 'red;background:url(x)' })
+  await waitFor(() => (b.provider.awareness.getStates().get(a.doc.clientID) as any)?.user?.name === 'Ann', 'the stamped name at b')
+  const user = (b.provider.awareness.getStates().get(a.doc.clientID) as any).user
+  assert.is(user.id, ann.id)
+  assert.ok(/^#[0-9a-f]{6}$/.test(user.color))
+  // A raw socket claiming b's clientID cannot overwrite b's presence.
+  const sock = await rawSocket(server.wsUrl, roomName.workspace('t1'), ann.token)
+  raws.push(sock)
+  sock.ws.send(writeAwarenessMessage(writeAwarenessUpdate([{ clientID: 4242, clock: 1, state: '{}' }])))
+  sock.ws.send(writeAwarenessMessage(writeAwarenessUpdate([{ clientID: b.doc.clientID, clock: 999, state: '{"user":{"name":"Evil"}}' }])))
+  await waitFor(() => (a.provider.awareness.getStates().get(b.doc.clientID) as any)?.user?.name === 'Bob', 'b stamped at a')
+  await new Promise((r) => setTimeout(r, 150))
+  assert.is((a.provider.awareness.getStates().get(b.doc.clientID) as any)?.user?.name, 'Bob')
+})
+
+test('echoes presence to its sender so an idle client stays connected', async () => {
+  const sock = await rawSocket(server.wsUrl, roomName.workspace('t1'), ann.token)
+  raws.push(sock)
+  sock.ws.send(writeAwarenessMessage(writeAwarenessUpdate([{ clientID: 77, clock: 1, state: '{"cursor":null}' }])))
+  await waitFor(() => sock.messages.some((m) => m[0] === MessageType.awareness), 'an awareness message back')
+})
+
+test('removes the presence of a client that disconnects', async () => {
+  const a = peer(roomName.workspace('t1'), ann.token)
+  const b = peer(roomName.workspace('t1'), ann2.token)
+  await synced(a)
+  await synced(b)
+  b.provider.awareness.setLocalStateField('view', 'tests')
+  await waitFor(() => a.provider.awareness.getStates().has(b.doc.clientID), 'b present at a')
+  b.provider.disconnect()
+  await waitFor(() => !a.provider.awareness.getStates().has(b.doc.clientID), 'b gone at a')
+})
+
+test.run()
