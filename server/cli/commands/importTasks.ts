@@ -1,0 +1,84 @@
+/** `codejury import FILE --batch NAME`: loads a JSONL file of tasks, all lines or none. */
+import { readFile } from 'node:fs/promises'
+import * as path from 'node:path'
+import * as v from 'valibot'
+import { BatchNameSchema, formatIssues } from '../../../shared/validation'
+import type { LineError } from '../../../shared/validation'
+import { CliError, ExitCode } from '../cliError'
+import { toPrintable } from '../format'
+import type { Command } from '../types'
+
+/** 200 `{ batch, imported, ids }`, or 400 `{ errors }` (or `{ error }` for a bad batch name). */
+interface ImportResponse {
+  batch: string
+  imported: number
+  ids: string[]
+  errors?: LineError[]
+  error?: string
+}
+
+/**
+ * Posts the file as is: the server validates every line (shared/validation.ts) and reports all
+ * problems with 1-based line numbers, so the CLI never disagrees with it.
+ */
+export const importTasks: Command = {
+  words: ['import'],
+  usage: 'codejury import FILE --batch NAME',
+  summary: 'import tasks from a JSONL file into a batch',
+  help: [
+    'Imports the tasks of a JSONL file (one task per line) into a batch, creating the batch',
+    'if needed. The import is all lines or none: on any problem, every bad line is listed',
+    'as "line N: message" and nothing is imported.',
+    '',
+    'A line: {"id", "prompt", "language", "candidates": [{"id", "code", "model"?}],',
+    '         "entry_point"?, "tests"?, "metadata"?}',
+    '',
+    'Options:',
+    '  --batch NAME  the batch to import into (required)',
+  ].join('\n'),
+  options: { batch: { type: 'string', short: 'b' } },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const batch = ctx.values.batch
+    if (typeof batch !== 'string') {
+      throw new CliError('import needs --batch NAME', ExitCode.usage, `usage: ${importTasks.usage}`)
+    }
+    const name = v.safeParse(BatchNameSchema, batch)
+    if (!name.success) {
+      throw new CliError(`--batch: ${formatIssues(name.issues).join('; ')}`, ExitCode.usage)
+    }
+    const file = ctx.args[0]
+    const text = await readFile(path.resolve(ctx.io.cwd, file), 'utf8').catch((err: Error) => {
+      throw new CliError(`cannot read ${file}: ${describeFsError(err)}`)
+    })
+    const { status, data } = await ctx.api.request<ImportResponse>(
+      'POST',
+      `/api/tasks/import?batch=${encodeURIComponent(batch)}`,
+      { text, contentType: 'application/x-ndjson', accept: [400, 413] },
+    )
+    if (status === 200) {
+      const tasks = `${data.imported} task${data.imported === 1 ? '' : 's'}`
+      const text = `imported ${tasks} into batch "${data.batch}"`
+      ctx.out(ctx.json ? JSON.stringify(data, null, 2) : text)
+      return ExitCode.ok
+    }
+    if (status === 413) throw new CliError(`${file} is too large for one import; split it`)
+    if (!Array.isArray(data.errors)) {
+      throw new CliError(`the server refused the import: ${data.error ?? `HTTP ${status}`}`)
+    }
+    if (ctx.json) ctx.out(JSON.stringify({ errors: data.errors }, null, 2))
+    ctx.err(`codejury: the server rejected ${file}; nothing was imported:`)
+    for (const e of data.errors) {
+      ctx.err(e.line > 0 ? `line ${e.line}: ${toPrintable(e.message)}` : toPrintable(e.message))
+    }
+    return ExitCode.failed
+  },
+}
+
+function describeFsError(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return 'no such file'
+  if (code === 'EISDIR') return 'it is a directory'
+  if (code === 'EACCES') return 'permission denied'
+  return err.message
+}
