@@ -97,7 +97,7 @@ export function getBallot(doc: Y.Doc): Ballot {
 
 /**
  * Seeds a new workspace from its task: the initial ranking (import order), an empty notes text
- * per candidate and the task's seed tests. Called once, when the task is created — never because a
+ * and ratings map per candidate, and the task's seed tests. Called once, when the task is created — never because a
  * loaded document looks empty (that would duplicate content on a concurrent first load).
  */
 export function seedWorkspace(
@@ -108,7 +108,12 @@ export function seedWorkspace(
   const ws = getWorkspace(doc)
   doc.transact(() => {
     ws.ranking.push(task.candidates.map((c) => c.id))
-    for (const c of task.candidates) ws.notes.set(c.id, new Y.Text())
+    // Nested types are created here, once: two clients creating the same key concurrently
+    // would each make their own Y.Map/Y.Text and one side's content would be lost.
+    for (const c of task.candidates) {
+      ws.notes.set(c.id, new Y.Text())
+      ws.ratings.set(c.id, new Y.Map<number>())
+    }
     if (task.tests) ws.tests.insert(0, task.tests)
   }, origin)
 }

@@ -1,0 +1,158 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import fs from 'node:fs'
+import path from 'node:path'
+import { getWorkspace } from '../shared/schema'
+import { roomName } from '../shared/roomNames'
+import { api, importTasks, startServer, taskLine, tempDir } from './helpers/server'
+import type { TestServer } from './helpers/server'
+import { spawnExpectingExit, spawnServer } from './helpers/child'
+import type { ChildServer } from './helpers/child'
+import { connectPeer } from './helpers/peer'
+import type { Peer } from './helpers/peer'
+import { waitFor } from './helpers/waitFor'
+
+const test = suite('persistence')
+let dir = ''
+let peers: Peer[] = []
+let children: ChildServer[] = []
+let servers: TestServer[] = []
+
+test.before.each(() => {
+  dir = tempDir('codejury-persist-')
+})
+test.after.each(async () => {
+  for (const p of peers) p.destroy()
+  for (const c of children) c.proc.kill('SIGKILL')
+  await Promise.all(children.map((c) => c.exited))
+  for (const s of servers) await s.stop()
+  peers = []
+  children = []
+  servers = []
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const peer = (wsUrl: string, token: string, room = roomName.workspace('t1')) => {
+  const p = connectPeer(wsUrl, room, token)
+  peers.push(p)
+  return p
+}
+const child = async (env: Record<string, string> = {}) => {
+  const c = await spawnServer(dir, env)
+  children.push(c)
+  return c
+}
+
+test('keeps every edit across a clean restart', async () => {
+  const s1 = await startServer({ dataDir: dir })
+  await importTasks(s1, taskLine('t1'))
+  const a = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.provider.synced, 'sync')
+  getWorkspace(a.doc).explanation.insert(0, 'kept across restart')
+  getWorkspace(a.doc).ranking.delete(0, 1)
+  await new Promise((r) => setTimeout(r, 50))
+  a.destroy()
+  await s1.stop()
+  const s2 = await startServer({ dataDir: dir })
+  servers.push(s2)
+  const b = peer(s2.wsUrl, s2.leadToken)
+  await waitFor(() => b.provider.synced, 'sync after restart')
+  assert.is(getWorkspace(b.doc).explanation.toString(), 'kept across restart')
+  assert.equal(getWorkspace(b.doc).ranking.toArray(), ['b', 'c'])
+})
+
+test('loses no relayed update when the server is killed with SIGKILL', async () => {
+  const c1 = await child()
+  await fetch(`${c1.url}/api/tasks/import?batch=b`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c1.leadToken}`, 'content-type': 'application/x-ndjson' },
+    body: taskLine('t1'),
+  })
+  const writer = peer(c1.wsUrl, c1.leadToken)
+  const watcher = peer(c1.wsUrl, c1.leadToken)
+  await waitFor(() => writer.provider.synced && watcher.provider.synced, 'both synced')
+  const text = getWorkspace(writer.doc).explanation
+  for (let i = 0; i < 200; i++) text.insert(text.length, `${i},`)
+  // Relayed = seen by another client. Kill the moment the watcher has all of it.
+  const expected = text.toString()
+  await waitFor(() => getWorkspace(watcher.doc).explanation.toString() === expected, 'relay of 200 edits')
+  c1.proc.kill('SIGKILL')
+  await c1.exited
+  writer.destroy()
+  watcher.destroy()
+  const c2 = await child()
+  const reader = peer(c2.wsUrl, c2.leadToken)
+  await waitFor(() => reader.provider.synced, 'sync after kill -9')
+  assert.is(getWorkspace(reader.doc).explanation.toString(), expected)
+})
+
+test('refuses a second process on the same DATA_DIR with a clear message', async () => {
+  const c1 = await child()
+  const second = await spawnExpectingExit(dir)
+  assert.is(second.code, 1)
+  assert.match(second.output, /in use by another codejury process/)
+  assert.match(second.output, new RegExp(`pid ${c1.proc.pid}`))
+  const health = await fetch(`${c1.url}/api/health`)
+  assert.is(health.status, 200, 'the first keeps serving')
+})
+
+test('takes over the lock of a process that died', async () => {
+  const c1 = await child()
+  c1.proc.kill('SIGKILL')
+  await c1.exited
+  assert.ok(fs.existsSync(path.join(dir, 'codejury.lock')))
+  const c2 = await child()
+  assert.is((await fetch(`${c2.url}/api/health`)).status, 200)
+})
+
+test('recovers a room whose log ends in a torn record', async () => {
+  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 60_000 } })
+  await importTasks(s1, taskLine('t1'))
+  const a = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.provider.synced, 'sync')
+  getWorkspace(a.doc).explanation.insert(0, 'first')
+  await new Promise((r) => setTimeout(r, 50))
+  getWorkspace(a.doc).explanation.insert(5, ' second')
+  await new Promise((r) => setTimeout(r, 50))
+  a.destroy()
+  // Simulate a crash mid-append: keep the room's files as they were while it ran, with the
+  // last record torn, in place of what the clean shutdown writes.
+  const roomDir = path.join(dir, 'rooms', 't1')
+  const crashed = path.join(dir, 'crashed')
+  fs.cpSync(roomDir, crashed, { recursive: true })
+  await s1.stop()
+  fs.rmSync(roomDir, { recursive: true })
+  fs.renameSync(crashed, roomDir)
+  const log = path.join(roomDir, 'workspace.log')
+  const bytes = fs.readFileSync(log)
+  fs.writeFileSync(log, bytes.subarray(0, bytes.length - 2))
+  const s2 = await startServer({ dataDir: dir })
+  servers.push(s2)
+  const b = peer(s2.wsUrl, s2.leadToken)
+  await waitFor(() => b.provider.synced, 'sync after repair')
+  assert.is(getWorkspace(b.doc).explanation.toString(), 'first')
+  // And the repaired log takes new appends.
+  getWorkspace(b.doc).explanation.insert(5, '!')
+  await waitFor(() => fs.statSync(log).size > bytes.length - 20, 'the append')
+  const res = await api(s2, s2.leadToken, 'GET', '/api/tasks/t1')
+  assert.is(res.status, 200)
+})
+
+test('compacts a room into its snapshot when it unloads', async () => {
+  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s1)
+  await importTasks(s1, taskLine('t1'))
+  const a = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.provider.synced, 'sync')
+  getWorkspace(a.doc).explanation.insert(0, 'compact me')
+  const log = path.join(dir, 'rooms', 't1', 'workspace.log')
+  await waitFor(() => fs.existsSync(log) && fs.statSync(log).size > 0, 'the append')
+  a.destroy()
+  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
+  assert.ok(!fs.existsSync(log) || fs.statSync(log).size === 0, 'the log is folded away')
+  const b = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => b.provider.synced, 'sync after unload')
+  assert.is(getWorkspace(b.doc).explanation.toString(), 'compact me')
+})
+
+test.run()
