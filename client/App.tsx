@@ -1,0 +1,25 @@
+/** The app: session, router and the three pages of DESIGN.md (`/`, `/tasks/:id`, `/lead`). */
+import { lazy } from 'solid-js'
+import type { Component } from 'solid-js'
+import { Route, Router } from '@solidjs/router'
+import { SessionProvider } from './stores/session'
+import { Shell } from './components/Shell'
+import Queue from './pages/Queue'
+import NotFound from './pages/NotFound'
+
+// Lazy: the workspace pulls in CodeMirror and Yjs, which the queue never needs.
+const Workspace = lazy(() => import('./pages/Workspace'))
+const Lead = lazy(() => import('./pages/Lead'))
+
+const App: Component = () => (
+  <SessionProvider>
+    <Router root={Shell}>
+      <Route path="/" component={Queue} />
+      <Route path="/tasks/:id" component={Workspace} />
+      <Route path="/lead" component={Lead} />
+      <Route path="*404" component={NotFound} />
+    </Router>
+  </SessionProvider>
+)
+
+export default App

@@ -1,0 +1,41 @@
+/** The signed-out screen: how to get a sign-in link, and a field to paste a token. */
+import { createSignal } from 'solid-js'
+import type { Component } from 'solid-js'
+
+export const SignedOut: Component = () => {
+  const [token, setToken] = createSignal('')
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault()
+    const t = token().trim()
+    // A full navigation: the server sets the session cookie and redirects to `/`.
+    if (t) location.assign(`/signin/${encodeURIComponent(t)}`)
+  }
+  return (
+    <section class="panel narrow" aria-labelledby="signin-title">
+      <h1 id="signin-title">Sign in to codejury</h1>
+      <p>You are not signed in. codejury uses personal sign-in links instead of passwords:</p>
+      <ul>
+        <li>
+          Ask your lead for your link. It looks like <code>/signin/&lt;token&gt;</code>.
+        </li>
+        <li>
+          Leads: the server prints sign-in links when it starts, and the first lead's token
+          is in <code>DATA_DIR/lead-token</code>.
+        </li>
+      </ul>
+      <form class="row" onSubmit={submit}>
+        <label for="signin-token">Sign-in token</label>
+        <input
+          id="signin-token"
+          type="password"
+          autocomplete="off"
+          value={token()}
+          onInput={(e) => setToken(e.currentTarget.value)}
+        />
+        <button type="submit" disabled={!token().trim()}>
+          Sign in
+        </button>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,24 @@
+/** `/lead`: the lead's overview of every task, its status and who is assigned. */
+import { Show } from 'solid-js'
+import type { Component } from 'solid-js'
+import { useMe } from '../stores/session'
+import { LeadDashboard } from '../components/LeadDashboard'
+
+const Lead: Component = () => {
+  const me = useMe()
+  return (
+    <Show
+      when={me().role === 'lead'}
+      fallback={
+        <section class="panel narrow">
+          <h1>Lead dashboard</h1>
+          <p>This page is for leads. Your tasks are on the Tasks page.</p>
+        </section>
+      }
+    >
+      <LeadDashboard />
+    </Show>
+  )
+}
+
+export default Lead

@@ -1,0 +1,27 @@
+/** What a user reads when the server refuses a room (close codes 4400–4499, DESIGN.md). */
+import { CLOSE } from '../../shared/errors'
+
+/** True for the close codes y-websocket treats as final (no reconnect). */
+export function isRefusal(code: number): boolean {
+  return code >= 4400 && code < 4500
+}
+
+/** A sentence explaining a refusal and what to do about it. */
+export function closeMessage(code: number): string {
+  switch (code) {
+    case CLOSE.unauthorized.code:
+      return 'Your session is no longer valid. Sign in again to keep working.'
+    case CLOSE.forbidden.code:
+      return 'You do not have access to this workspace. Ask your lead to assign you.'
+    case CLOSE.unknownTask.code:
+      return 'This task does not exist on the server.'
+    case CLOSE.tooLarge.code:
+      return 'An edit was too large for the server, so the connection closed. Reload to continue.'
+    case CLOSE.tooMany.code:
+      return 'Too many changes arrived too fast, so the connection closed. Reload to continue.'
+    case CLOSE.badMessage.code:
+      return 'The server could not read a message from this page. Reload to continue.'
+    default:
+      return `The server closed the connection (code ${code}). Reload to try again.`
+  }
+}

@@ -1,0 +1,96 @@
+/** Browser-test helpers: the system Chromium, one context per simulated user, and error capture. */
+import { chromium } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+
+/**
+ * Flags for a headless Chromium in a container. No `--user-data-dir`: Playwright refuses it in
+ * `args`, and `launch()` already starts from a fresh profile (STYLE.md, "Playwright refuses").
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Launches the system Chromium (`CHROMIUM_PATH`, else `/usr/bin/chromium`), headless. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
+}
+
+/** One simulated user: their own context (cookies, IndexedDB, BroadcastChannel) and page. */
+export interface UserPage {
+  context: BrowserContext
+  page: Page
+  /** Console errors and uncaught page errors, in order; a clean run leaves it empty. */
+  errors: string[]
+  close: () => Promise<void>
+}
+
+/**
+ * Signs `token` in through `GET /signin/<token>` in a NEW browser context, so two users never
+ * share cookies, storage or y-websocket's BroadcastChannel (STYLE.md, "Two providers sync even
+ * though the server is broken").
+ */
+export async function newUserPage(
+  browser: Browser,
+  server: { url: string },
+  token: string,
+): Promise<UserPage> {
+  const context = await browser.newContext({ baseURL: server.url })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`)
+  })
+  page.on('pageerror', (err) => errors.push(`page: ${err.message}`))
+  const res = await page.goto(`/signin/${encodeURIComponent(token)}`)
+  if (!res || !res.ok()) {
+    throw new Error(`sign-in failed with HTTP ${res?.status() ?? 'no response'}`)
+  }
+  return { context, page, errors, close: () => context.close() }
+}
+
+/** The text of root `root` of the open doc `room`, read through `window.__codejury`. */
+export function readText(page: Page, room: string, root: string): Promise<string | null> {
+  return page.evaluate(
+    ([room, root]) => window.__codejury?.docs.get(room)?.getText(root).toString() ?? null,
+    [room, root] as const,
+  )
+}
+
+/**
+ * Waits until the doc `room` in `page` has root text `root` containing every string of
+ * `parts`; fails with what it was waiting for and the text it last saw.
+ */
+export async function waitForText(
+  page: Page,
+  room: string,
+  root: string,
+  parts: string[],
+  timeoutMs = 10_000,
+): Promise<void> {
+  try {
+    await page.waitForFunction(
+      ([room, root, parts]) => {
+        const text = window.__codejury?.docs.get(room)?.getText(root).toString()
+        return text !== undefined && parts.every((p) => text.includes(p))
+      },
+      [room, root, parts] as const,
+      { timeout: timeoutMs },
+    )
+  } catch (err) {
+    const last = await readText(page, room, root).catch(() => null)
+    throw new Error(
+      `timed out waiting for ${room}/${root} to contain ${JSON.stringify(parts)}; ` +
+        `last text: ${JSON.stringify(last)} (${(err as Error).message.split('\n')[0]})`,
+    )
+  }
+}
