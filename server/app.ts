@@ -14,6 +14,7 @@ import { meRoutes, signinRoutes } from './routes/session'
 import { usersRoutes } from './routes/users'
 import { tasksRoutes, MAX_IMPORT_BYTES } from './routes/tasks'
 import { healthRoutes } from './routes/health'
+import { eventsRoutes } from './routes/events'
 import { wsRoutes } from './ws'
 
 const STATUS_OF_REASON = {
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', meRoutes())
     .route('/api/users', usersRoutes(deps))
     .route('/api/tasks', tasksRoutes(deps))
+    .route('/api/events', eventsRoutes(deps))
     .route('/signin', signinRoutes(deps))
     .route('/ws', wsRoutes(deps))
 

@@ -6,6 +6,7 @@ import type { Db } from './storage/db'
 import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
+import type { LiveHub } from './services/live'
 
 export interface AppDeps {
   config: Config
@@ -15,6 +16,7 @@ export interface AppDeps {
   log: Logger
   /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
   connections: Set<Connection>
+  live: LiveHub
 }
 
 export type AppEnv = { Variables: SessionVariables }

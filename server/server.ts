@@ -13,6 +13,7 @@ import { createStorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import { startKeepAlive } from './ws'
+import { LiveHub } from './services/live'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import type { SignInLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
@@ -40,13 +41,17 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const storage = createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
       log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
     )
+    const live = new LiveHub(db)
     const rooms = new Rooms({
       storageFor: (name) => storage.forRoom(name),
       idleMs: config.roomIdleMs,
       log,
+      onPresence: (room) => live.onPresence(room),
+      beforeUnload: (room) => live.beforeUnload(room),
     })
+    live.attach(rooms)
     const connections = new Set<Connection>()
-    const deps = { config, db, rooms, storage, log, connections }
+    const deps = { config, db, rooms, storage, log, connections, live }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
     const app = createApp(deps)

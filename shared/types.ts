@@ -70,6 +70,31 @@ export interface Task extends TaskInput {
   assignees: string[]
   createdAt: string
   updatedAt: string
+  /** Progress as of the workspace room's last save (see shared/progress.ts). */
+  progress?: import('./progress').Progress
+}
+
+/** A user present in a room right now, as the queue shows them. */
+export interface PresentUser {
+  id: string
+  name: string
+  role: Role
+  color: string
+}
+
+/** `GET /api/me`. */
+export interface Me {
+  id: string
+  name: string
+  role: Role
+  color: string
+}
+
+/** `GET /api/tasks/:id`: the task with its batch's guidelines, rubric and mode. */
+export interface TaskDetail extends Task {
+  guidelines: string
+  rubric: RubricCriterion[]
+  mode: BatchMode
 }
 
 /** What `GET /api/tasks` lists for each task: enough for the queue, without candidate code. */
@@ -83,4 +108,8 @@ export interface TaskSummary {
   assignees: string[]
   candidateCount: number
   updatedAt: string
+  /** From the live document when its room is loaded, else as of its last save; null if never opened. */
+  progress: import('./progress').Progress | null
+  /** Who is in the task's workspace room right now. */
+  present: PresentUser[]
 }

@@ -5,7 +5,7 @@ import { AssignSchema, BatchNameSchema } from '../../shared/validation'
 import * as v from 'valibot'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
-import { assignTask, canSeeTask, importTasks, summarize } from '../services/tasks'
+import { assignTask, canSeeTask, importTasks } from '../services/tasks'
 import { jsonBody } from '../validate'
 
 /** Largest accepted import body. */
@@ -32,7 +32,7 @@ export function tasksRoutes(deps: AppDeps) {
       const tasks = deps.db.tasks
         .filter((t) => canSeeTask(user, t))
         .sort((a, b) => a.batch.localeCompare(b.batch) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-        .map(summarize)
+        .map((t) => deps.live.summarize(t))
       return c.json({ tasks })
     })
     .get('/:id', (c) => {

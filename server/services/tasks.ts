@@ -5,7 +5,7 @@ import { roomName } from '../../shared/roomNames'
 import { SERVER } from '../../shared/origins'
 import { parseTaskLines } from '../../shared/validation'
 import type { LineError } from '../../shared/validation'
-import type { Batch, RubricCriterion, Task, TaskSummary } from '../../shared/types'
+import type { Batch, RubricCriterion, Task } from '../../shared/types'
 import { CodejuryError } from '../../shared/errors'
 import type { Db } from '../storage/db'
 import type { StorageProvider } from '../storage/roomStorage'
@@ -104,20 +104,6 @@ export function taskTitle(prompt: string): string {
   const line = prompt.split('\n').find((l) => l.trim()) ?? ''
   const title = line.replace(/^[#>*\-\s`]+/, '').replace(/[*_`]/g, '').trim()
   return title.length > 120 ? `${title.slice(0, 117)}…` : title
-}
-
-export function summarize(task: Task): TaskSummary {
-  return {
-    id: task.id,
-    batch: task.batch,
-    language: task.language,
-    title: taskTitle(task.prompt),
-    status: task.status,
-    revision: task.revision,
-    assignees: task.assignees,
-    candidateCount: task.candidates.length,
-    updatedAt: task.updatedAt,
-  }
 }
 
 /** Whether a user sees a task: leads and reviewers see all, annotators what they are assigned. */

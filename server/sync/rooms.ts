@@ -16,10 +16,16 @@ export interface RoomsOptions {
   /** How long an empty room stays loaded; Infinity keeps rooms forever (memory storage). */
   idleMs: number
   log: RoomLog
+  /** Called after a connection joins or leaves a room. */
+  onPresence?: (room: Room) => void
+  /** Called before a room's document is freed, to save what is derived from it. */
+  beforeUnload?: (room: Room) => Promise<void> | void
 }
 
 export class Rooms {
   private readonly rooms = new Map<string, Promise<Room>>()
+  /** Rooms whose load has finished, for synchronous reads (presence, live progress). */
+  private readonly ready = new Map<string, Room>()
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
   private closing = false
@@ -37,6 +43,7 @@ export class Rooms {
     const loading = (async () => {
       const room = new Room(name, this.options.storageFor(name), this.options.log)
       room.load()
+      this.ready.set(name, room)
       return room
     })()
     this.rooms.set(name, loading)
@@ -51,12 +58,19 @@ export class Rooms {
     const room = await this.open(name)
     this.cancelIdle(name)
     room.join(conn)
+    this.options.onPresence?.(room)
     return room
   }
 
   leave(room: Room, conn: Connection): void {
     room.leave(conn)
+    this.options.onPresence?.(room)
     this.scheduleIdleCheck(room)
+  }
+
+  /** The room if it is loaded, without loading it. */
+  peek(name: string): Room | undefined {
+    return this.ready.get(name)
   }
 
   /** Runs a server write (meta, seeding) in a room, loading it if needed. */
@@ -97,7 +111,12 @@ export class Rooms {
   private async unload(room: Room): Promise<void> {
     if (this.rooms.get(room.name) === undefined) return
     this.rooms.delete(room.name)
-    const done = room.unload().catch((err) => this.options.log.error('unloading failed', err, { room: room.name }))
+    this.ready.delete(room.name)
+    const done = Promise.resolve()
+      .then(() => this.options.beforeUnload?.(room))
+      .catch((err) => this.options.log.error('saving before unload failed', err, { room: room.name }))
+      .then(() => room.unload())
+      .catch((err) => this.options.log.error('unloading failed', err, { room: room.name }))
     this.unloading.set(room.name, done)
     await done
     this.unloading.delete(room.name)

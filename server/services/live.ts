@@ -1,0 +1,95 @@
+/**
+ * What the queue shows live: who is in each task's workspace room and how far its work has come.
+ * Presence changes are pushed to subscribers (the `/api/events` stream); progress is read from the
+ * live document when its room is loaded and saved into the task when the room unloads.
+ */
+import { parseRoomName, roomName } from '../../shared/roomNames'
+import { computeProgress } from '../../shared/progress'
+import type { Progress } from '../../shared/progress'
+import type { PresentUser, Task, TaskSummary } from '../../shared/types'
+import type { Db } from '../storage/db'
+import type { Room } from '../sync/room'
+import type { Rooms } from '../sync/rooms'
+import { canSeeTask, taskTitle } from './tasks'
+
+export interface PresenceEvent {
+  taskId: string
+  present: PresentUser[]
+}
+
+type Subscriber = { user: { id: string; role: string }; send: (e: PresenceEvent) => void }
+
+export function presentIn(room: Room | undefined): PresentUser[] {
+  if (!room) return []
+  const byId = new Map<string, PresentUser>()
+  for (const c of room.conns) {
+    if (c.closed) continue
+    const { id, name, role, color } = c.user
+    byId.set(id, { id, name, role: role as PresentUser['role'], color })
+  }
+  return [...byId.values()]
+}
+
+export class LiveHub {
+  private readonly subscribers = new Set<Subscriber>()
+  private rooms: Rooms | null = null
+
+  constructor(private readonly db: Db) {}
+
+  attach(rooms: Rooms): void {
+    this.rooms = rooms
+  }
+
+  subscribe(user: Subscriber['user'], send: Subscriber['send']): () => void {
+    const sub = { user, send }
+    this.subscribers.add(sub)
+    return () => this.subscribers.delete(sub)
+  }
+
+  /** Rooms call this when someone joins or leaves. */
+  onPresence(room: Room): void {
+    const parsed = parseRoomName(room.name)
+    if (!parsed || parsed.kind !== 'workspace') return
+    const task = this.db.task(parsed.taskId)
+    if (!task) return
+    const event = { taskId: task.id, present: presentIn(room) }
+    for (const s of this.subscribers) if (canSeeTask(s.user, task)) s.send(event)
+  }
+
+  /** Saves a workspace's progress into its task before the room's document is freed. */
+  async beforeUnload(room: Room): Promise<void> {
+    const parsed = parseRoomName(room.name)
+    if (!parsed || parsed.kind !== 'workspace') return
+    const task = this.db.task(parsed.taskId)
+    if (!task) return
+    const progress = this.progressOf(task, room)
+    if (progress && JSON.stringify(progress) !== JSON.stringify(task.progress)) {
+      await this.db.updateTask(task.id, (t) => {
+        t.progress = progress
+      })
+    }
+  }
+
+  progressOf(task: Task, room = this.rooms?.peek(roomName.workspace(task.id))): Progress | null {
+    if (!room) return task.progress ?? null
+    const criteria = (this.db.batch(task.batch)?.rubric ?? []).map((c) => c.id)
+    return computeProgress(room.doc, task, criteria)
+  }
+
+  summarize(task: Task): TaskSummary {
+    const room = this.rooms?.peek(roomName.workspace(task.id))
+    return {
+      id: task.id,
+      batch: task.batch,
+      language: task.language,
+      title: taskTitle(task.prompt),
+      status: task.status,
+      revision: task.revision,
+      assignees: task.assignees,
+      candidateCount: task.candidates.length,
+      updatedAt: task.updatedAt,
+      progress: this.progressOf(task, room),
+      present: presentIn(room),
+    }
+  }
+}
