@@ -86,6 +86,30 @@ test('loses no relayed update when the server is killed with SIGKILL', async () 
   assert.is(getWorkspace(reader.doc).explanation.toString(), expected)
 })
 
+test('flushes, closes sockets with 1012 and releases the lock on SIGTERM', async () => {
+  const c1 = await child()
+  await fetch(`${c1.url}/api/tasks/import?batch=b`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c1.leadToken}`, 'content-type': 'application/x-ndjson' },
+    body: taskLine('t1'),
+  })
+  const a = peer(c1.wsUrl, c1.leadToken)
+  await waitFor(() => a.provider.synced, 'sync')
+  getWorkspace(a.doc).solution.insert(0, 'def add(a, b):\n    return a + b\n')
+  await new Promise((r) => setTimeout(r, 50))
+  c1.proc.kill('SIGTERM')
+  assert.is(await c1.exited, 0)
+  await waitFor(() => a.closes.some((c) => c.code === 1012), 'the 1012 close at the client')
+  assert.not.ok(fs.existsSync(path.join(dir, 'codejury.lock')), 'the lock is released')
+  const log = path.join(dir, 'rooms', 't1', 'workspace.log')
+  assert.ok(!fs.existsSync(log) || fs.statSync(log).size === 0, 'the log was compacted at shutdown')
+  a.destroy()
+  const c2 = await child()
+  const b = peer(c2.wsUrl, c2.leadToken)
+  await waitFor(() => b.provider.synced, 'sync after restart')
+  assert.is(getWorkspace(b.doc).solution.toString(), 'def add(a, b):\n    return a + b\n')
+})
+
 test('refuses a second process on the same DATA_DIR with a clear message', async () => {
   const c1 = await child()
   const second = await spawnExpectingExit(dir)
