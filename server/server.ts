@@ -47,6 +47,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),
+      onChange: (room) => live.onChange(room),
       beforeUnload: (room) => live.beforeUnload(room),
     })
     live.attach(rooms)
@@ -68,6 +69,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const stop = () =>
       (stopping ??= (async () => {
         stopKeepAlive()
+        live.close()
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         await rooms.closeAll()
         for (const conn of connections) conn.close(CLOSE.restart)

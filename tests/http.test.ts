@@ -181,6 +181,28 @@ test('streams presence changes to signed-in clients', async () => {
   }
 })
 
+test('streams progress as the work in a room moves', async () => {
+  await importTasks(server, taskLine('t1'))
+  const controller = new AbortController()
+  const res = await fetch(`${server.url}/api/events`, { headers: { authorization: `Bearer ${server.leadToken}` }, signal: controller.signal })
+  const reader = res.body!.getReader()
+  const p = connectPeer(server.wsUrl, roomName.workspace('t1'), server.leadToken)
+  peers.push(p)
+  await waitFor(() => p.provider.synced, 'sync')
+  getWorkspace(p.doc).explanation.insert(0, 'one two three')
+  let text = ''
+  try {
+    while (!/event: progress\ndata: .*"explanationWords":3/.test(text)) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += new TextDecoder().decode(value)
+    }
+    assert.match(text, /"taskId":"t1"/)
+  } finally {
+    controller.abort()
+  }
+})
+
 test('answers unknown API routes with a JSON 404', async () => {
   const res = await api(server, server.leadToken, 'GET', '/api/nope')
   assert.is(res.status, 404)

@@ -1,9 +1,9 @@
-/** `GET /api/events`: a server-sent event stream of presence changes in the tasks the caller sees. */
+/** `GET /api/events`: a server-sent event stream of presence and progress in the tasks the caller sees. */
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
-import type { PresenceEvent } from '../services/live'
+import type { LiveEvent } from '../services/live'
 
 const HEARTBEAT_MS = 25_000
 
@@ -11,7 +11,7 @@ export function eventsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/', requireRole(), (c) => {
     const user = c.get('user')!
     return streamSSE(c, async (stream) => {
-      const queue: PresenceEvent[] = []
+      const queue: LiveEvent[] = []
       let wake: (() => void) | null = null
       const unsubscribe = deps.live.subscribe(user, (e) => {
         queue.push(e)
@@ -25,7 +25,7 @@ export function eventsRoutes(deps: AppDeps) {
         while (!stream.aborted && !stream.closed) {
           const e = queue.shift()
           if (e) {
-            await stream.writeSSE({ event: 'presence', data: JSON.stringify(e) })
+            await stream.writeSSE({ event: e.type, data: JSON.stringify(e.data) })
             continue
           }
           await new Promise<void>((resolve) => {

@@ -12,12 +12,15 @@ import type { Room } from '../sync/room'
 import type { Rooms } from '../sync/rooms'
 import { canSeeTask, taskTitle } from './tasks'
 
-export interface PresenceEvent {
-  taskId: string
-  present: PresentUser[]
-}
+/** What `/api/events` streams: `presence` when someone joins or leaves, `progress` as work moves. */
+export type LiveEvent =
+  | { type: 'presence'; data: { taskId: string; present: PresentUser[] } }
+  | { type: 'progress'; data: { taskId: string; progress: Progress } }
 
-type Subscriber = { user: { id: string; role: string }; send: (e: PresenceEvent) => void }
+type Subscriber = { user: { id: string; role: string }; send: (e: LiveEvent) => void }
+
+/** Progress is recomputed at most this often per task while people type. */
+const PROGRESS_DEBOUNCE_MS = 1_000
 
 export function presentIn(room: Room | undefined): PresentUser[] {
   if (!room) return []
@@ -33,6 +36,8 @@ export function presentIn(room: Room | undefined): PresentUser[] {
 export class LiveHub {
   private readonly subscribers = new Set<Subscriber>()
   private rooms: Rooms | null = null
+  private readonly progressTimers = new Map<string, NodeJS.Timeout>()
+  private readonly lastProgress = new Map<string, string>()
 
   constructor(private readonly db: Db) {}
 
@@ -52,8 +57,37 @@ export class LiveHub {
     if (!parsed || parsed.kind !== 'workspace') return
     const task = this.db.task(parsed.taskId)
     if (!task) return
-    const event = { taskId: task.id, present: presentIn(room) }
+    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present: presentIn(room) } })
+  }
+
+  /** Rooms call this after document changes; progress goes out debounced, only when it moved. */
+  onChange(room: Room): void {
+    const parsed = parseRoomName(room.name)
+    if (!parsed || parsed.kind !== 'workspace' || this.subscribers.size === 0) return
+    if (this.progressTimers.has(parsed.taskId)) return
+    const timer = setTimeout(() => {
+      this.progressTimers.delete(parsed.taskId)
+      const task = this.db.task(parsed.taskId)
+      const live = this.rooms?.peek(room.name)
+      if (!task || !live) return
+      const progress = this.progressOf(task, live)
+      const key = JSON.stringify(progress)
+      if (!progress || this.lastProgress.get(task.id) === key) return
+      this.lastProgress.set(task.id, key)
+      this.broadcast(task, { type: 'progress', data: { taskId: task.id, progress } })
+    }, PROGRESS_DEBOUNCE_MS)
+    timer.unref()
+    this.progressTimers.set(parsed.taskId, timer)
+  }
+
+  private broadcast(task: Task, event: LiveEvent): void {
     for (const s of this.subscribers) if (canSeeTask(s.user, task)) s.send(event)
+  }
+
+  /** Stops pending progress timers (shutdown). */
+  close(): void {
+    for (const t of this.progressTimers.values()) clearTimeout(t)
+    this.progressTimers.clear()
   }
 
   /** Saves a workspace's progress into its task before the room's document is freed. */

@@ -57,6 +57,8 @@ export class Room {
     readonly name: string,
     private readonly storage: RoomStorage,
     private readonly log: RoomLog,
+    /** Called after a turn's document changes were stored and relayed. */
+    private readonly onChange: () => void = () => {},
   ) {
     this.awareness.setLocalState(null)
     this.compactor = createCompactor({
@@ -202,7 +204,10 @@ export class Room {
     if (this.destroyed) return
     const pending = this.pending
     this.pending = []
-    if (pending.length) this.relayUpdates(pending)
+    if (pending.length) {
+      this.relayUpdates(pending)
+      this.onChange()
+    }
     if (this.pendingAwareness.size) {
       const ids = [...this.pendingAwareness]
       this.pendingAwareness.clear()

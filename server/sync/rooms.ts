@@ -16,6 +16,8 @@ export interface RoomsOptions {
   /** How long an empty room stays loaded; Infinity keeps rooms forever (memory storage). */
   idleMs: number
   log: RoomLog
+  /** Called after a turn's document changes in a room were stored and relayed. */
+  onChange?: (room: Room) => void
   /** Called after a connection joins or leaves a room. */
   onPresence?: (room: Room) => void
   /** Called before a room's document is freed, to save what is derived from it. */
@@ -41,7 +43,9 @@ export class Rooms {
     const again = this.rooms.get(name)
     if (again) return again
     const loading = (async () => {
-      const room = new Room(name, this.options.storageFor(name), this.options.log)
+      const room: Room = new Room(name, this.options.storageFor(name), this.options.log, () =>
+        this.options.onChange?.(room),
+      )
       room.load()
       this.ready.set(name, room)
       return room
