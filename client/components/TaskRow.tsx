@@ -1,21 +1,38 @@
-/** One row of the task queue; the title is the link into the workspace. */
+/** One row of the task queue; the title is the link into the workspace (a click on the row too). */
 import type { Component } from 'solid-js'
-import { A } from '@solidjs/router'
+import { A, useNavigate } from '@solidjs/router'
 import type { TaskSummary } from '../../shared/types'
 import { StatusBadge } from './StatusBadge'
+import { QueueProgress } from './QueueProgress'
+import { QueuePresent } from './QueuePresent'
 
-export const TaskRow: Component<{ task: TaskSummary }> = (props) => (
-  <tr>
-    <td>
-      <A href={`/tasks/${encodeURIComponent(props.task.id)}`} class="task-link">
-        {props.task.title || props.task.id}
-      </A>
-      <div class="muted small">{props.task.id}</div>
-    </td>
-    <td>{props.task.batch}</td>
-    <td>{props.task.language}</td>
-    <td>
-      <StatusBadge status={props.task.status} />
-    </td>
-  </tr>
-)
+export const TaskRow: Component<{ task: TaskSummary }> = (props) => {
+  const navigate = useNavigate()
+  const href = () => `/tasks/${encodeURIComponent(props.task.id)}`
+  // The link stays the one control for keyboards and screen readers; the row is a mouse shortcut.
+  const onClick = (e: MouseEvent) => {
+    if (!(e.target as HTMLElement).closest('a, button') && !getSelection()?.toString()) navigate(href())
+  }
+  return (
+    <tr class="queue-row" data-task={props.task.id} onClick={onClick}>
+      <td>
+        <A href={href()} class="task-link">
+          {props.task.title || props.task.id}
+        </A>
+        <div class="muted small">
+          {props.task.id} · {props.task.language}
+        </div>
+      </td>
+      <td>{props.task.batch}</td>
+      <td>
+        <StatusBadge status={props.task.status} />
+      </td>
+      <td>
+        <QueueProgress progress={props.task.progress} />
+      </td>
+      <td>
+        <QueuePresent people={props.task.present} />
+      </td>
+    </tr>
+  )
+}

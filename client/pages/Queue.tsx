@@ -1,23 +1,45 @@
 /** `/`: the caller's task queue (annotators: tasks assigned to them; leads, reviewers: all). */
-import { createResource, Match, Switch } from 'solid-js'
+import { createMemo, Match, onCleanup, Show, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
-import { listTasks } from '../api'
+import { useSearchParams } from '@solidjs/router'
+import { createQueue } from '../stores/queue'
 import { ErrorNote } from '../components/ErrorNote'
+import { QueueFilters } from '../components/QueueFilters'
 import { TaskTable } from '../components/TaskTable'
+import { focusFirstRowOnKey } from '../components/rowKeys'
+import '../styles/review.css'
 
 const Queue: Component = () => {
-  const [tasks, { refetch }] = createResource(listTasks)
+  const queue = createQueue()
+  // The filters live in the URL (?batch=…&status=…), so a reload or a shared link keeps them.
+  const [params, setParams] = useSearchParams<{ batch?: string; status?: string }>()
+  const shown = createMemo(() =>
+    queue.state.tasks.filter(
+      (t) => (!params.batch || t.batch === params.batch) && (!params.status || t.status === params.status),
+    ),
+  )
+  let section!: HTMLElement
+  onCleanup(focusFirstRowOnKey(() => section))
   return (
-    <section aria-labelledby="queue-title">
+    <section ref={section} aria-labelledby="queue-title">
       <h1 id="queue-title">Your tasks</h1>
+      <Show when={queue.error()}>
+        <ErrorNote error={queue.error()} onRetry={queue.refresh} />
+      </Show>
       <Switch fallback={<p class="muted" role="status">Loading tasks…</p>}>
-        <Match when={tasks.error}>
-          <ErrorNote error={tasks.error} onRetry={refetch} />
-        </Match>
-        <Match when={tasks()?.length === 0}>
+        <Match when={queue.loaded() && queue.state.tasks.length === 0}>
           <p class="muted">No tasks for you yet. Your lead assigns them.</p>
         </Match>
-        <Match when={tasks()}>{(list) => <TaskTable tasks={list()} label="Your tasks" />}</Match>
+        <Match when={queue.loaded()}>
+          <QueueFilters
+            tasks={queue.state.tasks}
+            batch={params.batch ?? ''}
+            status={params.status ?? ''}
+            shown={shown().length}
+            onChange={(next) => setParams(next, { replace: true })}
+          />
+          <TaskTable tasks={shown()} label="Your tasks" />
+        </Match>
       </Switch>
     </section>
   )

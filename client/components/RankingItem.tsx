@@ -1,0 +1,47 @@
+/** One candidate in the ranking: draggable, focusable, and moved with Alt+↑ / Alt+↓. */
+import { Show } from 'solid-js'
+import type { Component } from 'solid-js'
+import { createSortable } from '@thisbeyond/solid-dnd'
+import type { Candidate } from '../../shared/types'
+
+declare module 'solid-js' {
+  namespace JSX {
+    interface Directives {
+      sortable: true
+    }
+  }
+}
+
+export const RankingItem: Component<{
+  candidate: Candidate
+  position: number
+  total: number
+  readOnly: boolean
+  describedBy: string
+}> = (props) => {
+  const sortable = createSortable(props.candidate.id)
+  return (
+    <li
+      use:sortable
+      class="ranking-item"
+      classList={{ 'ranking-dragging': sortable.isActiveDraggable, 'ranking-locked': props.readOnly }}
+      tabindex="0"
+      data-candidate={props.candidate.id}
+      aria-posinset={props.position}
+      aria-setsize={props.total}
+      aria-describedby={props.describedBy}
+    >
+      <span class="ranking-pos">
+        <span class="sr-only">Position </span>
+        {props.position}
+      </span>
+      <span class="ranking-name">Candidate {props.candidate.id}</span>
+      <Show when={props.candidate.model}>
+        <span class="muted small ranking-model">{props.candidate.model}</span>
+      </Show>
+      <Show when={!props.readOnly}>
+        <span class="ranking-grip" aria-hidden="true">⠿</span>
+      </Show>
+    </li>
+  )
+}

@@ -1,0 +1,118 @@
+/** The ratings store: rubric scores per candidate and criterion, mirrored from `ratings`. */
+import type * as Y from 'yjs'
+import { createStore, reconcile } from 'solid-js/store'
+import { onCleanup } from 'solid-js'
+import type { RubricCriterion } from '../../shared/types'
+
+/** Origin of the scores set in this tab's UI (stable: Yjs compares origins by identity). */
+export const RATINGS_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'ratings' as const })
+
+/** Candidate id → criterion id → score, or null when not scored (or the stored value is invalid). */
+export type Scores = Record<string, Record<string, number | null>>
+
+/** True when `score` is an integer on `criterion`'s scale. */
+export function isValidScore(criterion: RubricCriterion, score: unknown): score is number {
+  return (
+    typeof score === 'number' &&
+    Number.isInteger(score) &&
+    score >= criterion.min &&
+    score <= criterion.max
+  )
+}
+
+/**
+ * Reads every score by walking the task's known candidates and criteria (never the map's own
+ * keys: a client-written `__proto__` must not reach the UI). Off-scale values read as null.
+ */
+export function readScores(
+  ratings: Y.Map<Y.Map<number>>,
+  candidateIds: readonly string[],
+  rubric: readonly RubricCriterion[],
+): Scores {
+  const out: Scores = Object.create(null)
+  for (const id of candidateIds) {
+    const map = ratings.get(id)
+    const row: Record<string, number | null> = Object.create(null)
+    for (const c of rubric) {
+      const value = map?.get(c.id)
+      row[c.id] = isValidScore(c, value) ? value : null
+    }
+    out[id] = row
+  }
+  return out
+}
+
+/**
+ * Sets (or with null, clears) one score inside the candidate's pre-created ratings map. Throws
+ * a RangeError for a score off the criterion's scale. Returns false, writing nothing, when the
+ * candidate's map does not exist yet: creating it here would race the one made at import, and
+ * whichever lost would take its scores with it.
+ */
+export function setScore(
+  ratings: Y.Map<Y.Map<number>>,
+  candidateId: string,
+  criterion: RubricCriterion,
+  score: number | null,
+): boolean {
+  if (score !== null && !isValidScore(criterion, score)) {
+    throw new RangeError(
+      `${criterion.name} takes a whole number from ${criterion.min} to ${criterion.max}, not ${score}`,
+    )
+  }
+  const map = ratings.get(candidateId)
+  if (!map || typeof map.get !== 'function') return false
+  const write = () => {
+    if (score === null) map.delete(criterion.id)
+    else map.set(criterion.id, score)
+  }
+  if (ratings.doc) ratings.doc.transact(write, RATINGS_ORIGIN)
+  else write()
+  return true
+}
+
+/**
+ * The score a digit key gives on `criterion`'s scale, or null when the key means nothing there.
+ * Scales within 0–9 take the digit as the score itself (what the cell shows); other scales count
+ * steps from the minimum (1 is the lowest score).
+ */
+export function scoreForKey(criterion: RubricCriterion, key: string): number | null {
+  if (!/^[0-9]$/.test(key)) return null
+  const digit = Number(key)
+  const direct = criterion.min >= 0 && criterion.max <= 9
+  const score = direct ? digit : criterion.min + digit - 1
+  return digit === 0 && !direct ? null : isValidScore(criterion, score) ? score : null
+}
+
+/** Calls `onChange` with all scores now and after every change; returns the unsubscribe. */
+export function watchScores(
+  ratings: Y.Map<Y.Map<number>>,
+  candidateIds: readonly string[],
+  rubric: readonly RubricCriterion[],
+  onChange: (scores: Scores) => void,
+): () => void {
+  const observer = () => onChange(readScores(ratings, candidateIds, rubric))
+  ratings.observeDeep(observer)
+  observer()
+  return () => ratings.unobserveDeep(observer)
+}
+
+export interface RatingsStore {
+  readonly scores: Scores
+  /** Sets or clears a score; false when the candidate's ratings map is not there (yet). */
+  set(candidateId: string, criterion: RubricCriterion, score: number | null): boolean
+}
+
+/** Mirrors `ratings` into a Solid store for the lifetime of the calling owner. */
+export function createRatingsStore(
+  ratings: Y.Map<Y.Map<number>>,
+  candidateIds: readonly string[],
+  rubric: readonly RubricCriterion[],
+): RatingsStore {
+  const [scores, setScores] = createStore<Scores>({})
+  const stop = watchScores(ratings, candidateIds, rubric, (next) => setScores(reconcile(next)))
+  onCleanup(stop)
+  return {
+    scores,
+    set: (candidateId, criterion, score) => setScore(ratings, candidateId, criterion, score),
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The client stores' Yjs logic, in Node: what each store reads from Y data and what its actions
+ * write. Solid's reactivity does not run under Node's `node` export condition (it resolves the
+ * server build), so the stores keep that logic in plain functions (`watchX`, `readX`, `setX`)
+ * tested here; the Solid binding is covered by the browser tests.
+ */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import * as Y from 'yjs'
+import * as prng from 'lib0/prng'
+import { Awareness } from 'y-protocols/awareness'
+import { getWorkspace, seedWorkspace } from '../shared/schema'
+import type { RubricCriterion, TaskSummary } from '../shared/types'
+import {
+  isPermutation,
+  moveCandidate,
+  moveCandidateBy,
+  RANKING_ORIGIN,
+  repairRanking,
+  watchRanking,
+} from '../client/stores/ranking'
+import { RATINGS_ORIGIN, readScores, scoreForKey, setScore, watchScores } from '../client/stores/ratings'
+import { describeView, readPresence, watchPresence } from '../client/stores/presence'
+import { parsePresenceEvent, withPresence } from '../client/stores/queue'
+
+const IDS = ['a', 'b', 'c', 'd']
+const RUBRIC: RubricCriterion[] = [
+  { id: 'correctness', name: 'Correctness', description: 'Right answers.', min: 1, max: 5 },
+  { id: 'style', name: 'Style', description: 'Readable.', min: 0, max: 3 },
+]
+
+function shuffle<T>(gen: prng.PRNG, items: T[]): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = prng.uint32(gen, 0, i)
+    ;[items[i], items[j]] = [items[j], items[i]]
+  }
+}
+
+/**
+ * Peers over an in-memory network that holds every update until `flush`, so edits made between
+ * two flushes are concurrent. Each peer mirrors its ranking through `watchRanking`, as the UI does.
+ */
+function network(count: number, seedTask = true) {
+  const docs = Array.from({ length: count }, () => new Y.Doc())
+  const queues: Uint8Array[][] = docs.map(() => [])
+  const REMOTE = { source: 'test-remote' }
+  docs.forEach((doc, i) =>
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) return
+      queues.forEach((q, j) => j !== i && q.push(update))
+    }),
+  )
+  if (seedTask) {
+    seedWorkspace(docs[0], { candidates: IDS.map((id) => ({ id })) }, null)
+  }
+  const orders: string[][] = docs.map(() => [])
+  const stops = docs.map((doc, i) =>
+    watchRanking(getWorkspace(doc).ranking, IDS, (order) => (orders[i] = order)),
+  )
+  /** Delivers queued updates (in a seeded random order when `gen` is given) until quiet. */
+  const flush = (gen?: prng.PRNG) => {
+    for (let round = 0; round < 20 && queues.some((q) => q.length); round++) {
+      docs.forEach((doc, i) => {
+        const pending = queues[i].splice(0)
+        if (gen) shuffle(gen, pending)
+        for (const u of pending) Y.applyUpdate(doc, u, REMOTE)
+      })
+    }
+    assert.ok(queues.every((q) => q.length === 0), 'the network goes quiet')
+  }
+  const destroy = () => {
+    stops.forEach((stop) => stop())
+    docs.forEach((d) => d.destroy())
+  }
+  return { docs, orders, flush, destroy, ranking: (i: number) => getWorkspace(docs[i]).ranking }
+}
+
+const ranking = suite('ranking store')
+
+ranking('mirrors the order and follows a remote move', () => {
+  const net = network(2)
+  try {
+    net.flush()
+    assert.equal(net.orders[1], IDS)
+    moveCandidate(net.ranking(0), IDS, 'd', 0)
+    assert.equal(net.orders[0], ['d', 'a', 'b', 'c'], 'the mover sees its move at once')
+    net.flush()
+    assert.equal(net.orders[1], ['d', 'a', 'b', 'c'])
+  } finally {
+    net.destroy()
+  }
+})
+
+ranking('writes moves with the stable UI origin', () => {
+  const doc = new Y.Doc()
+  seedWorkspace(doc, { candidates: IDS.map((id) => ({ id })) }, null)
+  const origins: unknown[] = []
+  doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin))
+  assert.is(moveCandidateBy(getWorkspace(doc).ranking, IDS, 'b', -1), 0)
+  assert.is(moveCandidateBy(getWorkspace(doc).ranking, IDS, 'b', -1), null, 'no move past the top')
+  assert.is(moveCandidateBy(getWorkspace(doc).ranking, IDS, 'd', 1), null, 'no move past the bottom')
+  assert.equal(getWorkspace(doc).ranking.toArray(), ['b', 'a', 'c', 'd'])
+  assert.equal(origins, [RANKING_ORIGIN])
+  doc.destroy()
+})
+
+ranking('converges to a permutation when two people move the same candidate at once', () => {
+  const net = network(2)
+  try {
+    net.flush()
+    moveCandidate(net.ranking(0), IDS, 'a', 3)
+    moveCandidate(net.ranking(1), IDS, 'a', 1)
+    net.flush()
+    const [x, y] = [net.ranking(0).toArray(), net.ranking(1).toArray()]
+    assert.equal(x, y, 'both documents hold the same order')
+    assert.ok(isPermutation(x, IDS), `a permutation, not ${JSON.stringify(x)}`)
+    assert.equal(net.orders[0], x, 'the store shows the repaired order')
+    assert.equal(net.orders[1], x)
+  } finally {
+    net.destroy()
+  }
+})
+
+ranking('converges without loss or duplicates under seeded random concurrent moves', () => {
+  const seed = Number(process.env.SEED ?? Date.now() % 1_000_000)
+  const gen = prng.create(seed)
+  const net = network(3)
+  try {
+    net.flush()
+    for (let round = 0; round < 150; round++) {
+      const movers = prng.uint32(gen, 1, 3)
+      for (let m = 0; m < movers; m++) {
+        const peer = prng.uint32(gen, 0, 2)
+        const id = IDS[prng.uint32(gen, 0, IDS.length - 1)]
+        moveCandidate(net.ranking(peer), IDS, id, prng.uint32(gen, 0, IDS.length - 1))
+      }
+      net.flush(gen)
+      const arrays = [0, 1, 2].map((i) => net.ranking(i).toArray())
+      assert.ok(isPermutation(arrays[0], IDS), `seed ${seed}, round ${round}: ${JSON.stringify(arrays[0])}`)
+      assert.equal(arrays[1], arrays[0], `seed ${seed}, round ${round}: peers 0 and 1 agree`)
+      assert.equal(arrays[2], arrays[0], `seed ${seed}, round ${round}: peers 0 and 2 agree`)
+      assert.equal(net.orders[2], arrays[0], `seed ${seed}: the store shows the document's order`)
+    }
+  } finally {
+    net.destroy()
+  }
+})
+
+ranking('repairs duplicates and gaps left by a remote change, but never an unsynced empty array', () => {
+  const doc = new Y.Doc()
+  const array = getWorkspace(doc).ranking
+  assert.is(repairRanking(array, IDS), false, 'an empty array is a document still loading')
+  assert.is(array.length, 0)
+  array.push(['b', 'a', 'b', 'x', 'c'])
+  assert.is(repairRanking(array, IDS), true)
+  assert.equal(array.toArray(), ['b', 'a', 'c', 'd'])
+  assert.is(repairRanking(array, IDS), false, 'a permutation is left alone')
+  doc.destroy()
+})
+
+const ratings = suite('ratings store')
+
+function ratingsDoc() {
+  const doc = new Y.Doc()
+  seedWorkspace(doc, { candidates: IDS.map((id) => ({ id })) }, null)
+  return { doc, ratings: getWorkspace(doc).ratings }
+}
+
+ratings('writes a score into the candidate\'s existing map with the UI origin', () => {
+  const { doc, ratings: map } = ratingsDoc()
+  const nested = map.get('b')
+  let origin: unknown
+  doc.on('afterTransaction', (tr: Y.Transaction) => (origin = tr.origin))
+  assert.is(setScore(map, 'b', RUBRIC[0], 4), true)
+  assert.is(map.get('b'), nested, 'the nested map is never replaced')
+  assert.is(nested?.get('correctness'), 4)
+  assert.is(origin, RATINGS_ORIGIN)
+  assert.is(setScore(map, 'b', RUBRIC[0], null), true)
+  assert.is(nested?.has('correctness'), false, 'null clears the score')
+  doc.destroy()
+})
+
+ratings('refuses scores off the scale and writes nothing', () => {
+  const { doc, ratings: map } = ratingsDoc()
+  let updates = 0
+  doc.on('update', () => updates++)
+  for (const bad of [0, 6, 2.5, Number.NaN, -1]) {
+    assert.throws(() => setScore(map, 'a', RUBRIC[0], bad), RangeError, `refuses ${bad}`)
+  }
+  assert.throws(() => setScore(map, 'a', RUBRIC[1], 4), RangeError)
+  assert.is(setScore(map, 'a', RUBRIC[1], 0), true, 'the minimum of a 0–3 scale is fine')
+  assert.is(updates, 1)
+  doc.destroy()
+})
+
+ratings('never creates a candidate\'s map that the import did not', () => {
+  const doc = new Y.Doc()
+  const map = getWorkspace(doc).ratings
+  assert.is(setScore(map, 'a', RUBRIC[0], 3), false)
+  assert.is(map.size, 0)
+  doc.destroy()
+})
+
+ratings('reads only known candidates and criteria, and drops invalid stored values', () => {
+  const { doc, ratings: map } = ratingsDoc()
+  map.get('a')!.set('correctness', 9)
+  map.get('a')!.set('style', 2)
+  map.get('a')!.set('__proto__', 3)
+  map.set('__proto__', new Y.Map<number>())
+  const scores = readScores(map, IDS, RUBRIC)
+  assert.equal(Object.keys(scores), IDS)
+  assert.equal({ ...scores.a }, { correctness: null, style: 2 })
+  assert.equal({ ...scores.d }, { correctness: null, style: null })
+  doc.destroy()
+})
+
+ratings('follows scores set by someone else', () => {
+  const a = ratingsDoc()
+  const b = new Y.Doc()
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a.doc))
+  const seen: (number | null)[] = []
+  const stop = watchScores(getWorkspace(b).ratings, IDS, RUBRIC, (s) => seen.push(s.c.correctness))
+  a.doc.on('update', (u: Uint8Array) => Y.applyUpdate(b, u))
+  setScore(a.ratings, 'c', RUBRIC[0], 5)
+  setScore(a.ratings, 'c', RUBRIC[0], 2)
+  assert.equal(seen, [null, 5, 2])
+  stop()
+  a.doc.destroy()
+  b.destroy()
+})
+
+ratings('maps digit keys onto the scale', () => {
+  assert.is(scoreForKey(RUBRIC[0], '3'), 3)
+  assert.is(scoreForKey(RUBRIC[0], '6'), null, 'above the maximum')
+  assert.is(scoreForKey(RUBRIC[0], '0'), null, 'below the minimum')
+  assert.is(scoreForKey(RUBRIC[1], '0'), 0, 'a 0–3 scale takes 0 as itself')
+  assert.is(scoreForKey(RUBRIC[0], 'x'), null)
+  const wide: RubricCriterion = { id: 'w', name: 'W', description: '', min: -2, max: 2 }
+  assert.is(scoreForKey(wide, '1'), -2, 'a scale outside 0–9 counts steps from its minimum')
+  assert.is(scoreForKey(wide, '5'), 2)
+  assert.is(scoreForKey(wide, '6'), null)
+})
+
+const presence = suite('presence store')
+
+const user = (id: string, name: string, color = '#2e86ab') => ({ id, name, role: 'annotator', color, colorLight: `${color}33` })
+
+presence('shows each user once, yourself first, with role, safe colour and view', () => {
+  const states = new Map<number, Record<string, unknown>>([
+    [10, { user: user('u1', 'Ada') }],
+    [11, { user: user('u2', 'Grace', 'red;background:url(x)'), view: { area: 'candidate', candidateId: 'b' } }],
+    [12, { user: user('u2', 'Grace') }],
+    [13, { user: user('u1', 'Ada'), view: { area: 'explanation' } }],
+    [14, { cursor: 'no user field' }],
+  ])
+  const people = readPresence(states, 10)
+  assert.equal(people.map((p) => [p.name, p.self, p.clientId, p.clientIds]), [
+    ['Ada', true, 10, [10, 13]],
+    ['Grace', false, 11, [11, 12]],
+  ])
+  assert.is(people[1].color, '#888888', 'a colour that could carry CSS becomes grey')
+  assert.equal(people[1].view, { area: 'candidate', candidateId: 'b' })
+  assert.is(people[0].view, null, 'yourself: this tab\'s view, not another tab\'s')
+})
+
+presence('describes what each person looks at', () => {
+  assert.is(describeView({ area: 'explanation' }), 'Explanation')
+  assert.is(describeView({ area: 'candidate', candidateId: 'b' }), 'candidate b')
+  assert.is(describeView({ area: 'compare', compare: ['a', 'c'] }), 'comparing a↔c')
+  assert.is(describeView({ area: 'rubric', candidateId: 'a' }), 'Rubric, candidate a')
+  assert.is(describeView(null), 'just arrived')
+  assert.is(readPresence(new Map([[1, { user: user('u', 'U'), view: { area: 'nope' } }]]), 1)[0].view, null)
+})
+
+presence('follows awareness changes', () => {
+  const doc = new Y.Doc()
+  const awareness = new Awareness(doc)
+  const seen: string[][] = []
+  const stop = watchPresence(awareness, (people) => seen.push(people.map((p) => p.name)))
+  awareness.setLocalStateField('user', user('u1', 'Ada'))
+  awareness.setLocalStateField('view', { area: 'tests' })
+  assert.equal(seen.at(-1), ['Ada'])
+  stop()
+  awareness.destroy()
+  doc.destroy()
+})
+
+const queue = suite('queue store')
+
+queue('parses presence events and ignores malformed ones', () => {
+  const ok = parsePresenceEvent('{"taskId":"t1","present":[{"id":"u1","name":"Ada","role":"lead","color":"#2e86ab"},{"id":3}]}')
+  assert.equal(ok, { taskId: 't1', present: [{ id: 'u1', name: 'Ada', role: 'lead', color: '#2e86ab' }] })
+  assert.is(parsePresenceEvent('not json'), null)
+  assert.is(parsePresenceEvent('{"taskId":1,"present":[]}'), null)
+})
+
+queue('lets presence seen during a fetch win over the fetched list', () => {
+  const task = { id: 't1', present: [] } as unknown as TaskSummary
+  const other = { id: 't2', present: [] } as unknown as TaskSummary
+  const ada = { id: 'u1', name: 'Ada', role: 'lead' as const, color: '#2e86ab' }
+  const out = withPresence([task, other], new Map([['t1', [ada]]]))
+  assert.equal(out[0].present, [ada])
+  assert.is(out[1], other)
+})
+
+ranking.run()
+ratings.run()
+presence.run()
+queue.run()
