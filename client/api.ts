@@ -1,16 +1,8 @@
 /** The client's one HTTP module: every call to `/api` goes through `request` here. */
-import type { Batch, Role, Task, TaskSummary, User } from '../shared/types'
+import type { Me, TaskDetail, TaskSummary, User } from '../shared/types'
 
-/** The signed-in user as `GET /api/me` returns it. */
-export interface Me {
-  id: string
-  name: string
-  role: Role
-  color: string
-}
-
-/** `GET /api/tasks/:id`: the task plus the guidelines, rubric and mode of its batch. */
-export type TaskDetail = Task & Pick<Batch, 'guidelines' | 'rubric' | 'mode'>
+// The response types are the shared contracts; re-exported so pages import them from one place.
+export type { Me, TaskDetail }
 
 /**
  * A refused or failed request. `message` is the server's `{ error }` text when it sent one, and

@@ -3,18 +3,25 @@ import { createEffect, onCleanup } from 'solid-js'
 import type { Component } from 'solid-js'
 import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
-import type { Extension } from '@codemirror/state'
+import type { EditorView } from '@codemirror/view'
 import { createEditor } from '../editor/createEditor'
 import { setReadOnly, workspaceEditor } from '../editor/workspaceEditor'
+import { PROSE_MARKDOWN } from '../editor/languages'
+import { applyLanguage } from '../editor/languageSlot'
 
 export const CollabEditor: Component<{
   ytext: Y.Text
   awareness: Awareness
   label: string
   readOnly: boolean
-  language?: Extension
-  wrap?: boolean
+  /** Markdown prose (soft-wrapped); otherwise code in `language`. */
+  prose?: boolean
+  /** The task language of a code editor, highlighted once its package loads. */
+  language?: string
   placeholder?: string
+  /** Receives the view once it exists, e.g. to focus it from a shortcut. */
+  onView?: (view: EditorView | undefined) => void
+  onFocus?: () => void
 }> = (props) => {
   // The text is fixed for this component's life; a different text means a new component.
   const ytext = props.ytext
@@ -27,12 +34,18 @@ export const CollabEditor: Component<{
       awareness: props.awareness,
       undoManager,
       label: props.label,
-      language: props.language,
+      code: !props.prose,
       readOnly: props.readOnly,
-      wrap: props.wrap,
+      wrap: props.prose,
       placeholder: props.placeholder,
     }),
   }))
+  createEffect(() => {
+    const view = editor.view()
+    props.onView?.(view)
+    const language = props.prose ? PROSE_MARKDOWN : props.language
+    if (view && language) applyLanguage(view, language)
+  })
   createEffect(() => {
     const view = editor.view()
     const readOnly = props.readOnly
@@ -41,5 +54,11 @@ export const CollabEditor: Component<{
     // Undo after losing write access would edit the Y.Text behind the server's back.
     if (readOnly) undoManager.clear()
   })
-  return <div class="editor-host" ref={editor.ref} />
+  return (
+    <div
+      class={props.prose ? 'editor-host prose' : 'editor-host'}
+      ref={editor.ref}
+      onFocusIn={() => props.onFocus?.()}
+    />
+  )
 }

@@ -1,12 +1,14 @@
-/** The workspace heading: the task's title, batch, language, revision and status. */
+/** The workspace's title line: the task's title, then id, batch, language, revision and status. */
 import type { Component } from 'solid-js'
-import type { TaskDetail } from '../api'
+import type { TaskDetail } from '../../shared/types'
 import { StatusBadge } from './StatusBadge'
 import { taskTitle } from '../format'
 
 export const TaskHeader: Component<{ task: TaskDetail }> = (props) => (
-  <header class="task-header">
-    <h1>{taskTitle(props.task.prompt, props.task.id)}</h1>
+  <div class="task-header">
+    <h1 title={taskTitle(props.task.prompt, props.task.id)}>
+      {taskTitle(props.task.prompt, props.task.id)}
+    </h1>
     <dl class="facts">
       <div>
         <dt>Task</dt>
@@ -21,15 +23,15 @@ export const TaskHeader: Component<{ task: TaskDetail }> = (props) => (
         <dd>{props.task.language}</dd>
       </div>
       <div>
-        <dt>Revision</dt>
+        <dt>Rev</dt>
         <dd>{props.task.revision}</dd>
       </div>
       <div>
-        <dt>Status</dt>
+        <dt class="sr-only">Status</dt>
         <dd>
           <StatusBadge status={props.task.status} />
         </dd>
       </div>
     </dl>
-  </header>
+  </div>
 )

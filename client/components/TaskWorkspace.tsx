@@ -1,46 +1,64 @@
-/** One task's live workspace: prompt, the shared Explanation editor, sync status and presence. */
+/** One task's live workspace: the room `task:<id>`, its bar, its panels and its overlays. */
 import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
-import type { TaskDetail } from '../api'
+import type { TaskDetail } from '../../shared/types'
 import { roomName } from '../../shared/roomNames'
 import { getWorkspace } from '../../shared/schema'
 import { useMe } from '../stores/session'
 import { canWriteWorkspace, toPresenceUser } from '../stores/access'
+import { createViewController, ViewProvider } from '../stores/view'
 import { createRoomDoc } from '../sync/createRoomDoc'
-import { createPresence } from '../sync/createPresence'
+import { closeMessage } from '../sync/closeMessage'
 import { TaskHeader } from './TaskHeader'
-import { PromptPanel } from './PromptPanel'
-import { ExplanationPanel } from './ExplanationPanel'
 import { SyncStatus } from './SyncStatus'
-import { PresenceList } from './PresenceList'
+import { WorkspaceGrid } from './WorkspaceGrid'
+import { WorkspaceKeys } from './WorkspaceKeys'
+import { MergeNotice } from './MergeNotice'
+import { HelpOverlay } from './HelpOverlay'
+import { createWorkspaceUi } from './workspaceUi'
 
-/** Opens the room `task:<id>` for as long as it is mounted; one instance per task id. */
+/** Opens the room for as long as it is mounted; one instance per task id. */
 export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const me = useMe()
   const room = createRoomDoc(roomName.workspace(props.task.id), { user: toPresenceUser(me()) })
-  const workspace = getWorkspace(room.doc)
-  const people = createPresence(room.awareness)
-  const readOnly = () => !canWriteWorkspace(me(), props.task)
+  const ui = createWorkspaceUi(props.task.candidates.map((c) => c.id))
   return (
-    <div class="workspace">
-      <TaskHeader task={props.task} />
-      <div class="workspace-grid">
-        <div class="workspace-main">
-          <PromptPanel prompt={props.task.prompt} />
-          {/* A refused room shows only the reason: its cached copy may not be ours to read. */}
-          <Show when={room.closedCode() === null}>
-            <ExplanationPanel
-              ytext={workspace.explanation}
-              awareness={room.awareness}
-              readOnly={readOnly()}
-            />
-          </Show>
-        </div>
-        <aside class="workspace-side" aria-label="Room">
+    <ViewProvider controller={createViewController(room.awareness)}>
+      <div class="workspace">
+        <header class="ws-bar">
+          <TaskHeader task={props.task} />
           <SyncStatus room={room} />
-          <PresenceList people={people()} />
-        </aside>
+          <button
+            type="button"
+            class="icon"
+            aria-label="Keyboard shortcuts"
+            title="Keyboard shortcuts (?)"
+            onClick={() => ui.setHelpOpen(true)}
+          >
+            ?
+          </button>
+        </header>
+        {/* A refused room shows only the reason: its cached copy may not be ours to read. */}
+        <Show
+          when={room.closedCode() === null}
+          fallback={<p class="error ws-refused">{closeMessage(room.closedCode() ?? 0)}</p>}
+        >
+          <WorkspaceKeys
+            awareness={room.awareness}
+            helpOpen={ui.helpOpen()}
+            onHelp={ui.setHelpOpen}
+          />
+          <WorkspaceGrid
+            task={props.task}
+            ws={getWorkspace(room.doc)}
+            awareness={room.awareness}
+            readOnly={!canWriteWorkspace(me(), props.task)}
+            ui={ui}
+          />
+        </Show>
+        <MergeNotice room={room} />
+        <HelpOverlay open={ui.helpOpen()} onClose={() => ui.setHelpOpen(false)} />
       </div>
-    </div>
+    </ViewProvider>
   )
 }

@@ -9,11 +9,13 @@ import {
   EditorView,
   highlightSpecialChars,
   keymap,
+  lineNumbers,
   placeholder as placeholderText,
 } from '@codemirror/view'
-import { defaultKeymap } from '@codemirror/commands'
-import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
+import { defaultKeymap, indentWithTab } from '@codemirror/commands'
+import { defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
 import { safeAwareness } from './safeAwareness'
+import { languageSlot } from './languageSlot'
 
 export interface WorkspaceEditorOptions {
   ytext: Y.Text
@@ -22,7 +24,11 @@ export interface WorkspaceEditorOptions {
   undoManager: Y.UndoManager
   /** The accessible name (DESIGN.md: "Explanation", "Reference solution", "Tests"). */
   label: string
-  language?: Extension
+  /**
+   * Code rather than prose: line numbers, and Tab indents (Escape then Tab leaves the editor,
+   * as CodeMirror documents). Either way, fill the language with `applyLanguage`.
+   */
+  code?: boolean
   readOnly: boolean
   /** Soft-wrap long lines (prose); code scrolls horizontally instead. */
   wrap?: boolean
@@ -45,12 +51,15 @@ function readOnlyExtension(readOnly: boolean): Extension {
   ]
 }
 
+// The surrounding pane draws the frame; the editor only shows focus, inset so nothing moves.
 const editorTheme = EditorView.theme({
-  '&': { border: '1px solid var(--border)', borderRadius: '6px', background: 'var(--surface)' },
-  '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '1px' },
-  '.cm-content': { minHeight: '8rem', padding: '0.5rem 0' },
-  '.cm-line': { padding: '0 0.75rem' },
+  '&': { background: 'var(--surface)' },
+  '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '-2px' },
+  '.cm-content': { padding: '0.35rem 0' },
+  '.cm-line': { padding: '0 0.6rem' },
 })
+
+const codeExtensions: Extension = [lineNumbers(), indentOnInput(), keymap.of([indentWithTab])]
 
 /**
  * Composes `yCollab` with the workspace's keymap, theme and accessible name. Create the state
@@ -67,7 +76,8 @@ export function workspaceEditor(options: WorkspaceEditorOptions): Extension {
     highlightSpecialChars(),
     drawSelection(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-    options.language ?? [],
+    languageSlot(),
+    options.code ? codeExtensions : [],
     options.wrap ? EditorView.lineWrapping : [],
     options.placeholder ? placeholderText(options.placeholder) : [],
     EditorView.contentAttributes.of({ 'aria-label': options.label }),

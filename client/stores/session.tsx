@@ -3,6 +3,7 @@ import { createContext, createResource, useContext } from 'solid-js'
 import type { ParentComponent, Resource } from 'solid-js'
 import { getMe, signOut } from '../api'
 import type { Me } from '../api'
+import { clearOfflineCaches } from '../sync/offlineCaches'
 
 /** What every page may ask about the session. */
 export interface Session {
@@ -21,6 +22,8 @@ export const SessionProvider: ParentComponent = (props) => {
     me,
     async signOut() {
       await signOut()
+      // The next person at this browser must not find our cached workspaces (issue 3).
+      await clearOfflineCaches()
       // A full reload drops every room, cache handle and socket of the old identity.
       location.assign('/')
     },

@@ -8,6 +8,7 @@ import type { Accessor } from 'solid-js'
 import { CLOSE } from '../../shared/errors'
 import type { PresenceUser } from '../../shared/presence'
 import { isRefusal } from './closeMessage'
+import { cacheName, trackOpenCache } from './offlineCaches'
 import { registerDoc, unregisterDoc } from './testHook'
 
 /** The provider's connection states, as y-websocket names them. */
@@ -19,10 +20,19 @@ export const ConnectionStatus = {
 export type ConnectionStatus = (typeof ConnectionStatus)[keyof typeof ConnectionStatus]
 
 export interface RoomDocOptions {
-  /** The signed-in identity for presence; the server overwrites it with the session's anyway. */
+  /**
+   * The signed-in identity for presence (the server overwrites it with the session's anyway).
+   * Its `id` also names the offline cache; without a user the room is not cached.
+   */
   user?: PresenceUser
   /** Defaults to `ws(s)://<location.host>/ws`. */
   serverUrl?: string
+}
+
+/** Local edits made while the room was offline, merged when the connection came back. */
+export interface OfflineMerge {
+  count: number
+  at: number
 }
 
 /** A live room. `doc` and `awareness` are owned by the primitive: never destroy them yourself. */
@@ -37,6 +47,12 @@ export interface RoomDoc {
   cached: Accessor<boolean>
   /** The 44xx code the server refused the room with; the provider stops reconnecting then. */
   closedCode: Accessor<number | null>
+  /** True after a connection was lost or failed, until one opens again. */
+  offline: Accessor<boolean>
+  /** Local updates made since the room went offline that the server has not merged yet. */
+  unsentEdits: Accessor<number>
+  /** The last time offline edits were merged on reconnect, for the "back online" message. */
+  lastMerge: Accessor<OfflineMerge | null>
 }
 
 // After these refusals the cached copy belongs to someone who may no longer read it.
@@ -49,12 +65,15 @@ export function defaultServerUrl(): string {
 
 /**
  * Opens `room` for the lifetime of the calling reactive owner. Owns exactly one Y.Doc, one
- * IndexedDB cache (named after the room) and one stock WebsocketProvider; on cleanup it destroys
- * the provider, then the cache, then the doc.
+ * IndexedDB cache (named `<userId>:<room>`) and one stock WebsocketProvider; on cleanup it
+ * destroys the provider, then the cache, then the doc.
  */
 export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomDoc {
   const doc = new Y.Doc()
-  const cache = new IndexeddbPersistence(room, doc)
+  const cache = options.user
+    ? new IndexeddbPersistence(cacheName(options.user.id, room), doc)
+    : null
+  const untrackCache = cache ? trackOpenCache(() => cache.destroy()) : () => {}
   // y-websocket appends the room to the URL unencoded (STYLE.md, "Room names go into the URL").
   const provider = new WebsocketProvider(
     options.serverUrl ?? defaultServerUrl(),
@@ -69,27 +88,67 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     provider.wsconnected ? 'connected' : provider.wsconnecting ? 'connecting' : 'disconnected',
   )
   const [synced, setSynced] = createSignal(provider.synced)
-  const [cached, setCached] = createSignal(cache.synced)
+  const [cached, setCached] = createSignal(cache === null)
   const [closedCode, setClosedCode] = createSignal<number | null>(null)
+  const [offline, setOffline] = createSignal(false)
+  const [unsentEdits, setUnsentEdits] = createSignal(0)
+  const [lastMerge, setLastMerge] = createSignal<OfflineMerge | null>(null)
 
-  provider.on('status', (e) => setStatus(e.status))
-  provider.on('sync', (state) => setSynced(state))
-  provider.on('connection-close', (event) => {
-    if (!event || !isRefusal(event.code)) return
-    setClosedCode(event.code)
-    if (DROP_CACHE_CODES.includes(event.code)) void cache.clearData().catch(logCacheError)
+  provider.on('status', (e) => {
+    setStatus(e.status)
+    if (e.status === 'connected') setOffline(false)
   })
-  void cache.whenSynced.then(() => setCached(true))
+  provider.on('sync', (state) => {
+    setSynced(state)
+    const count = unsentEdits()
+    // Sync means both sides exchanged what the other lacked: our offline edits are merged.
+    if (state && count > 0) {
+      setLastMerge({ count, at: Date.now() })
+      setUnsentEdits(0)
+    }
+  })
+  provider.on('connection-close', (event) => {
+    if (event && isRefusal(event.code)) {
+      setClosedCode(event.code)
+      if (cache && DROP_CACHE_CODES.includes(event.code)) {
+        untrackCache()
+        void cache.clearData().catch(logCacheError)
+      }
+      return
+    }
+    setOffline(true)
+  })
+  // Counts local edits (neither the server's nor the cache's) made while no socket is open; the
+  // first load is not "offline" unless a connection attempt already failed.
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (origin === provider || (cache !== null && origin === cache)) return
+    if (offline()) setUnsentEdits((n) => n + 1)
+  }
+  doc.on('update', onUpdate)
+  void cache?.whenSynced.then(() => setCached(true))
   registerDoc(room, doc)
 
   onCleanup(() => {
+    doc.off('update', onUpdate)
     unregisterDoc(room, doc)
     provider.destroy()
-    void cache.destroy().catch(logCacheError)
+    untrackCache()
+    void cache?.destroy().catch(logCacheError)
     doc.destroy()
   })
 
-  return { room, doc, awareness, status, synced, cached, closedCode }
+  return {
+    room,
+    doc,
+    awareness,
+    status,
+    synced,
+    cached,
+    closedCode,
+    offline,
+    unsentEdits,
+    lastMerge,
+  }
 }
 
 function logCacheError(err: unknown): void {

@@ -1,0 +1,88 @@
+/** The candidates' tab strip: one tab per candidate, then Compare; arrows move between them. */
+import { For } from 'solid-js'
+import type { Component, JSX } from 'solid-js'
+import type { Candidate } from '../../shared/types'
+import { COMPARE_TAB } from './workspaceUi'
+
+/** The id of the tab element for `tab` (a candidate id or COMPARE_TAB). */
+export const tabId = (tab: string) => `cand-tab-${encodeURIComponent(tab)}`
+
+const Tab: Component<{
+  tab: string
+  selected: boolean
+  hint: string
+  title?: string
+  /** The accessible name, when the visible text is abbreviated. */
+  label?: string
+  onSelect: (tab: string) => void
+  children: JSX.Element
+}> = (props) => (
+  <button
+    id={tabId(props.tab)}
+    type="button"
+    role="tab"
+    class="tab"
+    title={props.title}
+    aria-label={props.label}
+    aria-selected={props.selected}
+    aria-controls="candidate-panel"
+    tabindex={props.selected ? 0 : -1}
+    onClick={() => props.onSelect(props.tab)}
+  >
+    <kbd class="hint" aria-hidden="true">
+      {props.hint}
+    </kbd>
+    {props.children}
+  </button>
+)
+
+export const CandidateTabs: Component<{
+  candidates: Candidate[]
+  tab: string
+  onSelect: (tab: string) => void
+}> = (props) => {
+  const tabs = () => [...props.candidates.map((c) => c.id), COMPARE_TAB]
+  // WAI-ARIA tabs with automatic activation: arrows, Home and End select and focus.
+  const onKeyDown = (e: KeyboardEvent) => {
+    const all = tabs()
+    const at = all.indexOf(props.tab)
+    const moves: Record<string, number> = {
+      ArrowRight: (at + 1) % all.length,
+      ArrowLeft: (at - 1 + all.length) % all.length,
+      Home: 0,
+      End: all.length - 1,
+    }
+    const next = moves[e.key]
+    if (next === undefined) return
+    e.preventDefault()
+    props.onSelect(all[next])
+    document.getElementById(tabId(all[next]))?.focus()
+  }
+  return (
+    <div class="tabs" role="tablist" aria-label="Candidates" onKeyDown={onKeyDown}>
+      <For each={props.candidates}>
+        {(c, i) => (
+          <Tab
+            tab={c.id}
+            selected={props.tab === c.id}
+            hint={String(i() + 1)}
+            title={c.model ?? c.id}
+            label={c.model ? `${c.id} (${c.model})` : c.id}
+            onSelect={props.onSelect}
+          >
+            <span class="tab-name">{c.id}</span>{' '}
+            <span class="tab-model">{c.model ?? ''}</span>
+          </Tab>
+        )}
+      </For>
+      <Tab
+        tab={COMPARE_TAB}
+        selected={props.tab === COMPARE_TAB}
+        hint="c"
+        onSelect={props.onSelect}
+      >
+        Compare
+      </Tab>
+    </div>
+  )
+}
