@@ -1,42 +1,24 @@
 /** Two annotators in two browsers co-edit a task's Explanation through the real server. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
 import { WorkspaceRoot } from '../../shared/schema'
-import { assign, createUser, importTasks, startServer, taskLine } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage, waitForText } from '../helpers/browser'
+import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage, waitForText } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 
 const coedit = suite('coedit')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
-
-coedit.before.each(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-coedit.after.each(async () => {
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
-})
+const fx = browserFixture(coedit)
 
 async function signIn(token: string): Promise<UserPage> {
-  const user = await newUserPage(browser!, server!, token)
-  users.push(user)
+  const user = await newUserPage(fx.browser, fx.server, token)
+  fx.users.push(user)
   return user
 }
 
 coedit('shows each annotator the other one\'s text and named cursor', async () => {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'annotator')
   const { ids } = await importTasks(s, taskLine('coedit-1'), 'coedit')
@@ -70,7 +52,7 @@ coedit('shows each annotator the other one\'s text and named cursor', async () =
 })
 
 coedit('lists the people present in the workspace', async () => {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'annotator')
   const { ids } = await importTasks(s, taskLine('presence-1'), 'coedit')

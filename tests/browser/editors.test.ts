@@ -1,44 +1,27 @@
 /** The workspace's text surfaces in two browsers: co-edited editors, the prompt, the diff view. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
 import { WorkspaceRoot } from '../../shared/schema'
-import { assign, createUser, importTasks, startServer, taskLine } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage, waitForText } from '../helpers/browser'
+import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage, waitForText } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 
 const editors = suite('editors')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
-
-editors.before.each(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-editors.after.each(async () => {
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
-})
+const fx = browserFixture(editors)
 
 /** Two annotators assigned to one imported task, both with the workspace open. */
 async function openPair(line: string): Promise<{ taskId: string; a: UserPage; b: UserPage }> {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'annotator')
   const { ids } = await importTasks(s, line, 'editors')
   await assign(s, ids[0], [ada.id, grace.id])
-  const a = await newUserPage(browser!, s, ada.token)
-  const b = await newUserPage(browser!, s, grace.token)
-  users.push(a, b)
+  const a = await newUserPage(fx.browser, s, ada.token)
+  const b = await newUserPage(fx.browser, s, grace.token)
+  fx.users.push(a, b)
   await Promise.all([a.page.goto(`/tasks/${ids[0]}`), b.page.goto(`/tasks/${ids[0]}`)])
   // Typing before the first sync would still merge, but the assertions read the synced state.
   for (const u of [a, b]) {

@@ -1,34 +1,15 @@
 /** The workspace layout at laptop and desktop sizes: every region on screen, and none moves. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
 import { WorkspaceRoot } from '../../shared/schema'
-import { api, assign, createUser, startServer } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage, waitForText } from '../helpers/browser'
-import type { UserPage } from '../helpers/browser'
+import { api, assign, createUser } from '../helpers/server'
+import { browserFixture, newUserPage, waitForText } from '../helpers/browser'
 
 const layout = suite('layout')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
-
-layout.before.each(async () => {
-  // The demo batch: realistic prompts, four candidates, guidelines and a four-criterion rubric.
-  server = await startServer({ seedDemo: true })
-  browser = await launchBrowser()
-})
-
-layout.after.each(async () => {
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
-})
+const fx = browserFixture(layout, { seedDemo: true })
 
 /** The regions a person works with all day, found by their accessible names. */
 function regions(page: Page): Record<string, Locator> {
@@ -74,14 +55,14 @@ const SIZES = [
 for (const size of SIZES) {
   const at = `${size.width}×${size.height}`
   layout(`keeps every region on screen and still at ${at} while another person types`, async () => {
-    const s = server!
+    const s = fx.server
     const tasks = (await api(s, s.leadToken, 'GET', '/api/tasks')).body.tasks as { id: string }[]
     const taskId = tasks[0].id
     const ada = await createUser(s, 'Ada Lovelace', 'annotator')
     await assign(s, taskId, [ada.id])
-    const a = await newUserPage(browser!, s, ada.token)
-    const lead = await newUserPage(browser!, s, s.leadToken)
-    users.push(a, lead)
+    const a = await newUserPage(fx.browser, s, ada.token)
+    const lead = await newUserPage(fx.browser, s, s.leadToken)
+    fx.users.push(a, lead)
     await a.page.setViewportSize(size)
     await Promise.all([a.page.goto(`/tasks/${taskId}`), lead.page.goto(`/tasks/${taskId}`)])
     for (const u of [a, lead]) {

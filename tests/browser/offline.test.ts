@@ -1,33 +1,15 @@
 /** Working offline: edits kept in IndexedDB, merged on reconnect, and caches wiped at sign-out. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core'
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
 import { WorkspaceRoot } from '../../shared/schema'
-import { assign, createUser, importTasks, startServer, taskLine } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage, readText, waitForText } from '../helpers/browser'
-import type { UserPage } from '../helpers/browser'
+import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage, readText, waitForText } from '../helpers/browser'
 
 const offline = suite('offline')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
-
-offline.before.each(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-offline.after.each(async () => {
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
-})
+const fx = browserFixture(offline)
 
 /**
  * A network switch for one context's WebSockets. Chromium's `context.setOffline(true)` leaves an
@@ -60,14 +42,14 @@ async function networkSwitch(context: BrowserContext) {
 }
 
 async function setup(taskId: string) {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'annotator')
   const { ids } = await importTasks(s, taskLine(taskId), 'offline')
   await assign(s, ids[0], [ada.id, grace.id])
-  const a = await newUserPage(browser!, s, ada.token)
-  const b = await newUserPage(browser!, s, grace.token)
-  users.push(a, b)
+  const a = await newUserPage(fx.browser, s, ada.token)
+  const b = await newUserPage(fx.browser, s, grace.token)
+  fx.users.push(a, b)
   const net = await networkSwitch(a.context)
   await Promise.all([a.page.goto(`/tasks/${ids[0]}`), b.page.goto(`/tasks/${ids[0]}`)])
   await syncState(a.page, 'connected')

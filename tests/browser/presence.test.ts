@@ -1,45 +1,28 @@
 /** The presence list: who is here, their role and view, one entry per user, and following. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser, Page } from 'playwright-core'
-import { assign, createUser, importTasks, startServer, taskLine } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage } from '../helpers/browser'
+import type { Page } from 'playwright-core'
+import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import { waitFor } from '../helpers/waitFor'
 
 const presence = suite('presence')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
-
-presence.before.each(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-presence.after.each(async () => {
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
-})
+const fx = browserFixture(presence)
 
 const TASK = 'presence-1'
 
 async function adaAndGrace() {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'lead')
   await importTasks(s, taskLine(TASK), 'presence')
   await assign(s, TASK, [ada.id])
   const pages: UserPage[] = []
   for (const token of [ada.token, grace.token]) {
-    const u = await newUserPage(browser!, s, token)
-    users.push(u)
+    const u = await newUserPage(fx.browser, s, token)
+    fx.users.push(u)
     pages.push(u)
   }
   await Promise.all(pages.map((u) => u.page.goto(`/tasks/${TASK}`)))

@@ -1,12 +1,10 @@
 /** The task queue in a browser: live presence, progress on refocus, filters in the URL, keyboard. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
 import { getWorkspace } from '../../shared/schema'
-import { assign, createUser, importTasks, startServer, taskLine } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage } from '../helpers/browser'
+import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import { connectPeer } from '../helpers/peer'
 import type { Peer } from '../helpers/peer'
@@ -14,36 +12,22 @@ import { waitFor } from '../helpers/waitFor'
 
 const queue = suite('queue')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
+const fx = browserFixture(queue)
 let peers: Peer[] = []
-
-queue.before.each(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-queue.after.each(async () => {
+queue.after.each(() => {
   peers.forEach((p) => p.destroy())
   peers = []
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
 })
 
 async function setup() {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'annotator')
   await importTasks(s, [taskLine('q-1'), taskLine('q-2')].join('\n'), 'alpha')
   await importTasks(s, [taskLine('q-3'), taskLine('q-4')].join('\n'), 'beta')
   for (const id of ['q-1', 'q-2', 'q-3']) await assign(s, id, [ada.id, grace.id])
-  const user = await newUserPage(browser!, s, ada.token)
-  users.push(user)
+  const user = await newUserPage(fx.browser, s, ada.token)
+  fx.users.push(user)
   return { ada, grace, user }
 }
 
@@ -58,7 +42,7 @@ queue('shows who is in each room live and the progress after the window regains 
   assert.is(await rowOf(user, 'q-4').count(), 0, 'an unassigned task is not listed')
   assert.match(await rowOf(user, 'q-1').innerText(), /Nobody/)
 
-  const peer = connectPeer(server!.wsUrl, roomName.workspace('q-1'), grace.token)
+  const peer = connectPeer(fx.server.wsUrl, roomName.workspace('q-1'), grace.token)
   peers.push(peer)
   await rowOf(user, 'q-1').getByText('Grace Hopper').waitFor({ timeout: 10_000 })
 

@@ -1,48 +1,31 @@
 /** Two annotators reorder the "Ranking" list by mouse and keyboard, alone and at the same time. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
-import { assign, createUser, importTasks, startServer, taskLine } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage } from '../helpers/browser'
+import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import { waitFor } from '../helpers/waitFor'
 
 const ranking = suite('ranking')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
-
-ranking.before.each(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-ranking.after.each(async () => {
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
-})
+const fx = browserFixture(ranking)
 
 const TASK = 'rank-1'
 const ROOM = roomName.workspace(TASK)
 
 /** Ada and Grace, each in their own browser context; `beforeOpen` runs before the task loads. */
 async function twoAnnotators(beforeOpen?: (u: UserPage) => Promise<void>) {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'annotator')
   await importTasks(s, taskLine(TASK), 'ranking')
   await assign(s, TASK, [ada.id, grace.id])
   const pages: UserPage[] = []
   for (const token of [ada.token, grace.token]) {
-    const u = await newUserPage(browser!, s, token)
-    users.push(u)
+    const u = await newUserPage(fx.browser, s, token)
+    fx.users.push(u)
     pages.push(u)
     await beforeOpen?.(u)
   }
@@ -171,9 +154,9 @@ ranking('converges with no candidate lost or duplicated when both reorder at onc
 
 ranking('leaves the ranking alone for a reviewer, who is told it is read-only', async () => {
   const [a] = await twoAnnotators()
-  const reviewer = await createUser(server!, 'Rita Reviewer', 'reviewer')
-  const r = await newUserPage(browser!, server!, reviewer.token)
-  users.push(r)
+  const reviewer = await createUser(fx.server, 'Rita Reviewer', 'reviewer')
+  const r = await newUserPage(fx.browser, fx.server, reviewer.token)
+  fx.users.push(r)
   await r.page.goto(`/tasks/${TASK}`)
   await waitForOrder(r.page, ['a', 'b', 'c'])
   await item(r.page, 'c').focus()

@@ -1,47 +1,30 @@
 /** Two annotators score the rubric from the keyboard; each sees the other's scores live. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
-import { assign, createUser, importTasks, startServer, taskLine } from '../helpers/server'
-import type { TestServer } from '../helpers/server'
-import { launchBrowser, newUserPage } from '../helpers/browser'
+import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import { waitFor } from '../helpers/waitFor'
 
 const rubric = suite('rubric')
 
-let server: TestServer | undefined
-let browser: Browser | undefined
-let users: UserPage[] = []
-
-rubric.before.each(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-rubric.after.each(async () => {
-  await Promise.allSettled(users.map((u) => u.close()))
-  users = []
-  await browser?.close()
-  browser = undefined
-  await server?.stop()
-  server = undefined
-})
+const fx = browserFixture(rubric)
 
 const TASK = 'rubric-1'
 const ROOM = roomName.workspace(TASK)
 
 async function twoAnnotators() {
-  const s = server!
+  const s = fx.server
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
   const grace = await createUser(s, 'Grace Hopper', 'annotator')
   await importTasks(s, taskLine(TASK), 'rubric') // the default rubric: three 1–5 criteria
   await assign(s, TASK, [ada.id, grace.id])
   const pages: UserPage[] = []
   for (const token of [ada.token, grace.token]) {
-    const u = await newUserPage(browser!, s, token)
-    users.push(u)
+    const u = await newUserPage(fx.browser, s, token)
+    fx.users.push(u)
     pages.push(u)
   }
   await Promise.all(pages.map((u) => u.page.goto(`/tasks/${TASK}`)))

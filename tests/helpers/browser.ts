@@ -1,6 +1,9 @@
 /** Browser-test helpers: the system Chromium, one context per simulated user, and error capture. */
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Test } from 'uvu'
+import { startServer } from './server'
+import type { TestServer, TestServerOptions } from './server'
 
 /**
  * Flags for a headless Chromium in a container. No `--user-data-dir`: Playwright refuses it in
@@ -92,5 +95,46 @@ export async function waitForText(
       `timed out waiting for ${room}/${root} to contain ${JSON.stringify(parts)}; ` +
         `last text: ${JSON.stringify(last)} (${(err as Error).message.split('\n')[0]})`,
     )
+  }
+}
+
+/** A real server and the system Chromium, fresh for each test of a suite, torn down after it. */
+export interface BrowserFixture {
+  readonly server: TestServer
+  readonly browser: Browser
+  /** Pages opened in the test; each is closed after it. */
+  readonly users: UserPage[]
+}
+
+/**
+ * Registers before/after hooks on `test` that start a server (port 0, temporary DATA_DIR) and a
+ * browser for each test, and close every page, the browser and the server afterwards — even
+ * after a failed assertion, so a failure never hangs the suite.
+ */
+export function browserFixture(test: Test, options: TestServerOptions = {}): BrowserFixture {
+  let server: TestServer | undefined
+  let browser: Browser | undefined
+  const users: UserPage[] = []
+  test.before.each(async () => {
+    server = await startServer(options)
+    browser = await launchBrowser()
+  })
+  test.after.each(async () => {
+    await Promise.allSettled(users.splice(0).map((u) => u.close()))
+    await browser?.close()
+    browser = undefined
+    await server?.stop()
+    server = undefined
+  })
+  return {
+    get server() {
+      if (!server) throw new Error('the fixture server is used outside a test')
+      return server
+    },
+    get browser() {
+      if (!browser) throw new Error('the fixture browser is used outside a test')
+      return browser
+    },
+    users,
   }
 }
