@@ -1,0 +1,121 @@
+/**
+ * Stored-document content for the benchmark: realistic Yjs history (several authors, inserts at
+ * random places, deletions) split into chunks.
+ */
+import * as Y from 'yjs'
+import { getWorkspace } from '../../../shared/schema'
+
+/** A document's history as update messages no larger than the chunk size, and its encoded size. */
+export interface Content {
+  chunks: Uint8Array[]
+  encodedBytes: number
+}
+
+const WORDS = [
+  'def',
+  'return',
+  'for',
+  'in',
+  'range',
+  'if',
+  'else',
+  'while',
+  'assert',
+  'len',
+  'items',
+  'total',
+  'value',
+  'result',
+  'index',
+  'self',
+  'None',
+  'True',
+  'False',
+  'import',
+  'from',
+  'class',
+  'yield',
+  'candidate',
+  'score',
+  'rank',
+  'tests',
+  'expected',
+  'actual',
+  'append',
+  'sorted',
+  'key',
+  'lambda',
+]
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const cache = new Map<string, Content>()
+
+/**
+ * Builds (once per size) a document of about `targetBytes` encoded: three authors type lines of
+ * code at random positions and delete a little, as a team does; Yjs' own struct merging then
+ * leaves a realistic item count. Every room of the same size gets the same bytes.
+ */
+export function getContent(targetBytes: number, chunkBytes: number): Content {
+  const key = `${targetBytes}/${chunkBytes}`
+  const hit = cache.get(key)
+  if (hit) return hit
+  const rand = prng(targetBytes)
+  const doc = new Y.Doc()
+  const text = getWorkspace(doc).solution
+  const chunks: Uint8Array[] = []
+  let batch: Uint8Array[] = []
+  let batchBytes = 0
+  const flush = () => {
+    if (batch.length === 0) return
+    chunks.push(batch.length === 1 ? batch[0] : Y.mergeUpdates(batch))
+    batch = []
+    batchBytes = 0
+  }
+  doc.on('update', (u: Uint8Array) => {
+    if (batchBytes + u.length > chunkBytes * 0.9) flush()
+    batch.push(u)
+    batchBytes += u.length
+  })
+  const authors = [0x11111, 0x22222, 0x33333]
+  const cursors = [0, 0, 0]
+  // Encoded size runs ~1.5× the text length (item headers, tombstones); check it as we go.
+  let textTarget = targetBytes / 1.5
+  for (;;) {
+    while (text.length < textTarget) {
+      const who = Math.floor(rand() * authors.length)
+      doc.clientID = authors[who]
+      const words = 3 + Math.floor(rand() * 8)
+      let line = '    '.repeat(Math.floor(rand() * 3))
+      for (let i = 0; i < words; i++) line += WORDS[Math.floor(rand() * WORDS.length)] + ' '
+      line += '\n'
+      // mostly keep typing where this author was, sometimes jump elsewhere
+      if (rand() < 0.1 || cursors[who] > text.length) {
+        cursors[who] = Math.floor(rand() * (text.length + 1))
+      }
+      text.insert(cursors[who], line)
+      cursors[who] += line.length
+      if (rand() < 0.05 && text.length > 100) {
+        const from = Math.floor(rand() * (text.length - 20))
+        text.delete(from, 1 + Math.floor(rand() * 15))
+      }
+    }
+    const encoded = Y.encodeStateAsUpdate(doc).length
+    if (encoded >= targetBytes * 0.98) break
+    textTarget = text.length * (targetBytes / encoded) * 1.01
+  }
+  flush()
+  const content = { chunks, encodedBytes: Y.encodeStateAsUpdate(doc).length }
+  doc.destroy()
+  cache.set(key, content)
+  return content
+}

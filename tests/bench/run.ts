@@ -1,0 +1,161 @@
+/**
+ * `npm run bench [-- --quick]`: runs issue 4's workloads against every server, alternating, and
+ * writes the table and results/latest.json.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import * as os from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { LoadGenerator } from './loadgen/loadGenerator'
+import { FULL, QUICK } from './plan'
+import { toMarkdown, type Results, type ServerResults } from './report'
+import { ADAPTERS, type ServerAdapter } from './servers/adapters'
+import { sessionW3 } from './coldLoad'
+import { sessionW1, sessionW2, sessionW4, type Ctx } from './workloads'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    servers: { type: 'string', default: 'relay,stock,hocuspocus,codejury' },
+    workloads: { type: 'string', default: 'w1,w2,w4,w3' },
+    'no-pin': { type: 'boolean', default: false },
+    out: {
+      type: 'string',
+      default: fileURLToPath(new URL('./results/latest.json', import.meta.url)),
+    },
+    report: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+})
+
+if (values.report) {
+  // re-render the tables of an earlier run without measuring anything
+  process.stdout.write(toMarkdown(JSON.parse(readFileSync(values.report, 'utf8')) as Results))
+  process.exit(0)
+}
+
+if (values.help) {
+  console.log(`npm run bench -- [--quick] [--servers relay,stock,hocuspocus,codejury] [--workloads w1,w2,w4,w3] [--no-pin] [--out file] [--report file]
+  w1: W1 with and without presence, memory per room/connection, the ramp; w2: one room × 200;
+  w4: W1 on the other storage mode; w3: cold load of stored rooms.
+  --report file: print the tables of a saved results JSON and exit.`)
+  process.exit(0)
+}
+
+const plan = values.quick ? QUICK : FULL
+const log = (msg: string) =>
+  process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${msg}\n`)
+const t0 = performance.now()
+
+function canPin(): boolean {
+  if (values['no-pin'] || os.availableParallelism() < 2) return false
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const cores = os.availableParallelism() // before pinning ourselves, which narrows it
+const pin = canPin()
+const serverCore = pin ? 0 : null
+const loadgenCore = pin ? 1 : null
+// the orchestrator mostly sleeps; keep it off the server's core
+if (pin) execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' })
+
+const wanted = new Set(values.servers.split(','))
+const adapters = ADAPTERS.filter((a) => wanted.has(a.kind))
+const results: Results = {
+  meta: {
+    mode: plan.mode,
+    startedAt: new Date().toISOString(),
+    durationS: 0,
+    node: process.version,
+    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores,
+    pinning: pin
+      ? 'server pinned to CPU 0, load generator and orchestrator to CPU 1'
+      : 'no CPU pinning',
+    notes:
+      plan.mode === 'quick'
+        ? [
+            'Quick mode: 1.5 s windows, where one GC pause decides a p99. A smoke test, not figures.',
+          ]
+        : [],
+  },
+  servers: adapters.map(
+    (a): ServerResults => ({
+      kind: a.kind,
+      label: a.label,
+      defaultStorage: a.defaultStorage,
+      errors: [],
+    }),
+  ),
+}
+const resultsOf = (a: ServerAdapter) => results.servers.find((s) => s.kind === a.kind)!
+
+const runnable = adapters.filter((a) => {
+  const why = a.unavailable()
+  if (why) {
+    resultsOf(a).errors.push(`not run: ${why}`)
+    log(`${a.kind}: not run (${why})`)
+  }
+  return !why
+})
+
+const lg = await LoadGenerator.start(loadgenCore === null ? null : String(loadgenCore))
+const ctx: Ctx = { lg, plan, serverCore, loadgenCore, noiseBudgetS: plan.noiseBudgetS, log }
+const failed = new Set<string>()
+
+type Session = {
+  name: string
+  documentsOnly: boolean
+  run: (a: ServerAdapter, r: ServerResults) => Promise<void>
+}
+const sessions: Session[] = [
+  { name: 'w1', documentsOnly: false, run: async (a, r) => void (r.w1 = await sessionW1(ctx, a)) },
+  { name: 'w2', documentsOnly: false, run: async (a, r) => void (r.w2 = await sessionW2(ctx, a)) },
+  { name: 'w4', documentsOnly: true, run: async (a, r) => void (r.w4 = await sessionW4(ctx, a)) },
+  { name: 'w3', documentsOnly: true, run: async (a, r) => void (r.w3 = await sessionW3(ctx, a)) },
+]
+const chosen = new Set(values.workloads.split(','))
+
+try {
+  let turn = 0
+  for (const session of sessions) {
+    if (!chosen.has(session.name)) continue
+    // alternate: each session starts with the next server, so no server always runs first or last
+    const eligible = runnable.filter((a) => !session.documentsOnly || a.keepsDocuments)
+    const order = eligible.map((_a, i) => eligible[(i + turn) % eligible.length])
+    turn++
+    for (const adapter of order) {
+      if (failed.has(adapter.kind)) continue
+      log(`${session.name.toUpperCase()} on ${adapter.kind}`)
+      try {
+        await session.run(adapter, resultsOf(adapter))
+      } catch (err) {
+        const msg = (err as Error).message.split('\n').slice(0, 6).join(' ⏎ ')
+        resultsOf(adapter).errors.push(`${session.name}: ${msg}`)
+        log(`${adapter.kind} failed ${session.name}: ${msg}`)
+        // a server that cannot start is not retried for every session
+        if (/before it was ready|did not report ready/.test(msg)) failed.add(adapter.kind)
+      }
+    }
+  }
+} finally {
+  lg.stop()
+}
+
+results.meta.durationS = (performance.now() - t0) / 1000
+if (plan.noiseBudgetS > 0) {
+  const spent = plan.noiseBudgetS - ctx.noiseBudgetS
+  results.meta.notes.push(
+    `${spent.toFixed(0)} s of ${plan.noiseBudgetS} s spent waiting for quiet or repeating disturbed windows`,
+  )
+}
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+writeFileSync(values.out, JSON.stringify(results, null, 2) + '\n')
+process.stdout.write(toMarkdown(results))
+log(`wrote ${values.out}`)
