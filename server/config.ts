@@ -22,6 +22,8 @@ export interface Config {
   /** How long a room with no connections stays loaded. */
   roomIdleMs: number
   quiet: boolean
+  /** Warm Yjs's decoder and encoder before listening (see sync/warmUp.ts); tests turn it off. */
+  warmUp: boolean
 }
 
 /** Limits of the sync layer, with their units in their names. */
@@ -64,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxMessagesPerSecond: int(env.MAX_MESSAGES_PER_SECOND, MAX_MESSAGES_PER_SECOND, 'MAX_MESSAGES_PER_SECOND'),
     roomIdleMs: int(env.ROOM_IDLE_MS, ROOM_IDLE_MS, 'ROOM_IDLE_MS'),
     quiet: env.QUIET === '1',
+    warmUp: env.WARM_UP !== '0',
   }
 }

@@ -14,6 +14,7 @@ import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import { startKeepAlive } from './ws'
 import { LiveHub } from './services/live'
+import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import type { SignInLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
@@ -55,6 +56,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const deps = { config, db, rooms, storage, log, connections, live }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
+    if (config.warmUp) log.info('warmed up Yjs', { ms: Math.round(warmUpYjs()) })
     const app = createApp(deps)
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes * WS_MAX_PAYLOAD_FACTOR })
     const server: ServerType = await new Promise((resolve) => {

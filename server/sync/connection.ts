@@ -2,6 +2,7 @@
 import type { ConnectionOrigin } from '../../shared/origins'
 import type { Access } from '../../shared/permissions'
 import type { CloseEntry } from '../../shared/errors'
+import { lightColor } from '../../shared/presence'
 import type { PresenceUser } from '../../shared/presence'
 import { MAX_BUFFERED_BYTES } from '../config'
 
@@ -54,14 +55,13 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     this.origin = { source: 'connection', conn: this }
+    const { id, name, role, color } = user
+    this.presence = { id, name, role, color, colorLight: lightColor(color) }
     this.tokens = options.maxMessagesPerSecond * 2
   }
 
   /** The identity the server stamps on this connection's awareness state. */
-  get presence(): PresenceUser {
-    const { id, name, role, color } = this.user
-    return { id, name, role, color, colorLight: `${color}33` }
-  }
+  readonly presence: PresenceUser
 
   /** Takes one message from the token bucket; false means the connection is flooding. */
   takeMessage(now = Date.now()): boolean {

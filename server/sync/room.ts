@@ -19,10 +19,10 @@ import {
   SyncType,
   readAwarenessUpdate,
   writeAwarenessMessage,
-  writeAwarenessUpdate,
   writeUpdateMessage,
 } from '../../shared/protocol'
-import type { AwarenessEntry } from '../../shared/protocol'
+import { PresenceStates } from './presenceStates'
+import type { StampedState } from './presenceStates'
 import type { RoomStorage } from '../storage/updateLog'
 import { MAX_AWARENESS_STATE_BYTES } from '../config'
 import type { Connection } from './connection'
@@ -46,6 +46,7 @@ const MAX_EXCLUSIVE_MERGES = 4
 export class Room {
   readonly doc = new Y.Doc({ gc: true })
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  private readonly presence = new PresenceStates(this.awareness)
   readonly conns = new Set<Connection>()
   private pending: Pending[] = []
   private pendingAwareness = new Set<number>()
@@ -95,11 +96,7 @@ export class Room {
     encoding.writeVarUint(enc, MessageType.sync)
     syncProtocol.writeSyncStep1(enc, this.doc)
     conn.send(encoding.toUint8Array(enc))
-    const states = this.awareness.getStates()
-    if (states.size > 0) {
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])
-      conn.send(writeAwarenessMessage(update))
-    }
+    if (this.awareness.getStates().size > 0) conn.send(writeAwarenessMessage(this.presence.encodeAll()))
   }
 
   /** Removes a connection and its presence. */
@@ -124,12 +121,8 @@ export class Room {
           return this.receiveSync(conn, dec)
         case MessageType.awareness:
           return this.receiveAwareness(conn, decoding.readVarUint8Array(dec))
-        case MessageType.queryAwareness: {
-          const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [
-            ...this.awareness.getStates().keys(),
-          ])
-          return conn.send(writeAwarenessMessage(update))
-        }
+        case MessageType.queryAwareness:
+          return conn.send(writeAwarenessMessage(this.presence.encodeAll()))
         case MessageType.auth:
           return // clients have nothing to say on this channel
         default:
@@ -168,7 +161,7 @@ export class Room {
   }
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
-    const accepted: AwarenessEntry[] = []
+    const accepted: StampedState[] = []
     for (const entry of readAwarenessUpdate(update)) {
       if (conn.clientId === null) {
         const taken = [...this.conns].some((c) => c !== conn && c.clientId === entry.clientID)
@@ -178,18 +171,18 @@ export class Room {
       // One clientID per connection: a connection cannot speak for another client.
       if (entry.clientID !== conn.clientId) continue
       if (entry.state === 'null') {
-        accepted.push(entry)
+        accepted.push({ clientID: entry.clientID, clock: entry.clock, state: null, json: 'null' })
         continue
       }
       if (entry.state.length > MAX_AWARENESS_STATE_BYTES) continue
       const state: unknown = JSON.parse(entry.state)
       if (state === null || typeof state !== 'object' || Array.isArray(state)) continue
       // The server, not the client, says who this is.
-      ;(state as Record<string, unknown>).user = conn.presence
-      accepted.push({ ...entry, state: JSON.stringify(state) })
+      const stamped = state as Record<string, unknown>
+      stamped.user = conn.presence
+      accepted.push({ clientID: entry.clientID, clock: entry.clock, state: stamped, json: JSON.stringify(stamped) })
     }
-    if (accepted.length === 0) return
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessUpdate(accepted), conn.origin)
+    if (accepted.length) this.presence.apply(accepted, conn.origin)
   }
 
   private scheduleFlush(): void {
@@ -211,7 +204,7 @@ export class Room {
     if (this.pendingAwareness.size) {
       const ids = [...this.pendingAwareness]
       this.pendingAwareness.clear()
-      const message = writeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))
+      const message = writeAwarenessMessage(this.presence.encode(ids))
       for (const conn of this.conns) conn.send(message)
     }
   }

@@ -20,7 +20,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 export function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1', ...env },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1', WARM_UP: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -58,7 +58,7 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
 export async function spawnExpectingExit(dataDir: string): Promise<{ code: number | null; output: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1', WARM_UP: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

@@ -39,6 +39,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     port: 0,
     dataDir,
     seedDemo: options.seedDemo ?? false,
+    warmUp: false,
     ...options.config,
   }
   const running = await start(config, createLogger(config.quiet))
