@@ -9,6 +9,29 @@ import type { RoomStorage } from '../storage/updateLog'
 /** Below this, a log is cheap to replay and not worth a snapshot until unload. */
 const MIN_COMPACT_BYTES = 64 * 1024
 
+/**
+ * One compaction at a time for the whole process, each in its own event-loop turn. Under even load
+ * every room's debounce expires together; run back to back, their state encodings stalled the
+ * loop for over 100 ms (issue 4's presence run). Queued, each costs one short turn.
+ */
+const queue: Array<() => void> = []
+let draining = false
+function enqueue<T>(job: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // Promise.resolve().then: a job that throws synchronously rejects instead of stalling the queue.
+    queue.push(() => void Promise.resolve().then(job).then(resolve, reject).finally(next))
+    if (!draining) {
+      draining = true
+      setImmediate(next)
+    }
+  })
+}
+function next(): void {
+  const job = queue.shift()
+  if (job) setImmediate(job)
+  else draining = false
+}
+
 export interface CompactorOptions {
   storage: RoomStorage
   encodeState: () => Uint8Array
@@ -44,10 +67,9 @@ export function createCompactor({ storage, encodeState, onError }: CompactorOpti
       return running
     }
     firstRequestAt = 0
-    // Encoded synchronously: the state covers exactly what the log holds at rotation.
-    const state = encodeState()
-    running = storage
-      .compact(state)
+    // Encoded synchronously with the rotation inside compact(): the state covers exactly what
+    // the log holds when it is rotated.
+    running = enqueue(() => storage.compact(encodeState()))
       .then(() => {
         failed = false
       })
