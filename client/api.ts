@@ -1,4 +1,11 @@
-/** The client's one HTTP module: every call to `/api` goes through `request` here. */
+/**
+ * The client's one HTTP module: every call to `/api` goes through Hono's typed RPC client here, so
+ * a route renamed or reshaped on the server fails the client's typecheck.
+ */
+import { hc } from 'hono/client'
+import type { ClientResponse } from 'hono/client'
+// The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
+import type { AppType } from '../server/app'
 import type { Me, TaskDetail, TaskSummary, User } from '../shared/types'
 
 // The response types are the shared contracts; re-exported so pages import them from one place.
@@ -29,17 +36,16 @@ export function isUnauthorized(err: unknown): boolean {
   return err instanceof ApiError && err.status === 401
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+const client = hc<AppType>('/', {
+  fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+    fetch(input, { ...init, credentials: 'same-origin', headers: { Accept: 'application/json', ...init?.headers } }),
+})
+
+/** Awaits a typed call; a network failure or a refusal becomes an `ApiError` with the server's message. */
+async function call<T>(pending: Promise<ClientResponse<unknown>>): Promise<T> {
   let res: Response
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
+    res = (await pending) as unknown as Response
   } catch {
     throw new ApiError(0, 'The server cannot be reached. Check your connection and retry.', null)
   }
@@ -65,22 +71,19 @@ function errorMessage(res: Response, data: unknown): string {
   return `${res.status} ${res.statusText || 'request failed'}`
 }
 
-const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`
-
-// Narrow call sites: each route has one function here, so swapping in hc<AppType> stays local.
-
 /** The signed-in user; rejects with a 401 `ApiError` when signed out. */
-export const getMe = () => request<Me>('GET', '/api/me')
+export const getMe = () => call<Me>(client.api.me.$get())
 
 /** Tasks visible to the caller (annotators: their assigned tasks; leads and reviewers: all). */
 export const listTasks = () =>
-  request<{ tasks: TaskSummary[] }>('GET', '/api/tasks').then((r) => r.tasks)
+  call<{ tasks: TaskSummary[] }>(client.api.tasks.$get()).then((r) => r.tasks)
 
 /** One task with its batch's guidelines, rubric and mode. */
-export const getTask = (id: string) => request<TaskDetail>('GET', taskPath(id))
+export const getTask = (id: string) => call<TaskDetail>(client.api.tasks[':id'].$get({ param: { id } }))
 
 /** Every user (lead only). */
-export const listUsers = () => request<{ users: User[] }>('GET', '/api/users').then((r) => r.users)
+export const listUsers = () =>
+  call<{ users: User[] }>(client.api.users.$get()).then((r) => r.users)
 
 /** Clears the session cookie. */
-export const signOut = () => request<unknown>('POST', '/api/signout')
+export const signOut = () => call<unknown>(client.api.signout.$post())
