@@ -4,20 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type {
-  CloseCmd,
-  CollectCmd,
-  CollectResult,
-  ConnectCmd,
-  ConnectResult,
-  DrainCmd,
-  PopulateCmd,
-  PopulateResult,
-  RunCmd,
-  SetCountingCmd,
-  VerifyCmd,
-  VerifyResult,
-} from './protocol'
+import type { Cmd, CollectResult, ConnectResult, PopulateResult, VerifyResult } from './protocol'
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 
@@ -31,15 +18,6 @@ interface Results {
   close: null
   setCounting: null
 }
-type AnyCmd =
-  | ConnectCmd
-  | RunCmd
-  | DrainCmd
-  | PopulateCmd
-  | VerifyCmd
-  | CollectCmd
-  | CloseCmd
-  | SetCountingCmd
 
 export class LoadGenerator {
   private reqId = 0
@@ -77,7 +55,7 @@ export class LoadGenerator {
     })
   }
 
-  call<C extends AnyCmd>(cmd: C): Promise<Results[C['op']]> {
+  call<C extends Cmd>(cmd: C): Promise<Results[C['op']]> {
     const reqId = ++this.reqId
     return new Promise((resolve, reject) => {
       this.calls.set(reqId, { resolve: resolve as (v: unknown) => void, reject })
