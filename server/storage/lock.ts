@@ -15,12 +15,25 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/**
+ * Whether `pid` is a live process that could be a codejury server. `kill(pid, 0)` alone is not
+ * enough: it succeeds on a zombie (a killed server whose parent has not reaped it yet) and on an
+ * unrelated process that reused the pid after a reboot. Where /proc exists, both count as dead.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    if (state === 'Z' || state === 'X') return false
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return /node/.test(cmdline)
+  } catch {
+    return true // no /proc: trust kill(pid, 0)
   }
 }
 
