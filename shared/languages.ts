@@ -5,9 +5,3 @@ export const LANGUAGES = [
 ] as const
 export type Language = (typeof LANGUAGES)[number]
 
-/** Languages whose tests run in the browser sandbox (Pyodide, QuickJS). */
-export const RUNNABLE_LANGUAGES: readonly Language[] = ['python', 'javascript', 'typescript']
-
-export function isLanguage(s: string): s is Language {
-  return (LANGUAGES as readonly string[]).includes(s)
-}

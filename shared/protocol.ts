@@ -27,23 +27,6 @@ export function writeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
   return encoding.toUint8Array(enc)
 }
 
-/**
- * Reads the message type and, for sync messages, the sub-type, without decoding the payload.
- * Used to drop writes from read-only connections before anything is decoded. Returns null for a
- * frame too short to carry a type.
- */
-export function peekMessageType(bytes: Uint8Array): { type: number; syncType: number | null } | null {
-  if (bytes.length === 0) return null
-  try {
-    const dec = decoding.createDecoder(bytes)
-    const type = decoding.readVarUint(dec)
-    if (type !== MessageType.sync) return { type, syncType: null }
-    return { type, syncType: decoding.hasContent(dec) ? decoding.readVarUint(dec) : null }
-  } catch {
-    return null
-  }
-}
-
 /** One client's entry in an awareness update. */
 export interface AwarenessEntry {
   clientID: number

@@ -59,11 +59,6 @@ export function getWorkspace(doc: Y.Doc): Workspace {
   }
 }
 
-/** The Y.Text for one of the three editors. */
-export function getTextRoot(doc: Y.Doc, name: TextRoot): Y.Text {
-  return doc.getText(name)
-}
-
 /** Root of the comments room (`task:<id>:comments`): a Y.Array of Y.Map, one per thread. */
 export const COMMENTS_ROOT = 'threads'
 export function getThreads(doc: Y.Doc): Y.Array<Y.Map<unknown>> {

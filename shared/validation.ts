@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import { ID_RE } from './roomNames'
 import { LANGUAGES } from './languages'
 import { ROLES } from './types'
-import type { Role, TaskInput } from './types'
+import type { TaskInput } from './types'
 
 export const MAX_PROMPT_CHARS = 100_000
 export const MAX_CODE_CHARS = 200_000
@@ -114,5 +114,3 @@ export function parseTaskLines(text: string): {
   if (tasks.length === 0 && errors.length === 0) errors.push({ line: 0, message: 'no tasks in the body' })
   return errors.length ? { tasks: [], lines: [], errors } : { tasks, lines: taskLines, errors }
 }
-
-export type CreateUserInput = { name: string; role: Role }

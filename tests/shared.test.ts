@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { parseRoomName, roomName } from '../shared/roomNames'
 import { roomAccess } from '../shared/permissions'
 import { parseTaskLines } from '../shared/validation'
-import { peekMessageType, readAwarenessUpdate, writeAwarenessUpdate } from '../shared/protocol'
+import { readAwarenessUpdate, writeAwarenessUpdate } from '../shared/protocol'
 
 const rooms = suite('room names')
 
@@ -91,10 +91,5 @@ const wire = suite('wire helpers')
 wire('round-trips awareness entries', () => {
   const entries = [{ clientID: 5, clock: 2, state: '{"a":1}' }, { clientID: 9, clock: 0, state: 'null' }]
   assert.equal(readAwarenessUpdate(writeAwarenessUpdate(entries)), entries)
-})
-wire('peeks the type of a frame without decoding its payload', () => {
-  assert.equal(peekMessageType(new Uint8Array([0, 2, 1, 0])), { type: 0, syncType: 2 })
-  assert.equal(peekMessageType(new Uint8Array([1])), { type: 1, syncType: null })
-  assert.is(peekMessageType(new Uint8Array([])), null)
 })
 wire.run()

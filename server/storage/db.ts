@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Low } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
-import type { Batch, Role, Task, User } from '../../shared/types'
+import type { Batch, Task, User } from '../../shared/types'
 
 /** A user as stored: the token only as its hash. */
 export interface StoredUser extends User {
@@ -74,9 +74,6 @@ export class Db {
     await this.usersDb.write()
   }
 
-  usersWithRole(role: Role): StoredUser[] {
-    return this.usersDb.data.users.filter((u) => u.role === role)
-  }
 
   // Batches
 
@@ -84,9 +81,6 @@ export class Db {
     return this.batchesDb.data.batches.find((b) => b.name === name)
   }
 
-  get batches(): readonly Batch[] {
-    return this.batchesDb.data.batches
-  }
 
   async putBatch(batch: Batch): Promise<void> {
     const list = this.batchesDb.data.batches
