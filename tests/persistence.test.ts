@@ -180,4 +180,53 @@ test('compacts a room into its snapshot when it unloads', async () => {
   assert.is(getWorkspace(b.doc).explanation.toString(), 'compact me')
 })
 
+test('saves progress into the task when a changed room unloads, and rewrites no task nobody changed', async () => {
+  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s1)
+  await importTasks(s1, [taskLine('t1'), taskLine('t2')].join('\n'))
+  const taskFile = (id: string) => path.join(dir, 'tasks', `${id}.json`)
+  const untouchedBefore = fs.readFileSync(taskFile('t2'), 'utf8')
+  const a = peer(s1.wsUrl, s1.leadToken)
+  const b = peer(s1.wsUrl, s1.leadToken, roomName.workspace('t2'))
+  await waitFor(() => a.provider.synced && b.provider.synced, 'sync')
+  getWorkspace(a.doc).explanation.insert(0, 'three words here')
+  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  a.destroy()
+  b.destroy()
+  await waitFor(() => s1.running.deps.rooms.size === 0, 'both idle rooms to unload')
+  const saved = JSON.parse(fs.readFileSync(taskFile('t1'), 'utf8'))
+  assert.is(saved.progress.explanationWords, 3)
+  assert.is(fs.readFileSync(taskFile('t2'), 'utf8'), untouchedBefore)
+  const res = await api(s1, s1.leadToken, 'GET', '/api/tasks')
+  const list = res.body.tasks as Array<{ id: string; progress: { explanationWords: number } | null }>
+  assert.is(list.find((t) => t.id === 't1')?.progress?.explanationWords, 3)
+  assert.is(list.find((t) => t.id === 't2')?.progress, null)
+})
+
+test('unloads many idle rooms across event-loop turns, not all in one', async () => {
+  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s1)
+  const ids = Array.from({ length: 30 }, (_, i) => `u${i}`)
+  await importTasks(s1, ids.map((id) => taskLine(id)).join('\n'))
+  const ps = ids.map((id) => peer(s1.wsUrl, s1.leadToken, roomName.workspace(id)))
+  await waitFor(() => ps.every((p) => p.provider.synced), 'sync')
+  for (const p of ps) p.destroy()
+  // count the turns in which the number of loaded rooms went down
+  let turns = 0
+  let last = s1.running.deps.rooms.size
+  await new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + 10_000
+    const tick = () => {
+      const size = s1.running.deps.rooms.size
+      if (size < last) turns++
+      last = size
+      if (size === 0) return resolve()
+      if (Date.now() > deadline) return reject(new Error(`${size} rooms still loaded`))
+      setImmediate(tick)
+    }
+    tick()
+  })
+  assert.ok(turns >= ids.length / 2, `rooms unloaded in ${turns} turns`)
+})
+
 test.run()

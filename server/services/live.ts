@@ -93,7 +93,8 @@ export class LiveHub {
   /** Saves a workspace's progress into its task before the room's document is freed. */
   async beforeUnload(room: Room): Promise<void> {
     const parsed = parseRoomName(room.name)
-    if (!parsed || parsed.kind !== 'workspace') return
+    // Unchanged since load: the saved progress (or its absence, "not started") still holds.
+    if (!parsed || parsed.kind !== 'workspace' || !room.changed) return
     const task = this.db.task(parsed.taskId)
     if (!task) return
     const progress = this.progressOf(task, room)

@@ -5,32 +5,10 @@
  */
 import { LOG_COMPACT_BYTES, SAVE_DEBOUNCE_MS, SAVE_MAX_WAIT_MS } from '../config'
 import type { RoomStorage } from '../storage/updateLog'
+import { compactions } from './turnQueue'
 
 /** Below this, a log is cheap to replay and not worth a snapshot until unload. */
 const MIN_COMPACT_BYTES = 64 * 1024
-
-/**
- * One compaction at a time for the whole process, each in its own event-loop turn. Under even load
- * every room's debounce expires together; run back to back, their state encodings stalled the
- * loop for over 100 ms (issue 4's presence run). Queued, each costs one short turn.
- */
-const queue: Array<() => void> = []
-let draining = false
-function enqueue<T>(job: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // Promise.resolve().then: a job that throws synchronously rejects instead of stalling the queue.
-    queue.push(() => void Promise.resolve().then(job).then(resolve, reject).finally(next))
-    if (!draining) {
-      draining = true
-      setImmediate(next)
-    }
-  })
-}
-function next(): void {
-  const job = queue.shift()
-  if (job) setImmediate(job)
-  else draining = false
-}
 
 export interface CompactorOptions {
   storage: RoomStorage
@@ -69,7 +47,8 @@ export function createCompactor({ storage, encodeState, onError }: CompactorOpti
     firstRequestAt = 0
     // Encoded synchronously with the rotation inside compact(): the state covers exactly what
     // the log holds when it is rotated.
-    running = enqueue(() => storage.compact(encodeState()))
+    running = compactions
+      .run(() => storage.compact(encodeState()))
       .then(() => {
         failed = false
       })

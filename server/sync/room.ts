@@ -53,6 +53,8 @@ export class Room {
   private flushScheduled = false
   private readonly compactor: Compactor
   destroyed = false
+  /** Someone changed the document since it was loaded (what is derived from it may be stale). */
+  changed = false
 
   constructor(
     readonly name: string,
@@ -198,6 +200,7 @@ export class Room {
     const pending = this.pending
     this.pending = []
     if (pending.length) {
+      this.changed = true
       this.relayUpdates(pending)
       this.onChange()
     }

@@ -10,6 +10,7 @@ import type { RoomStorage } from '../storage/updateLog'
 import type { Connection } from './connection'
 import { Room } from './room'
 import type { RoomLog } from './room'
+import { unloads } from './turnQueue'
 
 export interface RoomsOptions {
   storageFor(name: string): RoomStorage
@@ -104,9 +105,12 @@ export class Rooms {
     this.cancelIdle(room.name)
     const timer = setTimeout(() => {
       this.idleTimers.delete(room.name)
-      if (room.conns.size > 0) return
-      if (!room.idle) return this.scheduleIdleCheck(room)
-      void this.unload(room)
+      // Rooms left by the same batch of disconnects fall due together: unload one per turn.
+      void unloads.run(() => {
+        if (this.ready.get(room.name) !== room || room.conns.size > 0 || this.closing) return
+        if (!room.idle) return this.scheduleIdleCheck(room)
+        void this.unload(room)
+      })
     }, this.options.idleMs)
     timer.unref()
     this.idleTimers.set(room.name, timer)

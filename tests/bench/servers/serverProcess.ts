@@ -43,7 +43,10 @@ export function freePort(): Promise<number> {
 const READY_RE = /listening (?:on )?(?:https?:\/\/[^\s]+:)?(\d+)/
 
 export function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
-  const nodeArgs = ['--expose-gc', '--import', 'tsx', '--import', PROBE, ...opts.args]
+  // BENCH_SERVER_NODE_ARGS adds Node flags to every server under test, e.g. `--cpu-prof
+  // --cpu-prof-dir=/tmp/prof` to see where a workload's time goes
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+  const nodeArgs = ['--expose-gc', ...extra, '--import', 'tsx', '--import', PROBE, ...opts.args]
   const [cmd, args] = opts.cpu
     ? ['taskset', ['-c', opts.cpu, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs]
