@@ -60,6 +60,13 @@ export function wsRoutes(deps: AppDeps) {
           raw.on('pong', () => {
             if (conn) conn.alive = true
           })
+          // Frames straight from ws, not through onMessage: Hono wraps each one in a MessageEvent
+          // and copies it into a fresh ArrayBuffer, per message, on the hottest path we have.
+          raw.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+            if (!conn) return
+            if (!isBinary) return conn.close(CLOSE.badMessage)
+            handle(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data)
+          })
           const joining = conn
           deps.rooms
             .join(roomName, joining)
@@ -72,12 +79,6 @@ export function wsRoutes(deps: AppDeps) {
               deps.log.error('loading a room failed', err, { room: roomName })
               joining.close(CLOSE.restart)
             })
-        },
-        onMessage(evt) {
-          if (!conn) return
-          if (typeof evt.data === 'string') return conn.close(CLOSE.badMessage)
-          const data = evt.data as ArrayBuffer | Uint8Array
-          handle(data instanceof Uint8Array ? data : new Uint8Array(data))
         },
         onClose() {
           if (!conn) return

@@ -5,6 +5,8 @@ import type { CloseEntry } from '../../shared/errors'
 import { lightColor } from '../../shared/presence'
 import type { PresenceUser } from '../../shared/presence'
 import { MAX_BUFFERED_BYTES } from '../config'
+import { directStream } from './frames'
+import type { Outgoing } from './frames'
 
 /** The part of a `ws` WebSocket a connection uses, so tests can drive rooms without sockets. */
 export interface SocketLike {
@@ -47,6 +49,8 @@ export class Connection {
   closed = false
   private tokens: number
   private refilledAt = Date.now()
+  /** Where broadcast frames are written directly, when the socket allows it (see frames.ts). */
+  private readonly stream: ReturnType<typeof directStream>
 
   constructor(
     readonly socket: SocketLike,
@@ -58,6 +62,7 @@ export class Connection {
     const { id, name, role, color } = user
     this.presence = { id, name, role, color, colorLight: lightColor(color) }
     this.tokens = options.maxMessagesPerSecond * 2
+    this.stream = directStream(socket)
   }
 
   /** The identity the server stamps on this connection's awareness state. */
@@ -79,12 +84,23 @@ export class Connection {
    * reconnect.
    */
   send(bytes: Uint8Array): void {
-    if (this.closed || this.socket.readyState !== OPEN) return
+    if (this.writable()) this.socket.send(bytes)
+  }
+
+  /** Sends a turn's messages, framed once for the whole room, in one write. */
+  sendOutgoing(out: Outgoing): void {
+    if (!this.writable()) return
+    if (this.stream) this.stream.write(out.frames)
+    else for (const m of out.messages) this.socket.send(m)
+  }
+
+  private writable(): boolean {
+    if (this.closed || this.socket.readyState !== OPEN) return false
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close({ code: 1013, reason: 'too slow, reconnect' })
-      return
+      return false
     }
-    this.socket.send(bytes)
+    return true
   }
 
   /** Closes with an entry of the CLOSE table (or 1013 for slow peers); idempotent. */

@@ -2,9 +2,10 @@
  * A room: one Y.Doc, its awareness, and the connections to it.
  *
  * Updates are applied as they arrive, then stored and relayed once per event-loop turn: the turn's
- * updates are merged into one, appended to the log, then sent — encoded once, to every connection
+ * updates are merged into one, appended to the log, then sent — framed once, to every connection
  * but the one each came from. Awareness changes are batched the same way and sent to every
- * connection, the sender included (clients drop a socket that stays silent for 30 s).
+ * connection, the sender included (clients drop a socket that stays silent for 30 s). A
+ * connection gets both in one write.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -27,6 +28,7 @@ import type { RoomStorage } from '../storage/updateLog'
 import { MAX_AWARENESS_STATE_BYTES } from '../config'
 import type { Connection } from './connection'
 import { createCompactor } from './compactor'
+import { outgoing } from './frames'
 import type { Compactor } from './compactor'
 
 /** Where a room reports what it cannot handle itself. */
@@ -193,26 +195,33 @@ export class Room {
     setImmediate(() => this.flush())
   }
 
-  /** Stores, then relays, everything that changed since the last flush. */
+  /**
+   * Stores, then relays, everything that changed since the last flush: the turn's document
+   * updates merged into one and appended to the log, and the turn's presence changes. Each
+   * connection gets its share in one write, framed once for the whole room.
+   */
   flush(): void {
     this.flushScheduled = false
     if (this.destroyed) return
     const pending = this.pending
     this.pending = []
+    let awareness: Uint8Array | null = null
+    if (this.pendingAwareness.size) {
+      awareness = writeAwarenessMessage(this.presence.encode(this.pendingAwareness))
+      this.pendingAwareness.clear()
+    }
     if (pending.length) {
       this.changed = true
-      this.relayUpdates(pending)
+      this.relayUpdates(pending, awareness)
       this.onChange()
-    }
-    if (this.pendingAwareness.size) {
-      const ids = [...this.pendingAwareness]
-      this.pendingAwareness.clear()
-      const message = writeAwarenessMessage(this.presence.encode(ids))
-      for (const conn of this.conns) conn.send(message)
+    } else if (awareness) {
+      const out = outgoing(awareness)
+      for (const conn of this.conns) conn.sendOutgoing(out)
     }
   }
 
-  private relayUpdates(pending: Pending[]): void {
+  /** Stores the turn's updates, then sends them (with the turn's presence) to every connection. */
+  private relayUpdates(pending: Pending[], awareness: Uint8Array | null): void {
     const merged = pending.length === 1 ? pending[0].update : Y.mergeUpdates(pending.map((p) => p.update))
     try {
       this.storage.append(merged)
@@ -224,20 +233,24 @@ export class Room {
     }
     this.compactor.noteAppend()
     const message = writeUpdateMessage(merged)
+    const common = awareness ? outgoing(message, awareness) : outgoing(message)
     const origins = new Set(pending.map((p) => p.origin))
     const senders = [...this.conns].filter((c) => origins.has(c.origin))
     if (senders.length === 0 || senders.length > MAX_EXCLUSIVE_MERGES) {
       // The server's own write, or so many writers that echoing their own edits is cheaper.
-      for (const conn of this.conns) conn.send(message)
+      for (const conn of this.conns) conn.sendOutgoing(common)
       return
     }
     for (const conn of this.conns) {
-      if (!senders.includes(conn)) conn.send(message)
+      if (!senders.includes(conn)) conn.sendOutgoing(common)
     }
+    // A sender gets everyone else's edits of the turn, never its own back.
     for (const sender of senders) {
       const others = pending.filter((p) => p.origin !== sender.origin).map((p) => p.update)
-      if (others.length === 0) continue
-      sender.send(writeUpdateMessage(others.length === 1 ? others[0] : Y.mergeUpdates(others)))
+      const messages: Uint8Array[] = []
+      if (others.length) messages.push(writeUpdateMessage(others.length === 1 ? others[0] : Y.mergeUpdates(others)))
+      if (awareness) messages.push(awareness)
+      if (messages.length) sender.sendOutgoing(outgoing(...messages))
     }
   }
 
