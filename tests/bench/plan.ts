@@ -2,6 +2,7 @@
  * Workload sizes and durations of the two modes: `--quick` (CI, about a minute) and the full run
  * (README).
  */
+import type { ChurnPlan } from './churn'
 
 export interface Plan {
   mode: 'quick' | 'full'
@@ -30,6 +31,8 @@ export interface Plan {
     idleWaitS: number
     waitForUnload: boolean
   }
+  /** The churn run (`--workloads churn`, not in the default list: it takes half an hour). */
+  churn: ChurnPlan
   /** Idle rooms (one client each, empty document) opened to measure memory per room. */
   memoryRooms: number
   ramp: { ratesPerClient: number[]; warmupS: number; measureS: number; p99LimitMs: number }
@@ -93,6 +96,15 @@ export const FULL: Plan = {
     idleWaitS: 5,
     waitForUnload: true,
   },
+  churn: {
+    minutes: 30,
+    stepS: 10,
+    lifeSteps: 3,
+    roomsPerCohort: 20,
+    clientsPerRoom: 5,
+    ratePerSec: 1,
+    sampleEveryS: 60,
+  },
   memoryRooms: 400,
   ramp: { ratesPerClient: [4, 6, 8, 11, 16, 22, 32], warmupS: 2, measureS: 5, p99LimitMs: 100 },
   drain: { quietMs: 300, maxMs: 5_000 },
@@ -124,6 +136,15 @@ export const QUICK: Plan = {
     stormMs: 400,
     idleWaitS: 0.5,
     waitForUnload: false,
+  },
+  churn: {
+    minutes: 1,
+    stepS: 2,
+    lifeSteps: 3,
+    roomsPerCohort: 10,
+    clientsPerRoom: 5,
+    ratePerSec: 1,
+    sampleEveryS: 10,
   },
   memoryRooms: 100,
   ramp: { ratesPerClient: [6], warmupS: 0.3, measureS: 1.5, p99LimitMs: 100 },

@@ -7,6 +7,7 @@ import { noiseOf, NOISY_PCT, type RunRow } from './measure'
 import type { ServerKind } from './servers/adapters'
 import type { ColdLoadFigures, ColdPhase } from './coldLoad'
 import type { W1Session, W2Session } from './workloads'
+import type { ChurnFigures } from './churn'
 
 /** Everything one server produced in a run; a missing session means it was skipped or failed. */
 export interface ServerResults {
@@ -17,6 +18,7 @@ export interface ServerResults {
   w2?: W2Session
   w4?: RunRow
   w3?: ColdLoadFigures
+  churn?: ChurnFigures
   errors: string[]
 }
 
@@ -465,7 +467,43 @@ function targetsTable(results: Results): string {
   )
 }
 
+function churnTable(results: Results): string | null {
+  const runs = results.servers.filter((s) => s.churn)
+  if (!runs.length) return null
+  const mb = (kbv: number) => (kbv / 1024).toFixed(1)
+  return table(
+    [
+      'server',
+      'minutes',
+      'rooms visited',
+      'clients opened (failed)',
+      'heap MB: first sample → last with clients → after all left',
+      'RSS MB, same',
+      'heap slope, 2nd half KB/min',
+      'last quarter ÷ second quarter, heap / RSS',
+    ],
+    runs.map((s) => {
+      const c = s.churn!
+      const withClients = c.samples.filter((x) => x.clients > 0)
+      const first = withClients[0]
+      const last = withClients[withClients.length - 1]
+      const end = c.samples[c.samples.length - 1]
+      return [
+        s.label,
+        f(c.plan.minutes, 0),
+        String(c.roomsVisited),
+        `${c.clientsOpened} (${c.connectFailures})`,
+        first && last ? `${mb(first.heapKB)} → ${mb(last.heapKB)} → ${mb(end.heapKB)}` : 'n/a',
+        first && last ? `${mb(first.rssKB)} → ${mb(last.rssKB)} → ${mb(end.rssKB)}` : 'n/a',
+        f(c.heapSlopeKBPerMin, 0),
+        `${f(c.heapLastVsEarly, 3)} / ${f(c.rssLastVsEarly, 3)}`,
+      ]
+    }),
+  )
+}
+
 export function toMarkdown(results: Results): string {
+  const churn = churnTable(results)
   const m = results.meta
   const errors = results.servers.flatMap((s) => s.errors.map((e) => `- ${s.kind}: ${e}`))
   return [
@@ -492,6 +530,13 @@ export function toMarkdown(results: Results): string {
     '### W3: cold load of stored rooms (connect → stored content received; "first sync": connect → sync step 2)',
     coldTable(results),
     '',
+    ...(churn
+      ? [
+          '### Churn: cohorts arrive in fresh rooms, edit with presence, leave (memory after a forced GC, sampled each minute)',
+          churn,
+          '',
+        ]
+      : []),
     '### Real-provider check (small scale)',
     validationTable(results),
     '',

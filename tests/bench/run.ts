@@ -12,6 +12,7 @@ import { FULL, QUICK } from './plan'
 import { toMarkdown, type Results, type ServerResults } from './report'
 import { ADAPTERS, type ServerAdapter } from './servers/adapters'
 import { sessionW3 } from './coldLoad'
+import { sessionChurn } from './churn'
 import { sessionW1, sessionW2, sessionW4, type Ctx } from './workloads'
 
 const { values } = parseArgs({
@@ -25,6 +26,7 @@ const { values } = parseArgs({
       default: fileURLToPath(new URL('./results/latest.json', import.meta.url)),
     },
     report: { type: 'string' },
+    'churn-minutes': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -119,6 +121,15 @@ const sessions: Session[] = [
   { name: 'w2', documentsOnly: false, run: async (a, r) => void (r.w2 = await sessionW2(ctx, a)) },
   { name: 'w4', documentsOnly: true, run: async (a, r) => void (r.w4 = await sessionW4(ctx, a)) },
   { name: 'w3', documentsOnly: true, run: async (a, r) => void (r.w3 = await sessionW3(ctx, a)) },
+  {
+    name: 'churn',
+    documentsOnly: true,
+    run: async (a, r) => {
+      const minutes = Number(values['churn-minutes'] ?? plan.churn.minutes)
+      if (!(minutes > 0)) throw new Error('--churn-minutes must be a positive number')
+      r.churn = await sessionChurn(ctx, a, { ...plan.churn, minutes })
+    },
+  },
 ]
 const chosen = new Set(values.workloads.split(','))
 
