@@ -229,4 +229,50 @@ test('unloads many idle rooms across event-loop turns, not all in one', async ()
   assert.ok(turns >= ids.length / 2, `rooms unloaded in ${turns} turns`)
 })
 
+test('answers fresh clients of a reloaded room from its snapshot bytes, and decodes it on the first write', async () => {
+  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s1)
+  await importTasks(s1, taskLine('t1'))
+  const name = roomName.workspace('t1')
+  const a = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.provider.synced, 'sync')
+  getWorkspace(a.doc).explanation.insert(0, 'stored before the unload')
+  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  a.destroy()
+  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
+
+  const readers = [peer(s1.wsUrl, s1.leadToken), peer(s1.wsUrl, s1.leadToken)]
+  await waitFor(() => readers.every((r) => r.provider.synced), 'readers sync')
+  for (const r of readers) assert.is(getWorkspace(r.doc).explanation.toString(), 'stored before the unload')
+  const room = s1.running.deps.rooms.peek(name)!
+  assert.ok(room.deferred, 'reading clients leave the snapshot undecoded')
+
+  getWorkspace(readers[0].doc).explanation.insert(0, 'then edited: ')
+  await waitFor(
+    () => getWorkspace(readers[1].doc).explanation.toString() === 'then edited: stored before the unload',
+    'the edit to reach the other reader',
+  )
+  assert.not.ok(room.deferred, 'a write decodes the document')
+  assert.is(getWorkspace(room.doc).explanation.toString(), 'then edited: stored before the unload')
+})
+
+test('merges a returning client that holds part of a reloaded room, both ways', async () => {
+  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s1)
+  await importTasks(s1, taskLine('t1'))
+  const a = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.provider.synced, 'sync')
+  getWorkspace(a.doc).explanation.insert(0, 'server has this')
+  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  a.provider.disconnect()
+  // edited while away: the server has neither this nor a loaded room
+  getWorkspace(a.doc).tests.insert(0, 'def test_offline(): pass\n')
+  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
+  a.provider.connect()
+  await waitFor(() => a.provider.synced, 'resync')
+  const b = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => b.provider.synced && getWorkspace(b.doc).tests.toString().includes('test_offline'), 'the offline edit')
+  assert.is(getWorkspace(b.doc).explanation.toString(), 'server has this')
+})
+
 test.run()

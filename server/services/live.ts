@@ -106,7 +106,9 @@ export class LiveHub {
   }
 
   progressOf(task: Task, room = this.rooms?.peek(roomName.workspace(task.id))): Progress | null {
-    if (!room) return task.progress ?? null
+    // Unchanged since it was loaded: what was saved still holds (and reading it from the
+    // document would decode a room that is only being read).
+    if (!room || !room.changed) return task.progress ?? null
     const criteria = (this.db.batch(task.batch)?.rubric ?? []).map((c) => c.id)
     return computeProgress(room.doc, task, criteria)
   }

@@ -10,7 +10,6 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { LOAD } from '../../shared/origins'
 import { CLOSE } from '../../shared/errors'
@@ -46,8 +45,17 @@ interface Pending {
 const MAX_EXCLUSIVE_MERGES = 4
 
 export class Room {
-  readonly doc = new Y.Doc({ gc: true })
-  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  private readonly ydoc = new Y.Doc({ gc: true })
+  readonly awareness = new awarenessProtocol.Awareness(this.ydoc)
+  /**
+   * The stored state while nobody has needed it as a document: a room loaded from one snapshot
+   * keeps the bytes and answers fresh clients with them, and applies them only when it must
+   * (a write, a client that already holds part of the document, a server read). Opening a room
+   * to read it, what reviewers and most cold loads do, then costs a file read, not a decode and
+   * a re-encode of the whole document (issue 4, W3).
+   */
+  private stored: Uint8Array | null = null
+  private storedStateVector: Uint8Array | null = null
   private readonly presence = new PresenceStates(this.awareness)
   readonly conns = new Set<Connection>()
   private pending: Pending[] = []
@@ -68,10 +76,10 @@ export class Room {
     this.awareness.setLocalState(null)
     this.compactor = createCompactor({
       storage,
-      encodeState: () => Y.encodeStateAsUpdate(this.doc),
+      encodeState: () => this.stored ?? Y.encodeStateAsUpdate(this.ydoc),
       onError: (err) => log.error('storing the room failed; it stays in memory', err, { room: name }),
     })
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    this.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD) return
       this.pending.push({ update, origin })
       this.scheduleFlush()
@@ -84,13 +92,41 @@ export class Room {
     })
   }
 
-  /** Applies everything stored. Must complete before the first sync message is answered. */
+  /**
+   * Reads everything stored. Must complete before the first sync message is answered. A single
+   * stored update (a snapshot, as every unload leaves) is kept as bytes until needed.
+   */
   load(): void {
     const updates = this.storage.load()
     if (updates.length === 0) return
-    this.doc.transact(() => {
-      for (const u of updates) Y.applyUpdate(this.doc, u, LOAD)
+    if (updates.length === 1) {
+      this.stored = updates[0]
+      return
+    }
+    this.ydoc.transact(() => {
+      for (const u of updates) Y.applyUpdate(this.ydoc, u, LOAD)
     }, LOAD)
+  }
+
+  /** The document, with everything stored applied. */
+  get doc(): Y.Doc {
+    if (this.stored) {
+      const bytes = this.stored
+      this.stored = null
+      this.storedStateVector = null
+      Y.applyUpdate(this.ydoc, bytes, LOAD)
+    }
+    return this.ydoc
+  }
+
+  /** True while the room holds its stored state as bytes only. */
+  get deferred(): boolean {
+    return this.stored !== null
+  }
+
+  private stateVector(): Uint8Array {
+    if (!this.stored) return Y.encodeStateVector(this.ydoc)
+    return (this.storedStateVector ??= Y.encodeStateVectorFromUpdate(this.stored))
   }
 
   /** Adds a connection and opens the sync: our state vector, then everyone's presence. */
@@ -98,7 +134,8 @@ export class Room {
     this.conns.add(conn)
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
-    syncProtocol.writeSyncStep1(enc, this.doc)
+    encoding.writeVarUint(enc, SyncType.step1)
+    encoding.writeVarUint8Array(enc, this.stateVector())
     conn.send(encoding.toUint8Array(enc))
     if (this.awareness.getStates().size > 0) conn.send(writeAwarenessMessage(this.presence.encodeAll()))
   }
@@ -151,7 +188,10 @@ export class Room {
       const enc = encoding.createEncoder()
       encoding.writeVarUint(enc, MessageType.sync)
       encoding.writeVarUint(enc, SyncType.step2)
-      encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(this.doc, stateVector))
+      // A client that holds nothing yet gets the stored bytes as they are.
+      const holdsNothing = stateVector.length === 1 && stateVector[0] === 0
+      const update = this.stored && holdsNothing ? this.stored : Y.encodeStateAsUpdate(this.doc, stateVector)
+      encoding.writeVarUint8Array(enc, update)
       conn.send(encoding.toUint8Array(enc))
       return
     }
@@ -161,6 +201,8 @@ export class Room {
     // Read-only: drop writes before decoding them; never applied, stored or relayed.
     if (conn.access !== Access.write) return
     const update = decoding.readVarUint8Array(dec)
+    // A fresh client's answer to our step 1 is the empty update: nothing to apply.
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return
     Y.applyUpdate(this.doc, update, conn.origin)
   }
 
@@ -266,6 +308,7 @@ export class Room {
     this.destroyed = true
     this.storage.close()
     this.awareness.destroy()
-    this.doc.destroy()
+    this.stored = null
+    this.ydoc.destroy()
   }
 }
