@@ -21,6 +21,8 @@ export interface Config {
   maxMessagesPerSecond: number
   /** How long a room with no connections stays loaded. */
   roomIdleMs: number
+  /** How often connections are pinged; one silent for a whole interval is terminated. */
+  pingIntervalMs: number
   quiet: boolean
   /** Warm Yjs's decoder and encoder before listening (see sync/warmUp.ts); tests turn it off. */
   warmUp: boolean
@@ -47,6 +49,11 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n
 }
 
+function positive(n: number, name: string): number {
+  if (n === 0) throw new Error(`${name} must be greater than 0`)
+  return n
+}
+
 /** Reads the configuration; throws with a readable message on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const storage = (env.STORAGE ?? 'disk') as StorageMode
@@ -65,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxMessageBytes: int(env.MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES, 'MAX_MESSAGE_BYTES'),
     maxMessagesPerSecond: int(env.MAX_MESSAGES_PER_SECOND, MAX_MESSAGES_PER_SECOND, 'MAX_MESSAGES_PER_SECOND'),
     roomIdleMs: int(env.ROOM_IDLE_MS, ROOM_IDLE_MS, 'ROOM_IDLE_MS'),
+    pingIntervalMs: positive(int(env.PING_INTERVAL_MS, PING_INTERVAL_MS, 'PING_INTERVAL_MS'), 'PING_INTERVAL_MS'),
     quiet: env.QUIET === '1',
     warmUp: env.WARM_UP !== '0',
   }

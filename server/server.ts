@@ -64,7 +64,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         resolve(s),
       )
     })
-    const stopKeepAlive = startKeepAlive(connections)
+    const stopKeepAlive = startKeepAlive(connections, config.pingIntervalMs)
     const port = (server.address() as AddressInfo).port
     const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
     let stopping: Promise<void> | null = null

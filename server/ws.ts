@@ -91,13 +91,22 @@ export function wsRoutes(deps: AppDeps) {
   )
 }
 
+/** Connections pinged per event-loop turn: a sweep of thousands must not stall the relays. */
+const PINGS_PER_TURN = 100
+
 /**
- * Pings every connection each PING_INTERVAL_MS and terminates those that answered nothing since
- * the previous sweep (half-open TCP connections would otherwise hold rooms forever).
+ * Pings every connection each interval (PING_INTERVAL_MS) and terminates those that answered nothing since
+ * the previous sweep (half-open TCP connections would otherwise hold rooms forever). A sweep
+ * goes PINGS_PER_TURN connections at a time, one batch per turn.
  */
-export function startKeepAlive(connections: Set<Connection>): () => void {
-  const timer = setInterval(() => {
-    for (const conn of connections) {
+export function startKeepAlive(connections: Set<Connection>, intervalMs = PING_INTERVAL_MS): () => void {
+  let stopped = false
+  const sweep = (batch: Connection[], from: number) => {
+    if (stopped) return
+    const end = Math.min(from + PINGS_PER_TURN, batch.length)
+    for (let i = from; i < end; i++) {
+      const conn = batch[i]
+      if (conn.closed) continue
       const raw = conn.socket as unknown as WebSocket
       if (!conn.alive) {
         raw.terminate()
@@ -110,7 +119,12 @@ export function startKeepAlive(connections: Set<Connection>): () => void {
         // closing
       }
     }
-  }, PING_INTERVAL_MS)
+    if (end < batch.length) setImmediate(() => sweep(batch, end))
+  }
+  const timer = setInterval(() => sweep([...connections], 0), intervalMs)
   timer.unref()
-  return () => clearInterval(timer)
+  return () => {
+    stopped = true
+    clearInterval(timer)
+  }
 }

@@ -11,6 +11,7 @@ import type { TestServer } from './helpers/server'
 import { connectPeer } from './helpers/peer'
 import type { Peer, RawSocket } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
+import WebSocket from 'ws'
 
 const test = suite('sync')
 let server: TestServer
@@ -166,6 +167,33 @@ test('removes the presence of a client that disconnects', async () => {
   await waitFor(() => a.provider.awareness.getStates().has(b.doc.clientID), 'b present at a')
   b.provider.disconnect()
   await waitFor(() => !a.provider.awareness.getStates().has(b.doc.clientID), 'b gone at a')
+})
+
+test('closes a connection that stops answering pings and keeps the ones that answer', async () => {
+  const pinging = await startServer({ config: { pingIntervalMs: 100 } })
+  try {
+    await importTasks(pinging, taskLine('t1'))
+    const url = `${pinging.wsUrl}/${encodeURIComponent(roomName.workspace('t1'))}?token=${pinging.leadToken}`
+    const open = (autoPong: boolean) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url, { autoPong })
+        ws.on('open', () => resolve(ws))
+        ws.on('error', reject)
+      })
+    const answering = await open(true)
+    const silent = await open(false)
+    let pings = 0
+    silent.on('ping', () => pings++)
+    const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)))
+    await waitFor(() => silent.readyState === WebSocket.CLOSED, 'the silent connection to be closed', 3_000)
+    assert.ok(pings >= 1, 'it was pinged first')
+    assert.is(await closed, 1006, 'terminated, not closed politely: it is not listening')
+    await new Promise((r) => setTimeout(r, 350))
+    assert.is(answering.readyState, WebSocket.OPEN)
+    answering.terminate()
+  } finally {
+    await pinging.stop()
+  }
 })
 
 test.run()
