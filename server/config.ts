@@ -49,8 +49,11 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n
 }
 
+/** Timers take at most 2^31 - 1 ms; Node turns anything longer into 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 function positive(n: number, name: string): number {
-  if (n === 0) throw new Error(`${name} must be greater than 0`)
+  if (n === 0 || n > MAX_TIMER_MS) throw new Error(`${name} must be between 1 and ${MAX_TIMER_MS}, got ${n}`)
   return n
 }
 

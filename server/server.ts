@@ -50,6 +50,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       onPresence: (room) => live.onPresence(room),
       onChange: (room) => live.onChange(room),
       beforeUnload: (room) => live.beforeUnload(room),
+      onStored: (room) => {
+        live.saveProgress(room).catch((err) => log.error('saving progress failed', err, { room: room.name }))
+      },
     })
     live.attach(rooms)
     const connections = new Set<Connection>()

@@ -29,19 +29,21 @@ test('frames written straight to the socket arrive as the same messages, in orde
   const done = new Promise<void>((resolve) => {
     client.on('message', (data: Buffer) => {
       received.push(new Uint8Array(data))
-      if (received.length === messages.length + 1) resolve()
+      if (received.length === messages.length + 2) resolve()
     })
   })
   server.on('connection', (ws) => {
     const stream = directStream(ws)
     assert.ok(stream, 'a plain ws connection offers its socket')
+    ws.send(Uint8Array.of(41)) // an earlier ws.send stays ahead of the direct write
     stream.write(outgoing(...messages).frames)
-    ws.send(Uint8Array.of(42)) // a later ws.send stays behind the direct write
+    ws.send(Uint8Array.of(42)) // a later one stays behind it
   })
   await done
-  assert.equal(received.map((m) => m.length), [...lengths, 1])
-  messages.forEach((m, i) => assert.equal(received[i], m, `message ${i} (${m.length} bytes)`))
-  assert.equal(received[messages.length], Uint8Array.of(42))
+  assert.equal(received.map((m) => m.length), [1, ...lengths, 1])
+  assert.equal(received[0], Uint8Array.of(41))
+  messages.forEach((m, i) => assert.equal(received[i + 1], m, `message ${i} (${m.length} bytes)`))
+  assert.equal(received[messages.length + 1], Uint8Array.of(42))
 })
 
 test('falls back to send per message for anything that is not a plain ws socket', () => {

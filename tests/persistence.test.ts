@@ -11,6 +11,7 @@ import type { ChildServer } from './helpers/child'
 import { connectPeer } from './helpers/peer'
 import type { Peer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
+import { encodeRecord } from '../server/storage/updateLog'
 
 const test = suite('persistence')
 let dir = ''
@@ -173,8 +174,11 @@ test('compacts a room into its snapshot when it unloads', async () => {
   await waitFor(() => fs.existsSync(log) && fs.statSync(log).size > 0, 'the append')
   a.destroy()
   await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
-  await waitFor(() => !fs.existsSync(log) || fs.statSync(log).size === 0, 'the log to be folded into the snapshot')
-  assert.not.ok(fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.old')))
+  const old = path.join(dir, 'rooms', 't1', 'workspace.old')
+  await waitFor(
+    () => (!fs.existsSync(log) || fs.statSync(log).size === 0) && !fs.existsSync(old),
+    'the log to be folded into the snapshot',
+  )
   const b = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => b.provider.synced, 'sync after unload')
   assert.is(getWorkspace(b.doc).explanation.toString(), 'compact me')
@@ -207,6 +211,9 @@ test('unloads many idle rooms across event-loop turns, not all in one', async ()
   const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
   servers.push(s1)
   const ids = Array.from({ length: 30 }, (_, i) => `u${i}`)
+  // each provider listens for the process's exit; thirty at once are expected here
+  const listeners = process.getMaxListeners()
+  process.setMaxListeners(listeners + ids.length)
   await importTasks(s1, ids.map((id) => taskLine(id)).join('\n'))
   const ps = ids.map((id) => peer(s1.wsUrl, s1.leadToken, roomName.workspace(id)))
   await waitFor(() => ps.every((p) => p.provider.synced), 'sync')
@@ -226,6 +233,7 @@ test('unloads many idle rooms across event-loop turns, not all in one', async ()
     }
     tick()
   })
+  process.setMaxListeners(listeners)
   assert.ok(turns >= ids.length / 2, `rooms unloaded in ${turns} turns`)
 })
 
@@ -260,19 +268,88 @@ test('merges a returning client that holds part of a reloaded room, both ways', 
   const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
   servers.push(s1)
   await importTasks(s1, taskLine('t1'))
+  const name = roomName.workspace('t1')
   const a = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => a.provider.synced, 'sync')
-  getWorkspace(a.doc).explanation.insert(0, 'server has this')
+  getWorkspace(a.doc).explanation.insert(0, 'both had this')
   await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
   a.provider.disconnect()
-  // edited while away: the server has neither this nor a loaded room
+  // while a is away: a edits offline, and someone else edits on the server
   getWorkspace(a.doc).tests.insert(0, 'def test_offline(): pass\n')
-  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
-  a.provider.connect()
-  await waitFor(() => a.provider.synced, 'resync')
   const b = peer(s1.wsUrl, s1.leadToken)
-  await waitFor(() => b.provider.synced && getWorkspace(b.doc).tests.toString().includes('test_offline'), 'the offline edit')
-  assert.is(getWorkspace(b.doc).explanation.toString(), 'server has this')
+  await waitFor(() => b.provider.synced, 'b syncs')
+  getWorkspace(b.doc).solution.insert(0, 'def add(a, b): return a + b\n')
+  await new Promise((r) => setTimeout(r, 50))
+  b.destroy()
+  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
+  const c = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => c.provider.synced, 'a fresh reader syncs')
+  assert.ok(s1.running.deps.rooms.peek(name)?.deferred, 'the reloaded room is still undecoded')
+  a.provider.connect()
+  await waitFor(
+    () => a.provider.synced && getWorkspace(a.doc).solution.toString().includes('def add'),
+    'a to get what it missed',
+  )
+  await waitFor(() => getWorkspace(c.doc).tests.toString().includes('test_offline'), 'the others to get a’s offline edit')
+  assert.is(getWorkspace(c.doc).explanation.toString(), 'both had this')
+  assert.not.ok(s1.running.deps.rooms.peek(name)?.deferred)
+})
+
+test('saves progress with each snapshot, so a crash cannot leave the queue behind the document', async () => {
+  const s1 = await startServer({ dataDir: dir })
+  servers.push(s1)
+  await importTasks(s1, taskLine('t1'))
+  const a = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.provider.synced, 'sync')
+  const text = getWorkspace(a.doc).explanation
+  // past the snapshot threshold (64 KB of log), in messages under the size limit
+  for (let i = 0; i < 9; i++) text.insert(text.length, 'word '.repeat(2_000))
+  const taskFile = path.join(dir, 'tasks', 't1.json')
+  await waitFor(() => JSON.parse(fs.readFileSync(taskFile, 'utf8')).progress?.explanationWords === 18_000, 'progress saved after the snapshot', 15_000)
+  assert.ok(s1.running.deps.rooms.size === 1, 'while the room is still in use')
+})
+
+test('recomputes progress of a room reloaded from a log left by a crash', async () => {
+  const c1 = await child()
+  await fetch(`${c1.url}/api/tasks/import?batch=b`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c1.leadToken}`, 'content-type': 'application/x-ndjson' },
+    body: taskLine('t1'),
+  })
+  const writer = peer(c1.wsUrl, c1.leadToken)
+  await waitFor(() => writer.provider.synced, 'sync')
+  getWorkspace(writer.doc).explanation.insert(0, 'written before the crash')
+  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  c1.proc.kill('SIGKILL')
+  await c1.exited
+  writer.destroy()
+  const s2 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s2)
+  const list = async () => (await api(s2, s2.leadToken, 'GET', '/api/tasks')).body.tasks[0].progress
+  assert.is(await list(), null, 'nothing was saved before the crash')
+  const reader = peer(s2.wsUrl, s2.leadToken)
+  await waitFor(() => reader.provider.synced, 'sync after the crash')
+  assert.is((await list())?.explanationWords, 4)
+  reader.destroy()
+  const saved = () => JSON.parse(fs.readFileSync(path.join(dir, 'tasks', 't1.json'), 'utf8')).progress
+  await waitFor(() => saved()?.explanationWords === 4, 'progress saved when the room unloads')
+})
+
+test('sends clients away with 1012 from a room whose stored state cannot be decoded, and never stores over it', async () => {
+  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s1)
+  await importTasks(s1, taskLine('t1'))
+  const snap = path.join(dir, 'rooms', 't1', 'workspace.snap')
+  // intact framing and CRC, content Yjs cannot read
+  fs.writeFileSync(snap, encodeRecord(new TextEncoder().encode('not a yjs update at all')))
+  const before = fs.readFileSync(snap)
+  const a = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.closes.some((c) => c.code === 1012), 'a 1012 close')
+  a.destroy()
+  await waitFor(() => s1.running.deps.rooms.size === 0, 'the room to unload')
+  assert.equal(fs.readFileSync(snap), before)
+  const res = await api(s1, s1.leadToken, 'GET', '/api/tasks/t1')
+  assert.is(res.status, 200, 'the server goes on serving')
 })
 
 test.run()

@@ -91,10 +91,18 @@ export class LiveHub {
   }
 
   /** Saves a workspace's progress into its task before the room's document is freed. */
-  async beforeUnload(room: Room): Promise<void> {
+  beforeUnload(room: Room): Promise<void> {
+    return this.saveProgress(room)
+  }
+
+  /**
+   * Saves a workspace's progress into its task if it moved: when the room unloads, and after each
+   * snapshot, so a crash leaves the saved progress no older than the snapshot it reloads from.
+   */
+  async saveProgress(room: Room): Promise<void> {
     const parsed = parseRoomName(room.name)
     // Unchanged since load: the saved progress (or its absence, "not started") still holds.
-    if (!parsed || parsed.kind !== 'workspace' || !room.changed) return
+    if (!parsed || parsed.kind !== 'workspace' || !room.changed || room.destroyed) return
     const task = this.db.task(parsed.taskId)
     if (!task) return
     const progress = this.progressOf(task, room)

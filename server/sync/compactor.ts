@@ -13,6 +13,8 @@ const MIN_COMPACT_BYTES = 64 * 1024
 export interface CompactorOptions {
   storage: RoomStorage
   encodeState: () => Uint8Array
+  /** After a snapshot was stored. */
+  onStored?: () => void
   onError: (err: unknown) => void
 }
 
@@ -26,7 +28,7 @@ export interface Compactor {
   readonly idle: boolean
 }
 
-export function createCompactor({ storage, encodeState, onError }: CompactorOptions): Compactor {
+export function createCompactor({ storage, encodeState, onStored, onError }: CompactorOptions): Compactor {
   let timer: NodeJS.Timeout | null = null
   let firstRequestAt = 0
   let running: Promise<void> | null = null
@@ -51,6 +53,7 @@ export function createCompactor({ storage, encodeState, onError }: CompactorOpti
       .run(() => storage.compact(encodeState()))
       .then(() => {
         failed = false
+        onStored?.()
       })
       .catch((err) => {
         failed = true

@@ -2,10 +2,11 @@
  * A room: one Y.Doc, its awareness, and the connections to it.
  *
  * Updates are applied as they arrive, then stored and relayed once per event-loop turn: the turn's
- * updates are merged into one, appended to the log, then sent — framed once, to every connection
- * but the one each came from. Awareness changes are batched the same way and sent to every
- * connection, the sender included (clients drop a socket that stays silent for 30 s). A
- * connection gets both in one write.
+ * updates are merged into one, appended to the log, then sent, framed once, to every connection
+ * that did not write in the turn; each writer gets the others' edits of the turn (or, past a few
+ * writers, everything). Awareness changes are batched the same way and sent to every connection,
+ * the sender included (clients drop a socket that stays silent for 30 s). Each connection gets
+ * its share of the turn in one write.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -41,6 +42,14 @@ interface Pending {
   origin: unknown
 }
 
+/** What a room tells its owner. */
+export interface RoomHooks {
+  /** After a turn's document changes were stored and relayed. */
+  onChange?: () => void
+  /** After a compaction stored the whole document in a snapshot. */
+  onStored?: () => void
+}
+
 /** Above this many originating connections in one turn, everyone gets the whole merged update. */
 const MAX_EXCLUSIVE_MERGES = 4
 
@@ -51,8 +60,8 @@ export class Room {
    * The stored state while nobody has needed it as a document: a room loaded from one snapshot
    * keeps the bytes and answers fresh clients with them, and applies them only when it must
    * (a write, a client that already holds part of the document, a server read). Opening a room
-   * to read it, what reviewers and most cold loads do, then costs a file read, not a decode and
-   * a re-encode of the whole document (issue 4, W3).
+   * to read it from a fresh client (a reviewer's first visit, the CLI, a benchmark's cold load)
+   * then costs a file read, not a decode and a re-encode of the whole document (issue 4, W3).
    */
   private stored: Uint8Array | null = null
   private storedStateVector: Uint8Array | null = null
@@ -63,24 +72,36 @@ export class Room {
   private flushScheduled = false
   private readonly compactor: Compactor
   destroyed = false
-  /** Someone changed the document since it was loaded (what is derived from it may be stale). */
+  /** Its stored state could not be decoded: it serves nobody and writes nothing until unloaded. */
+  broken = false
+  /**
+   * The document may hold more than what was last saved from it (progress, see LiveHub): someone
+   * changed it since it was loaded, or it was loaded from a log that was never compacted.
+   */
   changed = false
 
   constructor(
     readonly name: string,
     private readonly storage: RoomStorage,
     private readonly log: RoomLog,
-    /** Called after a turn's document changes were stored and relayed. */
-    private readonly onChange: () => void = () => {},
+    private readonly hooks: RoomHooks = {},
   ) {
     this.awareness.setLocalState(null)
     this.compactor = createCompactor({
       storage,
       encodeState: () => this.stored ?? Y.encodeStateAsUpdate(this.ydoc),
+      onStored: () => {
+        try {
+          hooks.onStored?.()
+        } catch (err) {
+          log.error('after storing the room', err, { room: name })
+        }
+      },
       onError: (err) => log.error('storing the room failed; it stays in memory', err, { room: name }),
     })
     this.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD) return
+      this.changed = true
       this.pending.push({ update, origin })
       this.scheduleFlush()
     })
@@ -103,6 +124,8 @@ export class Room {
       this.stored = updates[0]
       return
     }
+    // a log survived (a crash, or a compaction that failed): what was saved may be behind it
+    this.changed = true
     this.ydoc.transact(() => {
       for (const u of updates) Y.applyUpdate(this.ydoc, u, LOAD)
     }, LOAD)
@@ -111,12 +134,27 @@ export class Room {
   /** The document, with everything stored applied. */
   get doc(): Y.Doc {
     if (this.stored) {
-      const bytes = this.stored
+      if (this.broken) throw new Error(`room ${this.name}: its stored state cannot be decoded`)
+      try {
+        Y.applyUpdate(this.ydoc, this.stored, LOAD)
+      } catch (err) {
+        this.fail(err)
+        throw err
+      }
       this.stored = null
       this.storedStateVector = null
-      Y.applyUpdate(this.ydoc, bytes, LOAD)
     }
     return this.ydoc
+  }
+
+  /**
+   * The stored state turned out undecodable: everyone is sent away (1012, as on a failed load)
+   * and the room keeps its bytes, so nothing partial is ever stored over them.
+   */
+  private fail(err: unknown): void {
+    this.broken = true
+    this.log.error('decoding a stored room failed; it serves nobody until it is reloaded', err, { room: this.name })
+    for (const conn of [...this.conns]) conn.close(CLOSE.restart)
   }
 
   /** True while the room holds its stored state as bytes only. */
@@ -131,11 +169,19 @@ export class Room {
 
   /** Adds a connection and opens the sync: our state vector, then everyone's presence. */
   join(conn: Connection): void {
+    if (this.broken) throw new Error(`room ${this.name}: its stored state cannot be decoded`)
+    let stateVector: Uint8Array
+    try {
+      stateVector = this.stateVector()
+    } catch (err) {
+      this.fail(err)
+      throw err
+    }
     this.conns.add(conn)
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
     encoding.writeVarUint(enc, SyncType.step1)
-    encoding.writeVarUint8Array(enc, this.stateVector())
+    encoding.writeVarUint8Array(enc, stateVector)
     conn.send(encoding.toUint8Array(enc))
     if (this.awareness.getStates().size > 0) conn.send(writeAwarenessMessage(this.presence.encodeAll()))
   }
@@ -153,7 +199,7 @@ export class Room {
    * connection alone (4400), and the room goes on serving the others.
    */
   receive(conn: Connection, bytes: Uint8Array): void {
-    if (conn.closed || this.destroyed) return
+    if (conn.closed || this.destroyed || this.broken) return
     try {
       const dec = decoding.createDecoder(bytes)
       const type = decoding.readVarUint(dec)
@@ -253,9 +299,8 @@ export class Room {
       this.pendingAwareness.clear()
     }
     if (pending.length) {
-      this.changed = true
       this.relayUpdates(pending, awareness)
-      this.onChange()
+      this.hooks.onChange?.()
     } else if (awareness) {
       const out = outgoing(awareness)
       for (const conn of this.conns) conn.sendOutgoing(out)

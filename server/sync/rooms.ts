@@ -19,6 +19,8 @@ export interface RoomsOptions {
   log: RoomLog
   /** Called after a turn's document changes in a room were stored and relayed. */
   onChange?: (room: Room) => void
+  /** Called after a room's whole document was stored in a snapshot. */
+  onStored?: (room: Room) => void
   /** Called after a connection joins or leaves a room. */
   onPresence?: (room: Room) => void
   /** Called before a room's document is freed, to save what is derived from it. */
@@ -44,9 +46,10 @@ export class Rooms {
     const again = this.rooms.get(name)
     if (again) return again
     const loading = (async () => {
-      const room: Room = new Room(name, this.options.storageFor(name), this.options.log, () =>
-        this.options.onChange?.(room),
-      )
+      const room: Room = new Room(name, this.options.storageFor(name), this.options.log, {
+        onChange: () => this.options.onChange?.(room),
+        onStored: () => this.options.onStored?.(room),
+      })
       room.load()
       this.ready.set(name, room)
       return room
@@ -62,7 +65,12 @@ export class Rooms {
   async join(name: string, conn: Connection): Promise<Room> {
     const room = await this.open(name)
     this.cancelIdle(name)
-    room.join(conn)
+    try {
+      room.join(conn)
+    } catch (err) {
+      this.scheduleIdleCheck(room)
+      throw err
+    }
     this.options.onPresence?.(room)
     return room
   }
@@ -107,7 +115,9 @@ export class Rooms {
       this.idleTimers.delete(room.name)
       // Rooms left by the same batch of disconnects fall due together: unload one per turn.
       void unloads.run(() => {
+        // gone, joined again, or left again since (a newer timer owns it now)
         if (this.ready.get(room.name) !== room || room.conns.size > 0 || this.closing) return
+        if (this.idleTimers.has(room.name)) return
         if (!room.idle) return this.scheduleIdleCheck(room)
         void this.unload(room)
       })

@@ -41,5 +41,5 @@ export class TurnQueue {
 
 /** Snapshot writes, one at a time for the whole process. */
 export const compactions = new TurnQueue()
-/** Room unloads: their synchronous part (saving progress, freeing the document), one per turn. */
+/** Room unloads, started one per turn (what follows each start is asynchronous). */
 export const unloads = new TurnQueue()

@@ -11,9 +11,6 @@ export interface Peer {
   destroy(): void
 }
 
-// Each provider listens for the process's exit; tests that hold dozens of peers are expected.
-process.setMaxListeners(200)
-
 export function connectPeer(wsUrl: string, room: string, token: string | null, options: { connect?: boolean } = {}): Peer {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(wsUrl, encodeURIComponent(room), doc, {
