@@ -105,6 +105,19 @@ function wrapperAdapter(
 
 const IMPORT_BATCH_TASKS = 200
 
+/**
+ * The Node flags `npm start` runs the server with (package.json), so the benchmark measures the
+ * server as it is deployed.
+ */
+export function codejuryNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
+  const m = /\bnode((?: --[\w-]+(?:=\S+)?)*) --import tsx server\/main\.ts/.exec(pkg.scripts.start)
+  if (!m) throw new Error('package.json "start" no longer runs `node … --import tsx server/main.ts`')
+  return m[1].trim().split(/\s+/).filter(Boolean)
+}
+
 /** codejury per the server contract in briefs/common.md: env config, lead token, JSONL import. */
 const codejury: ServerAdapter = {
   kind: ServerKind.codejury,
@@ -119,6 +132,7 @@ const codejury: ServerAdapter = {
     const port = await freePort()
     const proc = await spawnServer({
       args: ['server/main.ts'],
+      nodeFlags: codejuryNodeFlags(),
       env: {
         PORT: String(port),
         HOST: '127.0.0.1',

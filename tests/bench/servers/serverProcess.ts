@@ -22,6 +22,8 @@ export interface ServerProcess {
 export interface SpawnOptions {
   /** Node arguments after the preloads, e.g. the entry file. */
   args: string[]
+  /** Node flags before the preloads (V8 settings a server is meant to run with). */
+  nodeFlags?: string[]
   env: Record<string, string>
   /** CPU list for taskset, or null to leave scheduling to the kernel. */
   cpu: string | null
@@ -46,7 +48,16 @@ export function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
   // BENCH_SERVER_NODE_ARGS adds Node flags to every server under test, e.g. `--cpu-prof
   // --cpu-prof-dir=/tmp/prof` to see where a workload's time goes
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
-  const nodeArgs = ['--expose-gc', ...extra, '--import', 'tsx', '--import', PROBE, ...opts.args]
+  const nodeArgs = [
+    '--expose-gc',
+    ...(opts.nodeFlags ?? []),
+    ...extra,
+    '--import',
+    'tsx',
+    '--import',
+    PROBE,
+    ...opts.args,
+  ]
   const [cmd, args] = opts.cpu
     ? ['taskset', ['-c', opts.cpu, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs]
