@@ -196,4 +196,25 @@ test('closes a connection that stops answering pings and keeps the ones that ans
   }
 })
 
+test('brings every client that joins a large room while someone types to the same document', async () => {
+  const writer = peer(roomName.workspace('t1'), server.leadToken)
+  await synced(writer)
+  const text = getWorkspace(writer.doc).explanation
+  for (let i = 0; i < 4; i++) text.insert(text.length, `${'lorem ipsum '.repeat(5_000)}\n`)
+  const joiners: Peer[] = []
+  for (let i = 0; i < 8; i++) {
+    text.insert(text.length, `edit ${i} `)
+    joiners.push(peer(roomName.workspace('t1'), server.leadToken))
+    await new Promise((r) => setTimeout(r, 15))
+  }
+  text.insert(0, 'last edit ')
+  const want = () => text.toString()
+  await waitFor(
+    () => joiners.every((j) => j.provider.synced && getWorkspace(j.doc).explanation.toString() === want()),
+    'every joiner to converge',
+    10_000,
+  )
+  assert.ok(want().length > 240_000)
+})
+
 test.run()

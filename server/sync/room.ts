@@ -29,6 +29,7 @@ import { MAX_AWARENESS_STATE_BYTES } from '../config'
 import type { Connection } from './connection'
 import { createCompactor } from './compactor'
 import { outgoing } from './frames'
+import { JoinStateCache } from './joinState'
 import type { Compactor } from './compactor'
 
 /** Where a room reports what it cannot handle itself. */
@@ -65,6 +66,7 @@ export class Room {
    */
   private stored: Uint8Array | null = null
   private storedStateVector: Uint8Array | null = null
+  private readonly joinState = new JoinStateCache(() => Y.encodeStateAsUpdate(this.doc))
   private readonly presence = new PresenceStates(this.awareness)
   readonly conns = new Set<Connection>()
   private pending: Pending[] = []
@@ -234,11 +236,23 @@ export class Room {
       const enc = encoding.createEncoder()
       encoding.writeVarUint(enc, MessageType.sync)
       encoding.writeVarUint(enc, SyncType.step2)
-      // A client that holds nothing yet gets the stored bytes as they are.
       const holdsNothing = stateVector.length === 1 && stateVector[0] === 0
-      const update = this.stored && holdsNothing ? this.stored : Y.encodeStateAsUpdate(this.doc, stateVector)
-      encoding.writeVarUint8Array(enc, update)
+      if (!holdsNothing) {
+        encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(this.doc, stateVector))
+        conn.send(encoding.toUint8Array(enc))
+        return
+      }
+      // A client that holds nothing yet gets the stored bytes as they are, or the document as
+      // encoded for the joiners before it plus what changed since.
+      if (this.stored) {
+        encoding.writeVarUint8Array(enc, this.stored)
+        conn.send(encoding.toUint8Array(enc))
+        return
+      }
+      const { state, since } = this.joinState.get()
+      encoding.writeVarUint8Array(enc, state)
       conn.send(encoding.toUint8Array(enc))
+      if (since) conn.send(writeUpdateMessage(since))
       return
     }
     if (syncType !== SyncType.step2 && syncType !== SyncType.update) {
@@ -319,6 +333,7 @@ export class Room {
       this.compactor.requestNow()
     }
     this.compactor.noteAppend()
+    this.joinState.add(merged)
     const message = writeUpdateMessage(merged)
     const common = awareness ? outgoing(message, awareness) : outgoing(message)
     const origins = new Set(pending.map((p) => p.origin))
@@ -354,6 +369,7 @@ export class Room {
     this.storage.close()
     this.awareness.destroy()
     this.stored = null
+    this.joinState.clear()
     this.ydoc.destroy()
   }
 }
