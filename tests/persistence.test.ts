@@ -43,6 +43,17 @@ const child = async (env: Record<string, string> = {}) => {
   children.push(c)
   return c
 }
+/** A child server with task t1 imported. */
+const childWithTask = async () => {
+  const c = await child()
+  const res = await fetch(`${c.url}/api/tasks/import?batch=b`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c.leadToken}`, 'content-type': 'application/x-ndjson' },
+    body: taskLine('t1'),
+  })
+  assert.is(res.status, 200, 'import into the child server')
+  return c
+}
 
 test('keeps every edit across a clean restart', async () => {
   const s1 = await startServer({ dataDir: dir })
@@ -63,12 +74,7 @@ test('keeps every edit across a clean restart', async () => {
 })
 
 test('loses no relayed update when the server is killed with SIGKILL', async () => {
-  const c1 = await child()
-  await fetch(`${c1.url}/api/tasks/import?batch=b`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c1.leadToken}`, 'content-type': 'application/x-ndjson' },
-    body: taskLine('t1'),
-  })
+  const c1 = await childWithTask()
   const writer = peer(c1.wsUrl, c1.leadToken)
   const watcher = peer(c1.wsUrl, c1.leadToken)
   await waitFor(() => writer.provider.synced && watcher.provider.synced, 'both synced')
@@ -88,12 +94,7 @@ test('loses no relayed update when the server is killed with SIGKILL', async () 
 })
 
 test('flushes, closes sockets with 1012 and releases the lock on SIGTERM', async () => {
-  const c1 = await child()
-  await fetch(`${c1.url}/api/tasks/import?batch=b`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c1.leadToken}`, 'content-type': 'application/x-ndjson' },
-    body: taskLine('t1'),
-  })
+  const c1 = await childWithTask()
   const a = peer(c1.wsUrl, c1.leadToken)
   await waitFor(() => a.provider.synced, 'sync')
   getWorkspace(a.doc).solution.insert(0, 'def add(a, b):\n    return a + b\n')
@@ -310,12 +311,7 @@ test('saves progress with each snapshot, so a crash cannot leave the queue behin
 })
 
 test('recomputes progress of a room reloaded from a log left by a crash', async () => {
-  const c1 = await child()
-  await fetch(`${c1.url}/api/tasks/import?batch=b`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c1.leadToken}`, 'content-type': 'application/x-ndjson' },
-    body: taskLine('t1'),
-  })
+  const c1 = await childWithTask()
   const writer = peer(c1.wsUrl, c1.leadToken)
   await waitFor(() => writer.provider.synced, 'sync')
   getWorkspace(writer.doc).explanation.insert(0, 'written before the crash')
