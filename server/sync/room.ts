@@ -117,7 +117,7 @@ export class Room {
 
   /**
    * Reads everything stored. Must complete before the first sync message is answered. A single
-   * stored update (a snapshot, as every unload leaves) is kept as bytes until needed.
+   * stored update (a snapshot, as a successful unload leaves on disk) is kept as bytes until needed.
    */
   load(): void {
     const updates = this.storage.load()
@@ -136,7 +136,7 @@ export class Room {
   /** The document, with everything stored applied. */
   get doc(): Y.Doc {
     if (this.stored) {
-      if (this.broken) throw new Error(`room ${this.name}: its stored state cannot be decoded`)
+      this.assertUsable()
       try {
         Y.applyUpdate(this.ydoc, this.stored, LOAD)
       } catch (err) {
@@ -159,6 +159,10 @@ export class Room {
     for (const conn of [...this.conns]) conn.close(CLOSE.restart)
   }
 
+  private assertUsable(): void {
+    if (this.broken) throw new Error(`room ${this.name}: its stored state cannot be decoded`)
+  }
+
   /** True while the room holds its stored state as bytes only. */
   get deferred(): boolean {
     return this.stored !== null
@@ -171,7 +175,7 @@ export class Room {
 
   /** Adds a connection and opens the sync: our state vector, then everyone's presence. */
   join(conn: Connection): void {
-    if (this.broken) throw new Error(`room ${this.name}: its stored state cannot be decoded`)
+    this.assertUsable()
     let stateVector: Uint8Array
     try {
       stateVector = this.stateVector()
