@@ -49,7 +49,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       log,
       onPresence: (room) => live.onPresence(room),
       onChange: (room) => live.onChange(room),
-      beforeUnload: (room) => live.beforeUnload(room),
+      beforeUnload: (room) => live.saveProgress(room),
       onStored: (room) => {
         live.saveProgress(room).catch((err) => log.error('saving progress failed', err, { room: room.name }))
       },

@@ -62,10 +62,11 @@ export function wsRoutes(deps: AppDeps) {
           })
           // Frames straight from ws, not through onMessage: Hono wraps each one in a MessageEvent
           // and copies it into a fresh ArrayBuffer, per message, on the hottest path we have.
-          raw.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+          // ws's default binaryType ('nodebuffer', which nothing here changes): one Buffer a message
+          raw.on('message', (data: Buffer, isBinary: boolean) => {
             if (!conn) return
             if (!isBinary) return conn.close(CLOSE.badMessage)
-            handle(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data)
+            handle(data)
           })
           const joining = conn
           deps.rooms

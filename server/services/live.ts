@@ -90,11 +90,6 @@ export class LiveHub {
     this.progressTimers.clear()
   }
 
-  /** Saves a workspace's progress into its task before the room's document is freed. */
-  beforeUnload(room: Room): Promise<void> {
-    return this.saveProgress(room)
-  }
-
   /**
    * Saves a workspace's progress into its task if it moved: when the room unloads, and after each
    * snapshot, so a crash leaves the saved progress no older than the snapshot it reloads from.

@@ -30,6 +30,7 @@ import type { Connection } from './connection'
 import { createCompactor } from './compactor'
 import { outgoing } from './frames'
 import { JoinStateCache } from './joinState'
+import type { JoinState } from './joinState'
 import type { Compactor } from './compactor'
 
 /** Where a room reports what it cannot handle itself. */
@@ -236,24 +237,10 @@ export class Room {
     if (syncType === SyncType.step1) {
       // Everything in the doc must be stored before we hand it out (y-websocket#81 spirit).
       if (this.pending.length) this.flush()
-      const stateVector = decoding.readVarUint8Array(dec)
+      const { state, since } = this.missingFrom(decoding.readVarUint8Array(dec))
       const enc = encoding.createEncoder()
       encoding.writeVarUint(enc, MessageType.sync)
       encoding.writeVarUint(enc, SyncType.step2)
-      const holdsNothing = stateVector.length === 1 && stateVector[0] === 0
-      if (!holdsNothing) {
-        encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(this.doc, stateVector))
-        conn.send(encoding.toUint8Array(enc))
-        return
-      }
-      // A client that holds nothing yet gets the stored bytes as they are, or the document as
-      // encoded for the joiners before it plus what changed since.
-      if (this.stored) {
-        encoding.writeVarUint8Array(enc, this.stored)
-        conn.send(encoding.toUint8Array(enc))
-        return
-      }
-      const { state, since } = this.joinState.get()
       encoding.writeVarUint8Array(enc, state)
       conn.send(encoding.toUint8Array(enc))
       if (since) conn.send(writeUpdateMessage(since))
@@ -268,6 +255,17 @@ export class Room {
     // A fresh client's answer to our step 1 is the empty update: nothing to apply.
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return
     Y.applyUpdate(this.doc, update, conn.origin)
+  }
+
+  /**
+   * What a client with `stateVector` lacks. One that holds nothing yet gets the stored bytes as
+   * they are, or the document as encoded for the joiners before it plus what changed since.
+   */
+  private missingFrom(stateVector: Uint8Array): JoinState {
+    const holdsNothing = stateVector.length === 1 && stateVector[0] === 0
+    if (!holdsNothing) return { state: Y.encodeStateAsUpdate(this.doc, stateVector), since: null }
+    if (this.stored) return { state: this.stored, since: null }
+    return this.joinState.get()
   }
 
   private receiveAwareness(conn: Connection, update: Uint8Array): void {
