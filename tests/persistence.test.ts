@@ -43,6 +43,19 @@ const child = async (env: Record<string, string> = {}) => {
   children.push(c)
   return c
 }
+/** An in-process server on `dir` whose rooms unload 50 ms after their last client leaves. */
+const unloadingServer = async () => {
+  const s = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
+  servers.push(s)
+  return s
+}
+/** Waits until every room has unloaded and finished saving. */
+const allUnloaded = (s: TestServer) =>
+  waitFor(() => s.running.deps.rooms.size === 0 && s.running.deps.rooms.unloadingCount === 0, 'every room to unload')
+/** Waits until task `id`'s workspace log holds an append. */
+const appended = (id = 't1') =>
+  waitFor(() => fs.existsSync(path.join(dir, 'rooms', id, 'workspace.log')), 'the append')
+
 /** A child server with task t1 imported. */
 const childWithTask = async () => {
   const c = await child()
@@ -165,8 +178,7 @@ test('recovers a room whose log ends in a torn record', async () => {
 })
 
 test('compacts a room into its snapshot when it unloads', async () => {
-  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
-  servers.push(s1)
+  const s1 = await unloadingServer()
   await importTasks(s1, taskLine('t1'))
   const a = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => a.provider.synced, 'sync')
@@ -174,7 +186,7 @@ test('compacts a room into its snapshot when it unloads', async () => {
   const log = path.join(dir, 'rooms', 't1', 'workspace.log')
   await waitFor(() => fs.existsSync(log) && fs.statSync(log).size > 0, 'the append')
   a.destroy()
-  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
+  await allUnloaded(s1)
   const old = path.join(dir, 'rooms', 't1', 'workspace.old')
   await waitFor(
     () => (!fs.existsSync(log) || fs.statSync(log).size === 0) && !fs.existsSync(old),
@@ -186,8 +198,7 @@ test('compacts a room into its snapshot when it unloads', async () => {
 })
 
 test('saves progress into the task when a changed room unloads, and rewrites no task nobody changed', async () => {
-  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
-  servers.push(s1)
+  const s1 = await unloadingServer()
   await importTasks(s1, [taskLine('t1'), taskLine('t2')].join('\n'))
   const taskFile = (id: string) => path.join(dir, 'tasks', `${id}.json`)
   const untouchedBefore = fs.readFileSync(taskFile('t2'), 'utf8')
@@ -195,10 +206,10 @@ test('saves progress into the task when a changed room unloads, and rewrites no 
   const b = peer(s1.wsUrl, s1.leadToken, roomName.workspace('t2'))
   await waitFor(() => a.provider.synced && b.provider.synced, 'sync')
   getWorkspace(a.doc).explanation.insert(0, 'three words here')
-  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  await appended()
   a.destroy()
   b.destroy()
-  await waitFor(() => s1.running.deps.rooms.size === 0, 'both idle rooms to unload')
+  await allUnloaded(s1)
   const saved = JSON.parse(fs.readFileSync(taskFile('t1'), 'utf8'))
   assert.is(saved.progress.explanationWords, 3)
   assert.is(fs.readFileSync(taskFile('t2'), 'utf8'), untouchedBefore)
@@ -209,8 +220,7 @@ test('saves progress into the task when a changed room unloads, and rewrites no 
 })
 
 test('unloads many idle rooms across event-loop turns, not all in one', async () => {
-  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
-  servers.push(s1)
+  const s1 = await unloadingServer()
   const ids = Array.from({ length: 30 }, (_, i) => `u${i}`)
   // each provider listens for the process's exit; thirty at once are expected here
   const listeners = process.getMaxListeners()
@@ -239,16 +249,15 @@ test('unloads many idle rooms across event-loop turns, not all in one', async ()
 })
 
 test('answers fresh clients of a reloaded room from its snapshot bytes, and decodes it on the first write', async () => {
-  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
-  servers.push(s1)
+  const s1 = await unloadingServer()
   await importTasks(s1, taskLine('t1'))
   const name = roomName.workspace('t1')
   const a = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => a.provider.synced, 'sync')
   getWorkspace(a.doc).explanation.insert(0, 'stored before the unload')
-  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  await appended()
   a.destroy()
-  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
+  await allUnloaded(s1)
 
   const readers = [peer(s1.wsUrl, s1.leadToken), peer(s1.wsUrl, s1.leadToken)]
   await waitFor(() => readers.every((r) => r.provider.synced), 'readers sync')
@@ -266,14 +275,13 @@ test('answers fresh clients of a reloaded room from its snapshot bytes, and deco
 })
 
 test('merges a returning client that holds part of a reloaded room, both ways', async () => {
-  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
-  servers.push(s1)
+  const s1 = await unloadingServer()
   await importTasks(s1, taskLine('t1'))
   const name = roomName.workspace('t1')
   const a = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => a.provider.synced, 'sync')
   getWorkspace(a.doc).explanation.insert(0, 'both had this')
-  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  await appended()
   a.provider.disconnect()
   // while a is away: a edits offline, and someone else edits on the server
   getWorkspace(a.doc).tests.insert(0, 'def test_offline(): pass\n')
@@ -282,7 +290,7 @@ test('merges a returning client that holds part of a reloaded room, both ways', 
   getWorkspace(b.doc).solution.insert(0, 'def add(a, b): return a + b\n')
   await new Promise((r) => setTimeout(r, 50))
   b.destroy()
-  await waitFor(() => s1.running.deps.rooms.size === 0, 'the idle room to unload')
+  await allUnloaded(s1)
   const c = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => c.provider.synced, 'a fresh reader syncs')
   assert.ok(s1.running.deps.rooms.peek(name)?.deferred, 'the reloaded room is still undecoded')
@@ -315,12 +323,11 @@ test('recomputes progress of a room reloaded from a log left by a crash', async 
   const writer = peer(c1.wsUrl, c1.leadToken)
   await waitFor(() => writer.provider.synced, 'sync')
   getWorkspace(writer.doc).explanation.insert(0, 'written before the crash')
-  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 't1', 'workspace.log')), 'the append')
+  await appended()
   c1.proc.kill('SIGKILL')
   await c1.exited
   writer.destroy()
-  const s2 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
-  servers.push(s2)
+  const s2 = await unloadingServer()
   const list = async () => (await api(s2, s2.leadToken, 'GET', '/api/tasks')).body.tasks[0].progress
   assert.is(await list(), null, 'nothing was saved before the crash')
   const reader = peer(s2.wsUrl, s2.leadToken)
@@ -332,8 +339,7 @@ test('recomputes progress of a room reloaded from a log left by a crash', async 
 })
 
 test('sends clients away with 1012 from a room whose stored state cannot be decoded, and never stores over it', async () => {
-  const s1 = await startServer({ dataDir: dir, config: { roomIdleMs: 50 } })
-  servers.push(s1)
+  const s1 = await unloadingServer()
   await importTasks(s1, taskLine('t1'))
   const snap = path.join(dir, 'rooms', 't1', 'workspace.snap')
   // intact framing and CRC, content Yjs cannot read
@@ -342,7 +348,7 @@ test('sends clients away with 1012 from a room whose stored state cannot be deco
   const a = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => a.closes.some((c) => c.code === 1012), 'a 1012 close')
   a.destroy()
-  await waitFor(() => s1.running.deps.rooms.size === 0, 'the room to unload')
+  await allUnloaded(s1)
   assert.equal(fs.readFileSync(snap), before)
   const res = await api(s1, s1.leadToken, 'GET', '/api/tasks/t1')
   assert.is(res.status, 200, 'the server goes on serving')

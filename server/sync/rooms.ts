@@ -102,6 +102,11 @@ export class Rooms {
     return this.rooms.size
   }
 
+  /** Rooms whose unload (saving progress, the last snapshot) has begun and not yet finished. */
+  get unloadingCount(): number {
+    return this.unloading.size
+  }
+
   private cancelIdle(name: string): void {
     const t = this.idleTimers.get(name)
     if (t) clearTimeout(t)
