@@ -70,7 +70,7 @@ export async function sessionChurn(ctx: Ctx, adapter: ServerAdapter, plan: Churn
     const samples: ChurnSample[] = []
     let clientsOpened = 0
     let connectFailures = 0
-    let active = 0
+    const active = () => cohorts.reduce((n, c) => n + c.length, 0)
     const t0 = performance.now()
     const elapsedS = () => (performance.now() - t0) / 1000
     let nextSampleS = 0
@@ -91,12 +91,7 @@ export async function sessionChurn(ctx: Ctx, adapter: ServerAdapter, plan: Churn
       connectFailures += res.failures.length
       clientsOpened += specs.length
       cohorts.push(specs.map((s) => s.id))
-      active += specs.length
-      if (cohorts.length > plan.lifeSteps) {
-        const leaving = cohorts.shift()!
-        await lg.call({ op: 'close', ids: leaving })
-        active -= leaving.length
-      }
+      if (cohorts.length > plan.lifeSteps) await lg.call({ op: 'close', ids: cohorts.shift()! })
       // send for this step; windows outside any measurement, so nothing is counted
       const startUs = nowUs() + 50_000
       await lg.call({
@@ -110,9 +105,9 @@ export async function sessionChurn(ctx: Ctx, adapter: ServerAdapter, plan: Churn
       })
       if (elapsedS() >= nextSampleS) {
         const mem = await settledMemory(srv)
-        samples.push({ atS: Math.round(elapsedS()), rssKB: mem.rssKB, heapKB: mem.heapKB, clients: active })
+        samples.push({ atS: Math.round(elapsedS()), rssKB: mem.rssKB, heapKB: mem.heapKB, clients: active() })
         ctx.log(
-          `  churn ${(elapsedS() / 60).toFixed(1)} min: heap ${(mem.heapKB / 1024).toFixed(1)} MB, RSS ${(mem.rssKB / 1024).toFixed(0)} MB, ${active} clients`,
+          `  churn ${(elapsedS() / 60).toFixed(1)} min: heap ${(mem.heapKB / 1024).toFixed(1)} MB, RSS ${(mem.rssKB / 1024).toFixed(0)} MB, ${active()} clients`,
         )
         nextSampleS += plan.sampleEveryS
       }
@@ -122,9 +117,10 @@ export async function sessionChurn(ctx: Ctx, adapter: ServerAdapter, plan: Churn
     for (const ids of cohorts) await lg.call({ op: 'close', ids })
     const end = await settledMemory(srv)
     samples.push({ atS: Math.round(elapsedS()), rssKB: end.rssKB, heapKB: end.heapKB, clients: 0 })
-    const half = samples.filter((s) => s.atS >= (plan.minutes * 60) / 2 && s.clients > 0)
+    // samples with clients between two fractions of the run
     const q = (from: number, to: number) =>
       samples.filter((s) => s.clients > 0 && s.atS >= from * plan.minutes * 60 && s.atS < to * plan.minutes * 60)
+    const half = q(0.5, 1.01)
     const early = q(0.25, 0.5)
     const last = q(0.75, 1.01)
     return {

@@ -490,7 +490,7 @@ function churnTable(results: Results): string | null {
       const end = c.samples[c.samples.length - 1]
       return [
         s.label,
-        f(c.plan.minutes, 0),
+        f(c.plan.minutes, c.plan.minutes < 1 ? 1 : 0),
         String(c.roomsVisited),
         `${c.clientsOpened} (${c.connectFailures})`,
         first && last ? `${mb(first.heapKB)} → ${mb(last.heapKB)} → ${mb(end.heapKB)}` : 'n/a',
