@@ -10,7 +10,7 @@ import { CodejuryError } from '../shared/errors'
 import type { AppDeps, AppEnv } from './env'
 import { checkUpgradeOrigin, csrfForCookies } from './middleware/origin'
 import { session } from './middleware/session'
-import { meRoutes, signinRoutes } from './routes/session'
+import { meRoutes, sessionsRoutes, signinRoutes } from './routes/session'
 import { usersRoutes } from './routes/users'
 import { tasksRoutes, MAX_IMPORT_BYTES } from './routes/tasks'
 import { healthRoutes } from './routes/health'
@@ -26,13 +26,17 @@ const STATUS_OF_REASON = {
   locked: 423,
 } as const
 
-/** Content-Security-Policy: our own scripts only; wasm for Pyodide; no inline scripts. */
+/**
+ * Content-Security-Policy: our own scripts only; wasm for Pyodide; no inline scripts. `connect-src
+ * 'self'` covers our own WebSocket too (CSP Level 3 matches ws:/wss: on the page's host under
+ * 'self'), so a script that got in anyway cannot open a socket to another host.
+ */
 const CSP = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'", 'ws:', 'wss:'],
+  connectSrc: ["'self'"],
   workerSrc: ["'self'", 'blob:'],
   frameSrc: ["'self'"],
   frameAncestors: ["'none'"],
@@ -45,12 +49,13 @@ export function createApp(deps: AppDeps) {
   const allowed = [...deps.config.allowedOrigins, ...(deps.config.publicUrl ? [deps.config.publicUrl] : [])]
   const app = new Hono<AppEnv>()
     .use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }))
-    .use(session({ db: deps.db }))
+    .use(session({ db: deps.db, sessions: deps.sessions }))
     .use('/api/*', csrfForCookies({ allowed }))
     .use('/api/*', bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }))
     .use('/ws/*', checkUpgradeOrigin({ allowed }))
     .route('/api', healthRoutes(deps))
-    .route('/api', meRoutes())
+    .route('/api', meRoutes(deps))
+    .route('/api/sessions', sessionsRoutes(deps))
     .route('/api/users', usersRoutes(deps))
     .route('/api/tasks', tasksRoutes(deps))
     .route('/api/events', eventsRoutes(deps))

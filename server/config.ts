@@ -26,6 +26,8 @@ export interface Config {
   quiet: boolean
   /** Warm Yjs's decoder and encoder before listening (see sync/warmUp.ts); tests turn it off. */
   warmUp: boolean
+  /** How long a sign-in session lives after it was created (SESSION_TTL_DAYS). */
+  sessionTtlMs: number
 }
 
 /** Limits of the sync layer, with their units in their names. */
@@ -39,6 +41,10 @@ export const LOG_COMPACT_BYTES = 4 * 1024 * 1024
 /** A connection whose unsent backlog passes this is dropped (it reconnects and resyncs). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 export const PING_INTERVAL_MS = 30_000
+/** Sign-in sessions expire this long after sign-in unless SESSION_TTL_DAYS says otherwise. */
+export const SESSION_TTL_DAYS = 30
+const DAY_MS = 24 * 60 * 60_000
+
 /** Awareness states larger than this are dropped. */
 export const MAX_AWARENESS_STATE_BYTES = 16 * 1024
 
@@ -54,6 +60,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 
 function positive(n: number, name: string): number {
   if (n === 0 || n > MAX_TIMER_MS) throw new Error(`${name} must be between 1 and ${MAX_TIMER_MS}, got ${n}`)
+  return n
+}
+
+/** A positive number of days, fractions allowed (`0.5` is twelve hours), at most ten years. */
+function days(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n > 3650) throw new Error(`${name} must be a number of days between 0 and 3650, got "${value}"`)
   return n
 }
 
@@ -78,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     pingIntervalMs: positive(int(env.PING_INTERVAL_MS, PING_INTERVAL_MS, 'PING_INTERVAL_MS'), 'PING_INTERVAL_MS'),
     quiet: env.QUIET === '1',
     warmUp: env.WARM_UP !== '0',
+    sessionTtlMs: days(env.SESSION_TTL_DAYS, SESSION_TTL_DAYS, 'SESSION_TTL_DAYS') * DAY_MS,
   }
 }

@@ -7,6 +7,7 @@ import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import type { LiveHub } from './services/live'
+import type { SessionStore } from './storage/sessions'
 
 export interface AppDeps {
   config: Config
@@ -17,6 +18,8 @@ export interface AppDeps {
   /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
   connections: Set<Connection>
   live: LiveHub
+  /** Sign-in sessions (DATA_DIR/sessions.json): the cookie carries a session id, never a token. */
+  sessions: SessionStore
 }
 
 export type AppEnv = { Variables: SessionVariables }

@@ -9,6 +9,7 @@ import { createLogger } from './log'
 import type { Logger } from './log'
 import { acquireLock } from './storage/lock'
 import { Db } from './storage/db'
+import { SessionStore } from './storage/sessions'
 import { createStorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
@@ -42,6 +43,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const storage = createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
       log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
     )
+    const sessions = await SessionStore.open(config.dataDir, {
+      ttlMs: config.sessionTtlMs,
+      onError: (err) => log.error('writing sessions failed', err),
+    })
     const live = new LiveHub(db)
     const rooms = new Rooms({
       storageFor: (name) => storage.forRoom(name),
@@ -56,7 +61,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     })
     live.attach(rooms)
     const connections = new Set<Connection>()
-    const deps = { config, db, rooms, storage, log, connections, live }
+    const deps = { config, db, rooms, storage, log, connections, live, sessions }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
     if (config.warmUp) log.info('warmed up Yjs', { ms: Math.round(warmUpYjs()) })
@@ -83,6 +88,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         for (const ws of wss.clients) ws.terminate()
         if ('closeAllConnections' in server) server.closeAllConnections()
         await closed
+        await sessions.flush()
         lock.release()
       })())
     return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps: { db, rooms, connections }, stop }

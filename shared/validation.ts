@@ -10,7 +10,9 @@ export const MAX_CODE_CHARS = 200_000
 export const MAX_CANDIDATES = 26
 export const MAX_IMPORT_LINES = 10_000
 
-const Id = v.pipe(v.string(), v.regex(ID_RE, 'must be 1–64 letters, digits, _ or -'))
+/** A task, candidate or user id: DESIGN's `[A-Za-z0-9_-]{1,64}`. */
+export const IdSchema = v.pipe(v.string(), v.regex(ID_RE, 'must be 1–64 letters, digits, _ or -'))
+const Id = IdSchema
 
 const CandidateSchema = v.strictObject({
   id: Id,

@@ -1,26 +1,36 @@
-/** Who is calling: a Bearer token or the session cookie, resolved to a stored user. */
+/** Who is calling: a Bearer token or the session cookie (a session id, never a token), as a user. */
 import { createMiddleware } from 'hono/factory'
 import { getCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import type { Role } from '../../shared/types'
 import type { Db, StoredUser } from '../storage/db'
+import type { SessionStore } from '../storage/sessions'
 import { userForToken } from '../services/users'
 
-/** The HttpOnly cookie set by `GET /signin/<token>`. */
+/** The HttpOnly cookie set by `GET /signin/<token>`; it holds a session id, never the token. */
 export const SESSION_COOKIE = 'cj_session'
 
 export interface SessionVariables {
   user: StoredUser | null
   /** How the caller authenticated; cookie callers are subject to the CSRF check. */
   authVia: 'bearer' | 'cookie' | 'query' | null
+  /**
+   * The SHA-256 of the session id when the cookie authenticated the caller: sign-out ends it, and
+   * a connection that remembers it can be closed when the session is revoked.
+   */
+  sessionHash: string | null
 }
 
-/** Resolves the caller. WebSocket upgrades may pass `?token=` (browsers cannot set headers). */
-export function session(options: { db: Db }) {
+/**
+ * Resolves the caller. WebSocket upgrades may pass `?token=` (browsers cannot set headers). A
+ * cookie resolves through the session store: unknown, revoked or expired sessions are nobody.
+ */
+export function session(options: { db: Db; sessions: SessionStore }) {
   return createMiddleware<{ Variables: SessionVariables }>(async function session(c, next) {
     const header = c.req.header('authorization')
     let user: StoredUser | undefined
     let via: SessionVariables['authVia'] = null
+    let sessionHash: string | null = null
     if (header?.startsWith('Bearer ')) {
       user = userForToken(options.db, header.slice(7).trim())
       via = 'bearer'
@@ -29,13 +39,16 @@ export function session(options: { db: Db }) {
       via = 'query'
     } else {
       const cookie = getCookie(c, SESSION_COOKIE)
-      if (cookie) {
-        user = userForToken(options.db, cookie)
+      const found = cookie ? options.sessions.resolve(cookie) : undefined
+      if (found) {
+        user = options.db.userById(found.userId)
         via = 'cookie'
+        sessionHash = user ? found.hash : null
       }
     }
     c.set('user', user ?? null)
     c.set('authVia', user ? via : null)
+    c.set('sessionHash', sessionHash)
     await next()
   })
 }
