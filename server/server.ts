@@ -10,6 +10,8 @@ import type { Logger } from './log'
 import { acquireLock } from './storage/lock'
 import { Db } from './storage/db'
 import { SessionStore } from './storage/sessions'
+import { recoverImports } from './services/importStaging'
+import { ensureBatch } from './services/tasks'
 import { createStorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
@@ -40,6 +42,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const lock = acquireLock(config.dataDir)
   try {
     const db = await Db.open(config.dataDir)
+    // Before anything reads the tasks: finish or discard imports a crash interrupted.
+    await recoverImports({ db, log, ensureBatch })
     const storage = createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
       log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
     )

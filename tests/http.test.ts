@@ -111,7 +111,7 @@ test('imports all lines or none, with 1-based line numbers', async () => {
   assert.equal((await api(server, server.leadToken, 'GET', '/api/tasks')).body.tasks, [])
   await importTasks(server, taskLine('t1'), 'b')
   const clash = await api(server, server.leadToken, 'POST', '/api/tasks/import?batch=b', `${taskLine('t3')}\n${taskLine('t1')}`, 'application/x-ndjson')
-  assert.is(clash.status, 400)
+  assert.is(clash.status, 409)
   assert.equal(clash.body.errors, [{ line: 2, message: 'task id "t1" already exists' }])
   assert.is((await api(server, server.leadToken, 'GET', '/api/tasks')).body.tasks.length, 1)
   const badBatch = await api(server, server.leadToken, 'POST', '/api/tasks/import?batch=', taskLine('t4'), 'application/x-ndjson')

@@ -23,7 +23,8 @@ export function tasksRoutes(deps: AppDeps) {
       const text = await c.req.text()
       if (text.length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: 'import body too large (max 50 MiB)' })
       const result = await importTasks(deps, name.output, text)
-      if (!result.ok) return c.json({ errors: result.errors }, 400)
+      // 409: an id already exists or another import of it is in flight; 400: invalid lines.
+      if (!result.ok) return c.json({ errors: result.errors }, result.conflict ? 409 : 400)
       deps.log.info('tasks imported', { batch: name.output, count: result.ids.length })
       return c.json({ batch: name.output, imported: result.ids.length, ids: result.ids }, 200)
     })

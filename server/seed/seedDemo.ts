@@ -12,7 +12,7 @@ const DEMO_USERS = [
   { name: 'Linus', role: 'reviewer' },
 ] as const
 
-export async function seedDemo(deps: Pick<AppDeps, 'db' | 'rooms' | 'storage'>): Promise<void> {
+export async function seedDemo(deps: Pick<AppDeps, 'db' | 'rooms' | 'storage' | 'config'>): Promise<void> {
   const now = new Date().toISOString()
   await deps.db.putBatch({
     name: DEMO_BATCH.name,

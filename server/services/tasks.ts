@@ -10,6 +10,9 @@ import { CodejuryError } from '../../shared/errors'
 import type { Db } from '../storage/db'
 import type { StorageProvider } from '../storage/roomStorage'
 import type { Rooms } from '../sync/rooms'
+import type { Config } from '../config'
+import { applyCommitted, crashPointForTests, rollBack, StagedImport } from './importStaging'
+import type { ImportCommit } from './importStaging'
 
 /** The rubric a batch gets when an import creates it. */
 export const DEFAULT_RUBRIC: RubricCriterion[] = [
@@ -34,45 +37,95 @@ export async function ensureBatch(db: Db, name: string): Promise<Batch> {
   return batch
 }
 
+/** What an import needs besides the task deps: whether rooms live on disk or in memory. */
+export interface ImportDeps extends TaskDeps {
+  config: Pick<Config, 'storage'>
+}
+
+/** The outcome of an import: the new ids, or every problem (`conflict`: an id taken or in flight). */
+export type ImportResult = { ok: true; ids: string[] } | { ok: false; conflict: boolean; errors: LineError[] }
+
+/** Task ids of imports in flight, per data directory: the second import of an id loses at once. */
+const importing = new WeakMap<Db, Set<string>>()
+
 /**
- * Imports a JSONL body: every task or none. Each new task gets its seeded workspace and meta
- * rooms written as their first snapshots, so no loaded document is ever seeded twice.
+ * Imports a JSONL body: every task or none, also across a crash (see importStaging.ts). Imports
+ * naming the same id are serialized by reserving ids before the first await: exactly one wins,
+ * the others get `conflict` with the line of each contested id. Each new task's workspace and
+ * meta rooms are written as their first snapshots, so no loaded document is ever seeded twice.
  */
-export async function importTasks(
-  deps: TaskDeps,
-  batchName: string,
-  text: string,
-): Promise<{ ok: true; ids: string[] } | { ok: false; errors: LineError[] }> {
+export async function importTasks(deps: ImportDeps, batchName: string, text: string): Promise<ImportResult> {
   const { tasks, lines, errors } = parseTaskLines(text)
-  if (errors.length) return { ok: false, errors }
+  if (errors.length) return { ok: false, conflict: false, errors }
+  const busy = importing.get(deps.db) ?? new Set<string>()
+  importing.set(deps.db, busy)
   const clashes: LineError[] = []
   tasks.forEach((t, i) => {
     if (deps.db.hasTask(t.id)) clashes.push({ line: lines[i], message: `task id "${t.id}" already exists` })
+    else if (busy.has(t.id)) {
+      clashes.push({ line: lines[i], message: `task id "${t.id}" is being imported by another request` })
+    }
   })
-  if (clashes.length) return { ok: false, errors: clashes }
-  await ensureBatch(deps.db, batchName)
-  const now = new Date().toISOString()
-  const stored: Task[] = tasks.map((t) => ({
-    ...t,
-    batch: batchName,
-    status: 'open',
-    revision: 1,
-    assignees: [],
-    createdAt: now,
-    updatedAt: now,
-  }))
-  for (const task of stored) {
-    const ws = new Y.Doc()
-    seedWorkspace(ws, task, SERVER)
-    deps.storage.forRoom(roomName.workspace(task.id)).writeInitial(Y.encodeStateAsUpdate(ws))
-    ws.destroy()
-    const meta = new Y.Doc()
-    writeMeta(meta, task)
-    deps.storage.forRoom(roomName.meta(task.id)).writeInitial(Y.encodeStateAsUpdate(meta))
-    meta.destroy()
+  if (clashes.length) return { ok: false, conflict: true, errors: clashes }
+  for (const t of tasks) busy.add(t.id)
+  try {
+    const now = new Date().toISOString()
+    const stored: Task[] = tasks.map((t) => ({
+      ...t,
+      batch: batchName,
+      status: 'open',
+      revision: 1,
+      assignees: [],
+      createdAt: now,
+      updatedAt: now,
+    }))
+    await commitImport(deps, { batch: batchName, tasks: stored })
+    return { ok: true, ids: stored.map((t) => t.id) }
+  } finally {
+    for (const t of tasks) busy.delete(t.id)
   }
-  await deps.db.addTasks(stored)
-  return { ok: true, ids: stored.map((t) => t.id) }
+}
+
+/** Stages, commits and applies one import; on any failure nothing of it remains. */
+async function commitImport(deps: ImportDeps, commit: ImportCommit): Promise<void> {
+  const onDisk = deps.config.storage === 'disk'
+  const staged = StagedImport.begin(deps.db.dir)
+  try {
+    if (onDisk) for (const task of commit.tasks) for (const [room, state] of seededRooms(task)) staged.stageRoom(room, state)
+    crashPointForTests('import-staged')
+    staged.commit(commit)
+  } catch (err) {
+    staged.discard()
+    throw err
+  }
+  try {
+    await applyCommitted(staged.dir, commit, {
+      db: deps.db,
+      ensureBatch,
+      beforeRecords: (tasks) => {
+        if (onDisk) return
+        for (const task of tasks) for (const [room, state] of seededRooms(task)) deps.storage.forRoom(room).writeInitial(state)
+      },
+    })
+  } catch (err) {
+    rollBack(staged.dir, commit, deps.db)
+    throw err
+  }
+}
+
+/** The first state of a new task's rooms: the seeded workspace and the meta. */
+function seededRooms(task: Task): [string, Uint8Array][] {
+  const ws = new Y.Doc()
+  seedWorkspace(ws, task, SERVER)
+  const meta = new Y.Doc()
+  writeMeta(meta, task)
+  const rooms: [string, Uint8Array][] = [
+    [roomName.workspace(task.id), Y.encodeStateAsUpdate(ws)],
+    [roomName.meta(task.id), Y.encodeStateAsUpdate(meta)],
+  ]
+  ws.destroy()
+  meta.destroy()
+  return rooms
 }
 
 function writeMeta(doc: Y.Doc, task: Task): void {

@@ -8,7 +8,10 @@ import { CliError, ExitCode } from '../cliError'
 import { toPrintable } from '../format'
 import type { Command } from '../types'
 
-/** 200 `{ batch, imported, ids }`, or 400 `{ errors }` (or `{ error }` for a bad batch name). */
+/**
+ * 200 `{ batch, imported, ids }`; 400 `{ errors }` (or `{ error }` for a bad batch name); 409
+ * `{ errors }` when an id already exists or another import of it is in flight.
+ */
 interface ImportResponse {
   batch: string
   imported: number
@@ -54,7 +57,7 @@ export const importTasks: Command = {
     const { status, data } = await ctx.api.request<ImportResponse>(
       'POST',
       `/api/tasks/import?batch=${encodeURIComponent(batch)}`,
-      { text, contentType: 'application/x-ndjson', accept: [400, 413] },
+      { text, contentType: 'application/x-ndjson', accept: [400, 409, 413] },
     )
     if (status === 200) {
       const tasks = `${data.imported} task${data.imported === 1 ? '' : 's'}`
