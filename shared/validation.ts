@@ -9,6 +9,10 @@ export const MAX_PROMPT_CHARS = 100_000
 export const MAX_CODE_CHARS = 200_000
 export const MAX_CANDIDATES = 26
 export const MAX_IMPORT_LINES = 10_000
+/** How deeply a task's `metadata` may nest objects and arrays (`{}` is one level). */
+export const MAX_METADATA_DEPTH = 8
+/** The largest `metadata` a task may carry, as UTF-8 JSON. */
+export const MAX_METADATA_BYTES = 64 * 1024
 
 /** A task, candidate or user id: DESIGN's `[A-Za-z0-9_-]{1,64}`. */
 export const IdSchema = v.pipe(v.string(), v.regex(ID_RE, 'must be 1–64 letters, digits, _ or -'))
@@ -32,13 +36,53 @@ export const TaskInputSchema = v.pipe(
     ),
     entry_point: v.optional(v.pipe(v.string(), v.maxLength(200))),
     tests: v.optional(v.pipe(v.string(), v.maxLength(MAX_CODE_CHARS))),
-    metadata: v.optional(v.record(v.string(), v.unknown())),
+    metadata: v.optional(
+      v.pipe(
+        v.record(v.string(), v.unknown()),
+        v.rawCheck(({ dataset, addIssue }) => {
+          if (!dataset.typed) return
+          const problem = metadataProblem(dataset.value)
+          if (problem) addIssue({ message: problem })
+        }),
+      ),
+    ),
   }),
   v.check(
     (t) => new Set(t.candidates.map((c) => c.id)).size === t.candidates.length,
     'candidate ids must be unique',
   ),
 )
+
+/**
+ * How deeply `value` nests objects and arrays (a scalar is 0, `{}` is 1), counted without
+ * recursion and stopping once past `limit`: JSON.parse accepts nesting that would overflow the
+ * stack of anything recursive (JSON.stringify, structured clone) downstream.
+ */
+export function jsonDepth(value: unknown, limit: number): number {
+  let max = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [item, parentDepth] = stack.pop()!
+    if (item === null || typeof item !== 'object') continue
+    const depth = parentDepth + 1
+    if (depth > max) max = depth
+    if (max > limit) return max
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth])
+  }
+  return max
+}
+
+/** Why a task's metadata is refused (too deep, then too large), or null when it is fine. */
+export function metadataProblem(metadata: unknown): string | null {
+  if (jsonDepth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH) {
+    return `must nest at most ${MAX_METADATA_DEPTH} levels of objects and arrays`
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length
+  if (bytes > MAX_METADATA_BYTES) {
+    return `must be at most ${MAX_METADATA_BYTES / 1024} KB as JSON (this is ${Math.ceil(bytes / 1024)} KB)`
+  }
+  return null
+}
 
 export const CreateUserSchema = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80)),
