@@ -143,4 +143,13 @@ test('moves aside room directories of tasks that do not exist, so the id can be 
   assert.is(await seededTests(server, 'ghost'), '# from new\n')
 })
 
+test('imports into memory storage with seeded rooms and nothing written under rooms/', async () => {
+  const dir = dataDir()
+  server = await startServer({ dataDir: dir, config: { storage: 'memory' } })
+  assert.is((await postImport(server, 'b', line('m1', 'memory'))).status, 200)
+  assert.is(await seededTests(server, 'm1'), '# from memory\n')
+  assert.equal(list(path.join(dir, 'rooms')), [])
+  assert.equal(list(path.join(dir, 'imports')), [])
+})
+
 test.run()
