@@ -8,6 +8,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { hashToken } from '../server/auth/tokens'
 import { runCli } from '../server/cli'
+import { MAX_SESSIONS_PER_USER, SessionStore } from '../server/storage/sessions'
 import { roomName } from '../shared/roomNames'
 import { api, assign, createUser, importTasks, startServer, taskLine, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
@@ -195,8 +196,9 @@ test('prunes sessions that expired while the server was down, and keeps the live
   server = await startServer({ dataDir })
   const ann = await createUser(server, 'Ann', 'annotator')
   await server.stop()
-  const live = { ...session('cjs_live', now + 3_600_000), userId: ann.id }
-  const dead = { ...session('cjs_dead', now - 1_000), userId: ann.id }
+  const owner = { userId: ann.id, tokenHash: hashToken(ann.token) }
+  const live = { ...session('cjs_live', now + 3_600_000), ...owner }
+  const dead = { ...session('cjs_dead', now - 1_000), ...owner }
   fs.writeFileSync(path.join(dataDir, 'sessions.json'), JSON.stringify({ sessions: [live, dead] }))
   server = await startServer({ dataDir })
   const stored = fs.readFileSync(sessionsFile(server), 'utf8')
@@ -204,6 +206,56 @@ test('prunes sessions that expired while the server was down, and keeps the live
   assert.not.ok(stored.includes(dead.hash))
   assert.is(await meStatus(server, 'cj_session=cjs_live'), 200)
   assert.is(await meStatus(server, 'cj_session=cjs_dead'), 401)
+})
+
+test('ends the sessions a token started once that token is replaced, even if nobody revokes them', async () => {
+  const dataDir = tempDir()
+  dirs.push(dataDir)
+  server = await startServer({ dataDir })
+  const ann = await createUser(server, 'Ann', 'annotator')
+  const bob = await createUser(server, 'Bob', 'annotator')
+  const annCookie = await signIn(server, ann.token)
+  const bobCookie = await signIn(server, bob.token)
+  await server.stop()
+  // Rotate Ann's token in the records only, as a restore or a rotation that forgot the sessions would.
+  const usersFile = path.join(dataDir, 'users.json')
+  const records = JSON.parse(fs.readFileSync(usersFile, 'utf8'))
+  const newToken = 'cj_a-new-token-for-ann-0000000000000000000000000'
+  records.users.find((u: any) => u.id === ann.id).tokenHash = hashToken(newToken)
+  fs.writeFileSync(usersFile, JSON.stringify(records))
+  server = await startServer({ dataDir })
+  assert.is(await meStatus(server, annCookie), 401, 'the old token\'s session is dead')
+  assert.is(await meStatus(server, bobCookie), 200, "another user's session lives on")
+  assert.is(await meStatus(server, await signIn(server, newToken)), 200, 'the new token signs in')
+})
+
+test("keeps at most 20 sessions per user, dropping the least recently used, and prunes at open", async () => {
+  const dataDir = tempDir()
+  dirs.push(dataDir)
+  let now = Date.parse('2026-01-01T00:00:00Z')
+  const store = await SessionStore.open(dataDir, { ttlMs: 60_000, now: () => now })
+  const ids: string[] = []
+  for (let i = 0; i < MAX_SESSIONS_PER_USER; i++) {
+    now += 1_000
+    ids.push((await store.create('ann', 'h')).id)
+  }
+  await store.create('bob', 'h')
+  now += 1_000
+  assert.ok(store.resolve(ids[0]), 'the oldest session, used again, is now the most recent')
+  now += 1_000
+  const newest = (await store.create('ann', 'h')).id
+  assert.is(store.list().filter((s) => s.userId === 'ann').length, MAX_SESSIONS_PER_USER)
+  assert.ok(store.resolve(ids[0]))
+  assert.not.ok(store.resolve(ids[1]), 'the least recently used one was dropped')
+  assert.ok(store.resolve(newest))
+  assert.is(store.list().filter((s) => s.userId === 'bob').length, 1, "another user's session is untouched")
+  await store.flush()
+  now += 60_000
+  assert.not.ok(store.resolve(newest), 'expired')
+  await store.flush()
+  const reopened = await SessionStore.open(dataDir, { ttlMs: 60_000, now: () => now })
+  assert.equal(reopened.list(), [])
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dataDir, 'sessions.json'), 'utf8')), { sessions: [] })
 })
 
 test('lists and revokes sessions from the command line', async () => {

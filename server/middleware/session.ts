@@ -42,6 +42,8 @@ export function session(options: { db: Db; sessions: SessionStore }) {
       const found = cookie ? options.sessions.resolve(cookie) : undefined
       if (found) {
         user = options.db.userById(found.userId)
+        // A session outlives neither its user nor the token it was started with (rotation).
+        if (user && user.tokenHash !== found.tokenHash) user = undefined
         via = 'cookie'
         sessionHash = user ? found.hash : null
       }

@@ -22,7 +22,7 @@ export interface SessionView extends SessionInfo {
 export async function signIn(deps: SessionDeps, token: string): Promise<{ sessionId: string; userId: string } | null> {
   const user = userForToken(deps.db, token)
   if (!user) return null
-  const { id } = await deps.sessions.create(user.id)
+  const { id } = await deps.sessions.create(user.id, user.tokenHash)
   return { sessionId: id, userId: user.id }
 }
 

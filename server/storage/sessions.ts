@@ -11,6 +11,11 @@ export interface StoredSession {
   /** SHA-256 (hex) of the session id: what a stolen copy of this file would give an attacker. */
   hash: string
   userId: string
+  /**
+   * The hash of the token the session was started with: once the user's token is rotated, the
+   * sessions it started stop working, whoever remembers to revoke them.
+   */
+  tokenHash: string
   createdAt: string
   lastUsedAt: string
   expiresAt: string
@@ -119,12 +124,13 @@ export class SessionStore {
   }
 
   /** Starts a session for `userId`; returns the secret id, which only the cookie will hold. */
-  async create(userId: string): Promise<{ id: string; session: StoredSession }> {
+  async create(userId: string, tokenHash: string): Promise<{ id: string; session: StoredSession }> {
     const id = `cjs_${randomBytes(32).toString('base64url')}`
     const now = this.now()
     const session: StoredSession = {
       hash: hashToken(id),
       userId,
+      tokenHash,
       createdAt: new Date(now).toISOString(),
       lastUsedAt: new Date(now).toISOString(),
       expiresAt: new Date(now + this.options.ttlMs).toISOString(),
@@ -270,7 +276,7 @@ function isSession(s: unknown): s is StoredSession {
   const o = s as Record<string, unknown> | null
   return (
     typeof o === 'object' && o !== null &&
-    typeof o.hash === 'string' && typeof o.userId === 'string' &&
+    typeof o.hash === 'string' && typeof o.userId === 'string' && typeof o.tokenHash === 'string' &&
     typeof o.createdAt === 'string' && typeof o.lastUsedAt === 'string' &&
     typeof o.expiresAt === 'string' && !Number.isNaN(Date.parse(o.expiresAt))
   )
