@@ -23,6 +23,10 @@ export interface Config {
   roomIdleMs: number
   /** How often connections are pinged; one silent for a whole interval is terminated. */
   pingIntervalMs: number
+  /** Bytes queued to all readers together before the slowest are closed with 1013. */
+  maxQueuedBytes: number
+  /** Bytes queued to one user's connections together before their slowest close with 1013. */
+  maxQueuedBytesPerUser: number
   quiet: boolean
   /** Warm Yjs's decoder and encoder before listening (see sync/warmUp.ts); tests turn it off. */
   warmUp: boolean
@@ -39,6 +43,10 @@ export const LOG_COMPACT_BYTES = 4 * 1024 * 1024
 /** A connection whose unsent backlog passes this is dropped (it reconnects and resyncs). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 export const PING_INTERVAL_MS = 30_000
+/** Bytes queued to slow readers, server-wide, before the slowest are closed (issue 9.6). */
+export const MAX_QUEUED_BYTES = 256 * 1024 * 1024
+/** The same per user: one user's stalled tabs or scripts cannot take the whole budget. */
+export const MAX_QUEUED_BYTES_PER_USER = 128 * 1024 * 1024
 /** Awareness states larger than this are dropped. */
 export const MAX_AWARENESS_STATE_BYTES = 16 * 1024
 
@@ -76,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxMessagesPerSecond: int(env.MAX_MESSAGES_PER_SECOND, MAX_MESSAGES_PER_SECOND, 'MAX_MESSAGES_PER_SECOND'),
     roomIdleMs: int(env.ROOM_IDLE_MS, ROOM_IDLE_MS, 'ROOM_IDLE_MS'),
     pingIntervalMs: positive(int(env.PING_INTERVAL_MS, PING_INTERVAL_MS, 'PING_INTERVAL_MS'), 'PING_INTERVAL_MS'),
+    maxQueuedBytes: int(env.MAX_QUEUED_BYTES, MAX_QUEUED_BYTES, 'MAX_QUEUED_BYTES'),
+    maxQueuedBytesPerUser: int(env.MAX_QUEUED_BYTES_PER_USER, MAX_QUEUED_BYTES_PER_USER, 'MAX_QUEUED_BYTES_PER_USER'),
     quiet: env.QUIET === '1',
     warmUp: env.WARM_UP !== '0',
   }

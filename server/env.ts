@@ -7,6 +7,8 @@ import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import type { LiveHub } from './services/live'
+import type { LiveAccess } from './services/access'
+import type { Backlog } from './sync/backlog'
 
 export interface AppDeps {
   config: Config
@@ -17,6 +19,10 @@ export interface AppDeps {
   /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
   connections: Set<Connection>
   live: LiveHub
+  /** Re-decides open connections' access after a change to users, tokens, assignments or status. */
+  access: LiveAccess
+  /** Bytes queued to slow readers, capped server-wide and per user (issue 9.6). */
+  backlog: Backlog
 }
 
 export type AppEnv = { Variables: SessionVariables }

@@ -4,13 +4,19 @@
  * CLOSE code, because a browser sees a refused upgrade as 1006 and retries forever.
  */
 import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { upgradeWebSocket } from '@hono/node-server'
 import type { WebSocket } from 'ws'
 import { CLOSE } from '../shared/errors'
 import type { CloseEntry } from '../shared/errors'
 import { parseRoomName } from '../shared/roomNames'
-import { Access, roomAccess } from '../shared/permissions'
+import { Access } from '../shared/permissions'
 import type { AppDeps, AppEnv } from './env'
+import { hashToken } from './auth/tokens'
+import { SESSION_COOKIE } from './middleware/session'
+import { credentialValid, decideAccess } from './services/access'
+import type { Credential } from './services/access'
 import { Connection } from './sync/connection'
 import type { Room } from './sync/room'
 import { PING_INTERVAL_MS } from './config'
@@ -24,16 +30,14 @@ export function wsRoutes(deps: AppDeps) {
       const parsed = parseRoomName(roomName)
       let refusal: CloseEntry | null = null
       let access: Access = Access.none
+      const credential = user ? credentialOf(c, deps, user.id) : null
       if (!user) refusal = CLOSE.unauthorized
       else if (!parsed) refusal = CLOSE.unknownTask
       else {
-        const task = deps.db.task(parsed.taskId)
-        if (!task) refusal = CLOSE.unknownTask
-        else {
-          const subject = { userId: user.id, role: user.role, assigned: task.assignees.includes(user.id) }
-          access = roomAccess(subject, parsed, task.status === 'finalized')
-          if (access === Access.none) refusal = CLOSE.forbidden
-        }
+        // The same decision every later refresh makes (services/access.ts).
+        const verdict = decideAccess(deps.db, user.id, credential, parsed)
+        if ('close' in verdict) refusal = verdict.close
+        else access = verdict.access
       }
       let conn: Connection | null = null
       let room: Room | null = null
@@ -51,11 +55,18 @@ export function wsRoutes(deps: AppDeps) {
       return {
         onOpen(_evt, ws) {
           const raw = ws.raw as WebSocket
-          if (refusal || !user) {
+          if (refusal || !user || !parsed) {
             ws.close((refusal ?? CLOSE.unauthorized).code, (refusal ?? CLOSE.unauthorized).reason)
             return
           }
-          conn = new Connection(raw, user, access, { maxMessagesPerSecond: deps.config.maxMessagesPerSecond })
+          // A copy: live access changes the connection's role, never the stored user.
+          const sessionUser = { id: user.id, name: user.name, role: user.role, color: user.color }
+          conn = new Connection(raw, sessionUser, access, {
+            maxMessagesPerSecond: deps.config.maxMessagesPerSecond,
+            room: parsed,
+            credential: credential ?? undefined,
+            backlog: deps.backlog,
+          })
           deps.connections.add(conn)
           raw.on('pong', () => {
             if (conn) conn.alive = true
@@ -84,12 +95,30 @@ export function wsRoutes(deps: AppDeps) {
         onClose() {
           if (!conn) return
           conn.closed = true
+          deps.backlog.forget(conn)
           deps.connections.delete(conn)
           if (room) deps.rooms.leave(room, conn)
         },
       }
     }),
   )
+}
+
+/**
+ * The credential the upgrade authenticated with, read in the session middleware's order (Bearer,
+ * then `?token=`, then the cookie), stored as its hash. A cookie that is not the user's token
+ * (a session id, once sessions replace cookie tokens) is tracked by user id only until
+ * `Credential` gains that kind.
+ */
+function credentialOf(c: Context<AppEnv>, deps: AppDeps, userId: string): Credential | null {
+  const header = c.req.header('authorization')
+  const secret = header?.startsWith('Bearer ')
+    ? header.slice(7).trim()
+    : (c.req.query('token') ?? getCookie(c, SESSION_COOKIE))
+  if (!secret) return null
+  const credential: Credential = { kind: 'token', hash: hashToken(secret) }
+  if (credentialValid(deps.db, userId, credential) || c.get('authVia') !== 'cookie') return credential
+  return null
 }
 
 /** Connections pinged per event-loop turn: a sweep of thousands must not stall the relays. */

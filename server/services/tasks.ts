@@ -10,6 +10,7 @@ import { CodejuryError } from '../../shared/errors'
 import type { Db } from '../storage/db'
 import type { StorageProvider } from '../storage/roomStorage'
 import type { Rooms } from '../sync/rooms'
+import type { LiveAccess } from './access'
 
 /** The rubric a batch gets when an import creates it. */
 export const DEFAULT_RUBRIC: RubricCriterion[] = [
@@ -22,6 +23,8 @@ export interface TaskDeps {
   db: Db
   rooms: Rooms
   storage: StorageProvider
+  /** Re-decides open connections after a change; absent while seeding, when none are open. */
+  access?: Pick<LiveAccess, 'refresh'>
 }
 
 /** Creates a batch with defaults if it does not exist yet. */
@@ -95,6 +98,8 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
   const task = await deps.db.updateTask(taskId, (t) => {
     t.assignees = [...new Set(userIds)]
   })
+  // Access is live (issue 8): the unassigned lose write at once, the newly assigned gain it.
+  deps.access?.refresh({ taskId })
   await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, task))
   return task
 }
