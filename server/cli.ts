@@ -6,7 +6,7 @@ import { resolveToken, resolveUrl } from './cli/config'
 import { exportRecords } from './cli/commands/exportRecords'
 import { importTasks } from './cli/commands/importTasks'
 import { status } from './cli/commands/status'
-import { usersAdd, usersList } from './cli/commands/users'
+import { usersAdd, usersList, usersRemove, usersRotate } from './cli/commands/users'
 import type { CliIO, Command, OptionSpecs } from './cli/types'
 
 export type { CliIO } from './cli/types'
@@ -19,7 +19,7 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies OptionSpecs
 
-const COMMANDS: Command[] = [usersAdd, usersList, importTasks, exportRecords, status]
+const COMMANDS: Command[] = [usersAdd, usersList, usersRemove, usersRotate, importTasks, exportRecords, status]
 
 const GLOBAL_HELP = [
   'Global options:',
