@@ -4,6 +4,7 @@
  * CLOSE code, because a browser sees a refused upgrade as 1006 and retries forever.
  */
 import { Hono } from 'hono'
+import * as decoding from 'lib0/decoding'
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { upgradeWebSocket } from '@hono/node-server'
@@ -12,6 +13,7 @@ import { CLOSE } from '../shared/errors'
 import type { CloseEntry } from '../shared/errors'
 import { parseRoomName } from '../shared/roomNames'
 import { Access } from '../shared/permissions'
+import { MessageType, SyncType } from '../shared/protocol'
 import type { AppDeps, AppEnv } from './env'
 import { hashToken } from './auth/tokens'
 import { SESSION_COOKIE } from './middleware/session'
@@ -30,6 +32,7 @@ export function wsRoutes(deps: AppDeps) {
       const parsed = parseRoomName(roomName)
       let refusal: CloseEntry | null = null
       let access: Access = Access.none
+      let accessReason = ''
       const credential = user ? credentialOf(c, deps, user.id) : null
       if (!user) refusal = CLOSE.unauthorized
       else if (!parsed) refusal = CLOSE.unknownTask
@@ -37,7 +40,10 @@ export function wsRoutes(deps: AppDeps) {
         // The same decision every later refresh makes (services/access.ts).
         const verdict = decideAccess(deps.db, user.id, credential, parsed)
         if ('close' in verdict) refusal = verdict.close
-        else access = verdict.access
+        else {
+          access = verdict.access
+          accessReason = verdict.reason
+        }
       }
       let conn: Connection | null = null
       let room: Room | null = null
@@ -48,6 +54,9 @@ export function wsRoutes(deps: AppDeps) {
         conn.alive = true
         if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
         if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
+        // A write (sync step 2 or update) from a read-only connection: the room drops it; the
+        // client is told once why (DESIGN, "Rooms"). The empty step 2 of a fresh client is no write.
+        if (conn.access !== Access.write && isWrite(bytes)) conn.refuseWrite()
         if (room) room.receive(conn, bytes)
         else queue.push(bytes)
       }
@@ -67,6 +76,7 @@ export function wsRoutes(deps: AppDeps) {
             credential: credential ?? undefined,
             backlog: deps.backlog,
           })
+          conn.accessReason = accessReason
           deps.connections.add(conn)
           raw.on('pong', () => {
             if (conn) conn.alive = true
@@ -102,6 +112,24 @@ export function wsRoutes(deps: AppDeps) {
       }
     }),
   )
+}
+
+/**
+ * A write the client means: any sync update, or a sync step 2 that carries structs. A step 2
+ * with none (the delete set every client answers step 1 with) is not one, so a reviewer who only
+ * opened a document with deletions in it is never told they may not write.
+ */
+function isWrite(bytes: Uint8Array): boolean {
+  if (bytes.length < 2 || bytes[0] !== MessageType.sync) return false
+  if (bytes[1] === SyncType.update) return true
+  if (bytes[1] !== SyncType.step2) return false
+  try {
+    const dec = decoding.createDecoder(bytes.subarray(2))
+    const update = decoding.readVarUint8Array(dec)
+    return decoding.readVarUint(decoding.createDecoder(update)) > 0
+  } catch {
+    return false // the room closes it as malformed
+  }
 }
 
 /**

@@ -87,9 +87,10 @@ export async function changeRole(deps: UserDeps, id: string, role: Role, byId: s
   const user = existing(deps.db, id)
   if (id === byId && role !== user.role) throw new CodejuryError('conflict', 'you cannot change your own role; ask another lead')
   if (role === user.role) return publicUser(user)
-  if (user.role === 'annotator') await unassignEverywhere(deps, id)
   const next = { ...user, role }
   await deps.db.replaceUsers(deps.db.users.map((u) => (u.id === id ? next : u)))
+  // The role first: an annotator who becomes a reviewer keeps reading while being unassigned.
+  if (user.role === 'annotator') await unassignEverywhere(deps, id)
   deps.access.refresh({ userId: id })
   return publicUser(next)
 }

@@ -26,6 +26,11 @@ export interface SocketLike {
 
 /** Closes a reader too slow for its queue; clients reconnect on 1013 and resync. */
 export const CLOSE_TOO_SLOW: CloseEntry = { code: 1013, reason: 'too slow, reconnect' }
+/**
+ * Asks a client to reconnect after it gained write: writes it sent while read-only were dropped,
+ * so its later updates would depend on structs the room never got. A fresh sync sends them all.
+ */
+export const CLOSE_RESYNC: CloseEntry = { code: 1012, reason: 'access changed, reconnect' }
 /** How long a closed slow reader may take to go before its socket (and queue) is dropped. */
 const SLOW_CLOSE_GRACE_MS = 1_000
 
@@ -70,8 +75,12 @@ export class Connection {
   readonly room: ParsedRoom | null
   /** The credential it authenticated with; null when none is tracked. */
   readonly credential: Credential | null
+  /** Why it may not write, when it may not: told to the client with the auth message. */
+  accessReason = ''
   /** Set while the client has been told it may not write (permission denied), until it may again. */
   private deniedSent = false
+  /** It sent writes while read-only, which were dropped: its document is ahead of the room's. */
+  private droppedWrites = false
   private tokens: number
   private refilledAt = Date.now()
   /** Where broadcast frames are written directly, when the socket allows it (see frames.ts). */
@@ -103,20 +112,33 @@ export class Connection {
   setAccess(access: Access, reason: string): void {
     const was = this.access
     this.access = access
-    if (access === Access.write) this.deniedSent = false
-    else if (was === Access.write) this.denyWrites(reason)
+    this.accessReason = reason
+    if (access === Access.write) {
+      this.deniedSent = false
+      // Its dropped writes left a gap that its next update would depend on: resync from scratch.
+      if (was !== Access.write && this.droppedWrites) this.close(CLOSE_RESYNC)
+    } else if (was === Access.write) this.denyWrites()
   }
 
   /**
-   * Sends the permission-denied auth message, once until write is given back: the answer to a
-   * read-only connection that writes, and to one that just lost write.
+   * Notes a write frame from a read-only connection (the room drops it) and tells the client
+   * once why it may not write.
    */
-  denyWrites(reason: string): void {
+  refuseWrite(): void {
+    this.droppedWrites = true
+    this.denyWrites()
+  }
+
+  /**
+   * Sends the permission-denied auth message with `accessReason`, once until write is given
+   * back: the answer to a read-only connection that writes, and to one that just lost write.
+   */
+  denyWrites(): void {
     if (this.deniedSent) return
     this.deniedSent = true
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.auth)
-    writePermissionDenied(enc, reason)
+    writePermissionDenied(enc, this.accessReason || 'this connection is read-only')
     this.send(encoding.toUint8Array(enc))
   }
 
