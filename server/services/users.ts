@@ -53,16 +53,17 @@ async function unassignEverywhere(deps: UserDeps, userId: string): Promise<void>
 }
 
 /**
- * Removes a user: off every assignment first, then the record, then every open socket of theirs
- * closes with 4401. A lead cannot remove themselves (the server would be left without the person
+ * Removes a user: the record, at once every open socket of theirs (4401), then every
+ * assignment. A lead cannot remove themselves (the server would be left without the person
  * removing). Their past work (edits, ballots, records) stays.
  */
 export async function removeUser(deps: UserDeps, id: string, byId: string): Promise<User> {
   const user = existing(deps.db, id)
   if (id === byId) throw new CodejuryError('conflict', 'you cannot remove yourself; ask another lead')
-  await unassignEverywhere(deps, id)
   await deps.db.replaceUsers(deps.db.users.filter((u) => u.id !== id))
+  // Closed first, with 4401 (the account is gone), not 4403 by the unassignment below.
   deps.access.refresh({ userId: id })
+  await unassignEverywhere(deps, id)
   return publicUser(user)
 }
 
