@@ -66,20 +66,25 @@ export class Backlog {
     else this.perUser.set(userId, next)
   }
 
-  /** Re-reads every queue, then closes the largest until both caps hold. */
+  /**
+   * Re-reads every queue, then closes the largest of each user over their cap until they are
+   * under it, then the largest of all until the total is under its cap.
+   */
   private shed(): void {
     for (const m of this.members.keys()) {
       const now = m.bufferedAmount
       this.add(m.userId, now - (this.members.get(m) ?? 0))
       this.members.set(m, now)
     }
-    const slowestFirst = [...this.members.entries()].sort((a, b) => b[1] - a[1])
-    for (const [m, queued] of slowestFirst) {
-      if (queued === 0) break
-      const overUser = this.userTotal(m.userId) > this.limits.maxQueuedBytesPerUser
-      if (!overUser && this.total <= this.limits.maxQueuedBytes) continue
-      this.forget(m)
-      m.shed()
+    const slowestFirst = [...this.members.entries()].filter(([, q]) => q > 0).sort((a, b) => b[1] - a[1])
+    const overUser = (m: BacklogMember) => this.userTotal(m.userId) > this.limits.maxQueuedBytesPerUser
+    const overAll = () => this.total > this.limits.maxQueuedBytes
+    for (const pass of [overUser, overAll]) {
+      for (const [m] of slowestFirst) {
+        if (!this.members.has(m) || !pass(m)) continue
+        this.forget(m)
+        m.shed()
+      }
     }
   }
 }

@@ -31,10 +31,13 @@ export const CLOSE_TOO_SLOW: CloseEntry = { code: 1013, reason: 'too slow, recon
  * so its later updates would depend on structs the room never got. A fresh sync sends them all.
  */
 export const CLOSE_RESYNC: CloseEntry = { code: 1012, reason: 'access changed, reconnect' }
-/** How long a closed slow reader may take to go before its socket (and queue) is dropped. */
+/** How long a closed slow reader with a short queue may take to go before its socket is dropped. */
 const SLOW_CLOSE_GRACE_MS = 1_000
+/** A slow reader with more than this queued is dropped at once: its close frame would never arrive. */
+const SHED_GRACE_MAX_BYTES = 64 * 1024
 
 const OPEN = 1
+const CLOSED = 3
 
 /** A signed-in user as a connection carries it. */
 export interface SessionUser {
@@ -197,23 +200,26 @@ export class Connection {
   }
 
   /**
-   * Closes a reader too slow for its queue with 1013, then drops the socket after a short grace:
-   * a peer that stopped reading never reads the close frame behind its queue, and `ws` would hold
-   * the queue for its 30 s close timeout.
+   * Closes a reader too slow for its queue with 1013 and, when the queue is more than a close
+   * frame could get past, drops the socket at once: a peer that stopped reading never reads the
+   * close frame behind its queue, and `ws` would hold the queue (and its memory) for its 30 s
+   * close timeout. The peer sees the connection end and reconnects either way.
    */
   shed(): void {
     if (this.closed) return
+    const queued = this.socket.bufferedAmount
     this.close(CLOSE_TOO_SLOW)
     const socket = this.socket
     if (!socket.terminate) return
-    const timer = setTimeout(() => {
+    const terminate = () => {
       try {
-        if (socket.readyState !== 3) socket.terminate?.()
+        if (socket.readyState !== CLOSED) socket.terminate?.()
       } catch {
         // already gone
       }
-    }, SLOW_CLOSE_GRACE_MS)
-    timer.unref()
+    }
+    if (queued > SHED_GRACE_MAX_BYTES) return terminate()
+    setTimeout(terminate, SLOW_CLOSE_GRACE_MS).unref()
   }
 
   /** Closes with an entry of the CLOSE table (or 1013 for slow peers); idempotent. */
