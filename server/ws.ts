@@ -30,21 +30,7 @@ export function wsRoutes(deps: AppDeps) {
       const user = c.get('user')
       const roomName = c.req.param('room') ?? ''
       const parsed = parseRoomName(roomName)
-      let refusal: CloseEntry | null = null
-      let access: Access = Access.none
-      let accessReason = ''
       const credential = user ? credentialOf(c, deps, user.id) : null
-      if (!user) refusal = CLOSE.unauthorized
-      else if (!parsed) refusal = CLOSE.unknownTask
-      else {
-        // The same decision every later refresh makes (services/access.ts).
-        const verdict = decideAccess(deps.db, user.id, credential, parsed)
-        if ('close' in verdict) refusal = verdict.close
-        else {
-          access = verdict.access
-          accessReason = verdict.reason
-        }
-      }
       let conn: Connection | null = null
       let room: Room | null = null
       const queue: Uint8Array[] = []
@@ -54,8 +40,8 @@ export function wsRoutes(deps: AppDeps) {
         conn.alive = true
         if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
         if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
-        // A write (sync step 2 or update) from a read-only connection: the room drops it; the
-        // client is told once why (DESIGN, "Rooms"). The empty step 2 of a fresh client is no write.
+        // A write from a read-only connection: the room drops it; the client is told once why
+        // (DESIGN, "Rooms"). See isWrite for what counts as one.
         if (conn.access !== Access.write && isWrite(bytes)) conn.refuseWrite()
         if (room) room.receive(conn, bytes)
         else queue.push(bytes)
@@ -64,12 +50,27 @@ export function wsRoutes(deps: AppDeps) {
       return {
         onOpen(_evt, ws) {
           const raw = ws.raw as WebSocket
-          if (refusal || !user || !parsed) {
-            ws.close((refusal ?? CLOSE.unauthorized).code, (refusal ?? CLOSE.unauthorized).reason)
+          // Decided here, where the connection joins the set live access refreshes, so a change
+          // made during the upgrade is never missed. The same decision every refresh makes.
+          let refusal: CloseEntry = CLOSE.unauthorized
+          let access: Access = Access.none
+          let accessReason = ''
+          if (user && !parsed) refusal = CLOSE.unknownTask
+          else if (user && parsed) {
+            const verdict = decideAccess(deps.db, user.id, credential, parsed)
+            if ('close' in verdict) refusal = verdict.close
+            else {
+              access = verdict.access
+              accessReason = verdict.reason
+            }
+          }
+          if (!user || !parsed || access === Access.none) {
+            ws.close(refusal.code, refusal.reason)
             return
           }
-          // A copy: live access changes the connection's role, never the stored user.
-          const sessionUser = { id: user.id, name: user.name, role: user.role, color: user.color }
+          // A copy of the user as stored now: live access changes the connection's role, never the record.
+          const current = deps.db.userById(user.id) ?? user
+          const sessionUser = { id: current.id, name: current.name, role: current.role, color: current.color }
           conn = new Connection(raw, sessionUser, access, {
             maxMessagesPerSecond: deps.config.maxMessagesPerSecond,
             room: parsed,
