@@ -7,7 +7,7 @@ import { exportRecords } from './cli/commands/exportRecords'
 import { importTasks } from './cli/commands/importTasks'
 import { status } from './cli/commands/status'
 import { sessionsList, sessionsRevoke } from './cli/commands/sessions'
-import { usersAdd, usersList } from './cli/commands/users'
+import { usersAdd, usersList, usersRemove, usersRotate } from './cli/commands/users'
 import type { CliIO, Command, OptionSpecs } from './cli/types'
 
 export type { CliIO } from './cli/types'
@@ -20,7 +20,17 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies OptionSpecs
 
-const COMMANDS: Command[] = [usersAdd, usersList, importTasks, exportRecords, status, sessionsList, sessionsRevoke]
+const COMMANDS: Command[] = [
+  usersAdd,
+  usersList,
+  usersRemove,
+  usersRotate,
+  importTasks,
+  exportRecords,
+  status,
+  sessionsList,
+  sessionsRevoke,
+]
 
 const GLOBAL_HELP = [
   'Global options:',

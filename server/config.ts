@@ -23,6 +23,10 @@ export interface Config {
   roomIdleMs: number
   /** How often connections are pinged; one silent for a whole interval is terminated. */
   pingIntervalMs: number
+  /** Bytes queued to all readers together before the slowest are closed with 1013. */
+  maxQueuedBytes: number
+  /** Bytes queued to one user's connections together before their slowest close with 1013. */
+  maxQueuedBytesPerUser: number
   quiet: boolean
   /** Warm Yjs's decoder and encoder before listening (see sync/warmUp.ts); tests turn it off. */
   warmUp: boolean
@@ -45,6 +49,10 @@ export const PING_INTERVAL_MS = 30_000
 export const SESSION_TTL_DAYS = 30
 const DAY_MS = 24 * 60 * 60_000
 
+/** Bytes queued to slow readers, server-wide, before the slowest are closed (issue 9.6). */
+export const MAX_QUEUED_BYTES = 256 * 1024 * 1024
+/** The same per user: one user's stalled tabs or scripts cannot take the whole budget. */
+export const MAX_QUEUED_BYTES_PER_USER = 128 * 1024 * 1024
 /** Awareness states larger than this are dropped. */
 export const MAX_AWARENESS_STATE_BYTES = 16 * 1024
 
@@ -90,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxMessagesPerSecond: int(env.MAX_MESSAGES_PER_SECOND, MAX_MESSAGES_PER_SECOND, 'MAX_MESSAGES_PER_SECOND'),
     roomIdleMs: int(env.ROOM_IDLE_MS, ROOM_IDLE_MS, 'ROOM_IDLE_MS'),
     pingIntervalMs: positive(int(env.PING_INTERVAL_MS, PING_INTERVAL_MS, 'PING_INTERVAL_MS'), 'PING_INTERVAL_MS'),
+    maxQueuedBytes: int(env.MAX_QUEUED_BYTES, MAX_QUEUED_BYTES, 'MAX_QUEUED_BYTES'),
+    maxQueuedBytesPerUser: int(env.MAX_QUEUED_BYTES_PER_USER, MAX_QUEUED_BYTES_PER_USER, 'MAX_QUEUED_BYTES_PER_USER'),
     quiet: env.QUIET === '1',
     warmUp: env.WARM_UP !== '0',
     sessionTtlMs: days(env.SESSION_TTL_DAYS, SESSION_TTL_DAYS, 'SESSION_TTL_DAYS') * DAY_MS,

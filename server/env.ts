@@ -8,6 +8,8 @@ import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import type { LiveHub } from './services/live'
 import type { SessionStore } from './storage/sessions'
+import type { LiveAccess } from './services/access'
+import type { Backlog } from './sync/backlog'
 
 export interface AppDeps {
   config: Config
@@ -20,6 +22,10 @@ export interface AppDeps {
   live: LiveHub
   /** Sign-in sessions (DATA_DIR/sessions.json): the cookie carries a session id, never a token. */
   sessions: SessionStore
+  /** Re-decides open connections' access after a change to users, tokens, assignments or status. */
+  access: LiveAccess
+  /** Bytes queued to slow readers, capped server-wide and per user (issue 9.6). */
+  backlog: Backlog
 }
 
 export type AppEnv = { Variables: SessionVariables }

@@ -17,6 +17,8 @@ import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import { startKeepAlive } from './ws'
 import { LiveHub } from './services/live'
+import { LiveAccess } from './services/access'
+import { Backlog } from './sync/backlog'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import type { SignInLink } from './bootstrap'
@@ -33,7 +35,7 @@ export interface RunningServer {
   port: number
   leadToken: string | null
   links: SignInLink[]
-  deps: { db: Db; rooms: Rooms; connections: Set<Connection> }
+  deps: { db: Db; rooms: Rooms; connections: Set<Connection>; access: LiveAccess; backlog: Backlog }
   /** Stops accepting, closes sockets with 1012, stores every room, releases DATA_DIR. */
   stop(): Promise<void>
 }
@@ -65,7 +67,16 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     })
     live.attach(rooms)
     const connections = new Set<Connection>()
-    const deps = { config, db, rooms, storage, log, connections, live, sessions }
+    const access = new LiveAccess(db, connections, sessions)
+    const backlog = new Backlog({
+      maxQueuedBytes: config.maxQueuedBytes,
+      maxQueuedBytesPerUser: config.maxQueuedBytesPerUser,
+    })
+    // A signed-out or revoked browser session closes its open sockets at once (4401).
+    sessions.onRevoke((revoked) => {
+      for (const userId of new Set(revoked.map((s) => s.userId))) access.refresh({ userId })
+    })
+    const deps = { config, db, rooms, storage, log, connections, live, sessions, access, backlog }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
     if (config.warmUp) log.info('warmed up Yjs', { ms: Math.round(warmUpYjs()) })
@@ -95,7 +106,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await sessions.flush()
         lock.release()
       })())
-    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps: { db, rooms, connections }, stop }
+    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps: { db, rooms, connections, access, backlog }, stop }
   } catch (err) {
     lock.release()
     throw err

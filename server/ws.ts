@@ -4,13 +4,19 @@
  * CLOSE code, because a browser sees a refused upgrade as 1006 and retries forever.
  */
 import { Hono } from 'hono'
+import * as decoding from 'lib0/decoding'
+import type { Context } from 'hono'
 import { upgradeWebSocket } from '@hono/node-server'
 import type { WebSocket } from 'ws'
 import { CLOSE } from '../shared/errors'
 import type { CloseEntry } from '../shared/errors'
 import { parseRoomName } from '../shared/roomNames'
-import { Access, roomAccess } from '../shared/permissions'
+import { Access } from '../shared/permissions'
+import { MessageType, SyncType } from '../shared/protocol'
 import type { AppDeps, AppEnv } from './env'
+import { hashToken } from './auth/tokens'
+import { decideAccess } from './services/access'
+import type { Credential } from './services/access'
 import { Connection } from './sync/connection'
 import type { Room } from './sync/room'
 import { PING_INTERVAL_MS } from './config'
@@ -22,19 +28,7 @@ export function wsRoutes(deps: AppDeps) {
       const user = c.get('user')
       const roomName = c.req.param('room') ?? ''
       const parsed = parseRoomName(roomName)
-      let refusal: CloseEntry | null = null
-      let access: Access = Access.none
-      if (!user) refusal = CLOSE.unauthorized
-      else if (!parsed) refusal = CLOSE.unknownTask
-      else {
-        const task = deps.db.task(parsed.taskId)
-        if (!task) refusal = CLOSE.unknownTask
-        else {
-          const subject = { userId: user.id, role: user.role, assigned: task.assignees.includes(user.id) }
-          access = roomAccess(subject, parsed, task.status === 'finalized')
-          if (access === Access.none) refusal = CLOSE.forbidden
-        }
-      }
+      const credential = user ? credentialOf(c) : null
       let conn: Connection | null = null
       let room: Room | null = null
       const queue: Uint8Array[] = []
@@ -44,6 +38,9 @@ export function wsRoutes(deps: AppDeps) {
         conn.alive = true
         if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
         if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
+        // A write from a read-only connection: the room drops it; the client is told once why
+        // (DESIGN, "Rooms"). See isWrite for what counts as one.
+        if (conn.access !== Access.write && isWrite(bytes)) conn.refuseWrite()
         if (room) room.receive(conn, bytes)
         else queue.push(bytes)
       }
@@ -51,11 +48,34 @@ export function wsRoutes(deps: AppDeps) {
       return {
         onOpen(_evt, ws) {
           const raw = ws.raw as WebSocket
-          if (refusal || !user) {
-            ws.close((refusal ?? CLOSE.unauthorized).code, (refusal ?? CLOSE.unauthorized).reason)
+          // Decided here, where the connection joins the set live access refreshes, so a change
+          // made during the upgrade is never missed. The same decision every refresh makes.
+          let refusal: CloseEntry = CLOSE.unauthorized
+          let access: Access = Access.none
+          let accessReason = ''
+          if (user && !parsed) refusal = CLOSE.unknownTask
+          else if (user && parsed) {
+            const verdict = decideAccess(deps.db, user.id, credential, parsed, deps.sessions)
+            if ('close' in verdict) refusal = verdict.close
+            else {
+              access = verdict.access
+              accessReason = verdict.reason
+            }
+          }
+          if (!user || !parsed || access === Access.none) {
+            ws.close(refusal.code, refusal.reason)
             return
           }
-          conn = new Connection(raw, user, access, { maxMessagesPerSecond: deps.config.maxMessagesPerSecond })
+          // A copy of the user as stored now: live access changes the connection's role, never the record.
+          const current = deps.db.userById(user.id) ?? user
+          const sessionUser = { id: current.id, name: current.name, role: current.role, color: current.color }
+          conn = new Connection(raw, sessionUser, access, {
+            maxMessagesPerSecond: deps.config.maxMessagesPerSecond,
+            room: parsed,
+            credential: credential ?? undefined,
+            backlog: deps.backlog,
+          })
+          conn.accessReason = accessReason
           deps.connections.add(conn)
           raw.on('pong', () => {
             if (conn) conn.alive = true
@@ -84,12 +104,43 @@ export function wsRoutes(deps: AppDeps) {
         onClose() {
           if (!conn) return
           conn.closed = true
+          deps.backlog.forget(conn)
           deps.connections.delete(conn)
           if (room) deps.rooms.leave(room, conn)
         },
       }
     }),
   )
+}
+
+/**
+ * A write the client means: any sync update, or a sync step 2 that carries structs. A step 2
+ * with none (the delete set every client answers step 1 with) is not one, so a reviewer who only
+ * opened a document with deletions in it is never told they may not write.
+ */
+function isWrite(bytes: Uint8Array): boolean {
+  if (bytes.length < 2 || bytes[0] !== MessageType.sync) return false
+  if (bytes[1] === SyncType.update) return true
+  if (bytes[1] !== SyncType.step2) return false
+  try {
+    const dec = decoding.createDecoder(bytes.subarray(2))
+    const update = decoding.readVarUint8Array(dec)
+    return decoding.readVarUint(decoding.createDecoder(update)) > 0
+  } catch {
+    return false // the room closes it as malformed
+  }
+}
+
+/**
+ * The credential the upgrade authenticated with, as the session middleware resolved it: a
+ * browser's session (its hash) or a token (Bearer, then `?token=`), stored as its hash.
+ */
+function credentialOf(c: Context<AppEnv>): Credential | null {
+  const session = c.get('sessionHash')
+  if (c.get('authVia') === 'cookie') return session ? { kind: 'session', hash: session } : null
+  const header = c.req.header('authorization')
+  const secret = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token')
+  return secret ? { kind: 'token', hash: hashToken(secret) } : null
 }
 
 /** Connections pinged per event-loop turn: a sweep of thousands must not stall the relays. */

@@ -14,6 +14,7 @@ import { SyncStatus } from './SyncStatus'
 import { WorkspaceGrid } from './WorkspaceGrid'
 import { WorkspaceKeys } from './WorkspaceKeys'
 import { MergeNotice } from './MergeNotice'
+import { ReadOnlyNotice } from './ReadOnlyNotice'
 import { HelpOverlay } from './HelpOverlay'
 import { createWorkspaceUi } from './workspaceUi'
 
@@ -41,8 +42,13 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
         {/* A refused room shows only the reason: its cached copy may not be ours to read. */}
         <Show
           when={room.closedCode() === null}
-          fallback={<p class="error ws-refused">{closeMessage(room.closedCode() ?? 0)}</p>}
+          fallback={
+            <p class="error ws-refused" role="alert">
+              {closeMessage(room.closedCode() ?? 0, room.wasOpen())}
+            </p>
+          }
         >
+          <ReadOnlyNotice reason={room.denied()} />
           <WorkspaceKeys
             awareness={room.awareness}
             helpOpen={ui.helpOpen()}
@@ -52,7 +58,7 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
             task={props.task}
             ws={getWorkspace(room.doc)}
             awareness={room.awareness}
-            readOnly={!canWriteWorkspace(me(), props.task)}
+            readOnly={!canWriteWorkspace(me(), props.task) || room.denied() !== null}
             ui={ui}
           />
         </Show>

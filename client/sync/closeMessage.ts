@@ -6,8 +6,18 @@ export function isRefusal(code: number): boolean {
   return code >= 4400 && code < 4500
 }
 
-/** A sentence explaining a refusal and what to do about it. */
-export function closeMessage(code: number): string {
+/**
+ * A sentence explaining a refusal and what to do about it. `wasOpen` says the room had been open
+ * on this page: then the refusal means access was taken away while working (issue 8), which the
+ * user must be told as such, not as a room they never had.
+ */
+export function closeMessage(code: number, wasOpen = false): string {
+  if (wasOpen && code === CLOSE.forbidden.code) {
+    return 'You can no longer edit this task: you are no longer assigned to it. Ask your lead if this is a mistake.'
+  }
+  if (wasOpen && code === CLOSE.unauthorized.code) {
+    return 'You can no longer edit this task: your sign-in link was replaced or your account removed. Ask your lead for a new link.'
+  }
   switch (code) {
     case CLOSE.unauthorized.code:
       return 'Your session is no longer valid. Sign in again to keep working.'

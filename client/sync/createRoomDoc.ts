@@ -8,6 +8,7 @@ import type { Accessor } from 'solid-js'
 import { CLOSE } from '../../shared/errors'
 import type { PresenceUser } from '../../shared/presence'
 import { isRefusal } from './closeMessage'
+import { onPermissionDenied } from './permissionDenied'
 import { cacheName, trackOpenCache } from './offlineCaches'
 import { registerDoc, unregisterDoc } from './testHook'
 
@@ -47,6 +48,13 @@ export interface RoomDoc {
   cached: Accessor<boolean>
   /** The 44xx code the server refused the room with; the provider stops reconnecting then. */
   closedCode: Accessor<number | null>
+  /** True once a connection to the room has opened: a refusal after that means access was lost. */
+  wasOpen: Accessor<boolean>
+  /**
+   * Why the server said this connection may not write (the protocol's auth message), or null.
+   * Cleared when a new connection opens: the server says it again on the first refused write.
+   */
+  denied: Accessor<string | null>
   /** True after a connection was lost or failed, until one opens again. */
   offline: Accessor<boolean>
   /** Local updates made since the room went offline that the server has not merged yet. */
@@ -90,13 +98,20 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   const [synced, setSynced] = createSignal(provider.synced)
   const [cached, setCached] = createSignal(cache === null)
   const [closedCode, setClosedCode] = createSignal<number | null>(null)
+  const [wasOpen, setWasOpen] = createSignal(provider.wsconnected)
+  const [denied, setDenied] = createSignal<string | null>(null)
+  const stopDenied = onPermissionDenied(provider, (reason) => setDenied(reason))
   const [offline, setOffline] = createSignal(false)
   const [unsentEdits, setUnsentEdits] = createSignal(0)
   const [lastMerge, setLastMerge] = createSignal<OfflineMerge | null>(null)
 
   provider.on('status', (e) => {
     setStatus(e.status)
-    if (e.status === 'connected') setOffline(false)
+    if (e.status === 'connected') {
+      setOffline(false)
+      setWasOpen(true)
+      setDenied(null)
+    }
   })
   provider.on('sync', (state) => {
     setSynced(state)
@@ -131,6 +146,7 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   onCleanup(() => {
     doc.off('update', onUpdate)
     unregisterDoc(room, doc)
+    stopDenied()
     provider.destroy()
     untrackCache()
     void cache?.destroy().catch(logCacheError)
@@ -145,6 +161,8 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     synced,
     cached,
     closedCode,
+    wasOpen,
+    denied,
     offline,
     unsentEdits,
     lastMerge,

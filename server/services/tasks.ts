@@ -13,6 +13,7 @@ import type { Rooms } from '../sync/rooms'
 import type { Config } from '../config'
 import { applyCommitted, crashPointForTests, rollBack, StagedImport } from './importStaging'
 import type { ImportCommit } from './importStaging'
+import type { LiveAccess } from './access'
 
 /** The rubric a batch gets when an import creates it. */
 export const DEFAULT_RUBRIC: RubricCriterion[] = [
@@ -25,6 +26,8 @@ export interface TaskDeps {
   db: Db
   rooms: Rooms
   storage: StorageProvider
+  /** Re-decides open connections after a change; absent while seeding, when none are open. */
+  access?: Pick<LiveAccess, 'refresh'>
 }
 
 /** Creates a batch with defaults if it does not exist yet. */
@@ -148,6 +151,8 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
   const task = await deps.db.updateTask(taskId, (t) => {
     t.assignees = [...new Set(userIds)]
   })
+  // Access is live (issue 8): the unassigned lose write at once, the newly assigned gain it.
+  deps.access?.refresh({ taskId })
   await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, task))
   return task
 }

@@ -74,6 +74,23 @@ export class Db {
     await this.usersDb.write()
   }
 
+  /**
+   * Replaces the users list with `next` (removal, a new token hash, a new role): the file is
+   * written first, and memory and the token index change only once it is stored.
+   */
+  async replaceUsers(next: StoredUser[]): Promise<void> {
+    const before = this.usersDb.data
+    this.usersDb.data = { ...before, users: next }
+    try {
+      await this.usersDb.write()
+    } catch (err) {
+      this.usersDb.data = before
+      throw err
+    }
+    this.byTokenHash.clear()
+    for (const u of next) this.byTokenHash.set(u.tokenHash, u)
+  }
+
 
   // Batches
 

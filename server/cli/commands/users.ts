@@ -1,4 +1,4 @@
-/** `codejury users add|list`: creates accounts and prints their sign-in links. */
+/** `codejury users add|list|remove|rotate`: accounts, their sign-in links and their tokens. */
 import * as v from 'valibot'
 import { CreateUserSchema, formatIssues } from '../../../shared/validation'
 import { ROLES } from '../../../shared/types'
@@ -84,6 +84,83 @@ export const usersList: Command = {
           ['ID', 'NAME', 'ROLE', 'CREATED'],
           users.map((u) => [u.id, u.name, u.role, u.createdAt]),
         ),
+      )
+    }
+    return ExitCode.ok
+  },
+}
+
+/** Refuses an id that could not name a user before it reaches the server (or a URL path). */
+function userIdArg(id: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+    throw new CliError(`"${id}" is not a user id (see codejury users list)`, ExitCode.usage)
+  }
+  return id
+}
+
+/** `users remove ID`: the account goes, its assignments with it, and its open sockets close. */
+export const usersRemove: Command = {
+  words: ['users', 'remove'],
+  usage: 'codejury users remove ID',
+  summary: 'remove a user; their token stops working and their open sessions close',
+  help: [
+    'Removes a user. They are taken off every task they were assigned to, their token stops',
+    'working at once and their open workspaces close. What they wrote stays. A lead cannot',
+    'remove themselves.',
+    '',
+    'Example:',
+    '  codejury users remove ann_x1y2z3',
+  ].join('\n'),
+  options: {},
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const id = userIdArg(ctx.args[0])
+    const { data, status } = await ctx.api.request<{ removed?: User; error?: string }>(
+      'DELETE',
+      `/api/users/${id}`,
+      { accept: [404, 409] },
+    )
+    if (status !== 200 || !data.removed) throw new CliError(`cannot remove ${id}: ${data.error ?? status}`)
+    if (ctx.json) ctx.out(JSON.stringify(data, null, 2))
+    else ctx.out(`removed ${data.removed.name} (${data.removed.id}, ${data.removed.role})`)
+    return ExitCode.ok
+  },
+}
+
+/** `users rotate ID`: a new token, shown once; the old one stops working everywhere. */
+export const usersRotate: Command = {
+  words: ['users', 'rotate'],
+  usage: 'codejury users rotate ID',
+  summary: "replace a user's token and print the new sign-in link",
+  help: [
+    "Gives a user a new token and prints it with its sign-in link, once. The old token stops",
+    'working at once, over HTTP and in open workspaces, which close and ask to sign in again.',
+    '',
+    'Example:',
+    '  codejury users rotate ann_x1y2z3',
+  ].join('\n'),
+  options: {},
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const id = userIdArg(ctx.args[0])
+    const { data, status } = await ctx.api.request<CreatedUser & { error?: string }>(
+      'POST',
+      `/api/users/${id}/token`,
+      { accept: [404] },
+    )
+    if (status !== 200) throw new CliError(`cannot rotate the token of ${id}: ${data.error ?? status}`)
+    const signinUrl = `${ctx.url}/signin/${encodeURIComponent(data.token)}`
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ ...data, signinUrl }, null, 2))
+    } else {
+      ctx.out(
+        formatFields([
+          ['id', data.id],
+          ['name', data.name],
+          ['role', data.role],
+          ['token', data.token],
+          ['sign-in', signinUrl],
+        ]),
       )
     }
     return ExitCode.ok
