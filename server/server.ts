@@ -39,8 +39,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const lock = acquireLock(config.dataDir)
   try {
     const db = await Db.open(config.dataDir)
-    const storage = createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
-      log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
+    // Issue 9.4: a damaged room file is loud: logged as an error and listed by /api/health.
+    const storage = createStorageProvider(config.storage, config.dataDir, (damage) =>
+      log.error('a room file was damaged; it was kept aside and the room recovered what remained', damage.problem, { ...damage }),
     )
     const live = new LiveHub(db)
     const rooms = new Rooms({

@@ -70,7 +70,7 @@ test('drops and truncates a torn tail on load, keeping every whole record', () =
   const size = fs.statSync(file).size
   fs.truncateSync(file, size - 3)
   const repairs: number[] = []
-  const again = new UpdateLog(dir, 'room', (_f, dropped) => repairs.push(dropped))
+  const again = new UpdateLog(dir, 'room', (report) => repairs.push(report.lostBytes))
   const text = replay(again.load())
   assert.is(text, 'abcdefghi')
   assert.is(repairs.length, 1)
