@@ -3,8 +3,11 @@ import { loadConfig } from './config'
 import { createLogger } from './log'
 import { startServer } from './server'
 import { DataDirLockedError } from './storage/lock'
+import { RecordFileError } from './storage/recordFile'
 
 async function main(): Promise<void> {
+  // Issue 9.7: whatever this process creates under DATA_DIR is the server user's alone.
+  process.umask(0o077)
   let config
   try {
     config = loadConfig()
@@ -17,7 +20,8 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config, log)
   } catch (err) {
-    if (err instanceof DataDirLockedError) {
+    // Refusals the operator must act on: one clear line, never a stack trace.
+    if (err instanceof DataDirLockedError || err instanceof RecordFileError) {
       console.error(`codejury: ${err.message}`)
       process.exit(1)
     }
