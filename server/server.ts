@@ -8,6 +8,7 @@ import { createApp } from './app'
 import { createLogger } from './log'
 import type { Logger } from './log'
 import { acquireLock } from './storage/lock'
+import { tightenDataDir } from './storage/dataDirModes'
 import { Db } from './storage/db'
 import { createStorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
@@ -38,6 +39,8 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger = createLogger(config.quiet)): Promise<RunningServer> {
   const lock = acquireLock(config.dataDir)
   try {
+    const tightened = tightenDataDir(config.dataDir)
+    if (tightened) log.info('made files under DATA_DIR owner-only', { count: tightened })
     const db = await Db.open(config.dataDir)
     // Issue 9.4: a damaged room file is loud: logged as an error and listed by /api/health.
     const storage = createStorageProvider(config.storage, config.dataDir, (damage) =>

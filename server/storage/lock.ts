@@ -1,6 +1,7 @@
 /** The DATA_DIR lock: one process owns a data directory; a second one is refused, never let in. */
 import fs from 'node:fs'
 import path from 'node:path'
+import { ensureDir } from './durableFile'
 
 export const LOCK_FILE = 'codejury.lock'
 
@@ -42,7 +43,7 @@ function alive(pid: number): boolean {
  * over. The lock file is created with O_EXCL so two starting processes cannot both win.
  */
 export function acquireLock(dataDir: string): { release(): void } {
-  fs.mkdirSync(dataDir, { recursive: true })
+  ensureDir(dataDir)
   const file = path.join(dataDir, LOCK_FILE)
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
