@@ -148,7 +148,7 @@ test('cuts a failed append back to the last whole record and appends after it la
   for (const u of updates.slice(0, 3)) log.append(u)
   // A write that stores part of the record, then fails, as a disk that runs full does.
   const writeSync = fs.writeSync
-  fs.writeSync = ((fd: number, buf: Uint8Array, offset = 0, length = buf.length - offset) => {
+  fs.writeSync = ((fd: number, buf: Uint8Array, offset: number, length: number) => {
     fs.writeSync = (() => {
       throw Object.assign(new Error('no space'), { code: 'ENOSPC' })
     }) as typeof fs.writeSync
