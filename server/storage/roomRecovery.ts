@@ -3,8 +3,9 @@
  * file is moved aside byte for byte (never truncated or overwritten), and every loss is reported.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { decodeRecords, HEADER_BYTES, MAX_RECORD_BYTES } from './recordCodec'
-import { moveAside, replaceFileSync } from './durableFile'
+import { fsyncDir, moveAside, replaceFileSync } from './durableFile'
 import { toStorageError } from './storageError'
 
 /** What kind of damage a room file had. */
@@ -89,7 +90,10 @@ export function readLogFile(file: string, onCorruption: OnCorruption): { records
   const tmp = `${file}.recovered`
   if (validBytes > 0) replaceFileSync(tmp, bytes.subarray(0, validBytes), { syncDir: false })
   const keptAs = moveAside(file, 'corrupt')
-  if (validBytes > 0) fs.renameSync(tmp, file)
+  if (validBytes > 0) {
+    fs.renameSync(tmp, file)
+    fsyncDir(path.dirname(file))
+  }
   const problem = isTornTail(bytes, validBytes) ? Damage.tornLogTail : Damage.corruptLog
   onCorruption({ problem, file, keptAs, lostBytes: bytes.length - validBytes })
   return { records, bytes: validBytes }

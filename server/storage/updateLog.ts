@@ -111,23 +111,27 @@ export class UpdateLog implements RoomStorage {
       if (records.length) sources.push(file)
       updates.push(...records)
     }
-    const hadSnapshot = fs.existsSync(this.snapPath)
-    const snap = readSnapshotFile(this.snapPath, report)
-    if (snap) {
-      take(this.snapPath, [snap.payload])
-      this.snapshotBytes = snap.bytes
-    } else if (hadSnapshot || fs.existsSync(this.prevSnapPath)) {
-      // Damaged, or a crash between a compaction's renames: the previous generation plus the log
-      // that led from it to the lost snapshot rebuild it.
-      const prev = readSnapshotFile(this.prevSnapPath, report)
-      if (prev) take(this.prevSnapPath, [prev.payload])
-      take(this.prevLogPath, readLogFile(this.prevLogPath, report).records)
+    try {
+      const hadSnapshot = fs.existsSync(this.snapPath)
+      const snap = readSnapshotFile(this.snapPath, report)
+      if (snap) {
+        take(this.snapPath, [snap.payload])
+        this.snapshotBytes = snap.bytes
+      } else if (hadSnapshot || fs.existsSync(this.prevSnapPath)) {
+        // Damaged, or a crash between a compaction's renames: the previous generation plus the
+        // log that led from it to the lost snapshot rebuild it.
+        const prev = readSnapshotFile(this.prevSnapPath, report)
+        if (prev) take(this.prevSnapPath, [prev.payload])
+        take(this.prevLogPath, readLogFile(this.prevLogPath, report).records)
+      }
+      take(this.oldPath, readLogFile(this.oldPath, report).records)
+      const log = readLogFile(this.logPath, report)
+      take(this.logPath, log.records)
+      this.logBytes = log.bytes
+    } finally {
+      // Also when a later step failed: a file already moved aside is never left unreported.
+      for (const r of reports) this.onCorruption({ ...r, recoveredFrom: sources })
     }
-    take(this.oldPath, readLogFile(this.oldPath, report).records)
-    const log = readLogFile(this.logPath, report)
-    take(this.logPath, log.records)
-    this.logBytes = log.bytes
-    for (const r of reports) this.onCorruption({ ...r, recoveredFrom: sources })
     return updates
   }
 
