@@ -15,6 +15,7 @@ export interface RoomDamage extends CorruptionReport {
   at: string
 }
 
+/** Where rooms get their storage, and what the server learned about damaged room files. */
 export interface StorageProvider {
   forRoom(name: string): RoomStorage
   /** Every damaged room file met since the server started, oldest first (for `/api/health`). */
