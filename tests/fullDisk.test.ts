@@ -8,6 +8,7 @@ import { UpdateLog, decodeRecords, encodeRecord } from '../server/storage/update
 import { StorageError } from '../server/storage/storageError'
 import { api, startServer, taskLine } from './helpers/server'
 import type { TestServer } from './helpers/server'
+import { spawnExpectingExit, spawnServer } from './helpers/child'
 
 // Issue 9.3 on a real full disk: a small tmpfs, filled to the last byte. Appends are whole or
 // absent, HTTP writes answer 507 and change nothing, and everything resumes once space is freed.
@@ -178,6 +179,21 @@ test('answers 507 and changes nothing when a record write finds the disk full, a
   servers.push(s2)
   const after = await api(s2, s2.leadToken, 'GET', '/api/users')
   assert.equal(after.body.users.map((u: { name: string }) => u.name).sort(), ['Ann', 'Bob', 'Lead'], 'exactly the answered writes survive a restart')
+})
+
+test('refuses to start on a full disk with one line, and starts once space is freed', async () => {
+  if (!(mnt = mountTmpfs('1m') ?? '')) return
+  const dataDir = path.join(mnt, 'data')
+  fs.mkdirSync(dataDir)
+  const filler = fill(mnt)
+  const { code, output } = await spawnExpectingExit(dataDir)
+  assert.is(code, 1)
+  assert.is(output.trim().split('\n').length, 1, `one line, got:\n${output}`)
+  assert.match(output, /codejury: cannot start: writing .* failed: the server's disk is full/)
+  fs.rmSync(filler)
+  const c = await spawnServer(dataDir)
+  c.proc.kill('SIGTERM')
+  assert.is(await c.exited, 0, `positive control: it starts with space; output:\n${c.output()}`)
 })
 
 test.run()

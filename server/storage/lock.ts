@@ -1,7 +1,8 @@
 /** The DATA_DIR lock: one process owns a data directory; a second one is refused, never let in. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { ensureDir } from './durableFile'
+import { ensureDir, writeAllSync } from './durableFile'
+import { toStorageError } from './storageError'
 
 export const LOCK_FILE = 'codejury.lock'
 
@@ -48,8 +49,15 @@ export function acquireLock(dataDir: string): { release(): void } {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx', 0o600)
-      fs.writeSync(fd, String(process.pid))
-      fs.closeSync(fd)
+      try {
+        writeAllSync(fd, Buffer.from(String(process.pid)))
+      } catch (err) {
+        // A full disk: an empty lock would read as stale to the next process, so remove it.
+        fs.rmSync(file, { force: true })
+        throw toStorageError(err, file)
+      } finally {
+        fs.closeSync(fd)
+      }
       let released = false
       return {
         release() {
