@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { bodyLimit } from 'hono/body-limit'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { CodejuryError } from '../shared/errors'
+import { StorageError } from './storage/storageError'
 import type { AppDeps, AppEnv } from './env'
 import { checkUpgradeOrigin, csrfForCookies } from './middleware/origin'
 import { session } from './middleware/session'
@@ -72,6 +73,11 @@ export function createApp(deps: AppDeps) {
       return c.json({ error: err.message }, err.status)
     }
     if (err instanceof CodejuryError) return c.json({ error: err.message }, STATUS_OF_REASON[err.reason])
+    if (err instanceof StorageError) {
+      // Issue 9.3: nothing changed, in memory or on disk; a full disk is 507 and heals.
+      deps.log.error('a write failed; nothing was changed', err, { path: c.req.path, code: err.code })
+      return c.json({ error: err.message }, err.full ? 507 : 500)
+    }
     deps.log.error('unhandled error in a route', err, { path: c.req.path })
     return c.json({ error: 'internal error' }, 500)
   })

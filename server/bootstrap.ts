@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Db } from './storage/db'
+import { replaceFileSync } from './storage/durableFile'
 import { createUser } from './services/users'
 
 export const LEAD_TOKEN_FILE = 'lead-token'
@@ -17,9 +18,9 @@ export interface SignInLink {
   token: string
 }
 
+/** Tokens are secrets: written whole (temporary file, fsync, rename) with mode 0600. */
 function writeSecret(file: string, text: string): void {
-  fs.writeFileSync(file, text, { mode: 0o600 })
-  fs.chmodSync(file, 0o600)
+  replaceFileSync(file, text)
 }
 
 /** Creates the lead on an empty directory; returns the lead's token (read back on later starts). */

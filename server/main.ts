@@ -3,8 +3,12 @@ import { loadConfig } from './config'
 import { createLogger } from './log'
 import { startServer } from './server'
 import { DataDirLockedError } from './storage/lock'
+import { RecordFileError } from './storage/recordFile'
+import { StorageError } from './storage/storageError'
 
 async function main(): Promise<void> {
+  // Issue 9.7: whatever this process creates under DATA_DIR is the server user's alone.
+  process.umask(0o077)
   let config
   try {
     config = loadConfig()
@@ -17,17 +21,18 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config, log)
   } catch (err) {
-    if (err instanceof DataDirLockedError) {
+    // Refusals the operator must act on: one clear line, never a stack trace.
+    if (err instanceof DataDirLockedError || err instanceof RecordFileError) {
       console.error(`codejury: ${err.message}`)
+      process.exit(1)
+    }
+    if (err instanceof StorageError) {
+      console.error(`codejury: cannot start: writing ${err.file} failed: ${err.message}`)
       process.exit(1)
     }
     throw err
   }
-  const lines = [`codejury listening on ${server.url}`, `data directory: ${config.dataDir}`]
-  if (server.leadToken) lines.push(`sign in as the lead:  ${server.url}/signin/${server.leadToken}`)
-  for (const l of server.links) lines.push(`sign in as ${l.name} (${l.role}):  ${server.url}/signin/${l.token}`)
-  console.log(lines.join('\n'))
-
+  // Handlers first: a supervisor may signal the moment it reads the address.
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) return
@@ -43,6 +48,11 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+
+  const lines = [`codejury listening on ${server.url}`, `data directory: ${config.dataDir}`]
+  if (server.leadToken) lines.push(`sign in as the lead:  ${server.url}/signin/${server.leadToken}`)
+  for (const l of server.links) lines.push(`sign in as ${l.name} (${l.role}):  ${server.url}/signin/${l.token}`)
+  console.log(lines.join('\n'))
 }
 
 void main().catch((err) => {

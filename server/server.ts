@@ -8,6 +8,7 @@ import { createApp } from './app'
 import { createLogger } from './log'
 import type { Logger } from './log'
 import { acquireLock } from './storage/lock'
+import { tightenDataDir } from './storage/dataDirModes'
 import { Db } from './storage/db'
 import { SessionStore } from './storage/sessions'
 import { recoverImports } from './services/importStaging'
@@ -43,11 +44,14 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger = createLogger(config.quiet)): Promise<RunningServer> {
   const lock = acquireLock(config.dataDir)
   try {
+    const tightened = tightenDataDir(config.dataDir)
+    if (tightened) log.info('made files under DATA_DIR owner-only', { count: tightened })
     const db = await Db.open(config.dataDir)
     // Before anything reads the tasks: finish or discard imports a crash interrupted.
     await recoverImports({ db, log, ensureBatch })
-    const storage = createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
-      log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
+    // Issue 9.4: a damaged room file is loud: logged as an error and listed by /api/health.
+    const storage = createStorageProvider(config.storage, config.dataDir, (damage) =>
+      log.error('a room file was damaged; it was kept aside and the room recovered what remained', damage.problem, { ...damage }),
     )
     const sessions = await SessionStore.open(config.dataDir, {
       ttlMs: config.sessionTtlMs,

@@ -1,4 +1,5 @@
 import { suite } from 'uvu'
+import { waitFor } from './helpers/waitFor'
 import * as assert from 'uvu/assert'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -35,12 +36,12 @@ test('takes over a lock whose owner is a zombie or a process that is not node', 
     sleeper.kill('SIGKILL')
   }
   // A zombie: `sh` starts node in the background and execs into `sleep`, which never reaps it.
-  const parent = spawn('sh', ['-c', `${process.execPath} -e 0 & echo $!; exec sleep 5`])
+  const parent = spawn('sh', ['-c', `${process.execPath} -e 0 & echo $!; exec sleep 30`])
   try {
     const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d) => resolve(Number(String(d).trim()))))
-    await new Promise((r) => setTimeout(r, 500))
+    // Wait for it to exit (a busy machine may take seconds to start node), never a fixed sleep.
+    await waitFor(() => /\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')), 'the child to become a zombie', 20_000)
     process.kill(pid, 0) // still "exists": kill(0) alone would call the lock taken
-    assert.match(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'), /\) Z /)
     fs.writeFileSync(path.join(dir, LOCK_FILE), String(pid))
     acquireLock(dir).release()
     assert.not.ok(fs.existsSync(path.join(dir, LOCK_FILE)))

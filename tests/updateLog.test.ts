@@ -70,7 +70,7 @@ test('drops and truncates a torn tail on load, keeping every whole record', () =
   const size = fs.statSync(file).size
   fs.truncateSync(file, size - 3)
   const repairs: number[] = []
-  const again = new UpdateLog(dir, 'room', (_f, dropped) => repairs.push(dropped))
+  const again = new UpdateLog(dir, 'room', (report) => repairs.push(report.lostBytes))
   const text = replay(again.load())
   assert.is(text, 'abcdefghi')
   assert.is(repairs.length, 1)
@@ -104,6 +104,65 @@ test('recovers updates from a compaction that died after rotating the log', () =
   const again = new UpdateLog(dir, 'room')
   for (const u of updates.slice(3)) again.append(u)
   again.close()
+  assert.is(replay(new UpdateLog(dir, 'room').load()), doc.getText('t').toString())
+})
+
+test('keeps the previous snapshot and the log that led from it at each compaction', async () => {
+  const { doc, updates } = edits(12)
+  const log = new UpdateLog(dir, 'room')
+  const partial = new Y.Doc()
+  for (const [i, u] of updates.entries()) {
+    log.append(u)
+    Y.applyUpdate(partial, u)
+    if (i === 3 || i === 7) await log.compact(Y.encodeStateAsUpdate(partial))
+  }
+  log.close()
+  assert.equal(fs.readdirSync(dir).sort(), ['room.log', 'room.log.prev', 'room.snap', 'room.snap.prev'])
+  // The previous generation alone rebuilds what the current snapshot holds.
+  const prev = decodeRecords(fs.readFileSync(path.join(dir, 'room.snap.prev'))).records
+  const prevLog = decodeRecords(fs.readFileSync(path.join(dir, 'room.log.prev'))).records
+  assert.is(replay([...prev, ...prevLog]), 'abcdefgh')
+  assert.is(replay(new UpdateLog(dir, 'room').load()), doc.getText('t').toString())
+})
+
+test('loads everything, silently, after a crash between a compaction\'s renames', async () => {
+  const { doc, updates } = edits(8)
+  const log = new UpdateLog(dir, 'room')
+  for (const u of updates.slice(0, 4)) log.append(u)
+  const first = new Y.Doc()
+  for (const u of updates.slice(0, 4)) Y.applyUpdate(first, u)
+  await log.compact(Y.encodeStateAsUpdate(first))
+  for (const u of updates.slice(4)) log.append(u)
+  log.close()
+  // As if the process died after moving the snapshot to .prev, before the new one took its place.
+  fs.renameSync(path.join(dir, 'room.snap'), path.join(dir, 'room.snap.prev'))
+  fs.renameSync(path.join(dir, 'room.log'), path.join(dir, 'room.old'))
+  const reports: unknown[] = []
+  assert.is(replay(new UpdateLog(dir, 'room', (r) => reports.push(r)).load()), doc.getText('t').toString())
+  assert.is(reports.length, 0, 'nothing was damaged, nothing is reported')
+})
+
+test('cuts a failed append back to the last whole record and appends after it later', () => {
+  const { doc, updates } = edits(6)
+  const log = new UpdateLog(dir, 'room')
+  for (const u of updates.slice(0, 3)) log.append(u)
+  // A write that stores part of the record, then fails, as a disk that runs full does.
+  const writeSync = fs.writeSync
+  fs.writeSync = ((fd: number, buf: Uint8Array, offset: number, length: number) => {
+    fs.writeSync = (() => {
+      throw Object.assign(new Error('no space'), { code: 'ENOSPC' })
+    }) as typeof fs.writeSync
+    return writeSync(fd, buf, offset, Math.max(1, length - 3))
+  }) as typeof fs.writeSync
+  try {
+    assert.throws(() => log.append(updates[3]), (err: Error & { code?: string }) => err.name === 'StorageError' && err.code === 'ENOSPC')
+  } finally {
+    fs.writeSync = writeSync
+  }
+  const file = path.join(dir, 'room.log')
+  assert.is(decodeRecords(fs.readFileSync(file)).validBytes, fs.statSync(file).size, 'only whole records')
+  for (const u of updates.slice(3)) log.append(u)
+  log.close()
   assert.is(replay(new UpdateLog(dir, 'room').load()), doc.getText('t').toString())
 })
 

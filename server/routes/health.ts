@@ -1,4 +1,7 @@
-/** `/api/health` for anyone, `/api/metrics` for the lead (rooms, connections, memory, loop delay). */
+/**
+ * `/api/health` for anyone: `{ ok: true }`, or `{ ok: false, degraded: [...] }` (still 200) once
+ * storage found damage; `/api/metrics` for the lead (rooms, connections, memory, loop delay).
+ */
 import { Hono } from 'hono'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { AppDeps, AppEnv } from '../env'
@@ -12,7 +15,14 @@ export function healthRoutes(deps: AppDeps) {
   loop.enable()
   const lagMs = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)
   return new Hono<AppEnv>()
-    .get('/health', (c) => c.json({ ok: true as const }))
+    .get('/health', (c) => {
+      const damaged = deps.storage.damaged()
+      if (damaged.length === 0) return c.json({ ok: true as const })
+      // Room names and file paths are for the lead; anyone else learns only that, and what, is wrong.
+      const lead = c.get('user')?.role === 'lead'
+      const degraded = damaged.map((d) => (lead ? d : { problem: d.problem, at: d.at }))
+      return c.json({ ok: false as const, degraded })
+    })
     .get('/metrics', requireRole('lead'), (c) => {
       const mem = process.memoryUsage()
       const body = {

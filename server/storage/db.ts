@@ -2,12 +2,19 @@
  * The records of codejury on lowdb: one `Low` per file, and files kept small. Users and batches
  * are small and live in one file each; every task has its own file, so a change to one task
  * rewrites a few kilobytes, whatever the number of tasks.
+ *
+ * A write is persisted before memory changes (issue 9.3): each change is made on a copy, the copy
+ * is written (temporary file, fsync, rename, directory fsync) and only then becomes what the
+ * server serves. A write that fails (a full disk: StorageError, 507) leaves file and memory as
+ * they were. Writes to one file are serialized, so each change applies to the latest state.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
 import type { Batch, Task, User } from '../../shared/types'
+import { ensureDir, fsyncDir } from './durableFile'
+import { listOf, objectWith, RecordFile, RecordFileError } from './recordFile'
+import type { ShapeCheck } from './recordFile'
 
 /** A user as stored: the token only as its hash. */
 export interface StoredUser extends User {
@@ -21,10 +28,24 @@ interface BatchesFile {
   batches: Batch[]
 }
 
-async function openFile<T>(file: string, defaults: T): Promise<Low<T>> {
-  const db = new Low<T>(new JSONFile<T>(file), defaults)
+const USERS_SHAPE = listOf('users', ['id', 'name', 'role', 'tokenHash'])
+const BATCHES_SHAPE = listOf('batches', ['name'])
+const TASK_SHAPE = objectWith(['id', 'batch', 'status', 'prompt'], ['candidates', 'assignees'])
+
+async function openFile<T>(file: string, defaults: T, check: ShapeCheck): Promise<Low<T>> {
+  const db = new Low<T>(new RecordFile<T>(file, check), defaults)
   await db.read()
   return db
+}
+
+/** Runs writes to one file one after another; a failed write does not stop the next. */
+class WriteQueue {
+  private tail: Promise<unknown> = Promise.resolve()
+  run<R>(write: () => Promise<R>): Promise<R> {
+    const next = this.tail.then(write, write)
+    this.tail = next.catch(() => {})
+    return next
+  }
 }
 
 /** The lowdb instances of one data directory, with the in-memory indexes the routes need. */
@@ -39,17 +60,22 @@ export class Db {
   }
 
   private readonly byTokenHash = new Map<string, StoredUser>()
+  private readonly queues = new Map<string, WriteQueue>()
 
+  /** Opens every record file; throws RecordFileError naming the first damaged one. */
   static async open(dataDir: string): Promise<Db> {
     const tasksDir = path.join(dataDir, 'tasks')
-    fs.mkdirSync(tasksDir, { recursive: true })
-    const users = await openFile<UsersFile>(path.join(dataDir, 'users.json'), { users: [] })
-    const batches = await openFile<BatchesFile>(path.join(dataDir, 'batches.json'), { batches: [] })
+    ensureDir(tasksDir)
+    const users = await openFile<UsersFile>(path.join(dataDir, 'users.json'), { users: [] }, USERS_SHAPE)
+    const batches = await openFile<BatchesFile>(path.join(dataDir, 'batches.json'), { batches: [] }, BATCHES_SHAPE)
     const taskDbs = new Map<string, Low<Task>>()
     for (const name of fs.readdirSync(tasksDir)) {
       if (!name.endsWith('.json')) continue
-      const db = await openFile<Task>(path.join(tasksDir, name), null as unknown as Task)
-      if (db.data && typeof db.data.id === 'string') taskDbs.set(db.data.id, db)
+      const file = path.join(tasksDir, name)
+      const db = await openFile<Task>(file, null as unknown as Task, TASK_SHAPE)
+      if (!db.data) continue // gone between readdir and read
+      if (`${db.data.id}.json` !== name) throw new RecordFileError(file, `holds task "${db.data.id}"`)
+      taskDbs.set(db.data.id, db)
     }
     return new Db(dataDir, users, batches, taskDbs)
   }
@@ -69,9 +95,8 @@ export class Db {
   }
 
   async addUser(user: StoredUser): Promise<void> {
-    this.usersDb.data.users.push(user)
+    await this.commit(this.usersDb, (data) => ({ ...data, users: [...data.users, user] }))
     this.byTokenHash.set(user.tokenHash, user)
-    await this.usersDb.write()
   }
 
   /**
@@ -79,18 +104,10 @@ export class Db {
    * written first, and memory and the token index change only once it is stored.
    */
   async replaceUsers(next: StoredUser[]): Promise<void> {
-    const before = this.usersDb.data
-    this.usersDb.data = { ...before, users: next }
-    try {
-      await this.usersDb.write()
-    } catch (err) {
-      this.usersDb.data = before
-      throw err
-    }
+    await this.commit(this.usersDb, (data) => ({ ...data, users: next }))
     this.byTokenHash.clear()
     for (const u of next) this.byTokenHash.set(u.tokenHash, u)
   }
-
 
   // Batches
 
@@ -98,13 +115,14 @@ export class Db {
     return this.batchesDb.data.batches.find((b) => b.name === name)
   }
 
-
   async putBatch(batch: Batch): Promise<void> {
-    const list = this.batchesDb.data.batches
-    const i = list.findIndex((b) => b.name === batch.name)
-    if (i >= 0) list[i] = batch
-    else list.push(batch)
-    await this.batchesDb.write()
+    await this.commit(this.batchesDb, (data) => {
+      const batches = [...data.batches]
+      const i = batches.findIndex((b) => b.name === batch.name)
+      if (i >= 0) batches[i] = batch
+      else batches.push(batch)
+      return { ...data, batches }
+    })
   }
 
   // Tasks
@@ -121,34 +139,52 @@ export class Db {
     return this.taskDbs.has(id)
   }
 
-  /** Writes new tasks, all or none: if one write fails, the ones written are removed. */
+  /**
+   * Writes new tasks, all or none: if one write fails, the files written are removed and no task
+   * appears in memory. The tasks become visible only once every file is durable.
+   */
   async addTasks(tasks: Task[]): Promise<void> {
+    const dbs = tasks.map((task) => new Low<Task>(new RecordFile<Task>(this.taskFile(task.id), TASK_SHAPE, { syncDir: false }), task))
     const written: string[] = []
     try {
-      for (const task of tasks) {
-        const file = this.taskFile(task.id)
-        const db = new Low<Task>(new JSONFile<Task>(file), task)
-        await db.write()
-        written.push(task.id)
-        this.taskDbs.set(task.id, db)
+      for (const db of dbs) {
+        await db.adapter.write(db.data)
+        written.push((db.adapter as RecordFile<Task>).file)
       }
+      fsyncDir(path.join(this.dir, 'tasks'))
     } catch (err) {
-      for (const id of written) {
-        this.taskDbs.delete(id)
-        fs.rmSync(this.taskFile(id), { force: true })
-      }
+      for (const file of written) fs.rmSync(file, { force: true })
       throw err
     }
+    for (const db of dbs) this.taskDbs.set(db.data.id, db)
   }
 
-  /** Applies `change` to a stored task and writes its file. */
+  /** Applies `change` to a copy of a stored task, writes it, then serves the copy. */
   async updateTask(id: string, change: (task: Task) => void): Promise<Task> {
     const db = this.taskDbs.get(id)
     if (!db) throw new Error(`no task ${id}`)
-    change(db.data)
-    db.data.updatedAt = new Date().toISOString()
-    await db.write()
-    return db.data
+    return this.commit(db, (data) => {
+      const next = structuredClone(data)
+      change(next)
+      next.updatedAt = new Date().toISOString()
+      return next
+    })
+  }
+
+  /**
+   * The one write path: `change` builds the next content from the latest committed one, the file
+   * is written, and only then does memory hold it. Serialized per file.
+   */
+  private commit<T>(db: Low<T>, change: (data: T) => T): Promise<T> {
+    const file = (db.adapter as RecordFile<T>).file
+    let queue = this.queues.get(file)
+    if (!queue) this.queues.set(file, (queue = new WriteQueue()))
+    return queue.run(async () => {
+      const next = change(db.data)
+      await db.adapter.write(next)
+      db.data = next
+      return next
+    })
   }
 
   private taskFile(id: string): string {

@@ -1,6 +1,8 @@
 /** The DATA_DIR lock: one process owns a data directory; a second one is refused, never let in. */
 import fs from 'node:fs'
 import path from 'node:path'
+import { ensureDir, writeAllSync } from './durableFile'
+import { toStorageError } from './storageError'
 
 export const LOCK_FILE = 'codejury.lock'
 
@@ -42,13 +44,20 @@ function alive(pid: number): boolean {
  * over. The lock file is created with O_EXCL so two starting processes cannot both win.
  */
 export function acquireLock(dataDir: string): { release(): void } {
-  fs.mkdirSync(dataDir, { recursive: true })
+  ensureDir(dataDir)
   const file = path.join(dataDir, LOCK_FILE)
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx', 0o600)
-      fs.writeSync(fd, String(process.pid))
-      fs.closeSync(fd)
+      try {
+        writeAllSync(fd, Buffer.from(String(process.pid)))
+      } catch (err) {
+        // A full disk: an empty lock would read as stale to the next process, so remove it.
+        fs.rmSync(file, { force: true })
+        throw toStorageError(err, file)
+      } finally {
+        fs.closeSync(fd)
+      }
       let released = false
       return {
         release() {

@@ -3,10 +3,23 @@ import path from 'node:path'
 import { parseRoomName } from '../../shared/roomNames'
 import type { StorageMode } from '../config'
 import { MemoryStorage, UpdateLog } from './updateLog'
-import type { OnRepair, RoomStorage } from './updateLog'
+import type { RoomStorage } from './updateLog'
+import type { CorruptionReport } from './roomRecovery'
 
+/** Health lists at most this many damaged files; every one is still logged. */
+const MAX_LISTED_DAMAGES = 1_000
+
+/** A damaged room file as the server lists it: paths relative to DATA_DIR, with the room and time. */
+export interface RoomDamage extends CorruptionReport {
+  room: string
+  at: string
+}
+
+/** Where rooms get their storage, and what the server learned about damaged room files. */
 export interface StorageProvider {
   forRoom(name: string): RoomStorage
+  /** Every damaged room file met since the server started, oldest first (for `/api/health`). */
+  damaged(): readonly RoomDamage[]
 }
 
 /** `task:t1` → rooms/t1/workspace, `task:t1:ballot:u2` → rooms/t1/ballot-u2. */
@@ -17,7 +30,16 @@ export function roomFiles(dataDir: string, name: string): { dir: string; stem: s
   return { dir: path.join(dataDir, 'rooms', parsed.taskId), stem }
 }
 
-export function createStorageProvider(mode: StorageMode, dataDir: string, onRepair: OnRepair): StorageProvider {
+/**
+ * The server's room storage. `onDamage` hears of every damaged file as it is found (the server
+ * logs it loudly); the provider also keeps the list, which `/api/health` shows until restart.
+ */
+export function createStorageProvider(
+  mode: StorageMode,
+  dataDir: string,
+  onDamage: (damage: RoomDamage) => void = () => {},
+): StorageProvider {
+  const damages: RoomDamage[] = []
   if (mode === 'memory') {
     const stores = new Map<string, MemoryStorage>()
     return {
@@ -26,12 +48,27 @@ export function createStorageProvider(mode: StorageMode, dataDir: string, onRepa
         if (!s) stores.set(name, (s = new MemoryStorage()))
         return s
       },
+      damaged: () => damages,
     }
   }
+  const relative = (file: string) => path.relative(dataDir, file)
   return {
     forRoom(name) {
       const { dir, stem } = roomFiles(dataDir, name)
-      return new UpdateLog(dir, stem, onRepair)
+      return new UpdateLog(dir, stem, (report) => {
+        const damage: RoomDamage = {
+          room: name,
+          problem: report.problem,
+          file: relative(report.file),
+          keptAs: relative(report.keptAs),
+          lostBytes: report.lostBytes,
+          recoveredFrom: (report.recoveredFrom ?? []).map(relative),
+          at: new Date().toISOString(),
+        }
+        if (damages.length < MAX_LISTED_DAMAGES) damages.push(damage)
+        onDamage(damage)
+      })
     },
+    damaged: () => damages,
   }
 }

@@ -1,60 +1,38 @@
 /**
  * A room's durable Yjs state: a snapshot plus an append-only log of updates.
  *
- * Records are `[u32 length][u32 crc32][payload]`, little-endian. Appends are synchronous writes to
- * an open descriptor, made before an update is relayed, so a `kill -9` at any moment loses nothing
- * that was relayed (the bytes are in the kernel once `writeSync` returns; fsync is done for
- * snapshots). A torn or corrupt tail, left by a crash mid-write, is detected by its length or CRC,
- * dropped and truncated away on load; it is never fatal.
+ * Records are `[u32 length][u32 crc32][payload]` (recordCodec.ts). Appends are synchronous writes
+ * to an open descriptor, made before an update is relayed, so a `kill -9` at any moment loses
+ * nothing that was relayed (the bytes are in the kernel once `writeSync` returns; snapshots are
+ * fsynced). An append is whole or absent: a write that fails or comes up short is cut back to the
+ * last whole record before a StorageError is thrown, so the room never relays it.
  *
  * Compaction rotates the log first (`.log` → `.old`, synchronously), so appends that arrive while
- * the snapshot is written go to a fresh log and are never lost; the `.old` file is deleted only
- * after the new snapshot is durable. Loading applies snapshot, `.old`, then `.log`; Yjs updates
- * are idempotent, so a crash between any two steps only replays what is already there.
+ * the snapshot is written go to a fresh log and are never lost. Once the new snapshot is durable,
+ * the previous generation is kept: the old snapshot as `.snap.prev` and the log that led from it
+ * to the new one as `.log.prev`, then the directory is fsynced. Loading applies snapshot, `.old`,
+ * then `.log`; Yjs updates are idempotent, so a crash between any two steps only replays what is
+ * already there. A damaged file is never truncated or overwritten: it is moved aside and the room
+ * recovers from what verifiably remains (roomRecovery.ts), reporting what was lost.
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { crc32 } from 'node:zlib'
+import { encodeRecord, HEADER_BYTES } from './recordCodec'
+import { appendWholeSync, ensureDir, FILE_MODE, fsyncDir, replaceFileSync, writeAllSync, writeDurable } from './durableFile'
+import { readLogFile, readSnapshotFile } from './roomRecovery'
+import type { OnCorruption } from './roomRecovery'
+import { toStorageError } from './storageError'
 
-const HEADER_BYTES = 8
-/** Refuse to read a record longer than this: a corrupt length must not allocate gigabytes. */
-const MAX_RECORD_BYTES = 256 * 1024 * 1024
-
-/** Encodes one log record. */
-export function encodeRecord(payload: Uint8Array): Buffer {
-  const buf = Buffer.allocUnsafe(HEADER_BYTES + payload.length)
-  buf.writeUInt32LE(payload.length, 0)
-  buf.writeUInt32LE(crc32(payload), 4)
-  buf.set(payload, HEADER_BYTES)
-  return buf
-}
-
-/**
- * Decodes every whole, intact record of a log file's bytes. `validBytes` is where the intact
- * prefix ends; anything after it is a torn or corrupt tail.
- */
-export function decodeRecords(bytes: Uint8Array): { records: Uint8Array[]; validBytes: number } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const records: Uint8Array[] = []
-  let offset = 0
-  while (offset + HEADER_BYTES <= buf.length) {
-    const length = buf.readUInt32LE(offset)
-    const sum = buf.readUInt32LE(offset + 4)
-    const end = offset + HEADER_BYTES + length
-    if (length > MAX_RECORD_BYTES || end > buf.length) break
-    const payload = buf.subarray(offset + HEADER_BYTES, end)
-    if (crc32(payload) !== sum) break
-    records.push(payload)
-    offset = end
-  }
-  return { records, validBytes: offset }
-}
+export { encodeRecord, decodeRecords } from './recordCodec'
 
 /** What a room needs from its storage; the memory store keeps nothing. */
 export interface RoomStorage {
   /** Reads every stored update, oldest first, repairing a torn tail. */
   load(): Uint8Array[]
-  /** Appends one update durably (against process death) before it is relayed. */
+  /**
+   * Appends one update durably (against process death) before it is relayed, or throws a
+   * StorageError having stored none of it.
+   */
   append(update: Uint8Array): void
   /** Replaces snapshot and log with `state`, the full state encoded by the caller. */
   compact(state: Uint8Array): Promise<void>
@@ -93,79 +71,119 @@ export class MemoryStorage implements RoomStorage {
   close(): void {}
 }
 
-/** Called when a torn tail was dropped, so the owner can log it with the room's name. */
-export type OnRepair = (file: string, droppedBytes: number) => void
-
 /** The disk storage of one room, under `dir` with the file stem `stem`. */
 export class UpdateLog implements RoomStorage {
   private readonly snapPath: string
+  private readonly prevSnapPath: string
   private readonly logPath: string
   private readonly oldPath: string
+  private readonly prevLogPath: string
   private fd: number | null = null
+  /** A failed append could not be cut back; the next one cuts first. */
+  private cutPending = false
+  /** The length of `.log`: every byte of it is a whole record. */
   logBytes = 0
   snapshotBytes = 0
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     stem: string,
-    private readonly onRepair: OnRepair = () => {},
+    private readonly onCorruption: OnCorruption = () => {},
   ) {
     this.snapPath = path.join(dir, `${stem}.snap`)
+    this.prevSnapPath = `${this.snapPath}.prev`
     this.logPath = path.join(dir, `${stem}.log`)
     this.oldPath = path.join(dir, `${stem}.old`)
+    this.prevLogPath = `${this.logPath}.prev`
   }
 
+  /**
+   * Reads snapshot, `.old` and `.log`. A damaged snapshot is replaced by the previous generation
+   * plus the log that followed it; a damaged log stops at its last intact record. Every damaged
+   * file is reported with the files the state was rebuilt from.
+   */
   load(): Uint8Array[] {
+    const reports: Parameters<OnCorruption>[0][] = []
+    const report: OnCorruption = (r) => reports.push(r)
+    const sources: string[] = []
     const updates: Uint8Array[] = []
-    for (const file of [this.snapPath, this.oldPath, this.logPath]) {
-      let bytes: Buffer
-      try {
-        bytes = fs.readFileSync(file)
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
-        throw err
-      }
-      const { records, validBytes } = decodeRecords(bytes)
-      if (validBytes < bytes.length) {
-        this.onRepair(file, bytes.length - validBytes)
-        fs.truncateSync(file, validBytes)
-      }
-      if (file === this.snapPath) this.snapshotBytes = validBytes
-      if (file === this.logPath) this.logBytes = validBytes
+    const take = (file: string, records: Uint8Array[]) => {
+      if (records.length) sources.push(file)
       updates.push(...records)
+    }
+    try {
+      const hadSnapshot = fs.existsSync(this.snapPath)
+      const snap = readSnapshotFile(this.snapPath, report)
+      if (snap) {
+        take(this.snapPath, [snap.payload])
+        this.snapshotBytes = snap.bytes
+      } else if (hadSnapshot || fs.existsSync(this.prevSnapPath)) {
+        // Damaged, or a crash between a compaction's renames: the previous generation plus the
+        // log that led from it to the lost snapshot rebuild it.
+        const prev = readSnapshotFile(this.prevSnapPath, report)
+        if (prev) take(this.prevSnapPath, [prev.payload])
+        take(this.prevLogPath, readLogFile(this.prevLogPath, report).records)
+      }
+      take(this.oldPath, readLogFile(this.oldPath, report).records)
+      const log = readLogFile(this.logPath, report)
+      take(this.logPath, log.records)
+      this.logBytes = log.bytes
+    } finally {
+      // Also when a later step failed: a file already moved aside is never left unreported.
+      for (const r of reports) this.onCorruption({ ...r, recoveredFrom: sources })
     }
     return updates
   }
 
   append(update: Uint8Array): void {
-    if (this.fd === null) this.fd = this.openLog()
     const record = encodeRecord(update)
-    fs.writeSync(this.fd, record)
+    try {
+      if (this.fd === null) this.fd = this.openLog()
+      if (this.cutPending) this.cutBack()
+      writeAllSync(this.fd, record)
+    } catch (err) {
+      // A short or failed write may have left part of the record: cut back to the whole ones.
+      if (this.fd !== null) {
+        try {
+          this.cutBack()
+        } catch {
+          this.cutPending = true
+        }
+      }
+      throw toStorageError(err, this.logPath)
+    }
     this.logBytes += record.length
   }
 
   async compact(state: Uint8Array): Promise<void> {
     // Rotate synchronously: from here on, appends go to a fresh log.
-    this.closeFd()
-    if (fs.existsSync(this.logPath)) {
+    this.rotate()
+    const tmp = `${this.snapPath}.tmp`
+    await writeDurable(tmp, encodeRecord(state))
+    try {
+      const hadSnapshot = fs.existsSync(this.snapPath)
+      if (hadSnapshot) fs.renameSync(this.snapPath, this.prevSnapPath)
+      fs.renameSync(tmp, this.snapPath)
+      this.snapshotBytes = state.length + HEADER_BYTES
       if (fs.existsSync(this.oldPath)) {
-        // A previous compaction failed after rotating; fold its leftovers into the new old file.
-        fs.appendFileSync(this.oldPath, fs.readFileSync(this.logPath))
-        fs.rmSync(this.logPath)
-      } else {
-        fs.renameSync(this.logPath, this.oldPath)
-      }
+        if (hadSnapshot) fs.renameSync(this.oldPath, this.prevLogPath)
+        else {
+          // The snapshot was lost and rebuilt: .log.prev must still lead from .snap.prev.
+          appendWholeSync(this.prevLogPath, fs.readFileSync(this.oldPath))
+          fs.rmSync(this.oldPath)
+        }
+      } else if (hadSnapshot) fs.rmSync(this.prevLogPath, { force: true })
+    } catch (err) {
+      throw toStorageError(err, this.snapPath)
+    } finally {
+      fs.rmSync(tmp, { force: true })
     }
-    this.logBytes = 0
-    await this.writeSnapshot(state)
-    await fs.promises.rm(this.oldPath, { force: true })
+    fsyncDir(this.dir)
   }
 
   writeInitial(state: Uint8Array): void {
-    fs.mkdirSync(path.dirname(this.snapPath), { recursive: true })
-    const tmp = `${this.snapPath}.tmp`
-    fs.writeFileSync(tmp, encodeRecord(state))
-    fs.renameSync(tmp, this.snapPath)
+    ensureDir(this.dir)
+    replaceFileSync(this.snapPath, encodeRecord(state))
     this.snapshotBytes = state.length + HEADER_BYTES
   }
 
@@ -173,22 +191,34 @@ export class UpdateLog implements RoomStorage {
     this.closeFd()
   }
 
-  private async writeSnapshot(state: Uint8Array): Promise<void> {
-    const tmp = `${this.snapPath}.tmp`
-    const handle = await fs.promises.open(tmp, 'w', 0o600)
+  /** Moves `.log` to `.old` (or onto its end, after a compaction that failed) and starts afresh. */
+  private rotate(): void {
+    this.closeFd()
     try {
-      await handle.writeFile(encodeRecord(state))
-      await handle.sync()
-    } finally {
-      await handle.close()
+      if (!fs.existsSync(this.logPath)) return
+      if (fs.existsSync(this.oldPath)) {
+        appendWholeSync(this.oldPath, fs.readFileSync(this.logPath))
+        fs.rmSync(this.logPath)
+      } else {
+        fs.renameSync(this.logPath, this.oldPath)
+      }
+    } catch (err) {
+      throw toStorageError(err, this.logPath)
     }
-    await fs.promises.rename(tmp, this.snapPath)
-    this.snapshotBytes = state.length + HEADER_BYTES
+    this.logBytes = 0
+  }
+
+  private cutBack(): void {
+    fs.ftruncateSync(this.fd!, this.logBytes)
+    this.cutPending = false
   }
 
   private openLog(): number {
-    fs.mkdirSync(path.dirname(this.logPath), { recursive: true })
-    return fs.openSync(this.logPath, 'a', 0o600)
+    ensureDir(this.dir)
+    const fd = fs.openSync(this.logPath, 'a', FILE_MODE)
+    // O_APPEND writes go to the end, so logBytes must be the file's length (whole records).
+    this.logBytes = fs.fstatSync(fd).size
+    return fd
   }
 
   private closeFd(): void {
