@@ -56,7 +56,10 @@ export function isFullyRanked(placed: readonly string[], candidateIds: readonly 
  * on several clients at once (concurrent deletes of one item are idempotent). Call it inside a
  * transaction.
  */
-export function normalizeRanking(ranking: Y.Array<unknown> | Y.Array<string>, candidateIds: readonly string[]): boolean {
+export function normalizeRanking(
+  ranking: Y.Array<unknown> | Y.Array<string>,
+  candidateIds: readonly string[],
+): boolean {
   const known = new Set(candidateIds)
   const items = (ranking as Y.Array<unknown>).toArray()
   const first = new Map<string, number>()

@@ -71,7 +71,8 @@ export function isScoreOnScale(criterion: ScaleCriterion, score: unknown): score
  */
 export function ownValue(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
-  return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined
+  if (!Object.prototype.hasOwnProperty.call(value, key)) return undefined
+  return (value as Record<string, unknown>)[key]
 }
 
 /** Builds a plain record from entries; `__proto__` becomes an own key, never the prototype. */
@@ -154,7 +155,8 @@ export function readRun(value: unknown): RunResult | null {
   const status = get('status') as RunStatus
   const [passed, failed, total] = [get('passed'), get('failed'), get('total')]
   const duration = get('duration_ms')
-  const [ranBy, ranAt, testsSha, codeSha] = [get('ran_by'), get('ran_at'), get('tests_sha256'), get('code_sha256')]
+  const [ranBy, ranAt] = [get('ran_by'), get('ran_at')]
+  const [testsSha, codeSha] = [get('tests_sha256'), get('code_sha256')]
   const rawCases = get('cases')
   if (!RUN_STATUSES.includes(status) || !isCount(passed) || !isCount(failed) || !isCount(total)) return null
   if (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0) return null

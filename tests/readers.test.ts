@@ -95,7 +95,8 @@ function honestMeta(): Y.Doc {
   meta.set(MetaKey.status, 'changes_requested')
   meta.set(MetaKey.revision, 2)
   meta.set(MetaKey.assignees, ['u1', 'u2'])
-  meta.set(MetaKey.last_action, { action: 'request-changes', by: 'lead', at: '2026-11-27T10:00:00Z', message: 'fix tests' })
+  const action = { action: 'request-changes', by: 'lead', at: '2026-11-27T10:00:00Z', message: 'fix tests' }
+  meta.set(MetaKey.last_action, action)
   meta.set(MetaKey.finalized_at, '2026-11-26T10:00:00Z')
   return doc
 }
@@ -181,7 +182,10 @@ readers('read an honest workspace, meta room and ballot as plain values', () => 
     last_action: { action: 'request-changes', by: 'lead', at: '2026-11-27T10:00:00Z', message: 'fix tests' },
     finalized_at: '2026-11-26T10:00:00Z',
   })
-  assert.equal(readBallot(honestBallot(), TASK, RUBRIC), { ranking: ['c', 'b'], ratings: { a: {}, b: { style: 3 }, c: {} } })
+  assert.equal(readBallot(honestBallot(), TASK, RUBRIC), {
+    ranking: ['c', 'b'],
+    ratings: { a: {}, b: { style: 3 }, c: {} },
+  })
 })
 
 readers('treat a value of every wrong type at every workspace position as absent', () => {
@@ -258,7 +262,8 @@ readers('treat a value of every wrong type in a ballot as absent', () => {
     for (const [what, make] of WRONG) {
       const victim = honestBallot()
       attack(victim, write, make())
-      const want = where.startsWith('ballot ratings[b]') ? { ...honest, ratings: { ...honest.ratings, b: {} } } : honest
+      const bEmptied = { ...honest, ratings: { ...honest.ratings, b: {} } }
+      const want = where.startsWith('ballot ratings[b]') ? bEmptied : honest
       assert.equal(readBallot(victim, TASK, RUBRIC), want, `${what} at ${where}`)
       victim.destroy()
     }
@@ -348,7 +353,8 @@ server.after.each(async () => {
 async function openEvents(url: string, token: string) {
   const controller = new AbortController()
   streams.push(controller)
-  const res = await fetch(`${url}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal })
+  const headers = { authorization: `Bearer ${token}` }
+  const res = await fetch(`${url}/api/events`, { headers, signal: controller.signal })
   const events = { text: '' }
   const reader = res.body!.getReader()
   void (async () => {
@@ -395,7 +401,8 @@ server('keeps serving the queue after an annotator sets a rating to a number, al
   // Positive control: an honest edit after it still moves the progress, live and in the queue.
   getWorkspace(p.doc).explanation.insert(0, 'b subtracts')
   getWorkspace(p.doc).ratings.get('b')!.set('correctness', 2)
-  await waitFor(() => /"explanationWords":2,?/.test(events.text) && /"scores":1/.test(events.text), 'the honest progress event')
+  const honest = /"scores":1,"scoresNeeded":9,"explanationWords":2/
+  await waitFor(() => honest.test(events.text), 'the honest progress event')
   const moved = await queue(c1.url, c1.leadToken)
   assert.is(moved.progress?.explanationWords, 2)
   assert.is(moved.progress?.scores, 1)

@@ -21,7 +21,10 @@ export const RankingItem: Component<{
   readOnly: boolean
   describedBy: string
 }> = (props) => {
-  const sortable = createSortable(props.candidate.id, { zone: RankingZone.ranking, candidate: props.candidate.id })
+  const sortable = createSortable(props.candidate.id, {
+    zone: RankingZone.ranking,
+    candidate: props.candidate.id,
+  })
   return (
     <li
       use:sortable

@@ -16,6 +16,7 @@ import { dropAction, rankingCollision, RankingZone } from './rankingDrop'
 import '../styles/review.css'
 import '../styles/ranking.css'
 
+/** The whole ranking of one workspace (or ballot): its store lives as long as the panel. */
 export const RankingPanel: Component<{
   ranking: Y.Array<string>
   candidates: Candidate[]
@@ -41,7 +42,8 @@ export const RankingPanel: Component<{
   const focusIn = (zone: RankingZone, id: string | undefined) =>
     queueMicrotask(() => {
       if (id === undefined) return
-      section.querySelector<HTMLElement>(`[data-zone="${zone}"] [data-candidate="${CSS.escape(id)}"]`)?.focus()
+      const selector = `[data-zone="${zone}"] [data-candidate="${CSS.escape(id)}"]`
+      section.querySelector<HTMLElement>(selector)?.focus()
     })
   // Repeating the same sentence would not be read again; the position makes each one new.
   const sayPosition = (id: string, verb: 'placed at' | 'moved to') => {

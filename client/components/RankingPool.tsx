@@ -20,7 +20,9 @@ export const RankingPool: Component<{
   const droppable = createDroppable(zoneDropId(RankingZone.unranked), { zone: RankingZone.unranked })
   const byId = (id: string) => props.candidates.find((c) => c.id === id) ?? { id, code: '' }
   const idOf = (el: unknown) =>
-    el instanceof HTMLElement && list.contains(el) ? el.closest<HTMLElement>('[data-candidate]')?.dataset.candidate : undefined
+    el instanceof HTMLElement && list.contains(el)
+      ? el.closest<HTMLElement>('[data-candidate]')?.dataset.candidate
+      : undefined
 
   const onKeyDown = (e: KeyboardEvent) => {
     const id = idOf(e.target)
@@ -48,7 +50,9 @@ export const RankingPool: Component<{
       onKeyDown={onKeyDown}
     >
       <For each={props.ids}>
-        {(id) => <RankingPoolItem candidate={byId(id)} readOnly={props.readOnly} describedBy={props.describedBy} />}
+        {(id) => (
+          <RankingPoolItem candidate={byId(id)} readOnly={props.readOnly} describedBy={props.describedBy} />
+        )}
       </For>
     </ul>
   )

@@ -13,11 +13,12 @@ export interface DropData {
 }
 
 /**
- * Drag ids. Ranking items are sortables keyed by their candidate id (SortableProvider needs the
- * ids it orders); the same candidate in the pool and the two zones get ids with a colon, which a
- * candidate id never holds, so nothing collides while a candidate moves between the two.
+ * Drop id of a whole zone. Ranking items are sortables keyed by their candidate id (SortableProvider
+ * needs the ids it orders); zones and pool items get ids with a colon, which a candidate id never
+ * holds, so nothing collides while a candidate moves between the two lists.
  */
 export const zoneDropId = (zone: RankingZone) => `zone:${zone}`
+/** Drag id of a candidate in the pool (see `zoneDropId`). */
 export const poolDragId = (candidateId: string) => `pool:${candidateId}`
 
 const dataOf = (item: Draggable | Droppable) => item.data as Partial<DropData>

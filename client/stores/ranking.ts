@@ -14,7 +14,10 @@ import {
 /** Origin of the ranking changes made in this tab's UI (stable: Yjs compares origins by identity). */
 export const RANKING_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'ranking' as const })
 /** Origin of the repairs this tab makes after a remote change; never undoable. */
-export const RANKING_REPAIR_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'ranking-repair' as const })
+export const RANKING_REPAIR_ORIGIN = Object.freeze({
+  source: 'ui' as const,
+  feature: 'ranking-repair' as const,
+})
 
 /** What the UI shows: the placed candidates best first, and the rest in the task's order. */
 export interface RankingView {
@@ -81,7 +84,11 @@ export function moveCandidateBy(
 }
 
 /** Takes `id` out of the ranking, back to the unranked pool, as one UI transaction. */
-export function unplaceCandidate(ranking: Y.Array<string>, candidateIds: readonly string[], id: string): void {
+export function unplaceCandidate(
+  ranking: Y.Array<string>,
+  candidateIds: readonly string[],
+  id: string,
+): void {
   unplaceFromRanking(ranking, candidateIds, id, RANKING_ORIGIN)
 }
 
@@ -107,6 +114,7 @@ export function watchRanking(
   return () => ranking.unobserve(observer)
 }
 
+/** The ranking as the panel uses it: the view and the actions, each one UI transaction. */
 export interface RankingStore {
   /** The placed candidates best first, and the unranked ones in the task's order. */
   readonly state: RankingView
