@@ -1,12 +1,15 @@
 /** How far a workspace has come, for the queue: computed from the document, the same everywhere. */
 import type * as Y from 'yjs'
 import { getWorkspace } from './schema'
-import { readRanking } from './ranking'
+import { isFullyRanked, readRanking } from './ranking'
+import { countScores, readRatings, readText } from './readers'
+import type { ScaleCriterion } from './readers'
 
+/** The queue's chips for one task. */
 export interface Progress {
-  /** The ranking differs from the import order. */
+  /** Every candidate has been placed in the ranking (it starts empty). */
   ranked: boolean
-  /** Scores given, out of candidates × criteria. */
+  /** Scores given, out of candidates × criteria (only scores on the criterion's scale count). */
   scores: number
   scoresNeeded: number
   /** Words in the explanation. */
@@ -19,26 +22,29 @@ export interface Progress {
 
 const TEST_CASE_RE = /^\s*(?:async\s+)?def\s+test_\w*\s*\(|\btest\s*\(\s*['"`]/gm
 
+/** Counts test cases the way the queue shows them (pytest functions or `test('…'` calls). */
 export function countTestCases(tests: string): number {
   return (tests.match(TEST_CASE_RE) ?? []).length
 }
 
-export function computeProgress(doc: Y.Doc, task: { candidates: { id: string }[] }, criteria: readonly string[]): Progress {
+/**
+ * The progress of `doc`, read through the defensive readers: whatever a writer put in the
+ * document, this never throws (issue 9: one rating set to a number crashed the server here).
+ */
+export function computeProgress(
+  doc: Y.Doc,
+  task: { candidates: readonly { id: string }[] },
+  criteria: readonly ScaleCriterion[],
+): Progress {
   const ws = getWorkspace(doc)
   const ids = task.candidates.map((c) => c.id)
-  let scores = 0
-  for (const id of ids) {
-    const m = ws.ratings.get(id)
-    if (!m) continue
-    for (const c of criteria) if (typeof m.get(c) === 'number') scores++
-  }
-  const explanation = ws.explanation.toString().trim()
+  const explanation = readText(ws.explanation).trim()
   return {
-    ranked: readRanking(ws.ranking, ids).join('\n') !== ids.join('\n'),
-    scores,
+    ranked: isFullyRanked(readRanking(ws.ranking, ids), ids),
+    scores: countScores(readRatings(ws.ratings, ids, criteria)),
     scoresNeeded: ids.length * criteria.length,
     explanationWords: explanation ? explanation.split(/\s+/).length : 0,
-    testCases: countTestCases(ws.tests.toString()),
-    solution: ws.solution.toString().trim().length > 0,
+    testCases: countTestCases(readText(ws.tests)),
+    solution: readText(ws.solution).trim().length > 0,
   }
 }

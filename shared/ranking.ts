@@ -1,67 +1,134 @@
 /**
- * The ranking as a Y.Array<string> of candidate ids, best first, kept a permutation under
- * concurrency. A move is a delete plus an insert; two people moving the same candidate at once
- * leave two copies, and a delete without its insert leaves none. Every client repairs what it
- * sees with `normalizeRanking`: it deletes later copies (the globally first copy is never a later
- * one, so one always survives) and appends missing ids. Readers use `readRanking`, which gives the
- * repaired order without writing.
+ * The ranking: a Y.Array<string> of the candidate ids someone placed, best first. It starts empty
+ * (DESIGN.md, "Rooms"): a candidate is ranked only when a person put it there, so an untouched
+ * task is never read as judged, and a deliberate order equal to the import order still counts.
+ *
+ * Kept a permutation of the placed ids under concurrency. A move is a delete plus an insert; two
+ * people moving or placing the same candidate at once leave two copies. Readers take the first
+ * copy of each known id (`readRanking`); every client repairs what it sees with
+ * `normalizeRanking`, which deletes later copies and anything that is not a known id. A repair
+ * never deletes the globally first copy (it only deletes a copy it sees an earlier one of), so a
+ * placed candidate leaves the ranking only when someone unplaces it.
  */
 import type * as Y from 'yjs'
 
-/** The ranking as it should be read: first copy of each known id, then missing ids in `candidateIds` order. */
-export function readRanking(ranking: Y.Array<string> | readonly string[], candidateIds: readonly string[]): string[] {
+/** Anything the ranking root may hold: a hostile writer can put any value in it. */
+type RankingSource = Y.Array<unknown> | Y.Array<string> | readonly unknown[]
+
+function itemsOf(ranking: RankingSource): readonly unknown[] {
+  return Array.isArray(ranking) ? ranking : (ranking as Y.Array<unknown>).toArray()
+}
+
+/**
+ * The placed candidates, best first: the first copy of each id of `candidateIds`. Non-strings,
+ * unknown ids and later copies are absent. Never throws, whatever the array holds.
+ */
+export function readRanking(ranking: RankingSource, candidateIds: readonly string[]): string[] {
   const known = new Set(candidateIds)
   const seen = new Set<string>()
   const out: string[] = []
-  for (const id of Array.isArray(ranking) ? ranking : (ranking as Y.Array<string>).toArray()) {
-    if (known.has(id) && !seen.has(id)) {
+  for (const id of itemsOf(ranking)) {
+    if (typeof id === 'string' && known.has(id) && !seen.has(id)) {
       seen.add(id)
       out.push(id)
     }
   }
-  for (const id of candidateIds) if (!seen.has(id)) out.push(id)
   return out
 }
 
-/** Moves `id` to `toIndex` (an index in the repaired order) in one transaction. */
-export function moveInRanking(ranking: Y.Array<string>, candidateIds: readonly string[], id: string, toIndex: number, origin?: unknown): void {
-  const doc = ranking.doc
-  const run = () => {
-    normalizeRanking(ranking, candidateIds)
-    const current = ranking.toArray()
-    const from = current.indexOf(id)
-    if (from < 0) return
-    const to = Math.max(0, Math.min(toIndex, current.length - 1))
-    if (from === to) return
-    ranking.delete(from, 1)
-    ranking.insert(to, [id])
+/** The candidates nobody has placed yet, in the task's order (the "Unranked" pool). */
+export function unrankedIds(placed: readonly string[], candidateIds: readonly string[]): string[] {
+  const inRanking = new Set(placed)
+  return candidateIds.filter((id) => !inRanking.has(id))
+}
+
+/**
+ * Whether the task is ranked: every candidate placed exactly once (DESIGN.md). `placed` must come
+ * from `readRanking`, which already dropped copies and unknown ids.
+ */
+export function isFullyRanked(placed: readonly string[], candidateIds: readonly string[]): boolean {
+  return candidateIds.length > 0 && unrankedIds(placed, candidateIds).length === 0
+}
+
+/**
+ * Repairs the array in place so that it holds each known id at most once and nothing else;
+ * returns whether it wrote. Missing ids are NOT added: unplaced is a state, not damage. Safe to run
+ * on several clients at once (concurrent deletes of one item are idempotent). Call it inside a
+ * transaction.
+ */
+export function normalizeRanking(
+  ranking: Y.Array<unknown> | Y.Array<string>,
+  candidateIds: readonly string[],
+): boolean {
+  const known = new Set(candidateIds)
+  const items = (ranking as Y.Array<unknown>).toArray()
+  const first = new Map<string, number>()
+  items.forEach((id, i) => {
+    if (typeof id === 'string' && !first.has(id)) first.set(id, i)
+  })
+  let changed = false
+  // Walk backwards so the indexes still to visit stay valid.
+  for (let i = items.length - 1; i >= 0; i--) {
+    const id = items[i]
+    if (typeof id !== 'string' || !known.has(id) || first.get(id) !== i) {
+      ranking.delete(i, 1)
+      changed = true
+    }
   }
-  if (doc) doc.transact(run, origin)
+  return changed
+}
+
+function inTransaction(ranking: Y.Array<string>, origin: unknown, run: () => void): void {
+  if (ranking.doc) ranking.doc.transact(run, origin)
   else run()
 }
 
 /**
- * Repairs the array in place so it is a permutation of `candidateIds`; returns whether it wrote.
- * Safe to run on several clients at once: concurrent deletes of the same copy are idempotent, and
- * concurrent appends of a missing id are deduplicated by the next repair.
+ * Places `id` at `toIndex` of the placed order (clamped; past the end appends), or moves it there
+ * when it is already placed. One transaction. Unknown ids are ignored.
  */
-export function normalizeRanking(ranking: Y.Array<string>, candidateIds: readonly string[]): boolean {
-  const known = new Set(candidateIds)
-  const seen = new Set<string>()
-  const items = ranking.toArray()
-  let changed = false
-  for (let i = items.length - 1; i >= 0; i--) {
-    // Walk backwards so indexes stay valid; decide using the first occurrence.
-    const id = items[i]
-    if (!known.has(id) || items.indexOf(id) !== i) {
-      ranking.delete(i, 1)
-      changed = true
-    } else seen.add(id)
-  }
-  const missing = candidateIds.filter((id) => !seen.has(id))
-  if (missing.length) {
-    ranking.push(missing)
-    changed = true
-  }
-  return changed
+export function placeInRanking(
+  ranking: Y.Array<string>,
+  candidateIds: readonly string[],
+  id: string,
+  toIndex: number,
+  origin?: unknown,
+): void {
+  if (!candidateIds.includes(id)) return
+  inTransaction(ranking, origin, () => {
+    normalizeRanking(ranking, candidateIds)
+    const current = ranking.toArray()
+    const from = current.indexOf(id)
+    const last = from < 0 ? current.length : current.length - 1
+    const to = Math.max(0, Math.min(Number.isFinite(toIndex) ? Math.trunc(toIndex) : last, last))
+    if (from === to) return
+    if (from >= 0) ranking.delete(from, 1)
+    ranking.insert(to, [id])
+  })
+}
+
+/** Moves an already placed `id` to `toIndex` of the placed order; does nothing if it is unplaced. */
+export function moveInRanking(
+  ranking: Y.Array<string>,
+  candidateIds: readonly string[],
+  id: string,
+  toIndex: number,
+  origin?: unknown,
+): void {
+  if (!readRanking(ranking, candidateIds).includes(id)) return
+  placeInRanking(ranking, candidateIds, id, toIndex, origin)
+}
+
+/** Takes `id` out of the ranking (every copy) and back to the unranked pool, in one transaction. */
+export function unplaceFromRanking(
+  ranking: Y.Array<string>,
+  candidateIds: readonly string[],
+  id: string,
+  origin?: unknown,
+): void {
+  if (!readRanking(ranking, candidateIds).includes(id)) return
+  inTransaction(ranking, origin, () => {
+    const items = (ranking as Y.Array<unknown>).toArray()
+    for (let i = items.length - 1; i >= 0; i--) if (items[i] === id) ranking.delete(i, 1)
+  })
 }

@@ -19,11 +19,17 @@ export type TextRoot = (typeof TEXT_ROOTS)[number]
 
 /** Status of a test run, as stored in the `runs` map. */
 export type RunStatus = 'pass' | 'fail' | 'error' | 'timeout'
+/** One test case of a run. */
 export interface RunCase {
   name: string
   status: 'pass' | 'fail' | 'error'
   message?: string
 }
+/**
+ * The latest run of one subject (a candidate or the reference solution), as DESIGN.md shapes it.
+ * The hashes say which code and tests it ran, so a stale run can be told from a current one.
+ * Read it only through `readRun` (shared/readers.ts): a stored value may be anything.
+ */
 export interface RunResult {
   status: RunStatus
   passed: number
@@ -32,10 +38,15 @@ export interface RunResult {
   duration_ms: number
   ran_by: string
   ran_at: string
+  tests_sha256: string
+  code_sha256: string
   cases: RunCase[]
 }
 
-/** Typed handles on a workspace document's roots. */
+/**
+ * Typed handles on a workspace document's roots. The element types say what honest writers put
+ * there, not what a document holds: read content through shared/readers.ts, never directly.
+ */
 export interface Workspace {
   explanation: Y.Text
   solution: Y.Text
@@ -61,28 +72,35 @@ export function getWorkspace(doc: Y.Doc): Workspace {
 
 /** Root of the comments room (`task:<id>:comments`): a Y.Array of Y.Map, one per thread. */
 export const COMMENTS_ROOT = 'threads'
+/** The threads array of a comments room. */
 export function getThreads(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
   return doc.getArray<Y.Map<unknown>>(COMMENTS_ROOT)
 }
 
 /** Root of the meta room (`task:<id>:meta`), written by the server only. */
 export const META_ROOT = 'meta'
+/** Keys of the meta map, DESIGN.md's names (part of the public interface). */
 export const MetaKey = {
   status: 'status',
   revision: 'revision',
   assignees: 'assignees',
-  finalizedAt: 'finalizedAt',
+  last_action: 'last_action',
+  finalized_at: 'finalized_at',
 } as const
+export type MetaKey = (typeof MetaKey)[keyof typeof MetaKey]
+/** The meta map of a meta room; read it through `readMeta` (shared/readers.ts). */
 export function getMeta(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(META_ROOT)
 }
 
 /** Roots of a ballot room (`task:<id>:ballot:<userId>`): one annotator's private judgment. */
 export const BallotRoot = { ranking: 'ranking', ratings: 'ratings' } as const
+/** Typed handles on a ballot document's roots; read them through `readBallot`. */
 export interface Ballot {
   ranking: Y.Array<string>
   ratings: Y.Map<Y.Map<number>>
 }
+/** Returns the ballot roots of `doc`. */
 export function getBallot(doc: Y.Doc): Ballot {
   return {
     ranking: doc.getArray<string>(BallotRoot.ranking),
@@ -91,9 +109,10 @@ export function getBallot(doc: Y.Doc): Ballot {
 }
 
 /**
- * Seeds a new workspace from its task: the initial ranking (import order), an empty notes text
- * and ratings map per candidate, and the task's seed tests. Called once, when the task is created — never because a
- * loaded document looks empty (that would duplicate content on a concurrent first load).
+ * Seeds a new workspace from its task: an empty notes text and ratings map per candidate, and the
+ * task's seed tests. No ranking: it starts empty, so a task nobody ranked is never read (or
+ * exported) as ranked (DESIGN.md, "Rooms"). Called once, when the task is created, never because
+ * a loaded document looks empty (that would duplicate content on a concurrent first load).
  */
 export function seedWorkspace(
   doc: Y.Doc,
@@ -102,7 +121,6 @@ export function seedWorkspace(
 ): void {
   const ws = getWorkspace(doc)
   doc.transact(() => {
-    ws.ranking.push(task.candidates.map((c) => c.id))
     // Nested types are created here, once: two clients creating the same key concurrently
     // would each make their own Y.Map/Y.Text and one side's content would be lost.
     for (const c of task.candidates) {

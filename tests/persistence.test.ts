@@ -74,7 +74,7 @@ test('keeps every edit across a clean restart', async () => {
   const a = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => a.provider.synced, 'sync')
   getWorkspace(a.doc).explanation.insert(0, 'kept across restart')
-  getWorkspace(a.doc).ranking.delete(0, 1)
+  getWorkspace(a.doc).ranking.push(['b', 'c'])
   await new Promise((r) => setTimeout(r, 50))
   a.destroy()
   await s1.stop()

@@ -12,13 +12,17 @@ import { Awareness } from 'y-protocols/awareness'
 import { getWorkspace, seedWorkspace } from '../shared/schema'
 import type { RubricCriterion, TaskSummary } from '../shared/types'
 import {
-  isPermutation,
   moveCandidate,
   moveCandidateBy,
+  placeCandidate,
   RANKING_ORIGIN,
+  readRankingView,
   repairRanking,
+  unplaceCandidate,
   watchRanking,
 } from '../client/stores/ranking'
+import type { RankingView } from '../client/stores/ranking'
+import { computeProgress } from '../shared/progress'
 import { RATINGS_ORIGIN, readScores, scoreForKey, setScore, watchScores } from '../client/stores/ratings'
 import { describeView, readPresence, watchPresence } from '../client/stores/presence'
 import { parsePresenceEvent, withPresence } from '../client/stores/queue'
@@ -36,11 +40,16 @@ function shuffle<T>(gen: prng.PRNG, items: T[]): void {
   }
 }
 
+/** True when the array holds known ids only, each at most once: a permutation of the placed ids. */
+function isClean(items: readonly unknown[]): boolean {
+  return new Set(items).size === items.length && items.every((id) => IDS.includes(id as string))
+}
+
 /**
  * Peers over an in-memory network that holds every update until `flush`, so edits made between
  * two flushes are concurrent. Each peer mirrors its ranking through `watchRanking`, as the UI does.
  */
-function network(count: number, seedTask = true) {
+function network(count: number) {
   const docs = Array.from({ length: count }, () => new Y.Doc())
   const queues: Uint8Array[][] = docs.map(() => [])
   const REMOTE = { source: 'test-remote' }
@@ -50,12 +59,10 @@ function network(count: number, seedTask = true) {
       queues.forEach((q, j) => j !== i && q.push(update))
     }),
   )
-  if (seedTask) {
-    seedWorkspace(docs[0], { candidates: IDS.map((id) => ({ id })) }, null)
-  }
-  const orders: string[][] = docs.map(() => [])
+  seedWorkspace(docs[0], { candidates: IDS.map((id) => ({ id })) }, null)
+  const views: RankingView[] = docs.map(() => ({ placed: [], unranked: [] }))
   const stops = docs.map((doc, i) =>
-    watchRanking(getWorkspace(doc).ranking, IDS, (order) => (orders[i] = order)),
+    watchRanking(getWorkspace(doc).ranking, IDS, (view) => (views[i] = view)),
   )
   /** Delivers queued updates (in a seeded random order when `gen` is given) until quiet. */
   const flush = (gen?: prng.PRNG) => {
@@ -72,89 +79,127 @@ function network(count: number, seedTask = true) {
     stops.forEach((stop) => stop())
     docs.forEach((d) => d.destroy())
   }
-  return { docs, orders, flush, destroy, ranking: (i: number) => getWorkspace(docs[i]).ranking }
+  return { docs, views, flush, destroy, ranking: (i: number) => getWorkspace(docs[i]).ranking }
 }
 
 const ranking = suite('ranking store')
 
-ranking('mirrors the order and follows a remote move', () => {
+ranking('starts with every candidate unranked and follows a remote placement', () => {
   const net = network(2)
   try {
     net.flush()
-    assert.equal(net.orders[1], IDS)
-    moveCandidate(net.ranking(0), IDS, 'd', 0)
-    assert.equal(net.orders[0], ['d', 'a', 'b', 'c'], 'the mover sees its move at once')
+    assert.equal(net.views[1], { placed: [], unranked: IDS }, 'nothing is ranked by default')
+    placeCandidate(net.ranking(0), IDS, 'c')
+    placeCandidate(net.ranking(0), IDS, 'a')
+    assert.equal(net.views[0], { placed: ['c', 'a'], unranked: ['b', 'd'] }, 'the placer sees it at once')
     net.flush()
-    assert.equal(net.orders[1], ['d', 'a', 'b', 'c'])
+    assert.equal(net.views[1], { placed: ['c', 'a'], unranked: ['b', 'd'] })
+    moveCandidate(net.ranking(1), IDS, 'a', 0)
+    unplaceCandidate(net.ranking(1), IDS, 'c')
+    net.flush()
+    assert.equal(net.views[0], { placed: ['a'], unranked: ['b', 'c', 'd'] })
   } finally {
     net.destroy()
   }
 })
 
-ranking('writes moves with the stable UI origin', () => {
+ranking('counts a task as ranked only when every candidate is placed, in any deliberate order', () => {
   const doc = new Y.Doc()
-  seedWorkspace(doc, { candidates: IDS.map((id) => ({ id })) }, null)
-  const origins: unknown[] = []
-  doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin))
-  assert.is(moveCandidateBy(getWorkspace(doc).ranking, IDS, 'b', -1), 0)
-  assert.is(moveCandidateBy(getWorkspace(doc).ranking, IDS, 'b', -1), null, 'no move past the top')
-  assert.is(moveCandidateBy(getWorkspace(doc).ranking, IDS, 'd', 1), null, 'no move past the bottom')
-  assert.equal(getWorkspace(doc).ranking.toArray(), ['b', 'a', 'c', 'd'])
-  assert.equal(origins, [RANKING_ORIGIN])
+  const task = { candidates: IDS.map((id) => ({ id })) }
+  seedWorkspace(doc, task, null)
+  const ranking = getWorkspace(doc).ranking
+  assert.is(computeProgress(doc, task, RUBRIC).ranked, false, 'an untouched task is not ranked')
+  for (const id of IDS.slice(0, 3)) placeCandidate(ranking, IDS, id)
+  assert.is(computeProgress(doc, task, RUBRIC).ranked, false, 'three of four placed')
+  placeCandidate(ranking, IDS, 'd')
+  assert.equal(ranking.toArray(), IDS, 'the import order, placed on purpose')
+  assert.is(computeProgress(doc, task, RUBRIC).ranked, true, 'the import order counts when chosen')
+  unplaceCandidate(ranking, IDS, 'b')
+  assert.is(computeProgress(doc, task, RUBRIC).ranked, false, 'unplacing one unranks the task')
   doc.destroy()
 })
 
-ranking('converges to a permutation when two people move the same candidate at once', () => {
+ranking('writes placements, moves and unplacements with the stable UI origin', () => {
+  const doc = new Y.Doc()
+  seedWorkspace(doc, { candidates: IDS.map((id) => ({ id })) }, null)
+  const array = getWorkspace(doc).ranking
+  const origins: unknown[] = []
+  doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin))
+  placeCandidate(array, IDS, 'a')
+  placeCandidate(array, IDS, 'b')
+  placeCandidate(array, IDS, 'c', 0)
+  assert.is(moveCandidateBy(array, IDS, 'b', -1), 1)
+  assert.is(moveCandidateBy(array, IDS, 'c', -1), null, 'no move past the top')
+  assert.is(moveCandidateBy(array, IDS, 'a', 1), null, 'no move past the bottom')
+  assert.is(moveCandidateBy(array, IDS, 'd', -1), null, 'an unplaced candidate does not move')
+  moveCandidate(array, IDS, 'd', 0)
+  placeCandidate(array, IDS, 'zz')
+  assert.equal(array.toArray(), ['c', 'b', 'a'], 'unknown and unplaced ids are ignored')
+  unplaceCandidate(array, IDS, 'b')
+  assert.equal(array.toArray(), ['c', 'a'])
+  assert.equal(origins, Array(5).fill(RANKING_ORIGIN))
+  doc.destroy()
+})
+
+ranking('keeps one copy when two people place or move the same candidate at once', () => {
   const net = network(2)
   try {
     net.flush()
-    moveCandidate(net.ranking(0), IDS, 'a', 3)
+    placeCandidate(net.ranking(0), IDS, 'b')
+    placeCandidate(net.ranking(1), IDS, 'b')
+    placeCandidate(net.ranking(1), IDS, 'a')
+    net.flush()
+    assert.ok(isClean(net.ranking(0).toArray()), JSON.stringify(net.ranking(0).toArray()))
+    assert.equal(net.ranking(1).toArray(), net.ranking(0).toArray(), 'both documents hold the same order')
+    assert.equal(new Set(net.views[0].placed), new Set(['a', 'b']))
+    moveCandidate(net.ranking(0), IDS, 'a', 0)
     moveCandidate(net.ranking(1), IDS, 'a', 1)
     net.flush()
     const [x, y] = [net.ranking(0).toArray(), net.ranking(1).toArray()]
-    assert.equal(x, y, 'both documents hold the same order')
-    assert.ok(isPermutation(x, IDS), `a permutation, not ${JSON.stringify(x)}`)
-    assert.equal(net.orders[0], x, 'the store shows the repaired order')
-    assert.equal(net.orders[1], x)
+    assert.equal(x, y)
+    assert.equal([...x].sort(), ['a', 'b'], `a permutation of the placed ids, not ${JSON.stringify(x)}`)
+    assert.equal(net.views[1].placed, x, 'the store shows the repaired order')
   } finally {
     net.destroy()
   }
 })
 
-ranking('converges without loss or duplicates under seeded random concurrent moves', () => {
+ranking('converges without loss or duplicates under seeded random concurrent placements and moves', () => {
   const seed = Number(process.env.SEED ?? Date.now() % 1_000_000)
   const gen = prng.create(seed)
   const net = network(3)
   try {
     net.flush()
     for (let round = 0; round < 150; round++) {
-      const movers = prng.uint32(gen, 1, 3)
-      for (let m = 0; m < movers; m++) {
-        const peer = prng.uint32(gen, 0, 2)
+      const actors = prng.uint32(gen, 1, 3)
+      for (let m = 0; m < actors; m++) {
+        const array = net.ranking(prng.uint32(gen, 0, 2))
         const id = IDS[prng.uint32(gen, 0, IDS.length - 1)]
-        moveCandidate(net.ranking(peer), IDS, id, prng.uint32(gen, 0, IDS.length - 1))
+        const roll = prng.uint32(gen, 0, 9)
+        if (roll < 5) placeCandidate(array, IDS, id, prng.uint32(gen, 0, IDS.length))
+        else if (roll < 8) moveCandidate(array, IDS, id, prng.uint32(gen, 0, IDS.length - 1))
+        else unplaceCandidate(array, IDS, id)
       }
       net.flush(gen)
       const arrays = [0, 1, 2].map((i) => net.ranking(i).toArray())
-      assert.ok(isPermutation(arrays[0], IDS), `seed ${seed}, round ${round}: ${JSON.stringify(arrays[0])}`)
+      assert.ok(isClean(arrays[0]), `seed ${seed}, round ${round}: ${JSON.stringify(arrays[0])}`)
       assert.equal(arrays[1], arrays[0], `seed ${seed}, round ${round}: peers 0 and 1 agree`)
       assert.equal(arrays[2], arrays[0], `seed ${seed}, round ${round}: peers 0 and 2 agree`)
-      assert.equal(net.orders[2], arrays[0], `seed ${seed}: the store shows the document's order`)
+      assert.equal(net.views[2], readRankingView(net.ranking(0), IDS), `seed ${seed}: the store shows the document`)
     }
   } finally {
     net.destroy()
   }
 })
 
-ranking('repairs duplicates and gaps left by a remote change, but never an unsynced empty array', () => {
+ranking('repairs copies and junk left by a remote change, and never places anyone', () => {
   const doc = new Y.Doc()
   const array = getWorkspace(doc).ranking
-  assert.is(repairRanking(array, IDS), false, 'an empty array is a document still loading')
-  assert.is(array.length, 0)
-  array.push(['b', 'a', 'b', 'x', 'c'])
+  assert.is(repairRanking(array, IDS), false, 'an empty ranking is not damaged')
+  ;(array as Y.Array<unknown>).push(['b', 'a', 'b', 'x', 7, new Y.Map(), 'c'])
   assert.is(repairRanking(array, IDS), true)
-  assert.equal(array.toArray(), ['b', 'a', 'c', 'd'])
-  assert.is(repairRanking(array, IDS), false, 'a permutation is left alone')
+  assert.equal(array.toArray(), ['b', 'a', 'c'], 'd stays unplaced')
+  assert.is(repairRanking(array, IDS), false, 'a clean ranking is left alone')
   doc.destroy()
 })
 

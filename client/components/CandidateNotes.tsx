@@ -1,10 +1,11 @@
 /** "Notes on <candidate>": a small co-edited editor over the candidate's notes Y.Text. */
 import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import type { EditorView } from '@codemirror/view'
 import { createMapEntry } from '../sync/createMapEntry'
+import { asText } from '../../shared/readers'
 import { CollabEditor } from './CollabEditor'
 
 export const CandidateNotes: Component<{
@@ -17,10 +18,8 @@ export const CandidateNotes: Component<{
 }> = (props) => {
   // Created at import, so it may arrive with the first sync; never created here.
   const entry = createMapEntry(props.notes, props.candidateId)
-  const ytext = () => {
-    const value: unknown = entry()
-    return value instanceof Y.Text ? value : undefined
-  }
+  // Read through the shared reader: anything but a plain Y.Text (a number, a Y.XmlText) is absent.
+  const ytext = () => asText(entry()) ?? undefined
   const label = () => `Notes on ${props.candidateId}`
   return (
     <section class="notes" aria-label={label()}>

@@ -1,8 +1,9 @@
-/** One candidate in the ranking: draggable, focusable, and moved with Alt+↑ / Alt+↓. */
+/** One placed candidate in the ranking: draggable, focusable, moved with Alt+↑/↓, Delete unplaces. */
 import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { createSortable } from '@thisbeyond/solid-dnd'
 import type { Candidate } from '../../shared/types'
+import { RankingZone } from './rankingDrop'
 
 declare module 'solid-js' {
   namespace JSX {
@@ -12,6 +13,7 @@ declare module 'solid-js' {
   }
 }
 
+/** A placed candidate; its sortable id is the candidate id (see rankingDrop.ts). */
 export const RankingItem: Component<{
   candidate: Candidate
   position: number
@@ -19,7 +21,10 @@ export const RankingItem: Component<{
   readOnly: boolean
   describedBy: string
 }> = (props) => {
-  const sortable = createSortable(props.candidate.id)
+  const sortable = createSortable(props.candidate.id, {
+    zone: RankingZone.ranking,
+    candidate: props.candidate.id,
+  })
   return (
     <li
       use:sortable

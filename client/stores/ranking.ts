@@ -1,33 +1,44 @@
-/** The ranking store: the workspace's `ranking` Y.Array mirrored into Solid, best first. */
+/** The ranking store: the placed candidates best first, and the unranked pool, mirrored from Yjs. */
 import type * as Y from 'yjs'
 import { createStore, reconcile } from 'solid-js/store'
 import { onCleanup } from 'solid-js'
-import { moveInRanking, normalizeRanking, readRanking } from '../../shared/ranking'
+import {
+  moveInRanking,
+  normalizeRanking,
+  placeInRanking,
+  readRanking,
+  unplaceFromRanking,
+  unrankedIds,
+} from '../../shared/ranking'
 
-/** Origin of the ranking moves made in this tab's UI (stable: Yjs compares origins by identity). */
+/** Origin of the ranking changes made in this tab's UI (stable: Yjs compares origins by identity). */
 export const RANKING_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'ranking' as const })
 /** Origin of the repairs this tab makes after a remote change; never undoable. */
-export const RANKING_REPAIR_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'ranking-repair' as const })
+export const RANKING_REPAIR_ORIGIN = Object.freeze({
+  source: 'ui' as const,
+  feature: 'ranking-repair' as const,
+})
 
-/** True when `items` holds every id of `candidateIds` exactly once and nothing else. */
-export function isPermutation(items: readonly string[], candidateIds: readonly string[]): boolean {
-  if (items.length !== candidateIds.length) return false
-  const known = new Set(candidateIds)
-  const seen = new Set<string>()
-  for (const id of items) {
-    if (!known.has(id) || seen.has(id)) return false
-    seen.add(id)
-  }
-  return true
+/** What the UI shows: the placed candidates best first, and the rest in the task's order. */
+export interface RankingView {
+  placed: string[]
+  unranked: string[]
+}
+
+/** Reads the array through the shared reader (first copy of each known id) into a view. */
+export function readRankingView(ranking: Y.Array<string>, candidateIds: readonly string[]): RankingView {
+  const placed = readRanking(ranking, candidateIds)
+  return { placed, unranked: unrankedIds(placed, candidateIds) }
 }
 
 /**
- * Repairs the array after a change made elsewhere left duplicates (two concurrent moves of one
- * candidate) or gaps. An empty array is left alone: it is a document that has not synced yet,
- * and seeding it here would race the server's copy (the seed belongs to the import).
+ * Repairs the array after a change made elsewhere left copies (two concurrent moves or placements
+ * of one candidate) or values that are not candidate ids. Returns whether it wrote. Never adds a
+ * candidate: an unplaced one stays unplaced until someone places it.
  */
 export function repairRanking(ranking: Y.Array<string>, candidateIds: readonly string[]): boolean {
-  if (ranking.length === 0 || isPermutation(ranking.toArray(), candidateIds)) return false
+  const items: unknown[] = ranking.toArray()
+  if (readRanking(items, candidateIds).length === items.length) return false
   let wrote = false
   const run = () => {
     wrote = normalizeRanking(ranking, candidateIds)
@@ -37,7 +48,17 @@ export function repairRanking(ranking: Y.Array<string>, candidateIds: readonly s
   return wrote
 }
 
-/** Moves `id` to `toIndex` of the displayed order, as one undoable UI transaction. */
+/** Places `id` (or moves it, if placed) at `toIndex` of the placed order, as one UI transaction. */
+export function placeCandidate(
+  ranking: Y.Array<string>,
+  candidateIds: readonly string[],
+  id: string,
+  toIndex = Number.POSITIVE_INFINITY,
+): void {
+  placeInRanking(ranking, candidateIds, id, toIndex, RANKING_ORIGIN)
+}
+
+/** Moves a placed `id` to `toIndex` of the placed order, as one UI transaction. */
 export function moveCandidate(
   ranking: Y.Array<string>,
   candidateIds: readonly string[],
@@ -47,7 +68,7 @@ export function moveCandidate(
   moveInRanking(ranking, candidateIds, id, toIndex, RANKING_ORIGIN)
 }
 
-/** Moves `id` by `delta` places (−1 is up, towards best); returns its new index or null. */
+/** Moves a placed `id` by `delta` places (−1 is up, towards best); returns its new index or null. */
 export function moveCandidateBy(
   ranking: Y.Array<string>,
   candidateIds: readonly string[],
@@ -62,44 +83,59 @@ export function moveCandidateBy(
   return to
 }
 
+/** Takes `id` out of the ranking, back to the unranked pool, as one UI transaction. */
+export function unplaceCandidate(
+  ranking: Y.Array<string>,
+  candidateIds: readonly string[],
+  id: string,
+): void {
+  unplaceFromRanking(ranking, candidateIds, id, RANKING_ORIGIN)
+}
+
 /**
- * Calls `onChange` with the display order now and after every change, repairing the array when
- * a change from elsewhere (another person, the cache, the server) left it broken. Returns the
- * unsubscribe function. The plain core of `createRankingStore`, testable without Solid.
+ * Calls `onChange` with the view now and after every change, repairing the array when a change
+ * from elsewhere (another person, the cache, the server) left it broken. Returns the unsubscribe
+ * function. The plain core of `createRankingStore`, testable without Solid.
  */
 export function watchRanking(
   ranking: Y.Array<string>,
   candidateIds: readonly string[],
-  onChange: (order: string[]) => void,
+  onChange: (view: RankingView) => void,
 ): () => void {
   const observer = (event: Y.YArrayEvent<string>) => {
-    // Our moves and repairs leave a permutation, so in practice this repairs remote changes only.
-    // A repair is a new transaction whose own event reports the order.
+    // Our own changes leave a clean array, so in practice this repairs remote changes only.
+    // A repair is a new transaction whose own event reports the view.
     if (event.transaction.origin !== RANKING_REPAIR_ORIGIN && repairRanking(ranking, candidateIds)) return
-    onChange(readRanking(ranking, candidateIds))
+    onChange(readRankingView(ranking, candidateIds))
   }
   ranking.observe(observer)
   repairRanking(ranking, candidateIds)
-  onChange(readRanking(ranking, candidateIds))
+  onChange(readRankingView(ranking, candidateIds))
   return () => ranking.unobserve(observer)
 }
 
+/** The ranking as the panel uses it: the view and the actions, each one UI transaction. */
 export interface RankingStore {
-  /** Candidate ids, best first: always a permutation of the task's candidates. */
-  readonly state: { order: string[] }
+  /** The placed candidates best first, and the unranked ones in the task's order. */
+  readonly state: RankingView
+  /** Places `id` at `toIndex` (default: the end), or moves it there if placed. */
+  place(id: string, toIndex?: number): void
   move(id: string, toIndex: number): void
   /** Moves by `delta` places; returns the new index, or null at either end. */
   moveBy(id: string, delta: number): number | null
+  unplace(id: string): void
 }
 
 /** Mirrors `ranking` into a Solid store for the lifetime of the calling owner. */
 export function createRankingStore(ranking: Y.Array<string>, candidateIds: readonly string[]): RankingStore {
-  const [state, setState] = createStore<{ order: string[] }>({ order: [] })
-  const stop = watchRanking(ranking, candidateIds, (order) => setState('order', reconcile(order)))
+  const [state, setState] = createStore<RankingView>({ placed: [], unranked: [] })
+  const stop = watchRanking(ranking, candidateIds, (view) => setState(reconcile(view)))
   onCleanup(stop)
   return {
     state,
+    place: (id, toIndex) => placeCandidate(ranking, candidateIds, id, toIndex),
     move: (id, toIndex) => moveCandidate(ranking, candidateIds, id, toIndex),
     moveBy: (id, delta) => moveCandidateBy(ranking, candidateIds, id, delta),
+    unplace: (id) => unplaceCandidate(ranking, candidateIds, id),
   }
 }

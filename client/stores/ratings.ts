@@ -1,8 +1,9 @@
 /** The ratings store: rubric scores per candidate and criterion, mirrored from `ratings`. */
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { createStore, reconcile } from 'solid-js/store'
 import { onCleanup } from 'solid-js'
 import type { RubricCriterion } from '../../shared/types'
+import { isScoreOnScale, readRatings } from '../../shared/readers'
 
 /** Origin of the scores set in this tab's UI (stable: Yjs compares origins by identity). */
 export const RATINGS_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'ratings' as const })
@@ -10,36 +11,28 @@ export const RATINGS_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'r
 /** Candidate id → criterion id → score, or null when not scored (or the stored value is invalid). */
 export type Scores = Record<string, Record<string, number | null>>
 
-/** True when `score` is an integer on `criterion`'s scale. */
+/** True when `score` is an integer on `criterion`'s scale (the shared readers' rule). */
 export function isValidScore(criterion: RubricCriterion, score: unknown): score is number {
-  return (
-    typeof score === 'number' &&
-    Number.isInteger(score) &&
-    score >= criterion.min &&
-    score <= criterion.max
-  )
+  return isScoreOnScale(criterion, score)
 }
 
 /**
- * Reads every score by walking the task's known candidates and criteria (never the map's own
- * keys: a client-written `__proto__` must not reach the UI). Off-scale values read as null.
+ * Reads every score through the shared reader, which walks the task's known candidates and
+ * criteria (a client-written `__proto__` never reaches the UI) and drops values of the wrong type
+ * or off the scale; the grid shows those cells as null (not scored).
  */
 export function readScores(
   ratings: Y.Map<Y.Map<number>>,
   candidateIds: readonly string[],
   rubric: readonly RubricCriterion[],
 ): Scores {
-  const out: Scores = Object.create(null)
-  for (const id of candidateIds) {
-    const map = ratings.get(id)
-    const row: Record<string, number | null> = Object.create(null)
-    for (const c of rubric) {
-      const value = map?.get(c.id)
-      row[c.id] = isValidScore(c, value) ? value : null
-    }
-    out[id] = row
-  }
-  return out
+  const valid = readRatings(ratings, candidateIds, rubric)
+  return Object.fromEntries(
+    candidateIds.map((id) => [
+      id,
+      Object.fromEntries(rubric.map((c) => [c.id, Object.hasOwn(valid[id], c.id) ? valid[id][c.id] : null])),
+    ]),
+  )
 }
 
 /**
@@ -59,8 +52,9 @@ export function setScore(
       `${criterion.name} takes a whole number from ${criterion.min} to ${criterion.max}, not ${score}`,
     )
   }
-  const map = ratings.get(candidateId)
-  if (!map || typeof map.get !== 'function') return false
+  // Anything but a Y.Map here (a hostile number, a Y.Text) is treated as absent.
+  const map: unknown = ratings.get(candidateId)
+  if (!(map instanceof Y.Map)) return false
   const write = () => {
     if (score === null) map.delete(criterion.id)
     else map.set(criterion.id, score)

@@ -112,8 +112,8 @@ export class LiveHub {
     // Unchanged since it was loaded: what was saved still holds (and reading it from the
     // document would decode a room that is only being read).
     if (!room || !room.changed) return task.progress ?? null
-    const criteria = (this.db.batch(task.batch)?.rubric ?? []).map((c) => c.id)
-    return computeProgress(room.doc, task, criteria)
+    // Read through shared/readers.ts: the document may hold anything a writer sent (issue 9).
+    return computeProgress(room.doc, task, this.db.batch(task.batch)?.rubric ?? [])
   }
 
   summarize(task: Task): TaskSummary {

@@ -56,7 +56,7 @@ presence('shows who is here with role and view, each user once, yourself marked'
 
   await b.page.getByRole('gridcell', { name: 'Efficiency for candidate b' }).focus()
   await waitForText(a.page, 'Grace Hopper', 'Rubric, candidate b')
-  await b.page.getByRole('list', { name: 'Ranking' }).locator('[data-candidate="c"]').focus()
+  await b.page.getByRole('list', { name: 'Unranked' }).locator('[data-candidate="c"]').focus()
   await waitForText(a.page, 'Grace Hopper', 'Ranking')
   await b.page.getByRole('textbox', { name: 'Explanation' }).click()
   await waitForText(a.page, 'Grace Hopper', 'Explanation')
@@ -81,7 +81,7 @@ presence('following someone moves my view with theirs until I stop or navigate m
   await a.page.getByRole('status').filter({ hasText: 'Following Grace Hopper' }).waitFor()
   assert.is(await follow.getAttribute('aria-pressed'), 'true')
 
-  await b.page.getByRole('list', { name: 'Ranking' }).locator('[data-candidate="b"]').focus()
+  await b.page.getByRole('list', { name: 'Unranked' }).locator('[data-candidate="b"]').focus()
   await waitFor(async () => String(await focusedWhere(a.page)).startsWith('ranking:'), 'Ada\'s focus to reach the ranking', 10_000)
   await waitForText(b.page, 'Ada Lovelace', 'Ranking') // and Ada's published view follows too
 
@@ -98,7 +98,7 @@ presence('following someone moves my view with theirs until I stop or navigate m
   // Following again, then a click of my own ends it.
   await follow.click()
   await a.page.getByRole('status').filter({ hasText: 'Following Grace Hopper' }).waitFor()
-  await a.page.getByRole('list', { name: 'Ranking' }).locator('[data-candidate="a"]').click()
+  await a.page.getByRole('list', { name: 'Unranked' }).locator('[data-candidate="a"]').click()
   await a.page.getByRole('status').filter({ hasText: 'Following Grace Hopper' }).waitFor({ state: 'detached' })
   assert.is(await follow.getAttribute('aria-pressed'), 'false')
 

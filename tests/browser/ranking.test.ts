@@ -1,9 +1,12 @@
-/** Two annotators reorder the "Ranking" list by mouse and keyboard, alone and at the same time. */
+/**
+ * Two annotators place candidates from the "Unranked" pool into the "Ranking" list and reorder
+ * them, by mouse and keyboard, alone and at the same time.
+ */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
-import { assign, createUser, importTasks, taskLine } from '../helpers/server'
+import { api, assign, createUser, importTasks, taskLine } from '../helpers/server'
 import { browserFixture, newUserPage } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import { waitFor } from '../helpers/waitFor'
@@ -30,27 +33,44 @@ async function twoAnnotators(beforeOpen?: (u: UserPage) => Promise<void>) {
     await beforeOpen?.(u)
   }
   await Promise.all(pages.map((u) => u.page.goto(`/tasks/${TASK}`)))
-  for (const u of pages) await waitForOrder(u.page, ['a', 'b', 'c'])
+  for (const u of pages) await waitForOrder(u.page, [], ['a', 'b', 'c'])
   return pages
 }
 
-const list = (page: Page) => page.getByRole('list', { name: 'Ranking' })
-const item = (page: Page, id: string) => list(page).locator(`[data-candidate="${id}"]`)
+/** Places every candidate in the import order with Enter, as a keyboard user would. */
+async function placeAll(page: Page) {
+  await poolItem(page, 'a').focus()
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Enter')
+  await waitForOrder(page, ['a', 'b', 'c'], [])
+}
 
-/** The candidate ids in DOM order of the "Ranking" list. */
-const domOrder = (page: Page) =>
-  list(page).locator('[data-candidate]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.candidate!))
+const list = (page: Page) => page.getByRole('list', { name: 'Ranking' })
+const pool = (page: Page) => page.getByRole('list', { name: 'Unranked' })
+const item = (page: Page, id: string) => list(page).locator(`[data-candidate="${id}"]`)
+const poolItem = (page: Page, id: string) => pool(page).locator(`[data-candidate="${id}"]`)
+const said = (page: Page) => page.locator('.ranking-panel [aria-live="polite"]').innerText()
+
+/** The candidate ids in DOM order of a list. */
+const idsIn = (list: ReturnType<Page['getByRole']>) =>
+  list.locator('[data-candidate]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.candidate!))
+const domOrder = (page: Page) => idsIn(list(page))
 
 /** The `ranking` Y.Array of the open workspace document. */
 const yOrder = (page: Page) =>
   page.evaluate((room) => window.__codejury?.docs.get(room)?.getArray<string>('ranking').toArray() ?? null, ROOM)
 
-async function waitForOrder(page: Page, expected: string[]) {
+/** Waits until the Ranking list and the Y.Array show `expected` (and the pool `unranked`, if given). */
+async function waitForOrder(page: Page, expected: string[], unranked?: string[]) {
   const want = JSON.stringify(expected)
+  const wantPool = JSON.stringify(unranked)
   await waitFor(
-    async () => JSON.stringify(await domOrder(page)) === want && JSON.stringify(await yOrder(page)) === want,
-    `Ranking ${want} (last DOM ${JSON.stringify(await domOrder(page).catch(() => null))}, ` +
-      `Y ${JSON.stringify(await yOrder(page).catch(() => null))})`,
+    async () =>
+      JSON.stringify(await domOrder(page)) === want &&
+      JSON.stringify(await yOrder(page)) === want &&
+      (unranked === undefined || JSON.stringify(await idsIn(pool(page))) === wantPool),
+    `Ranking ${want}, Unranked ${wantPool} (last DOM ${JSON.stringify(await domOrder(page).catch(() => null))}, ` +
+      `Y ${JSON.stringify(await yOrder(page).catch(() => null))}, ` +
+      `pool ${JSON.stringify(await idsIn(pool(page)).catch(() => null))})`,
     10_000,
   )
 }
@@ -58,15 +78,55 @@ async function waitForOrder(page: Page, expected: string[]) {
 const focusedCandidate = (page: Page) =>
   page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.candidate ?? null)
 
+ranking('starts unranked and places candidates with Enter, the import order counting as ranked', async () => {
+  const [a, b] = await twoAnnotators()
+  assert.match(await a.page.getByTestId('ranking-count').innerText(), /0 of 3 placed/)
+  await poolItem(a.page, 'a').focus()
+  await a.page.keyboard.press('Enter')
+  await waitForOrder(a.page, ['a'], ['b', 'c'])
+  assert.is(await said(a.page), 'Candidate a placed at position 1 of 1.')
+  assert.is(await focusedCandidate(a.page), 'b', 'focus stays in the pool, on the next candidate')
+  await waitForOrder(b.page, ['a'], ['b', 'c'])
+  await a.page.keyboard.press('Enter')
+  await a.page.keyboard.press('Enter')
+  await waitForOrder(a.page, ['a', 'b', 'c'], [])
+  assert.is(await focusedCandidate(a.page), 'c', 'with the pool empty, focus follows the last one placed')
+  await waitForOrder(b.page, ['a', 'b', 'c'], [])
+  assert.match(await b.page.getByTestId('ranking-count').innerText(), /All 3 ranked/)
+  await waitFor(async () => {
+    const task = (await api(fx.server, fx.server.leadToken, 'GET', '/api/tasks')).body.tasks[0]
+    return task.progress?.ranked === true
+  }, 'the queue to count the chosen import order as ranked', 10_000)
+  assert.equal(a.errors, [], 'console errors in Ada\'s page')
+  assert.equal(b.errors, [], 'console errors in Grace\'s page')
+})
+
+ranking('takes a candidate out with Delete and back into the pool for both', async () => {
+  const [a, b] = await twoAnnotators()
+  await placeAll(a.page)
+  await item(a.page, 'b').focus()
+  await a.page.keyboard.press('Delete')
+  await waitForOrder(a.page, ['a', 'c'], ['b'])
+  assert.is(await said(a.page), 'Candidate b taken out of the ranking; 1 unranked.')
+  assert.is(await focusedCandidate(a.page), 'c', 'focus moves to the next placed candidate')
+  await waitForOrder(b.page, ['a', 'c'], ['b'])
+  await a.page.keyboard.press('Delete')
+  await a.page.keyboard.press('Delete')
+  await waitForOrder(b.page, [], ['a', 'b', 'c'])
+  assert.is(await focusedCandidate(a.page), 'a', 'with the ranking empty, focus follows into the pool')
+  assert.equal(a.errors, [], 'console errors in Ada\'s page')
+  assert.equal(b.errors, [], 'console errors in Grace\'s page')
+})
+
 ranking('reorders by keyboard, keeps focus on the moved item and converges for both', async () => {
   const [a, b] = await twoAnnotators()
+  await placeAll(a.page)
   await item(a.page, 'c').focus()
   await a.page.keyboard.press('Alt+ArrowUp')
   await a.page.keyboard.press('Alt+ArrowUp')
   await waitForOrder(a.page, ['c', 'a', 'b'])
   assert.is(await focusedCandidate(a.page), 'c', 'focus stays on the moved candidate')
-  const live = a.page.locator('.ranking-panel [aria-live="polite"]')
-  assert.is(await live.innerText(), 'Candidate c moved to position 1 of 3.')
+  assert.is(await said(a.page), 'Candidate c moved to position 1 of 3.')
   await waitForOrder(b.page, ['c', 'a', 'b'])
 
   // Plain arrows move focus without moving anything; Alt+↓ at the bottom does nothing.
@@ -82,27 +142,38 @@ ranking('reorders by keyboard, keeps focus on the moved item and converges for b
   assert.equal(b.errors, [], 'console errors in Grace\'s page')
 })
 
-ranking('reorders by mouse drag and the other annotator sees the new order', async () => {
+ranking('places, reorders and unplaces by mouse drag, and the other annotator sees each change', async () => {
   const [a, b] = await twoAnnotators()
-  await dragOnto(b.page, 'a', 'c')
-  await waitForOrder(b.page, ['b', 'c', 'a'])
-  await waitForOrder(a.page, ['b', 'c', 'a'])
-  await dragOnto(a.page, 'c', 'b')
-  await waitForOrder(a.page, ['c', 'b', 'a'])
-  await waitForOrder(b.page, ['c', 'b', 'a'])
+  await dragTo(b.page, poolItem(b.page, 'b'), list(b.page))
+  await waitForOrder(b.page, ['b'], ['a', 'c'])
+  await waitForOrder(a.page, ['b'], ['a', 'c'])
+  await dragTo(a.page, poolItem(a.page, 'c'), item(a.page, 'b'), 0.85)
+  await waitForOrder(a.page, ['b', 'c'], ['a'])
+  await dragTo(a.page, poolItem(a.page, 'a'), item(a.page, 'c'), 0.15)
+  await waitForOrder(a.page, ['b', 'a', 'c'], [])
+  await waitForOrder(b.page, ['b', 'a', 'c'], [])
+  await dragOnto(b.page, 'b', 'c')
+  await waitForOrder(b.page, ['a', 'c', 'b'])
+  await waitForOrder(a.page, ['a', 'c', 'b'])
+  await dragTo(a.page, item(a.page, 'c'), pool(a.page))
+  await waitForOrder(a.page, ['a', 'b'], ['c'])
+  await waitForOrder(b.page, ['a', 'b'], ['c'])
   assert.equal(a.errors, [], 'console errors in Ada\'s page')
   assert.equal(b.errors, [], 'console errors in Grace\'s page')
 })
 
-/** Drags candidate `id` with the mouse and drops it over the centre of candidate `onto`. */
-async function dragOnto(page: Page, id: string, onto: string) {
-  const from = (await item(page, id).boundingBox())!
-  const to = (await item(page, onto).boundingBox())!
+/** Drags placed candidate `id` with the mouse and drops it over the centre of placed `onto`. */
+const dragOnto = (page: Page, id: string, onto: string) => dragTo(page, item(page, id), item(page, onto))
+
+/** Drags `source` with the mouse and drops it over `target`, `fy` of the way down its height. */
+async function dragTo(page: Page, source: Locator, target: Locator, fy = 0.5) {
+  const from = (await source.boundingBox())!
+  const to = (await target.boundingBox())!
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
   await page.mouse.down()
-  const dy = to.y + to.height / 2 - (from.y + from.height / 2)
+  const dy = to.y + to.height * fy - (from.y + from.height / 2)
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + Math.sign(dy) * 15, { steps: 3 })
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 })
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height * fy, { steps: 10 })
   await page.mouse.up()
 }
 
@@ -127,6 +198,8 @@ ranking('converges with no candidate lost or duplicated when both reorder at onc
     })
   })
 
+  await placeAll(a.page)
+  await waitForOrder(b.page, ['a', 'b', 'c'], [])
   held.forEach((h) => h.hold())
   await item(a.page, 'a').focus()
   await a.page.keyboard.press('Alt+ArrowDown')
@@ -154,18 +227,28 @@ ranking('converges with no candidate lost or duplicated when both reorder at onc
 
 ranking('leaves the ranking alone for a reviewer, who is told it is read-only', async () => {
   const [a] = await twoAnnotators()
+  await poolItem(a.page, 'a').focus()
+  await a.page.keyboard.press('Enter')
+  await a.page.keyboard.press('Enter')
+  await waitForOrder(a.page, ['a', 'b'], ['c'])
   const reviewer = await createUser(fx.server, 'Rita Reviewer', 'reviewer')
   const r = await newUserPage(fx.browser, fx.server, reviewer.token)
   fx.users.push(r)
   await r.page.goto(`/tasks/${TASK}`)
-  await waitForOrder(r.page, ['a', 'b', 'c'])
-  await item(r.page, 'c').focus()
-  await r.page.keyboard.press('Alt+ArrowUp')
-  await dragOnto(r.page, 'a', 'c')
-  assert.is(await r.page.locator('.ranking-panel [aria-live="polite"]').innerText(), 'The ranking is read-only for you.')
+  await waitForOrder(r.page, ['a', 'b'], ['c'])
+  await poolItem(r.page, 'c').focus()
+  await r.page.keyboard.press('Enter')
+  assert.is(await said(r.page), 'The ranking is read-only for you.', 'Enter in the pool is refused')
+  await item(r.page, 'a').focus()
+  await r.page.keyboard.press('Delete')
+  await r.page.keyboard.press('Alt+ArrowDown')
+  await dragOnto(r.page, 'a', 'b')
+  await dragTo(r.page, poolItem(r.page, 'c'), list(r.page))
+  assert.is(await said(r.page), 'The ranking is read-only for you.')
+  assert.equal(await yOrder(r.page), ['a', 'b'], 'nothing the reviewer did reached the document')
   await item(a.page, 'b').focus()
   await a.page.keyboard.press('Alt+ArrowUp')
-  await waitForOrder(r.page, ['b', 'a', 'c']) // and still sees others' moves live
+  await waitForOrder(r.page, ['b', 'a'], ['c']) // and still sees others' moves live
   assert.equal(r.errors, [], 'console errors in the reviewer\'s page')
 })
 
