@@ -90,14 +90,11 @@ export function createTextAnchor(ytext: Y.Text, from: number, to: number): TextA
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > ytext.length || from >= to) {
     throw new RangeError(`bad range ${from}–${to} of a text of length ${ytext.length}`)
   }
-  const start = Y.createRelativePositionFromTypeIndex(ytext, from, 0)
-  const end = Y.createRelativePositionFromTypeIndex(ytext, to, -1)
-  return {
-    kind: 'text',
-    field,
-    start: Y.relativePositionToJSON(start) as RelativePositionJSON,
-    end: Y.relativePositionToJSON(end) as RelativePositionJSON,
-  }
+  // Stored as item id + assoc only: the field says which text, so no root name is kept.
+  const start = toPosition(Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, from, 0)))
+  const end = toPosition(Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, to, -1)))
+  if (!start || !end) throw new RangeError('this range has no stable position')
+  return { kind: 'text', field, start, end }
 }
 
 /** Anchors lines `from`–`to` (1-based, inclusive) of a candidate's code of `lineCount` lines. */
