@@ -6,7 +6,7 @@ import { hc } from 'hono/client'
 import type { ClientResponse } from 'hono/client'
 // The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
 import type { AppType } from '../server/app'
-import type { Me, TaskDetail, TaskSummary, User } from '../shared/types'
+import type { Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
 
 // The response types are the shared contracts; re-exported so pages import them from one place.
 export type { Me, TaskDetail }
@@ -80,6 +80,10 @@ export const listTasks = () =>
 
 /** One task with its batch's guidelines, rubric and mode. */
 export const getTask = (id: string) => call<TaskDetail>(client.api.tasks[':id'].$get({ param: { id } }))
+
+/** The people on a task (assignees, leads, reviewers): names for comment authors and mentions. */
+export const getTaskPeople = (id: string) =>
+  call<{ people: PresentUser[] }>(client.api.tasks[':id'].people.$get({ param: { id } })).then((r) => r.people)
 
 /** Every user (lead only). */
 export const listUsers = () =>
