@@ -94,6 +94,14 @@ export interface PresentUser {
   name: string
   role: Role
   color: string
+  /** What they look at in the workspace (their published view), when they published one. */
+  view?: PresentView
+}
+
+/** The part of a workspace someone looks at: an area, and the candidate for candidate views. */
+export interface PresentView {
+  area: string
+  candidateId?: string
 }
 
 /** `GET /api/me`. */

@@ -12,6 +12,7 @@ import type { Room } from '../sync/room'
 import type { Rooms } from '../sync/rooms'
 import { canSeeTask, taskTitle } from './tasks'
 import { ThreadCounter } from './threads'
+import { viewOf, watchViews } from './looking'
 import type { ThreadSummary } from '../../shared/types'
 
 /** What `/api/events` streams: `presence` when someone joins or leaves, `progress` as work moves. */
@@ -31,7 +32,8 @@ export function presentIn(room: Room | undefined): PresentUser[] {
   for (const c of room.conns) {
     if (c.closed) continue
     const { id, name, role, color } = c.user
-    byId.set(id, { id, name, role: role as PresentUser['role'], color })
+    const view = viewOf(room, c)
+    byId.set(id, { id, name, role: role as PresentUser['role'], color, ...(view ? { view } : {}) })
   }
   return [...byId.values()]
 }
@@ -41,6 +43,7 @@ export class LiveHub {
   private rooms: Rooms | null = null
   private readonly progressTimers = new Map<string, NodeJS.Timeout>()
   private readonly lastProgress = new Map<string, string>()
+  private readonly lastPresence = new WeakMap<Room, string>()
 
   /** Unresolved and mention counts of comment threads (server/services/threads.ts). */
   readonly threads: ThreadCounter
@@ -72,7 +75,13 @@ export class LiveHub {
     if (!parsed || parsed.kind !== 'workspace') return
     const task = this.db.task(parsed.taskId)
     if (!task) return
-    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present: presentIn(room) } })
+    watchViews(room, () => this.onPresence(room))
+    const present = presentIn(room)
+    // View changes come often (every cursor move touches awareness): send only real changes.
+    const key = JSON.stringify(present)
+    if (this.lastPresence.get(room) === key) return
+    this.lastPresence.set(room, key)
+    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present } })
   }
 
   /** Rooms call this after document changes; progress goes out debounced, only when it moved. */
