@@ -18,6 +18,7 @@ import type { TestServer } from './helpers/server'
 import { connectPeer } from './helpers/peer'
 import type { Peer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
+import { parseThreadsEvent } from '../client/stores/queue'
 
 const test = suite('comments')
 const UI = { source: 'ui' }
@@ -116,6 +117,16 @@ test('finds @mentions of people on the task only, whole names, longest first', (
   assert.equal(mentionsIn('cc @ada, and @GRACE.', people).sort(), ['ada', 'gr'])
   assert.equal(mentionsIn('@Adam and @Linus and mail@ example', people), [])
   assert.equal(mentionsIn('no mentions', people), [])
+})
+
+test('reads live thread counts from the event stream defensively', () => {
+  assert.equal(parseThreadsEvent('{"taskId":"t1","threads":{"unresolved":2,"mentions":1}}'), {
+    taskId: 't1',
+    threads: { unresolved: 2, mentions: 1 },
+  })
+  for (const bad of ['', 'null', '{"taskId":1}', '{"taskId":"t","threads":{"unresolved":"2","mentions":0}}']) {
+    assert.is(parseThreadsEvent(bad), null, bad)
+  }
 })
 
 async function taskWithPeople(s: TestServer) {

@@ -91,6 +91,14 @@ comments('a thread on an explanation range becomes outdated when its text is del
   await t.waitFor({ timeout: 10_000 })
   await annotator.page.locator('.cm-comment', { hasText: 'Candidate b is quadratic' }).waitFor({ timeout: 10_000 })
   assert.not.match(await t.innerText(), /Outdated/)
+  // The thread jumps to its range: the annotator's editor selects exactly the anchored text.
+  await t.getByRole('button', { name: 'Explanation' }).click()
+  // The caret labels of remote cursors put U+2060 joiners into the DOM text (STYLE.md).
+  await annotator.page.waitForFunction(
+    () => getSelection()?.toString().replace(/\u2060/g, '') === 'Intro. Candidate b is quadratic',
+    null,
+    { timeout: 5_000 },
+  )
 
   // The annotator deletes the whole explanation: the thread turns outdated and keeps the quote.
   await editor(annotator.page).click()
