@@ -131,6 +131,8 @@ export class ThreadCounter {
       const guard = new AuthorGuard(room.doc)
       this.guards.set(room, guard)
       room.doc.on('destroy', () => guard.destroy())
+      // Counts saved before a crash (or a shutdown inside the debounce) may be behind the room.
+      if (room.changed) this.onChange(room)
     } catch (err) {
       this.onError(err, room.name) // a broken room serves nobody anyway
     }
