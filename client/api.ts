@@ -6,7 +6,7 @@ import { hc } from 'hono/client'
 import type { ClientResponse } from 'hono/client'
 // The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
 import type { AppType } from '../server/app'
-import type { Me, TaskDetail, TaskSummary, User } from '../shared/types'
+import type { Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
 
 // The response types are the shared contracts; re-exported so pages import them from one place.
 export type { Me, TaskDetail }
@@ -37,8 +37,12 @@ export function isUnauthorized(err: unknown): boolean {
 }
 
 const client = hc<AppType>('/', {
-  fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-    fetch(input, { ...init, credentials: 'same-origin', headers: { Accept: 'application/json', ...init?.headers } }),
+  // hc passes a Headers object (with the JSON Content-Type of a body): spreading it would drop them.
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+    const headers = new Headers(init?.headers)
+    if (!headers.has('Accept')) headers.set('Accept', 'application/json')
+    return fetch(input, { ...init, credentials: 'same-origin', headers })
+  },
 })
 
 /** Awaits a typed call; a network failure or a refusal becomes an `ApiError` with the server's message. */
@@ -80,6 +84,14 @@ export const listTasks = () =>
 
 /** One task with its batch's guidelines, rubric and mode. */
 export const getTask = (id: string) => call<TaskDetail>(client.api.tasks[':id'].$get({ param: { id } }))
+
+/** The people on a task (assignees, leads, reviewers): names for comment authors and mentions. */
+export const getTaskPeople = (id: string) =>
+  call<{ people: PresentUser[] }>(client.api.tasks[':id'].people.$get({ param: { id } })).then((r) => r.people)
+
+/** Sets a task's annotators (lead only); resolves to the updated task. */
+export const assignTask = (id: string, userIds: string[]) =>
+  call<unknown>(client.api.tasks[':id'].assign.$post({ param: { id }, json: { userIds } }))
 
 /** Every user (lead only). */
 export const listUsers = () =>

@@ -16,6 +16,7 @@ import { usersRoutes } from './routes/users'
 import { tasksRoutes, MAX_IMPORT_BYTES } from './routes/tasks'
 import { healthRoutes } from './routes/health'
 import { eventsRoutes } from './routes/events'
+import { peopleRoutes } from './routes/people'
 import { wsRoutes } from './ws'
 
 const STATUS_OF_REASON = {
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/sessions', sessionsRoutes(deps))
     .route('/api/users', usersRoutes(deps))
     .route('/api/tasks', tasksRoutes(deps))
+    .route('/api/tasks', peopleRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
     .route('/signin', signinRoutes(deps))
     .route('/ws', wsRoutes(deps))

@@ -72,6 +72,20 @@ export interface Task extends TaskInput {
   updatedAt: string
   /** Progress as of the workspace room's last save (see shared/progress.ts). */
   progress?: import('./progress').Progress
+  /** Comment thread counts as of the comments room's last change (server/services/threads.ts). */
+  threadCounts?: ThreadCounts
+}
+
+/** A task's unresolved threads, and per user id how many of them mention that person. */
+export interface ThreadCounts {
+  unresolved: number
+  mentions: Record<string, number>
+}
+
+/** What one person sees of a task's threads: how many are unresolved and how many name them. */
+export interface ThreadSummary {
+  unresolved: number
+  mentions: number
 }
 
 /** A user present in a room right now, as the queue shows them. */
@@ -80,6 +94,14 @@ export interface PresentUser {
   name: string
   role: Role
   color: string
+  /** What they look at in the workspace (their published view), when they published one. */
+  view?: PresentView
+}
+
+/** The part of a workspace someone looks at: an area, and the candidate for candidate views. */
+export interface PresentView {
+  area: string
+  candidateId?: string
 }
 
 /** `GET /api/me`. */
@@ -112,4 +134,6 @@ export interface TaskSummary {
   progress: import('./progress').Progress | null
   /** Who is in the task's workspace room right now. */
   present: PresentUser[]
+  /** Unresolved comment threads, and how many of them mention the caller. */
+  threads: ThreadSummary
 }

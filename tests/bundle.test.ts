@@ -13,9 +13,10 @@ const BUDGET_BYTES = 250 * 1024
 
 // Static imports in a built chunk: `import{…}from"./x.js"` and `import"./x.js"` (not `import(`).
 const STATIC_IMPORT_RE = /\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']\.\/([^"']+\.js)["']/g
-// How the entry names the lazy route chunk: `import("./Workspace-….js")` or a preload list.
+// How the entry names the lazy route chunk: `import("./Workspace-….js")` (quotes or backticks,
+// as the minifier chooses) or a preload list.
 const WORKSPACE_CHUNK_RE =
-  /import\(["']\.\/(Workspace-[^"']+\.js)["']\)|["'](?:assets\/)?(Workspace-[\w-]+\.js)["']/
+  /import\(["'`]\.\/(Workspace-[^"'`]+\.js)["'`]\)|["'](?:assets\/)?(Workspace-[\w-]+\.js)["']/
 
 function read(file: string): string {
   return fs.readFileSync(path.join(DIST, 'assets', file), 'utf8')

@@ -8,6 +8,9 @@ import { createEditor } from '../editor/createEditor'
 import { setReadOnly, workspaceEditor } from '../editor/workspaceEditor'
 import { PROSE_MARKDOWN } from '../editor/languages'
 import { applyLanguage } from '../editor/languageSlot'
+import { fieldOf } from '../../shared/anchors'
+import { commentMarks } from '../editor/commentMarks'
+import { useComments } from '../stores/comments'
 
 export const CollabEditor: Component<{
   ytext: Y.Text
@@ -27,9 +30,16 @@ export const CollabEditor: Component<{
   const ytext = props.ytext
   const undoManager = new Y.UndoManager(ytext)
   onCleanup(() => undoManager.destroy())
+  // Inside a workspace every anchorable text carries comments (issue 10): highlights, Ctrl+Alt+M.
+  const comments = useComments()
+  const field = comments ? fieldOf(ytext) : null
   const editor = createEditor(() => ({
     doc: ytext.toString(),
-    extensions: workspaceEditor({
+    extensions: [
+      comments && field
+        ? commentMarks({ onComment: (v) => comments.startDraft(v), onOpenThread: comments.setActive })
+        : [],
+      workspaceEditor({
       ytext,
       awareness: props.awareness,
       undoManager,
@@ -38,8 +48,13 @@ export const CollabEditor: Component<{
       readOnly: props.readOnly,
       wrap: props.prose,
       placeholder: props.placeholder,
-    }),
+      }),
+    ],
   }))
+  createEffect(() => {
+    const view = editor.view()
+    if (view && comments && field) onCleanup(comments.register({ kind: 'text', field, view, ytext }))
+  })
   createEffect(() => {
     const view = editor.view()
     props.onView?.(view)

@@ -1,47 +1,83 @@
-/** The lead's task table: status counts, a status filter, assignees by name; refreshed live. */
-import { createMemo, createSignal, Match, Show, Switch } from 'solid-js'
+/**
+ * The lead's live dashboard: every task with status, revision, people in the room and what they
+ * look at, progress and unresolved threads; filters by batch, status and person. Live through
+ * the same event stream as the queue, so there is no refresh button.
+ */
+import { createMemo, createResource, For, Match, Show, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
-import { listTasks, listUsers } from '../api'
-import type { TaskStatus } from '../../shared/types'
-import { createPolling } from '../stores/createPolling'
+import { useSearchParams } from '@solidjs/router'
+import { listUsers } from '../api'
+import type { TaskSummary } from '../../shared/types'
+import { TaskStatus } from '../../shared/types'
+import { createQueue } from '../stores/queue'
 import { ErrorNote } from './ErrorNote'
 import { StatusCounts } from './StatusCounts'
 import { LeadTaskTable } from './LeadTaskTable'
+import '../styles/review.css'
+import '../styles/comments.css'
+import '../styles/dashboard.css'
 
-/** How often the dashboard re-reads tasks and users while it is open and visible. */
-const REFRESH_MS = 15_000
+/** Filters kept in the URL (?batch=…&status=…&person=…), so a reload or a shared link keeps them. */
+type DashboardParams = { batch?: string; status?: string; person?: string }
+
+const isStatus = (s: string | undefined): s is TaskStatus => !!s && s in TaskStatus
+
+/** Whether `person` is on the task: assigned to it, or in its room now. */
+function involves(t: TaskSummary, person: string): boolean {
+  return t.assignees.includes(person) || t.present.some((p) => p.id === person)
+}
 
 export const LeadDashboard: Component = () => {
-  const tasks = createPolling(listTasks, REFRESH_MS)
-  const users = createPolling(listUsers, REFRESH_MS)
-  const [filter, setFilter] = createSignal<TaskStatus | 'all'>('all')
-  const names = createMemo(() => new Map((users.data() ?? []).map((u) => [u.id, u.name])))
-  const shown = () =>
-    (tasks.data() ?? []).filter((t) => filter() === 'all' || t.status === filter())
-  const refresh = () => void Promise.all([tasks.refresh(), users.refresh()])
+  const queue = createQueue()
+  const [users, { refetch: refetchUsers }] = createResource(listUsers)
+  const [params, setParams] = useSearchParams<DashboardParams>()
+  const names = createMemo(() => new Map((users() ?? []).map((u) => [u.id, u.name])))
+  const batches = createMemo(() => [...new Set(queue.state.tasks.map((t) => t.batch))].sort())
+  const inBatchAndPerson = createMemo(() =>
+    queue.state.tasks.filter(
+      (t) => (!params.batch || t.batch === params.batch) && (!params.person || involves(t, params.person)),
+    ),
+  )
+  const status = () => (isStatus(params.status) ? params.status : 'all')
+  const shown = createMemo(() => inBatchAndPerson().filter((t) => status() === 'all' || t.status === status()))
+  const set = (next: DashboardParams) => setParams(next, { replace: true })
   return (
     <section aria-labelledby="lead-title">
-      <div class="row spread">
-        <h1 id="lead-title">Lead dashboard</h1>
-        <button type="button" onClick={refresh}>
-          Refresh
-        </button>
-      </div>
-      <Show when={tasks.error()}>
-        <ErrorNote error={tasks.error()} onRetry={refresh} />
+      <h1 id="lead-title">Lead dashboard</h1>
+      <Show when={queue.error()}>
+        <ErrorNote error={queue.error()} onRetry={queue.refresh} />
       </Show>
       <Switch fallback={<p class="muted" role="status">Loading tasks…</p>}>
-        <Match when={tasks.data()}>
-          {(list) => (
-            <>
-              <StatusCounts tasks={list()} filter={filter()} onFilter={setFilter} />
-              <LeadTaskTable tasks={shown()} names={names()} />
-            </>
-          )}
+        <Match when={queue.loaded()}>
+          <div class="queue-filters" role="group" aria-label="Filters">
+            <label>
+              Batch
+              <select value={params.batch ?? ''} onChange={(e) => set({ batch: e.currentTarget.value || undefined })}>
+                <option value="">All batches</option>
+                <For each={batches()}>{(b) => <option value={b}>{b}</option>}</For>
+              </select>
+            </label>
+            <label>
+              Person
+              <select value={params.person ?? ''} onChange={(e) => set({ person: e.currentTarget.value || undefined })}>
+                <option value="">Anyone</option>
+                <For each={users() ?? []}>{(u) => <option value={u.id}>{u.name}</option>}</For>
+              </select>
+            </label>
+            <p class="muted small" role="status">
+              {shown().length} of {queue.state.tasks.length} tasks
+            </p>
+          </div>
+          <StatusCounts tasks={inBatchAndPerson()} filter={status()} onFilter={(s) => set({ status: s === 'all' ? undefined : s })} />
+          <LeadTaskTable
+            tasks={shown()}
+            names={names()}
+            annotators={(users() ?? []).filter((u) => u.role === 'annotator')}
+            onAssigned={() => void Promise.all([queue.refresh(), refetchUsers()])}
+          />
         </Match>
-        <Match when={tasks.error()}>{null}</Match>
       </Switch>
-      <Show when={users.error()}>
+      <Show when={users.error}>
         <p class="muted small">Assignee names are unavailable, so ids are shown instead.</p>
       </Show>
     </section>

@@ -1,29 +1,36 @@
-/** The lead's table of tasks: status, revision, assignees by name, last change. */
-import { For } from 'solid-js'
+/** The lead's table of tasks: status, revision, assignees (editable), who is in the room now. */
+import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { A } from '@solidjs/router'
-import type { TaskSummary } from '../../shared/types'
-import { formatTime } from '../format'
+import type { TaskSummary, User } from '../../shared/types'
 import { StatusBadge } from './StatusBadge'
+import { QueueProgress } from './QueueProgress'
+import { ThreadsCount } from './ThreadsCount'
+import { LeadPresent } from './LeadPresent'
+import { LeadAssign } from './LeadAssign'
 import { onRowKeys } from './rowKeys'
 
-export const LeadTaskTable: Component<{ tasks: TaskSummary[]; names: Map<string, string> }> = (
-  props,
-) => {
-  const assignees = (t: TaskSummary) =>
-    t.assignees.length === 0
-      ? 'Unassigned'
-      : t.assignees.map((id) => props.names.get(id) ?? id).join(', ')
+export const LeadTaskTable: Component<{
+  tasks: TaskSummary[]
+  names: Map<string, string>
+  annotators: User[]
+  onAssigned: () => void
+}> = (props) => {
+  const href = (t: TaskSummary) => `/tasks/${encodeURIComponent(t.id)}`
+  // Time per annotator (issue 10, part 5) will get its own column here from the activity service.
   return (
     <table class="tasks" aria-label="All tasks" onKeyDown={onRowKeys}>
       <thead>
         <tr>
           <th scope="col">Task</th>
-          <th scope="col">Batch</th>
           <th scope="col">Status</th>
-          <th scope="col">Rev.</th>
           <th scope="col">Assignees</th>
-          <th scope="col">Updated</th>
+          <th scope="col">Here now</th>
+          <th scope="col">Progress</th>
+          <th scope="col">Threads</th>
+          <th scope="col">
+            <span class="visually-hidden">Join</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -31,27 +38,45 @@ export const LeadTaskTable: Component<{ tasks: TaskSummary[]; names: Map<string,
           each={props.tasks}
           fallback={
             <tr>
-              <td colSpan={6} class="muted">
+              <td colSpan={7} class="muted">
                 No tasks match.
               </td>
             </tr>
           }
         >
           {(t) => (
-            <tr>
+            <tr data-task={t.id}>
               <td>
-                <A href={`/tasks/${encodeURIComponent(t.id)}`} class="task-link">
+                <A href={href(t)} class="task-link">
                   {t.title || t.id}
                 </A>
-                <div class="muted small">{t.id}</div>
+                <div class="muted small">
+                  {t.id} · {t.batch}
+                </div>
               </td>
-              <td>{t.batch}</td>
               <td>
                 <StatusBadge status={t.status} />
+                <div class="muted small">Revision {t.revision}</div>
               </td>
-              <td>{t.revision}</td>
-              <td classList={{ muted: t.assignees.length === 0 }}>{assignees(t)}</td>
-              <td>{formatTime(t.updatedAt)}</td>
+              <td>
+                <LeadAssign task={t} names={props.names} annotators={props.annotators} onAssigned={props.onAssigned} />
+              </td>
+              <td>
+                <LeadPresent people={t.present} />
+              </td>
+              <td>
+                <QueueProgress progress={t.progress} />
+              </td>
+              <td>
+                <Show when={t.threads?.unresolved} fallback={<span class="muted small">None open</span>}>
+                  <ThreadsCount threads={t.threads} />
+                </Show>
+              </td>
+              <td>
+                <A href={href(t)} class="button" aria-label={`Join ${t.title || t.id}`}>
+                  Join
+                </A>
+              </td>
             </tr>
           )}
         </For>

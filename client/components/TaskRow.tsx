@@ -5,6 +5,8 @@ import type { TaskSummary } from '../../shared/types'
 import { StatusBadge } from './StatusBadge'
 import { QueueProgress } from './QueueProgress'
 import { QueuePresent } from './QueuePresent'
+import { ThreadsCount } from './ThreadsCount'
+import '../styles/comments.css'
 
 export const TaskRow: Component<{ task: TaskSummary }> = (props) => {
   const navigate = useNavigate()
@@ -26,6 +28,9 @@ export const TaskRow: Component<{ task: TaskSummary }> = (props) => {
       <td>{props.task.batch}</td>
       <td>
         <StatusBadge status={props.task.status} />
+        <div>
+          <ThreadsCount threads={props.task.threads} />
+        </div>
       </td>
       <td>
         <QueueProgress progress={props.task.progress} />

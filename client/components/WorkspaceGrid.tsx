@@ -16,6 +16,9 @@ import { RankingPanel } from './RankingPanel'
 import { RubricPanel } from './RubricPanel'
 import { PresenceList } from './PresenceList'
 import type { WorkspaceUi } from './workspaceUi'
+import { ThreadsPanel } from './ThreadsPanel'
+import { CommentsContext, createComments } from '../stores/comments'
+import { useMe } from '../stores/session'
 
 export const WorkspaceGrid: Component<{
   task: TaskDetail
@@ -26,62 +29,68 @@ export const WorkspaceGrid: Component<{
 }> = (props) => {
   const task = props.task
   const ws = props.ws
+  // Comments (issue 10): one comments room per workspace; editors below pick it up from context.
+  const comments = createComments(task.id, ws.explanation.doc!, useMe()())
+  comments.onShowCandidate((id) => props.ui.setTab(id))
   return (
-    <div class="ws-grid">
-      <div class="ws-col ws-task">
-        <PromptPanel prompt={task.prompt} />
-        <GuidelinesPanel
-          guidelines={task.guidelines}
-          rubric={task.rubric}
-          open={props.ui.guidelinesOpen()}
-          onToggle={props.ui.setGuidelinesOpen}
-        />
-        <CandidatesPanel
-          candidates={task.candidates}
-          language={task.language}
-          notes={ws.notes}
-          awareness={props.awareness}
-          readOnly={props.readOnly}
-          ui={props.ui}
-        />
+    <CommentsContext.Provider value={comments}>
+      <div class="ws-grid">
+        <div class="ws-col ws-task">
+          <PromptPanel prompt={task.prompt} />
+          <GuidelinesPanel
+            guidelines={task.guidelines}
+            rubric={task.rubric}
+            open={props.ui.guidelinesOpen()}
+            onToggle={props.ui.setGuidelinesOpen}
+          />
+          <CandidatesPanel
+            candidates={task.candidates}
+            language={task.language}
+            notes={ws.notes}
+            awareness={props.awareness}
+            readOnly={props.readOnly}
+            ui={props.ui}
+          />
+        </div>
+        <div class="ws-col ws-work">
+          <ExplanationPanel
+            ytext={ws.explanation}
+            awareness={props.awareness}
+            readOnly={props.readOnly}
+            preview={props.ui.preview()}
+            onPreview={props.ui.setPreview}
+          />
+          <CodeEditorPanel
+            label="Reference solution"
+            area="solution"
+            hotkey="s"
+            ytext={ws.solution}
+            awareness={props.awareness}
+            language={task.language}
+            readOnly={props.readOnly}
+          />
+          <CodeEditorPanel
+            label="Tests"
+            area="tests"
+            hotkey="t"
+            ytext={ws.tests}
+            awareness={props.awareness}
+            language={task.language}
+            readOnly={props.readOnly}
+          />
+        </div>
+        <aside class="ws-col ws-judge" aria-label="Judgment and people">
+          <RankingPanel ranking={ws.ranking} candidates={task.candidates} readOnly={props.readOnly} />
+          <RubricPanel
+            ratings={ws.ratings}
+            candidates={task.candidates}
+            rubric={task.rubric}
+            readOnly={props.readOnly}
+          />
+          <PresenceList awareness={props.awareness} />
+          <ThreadsPanel store={comments} />
+        </aside>
       </div>
-      <div class="ws-col ws-work">
-        <ExplanationPanel
-          ytext={ws.explanation}
-          awareness={props.awareness}
-          readOnly={props.readOnly}
-          preview={props.ui.preview()}
-          onPreview={props.ui.setPreview}
-        />
-        <CodeEditorPanel
-          label="Reference solution"
-          area="solution"
-          hotkey="s"
-          ytext={ws.solution}
-          awareness={props.awareness}
-          language={task.language}
-          readOnly={props.readOnly}
-        />
-        <CodeEditorPanel
-          label="Tests"
-          area="tests"
-          hotkey="t"
-          ytext={ws.tests}
-          awareness={props.awareness}
-          language={task.language}
-          readOnly={props.readOnly}
-        />
-      </div>
-      <aside class="ws-col ws-judge" aria-label="Judgment and people">
-        <RankingPanel ranking={ws.ranking} candidates={task.candidates} readOnly={props.readOnly} />
-        <RubricPanel
-          ratings={ws.ratings}
-          candidates={task.candidates}
-          rubric={task.rubric}
-          readOnly={props.readOnly}
-        />
-        <PresenceList awareness={props.awareness} />
-      </aside>
-    </div>
+    </CommentsContext.Provider>
   )
 }

@@ -1,4 +1,4 @@
-/** `/lead`: the lead's overview of every task, its status and who is assigned. */
+/** `/lead`: the lead's live dashboard (every task, who is where, progress, threads, assigning). */
 import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useMe } from '../stores/session'

@@ -3,7 +3,7 @@ import { createSignal, onCleanup } from 'solid-js'
 import type { Accessor } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import { listTasks } from '../api'
-import type { PresentUser, TaskSummary } from '../../shared/types'
+import type { PresentUser, TaskSummary, ThreadSummary } from '../../shared/types'
 import type { Progress } from '../../shared/progress'
 
 /** One `presence` event of `GET /api/events`. */
@@ -36,6 +36,18 @@ export function parseProgressEvent(data: string): { taskId: string; progress: Pr
     const v = JSON.parse(data) as Record<string, unknown>
     if (typeof v?.taskId !== 'string' || !v.progress || typeof v.progress !== 'object') return null
     return { taskId: v.taskId, progress: v.progress as Progress }
+  } catch {
+    return null
+  }
+}
+
+/** Parses a `threads` event's data; null unless it names a task and carries two counts. */
+export function parseThreadsEvent(data: string): { taskId: string; threads: ThreadSummary } | null {
+  try {
+    const v = JSON.parse(data) as { taskId?: unknown; threads?: { unresolved?: unknown; mentions?: unknown } }
+    const t = v?.threads
+    if (typeof v?.taskId !== 'string' || !t || !Number.isInteger(t.unresolved) || !Number.isInteger(t.mentions)) return null
+    return { taskId: v.taskId, threads: { unresolved: t.unresolved as number, mentions: t.mentions as number } }
   } catch {
     return null
   }
@@ -95,7 +107,14 @@ export function createQueue(): Queue {
     setState('tasks', (t) => t.id === event.taskId, 'progress', reconcile(event.progress))
   }
 
+  const onThreads = (e: MessageEvent<string>) => {
+    const event = parseThreadsEvent(e.data)
+    if (!event) return
+    setState('tasks', (t) => t.id === event.taskId, 'threads', event.threads)
+  }
+
   const source = new EventSource(EVENTS_URL)
+  source.addEventListener('threads', onThreads)
   source.addEventListener('presence', onPresence)
   source.addEventListener('progress', onProgress)
   // After a dropped stream reconnects, reload: presence changes may have been missed meanwhile.

@@ -33,7 +33,7 @@ export function tasksRoutes(deps: AppDeps) {
       const tasks = deps.db.tasks
         .filter((t) => canSeeTask(user, t))
         .sort((a, b) => a.batch.localeCompare(b.batch) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-        .map((t) => deps.live.summarize(t))
+        .map((t) => deps.live.summarize(t, user.id))
       return c.json({ tasks })
     })
     .get('/:id', (c) => {

@@ -11,11 +11,15 @@ import type { Db } from '../storage/db'
 import type { Room } from '../sync/room'
 import type { Rooms } from '../sync/rooms'
 import { canSeeTask, taskTitle } from './tasks'
+import { ThreadCounter } from './threads'
+import { viewOf, watchViews } from './looking'
+import type { ThreadSummary } from '../../shared/types'
 
 /** What `/api/events` streams: `presence` when someone joins or leaves, `progress` as work moves. */
 export type LiveEvent =
   | { type: 'presence'; data: { taskId: string; present: PresentUser[] } }
   | { type: 'progress'; data: { taskId: string; progress: Progress } }
+  | { type: 'threads'; data: { taskId: string; threads: ThreadSummary } }
 
 type Subscriber = { user: { id: string; role: string }; send: (e: LiveEvent) => void }
 
@@ -28,7 +32,8 @@ export function presentIn(room: Room | undefined): PresentUser[] {
   for (const c of room.conns) {
     if (c.closed) continue
     const { id, name, role, color } = c.user
-    byId.set(id, { id, name, role: role as PresentUser['role'], color })
+    const view = viewOf(room, c)
+    byId.set(id, { id, name, role: role as PresentUser['role'], color, ...(view ? { view } : {}) })
   }
   return [...byId.values()]
 }
@@ -38,8 +43,20 @@ export class LiveHub {
   private rooms: Rooms | null = null
   private readonly progressTimers = new Map<string, NodeJS.Timeout>()
   private readonly lastProgress = new Map<string, string>()
+  private readonly lastPresence = new WeakMap<Room, string>()
 
-  constructor(private readonly db: Db) {}
+  /** Unresolved and mention counts of comment threads (server/services/threads.ts). */
+  readonly threads: ThreadCounter
+
+  constructor(private readonly db: Db) {
+    // Each person gets their own mention count, so the event is made per subscriber.
+    this.threads = new ThreadCounter(db, (task) => {
+      for (const s of this.subscribers) {
+        if (!canSeeTask(s.user, task)) continue
+        s.send({ type: 'threads', data: { taskId: task.id, threads: this.threads.summaryFor(task, s.user.id) } })
+      }
+    })
+  }
 
   attach(rooms: Rooms): void {
     this.rooms = rooms
@@ -53,15 +70,23 @@ export class LiveHub {
 
   /** Rooms call this when someone joins or leaves. */
   onPresence(room: Room): void {
+    this.threads.onJoin(room)
     const parsed = parseRoomName(room.name)
     if (!parsed || parsed.kind !== 'workspace') return
     const task = this.db.task(parsed.taskId)
     if (!task) return
-    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present: presentIn(room) } })
+    watchViews(room, () => this.onPresence(room))
+    const present = presentIn(room)
+    // View changes come often (every cursor move touches awareness): send only real changes.
+    const key = JSON.stringify(present)
+    if (this.lastPresence.get(room) === key) return
+    this.lastPresence.set(room, key)
+    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present } })
   }
 
   /** Rooms call this after document changes; progress goes out debounced, only when it moved. */
   onChange(room: Room): void {
+    this.threads.onChange(room)
     const parsed = parseRoomName(room.name)
     if (!parsed || parsed.kind !== 'workspace' || this.subscribers.size === 0) return
     if (this.progressTimers.has(parsed.taskId)) return
@@ -86,6 +111,7 @@ export class LiveHub {
 
   /** Stops pending progress timers (shutdown). */
   close(): void {
+    this.threads.close()
     for (const t of this.progressTimers.values()) clearTimeout(t)
     this.progressTimers.clear()
   }
@@ -116,7 +142,8 @@ export class LiveHub {
     return computeProgress(room.doc, task, this.db.batch(task.batch)?.rubric ?? [])
   }
 
-  summarize(task: Task): TaskSummary {
+  /** A task as `userId` sees it in the queue and on the dashboard. */
+  summarize(task: Task, userId: string): TaskSummary {
     const room = this.rooms?.peek(roomName.workspace(task.id))
     return {
       id: task.id,
@@ -130,6 +157,7 @@ export class LiveHub {
       updatedAt: task.updatedAt,
       progress: this.progressOf(task, room),
       present: presentIn(room),
+      threads: this.threads.summaryFor(task, userId),
     }
   }
 }

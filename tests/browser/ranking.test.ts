@@ -191,7 +191,9 @@ ranking('converges with no candidate lost or duplicated when both reorder at onc
         pending.forEach((m) => send(m))
       },
     })
-    await u.page.routeWebSocket(/\/ws\//, (ws) => {
+    // Only the workspace room's socket: the page also opens the comments room, which must not
+    // share this one `send`.
+    await u.page.routeWebSocket(/\/ws\/task%3A[\w-]+$/, (ws) => {
       const upstream = ws.connectToServer()
       send = (m) => upstream.send(m)
       ws.onMessage((m) => (queue ? queue.push(m) : upstream.send(m)))

@@ -1,0 +1,245 @@
+/**
+ * The Comments store of one workspace: the `task:<id>:comments` room, its threads as signals, the
+ * editors that can carry comments (so a selection becomes an anchor and a thread can be jumped
+ * to), and the highlights those editors show.
+ */
+import { createContext, createEffect, createMemo, createResource, createSignal, onCleanup, useContext } from 'solid-js'
+import type { Accessor } from 'solid-js'
+import type * as Y from 'yjs'
+import { EditorSelection } from '@codemirror/state'
+import type { EditorView } from '@codemirror/view'
+import { createLinesAnchor, createTextAnchor, resolveAnchor } from '../../shared/anchors'
+import type { Anchor, AnchorField, ResolvedAnchor } from '../../shared/anchors'
+import { createThread, readThreads, replyToThread, setThreadResolved, threadMentions } from '../../shared/comments'
+import type { ThreadView } from '../../shared/comments'
+import { roomName } from '../../shared/roomNames'
+import type { Me, PresentUser } from '../../shared/types'
+import { getTaskPeople } from '../api'
+import { createRoomDoc } from '../sync/createRoomDoc'
+import type { RoomDoc } from '../sync/createRoomDoc'
+import { setCommentMarks } from '../editor/commentMarks'
+import { toPresenceUser } from './access'
+
+/** Origin of every comment written from this page. */
+export const COMMENTS_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'comments' as const })
+
+/** How long the workspace must be quiet before anchors are resolved again. */
+const RESOLVE_DEBOUNCE_MS = 120
+
+/** An editor that can carry comments: a workspace text, or one candidate's code (lines). */
+export type CommentTarget =
+  | { kind: 'text'; field: AnchorField; view: EditorView; ytext: Y.Text }
+  | { kind: 'lines'; candidate: string; view: EditorView }
+
+/** A thread being written: where it will point and what it quotes. */
+export interface Draft {
+  anchor: Anchor
+  quote: string
+}
+
+export interface CommentsStore {
+  room: RoomDoc
+  threads: Accessor<ThreadView[]>
+  /** Where each thread points now; null when its text was deleted (outdated). */
+  resolved: (thread: ThreadView) => ResolvedAnchor | null
+  /** The name of a user id from the task's people; never a name a client wrote. */
+  nameOf: (userId: string) => string
+  people: Accessor<PresentUser[]>
+  mentionsMe: (thread: ThreadView) => boolean
+  draft: Accessor<Draft | null>
+  /** Starts a draft from the selection of `view` (or the editor used last); false if none. */
+  startDraft: (view?: EditorView) => boolean
+  /** Starts a draft about the whole task. */
+  startTaskDraft: () => void
+  cancelDraft: () => void
+  /** Posts the draft as a new thread; returns its id. Throws RangeError on an empty body. */
+  post: (body: string) => string | null
+  reply: (threadId: string, body: string) => boolean
+  setResolved: (threadId: string, resolved: boolean) => void
+  active: Accessor<string | null>
+  setActive: (id: string | null) => void
+  /** Brings a thread's anchor on screen and selects it in its editor. */
+  jump: (thread: ThreadView) => void
+  register: (target: CommentTarget) => () => void
+  /** Set by the panel: asks it to show and focus the composer. */
+  onDraftStarted: (fn: () => void) => void
+  /** Set by the workspace: opens a candidate's tab before jumping to its lines. */
+  onShowCandidate: (fn: (candidateId: string) => void) => void
+}
+
+export const CommentsContext = createContext<CommentsStore>()
+
+/** The workspace's Comments store, or undefined outside a workspace (editors then skip comments). */
+export function useComments(): CommentsStore | undefined {
+  return useContext(CommentsContext)
+}
+
+/** Opens the comments room of `taskId` for the lifetime of the caller, tied to `workspace`. */
+export function createComments(taskId: string, workspace: Y.Doc, me: Me): CommentsStore {
+  const room = createRoomDoc(roomName.comments(taskId), { user: toPresenceUser(me) })
+  const [threads, setThreads] = createSignal<ThreadView[]>(readThreads(room.doc))
+  const onThreads = () => setThreads(readThreads(room.doc))
+  room.doc.on('update', onThreads)
+  onCleanup(() => room.doc.off('update', onThreads))
+
+  // Anchors are resolved again once the workspace's edits settle (remote text included).
+  const [version, setVersion] = createSignal(0)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const onWorkspace = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => setVersion((v) => v + 1), RESOLVE_DEBOUNCE_MS)
+  }
+  workspace.on('update', onWorkspace)
+  onCleanup(() => {
+    clearTimeout(timer)
+    workspace.off('update', onWorkspace)
+  })
+  const resolvedMap = createMemo(() => {
+    version()
+    return new Map(threads().map((t) => [t.id, resolveAnchor(workspace, t.anchor)]))
+  })
+
+  const [peopleList] = createResource(() => taskId, (id) => getTaskPeople(id).catch(() => []))
+  const people = () => peopleList() ?? []
+  const names = createMemo(() => new Map(people().map((p) => [p.id, p.name])))
+  const nameOf = (id: string) => names().get(id) ?? (id === me.id ? me.name : 'Someone')
+  const mentionsMe = (t: ThreadView) => threadMentions(t, me.id, people())
+
+  const [targets, setTargets] = createSignal<CommentTarget[]>([])
+  let lastView: EditorView | undefined
+  const [draft, setDraft] = createSignal<Draft | null>(null)
+  const [active, setActive] = createSignal<string | null>(null)
+  let draftStarted = () => {}
+  let showCandidate = (_id: string) => {}
+
+  const targetOf = (view: EditorView | undefined) => targets().find((t) => t.view === view)
+
+  const startDraft = (view = lastView): boolean => {
+    const target = targetOf(view)
+    if (!target || !view) return false
+    const sel = view.state.selection.main
+    if (sel.empty) return false
+    const quote = view.state.sliceDoc(sel.from, sel.to)
+    try {
+      if (target.kind === 'text') {
+        setDraft({ anchor: createTextAnchor(target.ytext, sel.from, sel.to), quote })
+      } else {
+        const doc = view.state.doc
+        const from = doc.lineAt(sel.from).number
+        // A selection ending at the start of a line does not include that line.
+        const end = doc.lineAt(sel.to)
+        const to = end.from === sel.to && end.number > from ? end.number - 1 : end.number
+        const lines = doc.slice(doc.line(from).from, doc.line(to).to).toString()
+        setDraft({ anchor: createLinesAnchor(target.candidate, from, to, doc.lines), quote: lines })
+      }
+    } catch {
+      return false
+    }
+    draftStarted()
+    return true
+  }
+
+  const post = (body: string): string | null => {
+    const d = draft()
+    if (!d) return null
+    const id = createThread(room.doc, { anchor: d.anchor, quote: d.quote, author: me.id, body }, COMMENTS_ORIGIN)
+    setDraft(null)
+    setActive(id)
+    return id
+  }
+
+  const jump = (thread: ThreadView) => {
+    setActive(thread.id)
+    const a = thread.anchor
+    if (!a || a.kind === 'task') return
+    if (a.kind === 'lines') showCandidate(a.candidate)
+    // The candidate's editor may only exist after its tab opened.
+    queueMicrotask(() => {
+      const target = targets().find((t) =>
+        a.kind === 'text' ? t.kind === 'text' && t.field === a.field : t.kind === 'lines' && t.candidate === a.candidate,
+      )
+      const r = resolvedMap().get(thread.id)
+      if (!target || !r) return
+      const doc = target.view.state.doc
+      const range =
+        target.kind === 'text'
+          ? EditorSelection.range(Math.min(r.from, doc.length), Math.min(r.to, doc.length))
+          : EditorSelection.range(doc.line(Math.min(r.from, doc.lines)).from, doc.line(Math.min(r.to, doc.lines)).to)
+      target.view.dispatch({ selection: range, scrollIntoView: true })
+      target.view.dom.scrollIntoView({ block: 'nearest' })
+      target.view.focus()
+    })
+  }
+
+  const register = (target: CommentTarget) => {
+    setTargets((list) => [...list, target])
+    const onFocus = () => (lastView = target.view)
+    target.view.contentDOM.addEventListener('focus', onFocus)
+    return () => {
+      target.view.contentDOM.removeEventListener('focus', onFocus)
+      if (lastView === target.view) lastView = undefined
+      setTargets((list) => list.filter((t) => t !== target))
+    }
+  }
+
+  // Push highlights of unresolved threads into every registered editor.
+  createEffect(() => {
+    const map = resolvedMap()
+    const current = active()
+    const open = threads().filter((t) => !t.resolved)
+    const list = targets()
+    // After the current task: a Solid effect can run inside a Yjs transaction, before
+    // y-codemirror has brought the view up to date, and a view update then reads positions of
+    // the newer Y.Text against the older view (its remote-cursor plugin throws).
+    queueMicrotask(() => pushMarks(list, open, map, current))
+  })
+  const pushMarks = (
+    list: CommentTarget[],
+    open: ThreadView[],
+    map: Map<string, ResolvedAnchor | null>,
+    current: string | null,
+  ) => {
+    for (const target of list) {
+      if (!targets().includes(target)) continue // unregistered (its view is gone) meanwhile
+      if (target.kind === 'text' && target.view.state.doc.length !== target.ytext.length) {
+        onWorkspace() // not caught up yet: the next resolution comes after it is
+        continue
+      }
+      const marks = []
+      for (const t of open) {
+        const a = t.anchor
+        const r = map.get(t.id)
+        if (!a || !r) continue
+        const mine =
+          target.kind === 'text' ? a.kind === 'text' && a.field === target.field : a.kind === 'lines' && a.candidate === target.candidate
+        if (mine) marks.push({ id: t.id, from: r.from, to: r.to, active: t.id === current })
+      }
+      target.view.dispatch({ effects: setCommentMarks.of({ marks, lines: target.kind === 'lines' }) })
+    }
+  }
+
+  return {
+    room,
+    threads,
+    resolved: (t) => resolvedMap().get(t.id) ?? null,
+    nameOf,
+    people,
+    mentionsMe,
+    draft,
+    startDraft,
+    startTaskDraft: () => {
+      setDraft({ anchor: { kind: 'task' }, quote: '' })
+      draftStarted()
+    },
+    cancelDraft: () => setDraft(null),
+    post,
+    reply: (id, body) => replyToThread(room.doc, id, { author: me.id, body }, COMMENTS_ORIGIN),
+    setResolved: (id, resolved) => void setThreadResolved(room.doc, id, resolved, COMMENTS_ORIGIN),
+    active,
+    setActive,
+    jump,
+    register,
+    onDraftStarted: (fn) => (draftStarted = fn),
+    onShowCandidate: (fn) => (showCandidate = fn),
+  }
+}
