@@ -15,6 +15,9 @@ import { usersRoutes } from './routes/users'
 import { tasksRoutes, MAX_IMPORT_BYTES } from './routes/tasks'
 import { healthRoutes } from './routes/health'
 import { eventsRoutes } from './routes/events'
+import { workflowRoutes } from './routes/workflow'
+import { exportRoutes } from './routes/export'
+import { timesheetRoutes } from './routes/timesheet'
 import { wsRoutes } from './ws'
 
 const STATUS_OF_REASON = {
@@ -53,6 +56,9 @@ export function createApp(deps: AppDeps) {
     .route('/api', meRoutes())
     .route('/api/users', usersRoutes(deps))
     .route('/api/tasks', tasksRoutes(deps))
+    .route('/api/tasks', workflowRoutes(deps))
+    .route('/api/export', exportRoutes(deps))
+    .route('/api/timesheet', timesheetRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
     .route('/signin', signinRoutes(deps))
     .route('/ws', wsRoutes(deps))

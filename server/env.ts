@@ -7,6 +7,9 @@ import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import type { LiveHub } from './services/live'
+import type { Workflow, AccessRefresher } from './services/workflow'
+import type { ActivityTracker } from './services/activity'
+import type { RecordStore } from './storage/records'
 
 export interface AppDeps {
   config: Config
@@ -17,6 +20,12 @@ export interface AppDeps {
   /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
   connections: Set<Connection>
   live: LiveHub
+  workflow: Workflow
+  records: RecordStore
+  /** Time on task, fed every frame a connection sends (server/ws.ts). */
+  activity: ActivityTracker
+  /** Live access (LiveAccess): re-evaluates open connections after a status change. */
+  access?: AccessRefresher
 }
 
 export type AppEnv = { Variables: SessionVariables }

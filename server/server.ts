@@ -14,6 +14,10 @@ import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import { startKeepAlive } from './ws'
 import { LiveHub } from './services/live'
+import { Workflow } from './services/workflow'
+import { ActivityTracker } from './services/activity'
+import { RecordStore } from './storage/records'
+import { AuditLog } from './storage/audit'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import type { SignInLink } from './bootstrap'
@@ -30,7 +34,7 @@ export interface RunningServer {
   port: number
   leadToken: string | null
   links: SignInLink[]
-  deps: { db: Db; rooms: Rooms; connections: Set<Connection> }
+  deps: { db: Db; rooms: Rooms; connections: Set<Connection>; activity: ActivityTracker; records: RecordStore }
   /** Stops accepting, closes sockets with 1012, stores every room, releases DATA_DIR. */
   stop(): Promise<void>
 }
@@ -43,20 +47,31 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
     )
     const live = new LiveHub(db)
+    const activity = new ActivityTracker({
+      dataDir: config.dataDir,
+      revisionOf: (id) => db.task(id)?.revision,
+      onError: (err) => log.error('saving time on task failed; retrying', err),
+    })
+    const records = new RecordStore(config.dataDir)
     const rooms = new Rooms({
       storageFor: (name) => storage.forRoom(name),
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),
-      onChange: (room) => live.onChange(room),
+      onChange: (room) => {
+        live.onChange(room)
+        workflow.onRoomChange(room)
+      },
       beforeUnload: (room) => live.saveProgress(room),
       onStored: (room) => {
         live.saveProgress(room).catch((err) => log.error('saving progress failed', err, { room: room.name }))
       },
     })
     live.attach(rooms)
+    // Room changes reach `workflow` only once rooms are open, after this line.
+    const workflow = new Workflow({ db, rooms, records, audit: new AuditLog(config.dataDir), activity, log })
     const connections = new Set<Connection>()
-    const deps = { config, db, rooms, storage, log, connections, live }
+    const deps = { config, db, rooms, storage, log, connections, live, workflow, records, activity }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
     if (config.warmUp) log.info('warmed up Yjs', { ms: Math.round(warmUpYjs()) })
@@ -83,9 +98,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         for (const ws of wss.clients) ws.terminate()
         if ('closeAllConnections' in server) server.closeAllConnections()
         await closed
+        activity.close()
         lock.release()
       })())
-    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps: { db, rooms, connections }, stop }
+    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps: { db, rooms, connections, activity, records }, stop }
   } catch (err) {
     lock.release()
     throw err

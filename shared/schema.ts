@@ -71,7 +71,10 @@ export const MetaKey = {
   status: 'status',
   revision: 'revision',
   assignees: 'assignees',
-  finalizedAt: 'finalizedAt',
+  /** `{ action, by, at, message? }` of the latest workflow action (DESIGN.md "Rooms"). */
+  last_action: 'last_action',
+  /** ISO time of the finalize that made the current revision read-only; null while editable. */
+  finalized_at: 'finalized_at',
 } as const
 export function getMeta(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(META_ROOT)
