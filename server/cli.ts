@@ -7,6 +7,7 @@ import { exportRecords } from './cli/commands/exportRecords'
 import { importTasks } from './cli/commands/importTasks'
 import { status } from './cli/commands/status'
 import { usersAdd, usersList } from './cli/commands/users'
+import { finalize, reopen, requestChanges, submit } from './cli/commands/workflow'
 import type { CliIO, Command, OptionSpecs } from './cli/types'
 
 export type { CliIO } from './cli/types'
@@ -19,7 +20,17 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies OptionSpecs
 
-const COMMANDS: Command[] = [usersAdd, usersList, importTasks, exportRecords, status]
+const COMMANDS: Command[] = [
+  usersAdd,
+  usersList,
+  importTasks,
+  submit,
+  requestChanges,
+  finalize,
+  reopen,
+  exportRecords,
+  status,
+]
 
 const GLOBAL_HELP = [
   'Global options:',
