@@ -37,8 +37,12 @@ export function isUnauthorized(err: unknown): boolean {
 }
 
 const client = hc<AppType>('/', {
-  fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-    fetch(input, { ...init, credentials: 'same-origin', headers: { Accept: 'application/json', ...init?.headers } }),
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+    // hc passes a Headers object for JSON bodies; spreading it would drop its Content-Type.
+    const headers = new Headers(init?.headers)
+    if (!headers.has('Accept')) headers.set('Accept', 'application/json')
+    return fetch(input, { ...init, credentials: 'same-origin', headers })
+  },
 })
 
 /** Awaits a typed call; a network failure or a refusal becomes an `ApiError` with the server's message. */
@@ -87,3 +91,30 @@ export const listUsers = () =>
 
 /** Clears the session cookie. */
 export const signOut = () => call<unknown>(client.api.signout.$post())
+
+/** The task's state after a workflow action. */
+export interface TaskState {
+  id: string
+  status: TaskSummary['status']
+  revision: number
+  assignees: string[]
+}
+
+/** Hands an assigned annotator's work to the lead. */
+export const submitTask = (id: string) =>
+  call<TaskState>(client.api.tasks[':id'].submit.$post({ param: { id } }))
+
+/** Sends submitted work back with a message (lead). */
+export const requestChanges = (id: string, message: string) =>
+  call<TaskState>(client.api.tasks[':id']['request-changes'].$post({ param: { id }, json: { message } }))
+
+/**
+ * Finalizes the current revision (lead). A 409 rejects with an `ApiError` whose `body.reasons`
+ * lists what is missing (see `finalizeReasonsOf`).
+ */
+export const finalizeTask = (id: string) =>
+  call<{ revision: number; record_hash: string }>(client.api.tasks[':id'].finalize.$post({ param: { id } }))
+
+/** Reopens a finalized task as its next revision (lead). */
+export const reopenTask = (id: string) =>
+  call<TaskState>(client.api.tasks[':id'].reopen.$post({ param: { id } }))
