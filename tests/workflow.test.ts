@@ -6,6 +6,9 @@ import path from 'node:path'
 import { roomName } from '../shared/roomNames'
 import { getMeta, getWorkspace } from '../shared/schema'
 import { AuditLog } from '../server/storage/audit'
+import { availableActions, transition } from '../shared/workflow'
+import type { WorkflowAction } from '../shared/workflow'
+import type { TaskStatus } from '../shared/types'
 import { startServer } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
@@ -25,6 +28,24 @@ test.after.each(async () => {
 })
 
 const status = (id: string) => server.running.deps.db.task(id)?.status
+
+test('allows each action only from the states DESIGN names, and only reopen bumps the revision', () => {
+  const lead = { role: 'lead', assigned: false } as const
+  const ann = { role: 'annotator', assigned: true } as const
+  const states: TaskStatus[] = ['open', 'in_progress', 'submitted', 'changes_requested', 'finalized']
+  const allowed = (action: WorkflowAction, actor: typeof lead | typeof ann) =>
+    states.filter((s) => transition(s, action, actor).ok)
+  assert.equal(allowed('start', ann), ['open', 'changes_requested'])
+  assert.equal(allowed('submit', ann), ['open', 'in_progress', 'changes_requested'])
+  assert.equal(allowed('request_changes', lead), ['submitted'])
+  assert.equal(allowed('finalize', lead), ['open', 'in_progress', 'submitted', 'changes_requested'])
+  assert.equal(allowed('reopen', lead), ['finalized'])
+  assert.equal(transition('finalized', 'reopen', lead), { ok: true, status: 'in_progress', revisionBump: true })
+  assert.equal(availableActions('submitted', lead), ['request_changes', 'finalize'])
+  assert.equal(availableActions('submitted', ann), [])
+  assert.equal(availableActions('open', { role: 'annotator', assigned: false }), [])
+  assert.equal(availableActions('open', { role: 'reviewer', assigned: false }), [])
+})
 
 test('moves an open task to in progress on an assignee’s first edit, not on the lead’s', async () => {
   const { id, ann, rev } = await reviewTask(server)

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { MessageType, SyncType, readAwarenessUpdate } from '../../shared/protocol'
+import { MessageType, SyncType } from '../../shared/protocol'
 import { parseRoomName } from '../../shared/roomNames'
 import { replaceFile } from '../storage/atomicFile'
 
@@ -45,9 +45,14 @@ export interface ActiveConnection {
 const DAY_MS = 86_400_000
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.json$/
 
+// every frame asks for the day; it changes once a day
+let lastDay = { n: NaN, s: '' }
+
 /** `YYYY-MM-DD` (UTC) of a time. */
 export function dayOf(at: number): string {
-  return new Date(Math.floor(at / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
+  const n = Math.floor(at / DAY_MS)
+  if (n !== lastDay.n) lastDay = { n, s: new Date(n * DAY_MS).toISOString().slice(0, 10) }
+  return lastDay.s
 }
 
 export class ActivityTracker {
@@ -56,7 +61,7 @@ export class ActivityTracker {
   private readonly days = new Map<string, Map<string, ActivityRow>>()
   private readonly lastAt = new Map<string, number>()
   private readonly lastEditAt = new Map<string, number>()
-  private readonly lastPresence = new WeakMap<ActiveConnection, string>()
+  private readonly lastPresence = new WeakMap<ActiveConnection, Uint8Array>()
   private readonly dirty = new Set<string>()
   private readonly timer: NodeJS.Timeout | null
   private readonly dir: string | null
@@ -91,7 +96,7 @@ export class ActivityTracker {
 
   /**
    * Classifies one frame a connection sent to `room` and notes it if it is activity. Called for
-   * every frame (server/ws.ts), so it never throws and decodes no more than a presence update.
+   * every frame (server/ws.ts), so it never throws and decodes no JSON.
    */
   onMessage(conn: ActiveConnection, room: string, bytes: Uint8Array): void {
     try {
@@ -118,16 +123,15 @@ export class ActivityTracker {
       return null
     }
     if (bytes[0] !== MessageType.awareness) return null
-    // [type][varuint length][update]: the length prefix is skipped by reading from the end
-    const update = awarenessPayload(bytes)
-    let changed = false
-    for (const entry of readAwarenessUpdate(update)) {
-      if (entry.state === 'null') continue
-      if (this.lastPresence.get(conn) === entry.state) continue
-      this.lastPresence.set(conn, entry.state)
-      changed = true
-    }
-    return changed ? 'other' : null
+    // The state's bytes after its clock: a renewal repeats them with a new clock. Compared as
+    // bytes, so the hot path decodes no JSON (the room decodes it once already).
+    const state = singleStateBytes(bytes)
+    if (state === null) return null
+    const prev = this.lastPresence.get(conn)
+    if (prev && equalBytes(prev, state)) return null
+    if (state.length === 5 && state[0] === 4 && String.fromCharCode(...state.subarray(1)) === 'null') return null
+    this.lastPresence.set(conn, state.slice())
+    return 'other'
   }
 
   /** Notes one act by `userId` on `taskId` at `at` (the tracker's clock); returns that time. */
@@ -212,9 +216,28 @@ function rowKey(task: string, user: string, revision: number): string {
   return `${task}\n${user}\n${revision}`
 }
 
-/** The awareness update inside an awareness message (after its type and length prefix). */
-function awarenessPayload(bytes: Uint8Array): Uint8Array {
-  let i = 1
+/** Reads a varuint at `i`; returns the index after it, or -1 past the end. */
+function skipVarUint(bytes: Uint8Array, i: number): number {
   while (i < bytes.length && bytes[i] & 0x80) i++
-  return bytes.subarray(i + 1)
+  return i < bytes.length ? i + 1 : -1
+}
+
+/**
+ * The state (length-prefixed JSON) of an awareness message holding one client's entry, as
+ * y-websocket clients send: [1][length][count=1][clientID][clock][state]. Null otherwise.
+ */
+function singleStateBytes(bytes: Uint8Array): Uint8Array | null {
+  let i = skipVarUint(bytes, 1) // the payload's length
+  if (i < 0 || bytes[i] !== 1) return null // one entry
+  i = skipVarUint(bytes, i + 1) // clientID
+  if (i < 0) return null
+  i = skipVarUint(bytes, i) // clock
+  if (i < 0) return null
+  return bytes.subarray(i)
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
