@@ -118,9 +118,9 @@ test('keeps time on task across restarts, in small files per day', () => {
 test('measures real peers’ messages and stores each person’s active time in the record', async () => {
   server = await startServer()
   const { id, ann } = await reviewTask(server)
+  const started = Date.now() // the peer's presence on joining is already activity
   const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
   const activity = server.running.deps.activity
-  const started = Date.now()
   getWorkspace(annPeer.doc).explanation.insert(0, 'first ')
   await waitFor(() => (activity.activeOn(id, 1).get(ann.id) ?? -1) >= 0, 'the first edit to be noted')
   await new Promise((r) => setTimeout(r, 30)) // a real gap between two real edits

@@ -120,7 +120,8 @@ ranking('converges with no candidate lost or duplicated when both reorder at onc
         pending.forEach((m) => send(m))
       },
     })
-    await u.page.routeWebSocket(/\/ws\//, (ws) => {
+    // Only the workspace room's socket: the page also opens others (the meta room).
+    await u.page.routeWebSocket(/\/ws\/task%3A[A-Za-z0-9_-]+(\?|$)/, (ws) => {
       const upstream = ws.connectToServer()
       send = (m) => upstream.send(m)
       ws.onMessage((m) => (queue ? queue.push(m) : upstream.send(m)))
