@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server'
 import type { ServerType } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
 import type { Config } from './config'
+import type { AppDeps } from './env'
 import { createApp } from './app'
 import { createLogger } from './log'
 import type { Logger } from './log'
@@ -34,7 +35,8 @@ export interface RunningServer {
   port: number
   leadToken: string | null
   links: SignInLink[]
-  deps: { db: Db; rooms: Rooms; connections: Set<Connection>; activity: ActivityTracker; records: RecordStore }
+  /** The app's dependencies, for tests that look inside (and wire live access). */
+  deps: AppDeps
   /** Stops accepting, closes sockets with 1012, stores every room, releases DATA_DIR. */
   stop(): Promise<void>
 }
@@ -68,10 +70,19 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       },
     })
     live.attach(rooms)
-    // Room changes reach `workflow` only once rooms are open, after this line.
-    const workflow = new Workflow({ db, rooms, records, audit: new AuditLog(config.dataDir), activity, log })
+    // Room changes reach `workflow` only once rooms are open, after this line. Status changes
+    // go through whatever `deps.access` (live access) is at the time.
+    const workflow = new Workflow({
+      db,
+      rooms,
+      records,
+      audit: new AuditLog(config.dataDir),
+      activity,
+      log,
+      access: { refresh: (scope) => deps.access?.refresh(scope) },
+    })
     const connections = new Set<Connection>()
-    const deps = { config, db, rooms, storage, log, connections, live, workflow, records, activity }
+    const deps: AppDeps = { config, db, rooms, storage, log, connections, live, workflow, records, activity }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
     if (config.warmUp) log.info('warmed up Yjs', { ms: Math.round(warmUpYjs()) })
@@ -101,7 +112,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         activity.close()
         lock.release()
       })())
-    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps: { db, rooms, connections, activity, records }, stop }
+    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps, stop }
   } catch (err) {
     lock.release()
     throw err

@@ -158,6 +158,25 @@ test('streams the native export as NDJSON in task order, to the lead only', asyn
   assert.is((await api(server, server.leadToken, 'GET', '/api/export?format=native&revisions=some')).status, 400)
 })
 
+test('leaves a finalized record as it was, whatever reaches the workspace afterwards', async () => {
+  const { id, ann } = await reviewTask(server)
+  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  await completeWorkspace(server, annPeer, id)
+  const record = (await act(server, server.leadToken, id, 'finalize')).body
+  const file = path.join(server.dataDir, 'records', id, '1.json')
+  const bytes = fs.readFileSync(file, 'utf8')
+  // an edit attempt after the finalize (live access drops it; the record must not care either way)
+  getWorkspace(annPeer.doc).explanation.insert(0, 'LATE EDIT ')
+  getWorkspace(annPeer.doc).ranking.delete(0, 1)
+  const again = await act(server, server.leadToken, id, 'finalize')
+  assert.is(again.status, 409)
+  assert.match(again.body.error, /finalized/)
+  assert.is(fs.readFileSync(file, 'utf8'), bytes)
+  const exported = ndjson((await exportText('format=native')).text)
+  assert.equal(exported.map((r) => r.record_hash), [record.record_hash])
+  assert.not.match(exported[0].explanation, /LATE EDIT/)
+})
+
 test('detects a tampered record file on read and exports nothing', async () => {
   const { id } = await reviewTask(server)
   const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)

@@ -154,6 +154,22 @@ test('writes every action to the append-only audit log with who, when, what and 
   assert.is(fs.statSync(path.join(server.dataDir, 'audit', firstFile)).mode & 0o777, 0o600)
 })
 
+test('asks live access to refresh the task after every status change, and not after a refusal', async () => {
+  const { id, ann } = await reviewTask(server)
+  const refreshed: unknown[] = []
+  server.running.deps.access = { refresh: (scope) => refreshed.push(scope) }
+  assert.is((await act(server, server.leadToken, id, 'reopen')).status, 409)
+  assert.equal(refreshed, [])
+  const annWs = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  await completeWorkspace(server, annWs, id) // start
+  await waitFor(() => refreshed.length === 1, 'the refresh after the first edit')
+  await act(server, ann.token, id, 'submit')
+  await act(server, server.leadToken, id, 'request-changes', { message: 'again' })
+  await act(server, server.leadToken, id, 'finalize')
+  await act(server, server.leadToken, id, 'reopen')
+  assert.equal(refreshed, Array(5).fill({ taskId: id }))
+})
+
 test('lets one of two concurrent finalizes through and answers the other 409', async () => {
   const { id } = await reviewTask(server)
   const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
