@@ -13,6 +13,7 @@ function viewOf(target: string): View | null {
   return null
 }
 
+/** The refusal reasons as a list of links; rendered next to the Finalize button. */
 export const FinalizeReasons: Component<{ reasons: FinalizeReason[]; id: string }> = (props) => {
   const view = useView()
   return (

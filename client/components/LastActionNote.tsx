@@ -19,6 +19,7 @@ function when(iso: string): string {
   return today ? at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : at.toLocaleDateString()
 }
 
+/** One line in the header: the last action, so everyone sees who moved the task and why. */
 export const LastActionNote: Component<{ action: LastAction | null }> = (props) => (
   <Show when={props.action}>
     {(a) => (

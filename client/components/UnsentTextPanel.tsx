@@ -17,6 +17,7 @@ async function copy(text: string, area: HTMLTextAreaElement | undefined): Promis
   }
 }
 
+/** Shown only when there is something to offer; Dismiss hides it. */
 export const UnsentTextPanel: Component<{ unsent: UnsentText }> = (props) => {
   const [copied, setCopied] = createSignal<string | null>(null)
   return (

@@ -21,6 +21,7 @@ const LABEL = {
   reopen: 'Reopen',
 } as const
 
+/** The workflow controls for the signed-in person, driven by the meta room's live status. */
 export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }> = (props) => {
   const [busy, setBusy] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)

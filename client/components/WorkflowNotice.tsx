@@ -6,6 +6,7 @@ import { Match, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { TaskMeta } from '../stores/taskMeta'
 
+/** Says why the workspace is read-only, or what the lead asked for. */
 export const WorkflowNotice: Component<{ meta: TaskMeta }> = (props) => {
   const by = () => props.meta.lastAction()?.by_name || 'the lead'
   const at = () => {

@@ -7,6 +7,7 @@ import { TaskStatus } from '../../shared/types'
 import type { LastAction } from '../../shared/workflow'
 import { createRoomDoc } from '../sync/createRoomDoc'
 
+/** The meta room's values as signals; status and revision start from the HTTP task. */
 export interface TaskMeta {
   status: Accessor<TaskStatus>
   revision: Accessor<number>

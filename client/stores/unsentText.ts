@@ -21,6 +21,7 @@ const FIELDS = [
   ['tests', 'Tests'],
 ] as const
 
+/** What to offer, and a way to stop offering it. */
 export interface UnsentText {
   fields: Accessor<UnsentField[]>
   dismiss(): void

@@ -15,6 +15,7 @@ import { RecordIntegrityError } from '../storage/records'
 /** Formats this server builds. */
 export const EXPORT_FORMATS = ['native'] as const
 
+/** The export route: verify everything, then stream one record per line. */
 export function exportRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/', requireRole('lead'), (c) => {
     const format = c.req.query('format') ?? 'native'

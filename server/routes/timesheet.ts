@@ -31,6 +31,7 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }
 
+/** The timesheet route; the CSV is built from the activity tracker's day totals, flushed first. */
 export function timesheetRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/', requireRole('lead'), (c) => {
     const to = parseDay(c.req.query('to') || dayOf(Date.now()), 'to')

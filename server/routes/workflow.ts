@@ -12,6 +12,7 @@ function taskState(deps: AppDeps, id: string) {
   return { id: t.id, status: t.status, revision: t.revision, assignees: t.assignees }
 }
 
+/** The workflow routes; the rules are in shared/workflow.ts, the effects in services/workflow.ts. */
 export function workflowRoutes(deps: AppDeps) {
   const run = async (c: Context<AppEnv>, action: WorkflowAction, message?: string) => {
     const id = c.req.param('id') ?? ''

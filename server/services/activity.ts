@@ -26,6 +26,7 @@ export interface ActivityRow {
   active_ms: number
 }
 
+/** How a tracker stores, which tasks it knows, and its clock. */
 export interface ActivityOptions {
   /** Where day files live; null keeps everything in memory. */
   dataDir: string | null
@@ -55,6 +56,7 @@ export function dayOf(at: number): string {
   return lastDay.s
 }
 
+/** Measures and keeps time on task for one server (one DATA_DIR). */
 export class ActivityTracker {
   private readonly now: () => number
   /** day → `task\nuser\nrevision` → row */

@@ -26,6 +26,7 @@ export interface AccessRefresher {
   refresh(scope: { taskId?: string; userId?: string }): void
 }
 
+/** What the workflow writes to: the task files, the rooms, the records, the audit log. */
 export interface WorkflowDeps {
   db: Db
   rooms: Rooms
@@ -42,6 +43,7 @@ export type ActionResult =
   | { ok: true; task: Task; record?: ReviewRecord }
   | { ok: false; reasons: FinalizeReason[] }
 
+/** The one place workflow actions happen; the routes, the CLI (through them) and room changes call it. */
 export class Workflow {
   private readonly queues = new Map<string, Promise<unknown>>()
 

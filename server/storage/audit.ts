@@ -22,6 +22,7 @@ export interface AuditEntry {
 
 const MONTH_FILE = /^\d{4}-\d{2}\.jsonl$/
 
+/** The audit log of one DATA_DIR: append and read, nothing else. */
 export class AuditLog {
   private readonly dir: string
 
