@@ -99,3 +99,30 @@ export const listUsers = () =>
 
 /** Clears the session cookie. */
 export const signOut = () => call<unknown>(client.api.signout.$post())
+
+/** The task's state after a workflow action. */
+export interface TaskState {
+  id: string
+  status: TaskSummary['status']
+  revision: number
+  assignees: string[]
+}
+
+/** Hands an assigned annotator's work to the lead. */
+export const submitTask = (id: string) =>
+  call<TaskState>(client.api.tasks[':id'].submit.$post({ param: { id } }))
+
+/** Sends submitted work back with a message (lead). */
+export const requestChanges = (id: string, message: string) =>
+  call<TaskState>(client.api.tasks[':id']['request-changes'].$post({ param: { id }, json: { message } }))
+
+/**
+ * Finalizes the current revision (lead). A 409 rejects with an `ApiError` whose `body.reasons`
+ * lists what is missing (see `finalizeReasonsOf`).
+ */
+export const finalizeTask = (id: string) =>
+  call<{ revision: number; record_hash: string }>(client.api.tasks[':id'].finalize.$post({ param: { id } }))
+
+/** Reopens a finalized task as its next revision (lead). */
+export const reopenTask = (id: string) =>
+  call<TaskState>(client.api.tasks[':id'].reopen.$post({ param: { id } }))

@@ -17,6 +17,9 @@ import { tasksRoutes, MAX_IMPORT_BYTES } from './routes/tasks'
 import { healthRoutes } from './routes/health'
 import { eventsRoutes } from './routes/events'
 import { peopleRoutes } from './routes/people'
+import { workflowRoutes } from './routes/workflow'
+import { exportRoutes } from './routes/export'
+import { timesheetRoutes } from './routes/timesheet'
 import { wsRoutes } from './ws'
 
 const STATUS_OF_REASON = {
@@ -61,6 +64,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/users', usersRoutes(deps))
     .route('/api/tasks', tasksRoutes(deps))
     .route('/api/tasks', peopleRoutes(deps))
+    .route('/api/tasks', workflowRoutes(deps))
+    .route('/api/export', exportRoutes(deps))
+    .route('/api/timesheet', timesheetRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
     .route('/signin', signinRoutes(deps))
     .route('/ws', wsRoutes(deps))

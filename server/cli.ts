@@ -8,6 +8,7 @@ import { importTasks } from './cli/commands/importTasks'
 import { status } from './cli/commands/status'
 import { sessionsList, sessionsRevoke } from './cli/commands/sessions'
 import { usersAdd, usersList, usersRemove, usersRotate } from './cli/commands/users'
+import { finalize, reopen, requestChanges, submit } from './cli/commands/workflow'
 import type { CliIO, Command, OptionSpecs } from './cli/types'
 
 export type { CliIO } from './cli/types'
@@ -26,6 +27,10 @@ const COMMANDS: Command[] = [
   usersRemove,
   usersRotate,
   importTasks,
+  submit,
+  requestChanges,
+  finalize,
+  reopen,
   exportRecords,
   status,
   sessionsList,

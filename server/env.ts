@@ -10,6 +10,9 @@ import type { LiveHub } from './services/live'
 import type { SessionStore } from './storage/sessions'
 import type { LiveAccess } from './services/access'
 import type { Backlog } from './sync/backlog'
+import type { Workflow } from './services/workflow'
+import type { ActivityTracker } from './services/activity'
+import type { RecordStore } from './storage/records'
 
 export interface AppDeps {
   config: Config
@@ -26,6 +29,10 @@ export interface AppDeps {
   access: LiveAccess
   /** Bytes queued to slow readers, capped server-wide and per user (issue 9.6). */
   backlog: Backlog
+  workflow: Workflow
+  records: RecordStore
+  /** Time on task, fed every frame a connection sends (server/ws.ts). */
+  activity: ActivityTracker
 }
 
 export type AppEnv = { Variables: SessionVariables }

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server'
 import type { ServerType } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
 import type { Config } from './config'
+import type { AppDeps } from './env'
 import { createApp } from './app'
 import { createLogger } from './log'
 import type { Logger } from './log'
@@ -20,6 +21,10 @@ import { startKeepAlive } from './ws'
 import { LiveHub } from './services/live'
 import { LiveAccess } from './services/access'
 import { Backlog } from './sync/backlog'
+import { Workflow } from './services/workflow'
+import { ActivityTracker } from './services/activity'
+import { RecordStore } from './storage/records'
+import { AuditLog } from './storage/audit'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import type { SignInLink } from './bootstrap'
@@ -36,7 +41,8 @@ export interface RunningServer {
   port: number
   leadToken: string | null
   links: SignInLink[]
-  deps: { db: Db; rooms: Rooms; connections: Set<Connection>; access: LiveAccess; backlog: Backlog }
+  /** The app's dependencies, for tests that look inside. */
+  deps: AppDeps
   /** Stops accepting, closes sockets with 1012, stores every room, releases DATA_DIR. */
   stop(): Promise<void>
 }
@@ -58,12 +64,21 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       onError: (err) => log.error('writing sessions failed', err),
     })
     const live = new LiveHub(db)
+    const activity = new ActivityTracker({
+      dataDir: config.dataDir,
+      revisionOf: (id) => db.task(id)?.revision,
+      onError: (err) => log.error('saving time on task failed; retrying', err),
+    })
+    const records = new RecordStore(config.dataDir)
     const rooms = new Rooms({
       storageFor: (name) => storage.forRoom(name),
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),
-      onChange: (room) => live.onChange(room),
+      onChange: (room) => {
+        live.onChange(room)
+        workflow.onRoomChange(room)
+      },
       beforeUnload: (room) => live.saveProgress(room),
       onStored: (room) => {
         live.saveProgress(room).catch((err) => log.error('saving progress failed', err, { room: room.name }))
@@ -80,7 +95,32 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     sessions.onRevoke((revoked) => {
       for (const userId of new Set(revoked.map((s) => s.userId))) access.refresh({ userId })
     })
-    const deps = { config, db, rooms, storage, log, connections, live, sessions, access, backlog }
+    // Room changes reach `workflow` only once rooms are open; each status change re-decides the
+    // task's open connections (finalize makes every room read-only at once).
+    const workflow = new Workflow({
+      db,
+      rooms,
+      records,
+      audit: new AuditLog(config.dataDir),
+      activity,
+      log,
+      access,
+    })
+    const deps: AppDeps = {
+      config,
+      db,
+      rooms,
+      storage,
+      log,
+      connections,
+      live,
+      sessions,
+      access,
+      backlog,
+      workflow,
+      records,
+      activity,
+    }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
     if (config.warmUp) log.info('warmed up Yjs', { ms: Math.round(warmUpYjs()) })
@@ -108,9 +148,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         if ('closeAllConnections' in server) server.closeAllConnections()
         await closed
         await sessions.flush()
+        activity.close()
         lock.release()
       })())
-    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps: { db, rooms, connections, access, backlog }, stop }
+    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps, stop }
   } catch (err) {
     lock.release()
     throw err

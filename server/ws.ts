@@ -15,7 +15,6 @@ import { Access } from '../shared/permissions'
 import { MessageType, SyncType } from '../shared/protocol'
 import type { AppDeps, AppEnv } from './env'
 import { hashToken } from './auth/tokens'
-import { decideAccess } from './services/access'
 import type { Credential } from './services/access'
 import { Connection } from './sync/connection'
 import type { Room } from './sync/room'
@@ -38,6 +37,7 @@ export function wsRoutes(deps: AppDeps) {
         conn.alive = true
         if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
         if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
+        deps.activity.onMessage(conn, roomName, bytes)
         // A write from a read-only connection: the room drops it; the client is told once why
         // (DESIGN, "Rooms"). See isWrite for what counts as one.
         if (conn.access !== Access.write && isWrite(bytes)) conn.refuseWrite()
@@ -55,7 +55,7 @@ export function wsRoutes(deps: AppDeps) {
           let accessReason = ''
           if (user && !parsed) refusal = CLOSE.unknownTask
           else if (user && parsed) {
-            const verdict = decideAccess(deps.db, user.id, credential, parsed, deps.sessions)
+            const verdict = deps.access.decide(user.id, credential, parsed)
             if ('close' in verdict) refusal = verdict.close
             else {
               access = verdict.access

@@ -84,7 +84,9 @@ export const MetaKey = {
   status: 'status',
   revision: 'revision',
   assignees: 'assignees',
+  /** `{ action, by, at, message? }` of the latest workflow action (DESIGN.md "Rooms"). */
   last_action: 'last_action',
+  /** ISO time of the finalize that made the current revision read-only; null while editable. */
   finalized_at: 'finalized_at',
 } as const
 export type MetaKey = (typeof MetaKey)[keyof typeof MetaKey]

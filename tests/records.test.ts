@@ -1,128 +1,198 @@
+/** Finalize's gate (one test per reason), the sealed review records, revisions and the native export. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { Db } from '../server/storage/db'
-import type { Task } from '../shared/types'
-import { taskLine, tempDir } from './helpers/server'
-import { spawnExpectingExit, spawnServer } from './helpers/child'
-import type { ChildServer } from './helpers/child'
+import { roomName } from '../shared/roomNames'
+import { canonicalJson } from '../shared/record'
+import { getThreads, getWorkspace } from '../shared/schema'
+import { api, startServer } from './helpers/server'
+import type { TestServer } from './helpers/server'
+import type { Peer } from './helpers/peer'
+import { act, addThread, completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
+import type { Completion } from './helpers/review'
+import { waitFor } from './helpers/waitFor'
 
-// Record files (users, batches, tasks): a damaged one stops the server with one clear line
-// naming it (issue 9.4), and every write is on disk before memory changes (issue 9.3).
-const test = suite('record files')
-let dir = ''
-let children: ChildServer[] = []
-test.before.each(() => {
-  dir = tempDir('codejury-records-')
+const test = suite('records')
+let server: TestServer
+let peers: Peer[] = []
+test.before.each(async () => {
+  server = await startServer()
 })
 test.after.each(async () => {
-  for (const c of children) c.proc.kill('SIGKILL')
-  await Promise.all(children.map((c) => c.exited))
-  children = []
-  fs.rmSync(dir, { recursive: true, force: true })
+  for (const p of peers) p.destroy()
+  peers = []
+  await server.stop()
 })
 
-function task(id: string): Task {
-  const now = new Date().toISOString()
-  return {
-    id,
-    prompt: 'p',
-    language: 'python',
-    candidates: [{ id: 'a', code: 'x' }],
-    batch: 'b',
-    status: 'open',
-    revision: 1,
-    assignees: [],
-    createdAt: now,
-    updatedAt: now,
-  }
+/** A task complete except for `missing`; finalize must name exactly that, then pass once it is fixed. */
+async function gateTest(missing: Completion, code: string, target: string) {
+  const { id } = await reviewTask(server)
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id, missing)
+  const refused = await act(server, server.leadToken, id, 'finalize')
+  assert.is(refused.status, 409)
+  assert.equal(refused.body.reasons.map((r: any) => [r.code, r.target]), [[code, target]])
+  assert.type(refused.body.reasons[0].message, 'string')
+  assert.is(server.running.deps.db.task(id)!.status, 'open')
+  assert.equal(server.running.deps.records.revisions(id), [])
+  await completeWorkspace(server, lead, id)
+  const ok = await act(server, server.leadToken, id, 'finalize')
+  assert.is(ok.status, 200, JSON.stringify(ok.body))
 }
 
-/** A data dir as a server leaves it: a lead, a batch and one task. */
-async function populate(): Promise<void> {
-  const c = await spawnServer(dir)
-  children.push(c)
-  const res = await fetch(`${c.url}/api/tasks/import?batch=b`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c.leadToken}`, 'content-type': 'application/x-ndjson' },
-    body: taskLine('t1'),
-  })
+test('refuses finalize while a candidate is unranked', () => gateTest({ ranking: ['b', 'a'] }, 'unranked', 'ranking'))
+test('refuses finalize while a criterion is unscored', () =>
+  gateTest({ skipScore: { candidate: 'c', criterion: 'efficiency' } }, 'unscored', 'rubric:c:efficiency'))
+test('refuses finalize while the explanation is empty', () => gateTest({ explanation: ' \n ' }, 'empty_explanation', 'explanation'))
+test('refuses finalize while the reference solution is empty', () => gateTest({ solution: '' }, 'empty_solution', 'solution'))
+test('refuses finalize while the tests are empty', () => gateTest({ tests: '' }, 'empty_tests', 'tests'))
+
+test('refuses finalize while a thread is unresolved', async () => {
+  const { id } = await reviewTask(server)
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  const comments = await syncedPeer(server, roomName.comments(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id)
+  await addThread(server, comments, id, 'th-ok', true)
+  await addThread(server, comments, id, 'th-open', false)
+  const refused = await act(server, server.leadToken, id, 'finalize')
+  assert.is(refused.status, 409)
+  assert.equal(refused.body.reasons.map((r: any) => [r.code, r.target]), [['unresolved_thread', 'thread:th-open']])
+  getThreads(comments.doc).get(1).set('resolved', true)
+  await waitFor(async () => (await act(server, server.leadToken, id, 'finalize')).status === 200, 'finalize once resolved')
+})
+
+test('needs no scores when the rubric is empty', async () => {
+  const { id } = await reviewTask(server)
+  const db = server.running.deps.db
+  await db.putBatch({ ...db.batch('test')!, rubric: [] })
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id)
+  getWorkspace(lead.doc).ratings.delete('a')
+  await waitFor(() => !server.running.deps.rooms.peek(roomName.workspace(id))!.doc.getMap('ratings').has('a'), 'the ratings to be cleared')
+  const ok = await act(server, server.leadToken, id, 'finalize')
+  assert.is(ok.status, 200, JSON.stringify(ok.body))
+  assert.equal(ok.body.ratings.a, undefined)
+})
+
+test('seals a record with every field, hashed over its canonical JSON, in its own 0600 file', async () => {
+  const { id, ann } = await reviewTask(server)
+  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  await completeWorkspace(server, annPeer, id)
+  getWorkspace(annPeer.doc).runs.set('a', { status: 'pass', passed: 1, failed: 0, total: 1 } as any)
+  getWorkspace(annPeer.doc).runs.set('b', { status: 'fail', passed: 0, failed: 1, total: 1 } as any)
+  await waitFor(() => server.running.deps.rooms.peek(roomName.workspace(id))!.doc.getMap('runs').size === 2, 'runs on the server')
+  const res = await act(server, server.leadToken, id, 'finalize')
   assert.is(res.status, 200)
-  c.proc.kill('SIGTERM')
-  assert.is(await c.exited, 0)
-  children = []
+  const record = res.body
+  const fields = ['task_id', 'revision', 'batch', 'prompt', 'language', 'candidates', 'ranking', 'ratings', 'explanation',
+    'solution', 'tests', 'runs', 'derived_checks', 'threads', 'ballots', 'participants', 'finalized_by', 'finalized_at', 'record_hash']
+  for (const f of fields) assert.ok(f in record, `record has ${f}`)
+  assert.equal(record.ranking, ['b', 'a', 'c'])
+  assert.equal(record.candidates.map((c: any) => c.model), ['model-a', 'model-b', 'model-c'])
+  assert.is(record.ratings.b.correctness, 2)
+  assert.is(record.derived_checks.ranking_agrees_with_runs, false)
+  assert.equal(record.participants.map((p: any) => p.user).sort(), [ann.id, record.finalized_by].sort())
+  const { record_hash, ...body } = record
+  assert.is(record_hash, crypto.createHash('sha256').update(canonicalJson(body)).digest('hex'))
+  const file = path.join(server.dataDir, 'records', id, '1.json')
+  assert.is(fs.statSync(file).mode & 0o777, 0o600)
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')), record)
+})
+
+test('keeps every revision: reopen gives revision 2 and leaves revision 1 as it was', async () => {
+  const { id } = await reviewTask(server)
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id)
+  const first = (await act(server, server.leadToken, id, 'finalize')).body
+  const file1 = path.join(server.dataDir, 'records', id, '1.json')
+  const bytes1 = fs.readFileSync(file1, 'utf8')
+  assert.is((await act(server, server.leadToken, id, 'reopen')).body.revision, 2)
+  await completeWorkspace(server, lead, id, { explanation: 'Second look: A is best.' })
+  const second = (await act(server, server.leadToken, id, 'finalize')).body
+  assert.is(second.revision, 2)
+  assert.is(second.explanation, 'Second look: A is best.')
+  assert.is.not(second.record_hash, first.record_hash)
+  assert.is(fs.readFileSync(file1, 'utf8'), bytes1)
+  const latest = await exportText('format=native')
+  assert.equal(ndjson(latest.text).map((r) => r.revision), [2])
+  const all = await exportText('format=native&revisions=all')
+  assert.equal(ndjson(all.text).map((r) => [r.task_id, r.revision, r.record_hash]), [
+    [id, 1, first.record_hash],
+    [id, 2, second.record_hash],
+  ])
+})
+
+/** The export's body as text (the api helper would parse a one-line body as JSON). */
+async function exportText(query: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${server.url}/api/export?${query}`, { headers: { authorization: `Bearer ${server.leadToken}` } })
+  return { status: res.status, text: await res.text() }
 }
 
-const DAMAGES: [string, string, (text: string) => string, RegExp][] = [
-  ['users.json', 'truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON/],
-  ['users.json', 'emptied', () => '', /is empty/],
-  ['batches.json', 'invalid JSON', (t) => t.replace('{', '{,'), /is not valid JSON/],
-  ['tasks/t1.json', 'truncated', (t) => t.slice(0, t.length - 3), /is not valid JSON/],
-  ['tasks/t1.json', 'valid JSON of the wrong shape', () => '{"id":"t1"}', /has no "batch"/],
-  ['users.json', 'a users list with a broken entry', () => '{"users":[{"id":"x"}]}', /without a "name"/],
-]
+function ndjson(text: string): any[] {
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+}
 
-test('refuses to start on a damaged record file with one line naming it, and starts when it is intact', async () => {
-  await populate()
-  // positive control: the intact directory starts
-  const ok = await spawnServer(dir)
-  children.push(ok)
-  ok.proc.kill('SIGTERM')
-  assert.is(await ok.exited, 0)
-  children = []
-  for (const [name, how, damage, expected] of DAMAGES) {
-    const file = path.join(dir, name)
-    const original = fs.readFileSync(file, 'utf8')
-    fs.writeFileSync(file, damage(original))
-    const damaged = fs.readFileSync(file)
-    const { code, output } = await spawnExpectingExit(dir)
-    assert.is(code, 1, `${name} ${how}: exit code`)
-    const lines = output.trim().split('\n')
-    assert.is(lines.length, 1, `${name} ${how}: one line, got:\n${output}`)
-    assert.match(lines[0], `codejury: cannot start: ${file} `)
-    assert.match(lines[0], expected)
-    assert.not.match(output, /\n\s+at /, 'no stack trace')
-    assert.equal(fs.readFileSync(file), damaged, `${name} ${how}: left as it was`)
-    fs.writeFileSync(file, original)
+test('streams the native export as NDJSON in task order, to the lead only', async () => {
+  for (const id of ['t2', 't1']) {
+    const { importTasks, taskLine } = await import('./helpers/server')
+    await importTasks(server, taskLine(id))
+    const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+    await completeWorkspace(server, lead, id)
+    assert.is((await act(server, server.leadToken, id, 'finalize')).status, 200)
   }
+  const res = await fetch(`${server.url}/api/export?format=native`, { headers: { authorization: `Bearer ${server.leadToken}` } })
+  assert.is(res.status, 200)
+  assert.match(res.headers.get('content-type') ?? '', /application\/x-ndjson/)
+  const text = await res.text()
+  assert.equal(ndjson(text).map((r) => r.task_id), ['t1', 't2'])
+  const again = await exportText('format=native')
+  assert.is(again.text, text, 'the same records export byte for byte the same')
+  const { createUser } = await import('./helpers/server')
+  const rev = await createUser(server, 'Rae', 'reviewer')
+  assert.is((await api(server, rev.token, 'GET', '/api/export?format=native')).status, 403)
+  const other = await api(server, server.leadToken, 'GET', '/api/export?format=dpo')
+  assert.is(other.status, 400)
+  assert.match(other.body.error, /not yet supported/)
+  assert.is((await api(server, server.leadToken, 'GET', '/api/export?format=native&revisions=some')).status, 400)
 })
 
-test('refuses a task file that holds another task', async () => {
-  await populate()
-  fs.copyFileSync(path.join(dir, 'tasks', 't1.json'), path.join(dir, 'tasks', 't2.json'))
-  const { code, output } = await spawnExpectingExit(dir)
-  assert.is(code, 1)
-  assert.match(output, /tasks\/t2\.json holds task "t1"/)
+test('leaves a finalized record as it was, whatever reaches the workspace afterwards', async () => {
+  const { id, ann } = await reviewTask(server)
+  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  await completeWorkspace(server, annPeer, id)
+  const record = (await act(server, server.leadToken, id, 'finalize')).body
+  const file = path.join(server.dataDir, 'records', id, '1.json')
+  const bytes = fs.readFileSync(file, 'utf8')
+  // an edit attempt after the finalize (live access drops it; the record must not care either way)
+  getWorkspace(annPeer.doc).explanation.insert(0, 'LATE EDIT ')
+  getWorkspace(annPeer.doc).ranking.delete(0, 1)
+  const again = await act(server, server.leadToken, id, 'finalize')
+  assert.is(again.status, 409)
+  assert.match(again.body.error, /finalized/)
+  assert.is(fs.readFileSync(file, 'utf8'), bytes)
+  const exported = ndjson((await exportText('format=native')).text)
+  assert.equal(exported.map((r) => r.record_hash), [record.record_hash])
+  assert.not.match(exported[0].explanation, /LATE EDIT/)
 })
 
-test('applies concurrent changes to one task one after another, each on the latest state', async () => {
-  const db = await Db.open(dir)
-  await db.addTasks([task('t1')])
-  const ids = Array.from({ length: 20 }, (_, i) => `u${i}`)
-  await Promise.all(ids.map((id) => db.updateTask('t1', (t) => void t.assignees.push(id))))
-  assert.equal([...db.task('t1')!.assignees].sort(), [...ids].sort())
-  const reopened = await Db.open(dir)
-  assert.equal([...reopened.task('t1')!.assignees].sort(), [...ids].sort(), 'every change is on disk')
-})
-
-test('changes nothing in memory when a change throws before it is written', async () => {
-  const db = await Db.open(dir)
-  await db.addTasks([task('t1')])
-  const before = JSON.stringify(db.task('t1'))
-  try {
-    await db.updateTask('t1', (t) => {
-      t.assignees.push('half-done')
-      throw new Error('refused')
-    })
-    assert.unreachable('the change throws')
-  } catch (err) {
-    assert.is((err as Error).message, 'refused')
-  }
-  assert.is(JSON.stringify(db.task('t1')), before)
-  // positive control: a change that does not throw is applied and written
-  await db.updateTask('t1', (t) => void t.assignees.push('u1'))
-  assert.equal(db.task('t1')!.assignees, ['u1'])
+test('detects a tampered record file on read and exports nothing', async () => {
+  const { id } = await reviewTask(server)
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id)
+  await act(server, server.leadToken, id, 'finalize')
+  const before = await exportText('format=native')
+  assert.is(before.status, 200)
+  assert.is(ndjson(before.text).length, 1)
+  const file = path.join(server.dataDir, 'records', id, '1.json')
+  const record = JSON.parse(fs.readFileSync(file, 'utf8'))
+  record.ranking = ['a', 'b', 'c']
+  fs.writeFileSync(file, JSON.stringify(record))
+  const after = await api(server, server.leadToken, 'GET', '/api/export?format=native')
+  assert.is(after.status, 500)
+  assert.match(after.body.error, new RegExp(`${id} revision 1 fails its integrity check`))
+  assert.not.match(JSON.stringify(after.body), /"ranking"/)
 })
 
 test.run()

@@ -1,5 +1,5 @@
 /** One task's live workspace: the room `task:<id>`, its bar, its panels and its overlays. */
-import { Show } from 'solid-js'
+import { createMemo, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { TaskDetail } from '../../shared/types'
 import { roomName } from '../../shared/roomNames'
@@ -17,17 +17,29 @@ import { MergeNotice } from './MergeNotice'
 import { ReadOnlyNotice } from './ReadOnlyNotice'
 import { HelpOverlay } from './HelpOverlay'
 import { createWorkspaceUi } from './workspaceUi'
+import { createTaskMeta } from '../stores/taskMeta'
+import { createUnsentText } from '../stores/unsentText'
+import { WorkflowBar } from './WorkflowBar'
+import { WorkflowNotice } from './WorkflowNotice'
+import { UnsentTextPanel } from './UnsentTextPanel'
 
 /** Opens the room for as long as it is mounted; one instance per task id. */
 export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const me = useMe()
   const room = createRoomDoc(roomName.workspace(props.task.id), { user: toPresenceUser(me()) })
   const ui = createWorkspaceUi(props.task.candidates.map((c) => c.id))
+  // The meta room is the live word on status: a finalize turns everything read-only at once.
+  const meta = createTaskMeta(props.task.id, props.task)
+  const live = createMemo(() => ({ ...props.task, status: meta.status(), revision: meta.revision() }))
+  const readOnly = createMemo(() => !canWriteWorkspace(me(), live()))
+  const ws = getWorkspace(room.doc)
+  const unsent = createUnsentText(ws, readOnly)
   return (
     <ViewProvider controller={createViewController(room.awareness)}>
       <div class="workspace">
         <header class="ws-bar">
-          <TaskHeader task={props.task} />
+          <TaskHeader task={live()} />
+          <WorkflowBar task={props.task} me={me()} meta={meta} />
           <SyncStatus room={room} />
           <button
             type="button"
@@ -49,6 +61,8 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
           }
         >
           <ReadOnlyNotice reason={room.denied()} />
+          <WorkflowNotice meta={meta} />
+          <UnsentTextPanel unsent={unsent} />
           <WorkspaceKeys
             awareness={room.awareness}
             helpOpen={ui.helpOpen()}
@@ -56,9 +70,9 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
           />
           <WorkspaceGrid
             task={props.task}
-            ws={getWorkspace(room.doc)}
+            ws={ws}
             awareness={room.awareness}
-            readOnly={!canWriteWorkspace(me(), props.task) || room.denied() !== null}
+            readOnly={readOnly() || room.denied() !== null}
             ui={ui}
           />
         </Show>

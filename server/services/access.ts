@@ -90,11 +90,40 @@ export interface AccessScope {
  * 4403/4404 where it may no longer read and 4401 where its user or credential is gone.
  */
 export class LiveAccess {
+  /** Tasks being finalized: nobody writes to them while their record is read and sealed. */
+  private readonly sealing = new Set<string>()
+
   constructor(
     private readonly db: Db,
     private readonly connections: Set<Connection>,
     private readonly sessions?: SessionCheck,
   ) {}
+
+  /**
+   * The access a connection gets now, at upgrade and on every refresh: the records' verdict,
+   * with write taken away while the task is being finalized.
+   */
+  decide(userId: string, credential: Credential | null, room: ParsedRoom): Verdict {
+    const verdict = decideAccess(this.db, userId, credential, room, this.sessions)
+    if ('access' in verdict && verdict.access === Access.write && this.sealing.has(room.taskId)) {
+      return { access: Access.read, reason: 'the task is being finalized' }
+    }
+    return verdict
+  }
+
+  /**
+   * Makes every room of a task read-only at once while it is finalized, so that no edit lands
+   * between reading the work for the record and the task's finalized status being stored.
+   * `unseal` gives back what the records then say (read-only once finalized, else writable).
+   */
+  seal(taskId: string): void {
+    this.sealing.add(taskId)
+    this.refresh({ taskId })
+  }
+
+  unseal(taskId: string): void {
+    if (this.sealing.delete(taskId)) this.refresh({ taskId })
+  }
 
   /** Re-evaluates the open connections in `scope`; an empty scope means every connection. */
   refresh(scope: AccessScope): void {
@@ -102,7 +131,7 @@ export class LiveAccess {
       if (conn.closed || !conn.room) continue
       if (scope.taskId !== undefined && conn.room.taskId !== scope.taskId) continue
       if (scope.userId !== undefined && conn.user.id !== scope.userId) continue
-      this.apply(conn, decideAccess(this.db, conn.user.id, conn.credential, conn.room, this.sessions))
+      this.apply(conn, this.decide(conn.user.id, conn.credential, conn.room))
     }
   }
 

@@ -191,9 +191,8 @@ ranking('converges with no candidate lost or duplicated when both reorder at onc
         pending.forEach((m) => send(m))
       },
     })
-    // Only the workspace room's socket: the page also opens the comments room, which must not
-    // share this one `send`.
-    await u.page.routeWebSocket(/\/ws\/task%3A[\w-]+$/, (ws) => {
+    // Only the workspace room's socket: the page also opens others (comments, meta).
+    await u.page.routeWebSocket(/\/ws\/task%3A[A-Za-z0-9_-]+(\?|$)/, (ws) => {
       const upstream = ws.connectToServer()
       send = (m) => upstream.send(m)
       ws.onMessage((m) => (queue ? queue.push(m) : upstream.send(m)))

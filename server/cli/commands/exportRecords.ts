@@ -7,13 +7,13 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { CliError, ExitCode } from '../cliError'
 import type { Command } from '../types'
 
-/** The formats DESIGN.md names; the server has the final word, so others are passed through. */
-export const EXPORT_FORMATS = ['native', 'dpo', 'kto', 'sft', 'humaneval', 'ranking'] as const
+/** The formats the server builds today; the server has the final word, so others are passed through. */
+export const EXPORT_FORMATS = ['native'] as const
 
 /** Streams the body as it arrives, so a large export never sits in memory. */
 export const exportRecords: Command = {
   words: ['export'],
-  usage: 'codejury export [--format F] [--revisions all] [--pairs P] [--out FILE]',
+  usage: 'codejury export [--format native] [--revisions all] [--out FILE]',
   summary: 'export finalized reviews as NDJSON',
   help: [
     'Writes finalized review records as NDJSON (one JSON object per line) to stdout or a file.',
@@ -21,7 +21,6 @@ export const exportRecords: Command = {
     'Options:',
     `  --format F       ${EXPORT_FORMATS.join(', ')} (default: native)`,
     '  --revisions all  every finalized revision instead of the latest of each task',
-    '  --pairs P        dpo pair expansion: all, best-vs-rest or adjacent (default: all)',
     '  --out FILE       write to FILE instead of stdout',
   ].join('\n'),
   options: {

@@ -1,0 +1,119 @@
+/**
+ * The workspace header's workflow controls: the live status and last action from the meta room,
+ * and a button for each action the signed-in person may take now (Submit; Request changes with
+ * a message; Finalize, with its refusal reasons listed beside it; Reopen).
+ */
+import { createSignal, For, Show } from 'solid-js'
+import type { Component } from 'solid-js'
+import { availableActions, WorkflowAction } from '../../shared/workflow'
+import type { FinalizeReason } from '../../shared/workflow'
+import { ApiError, finalizeTask, reopenTask, requestChanges, submitTask } from '../api'
+import type { Me, TaskDetail } from '../api'
+import type { TaskMeta } from '../stores/taskMeta'
+import { LastActionNote } from './LastActionNote'
+import { FinalizeReasons } from './FinalizeReasons'
+import '../styles/workflow.css'
+
+const LABEL = {
+  submit: 'Submit',
+  request_changes: 'Request changes',
+  finalize: 'Finalize',
+  reopen: 'Reopen',
+} as const
+
+/** The workflow controls for the signed-in person, driven by the meta room's live status. */
+export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }> = (props) => {
+  const [busy, setBusy] = createSignal(false)
+  const [error, setError] = createSignal<string | null>(null)
+  const [reasons, setReasons] = createSignal<FinalizeReason[]>([])
+  const [asking, setAsking] = createSignal(false)
+  const [message, setMessage] = createSignal('')
+  const actions = () =>
+    availableActions(props.meta.status(), {
+      role: props.me.role,
+      assigned: props.task.assignees.includes(props.me.id),
+    })
+
+  const run = async (action: WorkflowAction) => {
+    setBusy(true)
+    setError(null)
+    setReasons([])
+    try {
+      if (action === WorkflowAction.submit) await submitTask(props.task.id)
+      else if (action === WorkflowAction.reopen) await reopenTask(props.task.id)
+      else if (action === WorkflowAction.finalize) await finalizeTask(props.task.id)
+      else {
+        await requestChanges(props.task.id, message())
+        setAsking(false)
+        setMessage('')
+      }
+    } catch (err) {
+      const body = err instanceof ApiError ? (err.body as { reasons?: FinalizeReason[] } | null) : null
+      if (Array.isArray(body?.reasons)) setReasons(body.reasons)
+      else setError(err instanceof Error ? err.message : String(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div class="workflow-bar" aria-label="Workflow">
+      <LastActionNote action={props.meta.lastAction()} />
+      <For each={actions()}>
+        {(action) => (
+          <button
+            type="button"
+            disabled={busy()}
+            aria-expanded={action === 'request_changes' ? asking() : undefined}
+            aria-describedby={action === 'finalize' && reasons().length ? 'finalize-reasons' : undefined}
+            onClick={() => (action === 'request_changes' ? setAsking(!asking()) : void run(action))}
+          >
+            {LABEL[action as keyof typeof LABEL]}
+          </button>
+        )}
+      </For>
+      <Show when={asking() && actions().includes('request_changes')}>
+        <form
+          class="workflow-popover"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void run(WorkflowAction.request_changes)
+          }}
+        >
+          <label>
+            What should change?
+            <textarea
+              required
+              maxLength={4000}
+              value={message()}
+              onInput={(e) => setMessage(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" disabled={busy() || message().trim() === ''}>
+            Send back
+          </button>
+          <button type="button" onClick={() => setAsking(false)}>
+            Cancel
+          </button>
+        </form>
+      </Show>
+      <Show when={reasons().length > 0 && actions().includes('finalize')}>
+        <FinalizeReasonsPopover reasons={reasons()} onClose={() => setReasons([])} />
+      </Show>
+      <Show when={error()}>
+        <p class="error small" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </div>
+  )
+}
+
+const FinalizeReasonsPopover: Component<{ reasons: FinalizeReason[]; onClose: () => void }> = (props) => (
+  <div class="workflow-popover">
+    <FinalizeReasons id="finalize-reasons" reasons={props.reasons} />
+    <button type="button" onClick={() => props.onClose()}>
+      Close
+    </button>
+  </div>
+)

@@ -1,0 +1,245 @@
+/**
+ * Time on task: active time per person per task, measured by the server from that person's own
+ * messages in the task's rooms. Edits and real presence changes (a cursor moved, a selection, a
+ * focus) count; y-websocket's 15-second presence renewal, which repeats the same state, does not.
+ * The time between two messages counts when the gap is at most IDLE_MS; a longer gap is idle.
+ * Totals are kept per UTC day in `activity/<YYYY-MM-DD>.json` and written in batches.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { MessageType, SyncType } from '../../shared/protocol'
+import { parseRoomName } from '../../shared/roomNames'
+import { replaceFile } from '../storage/atomicFile'
+
+/** A gap longer than this between two of a person's messages on a task is idle time. */
+export const IDLE_MS = 2 * 60_000
+/** How often changed day files are written. */
+export const ACTIVITY_FLUSH_MS = 10_000
+/** How recent an edit must be to count as the edit a room change came from. */
+const EDIT_MATCH_MS = 2_000
+
+/** One row of a day: a person's active time on one revision of a task. */
+export interface ActivityRow {
+  task: string
+  user: string
+  revision: number
+  active_ms: number
+}
+
+/** How a tracker stores, which tasks it knows, and its clock. */
+export interface ActivityOptions {
+  /** Where day files live; null keeps everything in memory. */
+  dataDir: string | null
+  /** The task's current revision, or undefined for an unknown task (ignored). */
+  revisionOf: (taskId: string) => number | undefined
+  /** The clock, injected by tests that script idle gaps. */
+  now?: () => number
+  flushMs?: number
+  onError?: (err: unknown) => void
+}
+
+/** The part of a connection the tracker reads. */
+export interface ActiveConnection {
+  user: { id: string }
+}
+
+const DAY_MS = 86_400_000
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.json$/
+
+// every frame asks for the day; it changes once a day
+let lastDay = { n: NaN, s: '' }
+
+/** `YYYY-MM-DD` (UTC) of a time. */
+export function dayOf(at: number): string {
+  const n = Math.floor(at / DAY_MS)
+  if (n !== lastDay.n) lastDay = { n, s: new Date(n * DAY_MS).toISOString().slice(0, 10) }
+  return lastDay.s
+}
+
+/** Measures and keeps time on task for one server (one DATA_DIR). */
+export class ActivityTracker {
+  private readonly now: () => number
+  /** day → `task\nuser\nrevision` → row */
+  private readonly days = new Map<string, Map<string, ActivityRow>>()
+  private readonly lastAt = new Map<string, number>()
+  private readonly lastEditAt = new Map<string, number>()
+  private readonly lastPresence = new WeakMap<ActiveConnection, Uint8Array>()
+  private readonly dirty = new Set<string>()
+  private readonly timer: NodeJS.Timeout | null
+  private readonly dir: string | null
+
+  constructor(private readonly options: ActivityOptions) {
+    this.now = options.now ?? Date.now
+    this.dir = options.dataDir === null ? null : path.join(options.dataDir, 'activity')
+    if (this.dir) this.load(this.dir)
+    this.timer = this.dir ? setInterval(() => this.flush(), options.flushMs ?? ACTIVITY_FLUSH_MS) : null
+    this.timer?.unref()
+  }
+
+  private load(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    for (const name of fs.readdirSync(dir)) {
+      const day = DAY_FILE.exec(name)?.[1]
+      if (!day) continue
+      try {
+        const rows = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as ActivityRow[]
+        const map = new Map<string, ActivityRow>()
+        for (const r of Array.isArray(rows) ? rows : []) {
+          if (typeof r?.task !== 'string' || typeof r.user !== 'string' || !Number.isInteger(r.revision)) continue
+          if (typeof r.active_ms !== 'number' || !(r.active_ms >= 0)) continue
+          map.set(rowKey(r.task, r.user, r.revision), { task: r.task, user: r.user, revision: r.revision, active_ms: r.active_ms })
+        }
+        this.days.set(day, map)
+      } catch (err) {
+        this.options.onError?.(err)
+      }
+    }
+  }
+
+  /**
+   * Classifies one frame a connection sent to `room` and notes it if it is activity. Called for
+   * every frame (server/ws.ts), so it never throws and decodes no JSON.
+   */
+  onMessage(conn: ActiveConnection, room: string, bytes: Uint8Array): void {
+    try {
+      const kind = this.classify(conn, bytes)
+      if (kind === null) return
+      const parsed = parseRoomName(room)
+      if (!parsed) return
+      const at = this.note(conn.user.id, parsed.taskId)
+      if (kind === 'edit' && parsed.kind === 'workspace' && at !== null) {
+        this.lastEditAt.set(pairKey(parsed.taskId, conn.user.id), at)
+      }
+    } catch {
+      // a malformed frame is the room's to refuse; it is simply not activity
+    }
+  }
+
+  private classify(conn: ActiveConnection, bytes: Uint8Array): 'edit' | 'other' | null {
+    if (bytes.length < 2) return null
+    if (bytes[0] === MessageType.sync) {
+      // Clients send updates only for local changes. A sync step 2 larger than a fresh client's
+      // empty answer ([0, 1, 2, 0, 0]) carries offline work: activity, but maybe nothing new.
+      if (bytes[1] === SyncType.update) return 'edit'
+      if (bytes[1] === SyncType.step2 && bytes.length > 5) return 'other'
+      return null
+    }
+    if (bytes[0] !== MessageType.awareness) return null
+    // The state's bytes after its clock: a renewal repeats them with a new clock. Compared as
+    // bytes, so the hot path decodes no JSON (the room decodes it once already).
+    const state = singleStateBytes(bytes)
+    if (state === null) return null
+    const prev = this.lastPresence.get(conn)
+    if (prev && equalBytes(prev, state)) return null
+    if (state.length === 5 && state[0] === 4 && String.fromCharCode(...state.subarray(1)) === 'null') return null
+    this.lastPresence.set(conn, state.slice())
+    return 'other'
+  }
+
+  /** Notes one act by `userId` on `taskId` at `at` (the tracker's clock); returns that time. */
+  note(userId: string, taskId: string, at = this.now()): number | null {
+    const revision = this.options.revisionOf(taskId)
+    if (revision === undefined) return null
+    const key = pairKey(taskId, userId)
+    const prev = this.lastAt.get(key)
+    this.lastAt.set(key, at)
+    const gap = prev === undefined ? 0 : at - prev
+    const credit = gap > 0 && gap <= IDLE_MS ? gap : 0
+    const day = dayOf(at)
+    let rows = this.days.get(day)
+    if (!rows) this.days.set(day, (rows = new Map()))
+    const k = rowKey(taskId, userId, revision)
+    const row = rows.get(k)
+    if (row) row.active_ms += credit
+    else rows.set(k, { task: taskId, user: userId, revision, active_ms: credit })
+    if (credit > 0 || !row) this.dirty.add(day)
+    return at
+  }
+
+  /** Whether `userId` sent an edit to the task's workspace in the last moments. */
+  editedRecently(userId: string, taskId: string): boolean {
+    const at = this.lastEditAt.get(pairKey(taskId, userId))
+    return at !== undefined && this.now() - at <= EDIT_MATCH_MS
+  }
+
+  /** Active milliseconds per user on one revision of a task, over every day. */
+  activeOn(taskId: string, revision: number): Map<string, number> {
+    const out = new Map<string, number>()
+    for (const rows of this.days.values()) {
+      for (const r of rows.values()) {
+        if (r.task === taskId && r.revision === revision) out.set(r.user, (out.get(r.user) ?? 0) + r.active_ms)
+      }
+    }
+    return out
+  }
+
+  /** Rows of the days from `from` to `to` (inclusive, `YYYY-MM-DD`), revisions summed. */
+  daysBetween(from: string, to: string): { day: string; task: string; user: string; active_ms: number }[] {
+    const out: { day: string; task: string; user: string; active_ms: number }[] = []
+    for (const [day, rows] of this.days) {
+      if (day < from || day > to) continue
+      const sums = new Map<string, { day: string; task: string; user: string; active_ms: number }>()
+      for (const r of rows.values()) {
+        const k = pairKey(r.task, r.user)
+        const s = sums.get(k)
+        if (s) s.active_ms += r.active_ms
+        else sums.set(k, { day, task: r.task, user: r.user, active_ms: r.active_ms })
+      }
+      out.push(...sums.values())
+    }
+    return out
+  }
+
+  /** Writes every day file changed since the last flush; a failed write stays dirty and is retried. */
+  flush(): void {
+    if (!this.dir) return this.dirty.clear()
+    for (const day of [...this.dirty]) {
+      try {
+        replaceFile(path.join(this.dir, `${day}.json`), JSON.stringify([...(this.days.get(day)?.values() ?? [])]))
+        this.dirty.delete(day)
+      } catch (err) {
+        this.options.onError?.(err)
+      }
+    }
+  }
+
+  /** Stops the timer and writes what is pending (shutdown). */
+  close(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.flush()
+  }
+}
+
+function pairKey(task: string, user: string): string {
+  return `${task}\n${user}`
+}
+
+function rowKey(task: string, user: string, revision: number): string {
+  return `${task}\n${user}\n${revision}`
+}
+
+/** Reads a varuint at `i`; returns the index after it, or -1 past the end. */
+function skipVarUint(bytes: Uint8Array, i: number): number {
+  while (i < bytes.length && bytes[i] & 0x80) i++
+  return i < bytes.length ? i + 1 : -1
+}
+
+/**
+ * The state (length-prefixed JSON) of an awareness message holding one client's entry, as
+ * y-websocket clients send: [1][length][count=1][clientID][clock][state]. Null otherwise.
+ */
+function singleStateBytes(bytes: Uint8Array): Uint8Array | null {
+  let i = skipVarUint(bytes, 1) // the payload's length
+  if (i < 0 || bytes[i] !== 1) return null // one entry
+  i = skipVarUint(bytes, i + 1) // clientID
+  if (i < 0) return null
+  i = skipVarUint(bytes, i) // clock
+  if (i < 0) return null
+  return bytes.subarray(i)
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

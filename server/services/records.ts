@@ -1,0 +1,96 @@
+/** Building review records from a task's rooms, and reading them back for the native export. */
+import * as Y from 'yjs'
+import { sealRecord, deriveChecks, readWorkspaceContent, readThreads } from '../../shared/record'
+import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceContent } from '../../shared/record'
+import type { Batch, Task } from '../../shared/types'
+import type { StoredUser } from '../storage/db'
+import type { RecordStore } from '../storage/records'
+
+/** What a record is built from, read in one synchronous step at finalize. */
+export interface RecordSource {
+  task: Task
+  batch: Batch | undefined
+  content: WorkspaceContent
+  threads: RecordThread[]
+  ballots: RecordBallot[]
+  participants: Participant[]
+  finalizedBy: StoredUser
+  finalizedAt: string
+}
+
+/** Builds and seals the record of the task's current revision (DESIGN.md "Review record"). */
+export function buildRecord(src: RecordSource): ReviewRecord {
+  const { task, content } = src
+  const ids = task.candidates.map((c) => c.id)
+  return sealRecord({
+    task_id: task.id,
+    revision: task.revision,
+    batch: task.batch,
+    prompt: task.prompt,
+    language: task.language,
+    entry_point: task.entry_point ?? null,
+    candidates: task.candidates.map((c) => ({ id: c.id, code: c.code, ...(c.model !== undefined ? { model: c.model } : {}) })),
+    ranking: content.ranking,
+    ratings: content.ratings,
+    explanation: content.explanation,
+    solution: content.solution,
+    tests: content.tests,
+    runs: content.runs,
+    derived_checks: deriveChecks(content.runs, ids, content.ranking),
+    threads: src.threads,
+    ballots: src.ballots,
+    participants: src.participants,
+    finalized_by: src.finalizedBy.id,
+    finalized_at: src.finalizedAt,
+  })
+}
+
+/** Reads the workspace and comments docs for the gate and the record. */
+export function readTaskRooms(task: Task, batch: Batch | undefined, workspace: Y.Doc, comments: Y.Doc) {
+  const ids = task.candidates.map((c) => c.id)
+  return { content: readWorkspaceContent(workspace, ids, batch?.rubric ?? []), threads: readThreads(comments) }
+}
+
+/** A ballot room read as the record keeps it; null when the annotator never placed or scored anything. */
+export function readBallot(userId: string, doc: Y.Doc, task: Task, batch: Batch | undefined): RecordBallot | null {
+  const content = readWorkspaceContent(doc, task.candidates.map((c) => c.id), batch?.rubric ?? [])
+  if (content.ranking.length === 0 && Object.keys(content.ratings).length === 0) return null
+  return { user: userId, ranking: content.ranking, ratings: content.ratings }
+}
+
+/**
+ * The participants of a revision: everyone with measured activity on it, plus its assignees and
+ * the finalizer, with their active time; ordered by user id so the record is deterministic.
+ */
+export function participantsOf(
+  active: Map<string, number>,
+  task: Task,
+  finalizer: StoredUser,
+  userById: (id: string) => StoredUser | undefined,
+): Participant[] {
+  const ids = new Set([...active.keys(), ...task.assignees, finalizer.id])
+  return [...ids]
+    .sort()
+    .map((id) => {
+      const u = userById(id)
+      return { user: id, name: u?.name ?? id, role: u?.role ?? 'unknown', active_ms: Math.round(active.get(id) ?? 0) }
+    })
+}
+
+/** Which revisions an export includes. */
+export type RevisionSelection = 'latest' | 'all'
+
+/**
+ * The records an export streams, in a deterministic order: task ids in code-point order, then
+ * revisions oldest first. Every record is verified as it is read; a tampered one throws.
+ */
+export function* exportRecords(store: RecordStore, revisions: RevisionSelection): Generator<ReviewRecord> {
+  for (const taskId of store.taskIds()) {
+    const revs = store.revisions(taskId)
+    const chosen = revisions === 'all' ? revs : revs.slice(-1)
+    for (const rev of chosen) {
+      const record = store.read(taskId, rev)
+      if (record) yield record
+    }
+  }
+}

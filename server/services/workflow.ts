@@ -1,0 +1,223 @@
+/**
+ * The workflow on the server: applies DESIGN.md's transitions to stored tasks, writes the meta
+ * room every open page watches, logs every action to the audit log, seals the record on finalize
+ * and asks live access to follow each status change. One action per task at a time.
+ */
+import type * as Y from 'yjs'
+import { getMeta, MetaKey } from '../../shared/schema'
+import { parseRoomName, roomName } from '../../shared/roomNames'
+import { CodejuryError } from '../../shared/errors'
+import { SERVER } from '../../shared/origins'
+import { finalizeReasons, transition, WorkflowAction } from '../../shared/workflow'
+import type { FinalizeReason, LastAction } from '../../shared/workflow'
+import type { ReviewRecord } from '../../shared/record'
+import type { Task } from '../../shared/types'
+import type { Db, StoredUser } from '../storage/db'
+import type { RecordStore } from '../storage/records'
+import type { AuditLog } from '../storage/audit'
+import type { Rooms } from '../sync/rooms'
+import type { Room } from '../sync/room'
+import type { Logger } from '../log'
+import type { ActivityTracker } from './activity'
+import { buildRecord, participantsOf, readBallot, readTaskRooms } from './records'
+
+/** Live access: downgrades or upgrades open connections after a status change (LiveAccess). */
+export interface AccessRefresher {
+  refresh(scope: { taskId?: string; userId?: string }): void
+  /** Every room of the task read-only while it is finalized; `unseal` gives back what the records say. */
+  seal(taskId: string): void
+  unseal(taskId: string): void
+}
+
+/** What the workflow writes to: the task files, the rooms, the records, the audit log. */
+export interface WorkflowDeps {
+  db: Db
+  rooms: Rooms
+  records: RecordStore
+  audit: AuditLog
+  activity: ActivityTracker
+  log: Logger
+  access?: AccessRefresher
+  now?: () => Date
+}
+
+/** The outcome of an action: the task after it, the record of a finalize, or why finalize waits. */
+export type ActionResult =
+  | { ok: true; task: Task; record?: ReviewRecord }
+  | { ok: false; reasons: FinalizeReason[] }
+
+/** The one place workflow actions happen; the routes, the CLI (through them) and room changes call it. */
+export class Workflow {
+  private readonly queues = new Map<string, Promise<unknown>>()
+
+  constructor(private readonly deps: WorkflowDeps) {}
+
+  /** Runs `fn` after every earlier action on the same task has finished. */
+  private serialize<T>(taskId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(taskId) ?? Promise.resolve()
+    const next = prev.then(fn, fn)
+    const settled = next.catch(() => undefined)
+    this.queues.set(taskId, settled)
+    void settled.then(() => {
+      if (this.queues.get(taskId) === settled) this.queues.delete(taskId)
+    })
+    return next
+  }
+
+  /**
+   * Takes `action` on a task as `user`. Throws CodejuryError: not-found for a task the user cannot
+   * see, forbidden for the wrong person, conflict for the wrong state. A finalize whose gate
+   * fails returns its reasons and changes nothing.
+   */
+  act(taskId: string, action: WorkflowAction, user: StoredUser, message?: string): Promise<ActionResult> {
+    return this.serialize(taskId, async () => {
+      const task = this.deps.db.task(taskId)
+      const assigned = task?.assignees.includes(user.id) ?? false
+      if (!task || (user.role === 'annotator' && !assigned)) throw new CodejuryError('not-found', 'no such task')
+      const step = transition(task.status, action, { role: user.role, assigned })
+      if (!step.ok) throw new CodejuryError(step.refusal, step.message)
+      if (action === WorkflowAction.finalize) return this.finalize(task, user)
+      return { ok: true, task: await this.apply(task, action, user, message) }
+    })
+  }
+
+  /**
+   * Moves a task to in progress after an assignee's first edit while it is open or sent back
+   * (Rooms onChange: the room stored a change; the activity tracker knows who sent one just now).
+   */
+  onRoomChange(room: Room): void {
+    const parsed = parseRoomName(room.name)
+    if (!parsed || parsed.kind !== 'workspace') return
+    const task = this.deps.db.task(parsed.taskId)
+    if (!task || (task.status !== 'open' && task.status !== 'changes_requested')) return
+    const editor = task.assignees.find((id) => this.deps.activity.editedRecently(id, task.id))
+    const user = editor ? this.deps.db.userById(editor) : undefined
+    if (!user) return
+    this.act(task.id, WorkflowAction.start, user).catch((err) => {
+      if (!(err instanceof CodejuryError)) this.deps.log.error('starting a task failed', err, { task: task.id })
+    })
+  }
+
+  private async finalize(task: Task, user: StoredUser): Promise<ActionResult> {
+    const { db, rooms, records } = this.deps
+    const batch = db.batch(task.batch)
+    // Load every room first, so the work is read from documents that are all there.
+    const [workspace, comments, meta] = await Promise.all([
+      rooms.open(roomName.workspace(task.id)),
+      rooms.open(roomName.comments(task.id)),
+      rooms.open(roomName.meta(task.id)),
+    ])
+    const ballots =
+      batch?.mode === 'independent'
+        ? await Promise.all(task.assignees.map(async (id) => ({ id, room: await rooms.open(roomName.ballot(task.id, id)) })))
+        : []
+    const fresh = db.task(task.id)
+    if (!fresh || fresh.status === 'finalized' || fresh.revision !== task.revision) {
+      throw new CodejuryError('conflict', 'the task changed while it was being finalized; try again')
+    }
+    const gate = () => {
+      const { content, threads } = readTaskRooms(task, batch, workspace.doc, comments.doc)
+      const reasons = finalizeReasons({
+        candidates: task.candidates.map((c) => c.id),
+        criteria: batch?.rubric ?? [],
+        ...content,
+        threads,
+      })
+      return { content, threads, reasons }
+    }
+    // A refusal changes nothing, not even for a moment: nobody is made read-only to be told no.
+    const first = gate()
+    if (first.reasons.length) return { ok: false, reasons: first.reasons }
+    // From here until the finalized status is stored, every room of the task is read-only: the
+    // work read now is exactly what the record holds, whatever arrives while the files are written.
+    this.deps.access?.seal(task.id)
+    try {
+      const { content, threads, reasons } = gate()
+      if (reasons.length) return { ok: false, reasons }
+      const at = this.now()
+      let record = buildRecord({
+        task,
+        batch,
+        content,
+        threads,
+        ballots: ballots.flatMap(({ id, room }) => readBallot(id, room.doc, task, batch) ?? []),
+        participants: participantsOf(this.deps.activity.activeOn(task.id, task.revision), task, user, (id) => db.userById(id)),
+        finalizedBy: user,
+        finalizedAt: at,
+      })
+      if (!records.create(record)) {
+        // A finalize interrupted after its record was written: that record is the revision's.
+        const existing = records.read(task.id, task.revision)
+        if (!existing) throw new Error(`record ${task.id}/${task.revision} exists but cannot be read`)
+        this.deps.log.warn('finalize found this revision already recorded; keeping that record', { task: task.id })
+        record = existing
+      }
+      const saved = await this.apply(task, WorkflowAction.finalize, user, undefined, record.finalized_at, meta.doc)
+      return { ok: true, task: saved, record }
+    } finally {
+      this.deps.access?.unseal(task.id)
+    }
+  }
+
+  /**
+   * Writes one transition: the audit log, the task file (stored before memory changes), then the
+   * meta room and live access.
+   */
+  private async apply(
+    task: Task,
+    action: WorkflowAction,
+    user: StoredUser,
+    message?: string,
+    finalizedAt?: string,
+    metaDoc?: Y.Doc,
+  ): Promise<Task> {
+    const step = transition(task.status, action, { role: user.role, assigned: task.assignees.includes(user.id) })
+    if (!step.ok) throw new CodejuryError(step.refusal, step.message)
+    const from = task.status
+    const at = finalizedAt ?? this.now()
+    const lastAction: LastAction = { action, by: user.id, by_name: user.name, at, ...(message ? { message } : {}) }
+    const revision = task.revision + (step.revisionBump ? 1 : 0)
+    // Logged first: an action the audit log could not take fails before it changes anything.
+    this.deps.audit.append({
+      at,
+      by: user.id,
+      by_name: user.name,
+      role: user.role,
+      task: task.id,
+      action,
+      from,
+      to: step.status,
+      revision,
+      ...(message ? { message } : {}),
+    })
+    // Stored before anyone is told: the meta room and live access follow the task file.
+    const updated = await this.deps.db.updateTask(task.id, (t) => {
+      t.status = step.status
+      t.revision = revision
+    })
+    const writeMeta = (doc: Y.Doc) => {
+      const meta = getMeta(doc)
+      meta.set(MetaKey.status, updated.status)
+      meta.set(MetaKey.revision, updated.revision)
+      meta.set(MetaKey.assignees, [...updated.assignees])
+      meta.set(MetaKey.last_action, lastAction)
+      meta.set(MetaKey.finalized_at, updated.status === 'finalized' ? at : null)
+    }
+    if (metaDoc) metaDoc.transact(() => writeMeta(metaDoc), SERVER)
+    this.refreshAccess(task.id)
+    if (!metaDoc) await this.deps.rooms.transact(roomName.meta(task.id), writeMeta)
+    return updated
+  }
+
+  private refreshAccess(taskId: string): void {
+    try {
+      this.deps.access?.refresh({ taskId })
+    } catch (err) {
+      this.deps.log.error('refreshing live access failed', err, { task: taskId })
+    }
+  }
+
+  private now(): string {
+    return (this.deps.now?.() ?? new Date()).toISOString()
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The immutable review record (DESIGN.md "Review record"): reading a finalized workspace into
+ * plain JSON, canonical JSON, and the record's SHA-256 hash. A record is never mutated; reopening
+ * writes a new revision.
+ */
+import * as Y from 'yjs'
+import { digest } from 'lib0/hash/sha256'
+import { getThreads, getWorkspace } from './schema'
+import type { Candidate, RubricCriterion } from './types'
+
+/** One person's part in a revision: active time measured by the server (see activity). */
+export interface Participant {
+  user: string
+  name: string
+  role: string
+  active_ms: number
+}
+
+/** A comment thread as the record keeps it. */
+export interface RecordThread {
+  id: string
+  anchor: unknown
+  quote: string
+  author: string
+  created_at: string
+  resolved: boolean
+  comments: { id: string; author: string; body: string; created_at: string }[]
+}
+
+/** One annotator's private ballot (independent mode). */
+export interface RecordBallot {
+  user: string
+  ranking: string[]
+  ratings: Record<string, Record<string, number>>
+}
+
+/** What the record says the runs imply; null where no run exists yet. */
+export interface DerivedChecks {
+  reference_passes: boolean | null
+  pass_rates: Record<string, number | null>
+  ranking_agrees_with_runs: boolean | null
+}
+
+/** Every field of a review record; `record_hash` covers all the others. */
+export interface ReviewRecord {
+  task_id: string
+  revision: number
+  batch: string
+  prompt: unknown
+  language: string
+  entry_point: string | null
+  candidates: Candidate[]
+  ranking: string[]
+  ratings: Record<string, Record<string, number>>
+  explanation: string
+  solution: string
+  tests: string
+  runs: Record<string, unknown>
+  derived_checks: DerivedChecks
+  threads: RecordThread[]
+  ballots: RecordBallot[]
+  participants: Participant[]
+  finalized_by: string
+  finalized_at: string
+  override_note?: string
+  record_hash: string
+}
+
+/** The workspace as the gate and the record read it: only known ids, only values of the right type. */
+export interface WorkspaceContent {
+  ranking: string[]
+  ratings: Record<string, Record<string, number>>
+  explanation: string
+  solution: string
+  tests: string
+  runs: Record<string, unknown>
+}
+
+function safely<T>(read: () => T, fallback: T): T {
+  try {
+    return read()
+  } catch {
+    return fallback
+  }
+}
+
+/**
+ * Reads a workspace doc for the gate and the record. A root of the wrong type, a rating that is
+ * not a number in the criterion's range, an unknown id: all read as absent, never a crash
+ * (STYLE.md: "A well-formed update can still be hostile"). Walks known ids only, so a
+ * client-written `__proto__` key is never read.
+ */
+export function readWorkspaceContent(
+  doc: Y.Doc,
+  candidates: readonly string[],
+  rubric: readonly RubricCriterion[],
+): WorkspaceContent {
+  const ws = safely(() => getWorkspace(doc), null)
+  const text = (t: () => Y.Text | undefined) => safely(() => (t() instanceof Y.Text ? t()!.toString() : ''), '')
+  const known = new Set(candidates)
+  const ranking: string[] = []
+  for (const id of safely(() => ws?.ranking.toArray() ?? [], [] as unknown[])) {
+    if (typeof id === 'string' && known.has(id) && !ranking.includes(id)) ranking.push(id)
+  }
+  const ratings: Record<string, Record<string, number>> = {}
+  for (const c of candidates) {
+    const row = safely(() => ws?.ratings.get(c), undefined)
+    if (!(row instanceof Y.Map)) continue
+    for (const k of rubric) {
+      const score: unknown = row.get(k.id)
+      if (typeof score !== 'number' || !Number.isFinite(score) || score < k.min || score > k.max) continue
+      ;(ratings[c] ??= {})[k.id] = score
+    }
+  }
+  const runs: Record<string, unknown> = {}
+  for (const key of [...candidates, 'solution']) {
+    const run: unknown = safely(() => ws?.runs.get(key), undefined)
+    const plain = run instanceof Y.AbstractType ? safely(() => run.toJSON(), null) : run
+    if (plain && typeof plain === 'object' && !Array.isArray(plain)) runs[key] = JSON.parse(JSON.stringify(plain))
+  }
+  return {
+    ranking,
+    ratings,
+    explanation: text(() => ws?.explanation),
+    solution: text(() => ws?.solution),
+    tests: text(() => ws?.tests),
+    runs,
+  }
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : ''
+}
+
+function plainJson(v: unknown): unknown {
+  const value = v instanceof Y.AbstractType ? safely(() => v.toJSON(), null) : v
+  return value === undefined ? null : safely(() => JSON.parse(JSON.stringify(value)), null)
+}
+
+/** Reads the comments room's threads (root `threads`), skipping anything that is not a thread. */
+export function readThreads(doc: Y.Doc): RecordThread[] {
+  const items = safely(() => getThreads(doc).toArray(), [] as unknown[])
+  const threads: RecordThread[] = []
+  items.forEach((item, i) => {
+    if (!(item instanceof Y.Map)) return
+    const comments = item.get('comments')
+    threads.push({
+      id: str(item.get('id')) || `#${i}`,
+      anchor: plainJson(item.get('anchor')),
+      quote: str(item.get('quote')),
+      author: str(item.get('author')),
+      created_at: str(item.get('created_at')),
+      resolved: item.get('resolved') === true,
+      comments: (comments instanceof Y.Array ? comments.toArray() : [])
+        .filter((c): c is Y.Map<unknown> => c instanceof Y.Map)
+        .map((c) => ({ id: str(c.get('id')), author: str(c.get('author')), body: str(c.get('body')), created_at: str(c.get('created_at')) })),
+    })
+  })
+  return threads
+}
+
+/** Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer). */
+export function deriveChecks(runs: Record<string, unknown>, candidates: readonly string[], ranking: readonly string[]): DerivedChecks {
+  const rate = (key: string): number | null => {
+    const run = runs[key] as { passed?: unknown; total?: unknown } | undefined
+    if (!run || typeof run.passed !== 'number' || typeof run.total !== 'number' || run.total <= 0) return null
+    return run.passed / run.total
+  }
+  const pass_rates: Record<string, number | null> = {}
+  for (const c of candidates) pass_rates[c] = rate(c)
+  const reference = runs.solution as { status?: unknown } | undefined
+  const rated = ranking.map((c) => pass_rates[c]).filter((r): r is number => r !== null)
+  return {
+    reference_passes: reference && typeof reference.status === 'string' ? reference.status === 'pass' : null,
+    pass_rates,
+    ranking_agrees_with_runs: rated.length < 2 ? null : rated.every((r, i) => i === 0 || rated[i - 1] >= r),
+  }
+}
+
+/**
+ * JSON with keys sorted at every depth and no whitespace: the bytes the hash covers. `undefined`
+ * members are left out, as JSON.stringify does.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('canonical JSON has no NaN or Infinity')
+    return JSON.stringify(value) ?? 'null'
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`
+  const entries = Object.keys(value)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+  return `{${entries.join(',')}}`
+}
+
+/** Lower-case hex SHA-256 of a string's UTF-8 bytes. */
+export function sha256Hex(text: string): string {
+  const bytes = digest(new TextEncoder().encode(text))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** The record's hash: SHA-256 of the canonical JSON of every field but `record_hash`. */
+export function recordHash(record: Omit<ReviewRecord, 'record_hash'> & { record_hash?: string }): string {
+  const { record_hash: _ignored, ...body } = record
+  return sha256Hex(canonicalJson(body))
+}
+
+/** Seals a record body with its hash. */
+export function sealRecord(body: Omit<ReviewRecord, 'record_hash'>): ReviewRecord {
+  return { ...body, record_hash: recordHash(body) }
+}
+
+/** True when a record's stored hash matches its content: false means it was altered. */
+export function verifyRecord(record: ReviewRecord): boolean {
+  return typeof record.record_hash === 'string' && recordHash(record) === record.record_hash
+}

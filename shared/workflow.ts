@@ -1,0 +1,198 @@
+/** The review workflow (DESIGN.md "Workflow"): which action moves a task where, and who may take it. */
+import { TaskStatus } from './types'
+import * as v from 'valibot'
+import type { Role } from './types'
+
+/**
+ * Workflow actions; `start` is the server's own: an assignee's first edit of an open task, or
+ * the first edit after changes were requested.
+ */
+export const WorkflowAction = {
+  start: 'start',
+  submit: 'submit',
+  request_changes: 'request_changes',
+  finalize: 'finalize',
+  reopen: 'reopen',
+} as const
+export type WorkflowAction = (typeof WorkflowAction)[keyof typeof WorkflowAction]
+
+/** Who takes an action: the caller's role and whether they are assigned to the task. */
+export interface WorkflowActor {
+  role: Role
+  assigned: boolean
+}
+
+/** A transition's outcome: the new status, or why it is refused (403 wrong person, 409 wrong state). */
+export type TransitionResult =
+  | { ok: true; status: TaskStatus; revisionBump: boolean }
+  | { ok: false; refusal: 'forbidden' | 'conflict'; message: string }
+
+const WHO: Record<WorkflowAction, (a: WorkflowActor) => boolean> = {
+  start: (a) => a.role === 'annotator' && a.assigned,
+  submit: (a) => a.role === 'annotator' && a.assigned,
+  request_changes: (a) => a.role === 'lead',
+  finalize: (a) => a.role === 'lead',
+  reopen: (a) => a.role === 'lead',
+}
+
+const WHO_TEXT: Record<WorkflowAction, string> = {
+  start: 'an assigned annotator',
+  submit: 'an assigned annotator',
+  request_changes: 'the lead',
+  finalize: 'the lead',
+  reopen: 'the lead',
+}
+
+/** The states each action may leave from, and where it goes. */
+const FROM: Record<WorkflowAction, { from: readonly TaskStatus[]; to: TaskStatus }> = {
+  start: { from: [TaskStatus.open, TaskStatus.changes_requested], to: TaskStatus.in_progress },
+  submit: {
+    from: [TaskStatus.open, TaskStatus.in_progress, TaskStatus.changes_requested],
+    to: TaskStatus.submitted,
+  },
+  request_changes: { from: [TaskStatus.submitted], to: TaskStatus.changes_requested },
+  finalize: {
+    from: [TaskStatus.open, TaskStatus.in_progress, TaskStatus.submitted, TaskStatus.changes_requested],
+    to: TaskStatus.finalized,
+  },
+  reopen: { from: [TaskStatus.finalized], to: TaskStatus.in_progress },
+}
+
+/** Human words for each status, for refusals and the page. */
+export const STATUS_TEXT: Record<TaskStatus, string> = {
+  open: 'open',
+  in_progress: 'in progress',
+  submitted: 'submitted',
+  changes_requested: 'changes requested',
+  finalized: 'finalized',
+}
+
+/**
+ * Decides one transition. The single place the workflow's rules live: the routes, the CLI's
+ * answers and the page's buttons all follow it. Reopen is the only move that bumps the revision.
+ */
+export function transition(status: TaskStatus, action: WorkflowAction, actor: WorkflowActor): TransitionResult {
+  if (!WHO[action](actor)) {
+    return { ok: false, refusal: 'forbidden', message: `only ${WHO_TEXT[action]} may ${actionText(action)} this task` }
+  }
+  const rule = FROM[action]
+  if (!rule.from.includes(status)) {
+    return { ok: false, refusal: 'conflict', message: `cannot ${actionText(action)} a task that is ${STATUS_TEXT[status]}` }
+  }
+  return { ok: true, status: rule.to, revisionBump: action === WorkflowAction.reopen }
+}
+
+/** The actions `actor` may take now: the buttons a page shows. */
+export function availableActions(status: TaskStatus, actor: WorkflowActor): WorkflowAction[] {
+  return (Object.values(WorkflowAction) as WorkflowAction[]).filter(
+    (a) => a !== WorkflowAction.start && transition(status, a, actor).ok,
+  )
+}
+
+function actionText(action: WorkflowAction): string {
+  return action === WorkflowAction.request_changes ? 'request changes on' : action
+}
+
+/** Why finalize is refused; each reason names what it points at so the page can link to it. */
+export const FinalizeReasonCode = {
+  unranked: 'unranked',
+  unscored: 'unscored',
+  empty_explanation: 'empty_explanation',
+  empty_solution: 'empty_solution',
+  empty_tests: 'empty_tests',
+  unresolved_thread: 'unresolved_thread',
+} as const
+export type FinalizeReasonCode = (typeof FinalizeReasonCode)[keyof typeof FinalizeReasonCode]
+
+/**
+ * One reason finalize is refused. `target` names the thing to fix: `ranking`,
+ * `rubric:<candidate>:<criterion>`, `explanation`, `solution`, `tests` or `thread:<id>`.
+ */
+export interface FinalizeReason {
+  code: FinalizeReasonCode
+  message: string
+  target: string
+}
+
+/** What the gate looks at, already read defensively from the rooms. */
+export interface GateInput {
+  candidates: readonly string[]
+  criteria: readonly { id: string; name: string }[]
+  /** The ranking as read: first copies of known ids, best first. */
+  ranking: readonly string[]
+  /** Scores present: candidate → criterion → score. */
+  ratings: Readonly<Record<string, Readonly<Record<string, number>>>>
+  explanation: string
+  solution: string
+  tests: string
+  threads: readonly { id: string; resolved: boolean; quote?: string }[]
+}
+
+/**
+ * Every reason the work is not ready to finalize, in the order a person would fix them;
+ * empty when it is. An empty rubric needs no scores. Whitespace-only text counts as empty.
+ */
+export function finalizeReasons(input: GateInput): FinalizeReason[] {
+  const reasons: FinalizeReason[] = []
+  const placed = new Set(input.ranking)
+  const missing = input.candidates.filter((c) => !placed.has(c))
+  if (missing.length) {
+    reasons.push({
+      code: FinalizeReasonCode.unranked,
+      message: `${missing.length} candidate${missing.length === 1 ? ' is' : 's are'} not ranked: ${missing.join(', ')}`,
+      target: 'ranking',
+    })
+  }
+  for (const c of input.candidates) {
+    for (const k of input.criteria) {
+      if (typeof input.ratings[c]?.[k.id] === 'number') continue
+      reasons.push({
+        code: FinalizeReasonCode.unscored,
+        message: `candidate ${c} has no ${k.name} score`,
+        target: `rubric:${c}:${k.id}`,
+      })
+    }
+  }
+  const texts = [
+    ['explanation', 'Explanation', FinalizeReasonCode.empty_explanation],
+    ['solution', 'Reference solution', FinalizeReasonCode.empty_solution],
+    ['tests', 'Tests', FinalizeReasonCode.empty_tests],
+  ] as const
+  for (const [field, label, code] of texts) {
+    if (input[field].trim() === '') reasons.push({ code, message: `${label} is empty`, target: field })
+  }
+  for (const t of input.threads) {
+    if (t.resolved) continue
+    const about = t.quote ? `: “${t.quote.slice(0, 60)}”` : ''
+    reasons.push({
+      code: FinalizeReasonCode.unresolved_thread,
+      message: `a comment thread is unresolved${about}`,
+      target: `thread:${t.id}`,
+    })
+  }
+  return reasons
+}
+
+/** The meta room's `last_action`: what happened last, by whom, when, with the message if any. */
+export interface LastAction {
+  action: WorkflowAction
+  /** User id. */
+  by: string
+  by_name: string
+  /** ISO 8601. */
+  at: string
+  message?: string
+}
+
+/** Longest message a lead can send back with a request for changes. */
+export const MAX_ACTION_MESSAGE_CHARS = 4_000
+
+/** `POST /api/tasks/:id/request-changes`: the lead says what to change. */
+export const RequestChangesSchema = v.strictObject({
+  message: v.pipe(
+    v.string('must be a string'),
+    v.trim(),
+    v.minLength(1, 'must say what to change'),
+    v.maxLength(MAX_ACTION_MESSAGE_CHARS, `must be at most ${MAX_ACTION_MESSAGE_CHARS} characters`),
+  ),
+})

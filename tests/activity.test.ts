@@ -1,0 +1,140 @@
+/** Time on task: scripted sessions on an injected clock, real protocol frames, restarts, and the record. */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import fs from 'node:fs'
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { writeAwarenessMessage, writeUpdateMessage } from '../shared/protocol'
+import { roomName } from '../shared/roomNames'
+import { getWorkspace } from '../shared/schema'
+import { ActivityTracker, IDLE_MS } from '../server/services/activity'
+import { startServer, tempDir } from './helpers/server'
+import type { TestServer } from './helpers/server'
+import type { Peer } from './helpers/peer'
+import { act, completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
+import { waitFor } from './helpers/waitFor'
+
+const test = suite('activity')
+const T0 = Date.parse('2026-03-02T09:00:00Z')
+const MIN = 60_000
+let clock = T0
+let dirs: string[] = []
+let trackers: ActivityTracker[] = []
+let server: TestServer | null = null
+let peers: Peer[] = []
+
+function tracker(dataDir: string | null = null): ActivityTracker {
+  const t = new ActivityTracker({ dataDir, revisionOf: (id) => (id.startsWith('t') ? 1 : undefined), now: () => clock })
+  trackers.push(t)
+  return t
+}
+
+test.after.each(async () => {
+  for (const t of trackers) t.close()
+  trackers = []
+  for (const p of peers) p.destroy()
+  peers = []
+  await server?.stop()
+  server = null
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+  dirs = []
+  clock = T0
+})
+
+/** A real update frame from a real document. */
+function editFrame(doc: Y.Doc, text: string): Uint8Array {
+  let update: Uint8Array | null = null
+  doc.once('update', (u: Uint8Array) => (update = u))
+  doc.getText('explanation').insert(0, text)
+  return writeUpdateMessage(update!)
+}
+
+/** A real awareness frame for the local state of `awareness`. */
+function presenceFrame(awareness: awarenessProtocol.Awareness): Uint8Array {
+  return writeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]))
+}
+
+test('counts the time between a person’s messages as active, and a gap over two minutes as idle', () => {
+  const t = tracker()
+  const conn = { user: { id: 'ann' } }
+  const doc = new Y.Doc()
+  const at = (minutes: number, frame: Uint8Array) => {
+    clock = T0 + minutes * MIN
+    t.onMessage(conn, 'task:t1', frame)
+  }
+  at(0, editFrame(doc, 'a'))
+  at(1, editFrame(doc, 'b')) // +1 min
+  at(2.5, editFrame(doc, 'c')) // +1.5 min
+  at(10, editFrame(doc, 'd')) // 7.5 min gap: idle
+  at(11, editFrame(doc, 'e')) // +1 min
+  clock = T0 + 11 * MIN + IDLE_MS // exactly two minutes: still active
+  t.onMessage(conn, 'task:t1', editFrame(doc, 'f'))
+  assert.is(t.activeOn('t1', 1).get('ann'), 3.5 * MIN + IDLE_MS)
+  assert.is(t.activeOn('t2', 1).get('ann'), undefined, 'another task is counted apart')
+  t.onMessage(conn, 'task:x9', editFrame(doc, 'g'))
+  assert.is(t.activeOn('x9', 1).size, 0, 'unknown tasks are ignored')
+  doc.destroy()
+})
+
+test('counts cursor and presence changes but not the renewal that repeats the same state', () => {
+  const t = tracker()
+  const conn = { user: { id: 'rae' } }
+  const doc = new Y.Doc()
+  const awareness = new awarenessProtocol.Awareness(doc)
+  awareness.setLocalState({ user: { name: 'Rae' }, cursor: null })
+  t.onMessage(conn, 'task:t1:comments', presenceFrame(awareness))
+  for (let i = 1; i <= 4; i++) {
+    clock = T0 + i * 15_000
+    awareness.setLocalState(awareness.getLocalState()) // y-websocket's 15 s renewal: same state
+    t.onMessage(conn, 'task:t1:comments', presenceFrame(awareness))
+  }
+  assert.is(t.activeOn('t1', 1).get('rae'), 0)
+  clock = T0 + 90_000
+  awareness.setLocalStateField('cursor', { anchor: 3, head: 5 })
+  t.onMessage(conn, 'task:t1:comments', presenceFrame(awareness))
+  assert.is(t.activeOn('t1', 1).get('rae'), 90_000, 'the cursor move counts the time since the last real change')
+  awareness.destroy()
+  doc.destroy()
+})
+
+test('keeps time on task across restarts, in small files per day', () => {
+  const dir = tempDir()
+  dirs.push(dir)
+  const first = tracker(dir)
+  first.note('ann', 't1')
+  clock += MIN
+  first.note('ann', 't1')
+  clock = Date.parse('2026-03-03T09:00:00Z')
+  first.note('ann', 't1')
+  clock += 30_000
+  first.note('ann', 't1')
+  first.close()
+  assert.equal(fs.readdirSync(`${dir}/activity`).sort(), ['2026-03-02.json', '2026-03-03.json'])
+  const second = tracker(dir)
+  assert.is(second.activeOn('t1', 1).get('ann'), MIN + 30_000)
+  assert.equal(second.daysBetween('2026-03-03', '2026-03-03').map((r) => r.active_ms), [30_000])
+})
+
+test('measures real peers’ messages and stores each person’s active time in the record', async () => {
+  server = await startServer()
+  const { id, ann } = await reviewTask(server)
+  const started = Date.now() // the peer's presence on joining is already activity
+  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  const activity = server.running.deps.activity
+  getWorkspace(annPeer.doc).explanation.insert(0, 'first ')
+  await waitFor(() => (activity.activeOn(id, 1).get(ann.id) ?? -1) >= 0, 'the first edit to be noted')
+  await new Promise((r) => setTimeout(r, 30)) // a real gap between two real edits
+  getWorkspace(annPeer.doc).explanation.insert(0, 'second ')
+  await waitFor(() => (activity.activeOn(id, 1).get(ann.id) ?? 0) > 0, 'the second edit to count')
+  const measured = activity.activeOn(id, 1).get(ann.id)!
+  assert.ok(measured <= Date.now() - started, `${measured} ms is no more than the session lasted`)
+  await completeWorkspace(server, annPeer, id)
+  const record = (await act(server, server.leadToken, id, 'finalize')).body
+  const me = record.participants.find((p: any) => p.user === ann.id)
+  assert.equal([me.name, me.role], ['Ann Annotator', 'annotator'])
+  assert.ok(me.active_ms >= measured)
+  const lead = record.participants.find((p: any) => p.user === record.finalized_by)
+  assert.is(lead.active_ms, 0, 'the lead only finalized')
+})
+
+test.run()

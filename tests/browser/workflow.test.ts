@@ -1,0 +1,124 @@
+/** The workflow in real browsers: buttons by role, live status, finalize's reasons and the read-only switch. */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { Page } from 'playwright-core'
+import { roomName } from '../../shared/roomNames'
+import { WorkspaceRoot } from '../../shared/schema'
+import { browserFixture, newUserPage, readText } from '../helpers/browser'
+import type { UserPage } from '../helpers/browser'
+import type { Peer } from '../helpers/peer'
+import { completeWorkspace, reviewTask, syncedPeer } from '../helpers/review'
+
+const test = suite('browser workflow')
+const fx = browserFixture(test)
+let peers: Peer[] = []
+test.after.each(() => {
+  for (const p of peers) p.destroy()
+  peers = []
+})
+
+async function open(token: string, taskId: string): Promise<UserPage> {
+  const user = await newUserPage(fx.browser, fx.server, token)
+  fx.users.push(user)
+  await user.page.goto(`/tasks/${taskId}`)
+  await user.page.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+  return user
+}
+
+/** 'true' when the editor labelled `label` takes no typing (CodeMirror's read-only state). */
+const readOnly = (page: Page, label: string) =>
+  page.getByRole('textbox', { name: label, exact: true }).getAttribute('aria-readonly')
+
+test('turns the annotator’s editors read-only within a second of the lead finalizing while they type, and offers their unsent text', async () => {
+  const { id, ann } = await reviewTask(fx.server)
+  const setup = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, peers)
+  await completeWorkspace(fx.server, setup, id)
+  const annotator = await open(ann.token, id)
+  await annotator.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fx.server.url })
+  const lead = await open(fx.server.leadToken, id)
+  const { page } = annotator
+
+  assert.is(await readOnly(page, 'Explanation'), null, 'writable before the finalize')
+  await page.getByRole('textbox', { name: 'Explanation', exact: true }).click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type(' Also: zq-typed-first')
+  const typing = page.keyboard.type(' zq-still-typing-while-the-lead-finalizes '.repeat(3), { delay: 25 })
+  typing.catch(() => undefined) // a failed assertion below closes the page under it
+
+  const finalized = lead.page.waitForResponse((r) => r.url().endsWith(`/api/tasks/${id}/finalize`))
+  await lead.page.getByRole('button', { name: 'Finalize', exact: true }).click()
+  assert.is((await finalized).status(), 200)
+  const answeredAt = Date.now()
+  await page.waitForFunction(
+    () => document.querySelector('[aria-label="Explanation"]')?.getAttribute('aria-readonly') === 'true',
+    undefined,
+    { timeout: 1_000 },
+  )
+  const switchMs = Date.now() - answeredAt
+  assert.ok(switchMs < 1_000, `read-only after ${switchMs} ms`)
+  assert.is(await readOnly(page, 'Reference solution'), 'true')
+  assert.is(await readOnly(page, 'Tests'), 'true')
+  const atSwitch = await readText(page, roomName.workspace(id), WorkspaceRoot.explanation)
+  await page.getByText('The ranking is read-only for you.').waitFor({ timeout: 1_000 })
+  await page.getByText('Scores are read-only for you.').waitFor({ timeout: 1_000 })
+  await page.getByRole('status').filter({ hasText: /finalized by Lead/ }).waitFor({ timeout: 1_000 })
+  await typing
+  assert.is(await readText(page, roomName.workspace(id), WorkspaceRoot.explanation), atSwitch, 'typing after the switch changes nothing')
+
+  const unsent = page.getByRole('region', { name: 'Your unsent text' })
+  await unsent.waitFor({ timeout: 1_000 })
+  const kept = await unsent.getByRole('textbox', { name: 'Explanation' }).inputValue()
+  assert.ok(kept.includes('zq-typed-first'), kept)
+  assert.is(kept, await readText(page, roomName.workspace(id), WorkspaceRoot.explanation), 'the text as it was on screen')
+  await unsent.getByRole('button', { name: 'Copy Explanation' }).click()
+  await unsent.getByRole('button', { name: 'Copied' }).waitFor()
+  assert.is(await page.evaluate(() => navigator.clipboard.readText()), kept)
+  // the lead typed nothing, so the lead is offered nothing
+  assert.is(await lead.page.getByRole('region', { name: 'Your unsent text' }).count(), 0)
+  assert.equal(annotator.errors.filter((e) => !/WebSocket|permission/i.test(e)), [])
+})
+
+test('lists the reasons finalize is refused next to the button, each taking the lead to what it names', async () => {
+  const { id } = await reviewTask(fx.server)
+  const lead = await open(fx.server.leadToken, id)
+  const { page } = lead
+  await page.getByRole('button', { name: 'Finalize', exact: true }).click()
+  const reasons = page.getByRole('list', { name: 'Reasons finalize is refused' })
+  await reasons.waitFor()
+  const items = await reasons.getByRole('listitem').allTextContents()
+  assert.ok(items.includes('Explanation is empty'), items.join(' | '))
+  assert.ok(items.includes('Reference solution is empty'))
+  assert.ok(items.some((t) => /candidate a has no Correctness score/.test(t)))
+  await reasons.getByRole('button', { name: 'Explanation is empty' }).click()
+  await page.locator('section', { has: page.getByRole('textbox', { name: 'Explanation', exact: true }) }).first().waitFor()
+
+  const setup = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, peers)
+  await completeWorkspace(fx.server, setup, id)
+  await page.getByRole('button', { name: 'Finalize', exact: true }).click()
+  await page.locator('.ws-bar .badge', { hasText: 'Finalized' }).waitFor()
+  assert.is(await page.getByRole('button', { name: 'Finalize', exact: true }).count(), 0)
+  await page.getByRole('button', { name: 'Reopen' }).waitFor()
+})
+
+test('shows each role its own buttons and every page the status and the lead’s message live', async () => {
+  const { id, ann, rev } = await reviewTask(fx.server)
+  const annotator = await open(ann.token, id)
+  const reviewer = await open(rev.token, id)
+  const lead = await open(fx.server.leadToken, id)
+  assert.is(await reviewer.page.locator('.workflow-bar button').count(), 0, 'a reviewer gets no workflow buttons')
+  assert.is(await annotator.page.getByRole('button', { name: 'Finalize', exact: true }).count(), 0)
+
+  await annotator.page.getByRole('button', { name: 'Submit', exact: true }).click()
+  for (const u of [annotator, reviewer, lead]) {
+    await u.page.locator('.ws-bar .badge', { hasText: 'Submitted' }).waitFor({ timeout: 1_000 })
+  }
+  await lead.page.getByRole('button', { name: 'Request changes' }).click()
+  await lead.page.getByRole('textbox', { name: 'What should change?' }).fill('Add a test for negative numbers.')
+  await lead.page.getByRole('button', { name: 'Send back' }).click()
+  for (const u of [annotator, reviewer]) {
+    await u.page.getByRole('status').filter({ hasText: 'requested changes: Add a test for negative numbers.' }).waitFor({ timeout: 1_000 })
+  }
+  await annotator.page.getByRole('button', { name: 'Submit', exact: true }).waitFor()
+})
+
+test.run()

@@ -1,0 +1,99 @@
+/** The `codejury submit|request-changes|finalize|reopen` and `export` commands against a real server. */
+import fs from 'node:fs'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { runCli } from '../server/cli'
+import { roomName } from '../shared/roomNames'
+import { startServer, tempDir } from './helpers/server'
+import type { TestServer } from './helpers/server'
+import type { Peer } from './helpers/peer'
+import { completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
+
+const test = suite('cli workflow')
+let server: TestServer
+let peers: Peer[] = []
+let dirs: string[] = []
+test.before.each(async () => {
+  server = await startServer()
+})
+test.after.each(async () => {
+  for (const p of peers) p.destroy()
+  peers = []
+  await server.stop()
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+
+async function cli(argv: string[], token = server.leadToken) {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli([...argv, '--url', server.url, '--token', token], {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: {},
+    cwd: process.cwd(),
+  })
+  return { code, stdout, stderr }
+}
+
+function fields(text: string): Record<string, string> {
+  return Object.fromEntries(text.trim().split('\n').map((l) => l.split(/\s{2,}/) as [string, string]))
+}
+
+test('submits, requests changes, finalizes and reopens a task, printing its new status', async () => {
+  const { id, ann } = await reviewTask(server)
+  const sub = await cli(['submit', id], ann.token)
+  assert.is(sub.code, 0, sub.stderr)
+  assert.equal(fields(sub.stdout), { task: id, status: 'submitted', revision: '1' })
+  const back = await cli(['request-changes', id, '--message', 'Cover negative numbers.', '--json'])
+  assert.is(back.code, 0, back.stderr)
+  assert.is(JSON.parse(back.stdout).status, 'changes_requested')
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id)
+  const fin = await cli(['finalize', id])
+  assert.is(fin.code, 0, fin.stderr)
+  assert.match(fields(fin.stdout).record_hash, /^[0-9a-f]{64}$/)
+  const again = await cli(['reopen', id, '--json'])
+  assert.equal([again.code, JSON.parse(again.stdout).revision], [0, 2])
+})
+
+test('lists every reason finalize is refused and exits 1; refusals and usage errors have their codes', async () => {
+  const { id } = await reviewTask(server)
+  const fin = await cli(['finalize', id])
+  assert.is(fin.code, 1)
+  assert.match(fin.stderr, /not ready to finalize/)
+  assert.match(fin.stderr, /Explanation is empty/)
+  assert.match(fin.stderr, /Reference solution is empty/)
+  const json = await cli(['finalize', id, '--json'])
+  assert.ok(JSON.parse(json.stdout).reasons.some((r: any) => r.code === 'empty_solution'))
+  const early = await cli(['reopen', id])
+  assert.is(early.code, 1)
+  assert.match(early.stderr, /cannot reopen a task that is open/)
+  assert.is((await cli(['finalize', 'no-such-task'])).code, 1)
+  assert.is((await cli(['request-changes', id])).code, 2, 'no --message')
+  assert.is((await cli(['submit', 'bad/id'])).code, 2)
+  assert.not.match(fin.stderr + early.stderr, /\n\s+at /, 'no stack trace')
+  assert.is(server.running.deps.db.task(id)!.status, 'open')
+})
+
+test('exports native records to a file and refuses to export a tampered one', async () => {
+  const { id } = await reviewTask(server)
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id)
+  assert.is((await cli(['finalize', id])).code, 0)
+  const dir = tempDir('codejury-cli-')
+  dirs.push(dir)
+  const out = path.join(dir, 'records.jsonl')
+  const res = await cli(['export', '--format', 'native', '--out', out, '--revisions', 'all'])
+  assert.is(res.code, 0, res.stderr)
+  const rows = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  assert.equal(rows.map((r) => [r.task_id, r.revision]), [[id, 1]])
+  const file = path.join(server.dataDir, 'records', id, '1.json')
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('B subtracts', 'C subtracts'))
+  const tampered = await cli(['export', '--format', 'native'])
+  assert.is(tampered.code, 1)
+  assert.match(tampered.stderr, /fails its integrity check/)
+  assert.is(tampered.stdout, '')
+})
+
+test.run()

@@ -1,0 +1,128 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import fs from 'node:fs'
+import path from 'node:path'
+import { Db } from '../server/storage/db'
+import type { Task } from '../shared/types'
+import { taskLine, tempDir } from './helpers/server'
+import { spawnExpectingExit, spawnServer } from './helpers/child'
+import type { ChildServer } from './helpers/child'
+
+// Record files (users, batches, tasks): a damaged one stops the server with one clear line
+// naming it (issue 9.4), and every write is on disk before memory changes (issue 9.3).
+const test = suite('record files')
+let dir = ''
+let children: ChildServer[] = []
+test.before.each(() => {
+  dir = tempDir('codejury-records-')
+})
+test.after.each(async () => {
+  for (const c of children) c.proc.kill('SIGKILL')
+  await Promise.all(children.map((c) => c.exited))
+  children = []
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+function task(id: string): Task {
+  const now = new Date().toISOString()
+  return {
+    id,
+    prompt: 'p',
+    language: 'python',
+    candidates: [{ id: 'a', code: 'x' }],
+    batch: 'b',
+    status: 'open',
+    revision: 1,
+    assignees: [],
+    createdAt: now,
+    updatedAt: now,
+  }
+}
+
+/** A data dir as a server leaves it: a lead, a batch and one task. */
+async function populate(): Promise<void> {
+  const c = await spawnServer(dir)
+  children.push(c)
+  const res = await fetch(`${c.url}/api/tasks/import?batch=b`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c.leadToken}`, 'content-type': 'application/x-ndjson' },
+    body: taskLine('t1'),
+  })
+  assert.is(res.status, 200)
+  c.proc.kill('SIGTERM')
+  assert.is(await c.exited, 0)
+  children = []
+}
+
+const DAMAGES: [string, string, (text: string) => string, RegExp][] = [
+  ['users.json', 'truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON/],
+  ['users.json', 'emptied', () => '', /is empty/],
+  ['batches.json', 'invalid JSON', (t) => t.replace('{', '{,'), /is not valid JSON/],
+  ['tasks/t1.json', 'truncated', (t) => t.slice(0, t.length - 3), /is not valid JSON/],
+  ['tasks/t1.json', 'valid JSON of the wrong shape', () => '{"id":"t1"}', /has no "batch"/],
+  ['users.json', 'a users list with a broken entry', () => '{"users":[{"id":"x"}]}', /without a "name"/],
+]
+
+test('refuses to start on a damaged record file with one line naming it, and starts when it is intact', async () => {
+  await populate()
+  // positive control: the intact directory starts
+  const ok = await spawnServer(dir)
+  children.push(ok)
+  ok.proc.kill('SIGTERM')
+  assert.is(await ok.exited, 0)
+  children = []
+  for (const [name, how, damage, expected] of DAMAGES) {
+    const file = path.join(dir, name)
+    const original = fs.readFileSync(file, 'utf8')
+    fs.writeFileSync(file, damage(original))
+    const damaged = fs.readFileSync(file)
+    const { code, output } = await spawnExpectingExit(dir)
+    assert.is(code, 1, `${name} ${how}: exit code`)
+    const lines = output.trim().split('\n')
+    assert.is(lines.length, 1, `${name} ${how}: one line, got:\n${output}`)
+    assert.match(lines[0], `codejury: cannot start: ${file} `)
+    assert.match(lines[0], expected)
+    assert.not.match(output, /\n\s+at /, 'no stack trace')
+    assert.equal(fs.readFileSync(file), damaged, `${name} ${how}: left as it was`)
+    fs.writeFileSync(file, original)
+  }
+})
+
+test('refuses a task file that holds another task', async () => {
+  await populate()
+  fs.copyFileSync(path.join(dir, 'tasks', 't1.json'), path.join(dir, 'tasks', 't2.json'))
+  const { code, output } = await spawnExpectingExit(dir)
+  assert.is(code, 1)
+  assert.match(output, /tasks\/t2\.json holds task "t1"/)
+})
+
+test('applies concurrent changes to one task one after another, each on the latest state', async () => {
+  const db = await Db.open(dir)
+  await db.addTasks([task('t1')])
+  const ids = Array.from({ length: 20 }, (_, i) => `u${i}`)
+  await Promise.all(ids.map((id) => db.updateTask('t1', (t) => void t.assignees.push(id))))
+  assert.equal([...db.task('t1')!.assignees].sort(), [...ids].sort())
+  const reopened = await Db.open(dir)
+  assert.equal([...reopened.task('t1')!.assignees].sort(), [...ids].sort(), 'every change is on disk')
+})
+
+test('changes nothing in memory when a change throws before it is written', async () => {
+  const db = await Db.open(dir)
+  await db.addTasks([task('t1')])
+  const before = JSON.stringify(db.task('t1'))
+  try {
+    await db.updateTask('t1', (t) => {
+      t.assignees.push('half-done')
+      throw new Error('refused')
+    })
+    assert.unreachable('the change throws')
+  } catch (err) {
+    assert.is((err as Error).message, 'refused')
+  }
+  assert.is(JSON.stringify(db.task('t1')), before)
+  // positive control: a change that does not throw is applied and written
+  await db.updateTask('t1', (t) => void t.assignees.push('u1'))
+  assert.equal(db.task('t1')!.assignees, ['u1'])
+})
+
+test.run()

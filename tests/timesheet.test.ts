@@ -1,0 +1,96 @@
+/** `GET /api/timesheet`: the lead's CSV of active minutes per person, day and task. */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { roomName } from '../shared/roomNames'
+import { getWorkspace } from '../shared/schema'
+import { api, createUser, startServer } from './helpers/server'
+import type { TestServer } from './helpers/server'
+import type { Peer } from './helpers/peer'
+import { reviewTask, syncedPeer } from './helpers/review'
+import { waitFor } from './helpers/waitFor'
+
+const test = suite('timesheet')
+let server: TestServer
+let peers: Peer[] = []
+test.before.each(async () => {
+  server = await startServer()
+})
+test.after.each(async () => {
+  for (const p of peers) p.destroy()
+  peers = []
+  await server.stop()
+})
+
+const at = (iso: string) => Date.parse(iso)
+
+async function csv(query: string, token = server.leadToken) {
+  const res = await fetch(`${server.url}/api/timesheet?${query}`, { headers: { authorization: `Bearer ${token}` } })
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() }
+}
+
+test('gives the lead one row per person, day and task with active minutes to a tenth', async () => {
+  const { id, ann } = await reviewTask(server)
+  const bo = await createUser(server, 'Bo, "the second"', 'annotator')
+  const activity = server.running.deps.activity
+  // a scripted session on an injected clock: Ann works 13 min 20 s around an idle gap, Bo once
+  for (const [user, iso] of [
+    [ann.id, '2026-03-02T09:00:00Z'],
+    [ann.id, '2026-03-02T09:01:30Z'],
+    [ann.id, '2026-03-02T09:03:00Z'],
+    [ann.id, '2026-03-02T09:30:00Z'], // 27 min later: idle, not counted
+    [ann.id, '2026-03-02T09:31:00Z'],
+    [ann.id, '2026-03-02T09:32:45Z'],
+    [ann.id, '2026-03-02T09:34:15Z'],
+    [ann.id, '2026-03-02T09:35:45Z'],
+    [ann.id, '2026-03-02T09:37:15Z'],
+    [ann.id, '2026-03-02T09:38:45Z'],
+    [ann.id, '2026-03-02T09:40:20Z'],
+    [ann.id, '2026-03-03T10:00:00Z'],
+    [ann.id, '2026-03-03T10:00:06Z'],
+    [bo.id, '2026-03-02T11:00:00Z'],
+  ] as const) {
+    activity.note(user, id, at(iso))
+  }
+  const res = await csv('from=2026-03-01&to=2026-03-03')
+  assert.is(res.status, 200)
+  assert.match(res.type, /text\/csv/)
+  assert.equal(res.text.trimEnd().split('\r\n'), [
+    'person,day,task,active_minutes',
+    `Ann Annotator,2026-03-02,${id},13.3`,
+    `Ann Annotator,2026-03-03,${id},0.1`,
+    `"Bo, ""the second""",2026-03-02,${id},0.0`,
+  ])
+  const one = await csv('from=2026-03-03&to=2026-03-03')
+  assert.equal(one.text.trimEnd().split('\r\n'), ['person,day,task,active_minutes', `Ann Annotator,2026-03-03,${id},0.1`])
+})
+
+test('shows today’s activity from real peers by default', async () => {
+  const { id, ann } = await reviewTask(server)
+  const peer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  getWorkspace(peer.doc).tests.insert(0, '# more\n')
+  await waitFor(() => server.running.deps.activity.activeOn(id, 1).has(ann.id), 'the edit to be noted')
+  const res = await csv('')
+  assert.match(res.text, new RegExp(`^Ann Annotator,\\d{4}-\\d{2}-\\d{2},${id},\\d+\\.\\d$`, 'm'))
+})
+
+test('refuses people who are not the lead and dates that are not dates', async () => {
+  const { ann, rev } = await reviewTask(server)
+  assert.is((await csv('', ann.token)).status, 403)
+  assert.is((await csv('', rev.token)).status, 403)
+  for (const q of ['from=2026-13-01', 'from=yesterday', 'from=2026-03-05&to=2026-03-01', 'from=2020-01-01&to=2026-01-01']) {
+    const res = await api(server, server.leadToken, 'GET', `/api/timesheet?${q}`)
+    assert.is(res.status, 400, q)
+    assert.type(res.body.error, 'string')
+  }
+  assert.is((await csv('from=2026-03-01&to=2026-03-05')).status, 200)
+})
+
+test('keeps a name that looks like a formula from running in a spreadsheet', async () => {
+  const { id } = await reviewTask(server)
+  const evil = await createUser(server, '=HYPERLINK("http://x")', 'annotator')
+  server.running.deps.activity.note(evil.id, id, at('2026-03-02T09:00:00Z'))
+  const res = await csv('from=2026-03-02&to=2026-03-02')
+  assert.ok(res.text.includes(`"'=HYPERLINK(""http://x"")",2026-03-02,${id},0.0`), res.text)
+})
+
+test.run()
