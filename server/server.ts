@@ -45,6 +45,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const live = new LiveHub(db)
     const rooms = new Rooms({
       storageFor: (name) => storage.forRoom(name),
+      ownersFor: (name) => storage.ownersFor(name),
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),

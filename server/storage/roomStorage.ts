@@ -2,11 +2,17 @@
 import path from 'node:path'
 import { parseRoomName } from '../../shared/roomNames'
 import type { StorageMode } from '../config'
-import { MemoryStorage, UpdateLog } from './updateLog'
+import { UpdateLog } from './updateLog'
 import type { OnRepair, RoomStorage } from './updateLog'
+import { MemoryStorage } from './memoryStorage'
+import { OwnerFile } from './ownerFile'
+import { MemoryOwnerStore } from '../sync/clientOwners'
+import type { OwnerStore } from '../sync/clientOwners'
 
 export interface StorageProvider {
   forRoom(name: string): RoomStorage
+  /** The room's record of which user owns each Yjs client id (server/sync/clientOwners.ts). */
+  ownersFor(name: string): OwnerStore
 }
 
 /** `task:t1` → rooms/t1/workspace, `task:t1:ballot:u2` → rooms/t1/ballot-u2. */
@@ -20,11 +26,17 @@ export function roomFiles(dataDir: string, name: string): { dir: string; stem: s
 export function createStorageProvider(mode: StorageMode, dataDir: string, onRepair: OnRepair): StorageProvider {
   if (mode === 'memory') {
     const stores = new Map<string, MemoryStorage>()
+    const owners = new Map<string, MemoryOwnerStore>()
     return {
       forRoom(name) {
         let s = stores.get(name)
         if (!s) stores.set(name, (s = new MemoryStorage()))
         return s
+      },
+      ownersFor(name) {
+        let o = owners.get(name)
+        if (!o) owners.set(name, (o = new MemoryOwnerStore()))
+        return o
       },
     }
   }
@@ -32,6 +44,10 @@ export function createStorageProvider(mode: StorageMode, dataDir: string, onRepa
     forRoom(name) {
       const { dir, stem } = roomFiles(dataDir, name)
       return new UpdateLog(dir, stem, onRepair)
+    },
+    ownersFor(name) {
+      const { dir, stem } = roomFiles(dataDir, name)
+      return new OwnerFile(dir, stem, (file) => onRepair(file, 0))
     },
   }
 }

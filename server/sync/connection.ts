@@ -83,8 +83,8 @@ export class Connection {
    * MAX_BUFFERED_BYTES) is dropped with 1013 rather than buffered without bound; it resyncs on
    * reconnect.
    */
-  send(bytes: Uint8Array): void {
-    if (this.writable()) this.socket.send(bytes)
+  send(bytes: Uint8Array, onWritten?: (err?: Error) => void): void {
+    if (this.writable()) this.socket.send(bytes, onWritten)
   }
 
   /** Sends a turn's messages, framed once for the whole room, in one write. */
