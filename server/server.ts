@@ -10,6 +10,7 @@ import type { Logger } from './log'
 import { acquireLock } from './storage/lock'
 import { Db } from './storage/db'
 import { createStorageProvider } from './storage/roomStorage'
+import type { StorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import { startKeepAlive } from './ws'
@@ -35,13 +36,24 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-export async function startServer(config: Config, log: Logger = createLogger(config.quiet)): Promise<RunningServer> {
+/** What tests may put in place of the configured parts (a room storage that fails on cue). */
+export interface ServerParts {
+  storage?: StorageProvider
+}
+
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.quiet),
+  parts: ServerParts = {},
+): Promise<RunningServer> {
   const lock = acquireLock(config.dataDir)
   try {
     const db = await Db.open(config.dataDir)
-    const storage = createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
-      log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
-    )
+    const storage =
+      parts.storage ??
+      createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
+        log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
+      )
     const live = new LiveHub(db)
     const rooms = new Rooms({
       storageFor: (name) => storage.forRoom(name),
