@@ -23,6 +23,8 @@ export class RoomPresence {
   private readonly users = new Map<number, string>()
   /** Which connection currently speaks for each client id. */
   private readonly speakers = new Map<number, Connection>()
+  /** Connections that have bound an id: they never bind another, even after losing theirs. */
+  private readonly bound = new WeakSet<Connection>()
 
   /**
    * @param docOwnerOf who owns a client id in the document (clientOwners.ts): a client id someone
@@ -63,12 +65,14 @@ export class RoomPresence {
 
   /** Binds `conn` to `clientId` when no other user has used it; a same-user stale connection yields it. */
   private bind(conn: Connection, clientId: number): boolean {
+    if (this.bound.has(conn)) return false
     const user = this.users.get(clientId) ?? this.docOwnerOf(clientId)
     if (user !== undefined && user !== conn.user.id) return false
     const holder = this.speakers.get(clientId)
     if (holder && holder !== conn) holder.clientId = null
     this.users.set(clientId, conn.user.id)
     this.speakers.set(clientId, conn)
+    this.bound.add(conn)
     conn.clientId = clientId
     return true
   }
