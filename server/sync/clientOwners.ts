@@ -8,6 +8,13 @@
  * longer holds (after a server data loss) is refused with 4400, whole, and says so in the log.
  */
 
+/**
+ * How many client ids one connection may write structs for. A stock client writes with one id per
+ * session, plus the ids of its own earlier sessions when it re-sends cached offline edits; a
+ * connection that mints ids by the thousand would grow the owner record with every update.
+ */
+export const MAX_CLIENT_IDS_PER_CONNECTION = 64
+
 /** Where a room's owner record lives: a sidecar file beside its log, or memory. */
 export interface OwnerStore {
   /** Every recorded owner, as `[clientId, userId]`. */

@@ -16,7 +16,7 @@ import { FrameError, readIncoming } from './incoming'
 import { RoomDoc } from './roomDoc'
 import { RoomPresence } from './roomPresence'
 import { TurnFlush } from './turnFlush'
-import { ClientOwners, MemoryOwnerStore } from './clientOwners'
+import { ClientOwners, MAX_CLIENT_IDS_PER_CONNECTION, MemoryOwnerStore } from './clientOwners'
 import type { OwnerStore } from './clientOwners'
 import { checkUpdate, dropPending } from './updateIntegrity'
 
@@ -61,6 +61,8 @@ export class Room {
   private readonly compactor: Compactor
   private readonly answers = new WeakMap<Connection, AnswerQueue>()
   private readonly denied = new WeakSet<Connection>()
+  /** The client ids each connection has written structs for. */
+  private readonly writers = new WeakMap<Connection, Set<number>>()
   destroyed = false
   /** A failed append reset it: it serves nobody and stores nothing more. */
   discarded = false
@@ -242,6 +244,10 @@ export class Room {
     const doc = this.state.doc
     const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id))
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
+    let ids = this.writers.get(conn)
+    if (!ids) this.writers.set(conn, (ids = new Set()))
+    for (const id of verdict.writes) ids.add(id)
+    if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
     try {
       this.owners.claim(verdict.writes, conn.user.id)
     } catch (err) {
