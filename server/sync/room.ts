@@ -2,7 +2,8 @@
  * A room: one document, its presence and the connections to it. The parts live beside it, each
  * named for its concern: incoming.ts (decoding and access), roomDoc.ts (lazy stored state and
  * joins), updateIntegrity.ts and clientOwners.ts (what a writer may apply), roomPresence.ts
- * (presence), turnFlush.ts (the turn's flush: store, then relay) and compactor.ts (snapshots).
+ * (presence), syncAnswers.ts (one answer in flight per connection), turnFlush.ts (the turn's
+ * flush: store, then relay) and compactor.ts (snapshots).
  */
 import * as Y from 'yjs'
 import { LOAD } from '../../shared/origins'
@@ -19,6 +20,7 @@ import { TurnFlush } from './turnFlush'
 import { ClientOwners, MAX_CLIENT_IDS_PER_CONNECTION, MemoryOwnerStore } from './clientOwners'
 import type { OwnerStore } from './clientOwners'
 import { checkUpdate, dropPending } from './updateIntegrity'
+import { SyncAnswers } from './syncAnswers'
 
 /** Where a room reports what it cannot handle itself. */
 export interface RoomLog {
@@ -46,12 +48,6 @@ export interface RoomHooks {
 /** The reason a read-only writer is given, once per connection. */
 const READ_ONLY_REASON = 'read-only: your edits are not saved'
 
-/** Per connection: whether a sync answer is still queued, and the latest request made meanwhile. */
-interface AnswerQueue {
-  queued: boolean
-  next: Uint8Array | null
-}
-
 export class Room {
   readonly conns = new Set<Connection>()
   private readonly state: RoomDoc
@@ -59,7 +55,7 @@ export class Room {
   private readonly owners: ClientOwners
   private readonly turn: TurnFlush
   private readonly compactor: Compactor
-  private readonly answers = new WeakMap<Connection, AnswerQueue>()
+  private readonly answers: SyncAnswers
   private readonly denied = new WeakSet<Connection>()
   /** The client ids each connection has written structs for. */
   private readonly writers = new WeakMap<Connection, Set<number>>()
@@ -116,6 +112,15 @@ export class Room {
       onStoreFailed: (err) => this.resetAfterFailedStore(err),
       encodePresence: (ids) => this.presence.encode(ids),
     })
+    // Everything in the doc is stored before it is handed out (y-websocket#81 spirit).
+    this.answers = new SyncAnswers(
+      (stateVector) => (this.turn.hasUpdates && !this.turn.flush() ? null : this.state.answer(stateVector)),
+      (conn) => !conn.closed && this.conns.has(conn) && !this.discarded,
+      (conn, err) => {
+        this.log.warn('closing a connection after a failed sync answer', { room: name, user: conn.user.id, error: (err as Error).message })
+        conn.close(CLOSE.badMessage)
+      },
+    )
     this.state.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD) return
       this.changed = true
@@ -177,7 +182,7 @@ export class Room {
       const message = readIncoming(bytes, conn.access)
       switch (message.kind) {
         case 'syncStep1':
-          return this.answer(conn, message.stateVector)
+          return this.answers.request(conn, message.stateVector)
         case 'update':
           return this.apply(conn, message.update)
         case 'denied':
@@ -198,40 +203,6 @@ export class Room {
         error: (err as Error).message,
       })
       conn.close(close)
-    }
-  }
-
-  /**
-   * Answers a sync step 1 with everything the room holds, stored first (y-websocket#81 spirit).
-   * While a previous answer to this connection is still queued (a reader slower than its asks),
-   * only the latest ask is remembered and answered once the queue drains (issue 9.6).
-   */
-  private answer(conn: Connection, stateVector: Uint8Array): void {
-    let queue = this.answers.get(conn)
-    if (queue?.queued) {
-      queue.next = stateVector
-      return
-    }
-    if (this.turn.hasUpdates && !this.turn.flush()) return
-    const messages = this.state.answer(stateVector)
-    queue ??= { queued: false, next: null }
-    this.answers.set(conn, queue)
-    queue.queued = true
-    const written = () => {
-      queue.queued = false
-      const next = queue.next
-      queue.next = null
-      if (next && !conn.closed && this.conns.has(conn)) this.receiveSafely(conn, () => this.answer(conn, next))
-    }
-    messages.forEach((m, i) => conn.send(m, i === messages.length - 1 ? written : undefined))
-  }
-
-  private receiveSafely(conn: Connection, fn: () => void): void {
-    try {
-      fn()
-    } catch (err) {
-      this.log.warn('closing a connection after a failed sync answer', { room: this.name, user: conn.user.id, error: (err as Error).message })
-      conn.close(CLOSE.badMessage)
     }
   }
 
