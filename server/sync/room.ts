@@ -48,6 +48,11 @@ export interface RoomHooks {
 /** The reason a read-only writer is given, once per connection. */
 const READ_ONLY_REASON = 'read-only: your edits are not saved'
 
+/**
+ * One loaded room. Its invariants: nothing is answered before the room is loaded; nothing is
+ * applied that fails the integrity check; nothing is relayed before it is stored; a connection
+ * speaks only for its own presence.
+ */
 export class Room {
   readonly conns = new Set<Connection>()
   private readonly state: RoomDoc

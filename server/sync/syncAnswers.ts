@@ -11,6 +11,7 @@ interface AnswerQueue {
   next: Uint8Array | null
 }
 
+/** The sync answers of one room's connections, at most one in flight to each. */
 export class SyncAnswers {
   private readonly queues = new WeakMap<Connection, AnswerQueue>()
 
