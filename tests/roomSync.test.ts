@@ -130,13 +130,25 @@ test('tells a read-only writer once that its edits are refused, and relays none 
   assert.is(sock.closed, null, 'the reviewer stays connected')
 })
 
-test('shows a stock provider the denial through its permission-denied handler', async () => {
+test('shows a stock provider the denial when it types, not when it reconnects holding deletes', async () => {
+  const annotator = peer(ann.token)
+  await synced(annotator)
+  getWorkspace(annotator.doc).explanation.insert(0, 'abc')
+  getWorkspace(annotator.doc).explanation.delete(1, 1)
   const r = peer(reviewer.token)
   await synced(r)
+  await waitFor(() => getWorkspace(r.doc).explanation.toString() === 'ac', 'the edit with a delete at the reviewer')
   const warnings: string[] = []
   const warn = console.warn
   console.warn = (...args: unknown[]) => void warnings.push(args.join(' '))
   try {
+    // a reconnect sends step 2 with the reviewer's whole delete set: not a write attempt
+    r.provider.disconnect()
+    r.provider.connect()
+    await waitFor(() => r.provider.wsconnected && r.provider.synced, 'the reconnect')
+    getWorkspace(annotator.doc).solution.insert(0, 'round trip')
+    await waitFor(() => getWorkspace(r.doc).solution.toString().startsWith('round trip'), 'a round trip after the reconnect')
+    assert.equal(warnings, [], 'no denial for a reconnect')
     getWorkspace(r.doc).explanation.insert(0, 'a reviewer types')
     await waitFor(() => warnings.some((w) => /Permission denied/.test(w)), 'the provider’s permission-denied warning')
   } finally {

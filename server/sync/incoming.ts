@@ -73,7 +73,9 @@ function readSync(dec: decoding.Decoder, access: Access): Incoming {
   const update = decoding.readVarUint8Array(dec)
   // A fresh client's answer to our step 1 is the empty update: nothing to apply, nothing denied.
   if (update.length === 2 && update[0] === 0 && update[1] === 0) return NOTHING
-  // Read-only: dropped without decoding the update; never applied, stored or relayed.
-  if (access !== Access.write) return DENIED
+  // Read-only: dropped without decoding the update; never applied, stored or relayed. A step 2
+  // without structs (its first varint, the struct-client count, is 0) is what any client that
+  // holds nothing new sends on reconnect, with its whole delete set: no attempt worth telling.
+  if (access !== Access.write) return syncType === SyncType.step2 && update[0] === 0 ? NOTHING : DENIED
   return { kind: 'update', update }
 }
