@@ -51,8 +51,11 @@ export async function startServer(
     const db = await Db.open(config.dataDir)
     const storage =
       parts.storage ??
-      createStorageProvider(config.storage, config.dataDir, (file, dropped) =>
-        log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
+      createStorageProvider(
+        config.storage,
+        config.dataDir,
+        (file, dropped) => log.warn('dropped a torn tail from an update log', { file, droppedBytes: dropped }),
+        (file, err) => log.error('a client-id owner record did not parse; moved aside, the room starts with none', err, { file }),
       )
     const live = new LiveHub(db)
     const rooms = new Rooms({

@@ -23,7 +23,16 @@ export function roomFiles(dataDir: string, name: string): { dir: string; stem: s
   return { dir: path.join(dataDir, 'rooms', parsed.taskId), stem }
 }
 
-export function createStorageProvider(mode: StorageMode, dataDir: string, onRepair: OnRepair): StorageProvider {
+/**
+ * @param onRepair a torn log tail was dropped
+ * @param onOwnersCorrupt a room's owner record did not parse and was moved aside (it starts empty)
+ */
+export function createStorageProvider(
+  mode: StorageMode,
+  dataDir: string,
+  onRepair: OnRepair,
+  onOwnersCorrupt: (file: string, err: unknown) => void = () => {},
+): StorageProvider {
   if (mode === 'memory') {
     const stores = new Map<string, MemoryStorage>()
     const owners = new Map<string, MemoryOwnerStore>()
@@ -47,7 +56,7 @@ export function createStorageProvider(mode: StorageMode, dataDir: string, onRepa
     },
     ownersFor(name) {
       const { dir, stem } = roomFiles(dataDir, name)
-      return new OwnerFile(dir, stem, (file) => onRepair(file, 0))
+      return new OwnerFile(dir, stem, onOwnersCorrupt)
     },
   }
 }
