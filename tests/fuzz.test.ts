@@ -31,8 +31,11 @@ let server: TestServer | null = null
 let peers: Peer[] = []
 let raws: RawSocket[] = []
 let typing: NodeJS.Timeout | undefined
+let aborts: AbortController[] = []
 test.after.each(async () => {
   clearInterval(typing)
+  for (const a of aborts) a.abort()
+  aborts = []
   for (const p of peers) p.destroy()
   for (const r of raws) r.ws.terminate()
   peers = []
@@ -136,6 +139,19 @@ test('survives 10,000 hostile updates with nothing pending, and honest peers con
   peers.push(...honest, elsewhere)
   await waitFor(() => honest.every((p) => p.provider.synced) && elsewhere.provider.synced, 'the peers to sync')
   const otherRoomState = Y.encodeStateAsUpdate(elsewhere.doc)
+  // a lead watching live: the server reads every changed workspace for its progress events
+  const events = new AbortController()
+  aborts.push(events)
+  const live = await fetch(`${srv.url}/api/events`, { headers: { authorization: `Bearer ${srv.leadToken}` }, signal: events.signal })
+  const liveReader = live.body!.getReader()
+  let progressEvents = 0
+  void (async () => {
+    for (;;) {
+      const { done, value } = await liveReader.read().catch(() => ({ done: true, value: undefined }))
+      if (done) break
+      progressEvents += (new TextDecoder().decode(value).match(/event: progress/g) ?? []).length
+    }
+  })()
   const roomDoc = () => srv.running.deps.rooms.peek(room)!.doc
   const noPending = (when: string) => {
     assert.is(roomDoc().store.pendingStructs, null, `pending structs ${when}`)
@@ -239,6 +255,9 @@ test('survives 10,000 hostile updates with nothing pending, and honest peers con
   await waitFor(() => same(honest[0].doc, honest[1].doc) && same(honest[0].doc, fresh.doc) && same(fresh.doc, roomDoc()), 'convergence', 20_000)
   const health = await api(srv, null, 'GET', '/api/health')
   assert.is(health.status, 200, 'the server still answers')
+  const tasks = await api(srv, srv.leadToken, 'GET', '/api/tasks')
+  assert.is(tasks.status, 200, 'the queue, read from the hostile workspace, still answers')
+  console.log(`fuzz: ${progressEvents} progress events streamed to the lead meanwhile`)
 })
 
 test.run()
