@@ -15,6 +15,7 @@ import { SessionStore } from './storage/sessions'
 import { recoverImports } from './services/importStaging'
 import { ensureBatch } from './services/tasks'
 import { createStorageProvider } from './storage/roomStorage'
+import type { StorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import { startKeepAlive } from './ws'
@@ -47,7 +48,16 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-export async function startServer(config: Config, log: Logger = createLogger(config.quiet)): Promise<RunningServer> {
+/** What tests may put in place of the configured parts (a room storage that fails on cue). */
+export interface ServerParts {
+  storage?: StorageProvider
+}
+
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.quiet),
+  parts: ServerParts = {},
+): Promise<RunningServer> {
   const lock = acquireLock(config.dataDir)
   try {
     const tightened = tightenDataDir(config.dataDir)
@@ -56,9 +66,17 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     // Before anything reads the tasks: finish or discard imports a crash interrupted.
     await recoverImports({ db, log, ensureBatch })
     // Issue 9.4: a damaged room file is loud: logged as an error and listed by /api/health.
-    const storage = createStorageProvider(config.storage, config.dataDir, (damage) =>
-      log.error('a room file was damaged; it was kept aside and the room recovered what remained', damage.problem, { ...damage }),
-    )
+    const storage =
+      parts.storage ??
+      createStorageProvider(
+        config.storage,
+        config.dataDir,
+        (damage) =>
+          log.error('a room file was damaged; it was kept aside and the room recovered what remained', damage.problem, {
+            ...damage,
+          }),
+        (file, err) => log.error('a client-id owner record did not parse; moved aside, the room starts with none', err, { file }),
+      )
     const sessions = await SessionStore.open(config.dataDir, {
       ttlMs: config.sessionTtlMs,
       onError: (err) => log.error('writing sessions failed', err),
@@ -72,6 +90,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const records = new RecordStore(config.dataDir)
     const rooms = new Rooms({
       storageFor: (name) => storage.forRoom(name),
+      ownersFor: (name) => storage.ownersFor(name),
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),

@@ -4,7 +4,6 @@
  * CLOSE code, because a browser sees a refused upgrade as 1006 and retries forever.
  */
 import { Hono } from 'hono'
-import * as decoding from 'lib0/decoding'
 import type { Context } from 'hono'
 import { upgradeWebSocket } from '@hono/node-server'
 import type { WebSocket } from 'ws'
@@ -12,7 +11,6 @@ import { CLOSE } from '../shared/errors'
 import type { CloseEntry } from '../shared/errors'
 import { parseRoomName } from '../shared/roomNames'
 import { Access } from '../shared/permissions'
-import { MessageType, SyncType } from '../shared/protocol'
 import type { AppDeps, AppEnv } from './env'
 import { hashToken } from './auth/tokens'
 import type { Credential } from './services/access'
@@ -38,9 +36,6 @@ export function wsRoutes(deps: AppDeps) {
         if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
         if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
         deps.activity.onMessage(conn, roomName, bytes)
-        // A write from a read-only connection: the room drops it; the client is told once why
-        // (DESIGN, "Rooms"). See isWrite for what counts as one.
-        if (conn.access !== Access.write && isWrite(bytes)) conn.refuseWrite()
         if (room) room.receive(conn, bytes)
         else queue.push(bytes)
       }
@@ -111,24 +106,6 @@ export function wsRoutes(deps: AppDeps) {
       }
     }),
   )
-}
-
-/**
- * A write the client means: any sync update, or a sync step 2 that carries structs. A step 2
- * with none (the delete set every client answers step 1 with) is not one, so a reviewer who only
- * opened a document with deletions in it is never told they may not write.
- */
-function isWrite(bytes: Uint8Array): boolean {
-  if (bytes.length < 2 || bytes[0] !== MessageType.sync) return false
-  if (bytes[1] === SyncType.update) return true
-  if (bytes[1] !== SyncType.step2) return false
-  try {
-    const dec = decoding.createDecoder(bytes.subarray(2))
-    const update = decoding.readVarUint8Array(dec)
-    return decoding.readVarUint(decoding.createDecoder(update)) > 0
-  } catch {
-    return false // the room closes it as malformed
-  }
 }
 
 /**

@@ -1,21 +1,61 @@
-/** The y-websocket wire format: message types and paired write/read helpers over lib0. */
+/**
+ * The y-websocket wire format: message types and the messages the server writes. Sync and auth
+ * payloads are written by y-protocols' own encoders; the two step writers that take bytes exist
+ * because y-protocols only encodes from a live Y.Doc, and a room answers from stored bytes while it
+ * has not decoded them (issue 4, W3: a cold read costs a file read, not a decode).
+ */
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as authProtocol from 'y-protocols/auth'
 
 /** Top-level message types of the y-websocket protocol (DESIGN.md, "Wire protocol"). */
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const
 export type MessageType = (typeof MessageType)[keyof typeof MessageType]
 
 /** Sub-types of a sync message (y-protocols/sync). */
-export const SyncType = { step1: 0, step2: 1, update: 2 } as const
+export const SyncType = {
+  step1: syncProtocol.messageYjsSyncStep1,
+  step2: syncProtocol.messageYjsSyncStep2,
+  update: syncProtocol.messageYjsUpdate,
+} as const
 export type SyncType = (typeof SyncType)[keyof typeof SyncType]
 
-/** Wraps a document update as a sync `update` message. */
+/** Wraps a document update as a sync `update` message (y-protocols' writeUpdate). */
 export function writeUpdateMessage(update: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder()
   encoding.writeVarUint(enc, MessageType.sync)
-  encoding.writeVarUint(enc, SyncType.update)
+  syncProtocol.writeUpdate(enc, update)
+  return encoding.toUint8Array(enc)
+}
+
+/** Sync step 1 from an encoded state vector: what y-protocols' writeSyncStep1 sends for a doc. */
+export function writeSyncStep1Message(stateVector: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MessageType.sync)
+  encoding.writeVarUint(enc, SyncType.step1)
+  encoding.writeVarUint8Array(enc, stateVector)
+  return encoding.toUint8Array(enc)
+}
+
+/**
+ * Sync step 2 carrying `update`: what y-protocols' writeSyncStep2 sends, for an update the caller
+ * already holds. A stock provider fires `sync` when it has applied this message, so `update` must
+ * hold everything the sender had (DESIGN.md, "Pitfalls": y-websocket fires `sync` on step 2).
+ */
+export function writeSyncStep2Message(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MessageType.sync)
+  encoding.writeVarUint(enc, SyncType.step2)
   encoding.writeVarUint8Array(enc, update)
+  return encoding.toUint8Array(enc)
+}
+
+/** The auth channel's "permission denied" (y-protocols/auth), sent to a read-only writer. */
+export function writePermissionDeniedMessage(reason: string): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, MessageType.auth)
+  authProtocol.writePermissionDenied(enc, reason)
   return encoding.toUint8Array(enc)
 }
 
@@ -35,7 +75,10 @@ export interface AwarenessEntry {
   state: string
 }
 
-/** Decodes an awareness update (y-protocols/awareness format) into its entries. Throws on bad bytes. */
+/**
+ * Decodes an awareness update (y-protocols/awareness format) into its entries, leaving each state
+ * as JSON text so the server parses it once (see server/sync/presenceStates.ts). Throws on bad bytes.
+ */
 export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const dec = decoding.createDecoder(update)
   const len = decoding.readVarUint(dec)

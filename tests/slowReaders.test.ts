@@ -117,12 +117,19 @@ test('keeps the bytes queued to 50 reviewers who stopped reading under the caps,
     for (let i = 0; i < REQUESTS; i++) sock.ws.send(request)
   }
   const slowConns = () => [...connections].filter((c) => reviewers.some((r) => r.id === c.user.id))
-  // Each is done when shed, or when it got its sync step 1 and an answer to every request.
+  // Each is done when shed, or when it got its sync step 1 and an answer: the room coalesces
+  // further requests while that answer is still queued (a reader that never reads never gets more).
   await waitFor(
-    () => slowConns().every((c) => c.closed || (sends.get(c) ?? 0) >= REQUESTS + 1),
-    'every request answered or its reader shed',
+    () => slowConns().every((c) => c.closed || (sends.get(c) ?? 0) >= 2),
+    'every reader answered or shed',
     15_000,
   )
+  // Answers alone no longer pile up (coalesced above); the room's own broadcasts still do: the
+  // writer keeps pasting, 12 MB in all: more than the kernel's socket buffers take for a stalled
+  // reader, so what is left queues in the server, where the caps must hold it.
+  for (let i = 0; i < 20; i++) getWorkspace(writer.doc).tests.insert(0, noise(600_000))
+  const pasted = getWorkspace(writer.doc).tests.toString()
+  await waitFor(() => getWorkspace(reader.doc).tests.toString() === pasted, 'the pastes at the reading reviewer', 15_000)
   const shed = 50 - slowConns().filter((c) => !c.closed).length
   assert.ok(shed > 0, 'the caps shed some readers')
 

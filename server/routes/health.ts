@@ -1,6 +1,6 @@
 /**
- * `/api/health` for anyone: `{ ok: true }`, or `{ ok: false, degraded: [...] }` (still 200) once
- * storage found damage; `/api/metrics` for the lead (rooms, connections, memory, loop delay).
+ * `/api/health` for anyone: `{ ok: true }`, or `{ ok: false, degraded: [...] }` (still 200) while
+ * a room's stores fail or once storage found damage; `/api/metrics` for the lead (rooms, connections, memory, loop delay).
  */
 import { Hono } from 'hono'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -17,10 +17,12 @@ export function healthRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/health', (c) => {
       const damaged = deps.storage.damaged()
-      if (damaged.length === 0) return c.json({ ok: true as const })
+      // Rooms whose stores fail right now (a full disk): they relay nothing until storage works.
+      const failing = deps.rooms.degraded().map((r) => ({ problem: 'store-failing', room: r.room, error: r.error, at: r.since }))
+      if (damaged.length === 0 && failing.length === 0) return c.json({ ok: true as const })
       // Room names and file paths are for the lead; anyone else learns only that, and what, is wrong.
       const lead = c.get('user')?.role === 'lead'
-      const degraded = damaged.map((d) => (lead ? d : { problem: d.problem, at: d.at }))
+      const degraded = [...failing, ...damaged].map((d) => (lead ? d : { problem: d.problem, at: d.at }))
       return c.json({ ok: false as const, degraded })
     })
     .get('/metrics', requireRole('lead'), (c) => {

@@ -2,9 +2,13 @@
 import path from 'node:path'
 import { parseRoomName } from '../../shared/roomNames'
 import type { StorageMode } from '../config'
-import { MemoryStorage, UpdateLog } from './updateLog'
+import { UpdateLog } from './updateLog'
 import type { RoomStorage } from './updateLog'
 import type { CorruptionReport } from './roomRecovery'
+import { MemoryStorage } from './memoryStorage'
+import { OwnerFile } from './ownerFile'
+import { MemoryOwnerStore } from '../sync/clientOwners'
+import type { OwnerStore } from '../sync/clientOwners'
 
 /** Health lists at most this many damaged files; every one is still logged. */
 const MAX_LISTED_DAMAGES = 1_000
@@ -20,6 +24,8 @@ export interface StorageProvider {
   forRoom(name: string): RoomStorage
   /** Every damaged room file met since the server started, oldest first (for `/api/health`). */
   damaged(): readonly RoomDamage[]
+  /** The room's record of which user owns each Yjs client id (server/sync/clientOwners.ts). */
+  ownersFor(name: string): OwnerStore
 }
 
 /** `task:t1` → rooms/t1/workspace, `task:t1:ballot:u2` → rooms/t1/ballot-u2. */
@@ -33,15 +39,18 @@ export function roomFiles(dataDir: string, name: string): { dir: string; stem: s
 /**
  * The server's room storage. `onDamage` hears of every damaged file as it is found (the server
  * logs it loudly); the provider also keeps the list, which `/api/health` shows until restart.
+ * `onOwnersCorrupt`: a room's owner record did not parse and was moved aside (it starts empty).
  */
 export function createStorageProvider(
   mode: StorageMode,
   dataDir: string,
   onDamage: (damage: RoomDamage) => void = () => {},
+  onOwnersCorrupt: (file: string, err: unknown) => void = () => {},
 ): StorageProvider {
   const damages: RoomDamage[] = []
   if (mode === 'memory') {
     const stores = new Map<string, MemoryStorage>()
+    const owners = new Map<string, MemoryOwnerStore>()
     return {
       forRoom(name) {
         let s = stores.get(name)
@@ -49,6 +58,11 @@ export function createStorageProvider(
         return s
       },
       damaged: () => damages,
+      ownersFor(name) {
+        let o = owners.get(name)
+        if (!o) owners.set(name, (o = new MemoryOwnerStore()))
+        return o
+      },
     }
   }
   const relative = (file: string) => path.relative(dataDir, file)
@@ -70,5 +84,9 @@ export function createStorageProvider(
       })
     },
     damaged: () => damages,
+    ownersFor(name) {
+      const { dir, stem } = roomFiles(dataDir, name)
+      return new OwnerFile(dir, stem, onOwnersCorrupt)
+    },
   }
 }

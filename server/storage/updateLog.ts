@@ -44,32 +44,6 @@ export interface RoomStorage {
   close(): void
 }
 
-/**
- * A room's state held in memory only (STORAGE=memory): what benchmarks and throwaway servers use.
- * It survives room unloads, not restarts.
- */
-export class MemoryStorage implements RoomStorage {
-  private updates: Uint8Array[] = []
-  snapshotBytes = 0
-  get logBytes(): number {
-    return 0
-  }
-  load(): Uint8Array[] {
-    return this.updates.slice()
-  }
-  append(update: Uint8Array): void {
-    this.updates.push(update)
-  }
-  async compact(state: Uint8Array): Promise<void> {
-    this.updates = [state]
-    this.snapshotBytes = state.length
-  }
-  writeInitial(state: Uint8Array): void {
-    this.updates = [state]
-    this.snapshotBytes = state.length
-  }
-  close(): void {}
-}
 
 /** The disk storage of one room, under `dir` with the file stem `stem`. */
 export class UpdateLog implements RoomStorage {

@@ -25,6 +25,8 @@ export interface Compactor {
   requestNow(): void
   /** Waits for any compaction in flight, then compacts what is left. */
   finish(): Promise<void>
+  /** Schedules nothing more: the room was reset or freed (a compaction in flight still ends). */
+  stop(): void
   readonly idle: boolean
 }
 
@@ -34,6 +36,7 @@ export function createCompactor({ storage, encodeState, onStored, onError }: Com
   let running: Promise<void> | null = null
   let again = false
   let failed = false
+  let stopped = false
 
   const clear = () => {
     if (timer) clearTimeout(timer)
@@ -70,6 +73,7 @@ export function createCompactor({ storage, encodeState, onStored, onError }: Com
   }
 
   const schedule = (delayMs: number) => {
+    if (stopped) return
     const now = Date.now()
     if (!firstRequestAt) firstRequestAt = now
     const wait = Math.max(0, Math.min(delayMs, firstRequestAt + SAVE_MAX_WAIT_MS - now))
@@ -93,6 +97,10 @@ export function createCompactor({ storage, encodeState, onStored, onError }: Com
       clear()
       if (running) await running
       if (storage.logBytes > 0 || failed) await run()
+    },
+    stop() {
+      stopped = true
+      clear()
     },
     get idle() {
       return running === null && timer === null

@@ -1,10 +1,8 @@
 /** One WebSocket connection to one room: who it is, what it may do, and its rate limit. */
-import * as encoding from 'lib0/encoding'
-import { writePermissionDenied } from 'y-protocols/auth'
 import type { ConnectionOrigin } from '../../shared/origins'
 import { Access } from '../../shared/permissions'
 import type { CloseEntry } from '../../shared/errors'
-import { MessageType } from '../../shared/protocol'
+import { writePermissionDeniedMessage } from '../../shared/protocol'
 import type { ParsedRoom } from '../../shared/roomNames'
 import { lightColor } from '../../shared/presence'
 import type { PresenceUser } from '../../shared/presence'
@@ -139,10 +137,7 @@ export class Connection {
   denyWrites(): void {
     if (this.deniedSent) return
     this.deniedSent = true
-    const enc = encoding.createEncoder()
-    encoding.writeVarUint(enc, MessageType.auth)
-    writePermissionDenied(enc, this.accessReason || 'this connection is read-only')
-    this.send(encoding.toUint8Array(enc))
+    this.send(writePermissionDeniedMessage(this.accessReason || 'read-only: your edits are not saved'))
   }
 
   /** Follows a role change, so the presence the server stamps says what the user now is. */
@@ -166,9 +161,9 @@ export class Connection {
    * MAX_BUFFERED_BYTES) is dropped with 1013 rather than buffered without bound; it resyncs on
    * reconnect.
    */
-  send(bytes: Uint8Array): void {
+  send(bytes: Uint8Array, onWritten?: (err?: Error) => void): void {
     if (!this.writable()) return
-    this.socket.send(bytes)
+    this.socket.send(bytes, onWritten)
     this.options.backlog?.note(this)
   }
 

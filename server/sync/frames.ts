@@ -6,6 +6,11 @@
  *
  * Server-to-client frames are unmasked, so they are identical for every recipient (RFC 6455
  * §5.2): FIN + binary opcode, then the payload length in 7, 7+16 or 7+64 bits, then the payload.
+ *
+ * This writes to ws's private `_socket`, because ws has no public way to send pre-framed bytes.
+ * It pays: a turn of two messages to 200 sockets took 2.8 ms framed once and written directly,
+ * against 7.4 ms with `ws.send` per message (tests/bench/micro/broadcast.ts). Anything that is not
+ * a plain ws socket falls back to `send`.
  */
 import type { Socket } from 'node:net'
 

@@ -1,7 +1,9 @@
 /**
  * The loaded rooms. Concurrent joins share one load (a `Map<name, Promise<Room>>`); a room is
  * loaded completely before anyone joins it; it unloads after `idleMs` with no connections and
- * nothing pending; a join that arrives during an unload waits for it, then loads afresh.
+ * nothing pending; a join that arrives during an unload waits for it, then loads afresh. A room
+ * whose append failed is dropped at once without being stored, and reloads on the next join; the
+ * rooms whose storage failed are listed by `degraded()` until a store of theirs succeeds.
  */
 import type * as Y from 'yjs'
 import { CLOSE } from '../../shared/errors'
@@ -10,10 +12,13 @@ import type { RoomStorage } from '../storage/updateLog'
 import type { Connection } from './connection'
 import { Room } from './room'
 import type { RoomLog } from './room'
+import type { OwnerStore } from './clientOwners'
 import { unloads } from './turnQueue'
 
 export interface RoomsOptions {
   storageFor(name: string): RoomStorage
+  /** The room's client-id owner record (clientOwners.ts); in memory for the room's life if absent. */
+  ownersFor?(name: string): OwnerStore
   /** How long an empty room stays loaded; Infinity keeps rooms forever (memory storage). */
   idleMs: number
   log: RoomLog
@@ -27,6 +32,13 @@ export interface RoomsOptions {
   beforeUnload?: (room: Room) => Promise<void> | void
 }
 
+/** A room whose storage failed, as `/api/health` shows it. */
+export interface DegradedRoom {
+  room: string
+  error: string
+  since: string
+}
+
 export class Rooms {
   private readonly rooms = new Map<string, Promise<Room>>()
   /** Rooms whose load has finished, for synchronous reads (presence, live progress). */
@@ -34,6 +46,9 @@ export class Rooms {
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
   private closing = false
+  private readonly failures = new Map<string, DegradedRoom>()
+  /** The error of each failing room's last failed store, rethrown to server writes. */
+  private readonly lastErrors = new Map<string, unknown>()
 
   constructor(private readonly options: RoomsOptions) {}
 
@@ -46,10 +61,24 @@ export class Rooms {
     const again = this.rooms.get(name)
     if (again) return again
     const loading = (async () => {
-      const room: Room = new Room(name, this.options.storageFor(name), this.options.log, {
-        onChange: () => this.options.onChange?.(room),
-        onStored: () => this.options.onStored?.(room),
-      })
+      const room: Room = new Room(
+        name,
+        this.options.storageFor(name),
+        this.options.log,
+        {
+          onChange: () => this.options.onChange?.(room),
+          onStored: () => this.options.onStored?.(room),
+          onStoreFailed: (err) => this.noteFailure(name, err),
+          onStoreOk: () => {
+            if (this.failures.size) {
+              this.failures.delete(name)
+              this.lastErrors.delete(name)
+            }
+          },
+          onReset: () => this.drop(room),
+        },
+        this.options.ownersFor?.(name),
+      )
       room.load()
       this.ready.set(name, room)
       return room
@@ -77,6 +106,8 @@ export class Rooms {
 
   leave(room: Room, conn: Connection): void {
     room.leave(conn)
+    // a room dropped after a failed store: its name may belong to a fresh room by now
+    if (room.discarded) return
     this.options.onPresence?.(room)
     this.scheduleIdleCheck(room)
   }
@@ -86,11 +117,40 @@ export class Rooms {
     return this.ready.get(name)
   }
 
-  /** Runs a server write (meta, seeding) in a room, loading it if needed. */
+  /**
+   * Runs a server write (meta, seeding) in a room, loading it if needed, and stores it before
+   * returning: throws when the append fails (the write is then relayed to no one, and the room
+   * reloads from storage without it).
+   */
   async transact(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
     const room = await this.open(name)
     room.doc.transact(() => fn(room.doc), SERVER)
+    // A failed store answers like any other failed write (507 on a full disk): nothing was kept.
+    if (!room.flush()) throw this.lastErrors.get(name) ?? new Error(`storing a write to ${name} failed`)
     this.scheduleIdleCheck(room)
+  }
+
+  /** Rooms whose last store failed, with the error: the server is degraded while any are listed. */
+  degraded(): DegradedRoom[] {
+    return [...this.failures.values()]
+  }
+
+  private noteFailure(name: string, err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err)
+    const since = this.failures.get(name)?.since ?? new Date().toISOString()
+    this.failures.set(name, { room: name, error, since })
+    this.lastErrors.set(name, err)
+  }
+
+  /** Forgets a room at once, storing nothing: its next join loads what storage holds. */
+  private drop(room: Room): void {
+    if (this.ready.get(room.name) === room) {
+      this.rooms.delete(room.name)
+      this.ready.delete(room.name)
+      this.cancelIdle(room.name)
+    }
+    room.discard()
+    this.options.onPresence?.(room)
   }
 
   /** Every loaded room; for metrics and permission changes. */

@@ -8,6 +8,7 @@ import { startServer as start } from '../../server/server'
 import type { RunningServer } from '../../server/server'
 import { createLogger } from '../../server/log'
 import type { Role } from '../../shared/types'
+import type { StorageProvider } from '../../server/storage/roomStorage'
 
 export interface TestServer {
   url: string
@@ -24,6 +25,8 @@ export interface TestServerOptions {
   /** Reuse a directory (restart tests); it is then not removed on stop. */
   dataDir?: string
   config?: Partial<Config>
+  /** A room storage in place of the configured one (failure injection). */
+  storage?: StorageProvider
 }
 
 /** Makes a temporary directory that the caller removes. */
@@ -42,7 +45,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     warmUp: false,
     ...options.config,
   }
-  const running = await start(config, createLogger(config.quiet))
+  const running = await start(config, createLogger(config.quiet), { storage: options.storage })
   const url = `http://127.0.0.1:${running.port}`
   return {
     url,

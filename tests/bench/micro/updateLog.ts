@@ -6,7 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
-import { MemoryStorage, UpdateLog } from '../../../server/storage/updateLog'
+import { UpdateLog } from '../../../server/storage/updateLog'
+import { MemoryStorage } from '../../../server/storage/memoryStorage'
 import type { RoomStorage } from '../../../server/storage/updateLog'
 
 const N = Number(process.env.N ?? 20_000)

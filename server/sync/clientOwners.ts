@@ -1,0 +1,75 @@
+/**
+ * Which user first wrote each Yjs client id in a room, persisted with the room. A connection may
+ * add structs only for client ids that are unclaimed or its user's own (issue 9.2): otherwise one
+ * annotator could write at another's next clock and swallow their later edits. Stock clients pick
+ * a fresh random id per session, so a room gains one entry (~30 bytes) per editing session.
+ *
+ * The rule's cost, by design: a client that re-sends another person's edits which the room no
+ * longer holds (after a server data loss) is refused with 4400, whole, and says so in the log.
+ */
+
+/**
+ * How many client ids one connection may write structs for. A stock client writes with one id per
+ * session, plus the ids of its own earlier sessions when it re-sends cached offline edits; a
+ * connection that mints ids by the thousand would grow the owner record with every update.
+ */
+export const MAX_CLIENT_IDS_PER_CONNECTION = 64
+
+/** Where a room's owner record lives: a sidecar file beside its log, or memory. */
+export interface OwnerStore {
+  /** Every recorded owner, as `[clientId, userId]`. */
+  load(): Array<[number, string]>
+  /** Replaces the record durably; throws when it cannot (the claim is then refused). */
+  save(entries: Array<[number, string]>): void
+}
+
+/** The owner record of one loaded room. */
+export class ClientOwners {
+  private readonly owners: Map<number, string>
+
+  constructor(private readonly store: OwnerStore) {
+    this.owners = new Map(store.load())
+  }
+
+  /** The user who first wrote `client`, if anyone did. */
+  ownerOf(client: number): string | undefined {
+    return this.owners.get(client)
+  }
+
+  /** Whether `userId` may add structs for `client`: it is unclaimed or theirs. */
+  mayWrite(client: number, userId: string): boolean {
+    const owner = this.owners.get(client)
+    return owner === undefined || owner === userId
+  }
+
+  /**
+   * Records `userId` as the owner of every unclaimed id in `clients`, durably, before the update
+   * that writes them is applied. On a failed save nothing is recorded and the error is thrown.
+   */
+  claim(clients: readonly number[], userId: string): void {
+    const added = clients.filter((c) => !this.owners.has(c))
+    if (added.length === 0) return
+    for (const c of added) this.owners.set(c, userId)
+    try {
+      this.store.save([...this.owners])
+    } catch (err) {
+      for (const c of added) this.owners.delete(c)
+      throw err
+    }
+  }
+
+  get size(): number {
+    return this.owners.size
+  }
+}
+
+/** An owner record in memory only: for STORAGE=memory (kept across unloads by its provider) and tests. */
+export class MemoryOwnerStore implements OwnerStore {
+  private entries: Array<[number, string]> = []
+  load(): Array<[number, string]> {
+    return this.entries.slice()
+  }
+  save(entries: Array<[number, string]>): void {
+    this.entries = entries.slice()
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * A room's presence: who is here and where their cursor is. The server decides who each state
+ * speaks for: one awareness client id per connection, bound by its first state and released when
+ * it closes; an id another user has used in this room (for presence or for edits) is never theirs
+ * to take, while a reconnect by the same user takes its id back from its stale connection. The
+ * server stamps `user` (name, role, colour) from the session, and counts the size limit in bytes.
+ */
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import { MAX_AWARENESS_STATE_BYTES } from '../config'
+import { readAwarenessUpdate } from '../../shared/protocol'
+import type { Connection } from './connection'
+import { PresenceStates } from './presenceStates'
+import type { StampedState } from './presenceStates'
+
+const utf8 = new TextEncoder()
+
+/** The awareness of one room and the rule of who may speak for which client id. */
+export class RoomPresence {
+  readonly awareness: awarenessProtocol.Awareness
+  private readonly states: PresenceStates
+  /** Each awareness client id used in this room, and the user who used it first. */
+  private readonly users = new Map<number, string>()
+  /** Which connection currently speaks for each client id. */
+  private readonly speakers = new Map<number, Connection>()
+  /** Connections that have bound an id: they never bind another, even after losing theirs. */
+  private readonly bound = new WeakSet<Connection>()
+
+  /**
+   * @param docOwnerOf who owns a client id in the document (clientOwners.ts): a client id someone
+   *   edits with is theirs for presence too
+   */
+  constructor(
+    doc: Y.Doc,
+    private readonly docOwnerOf: (client: number) => string | undefined,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(doc)
+    this.awareness.setLocalState(null)
+    this.states = new PresenceStates(this.awareness)
+  }
+
+  /** Applies a connection's awareness update, keeping only the states it may speak for. */
+  receive(conn: Connection, update: Uint8Array): void {
+    const accepted: StampedState[] = []
+    for (const entry of readAwarenessUpdate(update)) {
+      if (conn.clientId === null && !this.bind(conn, entry.clientID)) continue
+      // One clientID per connection: a connection cannot speak for another client.
+      if (entry.clientID !== conn.clientId) continue
+      if (entry.state === 'null') {
+        accepted.push({ clientID: entry.clientID, clock: entry.clock, state: null, json: 'null' })
+        continue
+      }
+      // Bytes, not characters: a state of 16 K emoji is 64 KB on the wire (issue 9.6).
+      if (entry.state.length > MAX_AWARENESS_STATE_BYTES) continue
+      if (utf8.encode(entry.state).length > MAX_AWARENESS_STATE_BYTES) continue
+      const state: unknown = JSON.parse(entry.state)
+      if (state === null || typeof state !== 'object' || Array.isArray(state)) continue
+      // The server, not the client, says who this is.
+      const stamped = state as Record<string, unknown>
+      stamped.user = conn.presence
+      accepted.push({ clientID: entry.clientID, clock: entry.clock, state: stamped, json: JSON.stringify(stamped) })
+    }
+    if (accepted.length) this.states.apply(accepted, conn.origin)
+  }
+
+  /** Binds `conn` to `clientId` when no other user has used it; a same-user stale connection yields it. */
+  private bind(conn: Connection, clientId: number): boolean {
+    if (this.bound.has(conn)) return false
+    const user = this.users.get(clientId) ?? this.docOwnerOf(clientId)
+    if (user !== undefined && user !== conn.user.id) return false
+    const holder = this.speakers.get(clientId)
+    if (holder && holder !== conn) holder.clientId = null
+    this.users.set(clientId, conn.user.id)
+    this.speakers.set(clientId, conn)
+    this.bound.add(conn)
+    conn.clientId = clientId
+    return true
+  }
+
+  /** Releases the connection's client id and removes its state. */
+  leave(conn: Connection): void {
+    const id = conn.clientId
+    if (id === null || this.speakers.get(id) !== conn) return
+    this.speakers.delete(id)
+    if (this.awareness.getStates().has(id)) awarenessProtocol.removeAwarenessStates(this.awareness, [id], null)
+  }
+
+  /** Encodes the current entries of `ids` (removed ones as null) for a broadcast. */
+  encode(ids: Iterable<number>): Uint8Array {
+    return this.states.encode(ids)
+  }
+
+  /** Every present client, for a joiner or a query; null when nobody is present. */
+  encodeAll(): Uint8Array | null {
+    if (this.awareness.getStates().size === 0) return null
+    return this.states.encodeAll()
+  }
+
+  destroy(): void {
+    this.awareness.destroy()
+  }
+}

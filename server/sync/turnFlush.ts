@@ -1,0 +1,139 @@
+/**
+ * The turn's flush: a room's document updates and presence changes are collected during an
+ * event-loop turn, then stored, then relayed, once. The turn's updates are merged into one and
+ * appended to storage; only when the append succeeded are they sent, framed once, to every
+ * connection that did not write in the turn, while each writer gets the others' edits of the turn
+ * (or, past a few writers, everything). Presence goes to every connection, the sender included
+ * (clients drop a socket that stays silent for 30 s). Each connection gets its share in one write.
+ *
+ * Nothing is relayed that was not stored: when the append throws (a full disk), the turn's updates
+ * go nowhere and the owner is told, so it can drop the document that applied them (issue 9.3).
+ */
+import * as Y from 'yjs'
+import { writeAwarenessMessage, writeUpdateMessage } from '../../shared/protocol'
+import type { Connection } from './connection'
+import { outgoing } from './frames'
+
+/** Above this many originating connections in one turn, everyone gets the whole merged update. */
+const MAX_EXCLUSIVE_MERGES = 4
+
+interface Pending {
+  update: Uint8Array
+  origin: unknown
+}
+
+/** What a flush needs from its room. */
+export interface TurnFlushOptions {
+  /** Everyone to relay to. */
+  conns: ReadonlySet<Connection>
+  /** Appends the turn's merged update durably; throws when it cannot. */
+  store(update: Uint8Array): void
+  /** After the turn's update was stored and before it is relayed. */
+  afterStore(update: Uint8Array): void
+  /** After the turn's update was relayed. */
+  afterRelay(): void
+  /** The append threw: nothing of the turn was relayed. */
+  onStoreFailed(err: unknown): void
+  /** Encodes the presence entries of `ids` for a broadcast. */
+  encodePresence(ids: Iterable<number>): Uint8Array
+}
+
+/** One room's collected changes and their flush. */
+export class TurnFlush {
+  private pending: Pending[] = []
+  private readonly presence = new Set<number>()
+  private scheduled = false
+  private stopped = false
+
+  constructor(private readonly options: TurnFlushOptions) {}
+
+  /** A document update applied in this turn (never one replayed from storage). */
+  addUpdate(update: Uint8Array, origin: unknown): void {
+    this.pending.push({ update, origin })
+    this.schedule()
+  }
+
+  /** Presence entries that changed in this turn. */
+  addPresence(ids: Iterable<number>): void {
+    for (const id of ids) this.presence.add(id)
+    this.schedule()
+  }
+
+  /** True when nothing waits to be stored or relayed. */
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.scheduled
+  }
+
+  /** True when document updates wait for the flush. */
+  get hasUpdates(): boolean {
+    return this.pending.length > 0
+  }
+
+  /** Drops whatever waits and flushes nothing more (the room was reset or unloaded). */
+  stop(): void {
+    this.stopped = true
+    this.pending = []
+    this.presence.clear()
+  }
+
+  /** Stores, then relays, everything collected. Returns false when storing failed. */
+  flush(): boolean {
+    this.scheduled = false
+    if (this.stopped) return true
+    const pending = this.pending
+    this.pending = []
+    let presence: Uint8Array | null = null
+    if (this.presence.size) {
+      presence = writeAwarenessMessage(this.options.encodePresence(this.presence))
+      this.presence.clear()
+    }
+    if (pending.length === 0) {
+      if (presence) {
+        const out = outgoing(presence)
+        for (const conn of this.options.conns) conn.sendOutgoing(out)
+      }
+      return true
+    }
+    const merged = pending.length === 1 ? pending[0].update : Y.mergeUpdates(pending.map((p) => p.update))
+    try {
+      this.options.store(merged)
+    } catch (err) {
+      this.options.onStoreFailed(err)
+      return false
+    }
+    this.options.afterStore(merged)
+    this.relay(pending, merged, presence)
+    this.options.afterRelay()
+    return true
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return
+    this.scheduled = true
+    setImmediate(() => this.flush())
+  }
+
+  private relay(pending: Pending[], merged: Uint8Array, presence: Uint8Array | null): void {
+    const conns = this.options.conns
+    const message = writeUpdateMessage(merged)
+    const common = presence ? outgoing(message, presence) : outgoing(message)
+    const origins = new Set(pending.map((p) => p.origin))
+    const senders = [...conns].filter((c) => origins.has(c.origin))
+    if (senders.length === 0 || senders.length > MAX_EXCLUSIVE_MERGES) {
+      // The server's own write, or so many writers that echoing their own edits is cheaper.
+      for (const conn of conns) conn.sendOutgoing(common)
+      return
+    }
+    for (const conn of conns) {
+      if (!senders.includes(conn)) conn.sendOutgoing(common)
+    }
+    // A sender gets everyone else's edits of the turn, never its own back.
+    for (const sender of senders) {
+      const others = pending.filter((p) => p.origin !== sender.origin).map((p) => p.update)
+      const messages: Uint8Array[] = []
+      if (others.length) messages.push(writeUpdateMessage(others.length === 1 ? others[0] : Y.mergeUpdates(others)))
+      if (presence) messages.push(presence)
+      if (messages.length) sender.sendOutgoing(outgoing(...messages))
+    }
+  }
+}
