@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 import { LoadGenerator } from './loadgen/loadGenerator'
 import { FULL, QUICK } from './plan'
 import { toMarkdown, type Results, type ServerResults } from './report'
-import { ADAPTERS, type ServerAdapter } from './servers/adapters'
+import { ADAPTERS, HEADLINE_SERVERS, type ServerAdapter } from './servers/adapters'
 import { sessionW3 } from './coldLoad'
 import { sessionChurn } from './churn'
 import { sessionW1, sessionW2, sessionW4, type Ctx } from './workloads'
@@ -18,7 +18,7 @@ import { sessionW1, sessionW2, sessionW4, type Ctx } from './workloads'
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    servers: { type: 'string', default: 'relay,stock,hocuspocus,codejury' },
+    servers: { type: 'string', default: HEADLINE_SERVERS.join(',') },
     workloads: { type: 'string', default: 'w1,w2,w4,w3' },
     'no-pin': { type: 'boolean', default: false },
     out: {

@@ -171,7 +171,7 @@ export async function validateWithProviders(
     const converged = b.doc.getText(BENCH_ROOT).toString() === text.toString()
     const result: ValidationResult = {
       provider:
-        srv.kind === 'hocuspocus'
+        specs[0].proto === Proto.hocuspocus
           ? 'HocuspocusProvider 3.4.4'
           : 'y-websocket 3.1.0 WebsocketProvider',
       benchSent,
