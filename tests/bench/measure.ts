@@ -3,7 +3,7 @@
  * collect, and turn it into a row.
  */
 import { nowUs } from './loadgen/benchClient'
-import { summarize, type LatencySummary } from './loadgen/histogram'
+import type { LatencySummary } from './loadgen/histogram'
 import type { LoadGenerator } from './loadgen/loadGenerator'
 import type { CollectResult } from './loadgen/protocol'
 import type { Plan } from './plan'
@@ -242,13 +242,13 @@ function toRow(
     seconds,
     offeredUpdatesPerSec: opts.senders.length * opts.ratePerSec,
     sentUpdatesPerSec: sent / seconds,
-    latency: summarize(c.updates),
+    latency: c.updates,
     delivered: c.delivered,
     expected,
     deliveredRatio: expected ? c.delivered / expected : NaN,
     presence: opts.presence
       ? {
-          latency: summarize(c.presence),
+          latency: c.presence,
           delivered: c.deliveredPresence,
           expected: expectedPresence,
         }

@@ -3,7 +3,7 @@
  * a RawWebSocket and records what reaches it.
  */
 import * as decoding from 'lib0/decoding'
-import { Histogram } from './histogram'
+import { createLatencyHistogram, recordUs } from './histogram'
 import { RawWebSocket } from './rawWebSocket'
 import {
   AWARENESS_TAG,
@@ -43,8 +43,8 @@ export class Stats {
   /** Only markers sent inside [fromUs, toUs) count; warm-up and drain traffic does not. */
   fromUs = Infinity
   toUs = -Infinity
-  updates = new Histogram()
-  presence = new Histogram()
+  updates = createLatencyHistogram()
+  presence = createLatencyHistogram()
   delivered = 0
   deliveredPresence = 0
   echoes = 0
@@ -237,7 +237,7 @@ export class BenchClient {
           }
           if (!this.counting || !stats.inWindow(sentUs)) return
           stats.delivered++
-          stats.updates.record(now - sentUs)
+          recordUs(stats.updates, now - sentUs)
           const last = this.lastSeq.get(sender)
           if (last !== undefined && seq <= last) stats.outOfOrder++
           this.lastSeq.set(sender, seq)
@@ -262,7 +262,7 @@ export class BenchClient {
       readMarkers(buf, p + 1, end, AWARENESS_TAG, (sender, _seq, sentUs) => {
         if (sender === spec.id || !this.counting || !stats.inWindow(sentUs)) return
         stats.deliveredPresence++
-        stats.presence.record(now - sentUs)
+        recordUs(stats.presence, now - sentUs)
       })
     } else if (type === Msg.hpSyncStatus) {
       stats.acks++

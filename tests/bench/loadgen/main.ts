@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
 import { BenchClient, nowUs, Stats } from './benchClient'
 import { getContent } from './content'
+import { summarize } from './histogram'
 import type {
   Cmd,
   CollectResult,
@@ -191,8 +192,8 @@ function collect(): CollectResult {
   const elu = performance.eventLoopUtilization(eluStart).utilization
   const toMs = (ns: number) => Math.max(0, ns / 1e6 - ELD_RESOLUTION_MS)
   const out: CollectResult = {
-    updates: stats.updates.toData(),
-    presence: stats.presence.toData(),
+    updates: summarize(stats.updates),
+    presence: summarize(stats.presence),
     delivered: stats.delivered,
     deliveredPresence: stats.deliveredPresence,
     echoes: stats.echoes,

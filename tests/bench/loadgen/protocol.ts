@@ -1,7 +1,7 @@
 /**
  * Commands between the orchestrator (run.ts) and a load-generator process, over the IPC channel.
  */
-import type { HistogramData } from './histogram'
+import type { LatencySummary } from './histogram'
 import type { ClientSpec } from './benchClient'
 
 /** Opens clients, spread evenly over `arrivalMs` (0: as fast as `concurrency` allows). */
@@ -107,8 +107,8 @@ export interface VerifyResult {
 
 /** What one load generator saw in the measurement window, plus its own health. */
 export interface CollectResult {
-  updates: HistogramData
-  presence: HistogramData
+  updates: LatencySummary
+  presence: LatencySummary
   delivered: number
   deliveredPresence: number
   echoes: number
