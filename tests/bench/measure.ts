@@ -46,7 +46,17 @@ export interface RunRow {
   quietWaitS: number
   /** Windows run to get this one (more than 1 when other processes disturbed the first). */
   attempts: number
-  loadgen: { cpuPct: number; cpuUsPerMsg: number; eldP99Ms: number; elu: number }
+  /**
+   * The load generator's own health. `saturated`: it passed LG_SATURATED_PCT of its core or 90%
+   * event-loop use, so the row's latencies are capped by the generator, not the server.
+   */
+  loadgen: {
+    cpuPct: number
+    cpuUsPerMsg: number
+    eldP99Ms: number
+    elu: number
+    saturated: boolean
+  }
   echoes: number
   outOfOrder: number
   closes: Record<string, number>
@@ -264,6 +274,7 @@ function toRow(
       cpuUsPerMsg: messages ? (lgCpuMs * 1000) / messages : NaN,
       eldP99Ms: c.eldP99Ms,
       elu: c.elu,
+      saturated: isSaturated({ cpuPct: (lgCpuMs / (seconds * 1000)) * 100, elu: c.elu }),
     },
     echoes: c.echoes,
     outOfOrder: c.outOfOrder,
@@ -271,6 +282,13 @@ function toRow(
     errors: c.errors,
   }
 }
+
+/** Load-generator CPU (% of its core) above which its figures are capped, not measured. */
+export const LG_SATURATED_PCT = 85
+
+/** Whether a load generator this busy could still time what it received. */
+export const isSaturated = (lg: { cpuPct: number; elu?: number }): boolean =>
+  lg.cpuPct > LG_SATURATED_PCT || (lg.elu ?? 0) > 0.9
 
 /** Quantiles of plain samples (ms), for connect-time figures. */
 export function quantiles(values: number[]): LatencySummary {

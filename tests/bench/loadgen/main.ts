@@ -1,7 +1,7 @@
 /** Load-generator process: holds the simulated clients and executes the orchestrator's commands. */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
-import { BenchClient, nowUs, Stats } from './benchClient'
+import { BenchClient, nowUs, Stats, type HeldState } from './benchClient'
 import { getContent } from './content'
 import { summarize } from './histogram'
 import type {
@@ -43,18 +43,27 @@ async function withConcurrency<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
+/** The document a reconnecting client holds (built once per size, as populate wrote it). */
+function heldOf(cmd: ConnectCmd, i: number): HeldState | null {
+  if (!cmd.held) return null
+  const content = getContent(cmd.held.sizes[i], cmd.held.chunkBytes)
+  return { stateVector: content.heldStateVector, marker: Buffer.from(content.tailMarker) }
+}
+
 async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
   const started = performance.now()
   const ttfcMs: number[] = new Array(cmd.clients.length).fill(NaN)
   const contentMs: number[] = new Array(cmd.clients.length).fill(NaN)
   const step2Bytes: number[] = new Array(cmd.clients.length).fill(0)
   const failures: string[] = []
+  // build held documents before arrivals start, so no client's clock includes building one
+  for (const size of new Set(cmd.held?.sizes)) getContent(size, cmd.held!.chunkBytes)
   const open = async (i: number) => {
     const client = new BenchClient(cmd.clients[i], stats)
     client.counting = cmd.counting
     clients.set(client.spec.id, client)
     try {
-      await client.connect(cmd.timeoutMs, cmd.expectBytes?.[i] ?? 0)
+      await client.connect(cmd.timeoutMs, cmd.expectBytes?.[i] ?? 0, heldOf(cmd, i))
       ttfcMs[i] = (client.syncedUs - client.connectStartUs) / 1000
       contentMs[i] = (client.contentUs - client.connectStartUs) / 1000
       step2Bytes[i] = client.step2Bytes

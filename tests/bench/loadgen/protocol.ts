@@ -14,6 +14,12 @@ export interface ConnectCmd {
   timeoutMs: number
   /** Per client: bytes of document that must arrive before it counts as loaded (W3). */
   expectBytes?: number[]
+  /**
+   * Reconnecting clients: client i holds the content of size `sizes[i]` (as `populate` wrote it)
+   * minus its tail, sends that state vector in sync step 1, and counts as loaded once the tail has
+   * arrived. Replaces `expectBytes`.
+   */
+  held?: { sizes: number[]; chunkBytes: number }
 }
 
 /**
