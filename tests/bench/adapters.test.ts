@@ -31,7 +31,7 @@ test('reads the Node flags npm start and npm run dev give codejury', () => {
   }
 })
 
-test('gives every headline server the same Node flags, and only the as-deployed rows differ', () => {
+test('gives every headline server the same Node flags; only the as-deployed rows differ', () => {
   const headline = ADAPTERS.filter((a) => !a.asDeployed)
   assert.equal(
     headline.map((a) => a.kind),

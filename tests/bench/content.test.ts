@@ -12,7 +12,7 @@ const test = suite('bench content')
 
 const has = (bytes: Uint8Array, text: string) => Buffer.from(bytes).includes(Buffer.from(text))
 
-test('a held state vector leaves exactly the tail missing, and the tail marker travels in it', () => {
+test('a held state vector leaves only the tail missing, and the marker travels in it', () => {
   const content = getContent(40_000, 64_000)
   const full = Y.mergeUpdates(content.chunks)
   const doc = new Y.Doc()

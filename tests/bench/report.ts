@@ -326,12 +326,12 @@ function rampTable(results: Results): string {
           (row) =>
             `${f(row.offeredUpdatesPerSec, 0)} → ${mark(ms(row.latency.p99), rowSaturated(row))} (${pct(row.deliveredRatio)}, LG ${f(row.loadgen.cpuPct, 0)}%, other ${otherCpu(row)})`,
         )
+        // when the step that broke had a saturated load generator, the server may not be what broke
         const last = r.steps[r.steps.length - 1]
         const bp =
           r.brokeAt === null
             ? `≥ ${r.breakingPointUpdatesPerSec} (did not break)`
-            : // the step that broke had a saturated load generator: the server may not be what broke
-              mark(String(r.breakingPointUpdatesPerSec), !!last && rowSaturated(last))
+            : mark(String(r.breakingPointUpdatesPerSec), !!last && rowSaturated(last))
         return [s.kind, steps.join('; '), bp]
       }),
   )

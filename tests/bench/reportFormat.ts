@@ -26,7 +26,9 @@ export function table(head: string[], rows: string[][]): string {
 export const CAPPED = '‡'
 
 /** The legend printed under the run's header. */
-export const CAPPED_LEGEND = `${CAPPED}: load generator saturated (over 85% of its core or 90% event-loop use) while this figure was measured; the figure is capped by the load generator, not the server's.`
+export const CAPPED_LEGEND =
+  `${CAPPED}: load generator saturated (over 85% of its core or 90% event-loop use) while this ` +
+  "figure was measured; the figure is capped by the load generator, not the server's."
 
 /** `text`, marked when `saturated`. */
 export const mark = (text: string, saturated: boolean) => (saturated ? `${text} ${CAPPED}` : text)

@@ -215,7 +215,8 @@ export function targets(results: Results): Target[] {
     true,
     (c) => c <= 1.1,
   )
-  add('≤ 100 KB per idle small room', { pick: (s) => s.w1?.memory.perRoomKB }, true, (c) => c <= 100)
+  const perRoomKB: Figure = { pick: (s) => s.w1?.memory.perRoomKB }
+  add('≤ 100 KB per idle small room', perRoomKB, true, (c) => c <= 100)
   return list
 }
 
@@ -290,7 +291,8 @@ export function likeForLikeTable(results: Results): string {
       mark(ms(t.codejury), t.codejuryCapped),
       mark(`${ms(t.best)} (${t.bestServer})`, t.bestCapped),
       t.name.startsWith('Light') && Number.isFinite(light.median)
-        ? `${f(t.ratio, 2)}; per round ${f(light.median, 2)} (${f(light.min, 2)}–${f(light.max, 2)})`
+        ? `${f(t.ratio, 2)}; per round ${f(light.median, 2)} ` +
+          `(${f(light.min, 2)}–${f(light.max, 2)})`
         : f(t.ratio, 2),
       verdict(t),
     ]),
