@@ -162,7 +162,7 @@ export const QUICK: Plan = {
   light: { rooms: 50, clients: 6, ratePerSec: 2, warmupS: 0.3, measureS: 1.5, rounds: 1 },
   memoryRooms: 100,
   ramp: { ratesPerClient: [6], warmupS: 0.3, measureS: 1.5, p99LimitMs: 100 },
-  drain: { quietMs: 100, maxMs: 1_000 },
+  drain: { quietMs: 100, maxMs: 3_000 },
   validate: { clients: 3, ratePerSec: 5, seconds: 0.8 },
   verifyRooms: 3,
   chunkBytes: 64_000,

@@ -35,11 +35,16 @@ export interface RunCmd {
   toUs: number
 }
 
-/** Waits until no marker has arrived for `quietMs` (or `maxMs` passed). */
+/**
+ * Waits until every edit sent in the window has reached every other counting client of its room
+ * (`receiversByRoom`), or `maxMs` passed. Without the receiver counts, it waits until no marker
+ * has arrived for `quietMs`.
+ */
 export interface DrainCmd {
   op: 'drain'
   quietMs: number
   maxMs: number
+  receiversByRoom?: Record<string, number>
 }
 
 /**
