@@ -92,12 +92,12 @@ const results: Results = {
     pinning: pin
       ? 'server pinned to CPU 0, load generator and orchestrator to CPU 1'
       : 'no CPU pinning',
-    notes:
-      plan.mode === 'quick'
-        ? [
-            'Quick mode: 1.5 s windows, where one GC pause decides a p99. A smoke test, not figures.',
-          ]
-        : [],
+    notes: [
+      ...(plan.mode === 'quick'
+        ? ['Quick mode: 1.5 s windows, where one GC pause decides a p99. A smoke test, not figures.']
+        : []),
+      ...nodeFlagNotes(adapters),
+    ],
   },
   servers: adapters.map(
     (a): ServerResults => ({
@@ -108,6 +108,19 @@ const results: Results = {
     }),
   ),
 }
+/** Which Node flags the servers ran with: the same for every headline server. */
+function nodeFlagNotes(list: ServerAdapter[]): string[] {
+  const extra = process.env.BENCH_SERVER_NODE_ARGS ?? ''
+  const flags = (a: ServerAdapter) => ['--expose-gc', ...a.nodeFlags, extra].join(' ').trim()
+  const headline = list.filter((a) => !a.asDeployed)
+  const notes = headline.length
+    ? [`Node flags of ${headline.map((a) => a.kind).join(', ')}: \`${flags(headline[0])}\``]
+    : []
+  for (const a of list.filter((x) => x.asDeployed))
+    notes.push(`Node flags of ${a.kind} (as deployed, not compared): \`${flags(a)}\``)
+  return notes
+}
+
 const resultsOf = (a: ServerAdapter) => results.servers.find((s) => s.kind === a.kind)!
 
 const runnable = adapters.filter((a) => {
