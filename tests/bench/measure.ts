@@ -3,7 +3,7 @@
  * collect, and turn it into a row.
  */
 import { nowUs } from './loadgen/benchClient'
-import { summarize, type LatencySummary } from './loadgen/histogram'
+import type { LatencySummary } from './loadgen/histogram'
 import type { LoadGenerator } from './loadgen/loadGenerator'
 import type { CollectResult } from './loadgen/protocol'
 import type { Plan } from './plan'
@@ -46,7 +46,17 @@ export interface RunRow {
   quietWaitS: number
   /** Windows run to get this one (more than 1 when other processes disturbed the first). */
   attempts: number
-  loadgen: { cpuPct: number; cpuUsPerMsg: number; eldP99Ms: number; elu: number }
+  /**
+   * The load generator's own health. `saturated`: it passed LG_SATURATED_PCT of its core or 90%
+   * event-loop use, so the row's latencies are capped by the generator, not the server.
+   */
+  loadgen: {
+    cpuPct: number
+    cpuUsPerMsg: number
+    eldP99Ms: number
+    elu: number
+    saturated: boolean
+  }
   echoes: number
   outOfOrder: number
   closes: Record<string, number>
@@ -200,7 +210,13 @@ async function measureOnce(
     opts.measureS,
   )
   const eld = await srv.proc.probe('read')
-  await lg.call({ op: 'drain', quietMs: plan.drain.quietMs, maxMs: plan.drain.maxMs })
+  await lg.call({
+    op: 'drain',
+    quietMs: plan.drain.quietMs,
+    maxMs: plan.drain.maxMs,
+    // traffic the load generator did not send (validate.ts) would count as deliveries: drain by quiet
+    receiversByRoom: opts.onWindow ? undefined : Object.fromEntries(opts.receiversByRoom),
+  })
   await during
   const c = await lg.call({ op: 'collect' })
   return {
@@ -242,13 +258,13 @@ function toRow(
     seconds,
     offeredUpdatesPerSec: opts.senders.length * opts.ratePerSec,
     sentUpdatesPerSec: sent / seconds,
-    latency: summarize(c.updates),
+    latency: c.updates,
     delivered: c.delivered,
     expected,
     deliveredRatio: expected ? c.delivered / expected : NaN,
     presence: opts.presence
       ? {
-          latency: summarize(c.presence),
+          latency: c.presence,
           delivered: c.deliveredPresence,
           expected: expectedPresence,
         }
@@ -264,6 +280,7 @@ function toRow(
       cpuUsPerMsg: messages ? (lgCpuMs * 1000) / messages : NaN,
       eldP99Ms: c.eldP99Ms,
       elu: c.elu,
+      saturated: isSaturated({ cpuPct: (lgCpuMs / (seconds * 1000)) * 100, elu: c.elu }),
     },
     echoes: c.echoes,
     outOfOrder: c.outOfOrder,
@@ -271,6 +288,13 @@ function toRow(
     errors: c.errors,
   }
 }
+
+/** Load-generator CPU (% of its core) above which its figures are capped, not measured. */
+export const LG_SATURATED_PCT = 85
+
+/** Whether a load generator this busy could still time what it received. */
+export const isSaturated = (lg: { cpuPct: number; elu?: number }): boolean =>
+  lg.cpuPct > LG_SATURATED_PCT || (lg.elu ?? 0) > 0.9
 
 /** Quantiles of plain samples (ms), for connect-time figures. */
 export function quantiles(values: number[]): LatencySummary {

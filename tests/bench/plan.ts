@@ -33,6 +33,18 @@ export interface Plan {
   }
   /** The churn run (`--workloads churn`, not in the default list: it takes half an hour). */
   churn: ChurnPlan
+  /**
+   * Issue 8's light load, the one that flatters codejury least: small rooms at a typing pace,
+   * each server on its default storage, in `rounds` alternating rounds (a fresh process each).
+   */
+  light: {
+    rooms: number
+    clients: number
+    ratePerSec: number
+    warmupS: number
+    measureS: number
+    rounds: number
+  }
   /** Idle rooms (one client each, empty document) opened to measure memory per room. */
   memoryRooms: number
   ramp: { ratesPerClient: number[]; warmupS: number; measureS: number; p99LimitMs: number }
@@ -105,6 +117,7 @@ export const FULL: Plan = {
     ratePerSec: 1,
     sampleEveryS: 60,
   },
+  light: { rooms: 50, clients: 6, ratePerSec: 2, warmupS: 2, measureS: 10, rounds: 5 },
   memoryRooms: 400,
   ramp: { ratesPerClient: [4, 6, 8, 11, 16, 22, 32], warmupS: 2, measureS: 5, p99LimitMs: 100 },
   drain: { quietMs: 300, maxMs: 5_000 },
@@ -146,9 +159,10 @@ export const QUICK: Plan = {
     ratePerSec: 1,
     sampleEveryS: 10,
   },
+  light: { rooms: 50, clients: 6, ratePerSec: 2, warmupS: 0.3, measureS: 1.5, rounds: 1 },
   memoryRooms: 100,
   ramp: { ratesPerClient: [6], warmupS: 0.3, measureS: 1.5, p99LimitMs: 100 },
-  drain: { quietMs: 100, maxMs: 1_000 },
+  drain: { quietMs: 100, maxMs: 3_000 },
   validate: { clients: 3, ratePerSec: 5, seconds: 0.8 },
   verifyRooms: 3,
   chunkBytes: 64_000,

@@ -9,17 +9,20 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { LoadGenerator } from './loadgen/loadGenerator'
 import { FULL, QUICK } from './plan'
-import { toMarkdown, type Results, type ServerResults } from './report'
-import { ADAPTERS, type ServerAdapter } from './servers/adapters'
+import { toMarkdown } from './report'
+import type { Results, ServerResults } from './results'
+import { ADAPTERS, HEADLINE_SERVERS, type ServerAdapter } from './servers/adapters'
 import { sessionW3 } from './coldLoad'
 import { sessionChurn } from './churn'
+import { sessionLight } from './lightLoad'
 import { sessionW1, sessionW2, sessionW4, type Ctx } from './workloads'
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    servers: { type: 'string', default: 'relay,stock,hocuspocus,codejury' },
-    workloads: { type: 'string', default: 'w1,w2,w4,w3' },
+    servers: { type: 'string', default: HEADLINE_SERVERS.join(',') },
+    workloads: { type: 'string', default: 'w1,light,w2,w4,w3' },
+    rounds: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     out: {
       type: 'string',
@@ -38,14 +41,23 @@ if (values.report) {
 }
 
 if (values.help) {
-  console.log(`npm run bench -- [--quick] [--servers relay,stock,hocuspocus,codejury] [--workloads w1,w2,w4,w3] [--no-pin] [--out file] [--report file]
-  w1: W1 with and without presence, memory per room/connection, the ramp; w2: one room × 200;
-  w4: W1 on the other storage mode; w3: cold load of stored rooms.
+  console.log(`npm run bench -- [--quick] [--servers relay,stock,hocuspocus,codejury] [--workloads w1,light,w2,w4,w3] [--rounds n] [--no-pin] [--out file] [--report file]
+  w1: W1 with and without presence, memory per room/connection, the ramp; light: 50 rooms × 6
+  clients × 2 edits/s in alternating rounds (--rounds, default 5, 1 in --quick); w2: one room ×
+  200, with fresh and reconnecting joins; w4: W1 on the other storage mode; w3: cold load of
+  stored rooms, fresh and reconnecting; churn: the 30-minute churn run (only when named).
+  --servers may add stock-as-deployed,hocuspocus-as-deployed: the stock servers on Node defaults.
   --report file: print the tables of a saved results JSON and exit.`)
   process.exit(0)
 }
 
-const plan = values.quick ? QUICK : FULL
+const base = values.quick ? QUICK : FULL
+const rounds = values.rounds === undefined ? base.light.rounds : Number(values.rounds)
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error('--rounds must be a whole number ≥ 1')
+  process.exit(2)
+}
+const plan = { ...base, light: { ...base.light, rounds } }
 const log = (msg: string) =>
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${msg}\n`)
 const t0 = performance.now()
@@ -80,12 +92,12 @@ const results: Results = {
     pinning: pin
       ? 'server pinned to CPU 0, load generator and orchestrator to CPU 1'
       : 'no CPU pinning',
-    notes:
-      plan.mode === 'quick'
-        ? [
-            'Quick mode: 1.5 s windows, where one GC pause decides a p99. A smoke test, not figures.',
-          ]
-        : [],
+    notes: [
+      ...(plan.mode === 'quick'
+        ? ['Quick mode: 1.5 s windows, where one GC pause decides a p99. A smoke test, not figures.']
+        : []),
+      ...nodeFlagNotes(adapters),
+    ],
   },
   servers: adapters.map(
     (a): ServerResults => ({
@@ -96,6 +108,19 @@ const results: Results = {
     }),
   ),
 }
+/** Which Node flags the servers ran with: the same for every headline server. */
+function nodeFlagNotes(list: ServerAdapter[]): string[] {
+  const extra = process.env.BENCH_SERVER_NODE_ARGS ?? ''
+  const flags = (a: ServerAdapter) => ['--expose-gc', ...a.nodeFlags, extra].join(' ').trim()
+  const headline = list.filter((a) => !a.asDeployed)
+  const notes = headline.length
+    ? [`Node flags of ${headline.map((a) => a.kind).join(', ')}: \`${flags(headline[0])}\``]
+    : []
+  for (const a of list.filter((x) => x.asDeployed))
+    notes.push(`Node flags of ${a.kind} (as deployed, not compared): \`${flags(a)}\``)
+  return notes
+}
+
 const resultsOf = (a: ServerAdapter) => results.servers.find((s) => s.kind === a.kind)!
 
 const runnable = adapters.filter((a) => {
@@ -114,10 +139,22 @@ const failed = new Set<string>()
 type Session = {
   name: string
   documentsOnly: boolean
-  run: (a: ServerAdapter, r: ServerResults) => Promise<void>
+  /** Rounds of the whole server rotation (the light load); 1 for the others. */
+  rounds?: number
+  run: (a: ServerAdapter, r: ServerResults, round: number) => Promise<void>
 }
 const sessions: Session[] = [
   { name: 'w1', documentsOnly: false, run: async (a, r) => void (r.w1 = await sessionW1(ctx, a)) },
+  {
+    name: 'light',
+    documentsOnly: false,
+    rounds: plan.light.rounds,
+    run: async (a, r, round) => {
+      r.light ??= []
+      while (r.light.length < round) r.light.push(null) // a failed round stays a gap
+      r.light[round] = await sessionLight(ctx, a, round)
+    },
+  },
   { name: 'w2', documentsOnly: false, run: async (a, r) => void (r.w2 = await sessionW2(ctx, a)) },
   { name: 'w4', documentsOnly: true, run: async (a, r) => void (r.w4 = await sessionW4(ctx, a)) },
   { name: 'w3', documentsOnly: true, run: async (a, r) => void (r.w3 = await sessionW3(ctx, a)) },
@@ -137,21 +174,25 @@ try {
   let turn = 0
   for (const session of sessions) {
     if (!chosen.has(session.name)) continue
-    // alternate: each session starts with the next server, so no server always runs first or last
     const eligible = runnable.filter((a) => !session.documentsOnly || a.keepsDocuments)
-    const order = eligible.map((_a, i) => eligible[(i + turn) % eligible.length])
-    turn++
-    for (const adapter of order) {
-      if (failed.has(adapter.kind)) continue
-      log(`${session.name.toUpperCase()} on ${adapter.kind}`)
-      try {
-        await session.run(adapter, resultsOf(adapter))
-      } catch (err) {
-        const msg = (err as Error).message.split('\n').slice(0, 6).join(' ⏎ ')
-        resultsOf(adapter).errors.push(`${session.name}: ${msg}`)
-        log(`${adapter.kind} failed ${session.name}: ${msg}`)
-        // a server that cannot start is not retried for every session
-        if (/before it was ready|did not report ready/.test(msg)) failed.add(adapter.kind)
+    for (let round = 0; round < (session.rounds ?? 1); round++) {
+      // alternate: each session (and each round) starts with the next server, so no server always
+      // runs first or last
+      const order = eligible.map((_a, i) => eligible[(i + turn) % eligible.length])
+      turn++
+      for (const adapter of order) {
+        if (failed.has(adapter.kind)) continue
+        const name = session.rounds ? `${session.name} round ${round + 1}` : session.name
+        log(`${name.toUpperCase()} on ${adapter.kind}`)
+        try {
+          await session.run(adapter, resultsOf(adapter), round)
+        } catch (err) {
+          const msg = (err as Error).message.split('\n').slice(0, 6).join(' ⏎ ')
+          resultsOf(adapter).errors.push(`${name}: ${msg}`)
+          log(`${adapter.kind} failed ${name}: ${msg}`)
+          // a server that cannot start is not retried for every session
+          if (/before it was ready|did not report ready/.test(msg)) failed.add(adapter.kind)
+        }
       }
     }
   }

@@ -7,7 +7,12 @@ import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { nowUs, type ClientSpec } from './loadgen/benchClient'
-import { Histogram, summarize, type LatencySummary } from './loadgen/histogram'
+import {
+  createLatencyHistogram,
+  recordUs,
+  summarize,
+  type LatencySummary,
+} from './loadgen/histogram'
 import { measure } from './measure'
 import { BENCH_ROOT, markerString, Proto, readMarkers, UPDATE_TAG } from './loadgen/wire'
 import type { ServerUnderTest } from './servers/adapters'
@@ -114,7 +119,7 @@ export async function validateWithProviders(
       timeoutMs: 10_000,
     })
     // the real provider measures what it receives, applying every update with Yjs
-    const providerHist = new Histogram()
+    const providerHist = createLatencyHistogram()
     let seenBench = 0
     let window = { fromUs: Infinity, toUs: -Infinity }
     a.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -124,7 +129,7 @@ export async function validateWithProviders(
       readMarkers(bytes, 0, bytes.length, UPDATE_TAG, (sender, _seq, sentUs) => {
         if (sender === PROVIDER_ID) return
         seenBench++
-        if (sentUs >= window.fromUs && sentUs < window.toUs) providerHist.record(now - sentUs)
+        if (sentUs >= window.fromUs && sentUs < window.toUs) recordUs(providerHist, now - sentUs)
       })
     })
     const text = a.doc.getText(BENCH_ROOT)
@@ -171,7 +176,7 @@ export async function validateWithProviders(
     const converged = b.doc.getText(BENCH_ROOT).toString() === text.toString()
     const result: ValidationResult = {
       provider:
-        srv.kind === 'hocuspocus'
+        specs[0].proto === Proto.hocuspocus
           ? 'HocuspocusProvider 3.4.4'
           : 'y-websocket 3.1.0 WebsocketProvider',
       benchSent,
@@ -182,7 +187,7 @@ export async function validateWithProviders(
       serverStateMissing: verify.markersMissing,
       converged,
       benchLatency: row.latency,
-      providerLatency: summarize(providerHist.toData()),
+      providerLatency: summarize(providerHist),
       ok: false,
     }
     result.ok =

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import type { ClientSpec } from './loadgen/benchClient'
+import type { ConnectCmd, ConnectResult } from './loadgen/protocol'
 import type { LatencySummary } from './loadgen/histogram'
 import { measure, quantiles, type MeasureCtx, type RunRow } from './measure'
 import { readRssKB } from './procStats'
@@ -36,11 +37,20 @@ export interface RampFigures {
   brokeAt: number | null
 }
 
+/** One wave of joins on W2's large document, and the writers' latency while it lasts. */
 export interface JoinFigures {
   joiners: number
   windowMs: number
   docBytes: number
+  /**
+   * True when every joiner reconnects holding the document minus its tail (a non-empty state
+   * vector in sync step 1); false when it joins holding nothing.
+   */
+  reconnecting: boolean
+  /** Connect → step 2 and the document (fresh) or the missing tail (reconnecting) arrived. */
   ttfc: LatencySummary
+  /** Size of the sync step 2 the joiners received, in bytes (same quantile shape as latencies). */
+  step2Bytes: LatencySummary
   failures: number
   errors: string[]
   writers: RunRow
@@ -81,7 +91,8 @@ function specsFor(srv: ServerUnderTest, rooms: string[], perRoom: number): Clien
   return rooms.map((room) => newIds(perRoom).map((id) => srv.clientSpec(id, room)))
 }
 
-async function connectAll(ctx: Ctx, clients: ClientSpec[], counting = true) {
+/** Connects every client (50 at a time) and fails the session if any cannot join. */
+export async function connectAll(ctx: Ctx, clients: ClientSpec[], counting = true) {
   const res = await ctx.lg.call({
     op: 'connect',
     clients,
@@ -198,6 +209,64 @@ export interface W2Session {
   tenWriters: RunRow
   allWriting: RunRow
   joins: JoinFigures | null
+  /** The same wave again, by clients that reconnect holding the document (issue 8). */
+  reconnectJoins?: JoinFigures | null
+}
+
+interface JoinWave {
+  room: string
+  writerIds: number[]
+  docBytes: number
+  /** Encoded size of the stored content, from populate. */
+  storedBytes: number
+  reconnecting: boolean
+}
+
+/**
+ * Opens W2's joiners within the join window (open-loop arrivals) while the writers keep typing,
+ * then closes them again.
+ */
+async function joinWave(ctx: Ctx, srv: ServerUnderTest, w: JoinWave): Promise<JoinFigures> {
+  const { plan, lg } = ctx
+  const p = plan.w2
+  const joiners = newIds(p.joiners).map((id) => srv.clientSpec(id, w.room))
+  const wave: { res: ConnectResult | null } = { res: null }
+  const label = w.reconnecting ? 'reconnecting joins' : 'joins'
+  const writers = await measure(ctx, srv, {
+    workload: `W2 writers during ${p.joiners} ${label}`,
+    senders: w.writerIds,
+    ratePerSec: p.ratePerSec,
+    presence: false,
+    warmupS: p.warmupS,
+    measureS: p.joinWindowMs / 1000 + 1,
+    receiversByRoom: new Map([[w.room, p.writers]]),
+    duringWindow: async () => {
+      wave.res = await lg.call({
+        op: 'connect',
+        clients: joiners,
+        arrivalMs: p.joinWindowMs,
+        concurrency: joiners.length,
+        counting: false,
+        timeoutMs: 20_000,
+        ...(w.reconnecting
+          ? { held: { sizes: joiners.map(() => w.docBytes), chunkBytes: plan.chunkBytes } }
+          : { expectBytes: joiners.map(() => Math.floor(0.9 * w.storedBytes)) }),
+      } satisfies ConnectCmd)
+    },
+  })
+  await lg.call({ op: 'close', ids: joiners.map((j) => j.id) })
+  const r = wave.res
+  return {
+    joiners: joiners.length,
+    windowMs: p.joinWindowMs,
+    docBytes: w.storedBytes,
+    reconnecting: w.reconnecting,
+    ttfc: quantiles(r?.contentMs ?? []),
+    step2Bytes: quantiles((r?.step2Bytes ?? []).filter((b) => b > 0)),
+    failures: r ? r.contentMs.filter((x) => !Number.isFinite(x)).length : joiners.length,
+    errors: r?.failures ?? ['the join wave did not run'],
+    writers,
+  }
 }
 
 /**
@@ -237,7 +306,9 @@ export async function sessionW2(ctx: Ctx, adapter: ServerAdapter): Promise<W2Ses
     // document when its last client leaves, and the writers are what keeps the room alive
     const writerIds = ids.slice(0, p.writers)
     await lg.call({ op: 'close', ids: ids.slice(p.writers) })
-    if (!adapter.keepsDocuments) return { tenWriters, allWriting, joins: null }
+    if (!adapter.keepsDocuments) {
+      return { tenWriters, allWriting, joins: null, reconnectJoins: null }
+    }
 
     ctx.log(`  W2 joins`)
     const loader = srv.clientSpec(newIds(1)[0], room)
@@ -251,44 +322,11 @@ export async function sessionW2(ctx: Ctx, adapter: ServerAdapter): Promise<W2Ses
     })
     if (pop.failures.length) throw new Error(`populate failed: ${pop.failures[0]}`)
     await sleep(500) // the writers receive the new content too; let that settle first
-    const joiners = newIds(p.joiners).map((id) => srv.clientSpec(id, room))
-    let joinTtfc: number[] = []
-    let joinFailures = 0
-    let joinErrors: string[] = []
-    const writersRow = await measure(ctx, srv, {
-      ...common,
-      workload: `W2 writers during ${p.joiners} joins`,
-      senders: writerIds,
-      measureS: p.joinWindowMs / 1000 + 1,
-      receiversByRoom: new Map([[room, p.writers]]),
-      duringWindow: async () => {
-        const res = await lg.call({
-          op: 'connect',
-          clients: joiners,
-          arrivalMs: p.joinWindowMs,
-          concurrency: joiners.length,
-          counting: false,
-          timeoutMs: 20_000,
-          expectBytes: joiners.map(() => Math.floor(0.9 * pop.step2Bytes[0])),
-        })
-        joinTtfc = res.contentMs
-        joinFailures = res.contentMs.filter((x) => !Number.isFinite(x)).length
-        joinErrors = res.failures
-      },
-    })
-    return {
-      tenWriters,
-      allWriting,
-      joins: {
-        joiners: joiners.length,
-        windowMs: p.joinWindowMs,
-        docBytes: pop.step2Bytes[0],
-        ttfc: quantiles(joinTtfc),
-        failures: joinFailures,
-        errors: joinErrors,
-        writers: writersRow,
-      },
-    }
+    const wave = { room, writerIds, docBytes: p.docBytes, storedBytes: pop.step2Bytes[0] }
+    const joins = await joinWave(ctx, srv, { ...wave, reconnecting: false })
+    ctx.log(`  W2 reconnecting joins`)
+    const reconnectJoins = await joinWave(ctx, srv, { ...wave, reconnecting: true })
+    return { tenWriters, allWriting, joins, reconnectJoins }
   } finally {
     await lg.call({ op: 'close' })
     await stop(srv)

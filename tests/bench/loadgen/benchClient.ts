@@ -3,7 +3,7 @@
  * a RawWebSocket and records what reaches it.
  */
 import * as decoding from 'lib0/decoding'
-import { Histogram } from './histogram'
+import { createLatencyHistogram, recordUs } from './histogram'
 import { RawWebSocket } from './rawWebSocket'
 import {
   AWARENESS_TAG,
@@ -38,13 +38,22 @@ export const nowUs = (): number => Number(process.hrtime.bigint() / 1000n)
 
 const EMPTY_UPDATE = new Uint8Array([0, 0])
 
+/**
+ * What a reconnecting client already holds: it sends `stateVector` in sync step 1, and its content
+ * is complete once `marker` (text in the part it lacks) has arrived.
+ */
+export interface HeldState {
+  stateVector: Uint8Array
+  marker: Buffer
+}
+
 /** Counters shared by every client of one load-generator process. */
 export class Stats {
   /** Only markers sent inside [fromUs, toUs) count; warm-up and drain traffic does not. */
   fromUs = Infinity
   toUs = -Infinity
-  updates = new Histogram()
-  presence = new Histogram()
+  updates = createLatencyHistogram()
+  presence = createLatencyHistogram()
   delivered = 0
   deliveredPresence = 0
   echoes = 0
@@ -85,10 +94,16 @@ export class BenchClient {
   connectStartUs = 0
   syncedUs = 0
   step2Bytes = 0
-  /** When `expectBytes` of document (step 2 plus later updates) had arrived: time to content. */
+  /**
+   * Time to content: when both sync step 2 and the document have arrived. The document is
+   * `expectBytes` of step 2 and update payloads, or, for a reconnecting client, the held state's
+   * marker.
+   */
   contentUs = 0
+  private contentAtUs = 0
   private contentBytes = 0
   private expectBytes = 0
+  private held: HeldState | null = null
   private onContent: (() => void) | null = null
   closeCode = 0
   private lastSeq = new Map<number, number>()
@@ -102,39 +117,35 @@ export class BenchClient {
 
   /**
    * Connects and resolves at the first sync step 2, or, with `expectBytes`, once that much
-   * document has arrived: a server that answers sync before its storage has loaded (stock
+   * document has arrived too: a server that answers sync before its storage has loaded (stock
    * y-websocket with y-leveldb) sends the content later as updates, and only then is it there.
+   * With `held`, the client reconnects holding a document: its step 1 carries the held state
+   * vector, and it resolves once step 2 and the part it lacked (the marker) have arrived.
    */
-  connect(timeoutMs: number, expectBytes = 0): Promise<void> {
+  connect(timeoutMs: number, expectBytes = 0, held: HeldState | null = null): Promise<void> {
     const { spec } = this
     this.connectStartUs = nowUs()
     this.expectBytes = expectBytes
+    this.held = held
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
+        const what = held ? 'the held state marker' : `${this.contentBytes} of ${expectBytes} bytes`
         reject(
           new Error(
-            `client ${spec.id}: no ${this.syncedUs ? 'content' : 'sync step 2'} within ${timeoutMs} ms (${this.contentBytes} of ${this.expectBytes} bytes)`,
+            `client ${spec.id}: no ${this.syncedUs ? 'content' : 'sync step 2'} within ${timeoutMs} ms (${what})`,
           ),
         )
         void this.ws?.close()
       }, timeoutMs)
-      const done = () => {
+      this.onContent = () => {
         clearTimeout(timer)
         resolve()
       }
-      this.step2Waiters.push(() => {
-        if (this.contentBytes >= this.expectBytes) {
-          this.contentUs = this.syncedUs
-          done()
-        } else {
-          this.onContent = done
-        }
-      })
       this.ws = new RawWebSocket(spec.url, {
         onOpen: () => {
           if (spec.proto === Proto.hocuspocus)
             this.send(encodeHocuspocusAuth(spec.docName, spec.token))
-          this.send(encodeSyncStep1(spec.proto, spec.docName))
+          this.send(encodeSyncStep1(spec.proto, spec.docName, held?.stateVector))
         },
         onFrame: (buf, start, end) => this.onFrame(buf, start, end),
         onClose: (code) => {
@@ -213,6 +224,29 @@ export class BenchClient {
     return this.ws ? this.ws.close() : Promise.resolve()
   }
 
+  /** While connecting: notes when the document has arrived, from a step 2 or update payload. */
+  private noteContent(buf: Buffer, start: number, end: number, now: number): void {
+    if (!this.onContent || this.contentAtUs) return
+    let arrived: boolean
+    if (this.held) {
+      const at = buf.indexOf(this.held.marker, start)
+      arrived = at >= 0 && at + this.held.marker.length <= end
+    } else {
+      this.contentBytes += end - start
+      arrived = this.contentBytes >= this.expectBytes
+    }
+    if (arrived) this.contentAtUs = now
+  }
+
+  /** Resolves the connect once both step 2 and the document are there. */
+  private settle(): void {
+    if (!this.onContent || !this.syncedUs || !this.contentAtUs) return
+    this.contentUs = Math.max(this.syncedUs, this.contentAtUs)
+    const done = this.onContent
+    this.onContent = null
+    done()
+  }
+
   private onFrame(buf: Buffer, start: number, end: number): void {
     const { spec, stats } = this
     const p = bodyOffset(spec.proto, buf, start)
@@ -221,16 +255,9 @@ export class BenchClient {
       const step = buf[p + 1]
       if (step === SyncStep.update) {
         const now = nowUs()
-        // content sent just ahead of sync step 2 (codejury sends a large room's kept encoding
-        // so, with the edits since as step 2) is there at sync too
-        if (this.syncedUs === 0) this.contentBytes += end - p
-        else if (this.onContent) {
-          this.contentBytes += end - p
-          if (this.contentBytes >= this.expectBytes) {
-            this.contentUs = now
-            this.onContent()
-            this.onContent = null
-          }
+        if (this.onContent) {
+          this.noteContent(buf, p, end, now)
+          this.settle()
         }
         readMarkers(buf, p + 2, end, UPDATE_TAG, (sender, seq, sentUs) => {
           stats.lastReceiptUs = now
@@ -240,7 +267,7 @@ export class BenchClient {
           }
           if (!this.counting || !stats.inWindow(sentUs)) return
           stats.delivered++
-          stats.updates.record(now - sentUs)
+          recordUs(stats.updates, now - sentUs)
           const last = this.lastSeq.get(sender)
           if (last !== undefined && seq <= last) stats.outOfOrder++
           this.lastSeq.set(sender, seq)
@@ -248,7 +275,10 @@ export class BenchClient {
       } else if (step === SyncStep.step2) {
         if (this.syncedUs === 0) {
           this.syncedUs = nowUs()
-          this.contentBytes += end - p
+          this.step2Bytes = end - p
+          this.noteContent(buf, p, end, this.syncedUs)
+          this.settle()
+          return
         }
         this.step2Bytes = end - p
         if (this.step2Payload) {
@@ -265,7 +295,7 @@ export class BenchClient {
       readMarkers(buf, p + 1, end, AWARENESS_TAG, (sender, _seq, sentUs) => {
         if (sender === spec.id || !this.counting || !stats.inWindow(sentUs)) return
         stats.deliveredPresence++
-        stats.presence.record(now - sentUs)
+        recordUs(stats.presence, now - sentUs)
       })
     } else if (type === Msg.hpSyncStatus) {
       stats.acks++

@@ -9,7 +9,20 @@ import { getWorkspace } from '../../../shared/schema'
 export interface Content {
   chunks: Uint8Array[]
   encodedBytes: number
+  /**
+   * State vector of the document before its last TAIL_EDITS edits: what a client that was
+   * disconnected (a server restart) holds, and sends in its sync step 1 when it reconnects.
+   */
+  heldStateVector: Uint8Array
+  /**
+   * Text inside the last edit, found nowhere else in the document: a reconnecting client has the
+   * missing part once these bytes have reached it (in sync step 2 or a later update).
+   */
+  tailMarker: string
 }
+
+/** Edits a reconnecting client missed: one line from each author, the last carrying the marker. */
+export const TAIL_EDITS = 3
 
 const WORDS = [
   'def',
@@ -113,8 +126,22 @@ export function getContent(targetBytes: number, chunkBytes: number): Content {
     if (encoded >= targetBytes * 0.98) break
     textTarget = text.length * (targetBytes / encoded) * 1.01
   }
+  // the tail: edits made while a reconnecting client was away (inserts only, so the state vector
+  // alone says what it lacks; a delete would travel in every diff anyway)
+  const heldStateVector = Y.encodeStateVector(doc)
+  const tailMarker = `@@tail${String(targetBytes).padStart(9, '0')}@@`
+  for (let i = 0; i < TAIL_EDITS; i++) {
+    doc.clientID = authors[i % authors.length]
+    const line = i === TAIL_EDITS - 1 ? `# ${tailMarker}\n` : `    total = total + ${i}\n`
+    text.insert(Math.min(cursors[i % authors.length], text.length), line)
+  }
   flush()
-  const content = { chunks, encodedBytes: Y.encodeStateAsUpdate(doc).length }
+  const content: Content = {
+    chunks,
+    encodedBytes: Y.encodeStateAsUpdate(doc).length,
+    heldStateVector,
+    tailMarker,
+  }
   doc.destroy()
   cache.set(key, content)
   return content

@@ -1,24 +1,10 @@
-/** Latency histogram of the benchmark: fixed log-linear buckets, mergeable across processes. */
+/** Latency recording of the benchmark: Node's HDR histogram (`perf_hooks.createHistogram`). */
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks'
 
-// 10 µs buckets below 10 ms, 1 ms buckets up to 1 s, 100 ms buckets up to ~101 s.
-const FINE_LIMIT_US = 10_000
-const FINE_STEP_US = 10
-const MID_LIMIT_US = 1_000_000
-const MID_STEP_US = 1_000
-const COARSE_STEP_US = 100_000
-const FINE_BUCKETS = FINE_LIMIT_US / FINE_STEP_US
-const MID_BUCKETS = (MID_LIMIT_US - FINE_LIMIT_US) / MID_STEP_US
-const COARSE_BUCKETS = 1_000
-const BUCKETS = FINE_BUCKETS + MID_BUCKETS + COARSE_BUCKETS
-
-/** Plain-data form of a histogram, as it travels over IPC and into results JSON. */
-export interface HistogramData {
-  counts: number[]
-  count: number
-  minUs: number
-  maxUs: number
-  sumUs: number
-}
+// A hand-written bucket histogram stood here before issue 8. It recorded in ~10 ns against
+// createHistogram's ~40 ns (measured on this machine, 5 M records), so ~0.03 µs per delivery
+// against the load generator's 9–18 µs: it did not pay, and HDR's 3 significant digits are finer
+// above 10 ms than its 1 ms buckets were.
 
 /** Summary in milliseconds, the unit of every latency figure in the report. */
 export interface LatencySummary {
@@ -30,99 +16,26 @@ export interface LatencySummary {
   mean: number
 }
 
-function bucketOf(us: number): number {
-  if (us < FINE_LIMIT_US) return Math.floor(us / FINE_STEP_US)
-  if (us < MID_LIMIT_US) return FINE_BUCKETS + Math.floor((us - FINE_LIMIT_US) / MID_STEP_US)
-  return Math.min(
-    BUCKETS - 1,
-    FINE_BUCKETS + MID_BUCKETS + Math.floor((us - MID_LIMIT_US) / COARSE_STEP_US),
-  )
+/** A histogram of latencies in µs, precise to 3 significant digits (0.1%). */
+export type LatencyHistogram = RecordableHistogram
+
+/** A new, empty latency histogram. */
+export const createLatencyHistogram = (): LatencyHistogram => createHistogram()
+
+/** Records one latency in µs; HDR takes integers ≥ 1, so sub-µs readings count as 1 µs. */
+export function recordUs(h: LatencyHistogram, us: number): void {
+  h.record(Math.max(1, Math.round(us)))
 }
 
-function upperBoundOf(bucket: number): number {
-  if (bucket < FINE_BUCKETS) return (bucket + 1) * FINE_STEP_US
-  if (bucket < FINE_BUCKETS + MID_BUCKETS) {
-    return FINE_LIMIT_US + (bucket - FINE_BUCKETS + 1) * MID_STEP_US
-  }
-  return MID_LIMIT_US + (bucket - FINE_BUCKETS - MID_BUCKETS + 1) * COARSE_STEP_US
-}
-
-/**
- * Records latencies in µs at O(1) cost; percentiles are bucket upper bounds (≤ 10 µs error below 10
- * ms).
- */
-export class Histogram {
-  counts = new Uint32Array(BUCKETS)
-  count = 0
-  minUs = Infinity
-  maxUs = 0
-  sumUs = 0
-
-  record(us: number): void {
-    const v = us < 0 ? 0 : us
-    this.counts[bucketOf(v)]++
-    this.count++
-    this.sumUs += v
-    if (v < this.minUs) this.minUs = v
-    if (v > this.maxUs) this.maxUs = v
-  }
-
-  reset(): void {
-    this.counts.fill(0)
-    this.count = 0
-    this.minUs = Infinity
-    this.maxUs = 0
-    this.sumUs = 0
-  }
-
-  toData(): HistogramData {
-    return {
-      counts: Array.from(this.counts),
-      count: this.count,
-      minUs: this.minUs,
-      maxUs: this.maxUs,
-      sumUs: this.sumUs,
-    }
-  }
-}
-
-/** Adds histograms from several load-generator processes or phases. */
-export function mergeHistograms(list: HistogramData[]): HistogramData {
-  const out: HistogramData = {
-    counts: new Array(BUCKETS).fill(0),
-    count: 0,
-    minUs: Infinity,
-    maxUs: 0,
-    sumUs: 0,
-  }
-  for (const h of list) {
-    for (let i = 0; i < BUCKETS; i++) out.counts[i] += h.counts[i] ?? 0
-    out.count += h.count
-    out.sumUs += h.sumUs
-    out.minUs = Math.min(out.minUs, h.minUs)
-    out.maxUs = Math.max(out.maxUs, h.maxUs)
-  }
-  return out
-}
-
-/** Percentiles in ms; the max is exact, the others are bucket upper bounds capped at the max. */
-export function summarize(h: HistogramData): LatencySummary {
-  const at = (q: number): number => {
-    if (h.count === 0) return NaN
-    const rank = Math.ceil(q * h.count)
-    let seen = 0
-    for (let i = 0; i < h.counts.length; i++) {
-      seen += h.counts[i]
-      if (seen >= rank) return Math.min(upperBoundOf(i), h.maxUs) / 1000
-    }
-    return h.maxUs / 1000
-  }
+/** Percentiles in ms (HDR's highest equivalent value of each, within 0.1%). */
+export function summarize(h: LatencyHistogram): LatencySummary {
+  if (h.count === 0) return { count: 0, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN }
   return {
     count: h.count,
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    max: h.count ? h.maxUs / 1000 : NaN,
-    mean: h.count ? h.sumUs / h.count / 1000 : NaN,
+    p50: h.percentile(50) / 1000,
+    p95: h.percentile(95) / 1000,
+    p99: h.percentile(99) / 1000,
+    max: h.max / 1000,
+    mean: h.mean / 1000,
   }
 }

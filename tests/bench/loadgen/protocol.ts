@@ -1,7 +1,7 @@
 /**
  * Commands between the orchestrator (run.ts) and a load-generator process, over the IPC channel.
  */
-import type { HistogramData } from './histogram'
+import type { LatencySummary } from './histogram'
 import type { ClientSpec } from './benchClient'
 
 /** Opens clients, spread evenly over `arrivalMs` (0: as fast as `concurrency` allows). */
@@ -14,6 +14,12 @@ export interface ConnectCmd {
   timeoutMs: number
   /** Per client: bytes of document that must arrive before it counts as loaded (W3). */
   expectBytes?: number[]
+  /**
+   * Reconnecting clients: client i holds the content of size `sizes[i]` (as `populate` wrote it)
+   * minus its tail, sends that state vector in sync step 1, and counts as loaded once the tail has
+   * arrived. Replaces `expectBytes`.
+   */
+  held?: { sizes: number[]; chunkBytes: number }
 }
 
 /**
@@ -29,11 +35,16 @@ export interface RunCmd {
   toUs: number
 }
 
-/** Waits until no marker has arrived for `quietMs` (or `maxMs` passed). */
+/**
+ * Waits until every edit sent in the window has reached every other counting client of its room
+ * (`receiversByRoom`), or `maxMs` passed. Without the receiver counts, it waits until no marker
+ * has arrived for `quietMs`.
+ */
 export interface DrainCmd {
   op: 'drain'
   quietMs: number
   maxMs: number
+  receiversByRoom?: Record<string, number>
 }
 
 /**
@@ -107,8 +118,8 @@ export interface VerifyResult {
 
 /** What one load generator saw in the measurement window, plus its own health. */
 export interface CollectResult {
-  updates: HistogramData
-  presence: HistogramData
+  updates: LatencySummary
+  presence: LatencySummary
   delivered: number
   deliveredPresence: number
   echoes: number

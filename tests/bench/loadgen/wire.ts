@@ -112,11 +112,21 @@ export function beginMessage(proto: Proto, docName: string, type: number): encod
   return enc
 }
 
-/** Sync step 1 with an empty state vector: "send me everything". */
-export function encodeSyncStep1(proto: Proto, docName: string): Uint8Array {
+/** An empty state vector: a client that holds nothing. */
+const EMPTY_STATE_VECTOR = new Uint8Array([0])
+
+/**
+ * Sync step 1. The empty state vector means "send me everything"; a reconnecting client sends the
+ * state vector of what it holds, and the server answers with only what it lacks.
+ */
+export function encodeSyncStep1(
+  proto: Proto,
+  docName: string,
+  stateVector: Uint8Array = EMPTY_STATE_VECTOR,
+): Uint8Array {
   const enc = beginMessage(proto, docName, Msg.sync)
   encoding.writeVarUint(enc, SyncStep.step1)
-  encoding.writeVarUint8Array(enc, new Uint8Array([0]))
+  encoding.writeVarUint8Array(enc, stateVector)
   return encoding.toUint8Array(enc)
 }
 

@@ -15,6 +15,9 @@ export const ServerKind = {
   stock: 'stock',
   hocuspocus: 'hocuspocus',
   codejury: 'codejury',
+  /** Extra rows, never in the headline: the stock servers with Node's default flags. */
+  stockAsDeployed: 'stock-as-deployed',
+  hocuspocusAsDeployed: 'hocuspocus-as-deployed',
 } as const
 export type ServerKind = (typeof ServerKind)[keyof typeof ServerKind]
 
@@ -43,6 +46,13 @@ export interface ServerAdapter {
   readonly label: string
   /** False for the relay, which keeps no document (no sync content, no storage). */
   readonly keepsDocuments: boolean
+  /**
+   * Node flags the server process runs with. Every headline server gets the same ones
+   * (`serverNodeFlags()`), so no server wins on V8 settings; only the as-deployed extras differ.
+   */
+  readonly nodeFlags: readonly string[]
+  /** True for the extra Node-defaults rows, which the targets never compare against. */
+  readonly asDeployed: boolean
   /** The storage each server runs with out of the box. */
   readonly defaultStorage: Storage
   /**
@@ -67,17 +77,22 @@ function wrapperAdapter(
   file: string,
   proto: Proto,
   keepsDocuments: boolean,
+  nodeFlags: readonly string[],
+  asDeployed = false,
 ): ServerAdapter {
   return {
     kind,
     label,
     keepsDocuments,
+    nodeFlags,
+    asDeployed,
     defaultStorage: 'memory',
     idleUnloadS: 0,
     unavailable: () => null,
     async start(opts) {
       const proc = await spawnServer({
         args: [entry(file)],
+        nodeFlags: [...nodeFlags],
         env: { PORT: '0', DATA_DIR: opts.dataDir, STORAGE: opts.storage },
         cpu: opts.cpu,
         readyTimeoutMs: 20_000,
@@ -106,10 +121,10 @@ function wrapperAdapter(
 const IMPORT_BATCH_TASKS = 200
 
 /**
- * The Node flags `npm start` runs the server with (package.json), so the benchmark measures the
- * server as it is deployed.
+ * The Node flags `npm start` runs codejury with (package.json). Every headline server gets them, so
+ * the comparison is like for like (issue 8: codejury alone had `--max-semi-space-size=64`).
  */
-export function codejuryNodeFlags(): string[] {
+export function serverNodeFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>
   }
@@ -123,6 +138,8 @@ const codejury: ServerAdapter = {
   kind: ServerKind.codejury,
   label: 'codejury',
   keepsDocuments: true,
+  nodeFlags: serverNodeFlags(),
+  asDeployed: false,
   defaultStorage: 'disk',
   // server/config.ts ROOM_IDLE_MS, unless the environment overrides it
   idleUnloadS: Number(process.env.ROOM_IDLE_MS ?? 30_000) / 1000,
@@ -132,7 +149,7 @@ const codejury: ServerAdapter = {
     const port = await freePort()
     const proc = await spawnServer({
       args: ['server/main.ts'],
-      nodeFlags: codejuryNodeFlags(),
+      nodeFlags: [...codejury.nodeFlags],
       env: {
         PORT: String(port),
         HOST: '127.0.0.1',
@@ -189,16 +206,43 @@ const codejury: ServerAdapter = {
   },
 }
 
-/** Every server the harness knows, in the order of the report. */
+const flags = serverNodeFlags()
+
+/**
+ * Every server the harness knows, in the order of the report. The last two run only when named
+ * in `--servers`: the stock servers as their own READMEs start them, with Node's defaults.
+ */
 export const ADAPTERS: ServerAdapter[] = [
-  wrapperAdapter(ServerKind.relay, 'W0 raw ws relay', './relay.ts', Proto.y, false),
-  wrapperAdapter(ServerKind.stock, 'y-websocket 1.5.4', './stock.ts', Proto.y, true),
+  wrapperAdapter(ServerKind.relay, 'W0 raw ws relay', './relay.ts', Proto.y, false, flags),
+  wrapperAdapter(ServerKind.stock, 'y-websocket 1.5.4', './stock.ts', Proto.y, true, flags),
   wrapperAdapter(
     ServerKind.hocuspocus,
     'Hocuspocus 3.4.4',
     './hocuspocus.ts',
     Proto.hocuspocus,
     true,
+    flags,
   ),
   codejury,
+  wrapperAdapter(
+    ServerKind.stockAsDeployed,
+    'y-websocket 1.5.4, Node defaults (as deployed)',
+    './stock.ts',
+    Proto.y,
+    true,
+    [],
+    true,
+  ),
+  wrapperAdapter(
+    ServerKind.hocuspocusAsDeployed,
+    'Hocuspocus 3.4.4, Node defaults (as deployed)',
+    './hocuspocus.ts',
+    Proto.hocuspocus,
+    true,
+    [],
+    true,
+  ),
 ]
+
+/** The servers a run uses when `--servers` is not given: the like-for-like headline. */
+export const HEADLINE_SERVERS = ADAPTERS.filter((a) => !a.asDeployed).map((a) => a.kind)
