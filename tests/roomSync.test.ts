@@ -2,12 +2,14 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as Y from 'yjs'
+import { rmSync } from 'node:fs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { getWorkspace } from '../shared/schema'
 import { roomName } from '../shared/roomNames'
 import { MessageType, SyncType, writeUpdateMessage } from '../shared/protocol'
 import { assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
+import { startServer as startOn } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import { connectPeer, rawSocket } from './helpers/peer'
 import type { Peer, RawSocket } from './helpers/peer'
@@ -203,6 +205,31 @@ test('coalesces sync answers to a connection that asks faster than it reads', as
   console.log(`coalescing: ${answers} answers to 40 asks`)
   assert.ok(answers <= 20, `${answers} answers to 40 asks`)
   assert.is(slow.closed, null, 'never over the slow-reader cap')
+})
+
+test('answers a client that reconnects holding part of a stored room from the stored bytes, without decoding it', async () => {
+  const writer = peer(ann.token)
+  await synced(writer)
+  const text = getWorkspace(writer.doc).explanation
+  text.insert(0, 'held by the reconnecting client. ')
+  const held = Y.encodeStateAsUpdate(writer.doc)
+  text.insert(text.length, 'written after it left.')
+  const want = text.toString()
+  await waitFor(() => server.running.deps.rooms.peek(room)?.doc.getText('explanation').toString() === want, 'the server to hold both edits')
+  writer.destroy()
+  // restart on the same data: the room comes back as its snapshot, kept as bytes
+  const dataDir = server.dataDir
+  await server.running.stop()
+  const again = await startOn({ dataDir })
+  server = { ...again, stop: async () => (await again.stop(), rmSync(dataDir, { recursive: true, force: true })) }
+  // a client that held the first edit when the server went away
+  const provider = connectPeer(server.wsUrl, room, reviewer.token, { connect: false })
+  peers.push(provider)
+  Y.applyUpdate(provider.doc, held)
+  provider.provider.connect()
+  await waitFor(() => provider.provider.synced, 'the reconnecting client to sync')
+  assert.is(getWorkspace(provider.doc).explanation.toString(), want, 'it holds the part it lacked at sync')
+  assert.ok(server.running.deps.rooms.peek(room)?.deferred, 'the room was answered from its stored bytes')
 })
 
 test.run()

@@ -3,7 +3,7 @@
  * joiners are answered from those bytes or from the encoding kept for joiners (joinState.ts).
  *
  * A room loaded from one snapshot answers fresh clients with the snapshot as it is and applies it
- * only when it must (a write, a client that already holds part of the document, a server read):
+ * only when it must (a write, a server read):
  * opening a room to read it (a reviewer's first visit, the CLI, a cold load) costs a file read,
  * not a decode and a re-encode of the whole document (issue 4, W3).
  */
@@ -104,6 +104,17 @@ export class RoomDoc {
       const { state, since } = this.joinState.get()
       if (!since) return [writeSyncStep2Message(state)]
       return [writeUpdateMessage(state), writeSyncStep2Message(since)]
+    }
+    if (this.stored) {
+      // A client that holds part of the document (a reconnect after a restart) gets what it lacks
+      // cut from the stored bytes: no decode into a Y.Doc, whose cost made 100 reconnecting
+      // clients of 160 KB rooms wait 4.8 s at p50 with 3 s stalls (issue 8).
+      try {
+        return [writeSyncStep2Message(Y.diffUpdate(this.stored, stateVector))]
+      } catch (err) {
+        this.fail(err)
+        throw err
+      }
     }
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
