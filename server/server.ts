@@ -159,6 +159,8 @@ export async function startServer(
         stopKeepAlive()
         live.close()
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        // An action under way (a first edit starting the task) writes its meta room: let it land.
+        await workflow.settle()
         await rooms.closeAll()
         for (const conn of connections) conn.close(CLOSE.restart)
         const deadline = Date.now() + SHUTDOWN_GRACE_MS

@@ -52,6 +52,11 @@ export class Workflow {
 
   constructor(private readonly deps: WorkflowDeps) {}
 
+  /** Resolves once every action under way has finished (shutdown waits for it before rooms close). */
+  async settle(): Promise<void> {
+    while (this.queues.size) await Promise.all(this.queues.values())
+  }
+
   /** Runs `fn` after every earlier action on the same task has finished. */
   private serialize<T>(taskId: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.queues.get(taskId) ?? Promise.resolve()

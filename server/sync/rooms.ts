@@ -60,6 +60,9 @@ export class Rooms {
     if (wait) await wait
     const again = this.rooms.get(name)
     if (again) return again
+    // Shutting down: a room loaded now would never be stored or freed (its awareness timer would
+    // keep the process alive). Whatever wanted it (a late workflow write) fails like a restart.
+    if (this.closing) throw new Error(`the server is stopping: not loading ${name}`)
     const loading = (async () => {
       const room: Room = new Room(
         name,
