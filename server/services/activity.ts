@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { MessageType, SyncType } from '../../shared/protocol'
 import { parseRoomName } from '../../shared/roomNames'
-import { replaceFile } from '../storage/atomicFile'
+import { replaceFileSync } from '../storage/durableFile'
 
 /** A gap longer than this between two of a person's messages on a task is idle time. */
 export const IDLE_MS = 2 * 60_000
@@ -195,7 +195,7 @@ export class ActivityTracker {
     if (!this.dir) return this.dirty.clear()
     for (const day of [...this.dirty]) {
       try {
-        replaceFile(path.join(this.dir, `${day}.json`), JSON.stringify([...(this.days.get(day)?.values() ?? [])]))
+        replaceFileSync(path.join(this.dir, `${day}.json`), JSON.stringify([...(this.days.get(day)?.values() ?? [])]))
         this.dirty.delete(day)
       } catch (err) {
         this.options.onError?.(err)

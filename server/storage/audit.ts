@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { PRIVATE_FILE_MODE } from './atomicFile'
+import { appendWholeSync, ensureDir } from './durableFile'
 
 /** One workflow action: who, when, what, on which task, and the message if any. */
 export interface AuditEntry {
@@ -28,16 +28,16 @@ export class AuditLog {
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'audit')
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    ensureDir(this.dir)
   }
 
   /**
-   * Appends one entry, synchronously and in one write, before the action is reported done: an
-   * action that could not be logged fails (the caller answers 500) rather than going unrecorded.
+   * Appends one entry, whole and fsynced, before the action is reported done: an action that could
+   * not be logged fails (507 on a full disk, the line cut back) rather than going unrecorded.
    */
   append(entry: AuditEntry): void {
     const file = path.join(this.dir, `${entry.at.slice(0, 7)}.jsonl`)
-    fs.appendFileSync(file, JSON.stringify(entry) + '\n', { mode: PRIVATE_FILE_MODE })
+    appendWholeSync(file, Buffer.from(JSON.stringify(entry) + '\n'))
   }
 
   /** Every entry, oldest first (optionally only one task's); skips a torn last line. */

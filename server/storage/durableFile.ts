@@ -101,6 +101,28 @@ export async function replaceFile(file: string, data: Uint8Array | string, optio
 }
 
 /**
+ * Creates `file` with `data` only if it does not exist yet, whole or not at all: a temporary file
+ * is written and fsynced, then hard-linked to the name (a link fails on an existing name, so an
+ * immutable file is never overwritten, not even by a racing writer). Returns false when the file
+ * already existed; throws a StorageError when the write failed.
+ */
+export function createFileOnceSync(file: string, data: Uint8Array | string): boolean {
+  ensureDir(path.dirname(file))
+  const tmp = `${file}.${process.pid}.tmp`
+  try {
+    replaceFileSync(tmp, data, { syncDir: false })
+    fs.linkSync(tmp, file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw toStorageError(err, file)
+  } finally {
+    fs.rmSync(tmp, { force: true })
+  }
+  fsyncDir(path.dirname(file))
+  return true
+}
+
+/**
  * Appends `bytes` to `file` whole and fsyncs it, or cuts the file back to its previous length and
  * throws a StorageError: a failed append never leaves part of a record behind.
  */

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { verifyRecord } from '../../shared/record'
 import type { ReviewRecord } from '../../shared/record'
-import { createFileOnce } from './atomicFile'
+import { createFileOnceSync } from './durableFile'
 
 /** A stored record whose content no longer matches its hash: evidence of tampering or damage. */
 export class RecordIntegrityError extends Error {
@@ -39,7 +39,7 @@ export class RecordStore {
   /** Writes a sealed record; false if that revision already has one (records are immutable). */
   create(record: ReviewRecord): boolean {
     if (!verifyRecord(record)) throw new Error('refusing to store a record whose hash does not match')
-    return createFileOnce(this.file(record.task_id, record.revision), JSON.stringify(record) + '\n')
+    return createFileOnceSync(this.file(record.task_id, record.revision), JSON.stringify(record) + '\n')
   }
 
   /** Whether a revision of a task has a record. */

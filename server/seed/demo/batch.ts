@@ -61,8 +61,9 @@ const GUIDELINES = md`
   3. Write tests first: start from the seed tests, then add the edge cases the prompt implies
      (empty input, one element, negative numbers, ties, non-ASCII text, the largest input the
      constraints allow, and "the input is not modified").
-  4. Press **Run tests** and read the failures. A failure in your own test is a bug in the test
-     until you have proved otherwise with the reference solution.
+  4. Run your tests against the reference solution and each candidate on your own machine and
+     note the failures. A failure in your own test is a bug in the test until you have proved
+     otherwise with the reference solution.
   5. Rank, rate, and write the explanation last, when the evidence is in.
 
   ## Ranking
