@@ -5,7 +5,7 @@ import { ROLES } from '../../../shared/types'
 import type { Role, User } from '../../../shared/types'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, formatTable } from '../format'
-import type { Command } from '../types'
+import type { Command, CommandContext } from '../types'
 
 interface CreatedUser {
   id: string
@@ -45,22 +45,24 @@ export const usersAdd: Command = {
       { json: input.output, accept: [400] },
     )
     if (status === 400) throw new CliError(`the server refused the user: ${data.error ?? status}`)
-    const signinUrl = `${ctx.url}/signin/${encodeURIComponent(data.token)}`
-    if (ctx.json) {
-      ctx.out(JSON.stringify({ ...data, signinUrl }, null, 2))
-    } else {
-      ctx.out(
-        formatFields([
-          ['id', data.id],
-          ['name', data.name],
-          ['role', data.role],
-          ['token', data.token],
-          ['sign-in', signinUrl],
-        ]),
-      )
-    }
+    printCredentials(ctx, data)
     return ExitCode.ok
   },
+}
+
+/** Prints a user's new token and sign-in link: shown once, by `users add` and `users rotate`. */
+function printCredentials(ctx: CommandContext, data: CreatedUser): void {
+  const signinUrl = `${ctx.url}/signin/${encodeURIComponent(data.token)}`
+  if (ctx.json) return ctx.out(JSON.stringify({ ...data, signinUrl }, null, 2))
+  ctx.out(
+    formatFields([
+      ['id', data.id],
+      ['name', data.name],
+      ['role', data.role],
+      ['token', data.token],
+      ['sign-in', signinUrl],
+    ]),
+  )
 }
 
 /** `users list`: everyone with an account, as a table. */
@@ -149,20 +151,7 @@ export const usersRotate: Command = {
       { accept: [404] },
     )
     if (status !== 200) throw new CliError(`cannot rotate the token of ${id}: ${data.error ?? status}`)
-    const signinUrl = `${ctx.url}/signin/${encodeURIComponent(data.token)}`
-    if (ctx.json) {
-      ctx.out(JSON.stringify({ ...data, signinUrl }, null, 2))
-    } else {
-      ctx.out(
-        formatFields([
-          ['id', data.id],
-          ['name', data.name],
-          ['role', data.role],
-          ['token', data.token],
-          ['sign-in', signinUrl],
-        ]),
-      )
-    }
+    printCredentials(ctx, data)
     return ExitCode.ok
   },
 }
