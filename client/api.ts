@@ -97,6 +97,28 @@ export const assignTask = (id: string, userIds: string[]) =>
 export const listUsers = () =>
   call<{ users: User[] }>(client.api.users.$get()).then((r) => r.users)
 
+/**
+ * One storage problem `/api/health` reports. Leads get every field; anyone else only `problem` and
+ * `at`, so every other field is optional here.
+ */
+export interface HealthProblem {
+  /** `store-failing`, or the kind of damage a room file had (`corrupt-snapshot`, `corrupt-log`, …). */
+  problem: string
+  at: string
+  room?: string
+  /** Why the room's last store failed (store-failing). */
+  error?: string
+  /** The damaged file, relative to DATA_DIR, and where its original bytes were kept. */
+  file?: string
+  keptAs?: string
+  lostBytes?: number
+  recoveredFrom?: string[]
+}
+
+/** `/api/health`: `{ ok: true }`, or what is wrong with storage right now. */
+export const getHealth = () =>
+  call<{ ok: true } | { ok: false; degraded: HealthProblem[] }>(client.api.health.$get())
+
 /** Clears the session cookie. */
 export const signOut = () => call<unknown>(client.api.signout.$post())
 

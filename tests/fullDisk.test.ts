@@ -1,6 +1,5 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -9,6 +8,7 @@ import { StorageError } from '../server/storage/storageError'
 import { api, startServer, taskLine } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import { spawnExpectingExit, spawnServer } from './helpers/child'
+import { fill, mountTmpfs, unmountTmpfs } from './helpers/tmpfs'
 
 // Issue 9.3 on a real full disk: a small tmpfs, filled to the last byte. Appends are whole or
 // absent, HTTP writes answer 507 and change nothing, and everything resumes once space is freed.
@@ -18,20 +18,6 @@ let servers: TestServer[] = []
 let logs: UpdateLog[] = []
 let restore: (() => void)[] = []
 
-/** Mounts a tmpfs of `size` under /tmp/cj-tmpfs-<random>; null (with the reason) if impossible. */
-function mountTmpfs(size: string): string | null {
-  const dir = `/tmp/cj-tmpfs-${crypto.randomBytes(6).toString('hex')}`
-  fs.mkdirSync(dir)
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' })
-    return dir
-  } catch (err) {
-    fs.rmdirSync(dir)
-    console.log(`  skipped: cannot mount a tmpfs (${String((err as Error).message).split('\n')[0]})`)
-    return null
-  }
-}
-
 test.after.each(async () => {
   for (const r of restore) r()
   restore = []
@@ -40,32 +26,10 @@ test.after.each(async () => {
   logs = []
   servers = []
   if (mnt) {
-    execFileSync('umount', [mnt])
-    fs.rmdirSync(mnt)
+    unmountTmpfs(mnt)
     mnt = ''
   }
 })
-
-/** Fills the file system of `dir` to the last byte with `filler`; returns the filler's path. */
-function fill(dir: string): string {
-  const filler = path.join(dir, 'filler')
-  const fd = fs.openSync(filler, 'a')
-  const chunk = Buffer.alloc(64 * 1024, 1)
-  try {
-    for (;;) fs.writeSync(fd, chunk)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
-  }
-  // then byte by byte, so not even a partial page is left
-  try {
-    for (;;) fs.writeSync(fd, chunk, 0, 1)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
-  } finally {
-    fs.closeSync(fd)
-  }
-  return filler
-}
 
 /** Frees `bytes` at the end of the filler. */
 function free(filler: string, bytes: number): void {

@@ -95,7 +95,10 @@ function junkValue(gen: prng.PRNG): unknown {
   }
 }
 
-/** A mallory document: one client id, each root of a type it picks, hostile content in each. */
+/**
+ * A mallory document: one client id, each root of a type it picks, hostile content in each. The
+ * workspace's text roots stay texts here: anything else inside them is refused (a refused kind).
+ */
 function hostileDoc(gen: prng.PRNG, clientID: number): { doc: Y.Doc; updates: Uint8Array[]; write(): void } {
   const doc = new Y.Doc()
   doc.clientID = clientID
@@ -104,7 +107,7 @@ function hostileDoc(gen: prng.PRNG, clientID: number): { doc: Y.Doc; updates: Ui
   const kinds = new Map<string, number>()
   const write = () => {
     const name = prng.bool(gen) ? prng.oneOf(gen, ROOTS) : `junk-${prng.uint32(gen, 0, 5)}`
-    if (!kinds.has(name)) kinds.set(name, prng.uint32(gen, 0, 2))
+    if (!kinds.has(name)) kinds.set(name, (TEXT_ROOTS as readonly string[]).includes(name) ? 2 : prng.uint32(gen, 0, 2))
     const kind = kinds.get(name)!
     if (kind === 0) {
       const m = doc.getMap(name)
@@ -217,6 +220,18 @@ test('survives 10,000 hostile updates with nothing pending, and honest peers con
       d.clientID = prng.uint32(gen, 20_000_000, 29_999_999)
       d.getText('solution').insert(prng.uint32(gen, 0, 3), 'def')
       return Y.encodeStateAsUpdate(d, sv)
+    },
+    () => {
+      // anything but text inside a text root: a value, a type or binary as an array element or a
+      // map entry, or an embed
+      const d = new Y.Doc()
+      d.clientID = prng.uint32(gen, 30_000_000, 39_999_999)
+      const root = prng.oneOf(gen, [...TEXT_ROOTS])
+      const how = prng.uint32(gen, 0, 2)
+      if (how === 0) d.getArray(root).insert(0, [junkValue(gen)])
+      else if (how === 1) d.getMap(root).set('k', junkValue(gen))
+      else d.getText(root).insertEmbed(0, { image: prng.word(gen, 1, 10) })
+      return Y.encodeStateAsUpdate(d)
     },
   ]
   let refused = 0

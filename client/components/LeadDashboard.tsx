@@ -13,6 +13,7 @@ import { createQueue } from '../stores/queue'
 import { ErrorNote } from './ErrorNote'
 import { StatusCounts } from './StatusCounts'
 import { LeadTaskTable } from './LeadTaskTable'
+import { StorageAlert } from './StorageAlert'
 import '../styles/review.css'
 import '../styles/comments.css'
 import '../styles/dashboard.css'
@@ -44,6 +45,7 @@ export const LeadDashboard: Component = () => {
   return (
     <section aria-labelledby="lead-title">
       <h1 id="lead-title">Lead dashboard</h1>
+      <StorageAlert />
       <Show when={queue.error()}>
         <ErrorNote error={queue.error()} onRetry={queue.refresh} />
       </Show>

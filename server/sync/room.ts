@@ -19,7 +19,9 @@ import { RoomPresence } from './roomPresence'
 import { TurnFlush } from './turnFlush'
 import { ClientOwners, MAX_CLIENT_IDS_PER_CONNECTION, MemoryOwnerStore } from './clientOwners'
 import type { OwnerStore } from './clientOwners'
-import { checkUpdate, dropPending } from './updateIntegrity'
+import { WORKSPACE_TEXTS, checkUpdate, dropPending } from './updateIntegrity'
+import type { TextSchema } from './updateIntegrity'
+import { parseRoomName } from '../../shared/roomNames'
 import { SyncAnswers } from './syncAnswers'
 
 /** Where a room reports what it cannot handle itself. */
@@ -60,6 +62,8 @@ export class Room {
   private readonly turn: TurnFlush
   private readonly compactor: Compactor
   private readonly answers: SyncAnswers
+  /** The room's texts, which hold nothing but text (the workspace's; other rooms have none). */
+  private readonly texts: TextSchema | null
   /** The client ids each connection has written structs for. */
   private readonly writers = new WeakMap<Connection, Set<number>>()
   destroyed = false
@@ -78,6 +82,7 @@ export class Room {
     private readonly hooks: RoomHooks = {},
     ownerStore: OwnerStore = new MemoryOwnerStore(),
   ) {
+    this.texts = parseRoomName(name)?.kind === 'workspace' ? WORKSPACE_TEXTS : null
     this.state = new RoomDoc((err) => this.onUndecodable(err))
     this.owners = new ClientOwners(ownerStore)
     this.presence = new RoomPresence(this.state.ydoc, (client) => this.owners.ownerOf(client))
@@ -212,12 +217,13 @@ export class Room {
 
   /**
    * Applies a writer's update once it passed the integrity check: never a gap, a missing
-   * dependency or a delete past what the room holds, never structs for another user's client id.
+   * dependency or a delete past what the room holds, never structs for another user's client id,
+   * never anything but text inside a workspace text.
    * A refused update is not applied, stored or relayed; its sender is closed with 4400.
    */
   private apply(conn: Connection, update: Uint8Array): void {
     const doc = this.state.doc
-    const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id))
+    const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
     let ids = this.writers.get(conn)
     if (!ids) this.writers.set(conn, (ids = new Set()))

@@ -8,13 +8,16 @@
  * - starts a client's structs past what the room holds of that client (a gap), or contains a Skip,
  * - references (origin, right origin, parent) a struct neither the room nor the update holds,
  * - deletes a range of a client past what the room and the update hold, or
- * - adds structs for a client id that another user already wrote (see clientOwners.ts).
+ * - adds structs for a client id that another user already wrote (see clientOwners.ts), or
+ * - puts anything but text into a text (see TextSchema): y-codemirror counts every item of a Y.Text
+ *   as positions, so one embedded object or map shifts every later keystroke to the wrong place.
  *
  * Structs the room already holds are no-ops and need no ownership: a client that re-sends others'
  * content the room has is never refused for it. Cost: one V1 decode of the update (never merged,
  * never V2); figures in README ("Security").
  */
 import * as Y from 'yjs'
+import { TEXT_ROOTS, WorkspaceRoot } from '../../shared/schema'
 
 /** The verdict on one update: the client ids it writes new structs for, or why it is refused. */
 export type IntegrityVerdict =
@@ -24,10 +27,36 @@ export type IntegrityVerdict =
 const refuse = (reason: string): IntegrityVerdict => ({ ok: false, reason })
 
 /**
+ * Which types of a room are texts: root Y.Texts by name, and maps whose values are Y.Texts (the
+ * workspace's notes). Items inside them may carry only text, formats and deleted content.
+ */
+export interface TextSchema {
+  /** Root names of Y.Text roots. */
+  readonly texts: ReadonlySet<string>
+  /** Root names of Y.Maps whose every value is a Y.Text. */
+  readonly textMaps: ReadonlySet<string>
+}
+
+/** The workspace room's texts (`task:<id>`): the three editors' roots and every note. */
+export const WORKSPACE_TEXTS: TextSchema = {
+  texts: new Set<string>(TEXT_ROOTS),
+  textMaps: new Set<string>([WorkspaceRoot.notes]),
+}
+
+/** Content that may sit in a text: what y-codemirror writes (strings) and what Yjs makes of it. */
+const isTextContent = (content: unknown): boolean =>
+  content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentDeleted
+
+/**
  * Checks `update` (V1) against `doc` without changing it. `mayWrite(client)` says whether the
  * sender may add structs for that client id. Throws on bytes that do not decode.
  */
-export function checkUpdate(update: Uint8Array, doc: Y.Doc, mayWrite: (client: number) => boolean): IntegrityVerdict {
+export function checkUpdate(
+  update: Uint8Array,
+  doc: Y.Doc,
+  mayWrite: (client: number) => boolean,
+  schema: TextSchema | null = null,
+): IntegrityVerdict {
   const { structs, ds } = Y.decodeUpdate(update)
   const store = doc.store
   // How far each client's clocks are covered by the room plus the update, once it is applied.
@@ -49,6 +78,7 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc, mayWrite: (client: n
   for (const client of writes) {
     if (!mayWrite(client)) return refuse(`structs for client id ${client}, which another user owns`)
   }
+  let own: Map<string, Y.Item> | undefined // the update's type items by ID, built when needed
   for (const s of structs) {
     if (!(s instanceof Y.Item)) continue
     if (s.id.clock + s.length <= Y.getState(store, s.id.client)) continue // held already: a no-op
@@ -58,6 +88,9 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc, mayWrite: (client: n
         return refuse(`a struct of client ${s.id.client} depends on ${dep.client}:${dep.clock}, which the room lacks`)
       }
     }
+    if (schema && !isTextContent(s.content) && inText(s, doc, (own ??= typeItems(structs)), schema)) {
+      return refuse(`a ${s.content.constructor.name} of client ${s.id.client} inside a text`)
+    }
   }
   for (const [client, ranges] of ds.clients) {
     const known = reachOf(client)
@@ -66,6 +99,38 @@ export function checkUpdate(update: Uint8Array, doc: Y.Doc, mayWrite: (client: n
     }
   }
   return { ok: true, writes: [...writes] }
+}
+
+/**
+ * Whether `item`'s parent is a text of `schema`. An item names its parent by root name, or by the
+ * ID of the item that holds its parent type: for a note, the Y.Text item whose parent is the notes
+ * map, found in the room's store or in the update itself (checked above to be in one of them).
+ */
+function inText(item: Y.Item, doc: Y.Doc, own: ReadonlyMap<string, Y.Item>, schema: TextSchema): boolean {
+  const parent = item.parent
+  if (typeof parent === 'string') return schema.texts.has(parent)
+  if (!(parent instanceof Y.ID) || schema.textMaps.size === 0) return false
+  if (parent.clock < Y.getState(doc.store, parent.client)) {
+    const held = Y.getItem(doc.store, parent)
+    if (!(held instanceof Y.Item) || !(held.content instanceof Y.ContentType) || !(held.content.type instanceof Y.Text)) {
+      return false
+    }
+    const map = held.parent
+    return [...schema.textMaps].some((name) => doc.share.get(name) === map)
+  }
+  // The parent arrives in this update: a type item (length 1) that starts at exactly that clock.
+  const held = own.get(`${parent.client}:${parent.clock}`)
+  return held !== undefined && held.content instanceof Y.ContentType && held.content.type instanceof Y.Text &&
+    typeof held.parent === 'string' && schema.textMaps.has(held.parent)
+}
+
+/** The update's items that hold a type, by `client:clock`. */
+function typeItems(structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): Map<string, Y.Item> {
+  const items = new Map<string, Y.Item>()
+  for (const s of structs) {
+    if (s instanceof Y.Item && s.content instanceof Y.ContentType) items.set(`${s.id.client}:${s.id.clock}`, s)
+  }
+  return items
 }
 
 /**
