@@ -6,7 +6,7 @@ import { hc } from 'hono/client'
 import type { ClientResponse } from 'hono/client'
 // The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
 import type { AppType } from '../server/app'
-import type { Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
+import type { ActiveTime, Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
 
 // The response types are the shared contracts; re-exported so pages import them from one place.
 export type { Me, TaskDetail }
@@ -96,6 +96,10 @@ export const assignTask = (id: string, userIds: string[]) =>
 /** Every user (lead only). */
 export const listUsers = () =>
   call<{ users: User[] }>(client.api.users.$get()).then((r) => r.users)
+
+/** Active time per person per task (lead only), for the dashboard's time column. */
+export const getActiveTime = () =>
+  call<{ rows: ActiveTime[] }>(client.api['active-time'].$get()).then((r) => r.rows)
 
 /** Clears the session cookie. */
 export const signOut = () => call<unknown>(client.api.signout.$post())
