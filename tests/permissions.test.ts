@@ -94,6 +94,7 @@ function edit(doc: Y.Doc, kind: Kind, tag: string, author: string): void {
 const SEED: Record<Kind, string> = { workspace: 'B subtracts', comments: 'seed-thread', meta: 'status', ownBallot: 'a', otherBallot: 'b' }
 
 async function seedRooms(): Promise<void> {
+  const first = peers.length
   const lead = await syncedPeer(server, roomName.workspace('t1'), server.leadToken, peers)
   await completeWorkspace(server, lead, 't1')
   const comments = await syncedPeer(server, roomName.comments('t1'), server.leadToken, peers)
@@ -104,6 +105,8 @@ async function seedRooms(): Promise<void> {
     const room = roomName.ballot('t1', ids[who])
     await waitFor(() => getBallot(server.running.deps.rooms.peek(room)?.doc ?? new Y.Doc()).ranking.length === 1, `${who}'s ballot stored`)
   }
+  // Stored: the seeders leave, so the cells meet only the observers (and fewer sockets stay open).
+  for (const p of peers.splice(first)) p.destroy()
 }
 
 let tagCount = 0
@@ -149,6 +152,7 @@ async function checkRooms(table: typeof OPEN_ROOMS): Promise<void> {
     const room = roomOf('t1', kind)
     const observer = await syncedPeer(server, room, server.leadToken, peers)
     for (const who of WHO) await checkRoom(room, kind, who, table[kind][who as Exclude<Who, 'ann2'>], observer)
+    observer.destroy()
   }
   // Cross-task by id: ann is assigned to t1 only; t2's rooms are closed to her, open to t2's annotator.
   for (const kind of ['workspace', 'comments', 'meta'] as const) {
@@ -158,6 +162,8 @@ async function checkRooms(table: typeof OPEN_ROOMS): Promise<void> {
     peers.push(p, own)
     await waitFor(() => p.closes.some((c) => c.code === 4403), `ann in ${room}: 4403`)
     await waitFor(() => own.provider.synced, `t2's own annotator in ${room}: sync (control)`)
+    p.destroy()
+    own.destroy()
   }
   const crossBallot = connectPeer(server.wsUrl, roomName.ballot('t2', ids.ann), tokens.ann)
   peers.push(crossBallot)

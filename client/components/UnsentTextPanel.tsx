@@ -49,9 +49,9 @@ export const UnsentTextPanel: Component<{ unsent: UnsentText; comments: Comments
           </button>
         </header>
         <p class="small">
-          The task was finalized while you were editing. Changes that reached the server before
-          that are in the record; anything after it was not kept. Here is what you had, so you can
-          copy it or post it as a comment on the task.
+          The task turned read-only while you were editing (it was finalized, or your access
+          changed). Changes that reached the server before that are kept; anything after it was
+          not. Here is what you had, so you can copy it or post it as a comment on the task.
         </p>
         <Show when={props.comments.locked()}>
           <p class="small unsent-locked" role="note">
