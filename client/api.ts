@@ -6,7 +6,7 @@ import { hc } from 'hono/client'
 import type { ClientResponse } from 'hono/client'
 // The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
 import type { AppType } from '../server/app'
-import type { Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
+import type { ActiveTime, Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
 
 // The response types are the shared contracts; re-exported so pages import them from one place.
 export type { Me, TaskDetail }
@@ -118,6 +118,9 @@ export interface HealthProblem {
 /** `/api/health`: `{ ok: true }`, or what is wrong with storage right now. */
 export const getHealth = () =>
   call<{ ok: true } | { ok: false; degraded: HealthProblem[] }>(client.api.health.$get())
+/** Active time per person per task (lead only), for the dashboard's time column. */
+export const getActiveTime = () =>
+  call<{ rows: ActiveTime[] }>(client.api['active-time'].$get()).then((r) => r.rows)
 
 /** Clears the session cookie. */
 export const signOut = () => call<unknown>(client.api.signout.$post())

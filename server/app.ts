@@ -20,6 +20,7 @@ import { peopleRoutes } from './routes/people'
 import { workflowRoutes } from './routes/workflow'
 import { exportRoutes } from './routes/export'
 import { timesheetRoutes } from './routes/timesheet'
+import { activeTimeRoutes } from './routes/activeTime'
 import { wsRoutes } from './ws'
 
 const STATUS_OF_REASON = {
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/tasks', workflowRoutes(deps))
     .route('/api/export', exportRoutes(deps))
     .route('/api/timesheet', timesheetRoutes(deps))
+    .route('/api/active-time', activeTimeRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
     .route('/signin', signinRoutes(deps))
     .route('/ws', wsRoutes(deps))

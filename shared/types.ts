@@ -119,6 +119,13 @@ export interface TaskDetail extends Task {
   mode: BatchMode
 }
 
+/** One person's active time on one task (all revisions), as `GET /api/active-time` lists it. */
+export interface ActiveTime {
+  task: string
+  user: string
+  active_ms: number
+}
+
 /** What `GET /api/tasks` lists for each task: enough for the queue, without candidate code. */
 export interface TaskSummary {
   id: string

@@ -12,11 +12,14 @@ export const CommentComposer: Component<{
   onSubmit: (body: string) => void
   onCancel?: () => void
   ref?: (el: HTMLTextAreaElement) => void
+  /** Read-only now (a finalized task): the text typed so far stays, posting waits. */
+  disabled?: boolean
 }> = (props) => {
   const [body, setBody] = createSignal('')
   const [error, setError] = createSignal('')
   let area!: HTMLTextAreaElement
   const submit = () => {
+    if (props.disabled) return
     try {
       props.onSubmit(body())
       setBody('')
@@ -47,6 +50,8 @@ export const CommentComposer: Component<{
           props.ref?.(el)
         }}
         aria-label={props.label}
+        readOnly={props.disabled}
+        aria-readonly={props.disabled ? 'true' : undefined}
         rows={2}
         value={body()}
         onInput={(e) => setBody(e.currentTarget.value)}
@@ -70,7 +75,7 @@ export const CommentComposer: Component<{
         <span class="mention-list small muted">
           <For each={props.people}>
             {(p) => (
-              <button type="button" class="link" title={`Mention ${p.name}`} onClick={() => mention(p.name)}>
+              <button type="button" class="link" title={`Mention ${p.name}`} disabled={props.disabled} onClick={() => mention(p.name)}>
                 @{p.name}
               </button>
             )}
@@ -81,7 +86,7 @@ export const CommentComposer: Component<{
             Cancel
           </button>
         </Show>
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={props.disabled}>
           {props.submitLabel}
         </button>
       </div>

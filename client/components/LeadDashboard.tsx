@@ -1,15 +1,17 @@
 /**
  * The lead's live dashboard: every task with status, revision, people in the room and what they
- * look at, progress and unresolved threads; filters by batch, status and person. Live through
- * the same event stream as the queue, so there is no refresh button.
+ * look at, progress, unresolved threads and time on task per person; filters by batch, status and
+ * person. Live through the same event stream as the queue, so there is no refresh button; time on
+ * task is re-read every ACTIVE_TIME_REFRESH_MS and whenever presence or progress moves.
  */
-import { createMemo, createResource, For, Match, Show, Switch } from 'solid-js'
+import { createEffect, createMemo, createResource, For, Match, on, Show, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useSearchParams } from '@solidjs/router'
-import { listUsers } from '../api'
-import type { TaskSummary } from '../../shared/types'
+import { getActiveTime, listUsers } from '../api'
+import type { ActiveTime, TaskSummary } from '../../shared/types'
 import { TaskStatus } from '../../shared/types'
 import { createQueue } from '../stores/queue'
+import { createPolling } from '../stores/createPolling'
 import { ErrorNote } from './ErrorNote'
 import { StatusCounts } from './StatusCounts'
 import { LeadTaskTable } from './LeadTaskTable'
@@ -20,6 +22,9 @@ import '../styles/dashboard.css'
 
 /** Filters kept in the URL (?batch=…&status=…&person=…), so a reload or a shared link keeps them. */
 type DashboardParams = { batch?: string; status?: string; person?: string }
+
+/** How often time on task is re-read when nothing else on the page moved. */
+const ACTIVE_TIME_REFRESH_MS = 15_000
 
 const isStatus = (s: string | undefined): s is TaskStatus => !!s && s in TaskStatus
 
@@ -32,6 +37,20 @@ export const LeadDashboard: Component = () => {
   const queue = createQueue()
   const [users, { refetch: refetchUsers }] = createResource(listUsers)
   const [params, setParams] = useSearchParams<DashboardParams>()
+  const activeTime = createPolling(getActiveTime, ACTIVE_TIME_REFRESH_MS)
+  // Someone joining, leaving or making progress is someone working: their time moved too.
+  createEffect(
+    on(
+      () => queue.state.tasks.map((t) => [t.id, t.present.map((p) => p.id), JSON.stringify(t.progress)]),
+      () => void activeTime.refresh(),
+      { defer: true },
+    ),
+  )
+  const time = createMemo(() => {
+    const byTask = new Map<string, ActiveTime[]>()
+    for (const r of activeTime.data() ?? []) byTask.set(r.task, [...(byTask.get(r.task) ?? []), r])
+    return byTask
+  })
   const names = createMemo(() => new Map((users() ?? []).map((u) => [u.id, u.name])))
   const batches = createMemo(() => [...new Set(queue.state.tasks.map((t) => t.batch))].sort())
   const inBatchAndPerson = createMemo(() =>
@@ -75,10 +94,14 @@ export const LeadDashboard: Component = () => {
             tasks={shown()}
             names={names()}
             annotators={(users() ?? []).filter((u) => u.role === 'annotator')}
+            time={time()}
             onAssigned={() => void Promise.all([queue.refresh(), refetchUsers()])}
           />
         </Match>
       </Switch>
+      <Show when={activeTime.error()}>
+        <p class="muted small" role="status">Time on task could not be refreshed; the times shown may be behind.</p>
+      </Show>
       <Show when={users.error}>
         <p class="muted small">Assignee names are unavailable, so ids are shown instead.</p>
       </Show>

@@ -1,23 +1,25 @@
-/** The lead's table of tasks: status, revision, assignees (editable), who is in the room now. */
+/** The lead's table of tasks: status, revision, assignees (editable), who is in the room now, time. */
 import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { A } from '@solidjs/router'
-import type { TaskSummary, User } from '../../shared/types'
+import type { ActiveTime, TaskSummary, User } from '../../shared/types'
 import { StatusBadge } from './StatusBadge'
 import { QueueProgress } from './QueueProgress'
 import { ThreadsCount } from './ThreadsCount'
 import { LeadPresent } from './LeadPresent'
 import { LeadAssign } from './LeadAssign'
+import { LeadTime } from './LeadTime'
 import { onRowKeys } from './rowKeys'
 
 export const LeadTaskTable: Component<{
   tasks: TaskSummary[]
   names: Map<string, string>
   annotators: User[]
+  /** Active time per task id, most time first (GET /api/active-time). */
+  time: Map<string, ActiveTime[]>
   onAssigned: () => void
 }> = (props) => {
   const href = (t: TaskSummary) => `/tasks/${encodeURIComponent(t.id)}`
-  // Time per annotator (issue 10, part 5) will get its own column here from the activity service.
   return (
     <table class="tasks" aria-label="All tasks" onKeyDown={onRowKeys}>
       <thead>
@@ -28,6 +30,7 @@ export const LeadTaskTable: Component<{
           <th scope="col">Here now</th>
           <th scope="col">Progress</th>
           <th scope="col">Threads</th>
+          <th scope="col">Time on task</th>
           <th scope="col">
             <span class="visually-hidden">Join</span>
           </th>
@@ -38,7 +41,7 @@ export const LeadTaskTable: Component<{
           each={props.tasks}
           fallback={
             <tr>
-              <td colSpan={7} class="muted">
+              <td colSpan={8} class="muted">
                 No tasks match.
               </td>
             </tr>
@@ -71,6 +74,9 @@ export const LeadTaskTable: Component<{
                 <Show when={t.threads?.unresolved} fallback={<span class="muted small">None open</span>}>
                   <ThreadsCount threads={t.threads} />
                 </Show>
+              </td>
+              <td>
+                <LeadTime rows={props.time.get(t.id) ?? []} names={props.names} />
               </td>
               <td>
                 <A href={href(t)} class="button" aria-label={`Join ${t.title || t.id}`}>

@@ -21,7 +21,6 @@ import { createTaskMeta } from '../stores/taskMeta'
 import { createUnsentText } from '../stores/unsentText'
 import { WorkflowBar } from './WorkflowBar'
 import { WorkflowNotice } from './WorkflowNotice'
-import { UnsentTextPanel } from './UnsentTextPanel'
 
 /** Opens the room for as long as it is mounted; one instance per task id. */
 export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
@@ -33,7 +32,7 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const live = createMemo(() => ({ ...props.task, status: meta.status(), revision: meta.revision() }))
   const readOnly = createMemo(() => !canWriteWorkspace(me(), live()))
   const ws = getWorkspace(room.doc)
-  const unsent = createUnsentText(ws, readOnly)
+  const unsent = createUnsentText(ws, readOnly, meta.revision)
   return (
     <ViewProvider controller={createViewController(room.awareness)}>
       <div class="workspace">
@@ -62,7 +61,6 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
         >
           <ReadOnlyNotice reason={room.denied()} />
           <WorkflowNotice meta={meta} />
-          <UnsentTextPanel unsent={unsent} />
           <WorkspaceKeys
             awareness={room.awareness}
             helpOpen={ui.helpOpen()}
@@ -73,6 +71,8 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
             ws={ws}
             awareness={room.awareness}
             readOnly={readOnly() || room.denied() !== null}
+            finalized={meta.status() === 'finalized'}
+            unsent={unsent}
             ui={ui}
           />
         </Show>

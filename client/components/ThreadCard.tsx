@@ -54,13 +54,19 @@ export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore }>
           label="Reply"
           submitLabel="Reply"
           people={c.people()}
+          disabled={c.locked() !== null}
           onSubmit={(body) => {
             if (!c.reply(props.thread.id, body)) throw new RangeError('this thread can no longer be replied to')
           }}
         />
       </Show>
       <div class="thread-actions">
-        <button type="button" onClick={() => c.setResolved(props.thread.id, !props.thread.resolved)}>
+        <button
+          type="button"
+          disabled={c.locked() !== null}
+          title={c.locked() ?? undefined}
+          onClick={() => c.setResolved(props.thread.id, !props.thread.resolved)}
+        >
           {props.thread.resolved ? 'Reopen' : 'Resolve'}
         </button>
       </div>

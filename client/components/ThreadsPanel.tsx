@@ -1,4 +1,7 @@
-/** The "Comments" panel: start a thread from a selection, and every thread of the task. */
+/**
+ * The "Comments" panel: start a thread from a selection, and every thread of the task. While the
+ * task is finalized every control that writes is disabled, with the reason above them.
+ */
 import { createSignal, createUniqueId, For, onCleanup, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { anchorLabel } from '../../shared/anchors'
@@ -23,6 +26,7 @@ export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
     queueMicrotask(() => composer?.focus())
   })
   const start = () => {
+    if (c.locked()) return setHint(c.locked()!)
     if (!c.startDraft()) setHint('Select text in an editor, or lines of a candidate’s code, first.')
   }
   const onKey = (e: KeyboardEvent) => {
@@ -37,11 +41,24 @@ export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
   return (
     <section class="comments-panel" aria-labelledby={`${uid}-title`}>
       <h2 id={`${uid}-title`}>Comments</h2>
+      <Show when={c.locked()}>
+        {(reason) => (
+          <p class="note small comments-locked" role="note">
+            {reason()}
+          </p>
+        )}
+      </Show>
       <div class="comments-tools">
-        <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={start} title="Comment on the selection (Ctrl+Alt+M)">
+        <button
+          type="button"
+          disabled={c.locked() !== null}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={start}
+          title="Comment on the selection (Ctrl+Alt+M)"
+        >
           Comment on selection <kbd class="hint">Ctrl+Alt+M</kbd>
         </button>
-        <button type="button" class="link small" onClick={() => c.startTaskDraft()}>
+        <button type="button" class="link small" disabled={c.locked() !== null} onClick={() => c.startTaskDraft()}>
           On the whole task
         </button>
       </div>
@@ -60,6 +77,7 @@ export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
               submitLabel="Comment"
               people={c.people()}
               ref={(el) => (composer = el)}
+              disabled={c.locked() !== null}
               onSubmit={(body) => void c.post(body)}
               onCancel={c.cancelDraft}
             />

@@ -19,21 +19,28 @@ import type { WorkspaceUi } from './workspaceUi'
 import { ThreadsPanel } from './ThreadsPanel'
 import { CommentsContext, createComments } from '../stores/comments'
 import { useMe } from '../stores/session'
+import type { UnsentText } from '../stores/unsentText'
+import { UnsentTextPanel } from './UnsentTextPanel'
 
 export const WorkspaceGrid: Component<{
   task: TaskDetail
   ws: Workspace
   awareness: Awareness
   readOnly: boolean
+  /** The live status says finalized: comments turn read-only too (DESIGN.md, "Rooms"). */
+  finalized: boolean
+  unsent: UnsentText
   ui: WorkspaceUi
 }> = (props) => {
   const task = props.task
   const ws = props.ws
   // Comments (issue 10): one comments room per workspace; editors below pick it up from context.
-  const comments = createComments(task.id, ws.explanation.doc!, useMe()())
+  const comments = createComments(task.id, ws.explanation.doc!, useMe()(), () => props.finalized)
   comments.onShowCandidate((id) => props.ui.setTab(id))
   return (
     <CommentsContext.Provider value={comments}>
+      {/* Above the grid, here because posting unsent text needs the comments room. */}
+      <UnsentTextPanel unsent={props.unsent} comments={comments} />
       <div class="ws-grid">
         <div class="ws-col ws-task">
           <PromptPanel prompt={task.prompt} />

@@ -40,6 +40,12 @@ export interface Draft {
 export interface CommentsStore {
   room: RoomDoc
   threads: Accessor<ThreadView[]>
+  /**
+   * Why nobody may comment now (the task is finalized: DESIGN makes every room read-only until
+   * it is reopened), or null. The panel disables its controls and says this; the server refuses
+   * the writes whatever the page does.
+   */
+  locked: Accessor<string | null>
   /** Where each thread points now; null when its text was deleted (outdated). */
   resolved: (thread: ThreadView) => ResolvedAnchor | null
   /** The name of a user id from the task's people; never a name a client wrote. */
@@ -54,6 +60,11 @@ export interface CommentsStore {
   cancelDraft: () => void
   /** Posts the draft as a new thread; returns its id. Throws RangeError on an empty body. */
   post: (body: string) => string | null
+  /**
+   * Starts a thread on the whole task with `body` (and `quote` as its quoted text), bypassing the
+   * draft: how unsent text becomes a comment. Throws RangeError when locked or the body is bad.
+   */
+  postOnTask: (body: string, quote: string) => string
   reply: (threadId: string, body: string) => boolean
   setResolved: (threadId: string, resolved: boolean) => void
   active: Accessor<string | null>
@@ -74,9 +85,30 @@ export function useComments(): CommentsStore | undefined {
   return useContext(CommentsContext)
 }
 
-/** Opens the comments room of `taskId` for the lifetime of the caller, tied to `workspace`. */
-export function createComments(taskId: string, workspace: Y.Doc, me: Me): CommentsStore {
+/** What the panel says while the task is finalized. */
+export const FINALIZED_COMMENTS_REASON = 'The task is finalized: comments are read-only until the lead reopens it.'
+
+/**
+ * Opens the comments room of `taskId` for the lifetime of the caller, tied to `workspace`.
+ * `finalized` is the live status from the meta room.
+ */
+export function createComments(
+  taskId: string,
+  workspace: Y.Doc,
+  me: Me,
+  finalized: Accessor<boolean> = () => false,
+): CommentsStore {
   const room = createRoomDoc(roomName.comments(taskId), { user: toPresenceUser(me) })
+  const locked = createMemo(() => {
+    if (finalized()) return FINALIZED_COMMENTS_REASON
+    if (room.closedCode() !== null) return 'You can no longer comment on this task.'
+    return null
+  })
+  /** Throws the reason when locked, so a composer shows it instead of pretending it posted. */
+  const unlocked = () => {
+    const reason = locked()
+    if (reason) throw new RangeError(reason)
+  }
   const [threads, setThreads] = createSignal<ThreadView[]>(readThreads(room.doc))
   const onThreads = () => setThreads(readThreads(room.doc))
   room.doc.on('update', onThreads)
@@ -142,6 +174,7 @@ export function createComments(taskId: string, workspace: Y.Doc, me: Me): Commen
   const post = (body: string): string | null => {
     const d = draft()
     if (!d) return null
+    unlocked()
     const id = createThread(room.doc, { anchor: d.anchor, quote: d.quote, author: me.id, body }, COMMENTS_ORIGIN)
     setDraft(null)
     setActive(id)
@@ -221,6 +254,7 @@ export function createComments(taskId: string, workspace: Y.Doc, me: Me): Commen
   return {
     room,
     threads,
+    locked,
     resolved: (t) => resolvedMap().get(t.id) ?? null,
     nameOf,
     people,
@@ -233,8 +267,19 @@ export function createComments(taskId: string, workspace: Y.Doc, me: Me): Commen
     },
     cancelDraft: () => setDraft(null),
     post,
-    reply: (id, body) => replyToThread(room.doc, id, { author: me.id, body }, COMMENTS_ORIGIN),
-    setResolved: (id, resolved) => void setThreadResolved(room.doc, id, resolved, COMMENTS_ORIGIN),
+    postOnTask: (body, quote) => {
+      unlocked()
+      const id = createThread(room.doc, { anchor: { kind: 'task' }, quote, author: me.id, body }, COMMENTS_ORIGIN)
+      setActive(id)
+      return id
+    },
+    reply: (id, body) => {
+      unlocked()
+      return replyToThread(room.doc, id, { author: me.id, body }, COMMENTS_ORIGIN)
+    },
+    setResolved: (id, resolved) => {
+      if (!locked()) setThreadResolved(room.doc, id, resolved, COMMENTS_ORIGIN)
+    },
     active,
     setActive,
     jump,

@@ -1,7 +1,8 @@
 /**
  * What the person typed that may not have reached the record: when the workspace turns
  * read-only (a finalize), the local contents of every editor they changed since it was last
- * writable are kept and offered, so text the server refused never silently vanishes.
+ * writable are kept and offered, so text the server refused never silently vanishes. The offer
+ * outlives a reopen (only Dismiss ends it), so it can then be posted as a comment.
  */
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import type { Accessor } from 'solid-js'
@@ -13,6 +14,8 @@ export interface UnsentField {
   field: 'explanation' | 'solution' | 'tests'
   label: string
   text: string
+  /** The revision that was being edited when the text was kept. */
+  revision: number
 }
 
 const FIELDS = [
@@ -28,7 +31,7 @@ export interface UnsentText {
 }
 
 /** Watches the three texts for this person's own edits (local transactions) and `readOnly`'s rise. */
-export function createUnsentText(ws: Workspace, readOnly: Accessor<boolean>): UnsentText {
+export function createUnsentText(ws: Workspace, readOnly: Accessor<boolean>, revision: Accessor<number> = () => 0): UnsentText {
   const edited = new Set<UnsentField['field']>()
   const [fields, setFields] = createSignal<UnsentField[]>([])
   for (const [field] of FIELDS) {
@@ -43,13 +46,26 @@ export function createUnsentText(ws: Workspace, readOnly: Accessor<boolean>): Un
   createEffect(
     on(readOnly, (now, before) => {
       if (now && before === false && edited.size > 0) {
-        setFields(FIELDS.filter(([f]) => edited.has(f)).map(([field, label]) => ({ field, label, text: ws[field].toString() })))
+        setFields(FIELDS.filter(([f]) => edited.has(f)).map(([field, label]) => ({ field, label, text: ws[field].toString(), revision: revision() })))
       }
-      if (!now) {
-        edited.clear()
-        setFields([])
-      }
+      // Writable again (a reopen): start tracking anew, but keep what is on offer until dismissed.
+      if (!now) edited.clear()
     }),
   )
   return { fields, dismiss: () => setFields([]) }
+}
+
+/** A run of `~` longer than any in `text`, so the fence cannot be closed from inside it. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...(text.match(/~+/g) ?? []).map((run) => run.length))
+  return '~'.repeat(Math.max(3, longest + 1))
+}
+
+/**
+ * The body of the comment that carries unsent text: says where it came from and quotes it in a
+ * fenced block, so code keeps its indentation and markdown in it is shown, not rendered.
+ */
+export function unsentCommentBody(field: UnsentField): string {
+  const fence = fenceFor(field.text)
+  return `Text I had in ${field.label} when revision ${field.revision} was finalized (not in its record):\n\n${fence}\n${field.text}\n${fence}`
 }

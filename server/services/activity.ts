@@ -26,6 +26,13 @@ export interface ActivityRow {
   active_ms: number
 }
 
+/** A person's active time on a task, all revisions and days together. */
+export interface ActiveTotal {
+  task: string
+  user: string
+  active_ms: number
+}
+
 /** How a tracker stores, which tasks it knows, and its clock. */
 export interface ActivityOptions {
   /** Where day files live; null keeps everything in memory. */
@@ -171,6 +178,23 @@ export class ActivityTracker {
       }
     }
     return out
+  }
+
+  /**
+   * Active milliseconds per task and person over every day and revision: what the lead's
+   * dashboard shows live (a reopen does not hide the time already worked on the task).
+   */
+  totalsByTask(): ActiveTotal[] {
+    const sums = new Map<string, ActiveTotal>()
+    for (const rows of this.days.values()) {
+      for (const r of rows.values()) {
+        const k = pairKey(r.task, r.user)
+        const s = sums.get(k)
+        if (s) s.active_ms += r.active_ms
+        else sums.set(k, { task: r.task, user: r.user, active_ms: r.active_ms })
+      }
+    }
+    return [...sums.values()]
   }
 
   /** Rows of the days from `from` to `to` (inclusive, `YYYY-MM-DD`), revisions summed. */

@@ -56,13 +56,12 @@ export class Rooms {
   async open(name: string): Promise<Room> {
     const existing = this.rooms.get(name)
     if (existing) return existing
+    this.refuseWhenClosing(name)
     const wait = this.unloading.get(name)
     if (wait) await wait
     const again = this.rooms.get(name)
     if (again) return again
-    // Shutting down: a room loaded now would never be stored or freed (its awareness timer would
-    // keep the process alive). Whatever wanted it (a late workflow write) fails like a restart.
-    if (this.closing) throw new Error(`the server is stopping: not loading ${name}`)
+    this.refuseWhenClosing(name)
     const loading = (async () => {
       const room: Room = new Room(
         name,
@@ -113,6 +112,14 @@ export class Rooms {
     if (room.discarded) return
     this.options.onPresence?.(room)
     this.scheduleIdleCheck(room)
+  }
+
+  /**
+   * After closeAll began, no room is loaded again: closeAll would never store or destroy it, and
+   * its presence timer would keep the process alive (a workflow write racing a shutdown did).
+   */
+  private refuseWhenClosing(name: string): void {
+    if (this.closing) throw new Error(`the server is shutting down; ${name} is not loaded again`)
   }
 
   /** The room if it is loaded, without loading it. */

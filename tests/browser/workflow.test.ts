@@ -4,10 +4,12 @@ import * as assert from 'uvu/assert'
 import type { Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
 import { WorkspaceRoot } from '../../shared/schema'
+import { readThreads } from '../../shared/comments'
 import { browserFixture, newUserPage, readText } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import type { Peer } from '../helpers/peer'
 import { completeWorkspace, reviewTask, syncedPeer } from '../helpers/review'
+import { waitFor } from '../helpers/waitFor'
 
 const test = suite('browser workflow')
 const fx = browserFixture(test)
@@ -75,6 +77,31 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   assert.is(await page.evaluate(() => navigator.clipboard.readText()), kept)
   // the lead typed nothing, so the lead is offered nothing
   assert.is(await lead.page.getByRole('region', { name: 'Your unsent text' }).count(), 0)
+
+  // Post as comment: while finalized the comments room is read-only too (DESIGN.md, "Rooms"), so
+  // the button is disabled and says when it will work instead of pretending to post.
+  const post = unsent.getByRole('button', { name: 'Post Explanation as comment' })
+  assert.ok(await post.isDisabled(), 'not offered while comments are read-only')
+  await unsent.getByRole('note').filter({ hasText: 'cannot be posted yet' }).waitFor()
+  const reopened = lead.page.waitForResponse((r) => r.url().endsWith(`/api/tasks/${id}/reopen`))
+  await lead.page.getByRole('button', { name: 'Reopen', exact: true }).click()
+  assert.is((await reopened).status(), 200)
+  // The offer outlives the reopen, and posting is now allowed.
+  await waitFor(() => post.isEnabled(), 'Post as comment to be enabled after the reopen')
+  assert.is(await unsent.getByRole('note').count(), 0, 'the read-only note is gone')
+  await post.click()
+  await unsent.getByRole('button', { name: 'Explanation posted as a comment' }).waitFor()
+  // The thread is on the whole task, quotes the text, and reaches the lead live.
+  const leadThread = lead.page
+    .getByRole('region', { name: 'Comments' })
+    .getByRole('listitem', { name: 'Thread on Whole task' })
+    .filter({ hasText: 'zq-typed-first' })
+  await leadThread.waitFor({ timeout: 5_000 })
+  const stored = readThreads((await fx.server.running.deps.rooms.open(roomName.comments(id))).doc)
+  assert.is(stored.length, 1)
+  assert.equal(stored[0].anchor, { kind: 'task' })
+  assert.ok(stored[0].comments[0].body.includes(kept), 'the body holds the unsent text whole')
+  assert.match(stored[0].comments[0].body, /^Text I had in Explanation when revision 1 was finalized/)
   assert.equal(annotator.errors.filter((e) => !/WebSocket|permission/i.test(e)), [])
 })
 

@@ -1,0 +1,82 @@
+/** `GET /api/active-time`: the lead's live view of time on task, measured from real room traffic. */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { roomName } from '../shared/roomNames'
+import { getWorkspace } from '../shared/schema'
+import type { ActiveTime } from '../shared/types'
+import { api, assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
+import type { TestServer } from './helpers/server'
+import type { Peer } from './helpers/peer'
+import { waitFor } from './helpers/waitFor'
+import { syncedPeer } from './helpers/review'
+
+const test = suite('activeTime')
+let server: TestServer
+let peers: Peer[] = []
+test.before.each(async () => {
+  server = await startServer()
+})
+test.after.each(async () => {
+  for (const p of peers) p.destroy()
+  peers = []
+  await server.stop()
+})
+
+const rows = async (token: string | null) => api<{ rows: ActiveTime[] }>(server, token, 'GET', '/api/active-time')
+
+test('lists each person’s active time per task from their messages, for the lead only', async () => {
+  await importTasks(server, [taskLine('t1'), taskLine('t2')].join('\n'))
+  const ann = await createUser(server, 'Ann', 'annotator')
+  const bob = await createUser(server, 'Bob', 'annotator')
+  const cy = await createUser(server, 'Cy', 'annotator')
+  await assign(server, 't1', [ann.id, bob.id, cy.id])
+  const started = Date.now()
+  const lead = await syncedPeer(server, roomName.workspace('t1'), server.leadToken, peers)
+  const a = await syncedPeer(server, roomName.workspace('t1'), ann.token, peers)
+  const b = await syncedPeer(server, roomName.workspace('t1'), bob.token, peers)
+  assert.equal((await rows(server.leadToken)).body.rows, [], 'nobody has worked yet')
+
+  // Ann types twice, a moment apart; Bob joins and moves his cursor; Cy never comes.
+  getWorkspace(a.doc).explanation.insert(0, 'first ')
+  await waitFor(() => getWorkspace(lead.doc).explanation.toString() === 'first ', 'the first edit at the lead')
+  await waitFor(() => Date.now() - started > 50, 'a little time to pass')
+  getWorkspace(a.doc).explanation.insert(6, 'second')
+  await waitFor(() => getWorkspace(lead.doc).explanation.toString() === 'first second', 'the second edit at the lead')
+  b.provider.awareness.setLocalStateField('cursor', { at: 1 })
+  await waitFor(() => lead.provider.awareness.getStates().get(b.doc.clientID)?.cursor !== undefined, 'Bob’s cursor at the lead')
+
+  const res = await rows(server.leadToken)
+  assert.is(res.status, 200)
+  const annRow = res.body.rows.find((r) => r.user === ann.id)
+  assert.ok(annRow, JSON.stringify(res.body))
+  assert.is(annRow.task, 't1')
+  assert.ok(annRow.active_ms > 0 && annRow.active_ms <= Date.now() - started, `${annRow.active_ms} ms`)
+  assert.ok(res.body.rows.some((r) => r.user === bob.id && r.task === 't1'), 'presence changes are activity')
+  assert.not.ok(res.body.rows.some((r) => r.user === cy.id), 'no row for someone who never came')
+  assert.not.ok(res.body.rows.some((r) => r.task === 't2'), 'nothing on an untouched task')
+  // It is the tracker's figure, the same one the timesheet and the record use.
+  assert.is(annRow.active_ms, Math.round(server.running.deps.activity.activeOn('t1', 1).get(ann.id)!))
+
+  assert.is((await rows(ann.token)).status, 403, 'an annotator may not read everyone’s time')
+  const rev = await createUser(server, 'Rae', 'reviewer')
+  assert.is((await rows(rev.token)).status, 403)
+  assert.is((await rows(null)).status, 401)
+})
+
+test('sums a person’s time over revisions, so a reopen does not hide work already done', async () => {
+  await importTasks(server, taskLine('t1'))
+  const ann = await createUser(server, 'Ann', 'annotator')
+  const activity = server.running.deps.activity
+  const now = Date.now()
+  activity.note(ann.id, 't1', now - 90_000)
+  activity.note(ann.id, 't1', now - 60_000)
+  server.running.deps.db.task('t1')!.revision = 2
+  activity.note(ann.id, 't1', now - 50_000)
+  activity.note(ann.id, 't1', now - 20_000)
+  const res = await rows(server.leadToken)
+  // 30 s on revision 1; the 10 s gap lands on revision 2 with its next 30 s: 70 s in all.
+  assert.equal(res.body.rows, [{ task: 't1', user: ann.id, active_ms: 70_000 }])
+  assert.is(activity.activeOn('t1', 1).get(ann.id), 30_000)
+})
+
+test.run()
