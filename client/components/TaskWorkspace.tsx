@@ -1,5 +1,5 @@
 /** One task's live workspace: the room `task:<id>`, its bar, its panels and its overlays. */
-import { createMemo, Show } from 'solid-js'
+import { createEffect, createMemo, on, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { TaskDetail } from '../../shared/types'
 import { roomName } from '../../shared/roomNames'
@@ -33,6 +33,8 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const readOnly = createMemo(() => !canWriteWorkspace(me(), live()))
   const ws = getWorkspace(room.doc)
   const unsent = createUnsentText(ws, readOnly, meta.revision)
+  // A reopen (a new revision) gives write back on the same socket: stop showing the old denial.
+  createEffect(on(meta.revision, () => room.clearDenied(), { defer: true }))
   return (
     <ViewProvider controller={createViewController(room.awareness)}>
       <div class="workspace">

@@ -55,6 +55,11 @@ export interface RoomDoc {
    * Cleared when a new connection opens: the server says it again on the first refused write.
    */
   denied: Accessor<string | null>
+  /**
+   * Forgets the last denial, when something says write may be back (a reopen): the server denies
+   * again, once, if it is not.
+   */
+  clearDenied(): void
   /** True after a connection was lost or failed, until one opens again. */
   offline: Accessor<boolean>
   /** Local updates made since the room went offline that the server has not merged yet. */
@@ -163,6 +168,7 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     closedCode,
     wasOpen,
     denied,
+    clearDenied: () => setDenied(null),
     offline,
     unsentEdits,
     lastMerge,

@@ -89,6 +89,15 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   // The offer outlives the reopen, and posting is now allowed.
   await waitFor(() => post.isEnabled(), 'Post as comment to be enabled after the reopen')
   assert.is(await unsent.getByRole('note').count(), 0, 'the read-only note is gone')
+  // The editors take typing again, for the annotator and for the lead (who never wrote while
+  // read-only, so its socket was given write back in place, with its old denial still on the page).
+  for (const p of [page, lead.page]) {
+    await p.waitForFunction(
+      () => document.querySelector('[aria-label="Explanation"]')?.getAttribute('aria-readonly') !== 'true',
+      undefined,
+      { timeout: 5_000 },
+    )
+  }
   await post.click()
   await unsent.getByRole('button', { name: 'Explanation posted as a comment' }).waitFor()
   // The thread is on the whole task, quotes the text, and reaches the lead live.
