@@ -1,10 +1,16 @@
 /** Small text formatters shared by pages; they return plain strings, rendered as text. */
 
+import { promptText } from '../shared/types'
+import type { Prompt } from '../shared/types'
+
 const MAX_TITLE_CHARS = 90
 
-/** A one-line title from a markdown prompt: its first non-empty line without heading marks. */
-export function taskTitle(prompt: string, fallback: string): string {
-  const line = prompt
+/**
+ * A one-line title from a prompt: the first non-empty line of its markdown (a conversation's last
+ * user message) without heading marks.
+ */
+export function taskTitle(prompt: Prompt, fallback: string): string {
+  const line = promptText(prompt)
     .split('\n')
     .map((l) => l.replace(/^#+\s*/, '').trim())
     .find((l) => l.length > 0)

@@ -26,11 +26,18 @@ export interface RubricCriterion {
   max: number
 }
 
+/** A test run's time limit per subject when a batch sets none (DESIGN.md, "Running tests"). */
+export const DEFAULT_RUN_TIMEOUT_MS = 5000
+
 export interface Batch {
   name: string
   mode: BatchMode
   guidelines: string
   rubric: RubricCriterion[]
+  /** Annotators see candidates as A, B, C… in a per-task shuffled order and no model names. */
+  blind: boolean
+  /** Time limit per subject of a test run, in milliseconds. */
+  run_timeout_ms: number
   createdAt: string
   updatedAt: string
 }
@@ -41,10 +48,39 @@ export interface Candidate {
   model?: string
 }
 
+/** Who says a message of a conversational prompt (OpenAI/TRL chat roles). */
+export const ChatRole = { system: 'system', user: 'user', assistant: 'assistant' } as const
+export type ChatRole = (typeof ChatRole)[keyof typeof ChatRole]
+export const CHAT_ROLES: readonly ChatRole[] = Object.values(ChatRole)
+
+/** One message of a conversational prompt: TRL's conversational form, `{role, content}`. */
+export interface ChatMessage {
+  role: ChatRole
+  content: string
+}
+
+/** A task's prompt: markdown, or a conversation for multi-turn tasks (DESIGN.md, "Domain"). */
+export type Prompt = string | ChatMessage[]
+
+/** True when the prompt is a conversation rather than markdown. */
+export function isConversation(prompt: Prompt): prompt is ChatMessage[] {
+  return Array.isArray(prompt)
+}
+
+/**
+ * The prompt as one text: markdown as it is; a conversation as its last user message (what the
+ * candidates answer), falling back to the last message. Used for titles and for plain-text views.
+ */
+export function promptText(prompt: Prompt): string {
+  if (!isConversation(prompt)) return prompt
+  const lastUser = [...prompt].reverse().find((m) => m.role === 'user')
+  return (lastUser ?? prompt[prompt.length - 1])?.content ?? ''
+}
+
 /** A task as imported: one JSONL line. */
 export interface TaskInput {
   id: string
-  prompt: string
+  prompt: Prompt
   language: string
   candidates: Candidate[]
   entry_point?: string
@@ -117,6 +153,8 @@ export interface TaskDetail extends Task {
   guidelines: string
   rubric: RubricCriterion[]
   mode: BatchMode
+  blind: boolean
+  run_timeout_ms: number
 }
 
 /** One person's active time on one task (all revisions), as `GET /api/active-time` lists it. */

@@ -2,7 +2,7 @@
 import * as v from 'valibot'
 import { ID_RE } from './roomNames'
 import { LANGUAGES } from './languages'
-import { ROLES } from './types'
+import { CHAT_ROLES, ROLES } from './types'
 import type { TaskInput } from './types'
 
 export const MAX_PROMPT_CHARS = 100_000
@@ -24,10 +24,36 @@ const CandidateSchema = v.strictObject({
   model: v.optional(v.pipe(v.string(), v.maxLength(200))),
 })
 
+/** The most messages a conversational prompt may hold. */
+export const MAX_PROMPT_MESSAGES = 200
+
+const ChatMessageSchema = v.strictObject({
+  role: v.picklist(CHAT_ROLES, `must be one of ${CHAT_ROLES.join(', ')}`),
+  content: v.pipe(v.string(), v.maxLength(MAX_PROMPT_CHARS)),
+})
+
+/** Markdown, or a conversation `[{role, content}]` that ends with a user message. */
+const PromptSchema = v.union(
+  [
+    v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PROMPT_CHARS)),
+    v.pipe(
+      v.array(ChatMessageSchema),
+      v.minLength(1, 'a conversation needs at least 1 message'),
+      v.maxLength(MAX_PROMPT_MESSAGES, `a conversation holds at most ${MAX_PROMPT_MESSAGES} messages`),
+      v.check((m) => m[m.length - 1]?.role === 'user', 'a conversation must end with a user message'),
+      v.check(
+        (m) => m.reduce((n, x) => n + x.content.length, 0) <= MAX_PROMPT_CHARS,
+        `a conversation must be at most ${MAX_PROMPT_CHARS} characters in all`,
+      ),
+    ),
+  ],
+  'must be markdown text or a conversation [{role, content}]',
+)
+
 export const TaskInputSchema = v.pipe(
   v.strictObject({
     id: Id,
-    prompt: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PROMPT_CHARS)),
+    prompt: PromptSchema,
     language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
     candidates: v.pipe(
       v.array(CandidateSchema),

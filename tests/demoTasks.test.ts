@@ -202,6 +202,8 @@ content('has at least 8 tasks, half of them Python and half JavaScript or TypeSc
 
 content('gives every task an example, an entry point, seed tests and 3–4 candidates', () => {
   for (const task of DEMO_TASKS) {
+    assert.type(task.prompt, 'string', `${task.id}: demo prompts are markdown`)
+    if (typeof task.prompt !== 'string') continue
     assert.ok(task.prompt.startsWith('# '), `${task.id}: prompt opens with a heading`)
     assert.match(task.prompt, /~~~(python|js|ts)\n/, `${task.id}: prompt has an example block`)
     assert.ok(task.entry_point, `${task.id}: entry_point`)

@@ -1,11 +1,17 @@
-/** The task's prompt, rendered from markdown; published as the `prompt` view when focused. */
-import { onCleanup } from 'solid-js'
+/**
+ * The task's prompt, rendered from markdown or shown as a chat transcript for a conversation;
+ * published as the `prompt` view when focused.
+ */
+import { onCleanup, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useView } from '../stores/view'
+import { isConversation } from '../../shared/types'
+import type { ChatMessage, Prompt } from '../../shared/types'
 import { MarkdownView } from './MarkdownView'
+import { ChatTranscript } from './ChatTranscript'
 import { revealElement } from './reveal'
 
-export const PromptPanel: Component<{ prompt: string }> = (props) => {
+export const PromptPanel: Component<{ prompt: Prompt }> = (props) => {
   const view = useView()
   let section: HTMLElement | undefined
   onCleanup(view.registerArea('prompt', () => revealElement(section)))
@@ -22,7 +28,12 @@ export const PromptPanel: Component<{ prompt: string }> = (props) => {
       </header>
       {/* Focusable so the keyboard can scroll a long prompt. */}
       <div class="pane-scroll" tabindex="0" aria-labelledby="prompt-title">
-        <MarkdownView text={props.prompt} class="prompt" />
+        <Show
+          when={isConversation(props.prompt)}
+          fallback={<MarkdownView text={props.prompt as string} class="prompt" />}
+        >
+          <ChatTranscript messages={props.prompt as ChatMessage[]} />
+        </Show>
       </div>
     </section>
   )

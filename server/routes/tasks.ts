@@ -7,6 +7,8 @@ import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
 import { assignTask, canSeeTask, importTasks } from '../services/tasks'
 import { jsonBody } from '../validate'
+import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
+import type { TaskDetail } from '../../shared/types'
 
 /** Largest accepted import body. */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -40,7 +42,15 @@ export function tasksRoutes(deps: AppDeps) {
       const task = deps.db.task(c.req.param('id'))
       if (!task || !canSeeTask(c.get('user')!, task)) throw new HTTPException(404, { message: 'no such task' })
       const batch = deps.db.batch(task.batch)
-      return c.json({ ...task, guidelines: batch?.guidelines ?? '', rubric: batch?.rubric ?? [], mode: batch?.mode ?? 'collaborative' })
+      const detail: TaskDetail = {
+        ...task,
+        guidelines: batch?.guidelines ?? '',
+        rubric: batch?.rubric ?? [],
+        mode: batch?.mode ?? 'collaborative',
+        blind: batch?.blind ?? false,
+        run_timeout_ms: batch?.run_timeout_ms ?? DEFAULT_RUN_TIMEOUT_MS,
+      }
+      return c.json(detail)
     })
     .post('/:id/assign', requireRole('lead'), jsonBody(AssignSchema), async (c) => {
       const task = await assignTask(deps, c.req.param('id'), c.req.valid('json').userIds)

@@ -5,6 +5,7 @@ import { assignTask, importTasks } from '../services/tasks'
 import { saveDemoLinks } from '../bootstrap'
 import type { SignInLink } from '../bootstrap'
 import { DEMO_BATCH, DEMO_TASKS } from './demoTasks'
+import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 
 const DEMO_USERS = [
   { name: 'Ada', role: 'annotator' },
@@ -19,6 +20,8 @@ export async function seedDemo(deps: Pick<AppDeps, 'db' | 'rooms' | 'storage' | 
     mode: 'collaborative',
     guidelines: DEMO_BATCH.guidelines,
     rubric: DEMO_BATCH.rubric,
+    blind: false,
+    run_timeout_ms: DEFAULT_RUN_TIMEOUT_MS,
     createdAt: now,
     updatedAt: now,
   })

@@ -6,6 +6,7 @@
 import { parseRoomName, roomName } from '../../shared/roomNames'
 import { computeProgress } from '../../shared/progress'
 import type { Progress } from '../../shared/progress'
+import { promptText } from '../../shared/types'
 import type { PresentUser, Task, TaskSummary } from '../../shared/types'
 import type { Db } from '../storage/db'
 import type { Room } from '../sync/room'
@@ -149,7 +150,7 @@ export class LiveHub {
       id: task.id,
       batch: task.batch,
       language: task.language,
-      title: taskTitle(task.prompt),
+      title: taskTitle(promptText(task.prompt)),
       status: task.status,
       revision: task.revision,
       assignees: task.assignees,

@@ -5,6 +5,7 @@ import { roomName } from '../../shared/roomNames'
 import { SERVER } from '../../shared/origins'
 import { parseTaskLines } from '../../shared/validation'
 import type { LineError } from '../../shared/validation'
+import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, RubricCriterion, Task } from '../../shared/types'
 import { CodejuryError } from '../../shared/errors'
 import type { Db } from '../storage/db'
@@ -35,7 +36,16 @@ export async function ensureBatch(db: Db, name: string): Promise<Batch> {
   const existing = db.batch(name)
   if (existing) return existing
   const now = new Date().toISOString()
-  const batch: Batch = { name, mode: 'collaborative', guidelines: '', rubric: DEFAULT_RUBRIC, createdAt: now, updatedAt: now }
+  const batch: Batch = {
+    name,
+    mode: 'collaborative',
+    guidelines: '',
+    rubric: DEFAULT_RUBRIC,
+    blind: false,
+    run_timeout_ms: DEFAULT_RUN_TIMEOUT_MS,
+    createdAt: now,
+    updatedAt: now,
+  }
   await db.putBatch(batch)
   return batch
 }

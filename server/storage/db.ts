@@ -11,6 +11,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Low } from 'lowdb'
+import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task, User } from '../../shared/types'
 import { ensureDir, fsyncDir } from './durableFile'
 import { listOf, objectWith, RecordFile, RecordFileError } from './recordFile'
@@ -112,7 +113,10 @@ export class Db {
   // Batches
 
   batch(name: string): Batch | undefined {
-    return this.batchesDb.data.batches.find((b) => b.name === name)
+    const batch = this.batchesDb.data.batches.find((b) => b.name === name)
+    // Batches written before `blind` and `run_timeout_ms` existed read as open-label, 5 s.
+    const stored: Partial<Batch> | undefined = batch
+    return batch && { ...batch, blind: stored?.blind ?? false, run_timeout_ms: stored?.run_timeout_ms ?? DEFAULT_RUN_TIMEOUT_MS }
   }
 
   async putBatch(batch: Batch): Promise<void> {
