@@ -51,10 +51,12 @@ export function isFullyRanked(placed: readonly string[], candidateIds: readonly 
 }
 
 /**
- * Repairs the array in place so that it holds each known id at most once and nothing else;
- * returns whether it wrote. Missing ids are NOT added: unplaced is a state, not damage. Safe to run
- * on several clients at once (concurrent deletes of one item are idempotent). Call it inside a
- * transaction.
+ * Deletes what is not a known candidate id (non-strings, unknown ids); returns whether it wrote.
+ * Copies of a known id are kept: readers skip them, and the next move or unplace of that candidate
+ * deletes them. A repair must never delete a copy, because the copy it keeps can be deleted at the
+ * same moment by someone's move elsewhere (a move deletes every copy it sees and inserts a new
+ * one), and then no copy is left: the candidate would vanish from the ranking. Missing ids are
+ * NOT added: unplaced is a state, not damage. Call it inside a transaction.
  */
 export function normalizeRanking(
   ranking: Y.Array<unknown> | Y.Array<string>,
@@ -62,20 +64,22 @@ export function normalizeRanking(
 ): boolean {
   const known = new Set(candidateIds)
   const items = (ranking as Y.Array<unknown>).toArray()
-  const first = new Map<string, number>()
-  items.forEach((id, i) => {
-    if (typeof id === 'string' && !first.has(id)) first.set(id, i)
-  })
   let changed = false
   // Walk backwards so the indexes still to visit stay valid.
   for (let i = items.length - 1; i >= 0; i--) {
     const id = items[i]
-    if (typeof id !== 'string' || !known.has(id) || first.get(id) !== i) {
+    if (typeof id !== 'string' || !known.has(id)) {
       ranking.delete(i, 1)
       changed = true
     }
   }
   return changed
+}
+
+/** Deletes every copy of `id`, last first. */
+function deleteCopies(ranking: Y.Array<string>, id: string): void {
+  const items = (ranking as Y.Array<unknown>).toArray()
+  for (let i = items.length - 1; i >= 0; i--) if (items[i] === id) ranking.delete(i, 1)
 }
 
 function inTransaction(ranking: Y.Array<string>, origin: unknown, run: () => void): void {
@@ -97,13 +101,18 @@ export function placeInRanking(
   if (!candidateIds.includes(id)) return
   inTransaction(ranking, origin, () => {
     normalizeRanking(ranking, candidateIds)
-    const current = ranking.toArray()
-    const from = current.indexOf(id)
-    const last = from < 0 ? current.length : current.length - 1
+    const order = readRanking(ranking, candidateIds)
+    const from = order.indexOf(id)
+    const last = from < 0 ? order.length : order.length - 1
     const to = Math.max(0, Math.min(Number.isFinite(toIndex) ? Math.trunc(toIndex) : last, last))
-    if (from === to) return
-    if (from >= 0) ranking.delete(from, 1)
-    ranking.insert(to, [id])
+    const copies = ranking.toArray().filter((x) => x === id).length
+    if (from === to && copies === 1) return
+    // A move deletes every copy it sees and inserts one: its own new copy is what survives a
+    // concurrent move of the same candidate elsewhere (two copies; readers take the first).
+    deleteCopies(ranking, id)
+    const rest = readRanking(ranking, candidateIds)
+    const at = to < rest.length ? ranking.toArray().indexOf(rest[to]) : ranking.length
+    ranking.insert(at, [id])
   })
 }
 
@@ -127,8 +136,5 @@ export function unplaceFromRanking(
   origin?: unknown,
 ): void {
   if (!readRanking(ranking, candidateIds).includes(id)) return
-  inTransaction(ranking, origin, () => {
-    const items = (ranking as Y.Array<unknown>).toArray()
-    for (let i = items.length - 1; i >= 0; i--) if (items[i] === id) ranking.delete(i, 1)
-  })
+  inTransaction(ranking, origin, () => deleteCopies(ranking, id))
 }

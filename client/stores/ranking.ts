@@ -32,13 +32,15 @@ export function readRankingView(ranking: Y.Array<string>, candidateIds: readonly
 }
 
 /**
- * Repairs the array after a change made elsewhere left copies (two concurrent moves or placements
- * of one candidate) or values that are not candidate ids. Returns whether it wrote. Never adds a
- * candidate: an unplaced one stays unplaced until someone places it.
+ * Repairs the array after a change made elsewhere left values that are not candidate ids.
+ * Returns whether it wrote. Copies of a candidate (two concurrent moves of it) stay until its next
+ * move: deleting one here could race a move elsewhere and lose the candidate (shared/ranking.ts).
+ * Never adds a candidate: an unplaced one stays unplaced until someone places it.
  */
 export function repairRanking(ranking: Y.Array<string>, candidateIds: readonly string[]): boolean {
+  const known = new Set(candidateIds)
   const items: unknown[] = ranking.toArray()
-  if (readRanking(items, candidateIds).length === items.length) return false
+  if (items.every((id) => typeof id === 'string' && known.has(id))) return false
   let wrote = false
   const run = () => {
     wrote = normalizeRanking(ranking, candidateIds)
