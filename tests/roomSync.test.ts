@@ -199,8 +199,15 @@ test('coalesces sync answers to a connection that asks faster than it reads', as
   await waitFor(() => getWorkspace(reader.doc).explanation.length > 0, 'an edit after the asks')
   await new Promise((r) => setImmediate(r))
   ;(slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.resume()
+  // A last question after the 40: its answer leaves the server's ordered send path behind every
+  // sync answer still queued, so when it arrives the count is final (no sleep).
+  const before = slow.messages.length
+  slow.ws.send(Uint8Array.of(MessageType.queryAwareness))
+  await waitFor(
+    () => slow.messages.slice(before).some((m) => m[0] === MessageType.awareness),
+    'the answer to a query sent after the asks',
+  )
   await waitFor(() => slow.messages.filter((m) => syncTypeOf(m) === SyncType.step2).length >= 2, 'the answers')
-  await new Promise((r) => setTimeout(r, 300))
   const answers = slow.messages.filter((m) => syncTypeOf(m) === SyncType.step2).length
   console.log(`coalescing: ${answers} answers to 40 asks`)
   assert.ok(answers <= 20, `${answers} answers to 40 asks`)
