@@ -11,6 +11,7 @@ import {
   splitPairs,
   top1Agreement,
 } from '../shared/agreement'
+import type { BallotInput } from '../shared/agreement'
 
 const test = suite('agreement')
 const close = (actual: number | null, expected: number, digits = 1e-12) =>
@@ -111,7 +112,7 @@ test('Borda ties are broken by mean rating on a 0-1 footing, then by task order'
     { id: 'q', min: 1, max: 5 },
     { id: 'r', min: 0, max: 1 },
   ]
-  const ballots = [
+  const ballots: BallotInput[] = [
     { user: 'u1', ranking: ['a', 'b', 'c'], ratings: { a: { q: 2, r: 0 }, b: { q: 5, r: 1 }, c: { q: 1 } } },
     { user: 'u2', ranking: ['b', 'a', 'c'], ratings: { a: { q: 3 }, b: { q: 4 } } },
   ]

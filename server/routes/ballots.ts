@@ -1,5 +1,6 @@
 /** `/api/tasks/:id/ballot…` and `/api/tasks/:id/merge-ballots`: independent mode's ballot actions. */
 import { Hono } from 'hono'
+import { validator } from 'hono/validator'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
 import { BallotService } from '../services/ballots'
@@ -25,8 +26,8 @@ export function ballotRoutes(deps: AppDeps) {
       await ballots.withdraw(c.req.param('id'), c.get('user')!)
       return c.json({ ok: true as const }, 200)
     })
-    .post('/:id/merge-ballots', requireRole('lead'), async (c) => {
-      const replace = c.req.query('replace') === '1'
+    .post('/:id/merge-ballots', requireRole('lead'), validator('query', (q: { replace?: string }) => q), async (c) => {
+      const replace = c.req.valid('query').replace === '1'
       const merged = await ballots.merge(c.req.param('id'), replace)
       deps.log.info('ballots merged', { task: c.req.param('id'), by: c.get('user')!.id, replace })
       return c.json(merged, 200)
