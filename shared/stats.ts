@@ -29,6 +29,8 @@ export interface DayCount {
 export interface PersonDay {
   user: string
   name: string
+  /** The person's role now ('unknown' for a removed user): the charts show annotators. */
+  role: string
   day: string
   active_ms: number
 }

@@ -106,8 +106,8 @@ test('stats give per-task agreement, the batch\'s ordinal alpha, throughput and 
 
   const jan = await api<BatchStats>(server, server.leadToken, 'GET', '/api/stats?batch=indie&from=2026-01-01&to=2026-01-10')
   assert.equal(jan.body.active_per_day, [
-    { user: ann.id, name: 'Ann', day: '2026-01-05', active_ms: 60_000 + 30_000 },
-    { user: bea.id, name: 'Bea', day: '2026-01-06', active_ms: 45_000 },
+    { user: ann.id, name: 'Ann', role: 'annotator', day: '2026-01-05', active_ms: 60_000 + 30_000 },
+    { user: bea.id, name: 'Bea', role: 'annotator', day: '2026-01-06', active_ms: 45_000 },
   ])
   assert.equal(jan.body.finalized_per_day, [])
 })

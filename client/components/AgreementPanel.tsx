@@ -20,6 +20,7 @@ export const AgreementPanel: Component<{ task: TaskDetail; ranking: Y.Array<stri
   const ids = props.task.candidates.map((c) => c.id)
   const [people] = createResource(() => props.task.id, (id) => getTaskPeople(id).catch(() => []))
   const name = (id: string) => people()?.find((p) => p.id === id)?.name ?? id
+  const who = (ids: string[]) => `${ids.map(name).join(', ')} ${ids.length === 1 ? 'prefers' : 'prefer'}`
   // One read-only room per assignee, open while the panel is.
   const ballots = props.task.assignees.map((user) => ({ user, ...createBallotRoom(props.task, user) }))
   const inputs = createMemo<BallotInput[]>(() =>
@@ -112,8 +113,7 @@ export const AgreementPanel: Component<{ task: TaskDetail; ranking: Y.Array<stri
           <For each={splits()}>
             {(s) => (
               <li>
-                Candidate {s.a} or {s.b}: {s.prefer_a.map(name).join(', ')} prefer {s.a};{' '}
-                {s.prefer_b.map(name).join(', ')} prefer {s.b}
+                Candidate {s.a} or {s.b}: {who(s.prefer_a)} {s.a}; {who(s.prefer_b)} {s.b}
               </li>
             )}
           </For>

@@ -30,7 +30,10 @@ function agreementOptions(stats: BatchStats) {
       { values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? (stats.tasks[i]?.id ?? '') : '')), space: 30 },
       { label: 'tau-b' },
     ],
-    series: [{}, { label: 'Mean tau-b', fill: SERIES_COLORS[0], stroke: SERIES_COLORS[0], width: 0, paths: barPaths() }],
+    series: [
+      { label: 'Task' },
+      { label: 'Mean tau-b', fill: SERIES_COLORS[0], stroke: SERIES_COLORS[0], width: 0, paths: barPaths(), points: { show: false } },
+    ],
   })
 }
 
@@ -51,7 +54,7 @@ function hoursOptions(days: string[], people: string[]) {
       { label: 'hours' },
     ],
     series: [
-      {},
+      { label: 'Day', value: (_u, i) => (i === null ? '—' : (days[i] ?? '—')) },
       ...people.map((name, k) => ({
         label: name,
         stroke: SERIES_COLORS[k % SERIES_COLORS.length],
@@ -69,7 +72,7 @@ export const StatsCharts: Component<{ batch: string }> = (props) => {
     return [tasks.map((_t, i) => i), tasks.map((t) => t.mean_tau_b)]
   })
   const hoursTable = createMemo(() => {
-    const rows = stats.data()?.active_per_day ?? []
+    const rows = (stats.data()?.active_per_day ?? []).filter((r) => r.role === 'annotator')
     const days = [...new Set(rows.map((r) => r.day))].sort()
     const people = [...new Map(rows.map((r) => [r.user, r.name])).entries()]
     const value = (user: string, day: string) => hours(rows.find((r) => r.user === user && r.day === day)?.active_ms ?? 0)

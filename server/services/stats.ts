@@ -95,7 +95,10 @@ function activePerDay(deps: StatsDeps, taskIds: Set<string>, from: string, to: s
     const key = `${r.user}\n${r.day}`
     const row = sums.get(key)
     if (row) row.active_ms += r.active_ms
-    else sums.set(key, { user: r.user, name: deps.db.userById(r.user)?.name ?? r.user, day: r.day, active_ms: r.active_ms })
+    else {
+      const u = deps.db.userById(r.user)
+      sums.set(key, { user: r.user, name: u?.name ?? r.user, role: u?.role ?? 'unknown', day: r.day, active_ms: r.active_ms })
+    }
   }
   return [...sums.values()]
     .map((r) => ({ ...r, active_ms: Math.round(r.active_ms) }))

@@ -83,7 +83,7 @@ independent('annotators rank alone, the lead sees agreement change live and merg
   // a,b,c against b,a,c: two concordant pairs, one discordant
   await waitFor(async () => (await meanTau(lead.page)) === '0.33', 'the lead to see tau-b 0.33', WAIT)
   assert.is(await lead.page.getByTestId('top1').innerText(), '0%')
-  assert.match(await lead.page.getByTestId('splits').innerText(), /Candidate a or b: Ada Lovelace prefer a; Grace Hopper prefer b/)
+  assert.match(await lead.page.getByTestId('splits').innerText(), /Candidate a or b: Ada Lovelace prefers a; Grace Hopper prefers b/)
 
   // Private: neither annotator's page holds the other's ballot or sees it in the shared ranking,
   // while each holds their own (the positive control), and the lead reads both.
