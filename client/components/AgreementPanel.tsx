@@ -15,6 +15,7 @@ import { formatTau, formatShare } from './agreementFormat'
 import { ErrorNote } from './ErrorNote'
 import '../styles/agreement.css'
 
+/** Agreement of one task's ballots for the lead; `ranking` is the shared one the merge seeds. */
 export const AgreementPanel: Component<{ task: TaskDetail; ranking: Y.Array<string>; readOnly: boolean }> = (props) => {
   const uid = createUniqueId()
   const ids = props.task.candidates.map((c) => c.id)

@@ -13,6 +13,7 @@ import { createPlacedCount } from '../stores/ballot'
 import { BallotPanel } from './BallotPanel'
 import { AgreementPanel } from './AgreementPanel'
 
+/** Chooses ballot, agreement or the shared panels (`children`) for the signed-in user. */
 export const BallotJudgment: Component<{
   task: TaskDetail
   ranking: Y.Array<string>

@@ -68,6 +68,7 @@ function hoursOptions(days: string[], people: string[]) {
   })
 }
 
+/** The statistics of `batch`: alpha, agreement per task, hours per annotator per day. */
 export const StatsCharts: Component<{ batch: string }> = (props) => {
   const stats = createPolling(() => getStats(props.batch), STATS_REFRESH_MS)
   const agreementData = createMemo<uPlot.AlignedData>(() => {
@@ -192,4 +193,5 @@ export const StatsCharts: Component<{ batch: string }> = (props) => {
   )
 }
 
+/** The default export `lazy()` loads (LeadDashboard). */
 export default StatsCharts

@@ -12,6 +12,7 @@ import 'uplot/dist/uPlot.min.css'
 /** Colours of the series, in order: distinct, and dark enough on white. */
 export const SERIES_COLORS = ['#2f5fd0', '#b3261e', '#2f7d32', '#9a5b00', '#7b3fb0', '#00777a', '#5c6474'] as const
 
+/** A uPlot canvas for `data`, rebuilt on change and resized with its container. */
 export const UPlotChart: Component<{
   /** Builds the options for a width; `data` follows uPlot's aligned layout (x first). */
   options: (width: number) => uPlot.Options
