@@ -151,3 +151,27 @@ export const finalizeTask = (id: string) =>
 /** Reopens a finalized task as its next revision (lead). */
 export const reopenTask = (id: string) =>
   call<TaskState>(client.api.tasks[':id'].reopen.$post({ param: { id } }))
+
+// Independent mode and stats (agreement work): ballots, merge, batch statistics.
+
+/** Makes sure the caller's ballot has a ratings map per candidate (the server creates them). */
+export const prepareBallot = (id: string) =>
+  call<{ ok: true }>(client.api.tasks[':id'].ballot.$post({ param: { id } }))
+
+/** Submits the caller's complete ballot; a 409 says what is still missing. */
+export const submitBallot = (id: string) =>
+  call<{ submitted_at: string; by: string }>(client.api.tasks[':id'].ballot.submit.$post({ param: { id } }))
+
+/** Takes the caller's submission back, so the ballot can be changed. */
+export const withdrawBallot = (id: string) =>
+  call<{ ok: true }>(client.api.tasks[':id'].ballot.submit.$delete({ param: { id } }))
+
+/** Seeds the shared ranking from the submitted ballots (lead); `replace` overwrites a placed one. */
+export const mergeBallots = (id: string, replace: boolean) =>
+  call<{ ranking: string[]; used: string[]; points: Record<string, number> }>(
+    client.api.tasks[':id']['merge-ballots'].$post({ param: { id }, query: replace ? { replace: '1' } : {} }),
+  )
+
+/** Agreement, throughput and active time of one batch (lead). */
+export const getStats = (batch: string) =>
+  call<import('../shared/stats').BatchStats>(client.api.stats.$get({ query: { batch } }))

@@ -21,6 +21,8 @@ import { workflowRoutes } from './routes/workflow'
 import { exportRoutes } from './routes/export'
 import { timesheetRoutes } from './routes/timesheet'
 import { activeTimeRoutes } from './routes/activeTime'
+import { ballotRoutes } from './routes/ballots'
+import { statsRoutes } from './routes/stats'
 import { wsRoutes } from './ws'
 
 const STATUS_OF_REASON = {
@@ -67,6 +69,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/tasks', tasksRoutes(deps))
     .route('/api/tasks', peopleRoutes(deps))
     .route('/api/tasks', workflowRoutes(deps))
+    .route('/api/tasks', ballotRoutes(deps))
+    .route('/api/stats', statsRoutes(deps))
     .route('/api/export', exportRoutes(deps))
     .route('/api/timesheet', timesheetRoutes(deps))
     .route('/api/active-time', activeTimeRoutes(deps))

@@ -95,18 +95,26 @@ export function getMeta(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(META_ROOT)
 }
 
-/** Roots of a ballot room (`task:<id>:ballot:<userId>`): one annotator's private judgment. */
-export const BallotRoot = { ranking: 'ranking', ratings: 'ratings' } as const
-/** Typed handles on a ballot document's roots; read them through `readBallot`. */
+/**
+ * Roots of a ballot room (`task:<id>:ballot:<userId>`): one annotator's private judgment.
+ * `submission` (a Y.Map, `submitted_at` and `by`) is written by the server's submit route after
+ * it checked the ballot complete, so the lead sees a submission live in the same room. The owner
+ * can write the room, so readers count it only while the ballot is still complete (a forged one
+ * is then no more than pressing Submit); shared/ballots.ts reads it.
+ */
+export const BallotRoot = { ranking: 'ranking', ratings: 'ratings', submission: 'submission' } as const
+/** Typed handles on a ballot document's roots; read them through `readBallot` and `readSubmission`. */
 export interface Ballot {
   ranking: Y.Array<string>
   ratings: Y.Map<Y.Map<number>>
+  submission: Y.Map<unknown>
 }
 /** Returns the ballot roots of `doc`. */
 export function getBallot(doc: Y.Doc): Ballot {
   return {
     ranking: doc.getArray<string>(BallotRoot.ranking),
     ratings: doc.getMap<Y.Map<number>>(BallotRoot.ratings),
+    submission: doc.getMap<unknown>(BallotRoot.submission),
   }
 }
 

@@ -4,7 +4,7 @@
  * person. Live through the same event stream as the queue, so there is no refresh button; time on
  * task is re-read every ACTIVE_TIME_REFRESH_MS and whenever presence or progress moves.
  */
-import { createEffect, createMemo, createResource, For, Match, on, Show, Switch } from 'solid-js'
+import { createEffect, createMemo, createResource, For, lazy, Match, on, Show, Suspense, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useSearchParams } from '@solidjs/router'
 import { getActiveTime, listUsers } from '../api'
@@ -19,6 +19,9 @@ import { StorageAlert } from './StorageAlert'
 import '../styles/review.css'
 import '../styles/comments.css'
 import '../styles/dashboard.css'
+
+/** Agreement and time charts (agreement work): lazy, so uPlot loads only with them. */
+const StatsCharts = lazy(() => import('./StatsCharts'))
 
 /** Filters kept in the URL (?batch=…&status=…&person=…), so a reload or a shared link keeps them. */
 type DashboardParams = { batch?: string; status?: string; person?: string }
@@ -97,6 +100,14 @@ export const LeadDashboard: Component = () => {
             time={time()}
             onAssigned={() => void Promise.all([queue.refresh(), refetchUsers()])}
           />
+          {/* Statistics of the chosen batch, or of the first one (agreement work). */}
+          <Show when={params.batch ?? batches()[0]} keyed>
+            {(batch) => (
+              <Suspense fallback={<p class="muted" role="status">Loading statistics…</p>}>
+                <StatsCharts batch={batch} />
+              </Suspense>
+            )}
+          </Show>
         </Match>
       </Switch>
       <Show when={activeTime.error()}>

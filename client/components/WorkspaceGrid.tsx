@@ -15,6 +15,7 @@ import { CodeEditorPanel } from './CodeEditorPanel'
 import { RankingPanel } from './RankingPanel'
 import { RubricPanel } from './RubricPanel'
 import { PresenceList } from './PresenceList'
+import { BallotJudgment } from './BallotJudgment'
 import type { WorkspaceUi } from './workspaceUi'
 import { ThreadsPanel } from './ThreadsPanel'
 import { CommentsContext, createComments } from '../stores/comments'
@@ -87,13 +88,16 @@ export const WorkspaceGrid: Component<{
           />
         </div>
         <aside class="ws-col ws-judge" aria-label="Judgment and people">
-          <RankingPanel ranking={ws.ranking} candidates={task.candidates} readOnly={props.readOnly} />
-          <RubricPanel
-            ratings={ws.ratings}
-            candidates={task.candidates}
-            rubric={task.rubric}
-            readOnly={props.readOnly}
-          />
+          {/* Independent mode (agreement work): a private ballot or the lead's agreement view. */}
+          <BallotJudgment task={task} ranking={ws.ranking} readOnly={props.readOnly}>
+            <RankingPanel ranking={ws.ranking} candidates={task.candidates} readOnly={props.readOnly} />
+            <RubricPanel
+              ratings={ws.ratings}
+              candidates={task.candidates}
+              rubric={task.rubric}
+              readOnly={props.readOnly}
+            />
+          </BallotJudgment>
           <PresenceList awareness={props.awareness} />
           <ThreadsPanel store={comments} />
         </aside>

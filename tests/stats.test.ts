@@ -1,0 +1,115 @@
+/** `GET /api/stats`: who may ask, and the numbers of a small seeded independent batch. */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import * as Y from 'yjs'
+import { roomName } from '../shared/roomNames'
+import { getBallot } from '../shared/schema'
+import type { BatchStats } from '../shared/stats'
+import { api, assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
+import type { TestServer } from './helpers/server'
+import type { Peer } from './helpers/peer'
+import { act, completeWorkspace, CRITERIA, syncedPeer, waitForServerDoc } from './helpers/review'
+
+const test = suite('stats')
+let server: TestServer
+let peers: Peer[] = []
+let ann: { id: string; token: string; name: string }
+let bea: { id: string; token: string; name: string }
+
+/** Places `ranking` in a user's ballot (scoring what `complete` says) and waits for the server. */
+async function ballot(taskId: string, who: { id: string; token: string }, ranking: string[], complete: boolean) {
+  await api(server, who.token, 'POST', `/api/tasks/${taskId}/ballot`)
+  const peer = await syncedPeer(server, roomName.ballot(taskId, who.id), who.token, peers)
+  const b = getBallot(peer.doc)
+  peer.doc.transact(() => {
+    b.ranking.push(ranking)
+    if (complete) for (const id of ['a', 'b', 'c']) for (const k of CRITERIA) (b.ratings.get(id) as Y.Map<number>).set(k, 4)
+  })
+  const want = ranking.join()
+  await waitForServerDoc(server, roomName.ballot(taskId, who.id), (d) => getBallot(d).ranking.toArray().join() === want, 'the ballot')
+  if (complete) assert.is((await api(server, who.token, 'POST', `/api/tasks/${taskId}/ballot/submit`)).status, 200)
+}
+
+test.before.each(async () => {
+  server = await startServer()
+  await importTasks(server, [taskLine('t1'), taskLine('t2')].join('\n'), 'indie')
+  const batch = server.running.deps.db.batch('indie')!
+  await server.running.deps.db.putBatch({ ...batch, mode: 'independent' })
+  ann = await createUser(server, 'Ann', 'annotator')
+  bea = await createUser(server, 'Bea', 'annotator')
+  await assign(server, 't1', [ann.id, bea.id])
+  await assign(server, 't2', [ann.id, bea.id])
+})
+test.after.each(async () => {
+  for (const p of peers) p.destroy()
+  peers = []
+  await server.stop()
+})
+
+test('stats are for the lead only and name what is wrong with a bad query', async () => {
+  assert.is((await api(server, ann.token, 'GET', '/api/stats?batch=indie')).status, 403)
+  assert.is((await api(server, null, 'GET', '/api/stats?batch=indie')).status, 401)
+  const missing = await api(server, server.leadToken, 'GET', '/api/stats')
+  assert.is(missing.status, 400)
+  assert.match(missing.body.error, /batch is required/)
+  assert.is((await api(server, server.leadToken, 'GET', '/api/stats?batch=nope')).status, 404)
+  const badDay = await api(server, server.leadToken, 'GET', '/api/stats?batch=indie&from=2026-02-30')
+  assert.is(badDay.status, 400)
+  assert.match(badDay.body.error, /from must be a date/)
+  // positive control: the lead gets the batch
+  const ok = await api<BatchStats>(server, server.leadToken, 'GET', '/api/stats?batch=indie')
+  assert.is(ok.status, 200)
+  assert.equal(ok.body.tasks.map((t) => [t.id, t.status, t.ballots]), [['t1', 'open', 0], ['t2', 'open', 0]])
+  assert.is(ok.body.alpha_ordinal, null)
+})
+
+test('stats give per-task agreement, the batch\'s ordinal alpha, throughput and active time per day', async () => {
+  await ballot('t1', ann, ['a', 'b', 'c'], true)
+  await ballot('t1', bea, ['a', 'c', 'b'], true)
+  await ballot('t2', ann, ['c', 'b', 'a'], true)
+  await ballot('t2', bea, ['c'], false)
+  // t1 is finalized today through the real workflow
+  const ws = await syncedPeer(server, roomName.workspace('t1'), server.leadToken, peers)
+  await completeWorkspace(server, ws, 't1')
+  assert.is((await act(server, server.leadToken, 't1', 'finalize')).status, 200)
+  // active time on a day of its own, scripted through the tracker's clock argument
+  const t0 = Date.parse('2026-01-05T10:00:00Z')
+  const activity = server.running.deps.activity
+  activity.note(ann.id, 't1', t0)
+  activity.note(ann.id, 't1', t0 + 60_000)
+  activity.note(ann.id, 't2', t0 + 90_000)
+  activity.note(ann.id, 't2', t0 + 120_000)
+  activity.note(bea.id, 't2', t0 + 86_400_000)
+  activity.note(bea.id, 't2', t0 + 86_400_000 + 45_000)
+
+  const res = await api<BatchStats>(server, server.leadToken, 'GET', '/api/stats?batch=indie')
+  assert.is(res.status, 200)
+  const [t1, t2] = res.body.tasks
+  assert.is(t1.status, 'finalized')
+  assert.is(t1.ballots, 2)
+  assert.is(t1.submitted, 2)
+  // a,b,c vs a,c,b: two concordant pairs, one discordant, no ties
+  assert.ok(Math.abs(t1.mean_tau_b! - 1 / 3) < 1e-12, `tau ${t1.mean_tau_b}`)
+  assert.is(t1.top1_agreement, 1)
+  assert.is(t1.split_pairs, 1)
+  assert.is(t2.ballots, 2)
+  assert.is(t2.submitted, 1)
+  assert.is(t2.mean_tau_b, null, 'one shared candidate gives no tau')
+  assert.is(t2.top1_agreement, 1)
+  // Complete ballots only: t1's units (1,1), (2,3), (3,2); t2's have one coder each and do not
+  // pair. By hand: n = 6, n_c = 2 each, δ²(1,2) = δ²(2,3) = 4, δ²(1,3) = 16;
+  // D_o ∝ 16, D_e ∝ 192; α = 1 − 5 · 16 / 192 = 7/12
+  assert.ok(Math.abs(res.body.alpha_ordinal! - 7 / 12) < 1e-12, `alpha ${res.body.alpha_ordinal}`)
+  assert.is(res.body.alpha_ballots, 3)
+  const today = new Date().toISOString().slice(0, 10)
+  assert.equal(res.body.finalized_per_day, [{ day: today, finalized: 1 }])
+
+  const jan = await api<BatchStats>(server, server.leadToken, 'GET', '/api/stats?batch=indie&from=2026-01-01&to=2026-01-10')
+  assert.equal(jan.body.active_per_day, [
+    { user: ann.id, name: 'Ann', role: 'annotator', day: '2026-01-05', active_ms: 60_000 + 30_000 },
+    { user: bea.id, name: 'Bea', role: 'annotator', day: '2026-01-06', active_ms: 45_000 },
+  ])
+  assert.equal(jan.body.finalized_per_day, [])
+})
+
+test.run()
