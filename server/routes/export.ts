@@ -40,7 +40,10 @@ export function exportRoutes(deps: AppDeps) {
       if (!filter || errors.length > 0) return badRequest(errors)
       checkBatch(filter)
       try {
-        return c.json(exportCounts(deps.records, filter, pairs as PairPolicy), 200, { 'Cache-Control': 'no-store' })
+        const counts = exportCounts(deps.records, filter, pairs as PairPolicy)
+        // The batches the page offers as a filter: every batch that has tasks.
+        const batches = [...new Set(deps.db.tasks.map((t) => t.batch))].sort()
+        return c.json({ ...counts, batches }, 200, { 'Cache-Control': 'no-store' })
       } catch (err) {
         return c.json(refused(err), 500)
       }
