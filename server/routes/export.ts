@@ -18,6 +18,9 @@ import { exportCounts, exportLines, scanSelection } from '../services/exportReco
 import type { Selection } from '../services/exportRecords'
 import { RecordIntegrityError } from '../storage/records'
 
+/** About how many characters one pull of the export stream reads before handing them on. */
+const CHUNK_CHARS = 64 * 1024
+
 function badRequest(errors: string[]): never {
   throw new HTTPException(400, { message: errors.join('; ') })
 }
@@ -64,12 +67,22 @@ export function exportRoutes(deps: AppDeps) {
       const lines = exportLines(deps.records, query, selection.promptForm)
       const encoder = new TextEncoder()
       const body = new ReadableStream<Uint8Array>({
-        // One record per pull: the stream's backpressure keeps memory flat in the number of records.
+        // Records are read only when the reader pulls, about CHUNK_CHARS at a time: backpressure
+        // keeps memory flat in the number of records, and few large chunks keep the stream cheap.
         pull(controller) {
           try {
-            const next = lines.next()
-            if (next.done) return controller.close()
-            controller.enqueue(encoder.encode(next.value))
+            let chunk = ''
+            let done = false
+            while (chunk.length < CHUNK_CHARS) {
+              const next = lines.next()
+              if (next.done) {
+                done = true
+                break
+              }
+              chunk += next.value
+            }
+            if (chunk) controller.enqueue(encoder.encode(chunk))
+            if (done) controller.close()
           } catch (err) {
             deps.log.error('export stopped: a review record fails its integrity check', err)
             controller.error(err)
