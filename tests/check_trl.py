@@ -59,7 +59,7 @@ def check_row(fmt, row, where, kinds):
             raise Problem(f"{where}: missing {key}")
     if not isinstance(row["task_id"], str) or not isinstance(row["revision"], int) or len(row["record_hash"]) != 64:
         raise Problem(f"{where}: task_id, revision or record_hash has the wrong type")
-    for col in required - {"label"}:
+    for col in sorted(required - {"label"}, key=["prompt", "chosen", "rejected", "completion"].index):
         k = kind(row[col], f"{where}: {col}")
         if kinds.setdefault(col, k) != k:
             raise Problem(f"{where}: column {col} is {k} here but {kinds[col]} on an earlier line")
