@@ -45,8 +45,10 @@ const ExportPanel: Component = () => {
       <Show when={counts.latest}>
         {(c) => <ExportCounts counts={c()} format={params().format} onSelect={(format) => change({ format })} />}
       </Show>
-      <Show when={!preview.error && preview.latest} fallback={<p class="muted" role="status">Loading preview…</p>}>
-        {(rows) => <ExportPreview rows={rows()} total={counts.latest?.rows[params().format]} />}
+      <Show when={!preview.error}>
+        <Show when={preview.latest} fallback={<p class="muted" role="status">Loading preview…</p>}>
+          {(rows) => <ExportPreview rows={rows()} total={counts.latest?.rows[params().format]} />}
+        </Show>
       </Show>
     </section>
   )
