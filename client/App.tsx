@@ -10,6 +10,8 @@ import NotFound from './pages/NotFound'
 // Lazy: the workspace pulls in CodeMirror and Yjs, which the queue never needs.
 const Workspace = lazy(() => import('./pages/Workspace'))
 const Lead = lazy(() => import('./pages/Lead'))
+// exports: the lead's export page (format, filters, counts, preview, download)
+const Export = lazy(() => import('./pages/Export'))
 
 const App: Component = () => (
   <SessionProvider>
@@ -17,6 +19,7 @@ const App: Component = () => (
       <Route path="/" component={Queue} />
       <Route path="/tasks/:id" component={Workspace} />
       <Route path="/lead" component={Lead} />
+      <Route path="/lead/export" component={Export} />
       <Route path="*404" component={NotFound} />
     </Router>
   </SessionProvider>

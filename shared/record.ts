@@ -63,6 +63,8 @@ export interface ReviewRecord {
   finalized_by: string
   finalized_at: string
   override_note?: string
+  /** The batch's rubric when finalized, so ratings keep their scales (exports normalise by them). */
+  rubric?: RubricCriterion[]
   record_hash: string
 }
 

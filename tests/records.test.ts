@@ -152,9 +152,9 @@ test('streams the native export as NDJSON in task order, to the lead only', asyn
   const { createUser } = await import('./helpers/server')
   const rev = await createUser(server, 'Rae', 'reviewer')
   assert.is((await api(server, rev.token, 'GET', '/api/export?format=native')).status, 403)
-  const other = await api(server, server.leadToken, 'GET', '/api/export?format=dpo')
+  const other = await api(server, server.leadToken, 'GET', '/api/export?format=bogus')
   assert.is(other.status, 400)
-  assert.match(other.body.error, /not yet supported/)
+  assert.match(other.body.error, /format must be one of native, dpo/)
   assert.is((await api(server, server.leadToken, 'GET', '/api/export?format=native&revisions=some')).status, 400)
 })
 

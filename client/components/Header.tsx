@@ -21,8 +21,11 @@ export const Header: Component = () => {
                 Tasks
               </A>
               <Show when={me().role === 'lead'}>
-                <A href="/lead" activeClass="active">
+                <A href="/lead" end activeClass="active">
                   Lead
+                </A>
+                <A href="/lead/export" activeClass="active">
+                  Export
                 </A>
               </Show>
             </nav>

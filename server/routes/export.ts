@@ -1,57 +1,104 @@
 /**
- * `GET /api/export?format=native[&revisions=all]` (lead): the finalized review records as an
- * NDJSON stream, the latest revision of each task unless `revisions=all`, in a deterministic
- * order (task id, then revision). A record that fails its hash check is never exported: the
- * export is refused before it starts, or cut off if the file changes while it streams.
+ * `GET /api/export` (lead): finalized review records as an NDJSON stream in any export format,
+ * filtered by batch, finalize time and revisions, in a deterministic order (task id, then
+ * revision); and `GET /api/export/counts`: records and rows per format for the same filter. A
+ * record that fails its hash check is never exported: the export is refused before it starts, or
+ * cut off if the file changes while it streams.
  */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { parseExportQuery, parseRecordFilter } from '../../shared/exports/query'
+import type { RecordFilter } from '../../shared/exports/query'
+import { PAIR_POLICIES } from '../../shared/exports/pairs'
+import type { PairPolicy } from '../../shared/exports/pairs'
+import { DEFAULT_PAIRS } from '../../shared/exports/formats'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
-import { exportRecords } from '../services/records'
-import type { RevisionSelection } from '../services/records'
+import { exportCounts, exportLines, scanSelection } from '../services/exportRecords'
+import type { Selection } from '../services/exportRecords'
 import { RecordIntegrityError } from '../storage/records'
 
-/** Formats this server builds. */
-export const EXPORT_FORMATS = ['native'] as const
+/** About how many characters one pull of the export stream reads before handing them on. */
+const CHUNK_CHARS = 64 * 1024
 
-/** The export route: verify everything, then stream one record per line. */
+function badRequest(errors: string[]): never {
+  throw new HTTPException(400, { message: errors.join('; ') })
+}
+
+/** The export routes; both verify every selected record before answering. */
 export function exportRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().get('/', requireRole('lead'), (c) => {
-    const format = c.req.query('format') ?? 'native'
-    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-      throw new HTTPException(400, { message: `export format "${format}" is not yet supported (supported: ${EXPORT_FORMATS.join(', ')})` })
-    }
-    const rev = c.req.query('revisions') ?? 'latest'
-    if (rev !== 'latest' && rev !== 'all') {
-      throw new HTTPException(400, { message: 'revisions must be "all" or "latest"' })
-    }
-    const selection = rev as RevisionSelection
-    try {
-      // A first pass verifies every record, so a tampered one refuses the whole export up front.
-      for (const _ of exportRecords(deps.records, selection)) void _
-    } catch (err) {
-      if (!(err instanceof RecordIntegrityError)) throw err
-      deps.log.error('export refused: a review record fails its integrity check', err, { task: err.taskId, revision: err.revision })
-      return c.json({ error: `${err.message}; nothing was exported` }, 500)
-    }
-    const records = exportRecords(deps.records, selection)
-    const encoder = new TextEncoder()
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        try {
-          const next = records.next()
-          if (next.done) return controller.close()
-          controller.enqueue(encoder.encode(JSON.stringify(next.value) + '\n'))
-        } catch (err) {
-          deps.log.error('export stopped: a review record fails its integrity check', err)
-          controller.error(err)
-        }
-      },
+  const checkBatch = (filter: RecordFilter) => {
+    if (filter.batch !== null && !deps.db.batch(filter.batch)) badRequest([`unknown batch "${filter.batch}"`])
+  }
+  const refused = (err: unknown) => {
+    if (!(err instanceof RecordIntegrityError)) throw err
+    deps.log.error('export refused: a review record fails its integrity check', err, { task: err.taskId, revision: err.revision })
+    return { error: `${err.message}; nothing was exported` }
+  }
+  return new Hono<AppEnv>()
+    .get('/counts', requireRole('lead'), (c) => {
+      const { filter, errors } = parseRecordFilter((n) => c.req.query(n))
+      const pairs = c.req.query('pairs') ?? DEFAULT_PAIRS
+      if (!(PAIR_POLICIES as readonly string[]).includes(pairs)) errors.push(`pairs must be one of ${PAIR_POLICIES.join(', ')} (got "${pairs}")`)
+      if (!filter || errors.length > 0) return badRequest(errors)
+      checkBatch(filter)
+      try {
+        const counts = exportCounts(deps.records, filter, pairs as PairPolicy)
+        // The batches the page offers as a filter: every batch that has tasks.
+        const batches = [...new Set(deps.db.tasks.map((t) => t.batch))].sort()
+        return c.json({ ...counts, batches }, 200, { 'Cache-Control': 'no-store' })
+      } catch (err) {
+        return c.json(refused(err), 500)
+      }
     })
-    return c.body(body, 200, {
-      'Content-Type': 'application/x-ndjson; charset=utf-8',
-      'Cache-Control': 'no-store',
+    .get('/', requireRole('lead'), (c) => {
+      const { query, errors } = parseExportQuery((n) => c.req.query(n))
+      if (!query) return badRequest(errors)
+      checkBatch(query)
+      const download = c.req.query('download')
+      if (download !== undefined && download !== '1' && download !== '0') badRequest(['download must be 1 or 0'])
+      let selection: Selection
+      try {
+        // The first pass verifies every record and decides the file's prompt form (shared/exports/prompts.ts).
+        selection = scanSelection(deps.records, query)
+      } catch (err) {
+        return c.json(refused(err), 500)
+      }
+      const lines = exportLines(deps.records, query, selection.promptForm)
+      const encoder = new TextEncoder()
+      const body = new ReadableStream<Uint8Array>({
+        // Records are read only when the reader pulls, about CHUNK_CHARS at a time: backpressure
+        // keeps memory flat in the number of records, and few large chunks keep the stream cheap.
+        pull(controller) {
+          try {
+            let chunk = ''
+            let done = false
+            while (chunk.length < CHUNK_CHARS) {
+              const next = lines.next()
+              if (next.done) {
+                done = true
+                break
+              }
+              chunk += next.value
+            }
+            if (chunk) controller.enqueue(encoder.encode(chunk))
+            if (done) controller.close()
+          } catch (err) {
+            deps.log.error('export stopped: a review record fails its integrity check', err)
+            controller.error(err)
+          }
+        },
+        cancel() {
+          lines.return(undefined)
+        },
+      })
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/x-ndjson; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Export-Records': String(selection.records),
+        'X-Export-Prompt-Form': selection.promptForm,
+      }
+      if (download === '1') headers['Content-Disposition'] = `attachment; filename=codejury-${query.format}.jsonl`
+      return c.body(body, 200, headers)
     })
-  })
 }

@@ -1,10 +1,9 @@
-/** Building review records from a task's rooms, and reading them back for the native export. */
+/** Building review records from a task's rooms at finalize (exports read them: services/exportRecords.ts). */
 import * as Y from 'yjs'
 import { sealRecord, deriveChecks, readWorkspaceContent, readThreads } from '../../shared/record'
 import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceContent } from '../../shared/record'
 import type { Batch, Task } from '../../shared/types'
 import type { StoredUser } from '../storage/db'
-import type { RecordStore } from '../storage/records'
 
 /** What a record is built from, read in one synchronous step at finalize. */
 export interface RecordSource {
@@ -42,6 +41,9 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     participants: src.participants,
     finalized_by: src.finalizedBy.id,
     finalized_at: src.finalizedAt,
+    // The scales the ratings were given on: exports normalise ratings by them, and a batch's
+    // rubric may change after this revision was finalized.
+    rubric: (src.batch?.rubric ?? []).map((k) => ({ id: k.id, name: k.name, description: k.description, min: k.min, max: k.max })),
   })
 }
 
@@ -75,22 +77,4 @@ export function participantsOf(
       const u = userById(id)
       return { user: id, name: u?.name ?? id, role: u?.role ?? 'unknown', active_ms: Math.round(active.get(id) ?? 0) }
     })
-}
-
-/** Which revisions an export includes. */
-export type RevisionSelection = 'latest' | 'all'
-
-/**
- * The records an export streams, in a deterministic order: task ids in code-point order, then
- * revisions oldest first. Every record is verified as it is read; a tampered one throws.
- */
-export function* exportRecords(store: RecordStore, revisions: RevisionSelection): Generator<ReviewRecord> {
-  for (const taskId of store.taskIds()) {
-    const revs = store.revisions(taskId)
-    const chosen = revisions === 'all' ? revs : revs.slice(-1)
-    for (const rev of chosen) {
-      const record = store.read(taskId, rev)
-      if (record) yield record
-    }
-  }
 }

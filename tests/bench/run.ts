@@ -51,6 +51,14 @@ if (values.help) {
   process.exit(0)
 }
 
+// exports (issue 11): export throughput and finalize cost, in-process, no server adapter; only when named
+if (values.workloads.split(',').includes('exports')) {
+  const { EXPORT_FULL, EXPORT_QUICK, exportBenchMarkdown, runExportBench } = await import('./exportBench')
+  const r = await runExportBench(values.quick ? EXPORT_QUICK : EXPORT_FULL, (m) => process.stderr.write(`[bench exports] ${m}\n`))
+  process.stdout.write(exportBenchMarkdown(r))
+  if (values.workloads === 'exports') process.exit(0)
+}
+
 const base = values.quick ? QUICK : FULL
 const rounds = values.rounds === undefined ? base.light.rounds : Number(values.rounds)
 if (!Number.isInteger(rounds) || rounds < 1) {

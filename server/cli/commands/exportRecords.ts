@@ -1,54 +1,121 @@
-/** `codejury export`: streams finalized review records as NDJSON to stdout or a file. */
-import { createWriteStream } from 'node:fs'
+/** `codejury export`: streams an export in any format as NDJSON to stdout or a file, with progress on stderr. */
+import fs from 'node:fs'
+import { once } from 'node:events'
 import * as path from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { EXPORT_FORMATS } from '../../../shared/exports/formats'
+import { PAIR_POLICIES } from '../../../shared/exports/pairs'
 import { CliError, ExitCode } from '../cliError'
-import type { Command } from '../types'
+import type { Command, CommandContext } from '../types'
 
-/** The formats the server builds today; the server has the final word, so others are passed through. */
-export const EXPORT_FORMATS = ['native'] as const
+/** How often progress is printed while an export runs. */
+const PROGRESS_INTERVAL_MS = 1_000
 
-/** Streams the body as it arrives, so a large export never sits in memory. */
+/** Counts rows and the records they came from (rows of one record are adjacent: they share task_id and revision). */
+function createCounter() {
+  let rest = ''
+  let last = ''
+  const counts = { rows: 0, records: 0 }
+  return {
+    counts,
+    feed(text: string) {
+      const lines = (rest + text).split('\n')
+      rest = lines.pop() ?? ''
+      for (const line of lines) {
+        if (!line) continue
+        counts.rows++
+        const row = JSON.parse(line) as { task_id?: unknown; revision?: unknown }
+        const key = `${String(row.task_id)}\u0000${String(row.revision)}`
+        if (key !== last) counts.records++
+        last = key
+      }
+    },
+  }
+}
+
+function queryOf(values: CommandContext['values']): URLSearchParams {
+  const query = new URLSearchParams({ format: String(values.format ?? 'native') })
+  for (const name of ['pairs', 'batch', 'since', 'revisions', 'limit'] as const) {
+    const v = values[name]
+    if (typeof v === 'string') query.set(name, v)
+  }
+  return query
+}
+
+/**
+ * Streams the body as it arrives, so a large export never sits in memory. A file is written as
+ * FILE.partial and renamed only when the export completed, so a cut-off export (a record that
+ * failed its integrity check mid-stream, a lost connection) never looks like a whole one.
+ */
 export const exportRecords: Command = {
   words: ['export'],
-  usage: 'codejury export [--format native] [--revisions all] [--out FILE]',
-  summary: 'export finalized reviews as NDJSON',
+  usage: 'codejury export --format F [--out FILE] [--pairs P] [--batch B] [--since ISO] [--revisions all] [--limit N]',
+  summary: 'export finalized reviews as NDJSON training data',
   help: [
-    'Writes finalized review records as NDJSON (one JSON object per line) to stdout or a file.',
+    'Writes finalized reviews as NDJSON (one JSON object per line) to stdout or a file,',
+    'in task id order then revision, with progress (rows written, records read) on stderr.',
     '',
     'Options:',
     `  --format F       ${EXPORT_FORMATS.join(', ')} (default: native)`,
+    `  --pairs P        ${PAIR_POLICIES.join(', ')}: pair expansion of dpo, reward, openai-preference (default: all)`,
+    '  --batch B        only records of batch B',
+    '  --since ISO      only records finalized at or after this date or date-time',
     '  --revisions all  every finalized revision instead of the latest of each task',
+    '  --limit N        at most N rows',
     '  --out FILE       write to FILE instead of stdout',
   ].join('\n'),
   options: {
     format: { type: 'string', short: 'f' },
     revisions: { type: 'string' },
     pairs: { type: 'string' },
+    batch: { type: 'string' },
+    since: { type: 'string' },
+    limit: { type: 'string' },
     out: { type: 'string', short: 'o' },
   },
   positionals: { min: 0, max: 0 },
   async run(ctx) {
-    const query = new URLSearchParams({ format: String(ctx.values.format ?? 'native') })
-    if (typeof ctx.values.revisions === 'string') query.set('revisions', ctx.values.revisions)
-    if (typeof ctx.values.pairs === 'string') query.set('pairs', ctx.values.pairs)
-    const res = await ctx.api.send('GET', `/api/export?${query}`)
-    if (!res.body) return ExitCode.ok
-    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)
-    const out = ctx.values.out
-    if (typeof out === 'string') {
-      const file = path.resolve(ctx.io.cwd, out)
-      await pipeline(body, createWriteStream(file)).catch((err: Error) => {
-        throw new CliError(`cannot write ${out}: ${err.message}`)
-      })
-      if (!ctx.json) ctx.err(`wrote ${out}`)
-      return ExitCode.ok
-    }
+    const res = await ctx.api.send('GET', `/api/export?${queryOf(ctx.values)}`)
+    const total = res.headers.get('x-export-records') ?? '?'
+    const counter = createCounter()
+    const report = (final: boolean) =>
+      ctx.io.stderr.write(`${final ? 'exported' : 'exporting:'} ${counter.counts.rows} rows written, ${counter.counts.records} of ${total} records read\n`)
+    const out = typeof ctx.values.out === 'string' ? path.resolve(ctx.io.cwd, ctx.values.out) : null
+    const partial = out ? `${out}.partial` : null
+    const file = partial ? fs.createWriteStream(partial, { mode: 0o600 }) : null
+    const fileError = file ? new Promise<never>((_, reject) => file.on('error', reject)) : null
+    fileError?.catch(() => {})
     const decoder = new TextDecoder()
-    for await (const chunk of body) ctx.io.stdout.write(decoder.decode(chunk, { stream: true }))
-    ctx.io.stdout.write(decoder.decode())
+    let lastReport = Date.now()
+    try {
+      if (res.body) {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          const text = decoder.decode(chunk, { stream: true })
+          counter.feed(text)
+          if (file) {
+            if (!file.write(chunk)) await Promise.race([once(file, 'drain'), fileError])
+          } else ctx.io.stdout.write(text)
+          if (Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+            lastReport = Date.now()
+            report(false)
+          }
+        }
+      }
+      const tail = decoder.decode()
+      counter.feed(tail + '\n')
+      if (!file) ctx.io.stdout.write(tail)
+      if (file) {
+        file.end()
+        await Promise.race([once(file, 'finish'), fileError])
+        fs.renameSync(partial!, out!)
+      }
+    } catch (err) {
+      file?.destroy()
+      if (partial) fs.rmSync(partial, { force: true })
+      const message = (err as Error).message
+      throw new CliError(`export stopped after ${counter.counts.rows} rows: ${message}${out ? `; ${ctx.values.out} was not written` : ''}`)
+    }
+    report(true)
+    if (out && !ctx.json) ctx.err(`wrote ${ctx.values.out}`)
     return ExitCode.ok
   },
 }
