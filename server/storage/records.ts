@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { createHash } from 'node:crypto'
 import { verifyRecord } from '../../shared/record'
 import type { ReviewRecord } from '../../shared/record'
 import { createFileOnceSync } from './durableFile'
@@ -23,9 +24,23 @@ export class RecordIntegrityError extends Error {
 
 const REVISION_FILE = /^([1-9][0-9]{0,8})\.json$/
 
+/** How many files' verified byte digests a store remembers (about 120 bytes each). */
+const VERIFIED_CACHE_SIZE = 20_000
+
+function bytesDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64')
+}
+
 /** The record store of one DATA_DIR; a second implementation (PostgreSQL) keeps this shape. */
 export class RecordStore {
   private readonly root: string
+  /**
+   * Files whose content already passed the record-hash check, by path → SHA-256 of their bytes.
+   * Records never change, so a file read again with the same bytes needs no second canonical-JSON
+   * check (an export reads each record twice: once to refuse a tampered set before sending, once
+   * to stream). Any changed byte misses the cache and is checked in full. Bounded (oldest out).
+   */
+  private readonly verified = new Map<string, string>()
 
   constructor(dataDir: string) {
     this.root = path.join(dataDir, 'records')
@@ -49,9 +64,10 @@ export class RecordStore {
 
   /** Reads and verifies one record; throws RecordIntegrityError on a mismatch, null if absent. */
   read(taskId: string, revision: number): ReviewRecord | null {
+    const file = this.file(taskId, revision)
     let text: string
     try {
-      text = fs.readFileSync(this.file(taskId, revision), 'utf8')
+      text = fs.readFileSync(file, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw err
@@ -65,7 +81,12 @@ export class RecordStore {
     if (!record || typeof record !== 'object' || record.task_id !== taskId || record.revision !== revision) {
       throw new RecordIntegrityError(taskId, revision, 'the file names another task or revision')
     }
+    const digest = bytesDigest(text)
+    if (this.verified.get(file) === digest) return record
     if (!verifyRecord(record)) throw new RecordIntegrityError(taskId, revision, 'record_hash does not match its content')
+    this.verified.delete(file)
+    this.verified.set(file, digest)
+    if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!)
     return record
   }
 
