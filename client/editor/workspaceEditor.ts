@@ -12,10 +12,11 @@ import {
   lineNumbers,
   placeholder as placeholderText,
 } from '@codemirror/view'
-import { defaultKeymap, indentWithTab } from '@codemirror/commands'
+import { defaultKeymap } from '@codemirror/commands'
 import { defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
 import { safeAwareness } from './safeAwareness'
 import { languageSlot } from './languageSlot'
+import { tabFocus } from './tabFocus'
 
 export interface WorkspaceEditorOptions {
   ytext: Y.Text
@@ -25,8 +26,8 @@ export interface WorkspaceEditorOptions {
   /** The accessible name (DESIGN.md: "Explanation", "Reference solution", "Tests"). */
   label: string
   /**
-   * Code rather than prose: line numbers, and Tab indents (Escape then Tab leaves the editor,
-   * as CodeMirror documents). Either way, fill the language with `applyLanguage`.
+   * Code rather than prose: line numbers, and Tab indents once the person typed here (see
+   * tabFocus.ts: Escape always leaves). Either way, fill the language with `applyLanguage`.
    */
   code?: boolean
   readOnly: boolean
@@ -59,7 +60,7 @@ const editorTheme = EditorView.theme({
   '.cm-line': { padding: '0 0.6rem' },
 })
 
-const codeExtensions: Extension = [lineNumbers(), indentOnInput(), keymap.of([indentWithTab])]
+const codeExtensions: Extension = [lineNumbers(), indentOnInput()]
 
 /**
  * Composes `yCollab` with the workspace's keymap, theme and accessible name. Create the state
@@ -78,6 +79,7 @@ export function workspaceEditor(options: WorkspaceEditorOptions): Extension {
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     languageSlot(),
     options.code ? codeExtensions : [],
+    tabFocus({ indent: options.code === true }),
     options.wrap ? EditorView.lineWrapping : [],
     options.placeholder ? placeholderText(options.placeholder) : [],
     EditorView.contentAttributes.of({ 'aria-label': options.label }),
