@@ -9,7 +9,7 @@ import { CLOSE } from '../../shared/errors'
 import type { PresenceUser } from '../../shared/presence'
 import { isRefusal } from './closeMessage'
 import { onPermissionDenied } from './permissionDenied'
-import { cacheName, trackOpenCache } from './offlineCaches'
+import { cacheName, trackOpenCache, UNSENT_KEY_PREFIX } from './offlineCaches'
 import { registerDoc, unregisterDoc } from './testHook'
 
 /** The provider's connection states, as y-websocket names them. */
@@ -106,8 +106,16 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   const [wasOpen, setWasOpen] = createSignal(provider.wsconnected)
   const [denied, setDenied] = createSignal<string | null>(null)
   const stopDenied = onPermissionDenied(provider, (reason) => setDenied(reason))
-  const [offline, setOffline] = createSignal(false)
-  const [unsentEdits, setUnsentEdits] = createSignal(0)
+  // Persisted per cache (issue 13): after a reload while offline, the merge message still says
+  // how many edits went in. One edit is one local transaction, not one character.
+  const unsentKey = options.user ? UNSENT_KEY_PREFIX + cacheName(options.user.id, room) : null
+  const [unsentEdits, setUnsentSignal] = createSignal(readCount(unsentKey))
+  const setUnsentEdits = (next: number | ((n: number) => number)) => {
+    const value = setUnsentSignal(next)
+    writeCount(unsentKey, value)
+  }
+  // Edits kept from before a reload count as offline: the server has not merged them yet.
+  const [offline, setOffline] = createSignal(unsentEdits() > 0)
   const [lastMerge, setLastMerge] = createSignal<OfflineMerge | null>(null)
 
   provider.on('status', (e) => {
@@ -172,6 +180,26 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     offline,
     unsentEdits,
     lastMerge,
+  }
+}
+
+function readCount(key: string | null): number {
+  if (!key) return 0
+  try {
+    const n = Number(localStorage.getItem(key) ?? 0)
+    return Number.isSafeInteger(n) && n > 0 ? n : 0
+  } catch {
+    return 0
+  }
+}
+
+function writeCount(key: string | null, n: number): void {
+  if (!key) return
+  try {
+    if (n > 0) localStorage.setItem(key, String(n))
+    else localStorage.removeItem(key)
+  } catch {
+    // Storage disabled or full: the count lives for this page only.
   }
 }
 
