@@ -141,12 +141,14 @@ export const WorkspaceGrid: Component<{
             awareness={props.awareness}
             readOnly={props.readOnly}
             preview={props.ui.preview()}
+            language={task.language}
             onPreview={props.ui.setPreview}
           />
           <CodeEditorPanel
             label="Reference solution"
             area="solution"
             hotkey="s"
+            placeholder="The team's own solution: write it so the tests below pass."
             ytext={ws.solution}
             awareness={props.awareness}
             language={task.language}
@@ -156,6 +158,7 @@ export const WorkspaceGrid: Component<{
             label="Tests"
             area="tests"
             hotkey="t"
+            placeholder="Test cases every correct candidate must pass, including edge cases."
             ytext={ws.tests}
             awareness={props.awareness}
             language={task.language}
