@@ -50,7 +50,10 @@ export const SplitHandle: Component<{
   const onPointerDown = (e: PointerEvent) => {
     const handle = e.currentTarget as HTMLElement
     handle.setPointerCapture(e.pointerId)
-    const onMove = (ev: PointerEvent) => props.store.set(props.which, props.fromPointer(ev.clientX))
+    // Relative to where the grab started, so the column never jumps under the pointer.
+    const offset = props.measure() - props.fromPointer(e.clientX)
+    const onMove = (ev: PointerEvent) =>
+      props.store.set(props.which, props.fromPointer(ev.clientX) + offset)
     const onUp = () => {
       handle.removeEventListener('pointermove', onMove)
       handle.removeEventListener('pointerup', onUp)
