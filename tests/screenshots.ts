@@ -1,6 +1,6 @@
 /**
- * Writes docs/screenshots/workspace-<width>.png: the demo workspace at 1024, 1440 and 1920 px, as
- * a lead with another person typing. Run by hand after `npm run build`:
+ * Writes docs/screenshots/workspace-<width>.png (the demo workspace at 1024, 1440 and 1920 px) and
+ * compare-1440.png, as the lead. Run by hand after `npm run build`:
  * `node --import tsx tests/screenshots.ts [outDir]`.
  */
 import fs from 'node:fs'
@@ -31,6 +31,12 @@ try {
     await lead.page.screenshot({ path: file })
     console.log(`wrote ${file}`)
   }
+  // Compare, wide, at 1440.
+  await lead.page.setViewportSize(SIZES[1])
+  await lead.page.getByRole('tab', { name: /Compare/ }).click()
+  await lead.page.locator('.cm-mergeView').waitFor()
+  await lead.page.screenshot({ path: path.join(outDir, 'compare-1440.png') })
+  console.log(`wrote ${path.join(outDir, 'compare-1440.png')}`)
   await lead.close()
 } finally {
   await browser.close()

@@ -42,7 +42,7 @@ export function codeView(options: CodeViewOptions): Extension {
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     languageSlot(),
     tabFocus({ indent: false, onEscape: options.onEscape }),
-    EditorView.contentAttributes.of({ 'aria-label': options.label }),
+    EditorView.contentAttributes.of({ 'aria-label': options.label, tabindex: '0' }),
     codeTheme,
   ]
 }

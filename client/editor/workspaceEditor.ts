@@ -58,6 +58,8 @@ const editorTheme = EditorView.theme({
   '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '-2px' },
   '.cm-content': { padding: '0.35rem 0' },
   '.cm-line': { padding: '0 0.6rem' },
+  // CodeMirror's default grey placeholder is under 4.5:1 (issue 13).
+  '.cm-placeholder': { color: 'var(--muted)' },
 })
 
 const codeExtensions: Extension = [lineNumbers(), indentOnInput()]
@@ -82,7 +84,8 @@ export function workspaceEditor(options: WorkspaceEditorOptions): Extension {
     tabFocus({ indent: options.code === true }),
     options.wrap ? EditorView.lineWrapping : [],
     options.placeholder ? placeholderText(options.placeholder) : [],
-    EditorView.contentAttributes.of({ 'aria-label': options.label }),
+    // tabindex 0: CodeMirror's content is focusable anyway; axe-core only counts it with one.
+    EditorView.contentAttributes.of({ 'aria-label': options.label, tabindex: '0' }),
     editorTheme,
   ]
 }
