@@ -22,9 +22,11 @@ export const NextTaskLink: Component<{ currentId: string }> = (props) => {
         fallback={<span class="muted small" role="status">Submitted. Nothing else is waiting for you.</span>}
       >
         {(t) => (
-          <A class="next-task" href={`/tasks/${t().id}`} role="status">
-            Next task: {t().title} →
-          </A>
+          <span role="status">
+            <A class="next-task" href={`/tasks/${t().id}`}>
+              Next task: {t().title} →
+            </A>
+          </span>
         )}
       </Show>
     </Show>
