@@ -43,11 +43,15 @@ offlineReload('reloads a workspace with the network off, keeps the edits and say
 
   await net.offline({ http: true })
   await syncState(a.page, 'offline')
-  const editor = a.page.getByRole('textbox', { name: 'Explanation', exact: true })
-  await editor.click()
+  // Two edits: a paragraph typed into the Explanation (26 keystrokes), then a line of Tests.
+  await a.page.getByRole('textbox', { name: 'Explanation', exact: true }).click()
   await a.page.keyboard.type('Typed offline.')
   await a.page.keyboard.press('Enter')
   await a.page.keyboard.type('Second line.')
+  await a.page.getByRole('textbox', { name: 'Tests', exact: true }).click()
+  await a.page.keyboard.press('Control+End')
+  await a.page.keyboard.type('# offline test')
+  await a.page.getByTestId('sync-status').getByText('2 unsent edits').waitFor()
   // y-indexeddb commits each update in its own transaction; wait until the cache holds the text.
   await a.page.waitForFunction(
     (name) =>
@@ -77,9 +81,10 @@ offlineReload('reloads a workspace with the network off, keeps the edits and say
   await net.online()
   await syncState(a.page, 'connected')
   await waitForText(b.page, room, WorkspaceRoot.explanation, ['Typed offline.', 'Second line.'])
+  await waitForText(b.page, room, WorkspaceRoot.tests, ['# offline test'])
   const notice = a.page.getByTestId('merge-notice')
   await notice.waitFor({ timeout: 20_000 })
-  assert.match((await notice.textContent()) ?? '', /Back online — your \d+ offline edits were merged/)
+  assert.match((await notice.textContent()) ?? '', /Back online — your 2 offline edits were merged/)
   const offlineErrors = /ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket/
   assert.equal(a.errors.filter((e) => !offlineErrors.test(e)), [], 'console errors in Ada\'s page')
   assert.equal(b.errors, [], 'console errors in Grace\'s page')
