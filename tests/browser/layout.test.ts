@@ -93,6 +93,11 @@ for (const size of SIZES) {
     // The page never scrolls sideways, and no pane pokes out of the window.
     const sideways = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)
     assert.ok(sideways <= 0, `the page scrolls sideways by ${sideways}px`)
+    // From 900px up the page never scrolls at all: each column scrolls inside itself.
+    if (size.width >= 900) {
+      const down = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight)
+      assert.ok(down <= 0, `the page scrolls down by ${down}px at ${at}`)
+    }
     const panes = await paneBoxes(page)
     assert.ok(panes.length >= 9, `found ${panes.length} panes`)
     for (const { name, box } of panes) {
@@ -184,6 +189,35 @@ for (const size of [SIZES[2], SIZES[3]]) {
     }
     assert.equal(a.errors, [], 'console errors in Ada\'s page')
     assert.equal(lead.errors, [], 'console errors in the lead\'s page')
+  })
+}
+
+for (const size of [SIZES[2], SIZES[3]]) {
+  const at = `${size.width}×${size.height}`
+  layout(`makes room for a pane added to the work column at ${at}: the column scrolls, editors keep 12 lines`, async () => {
+    const { a } = await openAsAnnotator(size)
+    // What another feature's one-hunk pane looks like: a section of the work column.
+    await a.page.evaluate(() => {
+      const pane = document.createElement('section')
+      pane.className = 'pane'
+      pane.setAttribute('aria-label', 'Added pane')
+      pane.style.height = '420px'
+      document.querySelector('.ws-work')!.append(pane)
+    })
+    const added = (await a.page.getByRole('region', { name: 'Added pane' }).boundingBox())!
+    assert.ok(Math.abs(added.height - 420) < 1, `the added pane keeps its height (${added.height})`)
+    for (const label of ['Explanation', 'Reference solution', 'Tests']) {
+      const { lines } = await editorSize(a.page, label)
+      assert.ok(lines >= 12, `${label} shows ${lines} lines with the added pane`)
+    }
+    const scroller = size.width >= 1500 ? '.ws-work' : '.ws-side'
+    const scrolls = await a.page.locator(scroller).evaluate((el) => el.scrollHeight > el.clientHeight)
+    assert.ok(scrolls, `${scroller} scrolls to reach the added pane`)
+    await a.page.getByRole('region', { name: 'Added pane' }).scrollIntoViewIfNeeded()
+    const seen = (await a.page.getByRole('region', { name: 'Added pane' }).boundingBox())!
+    assert.ok(seen.y + seen.height <= size.height + 0.5, 'the added pane can be scrolled into view')
+    const down = await a.page.evaluate(() => document.documentElement.scrollHeight - innerHeight)
+    assert.ok(down <= 0, `the page itself scrolls by ${down}px`)
   })
 }
 
