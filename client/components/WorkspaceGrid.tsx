@@ -148,7 +148,7 @@ export const WorkspaceGrid: Component<{
             label="Reference solution"
             area="solution"
             hotkey="s"
-            placeholder="The team's own solution: write it so the tests below pass."
+            placeholder="The team's solution; the tests below must pass it."
             ytext={ws.solution}
             awareness={props.awareness}
             language={task.language}
@@ -158,7 +158,7 @@ export const WorkspaceGrid: Component<{
             label="Tests"
             area="tests"
             hotkey="t"
-            placeholder="Test cases every correct candidate must pass, including edge cases."
+            placeholder="Test cases, edge cases included."
             ytext={ws.tests}
             awareness={props.awareness}
             language={task.language}

@@ -1,9 +1,7 @@
 /** Focus mode: one pane alone, full width (`z` toggles, Escape leaves), and Compare's wide view. */
 import { createSignal } from 'solid-js'
 import type { Accessor } from 'solid-js'
-
-/** Every element that counts as a pane: the grid's panes and the judgment column's sections. */
-export const PANE_SELECTOR = '.pane, .ws-judge > section'
+import { PANE_SELECTOR } from '../editor/tabFocus'
 
 /** Which pane is shown alone, if any; set through `enter`/`leave` only. */
 export interface FocusMode {

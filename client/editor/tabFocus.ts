@@ -10,8 +10,11 @@ import { EditorView, keymap, ViewPlugin } from '@codemirror/view'
 import type { ViewUpdate } from '@codemirror/view'
 import { indentLess, indentMore } from '@codemirror/commands'
 
-/** What counts as a pane, for Escape: the workspace's panes and the judgment sections. */
-const PANE_SELECTOR = '.pane, .ws-judge > section, [data-pane]'
+/**
+ * What counts as a pane (for Escape, Tab past it and focus mode): the workspace's panes, the
+ * judgment column's sections, and anything marked `data-pane`.
+ */
+export const PANE_SELECTOR = '.pane, .ws-judge > section, [data-pane]'
 
 /** Per view: has the person typed since focusing it? */
 class Armed {

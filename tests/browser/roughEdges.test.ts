@@ -77,7 +77,7 @@ edges('offers the next task after a submit, shows placeholders and highlights co
   // Empty editors say what goes in them.
   const placeholders = await a.page.locator('.cm-placeholder').allTextContents()
   assert.ok(placeholders.some((p) => p.startsWith('Why is the best candidate best?')), `${placeholders}`)
-  assert.ok(placeholders.some((p) => p.startsWith("The team's own solution")), `${placeholders}`)
+  assert.ok(placeholders.some((p) => p.startsWith("The team's solution")), `${placeholders}`)
 
   // A fenced block in the Explanation renders highlighted, as spans of text, in the preview.
   await a.page.getByRole('textbox', { name: 'Explanation', exact: true }).click()
