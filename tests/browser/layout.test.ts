@@ -120,8 +120,8 @@ for (const size of SIZES) {
     }
     // The prompt reads without sideways scrolling; rubric names are never cut.
     const prompt = await page.evaluate(() => {
-      const el = document.querySelector<HTMLElement>('.prompt-pane .pane-scroll')!
-      return el.scrollWidth - el.clientWidth
+      const els = document.querySelectorAll<HTMLElement>('.prompt-pane .pane-scroll, .prompt-pane pre')
+      return Math.max(...[...els].map((el) => el.scrollWidth - el.clientWidth))
     })
     assert.ok(prompt <= 1, `the prompt scrolls sideways by ${prompt}px`)
     const cut = await page.evaluate(() =>
