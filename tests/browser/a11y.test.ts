@@ -55,7 +55,7 @@ async function check(page: Page, what: string): Promise<void> {
   assert.equal(await tinyText(page), [], `text under 12 px on ${what}`)
 }
 
-a11y('finds no serious problem on the queue, the workspace and the dashboard', async () => {
+a11y('finds no serious problem on the queue, the workspace, the dashboard and the sign-in page', async () => {
   const s = fx.server
   const tasks = (await api(s, s.leadToken, 'GET', '/api/tasks')).body.tasks as { id: string }[]
   const ada = await createUser(s, 'Ada Lovelace', 'annotator')
@@ -79,6 +79,14 @@ a11y('finds no serious problem on the queue, the workspace and the dashboard', a
   await lead.page.goto('/lead')
   await lead.page.locator('table').first().waitFor({ timeout: 20_000 })
   await check(lead.page, 'the dashboard')
+
+  // The page a bad sign-in link shows, rendered by the server.
+  const context = await fx.browser.newContext({ baseURL: s.url })
+  const page = await context.newPage()
+  fx.users.push({ context, page, errors: [], close: () => context.close() })
+  await page.goto('/signin/not-a-real-token')
+  await page.getByRole('heading', { name: 'This sign-in link does not work' }).waitFor()
+  await check(page, 'the sign-in page')
 
   // Positive control: the same check does see a real problem when one is put on the page.
   await lead.page.evaluate(() => {
