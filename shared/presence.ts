@@ -15,6 +15,16 @@ export function colorFor(userId: string): string {
   return PALETTE[h % PALETTE.length]
 }
 
+/**
+ * The colour a person gets in a room where `taken` are already in use: their own colour when it
+ * is free, else the first free palette colour, so no two people in one room share a colour
+ * (issue 13). Past ten people the palette is exhausted and the person's own colour is reused.
+ */
+export function pickRoomColor(preferred: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(preferred)) return preferred
+  return PALETTE.find((c) => !taken.has(c)) ?? preferred
+}
+
 /** A light variant (selection background) of a palette colour: the colour with alpha 0x33. */
 export function lightColor(color: string): string {
   return `${color}33`

@@ -221,7 +221,8 @@ function routeCells(): RouteCell[] {
       expect: leadOnly,
     },
     { name: 'GET /api/tasks', call: get('/api/tasks'), expect: signedIn },
-    { name: 'GET /api/tasks/t1', call: get('/api/tasks/t1'), expect: onT1 },
+    // Issue 13: the task itself says "not assigned to you" (403) instead of hiding (404).
+    { name: 'GET /api/tasks/t1', call: get('/api/tasks/t1'), expect: { ...onT1, other: 403 } },
     { name: 'GET /api/tasks/t1/people', call: get('/api/tasks/t1/people'), expect: onT1 },
     {
       name: 'POST /api/tasks/t1/assign',
@@ -258,7 +259,7 @@ async function checkRoutes(): Promise<void> {
   assert.equal(await listed('other'), ['t2'])
   assert.equal(await listed('rev'), ['t1', 't2'])
   assert.equal(await listed('lead'), ['t1', 't2'])
-  assert.is((await api(server, tokens.ann, 'GET', '/api/tasks/t2')).status, 404, 'ann asks for t2 by id')
+  assert.is((await api(server, tokens.ann, 'GET', '/api/tasks/t2')).status, 403, 'ann asks for t2 by id')
   assert.is((await api(server, tokens.ann, 'GET', '/api/tasks/t2/people')).status, 404)
   assert.is((await act(server, tokens.ann!, 't2', 'submit')).status, 404, 'ann submits t2 by id')
 }

@@ -12,8 +12,6 @@ const Tab: Component<{
   selected: boolean
   hint: string
   title?: string
-  /** The accessible name, when the visible text is abbreviated. */
-  label?: string
   onSelect: (tab: string) => void
   children: JSX.Element
 }> = (props) => (
@@ -23,7 +21,8 @@ const Tab: Component<{
     role="tab"
     class="tab"
     title={props.title}
-    aria-label={props.label}
+    // No aria-label: the name is the visible id and model (the key hint is aria-hidden), so what
+    // a speech user reads out is what the tab is called (axe: label-content-name-mismatch).
     aria-selected={props.selected}
     aria-controls="candidate-panel"
     tabindex={props.selected ? 0 : -1}
@@ -67,7 +66,6 @@ export const CandidateTabs: Component<{
             selected={props.tab === c.id}
             hint={String(i() + 1)}
             title={c.model ?? c.id}
-            label={c.model ? `${c.id} (${c.model})` : c.id}
             onSelect={props.onSelect}
           >
             <span class="tab-name">{c.id}</span>{' '}

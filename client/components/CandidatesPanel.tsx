@@ -70,6 +70,7 @@ export const CandidatesPanel: Component<{
               pair={ui.pair()}
               language={props.language}
               onPair={ui.setPair}
+              onClose={ui.closeCompare}
             />
           }
         >

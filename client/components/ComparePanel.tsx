@@ -25,6 +25,8 @@ export const ComparePanel: Component<{
   pair: [string, string]
   language: string
   onPair: (pair: [string, string]) => void
+  /** Leaves Compare (Escape, or the Close button). */
+  onClose: () => void
 }> = (props) => {
   const find = (id: string) => props.candidates.find((c) => c.id === id)
   const left = () => find(props.pair[0])
@@ -53,9 +55,12 @@ export const ComparePanel: Component<{
           value={props.pair[1]}
           onChange={(id) => props.onPair([props.pair[0], id])}
         />
+        <button type="button" class="compare-close" onClick={() => props.onClose()}>
+          Close <kbd>Esc</kbd>
+        </button>
       </div>
       <Show when={left() && right() ? ([left()!, right()!] as const) : undefined} keyed>
-        {([l, r]) => <CompareView left={l} right={r} language={props.language} />}
+        {([l, r]) => <CompareView left={l} right={r} language={props.language} onClose={props.onClose} />}
       </Show>
     </div>
   )

@@ -1,5 +1,5 @@
 /** The team's written rationale: the shared "Explanation" editor, with a rendered preview. */
-import { onCleanup, Show } from 'solid-js'
+import { createEffect, onCleanup, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
@@ -10,6 +10,7 @@ import { createYText } from '../sync/createYText'
 import { CollabEditor } from './CollabEditor'
 import { MarkdownView } from './MarkdownView'
 import { revealElement } from './reveal'
+import { highlightBlocks } from '../editor/highlightBlocks'
 
 export const ExplanationPanel: Component<{
   ytext: Y.Text
@@ -17,6 +18,8 @@ export const ExplanationPanel: Component<{
   readOnly: boolean
   preview: boolean
   onPreview: (on: boolean) => void
+  /** The task's language: unfenced code blocks in the preview are highlighted in it. */
+  language?: string
 }> = (props) => {
   const view = useView()
   const text = createYText(props.ytext)
@@ -24,6 +27,11 @@ export const ExplanationPanel: Component<{
   let editor: EditorView | undefined
   let preview: HTMLDivElement | undefined
   onCleanup(view.registerArea('explanation', () => revealElement(section)))
+  // Code blocks in the preview are highlighted after each render (issue 13).
+  createEffect(() => {
+    text()
+    if (props.preview && preview) highlightBlocks(preview, props.language)
+  })
   const focus = () => {
     props.onPreview(false)
     editor?.focus()

@@ -39,6 +39,11 @@ export const HelpOverlay: Component<{ open: boolean; onClose: () => void }> = (p
       <p class="muted small">
         Single keys work outside text fields. Alt+Shift with the same key also works while typing.
       </p>
+      <p class="small" data-testid="help-tab">
+        <kbd>Tab</kbd> moves between panes and controls. In a code editor it indents only after
+        you typed or pressed <kbd>Enter</kbd> there. <kbd>Esc</kbd> always leaves an editor: focus
+        goes to its pane, where single keys work, and the next <kbd>Tab</kbd> moves on.
+      </p>
       <div class="help-groups">
         <For each={groups()}>
           {(g) => (

@@ -2,6 +2,8 @@
 import { ErrorBoundary, Match, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { RouteSectionProps } from '@solidjs/router'
+import { useLocation } from '@solidjs/router'
+import { usePageTitle } from '../stores/pageTitle'
 import { isUnauthorized } from '../api'
 import { useSession } from '../stores/session'
 import { Header } from './Header'
@@ -12,6 +14,11 @@ import { ErrorNote } from './ErrorNote'
 export const Shell: Component<RouteSectionProps> = (props) => {
   const session = useSession()
   const me = session.me
+  const location = useLocation()
+  usePageTitle(
+    () => location.pathname,
+    () => me.state === 'errored' && isUnauthorized(me.error),
+  )
   return (
     <>
       <a class="skip-link" href="#main">
@@ -24,7 +31,7 @@ export const Shell: Component<RouteSectionProps> = (props) => {
             <SignedOut />
           </Match>
           <Match when={me.state === 'errored'}>
-            <ErrorNote error={me.error} onRetry={() => location.reload()} />
+            <ErrorNote error={me.error} onRetry={() => window.location.reload()} />
           </Match>
           <Match when={me.state === 'ready' || me.state === 'refreshing'}>
             <ErrorBoundary fallback={(err, reset) => <ErrorNote error={err} onRetry={reset} />}>

@@ -1,12 +1,14 @@
 /** The signed-out screen: how to get a sign-in link, and a field to paste a token. */
 import { createSignal } from 'solid-js'
 import type { Component } from 'solid-js'
+import { tokenFromInput } from '../../shared/signinLink'
 
 export const SignedOut: Component = () => {
   const [token, setToken] = createSignal('')
   const submit = (e: SubmitEvent) => {
     e.preventDefault()
-    const t = token().trim()
+    // People paste the whole link their lead sent, or only its token: both work.
+    const t = tokenFromInput(token())
     // A full navigation: the server sets the session cookie and redirects to `/`.
     if (t) location.assign(`/signin/${encodeURIComponent(t)}`)
   }
@@ -16,7 +18,8 @@ export const SignedOut: Component = () => {
       <p>You are not signed in. codejury uses personal sign-in links instead of passwords:</p>
       <ul>
         <li>
-          Ask your lead for your link. It looks like <code>/signin/&lt;token&gt;</code>.
+          Ask your lead for your link. It looks like <code>/signin/&lt;token&gt;</code>; paste
+          the whole link or only the token below.
         </li>
         <li>
           Leads: the server prints sign-in links when it starts, and the first lead's token
@@ -24,7 +27,7 @@ export const SignedOut: Component = () => {
         </li>
       </ul>
       <form class="row" onSubmit={submit}>
-        <label for="signin-token">Sign-in token</label>
+        <label for="signin-token">Sign-in link or token</label>
         <input
           id="signin-token"
           type="password"
@@ -32,7 +35,7 @@ export const SignedOut: Component = () => {
           value={token()}
           onInput={(e) => setToken(e.currentTarget.value)}
         />
-        <button type="submit" disabled={!token().trim()}>
+        <button type="submit" disabled={tokenFromInput(token()) === null}>
           Sign in
         </button>
       </form>

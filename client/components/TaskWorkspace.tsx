@@ -21,6 +21,8 @@ import { createTaskMeta } from '../stores/taskMeta'
 import { createUnsentText } from '../stores/unsentText'
 import { WorkflowBar } from './WorkflowBar'
 import { WorkflowNotice } from './WorkflowNotice'
+import { useTaskTitle } from '../stores/pageTitle'
+import { taskTitle } from '../format'
 
 /** Opens the room for as long as it is mounted; one instance per task id. */
 export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
@@ -32,6 +34,7 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const live = createMemo(() => ({ ...props.task, status: meta.status(), revision: meta.revision() }))
   const readOnly = createMemo(() => !canWriteWorkspace(me(), live()))
   const ws = getWorkspace(room.doc)
+  useTaskTitle(() => `${taskTitle(props.task.prompt, props.task.id)} (${props.task.id})`)
   const unsent = createUnsentText(ws, readOnly, meta.revision)
   // A reopen (a new revision) gives write back on the same socket: stop showing the old denial.
   createEffect(on(meta.revision, () => room.clearDenied(), { defer: true }))

@@ -13,6 +13,7 @@ import type { TaskMeta } from '../stores/taskMeta'
 import { LastActionNote } from './LastActionNote'
 import { FinalizeReasons } from './FinalizeReasons'
 import '../styles/workflow.css'
+import { NextTaskLink } from './NextTaskLink'
 
 const LABEL = {
   submit: 'Submit',
@@ -28,6 +29,8 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
   const [reasons, setReasons] = createSignal<FinalizeReason[]>([])
   const [asking, setAsking] = createSignal(false)
   const [message, setMessage] = createSignal('')
+  // Issue 13 (layout): after a submit, offer the next task of the queue.
+  const [submitted, setSubmitted] = createSignal(false)
   const actions = () =>
     availableActions(props.meta.status(), {
       role: props.me.role,
@@ -39,7 +42,10 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
     setError(null)
     setReasons([])
     try {
-      if (action === WorkflowAction.submit) await submitTask(props.task.id)
+      if (action === WorkflowAction.submit) {
+        await submitTask(props.task.id)
+        setSubmitted(true)
+      }
       else if (action === WorkflowAction.reopen) await reopenTask(props.task.id)
       else if (action === WorkflowAction.finalize) await finalizeTask(props.task.id)
       else {
@@ -59,6 +65,9 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
   return (
     <div class="workflow-bar" aria-label="Workflow">
       <LastActionNote action={props.meta.lastAction()} />
+      <Show when={submitted()}>
+        <NextTaskLink currentId={props.task.id} />
+      </Show>
       <For each={actions()}>
         {(action) => (
           <button

@@ -9,6 +9,8 @@ export interface WorkspaceUi {
   /** A candidate id, or `COMPARE_TAB`. */
   tab: Accessor<string>
   setTab(tab: string): void
+  /** Leaves Compare for the candidate shown before it. */
+  closeCompare(): void
   /** The two candidates of the compare view, left then right. */
   pair: Accessor<[string, string]>
   setPair(pair: [string, string]): void
@@ -22,7 +24,12 @@ export interface WorkspaceUi {
 
 /** Local to this browser tab: none of it is shared, except through the published `view`. */
 export function createWorkspaceUi(candidateIds: readonly string[]): WorkspaceUi {
-  const [tab, setTab] = createSignal(candidateIds[0] ?? COMPARE_TAB)
+  const [tab, setTabSignal] = createSignal(candidateIds[0] ?? COMPARE_TAB)
+  let lastCandidate = candidateIds[0] ?? COMPARE_TAB
+  const setTab = (next: string) => {
+    if (next !== COMPARE_TAB) lastCandidate = next
+    setTabSignal(next)
+  }
   const [pair, setPair] = createSignal<[string, string]>([
     candidateIds[0] ?? '',
     candidateIds[1] ?? candidateIds[0] ?? '',
@@ -33,6 +40,7 @@ export function createWorkspaceUi(candidateIds: readonly string[]): WorkspaceUi 
   return {
     tab,
     setTab,
+    closeCompare: () => setTab(lastCandidate),
     pair,
     setPair,
     guidelinesOpen,

@@ -12,6 +12,7 @@ import {
 import { defaultKeymap } from '@codemirror/commands'
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import { languageSlot } from './languageSlot'
+import { tabFocus } from './tabFocus'
 
 const codeTheme = EditorView.theme({
   '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '-2px' },
@@ -21,6 +22,8 @@ const codeTheme = EditorView.theme({
 export interface CodeViewOptions {
   /** The accessible name, e.g. "Code of candidate a". */
   label: string
+  /** Escape runs this instead of leaving to the pane (Compare closes itself). */
+  onEscape?: (view: EditorView) => boolean
 }
 
 /**
@@ -38,7 +41,8 @@ export function codeView(options: CodeViewOptions): Extension {
     keymap.of(defaultKeymap),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     languageSlot(),
-    EditorView.contentAttributes.of({ 'aria-label': options.label }),
+    tabFocus({ indent: false, onEscape: options.onEscape }),
+    EditorView.contentAttributes.of({ 'aria-label': options.label, tabindex: '0' }),
     codeTheme,
   ]
 }

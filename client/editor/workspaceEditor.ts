@@ -12,10 +12,11 @@ import {
   lineNumbers,
   placeholder as placeholderText,
 } from '@codemirror/view'
-import { defaultKeymap, indentWithTab } from '@codemirror/commands'
+import { defaultKeymap } from '@codemirror/commands'
 import { defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
 import { safeAwareness } from './safeAwareness'
 import { languageSlot } from './languageSlot'
+import { tabFocus } from './tabFocus'
 
 export interface WorkspaceEditorOptions {
   ytext: Y.Text
@@ -25,8 +26,8 @@ export interface WorkspaceEditorOptions {
   /** The accessible name (DESIGN.md: "Explanation", "Reference solution", "Tests"). */
   label: string
   /**
-   * Code rather than prose: line numbers, and Tab indents (Escape then Tab leaves the editor,
-   * as CodeMirror documents). Either way, fill the language with `applyLanguage`.
+   * Code rather than prose: line numbers, and Tab indents once the person typed here (see
+   * tabFocus.ts: Escape always leaves). Either way, fill the language with `applyLanguage`.
    */
   code?: boolean
   readOnly: boolean
@@ -57,9 +58,11 @@ const editorTheme = EditorView.theme({
   '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '-2px' },
   '.cm-content': { padding: '0.35rem 0' },
   '.cm-line': { padding: '0 0.6rem' },
+  // CodeMirror's default grey placeholder is under 4.5:1 (issue 13).
+  '.cm-placeholder': { color: 'var(--muted)' },
 })
 
-const codeExtensions: Extension = [lineNumbers(), indentOnInput(), keymap.of([indentWithTab])]
+const codeExtensions: Extension = [lineNumbers(), indentOnInput()]
 
 /**
  * Composes `yCollab` with the workspace's keymap, theme and accessible name. Create the state
@@ -78,9 +81,11 @@ export function workspaceEditor(options: WorkspaceEditorOptions): Extension {
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     languageSlot(),
     options.code ? codeExtensions : [],
+    tabFocus({ indent: options.code === true }),
     options.wrap ? EditorView.lineWrapping : [],
     options.placeholder ? placeholderText(options.placeholder) : [],
-    EditorView.contentAttributes.of({ 'aria-label': options.label }),
+    // tabindex 0: CodeMirror's content is focusable anyway; axe-core only counts it with one.
+    EditorView.contentAttributes.of({ 'aria-label': options.label, tabindex: '0' }),
     editorTheme,
   ]
 }

@@ -9,7 +9,7 @@ import { CLOSE } from '../../shared/errors'
 import type { PresenceUser } from '../../shared/presence'
 import { isRefusal } from './closeMessage'
 import { onPermissionDenied } from './permissionDenied'
-import { cacheName, trackOpenCache } from './offlineCaches'
+import { cacheName, trackOpenCache, UNSENT_KEY_PREFIX } from './offlineCaches'
 import { registerDoc, unregisterDoc } from './testHook'
 
 /** The provider's connection states, as y-websocket names them. */
@@ -68,6 +68,21 @@ export interface RoomDoc {
   lastMerge: Accessor<OfflineMerge | null>
 }
 
+/** A pause longer than this starts a new offline edit (Y.UndoManager's capture is 500 ms). */
+export const EDIT_GAP_MS = 1_000
+
+/** Which root types a transaction changed, as one key: two fields make two edits. */
+function fieldsOf(tr: Y.Transaction): string {
+  const roots = new Set<unknown>()
+  for (const type of tr.changed.keys()) {
+    let top = type
+    while (top._item) top = top._item.parent as typeof type
+    roots.add(top)
+  }
+  const names = [...tr.doc.share].filter(([, root]) => roots.has(root)).map(([name]) => name)
+  return names.sort().join(',')
+}
+
 // After these refusals the cached copy belongs to someone who may no longer read it.
 const DROP_CACHE_CODES: readonly number[] = [CLOSE.forbidden.code, CLOSE.unknownTask.code]
 
@@ -106,8 +121,16 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   const [wasOpen, setWasOpen] = createSignal(provider.wsconnected)
   const [denied, setDenied] = createSignal<string | null>(null)
   const stopDenied = onPermissionDenied(provider, (reason) => setDenied(reason))
-  const [offline, setOffline] = createSignal(false)
-  const [unsentEdits, setUnsentEdits] = createSignal(0)
+  // Persisted per cache (issue 13): after a reload while offline, the merge message still says
+  // how many edits went in. One edit is one local transaction, not one character.
+  const unsentKey = options.user ? UNSENT_KEY_PREFIX + cacheName(options.user.id, room) : null
+  const [unsentEdits, setUnsentSignal] = createSignal(readCount(unsentKey))
+  const setUnsentEdits = (next: number | ((n: number) => number)) => {
+    const value = setUnsentSignal(next)
+    writeCount(unsentKey, value)
+  }
+  // Edits kept from before a reload count as offline: the server has not merged them yet.
+  const [offline, setOffline] = createSignal(unsentEdits() > 0)
   const [lastMerge, setLastMerge] = createSignal<OfflineMerge | null>(null)
 
   provider.on('status', (e) => {
@@ -139,17 +162,25 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     setOffline(true)
   })
   // Counts local edits (neither the server's nor the cache's) made while no socket is open; the
-  // first load is not "offline" unless a connection attempt already failed.
-  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+  // first load is not "offline" unless a connection attempt already failed. An edit is a run of
+  // changes to the same field with no pause of EDIT_GAP_MS (like an undo step), so a typed
+  // sentence is one edit, not one per keystroke (issue 13).
+  let lastEdit = { at: 0, field: '' }
+  const onTransaction = (tr: Y.Transaction) => {
+    const origin = tr.origin
     if (origin === provider || (cache !== null && origin === cache)) return
-    if (offline()) setUnsentEdits((n) => n + 1)
+    if (!offline() || tr.changed.size === 0) return
+    const field = fieldsOf(tr)
+    const now = Date.now()
+    if (field !== lastEdit.field || now - lastEdit.at > EDIT_GAP_MS) setUnsentEdits((n) => n + 1)
+    lastEdit = { at: now, field }
   }
-  doc.on('update', onUpdate)
+  doc.on('afterTransaction', onTransaction)
   void cache?.whenSynced.then(() => setCached(true))
   registerDoc(room, doc)
 
   onCleanup(() => {
-    doc.off('update', onUpdate)
+    doc.off('afterTransaction', onTransaction)
     unregisterDoc(room, doc)
     stopDenied()
     provider.destroy()
@@ -172,6 +203,26 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     offline,
     unsentEdits,
     lastMerge,
+  }
+}
+
+function readCount(key: string | null): number {
+  if (!key) return 0
+  try {
+    const n = Number(localStorage.getItem(key) ?? 0)
+    return Number.isSafeInteger(n) && n > 0 ? n : 0
+  } catch {
+    return 0
+  }
+}
+
+function writeCount(key: string | null, n: number): void {
+  if (!key) return
+  try {
+    if (n > 0) localStorage.setItem(key, String(n))
+    else localStorage.removeItem(key)
+  } catch {
+    // Storage disabled or full: the count lives for this page only.
   }
 }
 

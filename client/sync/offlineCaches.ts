@@ -2,6 +2,7 @@
 
 // No import of y-indexeddb or yjs here: sign-out lives in the always-loaded session module,
 // and this file must stay tiny.
+import { clearApiCache } from './serviceWorker'
 
 /**
  * The IndexedDB name of `userId`'s copy of `room`. Per user, so two people who share a browser
@@ -14,6 +15,19 @@ export function cacheName(userId: string, room: string): string {
 // Every cache database this app writes has a room name in it (`<userId>:task:…`); the bare
 // `task:…` form is what older builds wrote.
 const CACHE_NAME_RE = /(^|:)task:/
+
+/** The localStorage prefix of the persisted offline-edit counters (createRoomDoc.ts). */
+export const UNSENT_KEY_PREFIX = 'codejury:unsent:'
+
+function clearUnsentCounts(): void {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(UNSENT_KEY_PREFIX)) localStorage.removeItem(key)
+    }
+  } catch {
+    // Storage disabled: nothing was persisted.
+  }
+}
 
 const closers = new Set<() => Promise<void>>()
 
@@ -46,6 +60,8 @@ function deleteDatabase(name: string): Promise<void> {
 export async function clearOfflineCaches(): Promise<void> {
   await Promise.allSettled([...closers].map((close) => close()))
   closers.clear()
+  await clearApiCache()
+  clearUnsentCounts()
   if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return
   const dbs = await indexedDB.databases().catch(() => [])
   const names = dbs.map((db) => db.name ?? '').filter((name) => CACHE_NAME_RE.test(name))

@@ -8,30 +8,44 @@ import { requireRole, SESSION_COOKIE } from '../middleware/session'
 import { listSessions, revokeUserSessions, signIn } from '../services/sessions'
 import { hashToken } from '../auth/tokens'
 import { IdSchema } from '../../shared/validation'
+import { tokenFromInput } from '../../shared/signinLink'
+import { signinPage, SigninProblem } from './signinPage'
 
 /**
+ * `GET /signin?link=…`: the sign-in page's form. Takes a bare token or a whole pasted link and
+ * goes on to `GET /signin/<token>`; with nothing usable it shows the page again (400).
+ *
  * `GET /signin/:token`: exchanges the token for a new session and sets the HttpOnly cookie that
  * carries the session id (the token never goes into a cookie), then redirects to the queue. A
  * session this browser already had is ended, so re-opening the link does not pile sessions up.
  */
 export function signinRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().get('/:token', async (c) => {
-    c.header('Cache-Control', 'no-store')
-    c.header('Referrer-Policy', 'no-referrer')
-    const started = await signIn(deps, c.req.param('token'))
-    if (!started) throw new HTTPException(401, { message: 'this sign-in link is not valid' })
-    const previous = getCookie(c, SESSION_COOKIE)
-    if (previous) await deps.sessions.revokeHash(hashToken(previous))
-    setCookie(c, SESSION_COOKIE, started.sessionId, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      path: '/',
-      secure: new URL(c.req.url).protocol === 'https:',
-      maxAge: Math.max(1, Math.floor(deps.config.sessionTtlMs / 1000)),
+  return new Hono<AppEnv>()
+    .get('/', (c) => {
+      c.header('Cache-Control', 'no-store')
+      c.header('Referrer-Policy', 'no-referrer')
+      const token = tokenFromInput(c.req.query('link') ?? '')
+      if (!token) return c.html(signinPage(SigninProblem.empty), 400)
+      return c.redirect(`/signin/${encodeURIComponent(token)}`, 303)
     })
-    deps.log.info('signed in', { user: started.userId })
-    return c.redirect('/', 302)
-  })
+    .get('/:token', async (c) => {
+      c.header('Cache-Control', 'no-store')
+      c.header('Referrer-Policy', 'no-referrer')
+      const started = await signIn(deps, c.req.param('token'))
+      // A person followed this link: explain, and offer the form, never raw JSON (issue 13).
+      if (!started) return c.html(signinPage(SigninProblem.invalid), 401)
+      const previous = getCookie(c, SESSION_COOKIE)
+      if (previous) await deps.sessions.revokeHash(hashToken(previous))
+      setCookie(c, SESSION_COOKIE, started.sessionId, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: '/',
+        secure: new URL(c.req.url).protocol === 'https:',
+        maxAge: Math.max(1, Math.floor(deps.config.sessionTtlMs / 1000)),
+      })
+      deps.log.info('signed in', { user: started.userId })
+      return c.redirect('/', 302)
+    })
 }
 
 /** `/api/me` and `/api/signout`: sign-out ends the session on the server, not only the cookie. */

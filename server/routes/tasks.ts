@@ -40,7 +40,13 @@ export function tasksRoutes(deps: AppDeps) {
     })
     .get('/:id', (c) => {
       const task = deps.db.task(c.req.param('id'))
-      if (!task || !canSeeTask(c.get('user')!, task)) throw new HTTPException(404, { message: 'no such task' })
+      if (!task) throw new HTTPException(404, { message: 'No such task: check the link, or pick one from your queue.' })
+      // Issue 13: say why, and whom to ask, instead of pretending the task does not exist.
+      if (!canSeeTask(c.get('user')!, task)) {
+        const leads = deps.db.users.filter((u) => u.role === 'lead').map((u) => u.name)
+        const ask = leads.length ? `ask ${leads.join(' or ')} to assign it to you` : 'ask your lead'
+        throw new HTTPException(403, { message: `This task is not assigned to you: ${ask}.` })
+      }
       const batch = deps.db.batch(task.batch)
       const detail: TaskDetail = {
         ...task,

@@ -9,6 +9,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { MAX_AWARENESS_STATE_BYTES } from '../config'
 import { readAwarenessUpdate } from '../../shared/protocol'
+import { lightColor, pickRoomColor } from '../../shared/presence'
 import type { Connection } from './connection'
 import { PresenceStates } from './presenceStates'
 import type { StampedState } from './presenceStates'
@@ -25,6 +26,8 @@ export class RoomPresence {
   private readonly speakers = new Map<number, Connection>()
   /** Connections that have bound an id: they never bind another, even after losing theirs. */
   private readonly bound = new WeakSet<Connection>()
+  /** The colour each present user has in this room: distinct while they are here (issue 13). */
+  private readonly colors = new Map<string, string>()
 
   /**
    * @param docOwnerOf who owns a client id in the document (clientOwners.ts): a client id someone
@@ -57,7 +60,7 @@ export class RoomPresence {
       if (state === null || typeof state !== 'object' || Array.isArray(state)) continue
       // The server, not the client, says who this is.
       const stamped = state as Record<string, unknown>
-      stamped.user = conn.presence
+      stamped.user = { ...conn.presence, ...this.colorOf(conn) }
       accepted.push({ clientID: entry.clientID, clock: entry.clock, state: stamped, json: JSON.stringify(stamped) })
     }
     if (accepted.length) this.states.apply(accepted, conn.origin)
@@ -77,12 +80,24 @@ export class RoomPresence {
     return true
   }
 
-  /** Releases the connection's client id and removes its state. */
+  /** The user's colour in this room, picked on their first state and kept while they stay. */
+  private colorOf(conn: Connection): { color: string; colorLight: string } {
+    let color = this.colors.get(conn.user.id)
+    if (color === undefined) {
+      color = pickRoomColor(conn.presence.color, new Set(this.colors.values()))
+      this.colors.set(conn.user.id, color)
+    }
+    return { color, colorLight: lightColor(color) }
+  }
+
+  /** Releases the connection's client id and removes its state; the last one frees the colour. */
   leave(conn: Connection): void {
     const id = conn.clientId
     if (id === null || this.speakers.get(id) !== conn) return
     this.speakers.delete(id)
     if (this.awareness.getStates().has(id)) awarenessProtocol.removeAwarenessStates(this.awareness, [id], null)
+    const stays = [...this.speakers.values()].some((c) => c.user.id === conn.user.id)
+    if (!stays) this.colors.delete(conn.user.id)
   }
 
   /** Encodes the current entries of `ids` (removed ones as null) for a broadcast. */

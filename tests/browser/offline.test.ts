@@ -1,45 +1,16 @@
 /** Working offline: edits kept in IndexedDB, merged on reconnect, and caches wiped at sign-out. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
 import { WorkspaceRoot } from '../../shared/schema'
 import { assign, createUser, importTasks, taskLine } from '../helpers/server'
 import { browserFixture, newUserPage, readText, waitForText } from '../helpers/browser'
+import { networkSwitch } from '../helpers/network'
 
 const offline = suite('offline')
 
 const fx = browserFixture(offline)
-
-/**
- * A network switch for one context's WebSockets. Chromium's `context.setOffline(true)` leaves an
- * open WebSocket connected, so the sockets are routed through Playwright instead: going offline
- * closes both ends of every live socket, and refuses new ones until `online()`.
- */
-async function networkSwitch(context: BrowserContext) {
-  let down = false
-  const live = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>()
-  await context.routeWebSocket(/\/ws\//, (ws) => {
-    if (down) {
-      void ws.close({ code: 1001, reason: 'offline' })
-      return
-    }
-    live.add({ page: ws, server: ws.connectToServer() })
-  })
-  return {
-    async offline() {
-      down = true
-      for (const pair of live) {
-        await pair.server.close({ code: 1001, reason: 'offline' }).catch(() => {})
-        await pair.page.close({ code: 1001, reason: 'offline' }).catch(() => {})
-      }
-      live.clear()
-    },
-    online() {
-      down = false
-    },
-  }
-}
 
 async function setup(taskId: string) {
   const s = fx.server
@@ -86,7 +57,7 @@ offline('merges edits made offline with edits made meanwhile by others', async (
   assert.not.ok((await readText(b.page, room, root))?.includes('offline'))
   assert.not.ok((await readText(a.page, room, root))?.includes('Grace'))
 
-  net.online()
+  await net.online()
   await syncState(a.page, 'connected')
   const all = ['Shared start.', 'Ada wrote this offline.', 'Grace wrote this online.']
   await waitForText(a.page, room, root, all)
@@ -117,7 +88,7 @@ offline('keeps offline edits across a reload and sends them on reconnect', async
   const caches = await a.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))
   assert.ok(caches.includes(`${ada.id}:${room}`), `cache named <userId>:<room> in ${caches}`)
 
-  net.online()
+  await net.online()
   await syncState(a.page, 'connected')
   await waitForText(b.page, room, root, ['Written offline, then reloaded.'])
 

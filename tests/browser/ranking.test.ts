@@ -173,6 +173,9 @@ const dragOnto = (page: Page, id: string, onto: string) => dragTo(page, item(pag
 
 /** Drags `source` with the mouse and drops it over `target`, `fy` of the way down its height. */
 async function dragTo(page: Page, source: Locator, target: Locator, fy = 0.5) {
+  // Below 1500px the ranking sits under the editors in a scrolling column: scroll to it first,
+  // as a person would.
+  await source.scrollIntoViewIfNeeded()
   const from = (await source.boundingBox())!
   const to = (await target.boundingBox())!
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
