@@ -112,6 +112,11 @@ export class Db {
 
   // Batches
 
+  /** Every batch, in creation order (the batches page and `GET /api/batches`). */
+  get batches(): Batch[] {
+    return this.batchesDb.data.batches.map((b) => this.batch(b.name)!)
+  }
+
   batch(name: string): Batch | undefined {
     const batch = this.batchesDb.data.batches.find((b) => b.name === name)
     // Batches written before `blind` and `run_timeout_ms` existed read as open-label, 5 s.
