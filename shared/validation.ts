@@ -132,7 +132,7 @@ export interface LineError {
 
 /** Formats valibot issues as readable messages, field first: `candidates[1].id: must be …`. */
 export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
-  return issues.flatMap(explainIssue).map(({ path, message }) => (path ? `${path}: ${message}` : message))
+  return issues.flatMap((i) => explainIssue(i, '')).map(({ path, message }) => (path ? `${path}: ${message}` : message))
 }
 
 function pathOf(issue: v.BaseIssue<unknown>): string {
@@ -148,11 +148,13 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
  * prompt) reports the problems of the branch the input was meant for (a conversation with a bad
  * role says which message and why, not "must be text or a conversation").
  */
-function explainIssue(issue: v.BaseIssue<unknown>): { path: string; message: string }[] {
-  const path = pathOf(issue)
+function explainIssue(issue: v.BaseIssue<unknown>, prefix: string): { path: string; message: string }[] {
+  const own = pathOf(issue)
+  const path = !prefix ? own : !own || own.startsWith('[') ? prefix + own : `${prefix}.${own}`
   if (issue.type === 'union' && issue.issues?.length) {
-    const deeper = issue.issues.filter((i) => (i.path?.length ?? 0) > (issue.path?.length ?? 0))
-    if (deeper.length) return deeper.flatMap(explainIssue)
+    // A branch's issues carry paths relative to the union's value.
+    const deeper = issue.issues.filter((i) => (i.path?.length ?? 0) > 0)
+    if (deeper.length) return deeper.flatMap((i) => explainIssue(i, path))
   }
   if (issue.type === 'strict_object' && issue.expected === 'never') return [{ path, message: 'is not a known field' }]
   if (issue.kind === 'schema' && issue.received === 'undefined') return [{ path, message: 'is required' }]
@@ -232,8 +234,9 @@ export function parseTaskLines(text: string): {
   const errors: LineError[] = []
   const seen = new Map<string, number>()
   const lines = text.split(/\r?\n/)
-  if (lines.length > MAX_IMPORT_LINES + 1) {
-    const message = `too many lines: at most ${MAX_IMPORT_LINES} tasks per import (this has ${lines.length}); split the file`
+  const count = lines.length - (lines[lines.length - 1].trim() === '' ? 1 : 0)
+  if (count > MAX_IMPORT_LINES) {
+    const message = `too many lines: at most ${MAX_IMPORT_LINES} tasks per import (this has ${count}); split the file`
     return { tasks: [], lines: [], errors: [{ line: 0, message }] }
   }
   lines.forEach((raw, i) => {
