@@ -151,7 +151,7 @@ async function commitImport(deps: ImportDeps, commit: ImportCommit): Promise<voi
   try {
     if (onDisk) for (const task of commit.tasks) for (const [room, state] of seededRooms(task)) staged.stageRoom(room, state)
     crashPointForTests('import-staged')
-    staged.commit(commit)
+    await staged.commit(commit)
   } catch (err) {
     staged.discard()
     throw err
