@@ -69,6 +69,8 @@ export function crashPointForTests(point: 'import-staged' | 'import-committed'):
 /** One import's staging directory; `discard()` after any failure before `commit()`. */
 export class StagedImport {
   readonly dir: string
+  /** Room directories created so far. */
+  private readonly made = new Set<string>()
   private constructor(readonly dataDir: string) {
     this.dir = path.join(dataDir, IMPORTS_DIR, `${Date.now()}-${randomBytes(6).toString('hex')}`)
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 })
@@ -87,7 +89,12 @@ export class StagedImport {
   stageRoom(room: string, state: Uint8Array): void {
     const { dir, stem } = roomFiles(this.dir, room)
     try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+      if (!this.made.has(dir)) {
+        // One plain mkdir per task (a recursive one per room cost seconds at 10,000 tasks).
+        if (this.made.size === 0) fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 })
+        fs.mkdirSync(dir, { mode: 0o700 })
+        this.made.add(dir)
+      }
       fs.writeFileSync(path.join(dir, `${stem}.snap`), encodeRecord(state), { mode: 0o600 })
     } catch (err) {
       throw toStorageError(err, dir)

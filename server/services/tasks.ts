@@ -173,9 +173,10 @@ async function commitImport(deps: ImportDeps, commit: ImportCommit): Promise<voi
 
 /** The first state of a new task's rooms: the seeded workspace and the meta. */
 function seededRooms(task: Task): [string, Uint8Array][] {
-  const ws = new Y.Doc()
+  // A given guid spares a uuid per doc (crypto randomness cost seconds at 10,000 tasks).
+  const ws = new Y.Doc({ guid: roomName.workspace(task.id) })
   seedWorkspace(ws, task, SERVER)
-  const meta = new Y.Doc()
+  const meta = new Y.Doc({ guid: roomName.meta(task.id) })
   writeMeta(meta, task)
   const rooms: [string, Uint8Array][] = [
     [roomName.workspace(task.id), Y.encodeStateAsUpdate(ws)],

@@ -159,11 +159,25 @@ export class Db {
     const written: string[] = []
     const dbs = tasks.map((task) => new Low<Task>(new RecordFile<Task>(this.taskFile(task.id), TASK_SHAPE, { syncDir: false }), task))
     try {
-      for (const db of dbs) {
-        const file = (db.adapter as RecordFile<Task>).file
-        if (flush) await writePlain(file, JSON.stringify(db.data, null, 2))
-        else await db.adapter.write(db.data)
-        written.push(file)
+      if (flush) {
+        // Plain writes, a few at a time (each waits on the thread pool), then one flush.
+        for (let i = 0; i < dbs.length; i += 32) {
+          // allSettled: every write of the group has ended before a failure cleans up.
+          const results = await Promise.allSettled(
+            dbs.slice(i, i + 32).map(async (db) => {
+              const file = (db.adapter as RecordFile<Task>).file
+              await writePlain(file, JSON.stringify(db.data, null, 2))
+              written.push(file)
+            }),
+          )
+          const failed = results.find((r) => r.status === 'rejected')
+          if (failed) throw (failed as PromiseRejectedResult).reason
+        }
+      } else {
+        for (const db of dbs) {
+          await db.adapter.write(db.data)
+          written.push((db.adapter as RecordFile<Task>).file)
+        }
       }
       if (flush) await flush()
       fsyncDir(path.join(this.dir, 'tasks'))
