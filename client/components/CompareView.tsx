@@ -4,6 +4,7 @@ import type { Component } from 'solid-js'
 import type { Candidate } from '../../shared/types'
 import { codeView } from '../editor/codeView'
 import { applyLanguage } from '../editor/languageSlot'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 type MergeModule = typeof import('@codemirror/merge')
 
@@ -23,6 +24,7 @@ export const CompareView: Component<{ left: Candidate; right: Candidate; languag
   props,
 ) => {
   loadMerge()
+  const labels = useCandidateLabels()
   let host: HTMLDivElement | undefined
   createEffect(() => {
     const mod = merge()
@@ -30,11 +32,11 @@ export const CompareView: Component<{ left: Candidate; right: Candidate; languag
     const view = new mod.MergeView({
       a: {
         doc: props.left.code,
-        extensions: codeView({ label: `Code of candidate ${props.left.id} (left)` }),
+        extensions: codeView({ label: `Code of candidate ${labels.label(props.left.id)} (left)` }),
       },
       b: {
         doc: props.right.code,
-        extensions: codeView({ label: `Code of candidate ${props.right.id} (right)` }),
+        extensions: codeView({ label: `Code of candidate ${labels.label(props.right.id)} (right)` }),
       },
       parent: host,
       gutter: true,
