@@ -10,6 +10,8 @@ import NotFound from './pages/NotFound'
 // Lazy: the workspace pulls in CodeMirror and Yjs, which the queue never needs.
 const Workspace = lazy(() => import('./pages/Workspace'))
 const Lead = lazy(() => import('./pages/Lead'))
+const Batches = lazy(() => import('./pages/Batches'))
+const Import = lazy(() => import('./pages/Import'))
 
 const App: Component = () => (
   <SessionProvider>
@@ -17,6 +19,8 @@ const App: Component = () => (
       <Route path="/" component={Queue} />
       <Route path="/tasks/:id" component={Workspace} />
       <Route path="/lead" component={Lead} />
+      <Route path="/lead/batches" component={Batches} />
+      <Route path="/lead/import" component={Import} />
       <Route path="*404" component={NotFound} />
     </Router>
   </SessionProvider>

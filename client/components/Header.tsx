@@ -21,8 +21,14 @@ export const Header: Component = () => {
                 Tasks
               </A>
               <Show when={me().role === 'lead'}>
-                <A href="/lead" activeClass="active">
+                <A href="/lead" end activeClass="active">
                   Lead
+                </A>
+                <A href="/lead/batches" activeClass="active">
+                  Batches
+                </A>
+                <A href="/lead/import" activeClass="active">
+                  Import
                 </A>
               </Show>
             </nav>
