@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'solid-js'
 import type { ParentComponent } from 'solid-js'
 import type { Anchor } from '../../shared/anchors'
-import { blindLabels } from '../../shared/blind'
+import { blindLetter } from '../../shared/blind'
 import type { Candidate, Role } from '../../shared/types'
 
 /**
@@ -27,14 +27,18 @@ export interface CandidateLabels {
   anchor<A extends Anchor | null>(anchor: A): A
 }
 
-/** Labels for one task: letters when the batch is blind and the viewer is not the lead. */
+/**
+ * Labels for one task: letters when the batch is blind and the viewer is not the lead. The server
+ * already sends a blind task's candidates in its blind order (shared/blind.ts `blindOrder`), so
+ * the letters follow the order given: the first is A.
+ */
 export function createCandidateLabels(
   task: { id: string; blind: boolean; candidates: readonly Candidate[] },
   role: Role,
 ): CandidateLabels {
   const ids = task.candidates.map((c) => c.id)
   const blind = task.blind && role !== 'lead'
-  const letters = blind ? blindLabels(task.id, ids) : new Map(ids.map((id) => [id, id]))
+  const letters = new Map(ids.map((id, i) => [id, blind ? blindLetter(i) : id]))
   const back = new Map([...letters].map(([id, l]) => [l, id]))
   // Unknown ids (a stale anchor, a crafted presence view) are never echoed when blind.
   const label = (id: string) => letters.get(id) ?? (blind ? '?' : id)
