@@ -42,7 +42,7 @@ export const BatchForm: Component<{ batch: Batch | null; onSaved: (batch: Batch)
   }
 
   return (
-    <form class="panel intake-form" onSubmit={submit} aria-label={props.batch ? `Edit batch ${props.batch.name}` : 'New batch'}>
+    <form class="panel intake-form" noValidate onSubmit={submit} aria-label={props.batch ? `Edit batch ${props.batch.name}` : 'New batch'}>
       <h2>{props.batch ? `Edit ${props.batch.name}` : 'New batch'}</h2>
       <label class="field">
         <span>Name</span>

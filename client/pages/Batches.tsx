@@ -14,6 +14,10 @@ const BatchList: Component = () => {
   // null: no editor open; 'new': a new batch; else the batch being edited.
   const [editing, setEditing] = createSignal<Batch | 'new' | null>(null)
   const [saved, setSaved] = createSignal('')
+  const open = (e: Batch | 'new') => {
+    setSaved('')
+    setEditing(e)
+  }
   const onSaved = (b: Batch) => {
     setEditing(null)
     setSaved(`Saved batch “${b.name}”.`)
@@ -52,7 +56,7 @@ const BatchList: Component = () => {
                 <td>{b.run_timeout_ms / 1000} s</td>
                 <td>{b.taskCount}</td>
                 <td>
-                  <button type="button" class="link" aria-label={`Edit ${b.name}`} onClick={() => setEditing(b)}>Edit</button>
+                  <button type="button" class="link" aria-label={`Edit ${b.name}`} onClick={() => open(b)}>Edit</button>
                 </td>
               </tr>
             )}
@@ -60,7 +64,7 @@ const BatchList: Component = () => {
         </tbody>
       </table>
       <p>
-        <button type="button" onClick={() => setEditing('new')}>New batch</button>
+        <button type="button" onClick={() => open('new')}>New batch</button>
       </p>
       <Show when={saved()}>
         <p role="status">{saved()}</p>
