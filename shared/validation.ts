@@ -152,9 +152,10 @@ function explainIssue(issue: v.BaseIssue<unknown>, prefix: string): { path: stri
   const own = pathOf(issue)
   const path = !prefix ? own : !own || own.startsWith('[') ? prefix + own : `${prefix}.${own}`
   if (issue.type === 'union' && issue.issues?.length) {
-    // A branch's issues carry paths relative to the union's value.
-    const deeper = issue.issues.filter((i) => (i.path?.length ?? 0) > 0)
-    if (deeper.length) return deeper.flatMap((i) => explainIssue(i, path))
+    // The branch the value was meant for is the one whose type matched: drop the other
+    // branches' whole-value type mismatches. A branch's issues carry paths relative to the union.
+    const meant = issue.issues.filter((i) => !(i.kind === 'schema' && (i.path?.length ?? 0) === 0))
+    if (meant.length) return meant.flatMap((i) => explainIssue(i, path))
   }
   if (issue.type === 'strict_object' && issue.expected === 'never') return [{ path, message: 'is not a known field' }]
   if (issue.kind === 'schema' && issue.received === 'undefined') return [{ path, message: 'is required' }]
