@@ -144,12 +144,21 @@ export async function importTasks(
   }
 }
 
+/** How many tasks an import stages between two turns of the event loop. */
+const YIELD_EVERY = 50
+
 /** Stages, commits and applies one import; on any failure nothing of it remains. */
 async function commitImport(deps: ImportDeps, commit: ImportCommit): Promise<void> {
   const onDisk = deps.config.storage === 'disk'
   const staged = StagedImport.begin(deps.db.dir)
   try {
-    if (onDisk) for (const task of commit.tasks) for (const [room, state] of seededRooms(task)) staged.stageRoom(room, state)
+    if (onDisk) {
+      for (let i = 0; i < commit.tasks.length; i++) {
+        // Yield now and then: a 10,000-task import must not stall everyone's live rooms for seconds.
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r))
+        for (const [room, state] of seededRooms(commit.tasks[i])) staged.stageRoom(room, state)
+      }
+    }
     crashPointForTests('import-staged')
     await staged.commit(commit)
   } catch (err) {
