@@ -12,6 +12,8 @@ const Workspace = lazy(() => import('./pages/Workspace'))
 const Lead = lazy(() => import('./pages/Lead'))
 // exports: the lead's export page (format, filters, counts, preview, download)
 const Export = lazy(() => import('./pages/Export'))
+const Batches = lazy(() => import('./pages/Batches'))
+const Import = lazy(() => import('./pages/Import'))
 
 const App: Component = () => (
   <SessionProvider>
@@ -20,6 +22,8 @@ const App: Component = () => (
       <Route path="/tasks/:id" component={Workspace} />
       <Route path="/lead" component={Lead} />
       <Route path="/lead/export" component={Export} />
+      <Route path="/lead/batches" component={Batches} />
+      <Route path="/lead/import" component={Import} />
       <Route path="*404" component={NotFound} />
     </Router>
   </SessionProvider>

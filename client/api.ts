@@ -6,7 +6,8 @@ import { hc } from 'hono/client'
 import type { ClientResponse } from 'hono/client'
 // The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
 import type { AppType } from '../server/app'
-import type { ActiveTime, Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
+import type { ActiveTime, Batch, Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
+import type { BatchInput } from '../shared/validation'
 
 // The response types are the shared contracts; re-exported so pages import them from one place.
 export type { Me, TaskDetail }
@@ -175,3 +176,12 @@ export const mergeBallots = (id: string, replace: boolean) =>
 /** Agreement, throughput and active time of one batch (lead). */
 export const getStats = (batch: string) =>
   call<import('../shared/stats').BatchStats>(client.api.stats.$get({ query: { batch } }))
+/** A batch as `GET /api/batches` lists it (lead only): its settings and how many tasks it holds. */
+export type BatchSummary = Batch & { taskCount: number }
+
+/** Every batch with its task count (lead only). */
+export const listBatches = () =>
+  call<{ batches: BatchSummary[] }>(client.api.batches.$get()).then((r) => r.batches)
+
+/** Creates a batch or updates the named one (lead only); a 400 carries the field in its message. */
+export const saveBatch = (input: BatchInput) => call<Batch>(client.api.batches.$post({ json: input }))

@@ -13,7 +13,8 @@ import { checkUpgradeOrigin, csrfForCookies } from './middleware/origin'
 import { session } from './middleware/session'
 import { meRoutes, sessionsRoutes, signinRoutes } from './routes/session'
 import { usersRoutes } from './routes/users'
-import { tasksRoutes, MAX_IMPORT_BYTES } from './routes/tasks'
+import { tasksRoutes, MAX_IMPORT_BYTES, IMPORT_TOO_LARGE } from './routes/tasks'
+import { batchesRoutes } from './routes/batches'
 import { healthRoutes } from './routes/health'
 import { eventsRoutes } from './routes/events'
 import { peopleRoutes } from './routes/people'
@@ -60,12 +61,13 @@ export function createApp(deps: AppDeps) {
     .use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }))
     .use(session({ db: deps.db, sessions: deps.sessions }))
     .use('/api/*', csrfForCookies({ allowed }))
-    .use('/api/*', bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }))
+    .use('/api/*', bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json({ error: IMPORT_TOO_LARGE }, 413) }))
     .use('/ws/*', checkUpgradeOrigin({ allowed }))
     .route('/api', healthRoutes(deps))
     .route('/api', meRoutes(deps))
     .route('/api/sessions', sessionsRoutes(deps))
     .route('/api/users', usersRoutes(deps))
+    .route('/api/batches', batchesRoutes(deps))
     .route('/api/tasks', tasksRoutes(deps))
     .route('/api/tasks', peopleRoutes(deps))
     .route('/api/tasks', workflowRoutes(deps))

@@ -2,7 +2,7 @@
 import * as v from 'valibot'
 import { ID_RE } from './roomNames'
 import { LANGUAGES } from './languages'
-import { CHAT_ROLES, ROLES } from './types'
+import { BatchMode, CHAT_ROLES, ROLES } from './types'
 import type { TaskInput } from './types'
 
 export const MAX_PROMPT_CHARS = 100_000
@@ -57,8 +57,8 @@ export const TaskInputSchema = v.pipe(
     language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
     candidates: v.pipe(
       v.array(CandidateSchema),
-      v.minLength(2, 'needs at least 2 candidates'),
-      v.maxLength(MAX_CANDIDATES, `at most ${MAX_CANDIDATES} candidates`),
+      v.minLength(2, 'expected at least 2 items'),
+      v.maxLength(MAX_CANDIDATES, `expected at most ${MAX_CANDIDATES} items`),
     ),
     entry_point: v.optional(v.pipe(v.string(), v.maxLength(200))),
     tests: v.optional(v.pipe(v.string(), v.maxLength(MAX_CODE_CHARS))),
@@ -130,16 +130,95 @@ export interface LineError {
   message: string
 }
 
-/** Formats valibot issues as readable messages: `candidates[1].id: must be …`. */
+/** Formats valibot issues as readable messages, field first: `candidates[1].id: must be …`. */
 export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {
-  return issues.map((issue) => {
-    const path = (issue.path ?? [])
-      .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`))
-      .join('')
-      .replace(/^\./, '')
-    return path ? `${path}: ${issue.message}` : issue.message
-  })
+  return issues.flatMap((i) => explainIssue(i, '')).map(({ path, message }) => (path ? `${path}: ${message}` : message))
 }
+
+function pathOf(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? [])
+    .map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`))
+    .join('')
+    .replace(/^\./, '')
+}
+
+/**
+ * One issue as `{path, message}` a person can act on: a missing field reads "is required", an
+ * extra one "is not a known field", a wrong type "expected string, got number"; a union (the
+ * prompt) reports the problems of the branch the input was meant for (a conversation with a bad
+ * role says which message and why, not "must be text or a conversation").
+ */
+function explainIssue(issue: v.BaseIssue<unknown>, prefix: string): { path: string; message: string }[] {
+  const own = pathOf(issue)
+  const path = !prefix ? own : !own || own.startsWith('[') ? prefix + own : `${prefix}.${own}`
+  if (issue.type === 'union' && issue.issues?.length) {
+    // The branch the value was meant for is the one whose type matched: drop the other
+    // branches' whole-value type mismatches. A branch's issues carry paths relative to the union.
+    const meant = issue.issues.filter((i) => !(i.kind === 'schema' && (i.path?.length ?? 0) === 0))
+    if (meant.length) return meant.flatMap((i) => explainIssue(i, path))
+  }
+  if (issue.type === 'strict_object' && issue.expected === 'never') return [{ path, message: 'is not a known field' }]
+  if (issue.kind === 'schema' && issue.received === 'undefined') return [{ path, message: 'is required' }]
+  if (issue.kind === 'schema' && issue.message.startsWith('Invalid type:')) {
+    return [{ path, message: `expected ${issue.expected}, got ${issue.received}` }]
+  }
+  return [{ path, message: issue.message }]
+}
+
+/** The shortest and longest time limit a batch may give one test-run subject, in milliseconds. */
+export const MIN_RUN_TIMEOUT_MS = 1000
+export const MAX_RUN_TIMEOUT_MS = 60_000
+/** The most criteria a rubric may have, and the most steps one criterion's scale may have (keys 1–9). */
+export const MAX_RUBRIC_CRITERIA = 20
+export const MAX_RUBRIC_STEPS = 9
+export const MAX_GUIDELINES_CHARS = 100_000
+
+const BATCH_MODES = Object.values(BatchMode)
+
+const Int = (field: string) => v.pipe(v.number(), v.integer(`${field} must be a whole number`))
+
+/** One rubric criterion: an id, a name, a description and an integer scale of at most 9 steps. */
+export const RubricCriterionSchema = v.pipe(
+  v.strictObject({
+    id: IdSchema,
+    name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80)),
+    description: v.pipe(v.string(), v.maxLength(2000)),
+    min: Int('min'),
+    max: Int('max'),
+  }),
+  v.check((c) => c.max > c.min, 'max must be greater than min'),
+  v.check(
+    (c) => c.max - c.min + 1 <= MAX_RUBRIC_STEPS,
+    `a scale has at most ${MAX_RUBRIC_STEPS} steps (max − min + 1)`,
+  ),
+)
+
+/**
+ * `POST /api/batches`: a batch to create or update. Every field but the name is optional; an
+ * update keeps what the body leaves out, a new batch takes the defaults (batches.ts).
+ */
+export const BatchInputSchema = v.strictObject({
+  name: BatchNameSchema,
+  mode: v.optional(v.picklist(BATCH_MODES, `must be one of ${BATCH_MODES.join(', ')}`)),
+  guidelines: v.optional(v.pipe(v.string(), v.maxLength(MAX_GUIDELINES_CHARS))),
+  rubric: v.optional(
+    v.pipe(
+      v.array(RubricCriterionSchema),
+      v.maxLength(MAX_RUBRIC_CRITERIA, `expected at most ${MAX_RUBRIC_CRITERIA} items`),
+      v.check((r) => new Set(r.map((c) => c.id)).size === r.length, 'criterion ids must be unique'),
+    ),
+  ),
+  blind: v.optional(v.boolean()),
+  run_timeout_ms: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number of milliseconds'),
+      v.minValue(MIN_RUN_TIMEOUT_MS, `must be at least ${MIN_RUN_TIMEOUT_MS} (1 s)`),
+      v.maxValue(MAX_RUN_TIMEOUT_MS, `must be at most ${MAX_RUN_TIMEOUT_MS} (60 s)`),
+    ),
+  ),
+})
+export type BatchInput = v.InferOutput<typeof BatchInputSchema>
 
 /**
  * Parses a JSONL import. Returns every task or every problem (1-based line numbers), never a
@@ -156,8 +235,10 @@ export function parseTaskLines(text: string): {
   const errors: LineError[] = []
   const seen = new Map<string, number>()
   const lines = text.split(/\r?\n/)
-  if (lines.length > MAX_IMPORT_LINES + 1) {
-    return { tasks: [], lines: [], errors: [{ line: 0, message: `at most ${MAX_IMPORT_LINES} lines per import` }] }
+  const count = lines.length - (lines[lines.length - 1].trim() === '' ? 1 : 0)
+  if (count > MAX_IMPORT_LINES) {
+    const message = `too many lines: at most ${MAX_IMPORT_LINES} tasks per import (this has ${count}); split the file`
+    return { tasks: [], lines: [], errors: [{ line: 0, message }] }
   }
   lines.forEach((raw, i) => {
     const line = i + 1

@@ -181,7 +181,7 @@ imports('prints the server response with --json', async () => {
   fs.writeFileSync(path.join(cwd, 'more.jsonl'), `${taskLine('t3')}\n`)
   const r = await cli(['import', 'more.jsonl', '--batch', 'week 1', '--json', ...asLead()], { cwd })
   assert.is(r.code, 0, r.stderr)
-  assert.equal(JSON.parse(r.stdout), { batch: 'week 1', imported: 1, ids: ['t3'] })
+  assert.equal(JSON.parse(r.stdout), { batch: 'week 1', imported: 1, ids: ['t3'], skipped: 0, skippedIds: [] })
 })
 
 imports('lists every bad line of a rejected file and imports nothing', async () => {
@@ -201,7 +201,7 @@ imports('lists every bad line of a rejected file and imports nothing', async () 
   assert.ok(errorLines.length >= 2, r.stderr)
   assert.ok(errorLines.every((l) => /^line \d+: \S/.test(l)), r.stderr)
   assert.match(r.stderr, /^line 2: invalid JSON/m)
-  assert.match(r.stderr, /^line 3: candidates: needs at least 2 candidates/m)
+  assert.match(r.stderr, /^line 3: candidates: expected at least 2 items/m)
   assert.not.match(r.stderr, /^line [14]:/m)
   assertNoStack(r)
   assert.equal(await taskIds(), before, 'nothing was imported')

@@ -7,15 +7,17 @@ import { codeView } from '../editor/codeView'
 import { applyLanguage } from '../editor/languageSlot'
 import { commentMarks } from '../editor/commentMarks'
 import { useComments } from '../stores/comments'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 export const CandidateCode: Component<{ candidate: Candidate; language: string }> = (props) => {
   // Built once per candidate: the parent re-creates this component when the candidate changes.
   // Comments on lines of the code (issue 10): select lines, then Ctrl+Alt+M or "Comment".
   const comments = useComments()
+  const labels = useCandidateLabels()
   const editor = createEditor(() => ({
     doc: props.candidate.code,
     extensions: [
-      codeView({ label: `Code of candidate ${props.candidate.id}` }),
+      codeView({ label: `Code of candidate ${labels.label(props.candidate.id)}` }),
       comments
         ? commentMarks({ onComment: (v) => comments.startDraft(v), onOpenThread: comments.setActive })
         : [],

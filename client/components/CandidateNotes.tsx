@@ -1,4 +1,5 @@
 /** "Notes on <candidate>": a small co-edited editor over the candidate's notes Y.Text. */
+import { useCandidateLabels } from '../stores/candidateLabels'
 import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type * as Y from 'yjs'
@@ -20,7 +21,8 @@ export const CandidateNotes: Component<{
   const entry = createMapEntry(props.notes, props.candidateId)
   // Read through the shared reader: anything but a plain Y.Text (a number, a Y.XmlText) is absent.
   const ytext = () => asText(entry()) ?? undefined
-  const label = () => `Notes on ${props.candidateId}`
+  const labels = useCandidateLabels()
+  const label = () => `Notes on ${labels.label(props.candidateId)}`
   return (
     <section class="notes" aria-label={label()}>
       <h3 class="notes-title">{label()}</h3>

@@ -3,12 +3,15 @@ import { For } from 'solid-js'
 import type { Component, JSX } from 'solid-js'
 import type { Candidate } from '../../shared/types'
 import { COMPARE_TAB } from './workspaceUi'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
-/** The id of the tab element for `tab` (a candidate id or COMPARE_TAB). */
-export const tabId = (tab: string) => `cand-tab-${encodeURIComponent(tab)}`
+/** The id of the tab element for `key` (a candidate's label key, or COMPARE_TAB). */
+export const tabId = (key: string) => `cand-tab-${encodeURIComponent(key)}`
 
 const Tab: Component<{
   tab: string
+  /** The DOM key of the tab (the candidate's label key when blind). */
+  domKey: string
   selected: boolean
   hint: string
   title?: string
@@ -16,7 +19,7 @@ const Tab: Component<{
   children: JSX.Element
 }> = (props) => (
   <button
-    id={tabId(props.tab)}
+    id={tabId(props.domKey)}
     type="button"
     role="tab"
     class="tab"
@@ -40,6 +43,8 @@ export const CandidateTabs: Component<{
   tab: string
   onSelect: (tab: string) => void
 }> = (props) => {
+  const labels = useCandidateLabels()
+  const keyOf = (tab: string) => (tab === COMPARE_TAB ? COMPARE_TAB : labels.key(tab))
   const tabs = () => [...props.candidates.map((c) => c.id), COMPARE_TAB]
   // WAI-ARIA tabs with automatic activation: arrows, Home and End select and focus.
   const onKeyDown = (e: KeyboardEvent) => {
@@ -55,7 +60,7 @@ export const CandidateTabs: Component<{
     if (next === undefined) return
     e.preventDefault()
     props.onSelect(all[next])
-    document.getElementById(tabId(all[next]))?.focus()
+    document.getElementById(tabId(keyOf(all[next])))?.focus()
   }
   return (
     <div class="tabs" role="tablist" aria-label="Candidates" onKeyDown={onKeyDown}>
@@ -63,18 +68,20 @@ export const CandidateTabs: Component<{
         {(c, i) => (
           <Tab
             tab={c.id}
+            domKey={labels.key(c.id)}
             selected={props.tab === c.id}
             hint={String(i() + 1)}
-            title={c.model ?? c.id}
+            title={labels.model(c) ?? `Candidate ${labels.label(c.id)}`}
             onSelect={props.onSelect}
           >
-            <span class="tab-name">{c.id}</span>{' '}
-            <span class="tab-model">{c.model ?? ''}</span>
+            <span class="tab-name">{labels.label(c.id)}</span>{' '}
+            <span class="tab-model">{labels.model(c) ?? ''}</span>
           </Tab>
         )}
       </For>
       <Tab
         tab={COMPARE_TAB}
+        domKey={COMPARE_TAB}
         selected={props.tab === COMPARE_TAB}
         hint="c"
         onSelect={props.onSelect}

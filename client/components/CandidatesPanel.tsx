@@ -15,6 +15,7 @@ import { candidateShortcuts } from './candidateShortcuts'
 import { COMPARE_TAB } from './workspaceUi'
 import type { WorkspaceUi } from './workspaceUi'
 import { revealElement } from './reveal'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 export const CandidatesPanel: Component<{
   candidates: Candidate[]
@@ -25,6 +26,7 @@ export const CandidatesPanel: Component<{
   ui: WorkspaceUi
 }> = (props) => {
   const view = useView()
+  const labels = useCandidateLabels()
   const ui = props.ui
   const ids = () => props.candidates.map((c) => c.id)
   const current = () => props.candidates.find((c) => c.id === ui.tab())
@@ -60,7 +62,7 @@ export const CandidatesPanel: Component<{
         id="candidate-panel"
         class="candidate-body"
         role="tabpanel"
-        aria-labelledby={tabId(ui.tab())}
+        aria-labelledby={tabId(ui.tab() === COMPARE_TAB ? COMPARE_TAB : labels.key(ui.tab()))}
       >
         <Show
           when={ui.tab() !== COMPARE_TAB}

@@ -3,22 +3,25 @@ import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { Candidate } from '../../shared/types'
 import { CompareView } from './CompareView'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 const CandidateSelect: Component<{
   label: string
   candidates: Candidate[]
   value: string
   onChange: (id: string) => void
-}> = (props) => (
-  <label class="compare-pick">
-    <span>{props.label}</span>
-    <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
-      <For each={props.candidates}>
-        {(c) => <option value={c.id}>{c.model ? `${c.id} · ${c.model}` : c.id}</option>}
-      </For>
-    </select>
-  </label>
-)
+}> = (props) => {
+  const labels = useCandidateLabels()
+  const text = (c: Candidate) => (labels.model(c) ? `${labels.label(c.id)} · ${labels.model(c)}` : labels.label(c.id))
+  return (
+    <label class="compare-pick">
+      <span>{props.label}</span>
+      <select value={labels.key(props.value)} onChange={(e) => props.onChange(labels.idOf(e.currentTarget.value))}>
+        <For each={props.candidates}>{(c) => <option value={labels.key(c.id)}>{text(c)}</option>}</For>
+      </select>
+    </label>
+  )
+}
 
 export const ComparePanel: Component<{
   candidates: Candidate[]

@@ -8,6 +8,7 @@ import { EditorView } from '@codemirror/view'
 import type { Candidate } from '../../shared/types'
 import { codeView } from '../editor/codeView'
 import { applyLanguage } from '../editor/languageSlot'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 type MergeModule = typeof import('@codemirror/merge')
 
@@ -45,12 +46,13 @@ export const CompareView: Component<{
 }> = (props) => {
   loadMerge()
   const wide = createWide()
+  const labels = useCandidateLabels()
   let host: HTMLDivElement | undefined
   const onEscape = () => {
     props.onClose()
     return true
   }
-  const label = (c: Candidate, side: string) => `Code of candidate ${c.id} (${side})`
+  const label = (c: Candidate, side: string) => `Code of candidate ${labels.label(c.id)} (${side})`
   createEffect(() => {
     const mod = merge()
     if (!mod || !host) return
@@ -73,7 +75,7 @@ export const CompareView: Component<{
       doc: props.right.code,
       parent: host,
       extensions: [
-        codeView({ label: `Code of candidate ${props.right.id} compared with ${props.left.id}`, onEscape }),
+        codeView({ label: `Code of candidate ${labels.label(props.right.id)} compared with ${labels.label(props.left.id)}`, onEscape }),
         mod.unifiedMergeView({
           original: props.left.code,
           highlightChanges: true,

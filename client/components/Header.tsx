@@ -24,6 +24,12 @@ export const Header: Component = () => {
                 <A href="/lead" end activeClass="active">
                   Lead
                 </A>
+                <A href="/lead/batches" activeClass="active">
+                  Batches
+                </A>
+                <A href="/lead/import" activeClass="active">
+                  Import
+                </A>
                 <A href="/lead/export" activeClass="active">
                   Export
                 </A>

@@ -3,6 +3,7 @@ import { createUniqueId, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { describeView } from '../stores/presence'
 import type { PresenceEntry } from '../stores/presence'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 export const PresencePerson: Component<{
   person: PresenceEntry
@@ -10,6 +11,7 @@ export const PresencePerson: Component<{
   onFollow: () => void
 }> = (props) => {
   const detailId = createUniqueId()
+  const labels = useCandidateLabels()
   const body = () => (
     <>
       <span class="swatch" style={{ background: props.person.color }} aria-hidden="true" />
@@ -21,7 +23,7 @@ export const PresencePerson: Component<{
           </Show>
         </span>
         <span class="muted small presence-detail" id={detailId}>
-          {props.person.role} · {describeView(props.person.view)}
+          {props.person.role} · {describeView(props.person.view, labels.label)}
         </span>
       </span>
     </>

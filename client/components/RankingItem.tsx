@@ -3,6 +3,7 @@ import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { createSortable } from '@thisbeyond/solid-dnd'
 import type { Candidate } from '../../shared/types'
+import { useCandidateLabels } from '../stores/candidateLabels'
 import { RankingZone } from './rankingDrop'
 
 declare module 'solid-js' {
@@ -21,6 +22,7 @@ export const RankingItem: Component<{
   readOnly: boolean
   describedBy: string
 }> = (props) => {
+  const labels = useCandidateLabels()
   const sortable = createSortable(props.candidate.id, {
     zone: RankingZone.ranking,
     candidate: props.candidate.id,
@@ -31,7 +33,7 @@ export const RankingItem: Component<{
       class="ranking-item"
       classList={{ 'ranking-dragging': sortable.isActiveDraggable, 'ranking-locked': props.readOnly }}
       tabindex="0"
-      data-candidate={props.candidate.id}
+      data-candidate={labels.key(props.candidate.id)}
       aria-posinset={props.position}
       aria-setsize={props.total}
       aria-describedby={props.describedBy}
@@ -40,9 +42,9 @@ export const RankingItem: Component<{
         <span class="sr-only">Position </span>
         {props.position}
       </span>
-      <span class="ranking-name">Candidate {props.candidate.id}</span>
-      <Show when={props.candidate.model}>
-        <span class="muted small ranking-model">{props.candidate.model}</span>
+      <span class="ranking-name">Candidate {labels.label(props.candidate.id)}</span>
+      <Show when={labels.model(props.candidate)}>
+        {(model) => <span class="muted small ranking-model">{model()}</span>}
       </Show>
       <Show when={!props.readOnly}>
         <span class="ranking-grip" aria-hidden="true">⠿</span>

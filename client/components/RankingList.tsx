@@ -3,6 +3,7 @@ import { For } from 'solid-js'
 import type { Component } from 'solid-js'
 import { createDroppable, SortableProvider } from '@thisbeyond/solid-dnd'
 import type { Candidate } from '../../shared/types'
+import { useCandidateLabels } from '../stores/candidateLabels'
 import { RankingItem } from './RankingItem'
 import { keepFocusAcrossMoves } from './rankingFocus'
 import { RankingZone, zoneDropId } from './rankingDrop'
@@ -28,17 +29,19 @@ export const RankingList: Component<{
   onRefused: () => void
 }> = (props) => {
   let list!: HTMLOListElement
+  const labels = useCandidateLabels()
   const droppable = createDroppable(zoneDropId(RankingZone.ranking), { zone: RankingZone.ranking })
   const byId = (id: string) => props.candidates.find((c) => c.id === id) ?? { id, code: '' }
   const itemOf = (el: unknown) =>
     el instanceof HTMLElement && list.contains(el) ? el.closest<HTMLElement>('[data-candidate]') : null
   const item = (id: string) =>
-    list.querySelector<HTMLElement>(`[data-candidate="${CSS.escape(id)}"]`)
+    list.querySelector<HTMLElement>(`[data-candidate="${CSS.escape(labels.key(id))}"]`)
 
   keepFocusAcrossMoves(() => list, () => props.order)
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const id = itemOf(e.target)?.dataset.candidate
+    const key = itemOf(e.target)?.dataset.candidate
+    const id = key === undefined ? undefined : labels.idOf(key)
     if (!id || e.ctrlKey || e.metaKey) return
     const at = props.order.indexOf(id)
     if ((e.key === 'Delete' || e.key === 'Backspace') && !e.altKey) {

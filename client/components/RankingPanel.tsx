@@ -8,6 +8,7 @@ import type * as Y from 'yjs'
 import { DragDropProvider, DragDropSensors } from '@thisbeyond/solid-dnd'
 import type { DragEventHandler } from '@thisbeyond/solid-dnd'
 import type { Candidate } from '../../shared/types'
+import { useCandidateLabels } from '../stores/candidateLabels'
 import { createRankingStore } from '../stores/ranking'
 import { useView } from '../stores/view'
 import { RankingList } from './RankingList'
@@ -27,6 +28,7 @@ export const RankingPanel: Component<{
     props.candidates.map((c) => c.id),
   )
   const view = useView()
+  const labels = useCandidateLabels()
   const [said, setSaid] = createSignal('')
   const uid = createUniqueId()
   let section!: HTMLElement
@@ -42,13 +44,13 @@ export const RankingPanel: Component<{
   const focusIn = (zone: RankingZone, id: string | undefined) =>
     queueMicrotask(() => {
       if (id === undefined) return
-      const selector = `[data-zone="${zone}"] [data-candidate="${CSS.escape(id)}"]`
+      const selector = `[data-zone="${zone}"] [data-candidate="${CSS.escape(labels.key(id))}"]`
       section.querySelector<HTMLElement>(selector)?.focus()
     })
   // Repeating the same sentence would not be read again; the position makes each one new.
   const sayPosition = (id: string, verb: 'placed at' | 'moved to') => {
     const { placed } = store.state
-    setSaid(`Candidate ${id} ${verb} position ${placed.indexOf(id) + 1} of ${placed.length}.`)
+    setSaid(`Candidate ${labels.label(id)} ${verb} position ${placed.indexOf(id) + 1} of ${placed.length}.`)
   }
 
   const onMove = (id: string, toIndex: number) => {
@@ -61,7 +63,7 @@ export const RankingPanel: Component<{
   }
   const onUnplace = (id: string) => {
     store.unplace(id)
-    setSaid(`Candidate ${id} taken out of the ranking; ${store.state.unranked.length} unranked.`)
+    setSaid(`Candidate ${labels.label(id)} taken out of the ranking; ${store.state.unranked.length} unranked.`)
   }
   // Keyboard: focus stays in the list the key was pressed in (the next candidate there), so
   // repeated Enter ranks the pool in order; it follows the candidate once its list is empty.

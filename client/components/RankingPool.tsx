@@ -3,6 +3,7 @@ import { For } from 'solid-js'
 import type { Component } from 'solid-js'
 import { createDroppable } from '@thisbeyond/solid-dnd'
 import type { Candidate } from '../../shared/types'
+import { useCandidateLabels } from '../stores/candidateLabels'
 import { RankingPoolItem } from './RankingPoolItem'
 import { RankingZone, zoneDropId } from './rankingDrop'
 
@@ -17,12 +18,13 @@ export const RankingPool: Component<{
   onRefused: () => void
 }> = (props) => {
   let list!: HTMLUListElement
+  const labels = useCandidateLabels()
   const droppable = createDroppable(zoneDropId(RankingZone.unranked), { zone: RankingZone.unranked })
   const byId = (id: string) => props.candidates.find((c) => c.id === id) ?? { id, code: '' }
-  const idOf = (el: unknown) =>
-    el instanceof HTMLElement && list.contains(el)
-      ? el.closest<HTMLElement>('[data-candidate]')?.dataset.candidate
-      : undefined
+  const idOf = (el: unknown) => {
+    const key = el instanceof HTMLElement && list.contains(el) ? el.closest<HTMLElement>('[data-candidate]')?.dataset.candidate : undefined
+    return key === undefined ? undefined : labels.idOf(key)
+  }
 
   const onKeyDown = (e: KeyboardEvent) => {
     const id = idOf(e.target)
@@ -35,7 +37,7 @@ export const RankingPool: Component<{
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return
     e.preventDefault()
     const next = props.ids[e.key === 'ArrowUp' ? at - 1 : at + 1]
-    if (next) list.querySelector<HTMLElement>(`[data-candidate="${CSS.escape(next)}"]`)?.focus()
+    if (next) list.querySelector<HTMLElement>(`[data-candidate="${CSS.escape(labels.key(next))}"]`)?.focus()
   }
 
   return (

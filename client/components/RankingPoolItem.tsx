@@ -3,6 +3,7 @@ import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { createDraggable } from '@thisbeyond/solid-dnd'
 import type { Candidate } from '../../shared/types'
+import { useCandidateLabels } from '../stores/candidateLabels'
 import { poolDragId, RankingZone } from './rankingDrop'
 
 declare module 'solid-js' {
@@ -19,6 +20,7 @@ export const RankingPoolItem: Component<{
   readOnly: boolean
   describedBy: string
 }> = (props) => {
+  const labels = useCandidateLabels()
   const draggable = createDraggable(poolDragId(props.candidate.id), {
     zone: RankingZone.unranked,
     candidate: props.candidate.id,
@@ -29,12 +31,12 @@ export const RankingPoolItem: Component<{
       class="ranking-item ranking-unranked"
       classList={{ 'ranking-dragging': draggable.isActiveDraggable, 'ranking-locked': props.readOnly }}
       tabindex="0"
-      data-candidate={props.candidate.id}
+      data-candidate={labels.key(props.candidate.id)}
       aria-describedby={props.describedBy}
     >
-      <span class="ranking-name">Candidate {props.candidate.id}</span>
-      <Show when={props.candidate.model}>
-        <span class="muted small ranking-model">{props.candidate.model}</span>
+      <span class="ranking-name">Candidate {labels.label(props.candidate.id)}</span>
+      <Show when={labels.model(props.candidate)}>
+        {(model) => <span class="muted small ranking-model">{model()}</span>}
       </Show>
       <Show when={!props.readOnly}>
         <span class="ranking-grip" aria-hidden="true">⠿</span>

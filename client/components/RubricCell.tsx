@@ -4,7 +4,8 @@ import type { RubricCriterion } from '../../shared/types'
 
 export const RubricCell: Component<{
   criterion: RubricCriterion
-  candidateId: string
+  /** The candidate as the page names it (a letter in blind batches). */
+  candidateLabel: string
   score: number | null
   row: number
   col: number
@@ -26,7 +27,7 @@ export const RubricCell: Component<{
       tabindex={props.active ? 0 : -1}
       data-row={props.row}
       data-col={props.col}
-      aria-label={`${props.criterion.name} for candidate ${props.candidateId}`}
+      aria-label={`${props.criterion.name} for candidate ${props.candidateLabel}`}
       aria-describedby={`${valueId()} ${props.tipId}`}
       aria-readonly={props.readOnly}
       onMouseEnter={(e) => props.onHover(e.currentTarget)}

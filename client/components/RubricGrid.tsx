@@ -7,6 +7,7 @@ import { RubricHeader } from './RubricHeader'
 import { RubricRow } from './RubricRow'
 import { RubricPicker } from './RubricPicker'
 import { createRubricTips } from './rubricTooltip'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 export const RubricGrid: Component<{
   ref: (el: HTMLTableElement) => void
@@ -23,6 +24,8 @@ export const RubricGrid: Component<{
   const [active, setActive] = createSignal({ row: 0, col: 0 })
   let table!: HTMLTableElement
   const tips = createRubricTips(() => table)
+  const labels = useCandidateLabels()
+  const labelOf = (id: string | undefined) => (id === undefined ? undefined : labels.label(id))
   const scoreAt = (row: number, col: number) =>
     props.scores[props.candidates[row]?.id]?.[props.rubric[col]?.id] ?? null
   const onFocusIn = (e: FocusEvent) => {
@@ -89,7 +92,7 @@ export const RubricGrid: Component<{
       </table>
       <RubricPicker
         criterion={props.rubric[active().col]}
-        candidateId={props.candidates[active().row]?.id}
+        candidateLabel={labelOf(props.candidates[active().row]?.id)}
         score={scoreAt(active().row, active().col)}
         readOnly={props.readOnly}
         onSet={onPick}

@@ -5,7 +5,8 @@ import type { RubricCriterion } from '../../shared/types'
 
 export const RubricPicker: Component<{
   criterion: RubricCriterion | undefined
-  candidateId: string | undefined
+  /** The candidate as the page names it (a letter in blind batches). */
+  candidateLabel: string | undefined
   score: number | null
   readOnly: boolean
   onSet: (score: number | null) => void
@@ -21,7 +22,7 @@ export const RubricPicker: Component<{
   return (
     <div class="rubric-picker" aria-hidden="true">
       <span class="rubric-picker-label">
-        {props.criterion?.name} · candidate {props.candidateId}
+        {props.criterion?.name} · candidate {props.candidateLabel}
       </span>
       <span class="rubric-picks">
         <For each={steps()}>

@@ -3,6 +3,7 @@ import { For } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { Candidate, RubricCriterion } from '../../shared/types'
 import { RubricCell } from './RubricCell'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 export const RubricRow: Component<{
   uid: string
@@ -13,17 +14,19 @@ export const RubricRow: Component<{
   activeCol: number | null
   readOnly: boolean
   onHover: (el: HTMLElement | null) => void
-}> = (props) => (
+}> = (props) => {
+  const labels = useCandidateLabels()
+  return (
   <tr>
     <th scope="row">
       <span class="sr-only">Candidate </span>
-      {props.candidate.id}
+      {labels.label(props.candidate.id)}
     </th>
     <For each={props.rubric}>
       {(c, col) => (
         <RubricCell
           criterion={c}
-          candidateId={props.candidate.id}
+          candidateLabel={labels.label(props.candidate.id)}
           score={props.score(col())}
           row={props.row}
           col={col()}
@@ -35,4 +38,5 @@ export const RubricRow: Component<{
       )}
     </For>
   </tr>
-)
+  )
+}

@@ -23,6 +23,7 @@ import { WorkflowBar } from './WorkflowBar'
 import { WorkflowNotice } from './WorkflowNotice'
 import { useTaskTitle } from '../stores/pageTitle'
 import { taskTitle } from '../format'
+import { CandidateLabelsProvider, createCandidateLabels } from '../stores/candidateLabels'
 
 /** Opens the room for as long as it is mounted; one instance per task id. */
 export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
@@ -38,7 +39,10 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const unsent = createUnsentText(ws, readOnly, meta.revision)
   // A reopen (a new revision) gives write back on the same socket: stop showing the old denial.
   createEffect(on(meta.revision, () => room.clearDenied(), { defer: true }))
+  // Blind batches (issue 11.2): letters, not ids or models, for everyone but the lead.
+  const labels = createCandidateLabels(props.task, me().role)
   return (
+    <CandidateLabelsProvider labels={labels}>
     <ViewProvider controller={createViewController(room.awareness)}>
       <div class="workspace">
         <header class="ws-bar">
@@ -85,5 +89,6 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
         <HelpOverlay open={ui.helpOpen()} onClose={() => ui.setHelpOpen(false)} />
       </div>
     </ViewProvider>
+    </CandidateLabelsProvider>
   )
 }

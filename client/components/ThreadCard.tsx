@@ -6,11 +6,13 @@ import type { ThreadView } from '../../shared/comments'
 import type { CommentsStore } from '../stores/comments'
 import { CommentItem } from './CommentItem'
 import { CommentComposer } from './CommentComposer'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore }> = (props) => {
   const c = props.store
   let card!: HTMLLIElement
-  const label = () => anchorLabel(props.thread.anchor)
+  const labels = useCandidateLabels()
+  const label = () => anchorLabel(labels.anchor(props.thread.anchor))
   // Only text can be deleted from under a thread; candidate code and the task never change.
   const outdated = () => props.thread.anchor?.kind === 'text' && c.resolved(props.thread) === null
   const active = () => c.active() === props.thread.id

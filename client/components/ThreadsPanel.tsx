@@ -5,6 +5,7 @@
 import { createSignal, createUniqueId, For, onCleanup, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { anchorLabel } from '../../shared/anchors'
+import { useCandidateLabels } from '../stores/candidateLabels'
 import type { CommentsStore } from '../stores/comments'
 import { ThreadCard } from './ThreadCard'
 import { CommentComposer } from './CommentComposer'
@@ -17,6 +18,7 @@ export function isCommentShortcut(e: KeyboardEvent): boolean {
 
 export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
   const c = props.store
+  const labels = useCandidateLabels()
   const uid = createUniqueId()
   const [showResolved, setShowResolved] = createSignal(false)
   const [hint, setHint] = createSignal('')
@@ -68,7 +70,7 @@ export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
       <Show when={c.draft()}>
         {(d) => (
           <div class="thread draft">
-            <div class="small">New thread on {anchorLabel(d().anchor)}</div>
+            <div class="small">New thread on {anchorLabel(labels.anchor(d().anchor))}</div>
             <Show when={d().quote}>
               <blockquote class="thread-quote">{d().quote}</blockquote>
             </Show>

@@ -84,7 +84,7 @@ function better(a: Ranked, b: Ranked, selfClientId: number): boolean {
 }
 
 /** Words for a view, as the presence list shows it: "Explanation", "candidate b", "comparing a↔c". */
-export function describeView(view: View | null): string {
+export function describeView(view: View | null, label: (candidateId: string) => string = (id) => id): string {
   if (!view) return 'just arrived'
   switch (view.area) {
     case 'prompt':
@@ -98,11 +98,11 @@ export function describeView(view: View | null): string {
     case 'ranking':
       return 'Ranking'
     case 'rubric':
-      return view.candidateId ? `Rubric, candidate ${view.candidateId}` : 'Rubric'
+      return view.candidateId ? `Rubric, candidate ${label(view.candidateId)}` : 'Rubric'
     case 'candidate':
-      return view.candidateId ? `candidate ${view.candidateId}` : 'Candidates'
+      return view.candidateId ? `candidate ${label(view.candidateId)}` : 'Candidates'
     case 'compare':
-      return view.compare ? `comparing ${view.compare[0]}↔${view.compare[1]}` : 'Compare'
+      return view.compare ? `comparing ${label(view.compare[0])}↔${label(view.compare[1])}` : 'Compare'
   }
 }
 

@@ -1,17 +1,47 @@
 /** `/api/tasks`: import, list, read and assign tasks. */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AssignSchema, BatchNameSchema } from '../../shared/validation'
+import { AssignSchema, BatchNameSchema, IdSchema, MAX_IMPORT_LINES } from '../../shared/validation'
+import { blindOrder } from '../../shared/blind'
 import * as v from 'valibot'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
 import { assignTask, canSeeTask, importTasks } from '../services/tasks'
+import type { ImportOptions } from '../services/tasks'
 import { jsonBody } from '../validate'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
-import type { TaskDetail } from '../../shared/types'
+import type { Task, TaskDetail, User } from '../../shared/types'
 
 /** Largest accepted import body. */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
+/** The 413 text for a body over MAX_IMPORT_BYTES: the limit, and what to do about it. */
+export const IMPORT_TOO_LARGE = `import body too large: at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB and ${MAX_IMPORT_LINES} tasks per import; split the file`
+
+/** `?onConflict=error|skip` and `?assign=id,…` of an import, or a 400 naming the bad one. */
+function importOptions(query: (name: string) => string | undefined): ImportOptions {
+  const onConflict = query('onConflict') ?? 'error'
+  if (onConflict !== 'error' && onConflict !== 'skip') {
+    throw new HTTPException(400, { message: 'onConflict must be error or skip' })
+  }
+  const assign = (query('assign') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  for (const id of assign) {
+    if (!v.safeParse(IdSchema, id).success) throw new HTTPException(400, { message: `assign: "${id.slice(0, 80)}" is not a user id` })
+  }
+  return { onConflict, assign }
+}
+
+/**
+ * What a task shows `user`. In a blind batch everyone but the lead gets the candidates in the
+ * task's blind order (shared/blind.ts) without `model`, and no `metadata` (import metadata often
+ * names the model or the source run; annotators do not need it to judge). The lead sees all.
+ */
+export function taskDetailFor(task: Task, detail: TaskDetail, user: Pick<User, 'role'>): TaskDetail {
+  if (!detail.blind || user.role === 'lead') return detail
+  const byId = new Map(task.candidates.map((c) => [c.id, c]))
+  const order = blindOrder(task.id, task.candidates.map((c) => c.id))
+  const { metadata: _hidden, ...rest } = detail
+  return { ...rest, candidates: order.map((id) => ({ id, code: byId.get(id)!.code })) }
+}
 
 export function tasksRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -20,15 +50,17 @@ export function tasksRoutes(deps: AppDeps) {
       const batch = c.req.query('batch') ?? ''
       const name = v.safeParse(BatchNameSchema, batch)
       if (!name.success) throw new HTTPException(400, { message: `batch ${name.issues[0].message}` })
+      const options = importOptions((k) => c.req.query(k))
       const length = Number(c.req.header('content-length') ?? 0)
-      if (length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: 'import body too large (max 50 MiB)' })
+      if (length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: IMPORT_TOO_LARGE })
       const text = await c.req.text()
-      if (text.length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: 'import body too large (max 50 MiB)' })
-      const result = await importTasks(deps, name.output, text)
-      // 409: an id already exists or another import of it is in flight; 400: invalid lines.
+      if (text.length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: IMPORT_TOO_LARGE })
+      const result = await importTasks(deps, name.output, text, options)
+      // 409: an id already exists or another import of it is in flight; 400: invalid lines or options.
       if (!result.ok) return c.json({ errors: result.errors }, result.conflict ? 409 : 400)
-      deps.log.info('tasks imported', { batch: name.output, count: result.ids.length })
-      return c.json({ batch: name.output, imported: result.ids.length, ids: result.ids }, 200)
+      deps.log.info('tasks imported', { batch: name.output, count: result.ids.length, skipped: result.skipped.length })
+      const skippedIds = result.skipped.map((s) => s.id)
+      return c.json({ batch: name.output, imported: result.ids.length, ids: result.ids, skipped: skippedIds.length, skippedIds }, 200)
     })
     .get('/', (c) => {
       const user = c.get('user')!
@@ -56,7 +88,7 @@ export function tasksRoutes(deps: AppDeps) {
         blind: batch?.blind ?? false,
         run_timeout_ms: batch?.run_timeout_ms ?? DEFAULT_RUN_TIMEOUT_MS,
       }
-      return c.json(detail)
+      return c.json(taskDetailFor(task, detail, c.get('user')!))
     })
     .post('/:id/assign', requireRole('lead'), jsonBody(AssignSchema), async (c) => {
       const task = await assignTask(deps, c.req.param('id'), c.req.valid('json').userIds)

@@ -4,6 +4,7 @@ import type { ColdLoadFigures } from './coldLoad'
 import type { RunRow } from './measure'
 import type { ServerKind } from './servers/adapters'
 import type { W1Session, W2Session } from './workloads'
+import type { ImportRun } from './importBench'
 
 /** Everything one server produced in a run; a missing session means it was skipped or failed. */
 export interface ServerResults {
@@ -17,6 +18,8 @@ export interface ServerResults {
   w4?: RunRow
   w3?: ColdLoadFigures
   churn?: ChurnFigures
+  /** The import benchmark (codejury only): one entry per run. */
+  import?: ImportRun[]
   errors: string[]
 }
 

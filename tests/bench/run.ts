@@ -16,12 +16,13 @@ import { sessionW3 } from './coldLoad'
 import { sessionChurn } from './churn'
 import { sessionLight } from './lightLoad'
 import { sessionW1, sessionW2, sessionW4, type Ctx } from './workloads'
+import { IMPORT_BAR, runImport } from './importBench'
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     servers: { type: 'string', default: HEADLINE_SERVERS.join(',') },
-    workloads: { type: 'string', default: 'w1,light,w2,w4,w3' },
+    workloads: { type: 'string', default: 'w1,light,w2,w4,w3,import' },
     rounds: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     out: {
@@ -45,7 +46,8 @@ if (values.help) {
   w1: W1 with and without presence, memory per room/connection, the ramp; light: 50 rooms × 6
   clients × 2 edits/s in alternating rounds (--rounds, default 5, 1 in --quick); w2: one room ×
   200, with fresh and reconnecting joins; w4: W1 on the other storage mode; w3: cold load of
-  stored rooms, fresh and reconnecting; churn: the 30-minute churn run (only when named).
+  stored rooms, fresh and reconnecting; import: 10,000 tasks through POST /api/tasks/import (500
+  in --quick), 3 runs, codejury only; churn: the 30-minute churn run (only when named).
   --servers may add stock-as-deployed,hocuspocus-as-deployed: the stock servers on Node defaults.
   --report file: print the tables of a saved results JSON and exit.`)
   process.exit(0)
@@ -166,6 +168,21 @@ const sessions: Session[] = [
   { name: 'w2', documentsOnly: false, run: async (a, r) => void (r.w2 = await sessionW2(ctx, a)) },
   { name: 'w4', documentsOnly: true, run: async (a, r) => void (r.w4 = await sessionW4(ctx, a)) },
   { name: 'w3', documentsOnly: true, run: async (a, r) => void (r.w3 = await sessionW3(ctx, a)) },
+  {
+    // Issue 11's bar: 10,000 tasks in ≤ 5 s under 300 MB. Only codejury imports tasks.
+    name: 'import',
+    documentsOnly: true,
+    run: async (a, r) => {
+      if (a.kind !== 'codejury') return
+      const tasks = plan.mode === 'quick' ? 500 : 10_000
+      r.import = []
+      for (let i = 0; i < 3; i++) {
+        const run = await runImport(tasks)
+        r.import.push(run)
+        log(`import: ${run.tasks} tasks in ${run.seconds.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB (bar at 10,000: ≤ ${IMPORT_BAR.seconds} s, < ${IMPORT_BAR.rssMB} MB)`)
+      }
+    },
+  },
   {
     name: 'churn',
     documentsOnly: true,

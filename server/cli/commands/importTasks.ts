@@ -1,4 +1,4 @@
-/** `codejury import FILE --batch NAME`: loads a JSONL file of tasks, all lines or none. */
+/** `codejury import FILE --batch NAME [--on-conflict skip] [--assign IDS]`: JSONL tasks, all lines or none. */
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import * as v from 'valibot'
@@ -9,13 +9,15 @@ import { toPrintable } from '../format'
 import type { Command } from '../types'
 
 /**
- * 200 `{ batch, imported, ids }`; 400 `{ errors }` (or `{ error }` for a bad batch name); 409
+ * 200 `{ batch, imported, ids, skipped, skippedIds }`; 400 `{ errors }` (or `{ error }` for a bad batch name); 409
  * `{ errors }` when an id already exists or another import of it is in flight.
  */
 interface ImportResponse {
   batch: string
   imported: number
   ids: string[]
+  skipped?: number
+  skippedIds?: string[]
   errors?: LineError[]
   error?: string
 }
@@ -26,7 +28,7 @@ interface ImportResponse {
  */
 export const importTasks: Command = {
   words: ['import'],
-  usage: 'codejury import FILE --batch NAME',
+  usage: 'codejury import FILE --batch NAME [--on-conflict error|skip] [--assign ID,ID…]',
   summary: 'import tasks from a JSONL file into a batch',
   help: [
     'Imports the tasks of a JSONL file (one task per line) into a batch, creating the batch',
@@ -37,9 +39,17 @@ export const importTasks: Command = {
     '         "entry_point"?, "tests"?, "metadata"?}',
     '',
     'Options:',
-    '  --batch NAME  the batch to import into (required)',
+    '  --batch NAME           the batch to import into (required)',
+    '  --on-conflict MODE     error (default): an id that exists refuses the whole file;',
+    '                         skip: lines whose id exists are left out and reported',
+    '  --assign ID,ID…        assign every imported task to these annotators (user ids);',
+    '                         an unknown user refuses the whole file',
   ].join('\n'),
-  options: { batch: { type: 'string', short: 'b' } },
+  options: {
+    batch: { type: 'string', short: 'b' },
+    'on-conflict': { type: 'string' },
+    assign: { type: 'string' },
+  },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const batch = ctx.values.batch
@@ -50,22 +60,31 @@ export const importTasks: Command = {
     if (!name.success) {
       throw new CliError(`--batch: ${formatIssues(name.issues).join('; ')}`, ExitCode.usage)
     }
+    const onConflict = ctx.values['on-conflict'] ?? 'error'
+    if (onConflict !== 'error' && onConflict !== 'skip') {
+      throw new CliError('--on-conflict must be error or skip', ExitCode.usage, `usage: ${importTasks.usage}`)
+    }
+    const assign = typeof ctx.values.assign === 'string' ? ctx.values.assign : ''
+    const query = new URLSearchParams({ batch })
+    if (onConflict === 'skip') query.set('onConflict', 'skip')
+    if (assign) query.set('assign', assign)
     const file = ctx.args[0]
     const text = await readFile(path.resolve(ctx.io.cwd, file), 'utf8').catch((err: Error) => {
       throw new CliError(`cannot read ${file}: ${describeFsError(err)}`)
     })
     const { status, data } = await ctx.api.request<ImportResponse>(
       'POST',
-      `/api/tasks/import?batch=${encodeURIComponent(batch)}`,
+      `/api/tasks/import?${query}`,
       { text, contentType: 'application/x-ndjson', accept: [400, 409, 413] },
     )
     if (status === 200) {
       const tasks = `${data.imported} task${data.imported === 1 ? '' : 's'}`
-      const text = `imported ${tasks} into batch "${data.batch}"`
+      const skipped = data.skipped ? `; skipped ${data.skipped} existing: ${(data.skippedIds ?? []).join(', ')}` : ''
+      const text = `imported ${tasks} into batch "${data.batch}"${skipped}`
       ctx.out(ctx.json ? JSON.stringify(data, null, 2) : text)
       return ExitCode.ok
     }
-    if (status === 413) throw new CliError(`${file} is too large for one import; split it`)
+    if (status === 413) throw new CliError(`${file} is too large for one import: ${data.error ?? 'split it'}`)
     if (!Array.isArray(data.errors)) {
       throw new CliError(`the server refused the import: ${data.error ?? `HTTP ${status}`}`)
     }
