@@ -8,8 +8,8 @@ import { JS_PRELUDE } from './jsPrelude'
 
 /** Memory one subject may allocate inside QuickJS. */
 const MEMORY_LIMIT_BYTES = 64 * 1024 * 1024
-/** Stack for candidate code: at most 256 KB, so deep recursion is a clean RangeError (issue 12). */
-const MAX_STACK_BYTES = 256 * 1024
+/** Stack for candidate code: well under 256 KB, so deep recursion is a clean error inside QuickJS, not a host overflow (issue 12). */
+const MAX_STACK_BYTES = 128 * 1024
 const MAX_OUTPUT_CHARS = 8_000
 
 let quickjs: QuickJSWASMModule | null = null

@@ -114,7 +114,10 @@ export class WorkerPool {
         } else if (msg.type === 'done' || msg.type === 'failed') {
           clearTimeout(timer)
           slot.listener = null
-          resolve(msg.type === 'done' ? msg.outcome : failure(msg.message, []))
+          // A runtime that failed outside the code under test (a host stack overflow, say) is
+          // in an unknown state: the next subject gets a fresh worker.
+          if (msg.type === 'failed') this.discard(slot)
+          resolve(msg.type === 'done' ? msg.outcome : failure(`the runtime failed: ${msg.message}`, []))
         }
       }
       slot.port.postMessage(req)
