@@ -21,6 +21,7 @@ import { CommentsContext, createComments } from '../stores/comments'
 import { useMe } from '../stores/session'
 import type { UnsentText } from '../stores/unsentText'
 import { UnsentTextPanel } from './UnsentTextPanel'
+import { RunPanel } from './RunPanel'
 
 export const WorkspaceGrid: Component<{
   task: TaskDetail
@@ -85,6 +86,8 @@ export const WorkspaceGrid: Component<{
             language={task.language}
             readOnly={props.readOnly}
           />
+          {/* Issue 12 (runner): test runs matrix and derived checks; the layout owner may move it. */}
+          <RunPanel task={task} ws={ws} readOnly={props.readOnly} />
         </div>
         <aside class="ws-col ws-judge" aria-label="Judgment and people">
           <RankingPanel ranking={ws.ranking} candidates={task.candidates} readOnly={props.readOnly} />
