@@ -146,3 +146,22 @@ export function runChecks(runs: Readonly<Record<string, RunResult>>, candidates:
     contradictions,
   }
 }
+
+/**
+ * The runs that ran the workspace's current tests against the subject's current code: the only
+ * ones finalize weighs. `hash` is SHA-256 hex (Web Crypto in the page, lib0 elsewhere).
+ */
+export function currentRuns(
+  runs: Readonly<Record<string, RunResult>>,
+  tests: string,
+  codeOf: (key: string) => string | undefined,
+  hash: (text: string) => string,
+): Record<string, RunResult> {
+  const testsSha = hash(tests)
+  const current: Record<string, RunResult> = {}
+  for (const [key, run] of Object.entries(runs)) {
+    const code = codeOf(key)
+    if (code !== undefined && !isStale(run, testsSha, hash(code))) current[key] = run
+  }
+  return current
+}

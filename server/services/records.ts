@@ -16,6 +16,8 @@ export interface RecordSource {
   participants: Participant[]
   finalizedBy: StoredUser
   finalizedAt: string
+  /** The lead's written reason for finalizing against what the runs say (issue 12). */
+  overrideNote?: string
 }
 
 /** Builds and seals the record of the task's current revision (DESIGN.md "Review record"). */
@@ -42,6 +44,7 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     participants: src.participants,
     finalized_by: src.finalizedBy.id,
     finalized_at: src.finalizedAt,
+    ...(src.overrideNote !== undefined ? { override_note: src.overrideNote } : {}),
   })
 }
 
