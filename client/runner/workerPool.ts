@@ -5,6 +5,10 @@ import type { Outcome } from '../../shared/runs'
 
 /** Extra time a QuickJS subject gets past its limit before the worker is killed (QuickJS stops itself first). */
 const SELF_STOP_GRACE_MS = 1_000
+/** A subject running this long may be stopped at its limit: its replacement starts warming now. */
+const SLOW_SUBJECT_MS = 1_000
+/** How long the pool must be idle before it starts a spare in the background. */
+const SPARE_IDLE_MS = 2_000
 
 interface Slot {
   worker: Worker
@@ -71,13 +75,18 @@ export class WorkerPool {
     const result = this.queue.then(() => this.runNow(req, onProgress))
     this.queue = result.catch(() => {})
     void result.finally(() => {
-      if (--this.pending === 0) setTimeout(() => this.refillSpare(), 300)
+      if (--this.pending === 0) setTimeout(() => this.refillSpare(true), SPARE_IDLE_MS)
     })
     return result
   }
 
-  private refillSpare(): void {
-    if (this.pending === 0 && !this.spare && this.current) this.spare = spawn(this.kind, this.vendor)
+  /**
+   * Starts the spare: when the pool has gone idle (so it never slows a run that is going well),
+   * or at once when a subject is already slow enough that it may hit its limit.
+   */
+  private refillSpare(idleOnly: boolean): void {
+    if (idleOnly && this.pending > 0) return
+    if (!this.spare && this.current) this.spare = spawn(this.kind, this.vendor)
   }
 
   private async runNow(req: Extract<ToWorker, { type: 'run' }>, onProgress: (done: number, total: number) => void): Promise<Outcome> {
@@ -94,6 +103,7 @@ export class WorkerPool {
       let running = -1
       const started = performance.now()
       const limit = req.timeout_ms + (this.kind === 'js' ? SELF_STOP_GRACE_MS : 0)
+      const slow = setTimeout(() => this.refillSpare(false), Math.min(SLOW_SUBJECT_MS, req.timeout_ms / 2))
       const timer = setTimeout(() => {
         slot.listener = null
         this.discard(slot)
@@ -102,6 +112,7 @@ export class WorkerPool {
           status: 'error' as const,
           message: i === running ? `stopped: exceeded the ${req.timeout_ms} ms time limit` : i < running ? 'finished before the limit, result lost' : 'not run: the time limit was reached',
         }))
+        clearTimeout(slow)
         resolve({ ...failure(`stopped after ${req.timeout_ms} ms (time limit)`, cases), status: 'timeout', duration_ms: performance.now() - started })
       }, limit)
       slot.listener = (msg) => {
@@ -113,6 +124,7 @@ export class WorkerPool {
           onProgress(msg.index, names.length)
         } else if (msg.type === 'done' || msg.type === 'failed') {
           clearTimeout(timer)
+          clearTimeout(slow)
           slot.listener = null
           // A runtime that failed outside the code under test (a host stack overflow, say) is
           // in an unknown state: the next subject gets a fresh worker.

@@ -45,7 +45,7 @@ export async function runInSandbox(
   const handle = await page.waitForFunction(
     (id) => (window as unknown as { __sandboxResults: Map<string, unknown> }).__sandboxResults.get(id) ?? null,
     id,
-    { timeout: 60_000, polling: 50 },
+    { timeout: 60_000, polling: 10 },
   )
   return (await handle.jsonValue()) as Outcome
 }
