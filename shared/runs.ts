@@ -65,6 +65,8 @@ export const OutcomeSchema = v.strictObject({
   error: v.optional(v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS))),
   stdout: v.pipe(v.string(), v.maxLength(MAX_OUTPUT_CHARS + 100)),
   stderr: v.pipe(v.string(), v.maxLength(MAX_OUTPUT_CHARS + 100)),
+  /** The runner itself failed (a runtime that did not start): no evidence about the subject, never stored. */
+  infra: v.optional(v.literal(true)),
 })
 export type Outcome = v.InferOutput<typeof OutcomeSchema>
 

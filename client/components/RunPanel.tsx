@@ -52,6 +52,13 @@ export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: bo
         <Show when={!store.language}>
           <p class="muted small">Tests run for Python, JavaScript and TypeScript tasks; this task is {props.task.language}.</p>
         </Show>
+        <For each={Object.entries(store.local()).filter(([, o]) => o.infra).slice(0, 1)}>
+          {([, o]) => (
+            <p class="error small" role="alert">
+              {o.error}
+            </p>
+          )}
+        </For>
         <RunChecks checks={store.checks()} />
         <RunMatrix store={store} readOnly={props.readOnly} />
         <Show when={outputs().length}>

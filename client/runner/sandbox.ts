@@ -20,6 +20,13 @@ export interface Sandbox {
   run(req: SandboxRun): Promise<Outcome>
 }
 
+/** How long the frame may take to say it is listening before runs are answered with an error. */
+const FRAME_READY_TIMEOUT_MS = 30_000
+
+function unavailable(message: string): Outcome {
+  return { status: 'error', cases: [], duration_ms: 0, error: message, stdout: '', stderr: '', infra: true }
+}
+
 let sandbox: Sandbox | null = null
 let nextId = 0
 
@@ -29,6 +36,7 @@ let nextId = 0
  */
 export function getSandbox(): Sandbox {
   if (sandbox) return sandbox
+  const createdAt = Date.now()
   const frame = document.createElement('iframe')
   frame.src = FRAME_PATH
   frame.setAttribute('sandbox', 'allow-scripts')
@@ -38,14 +46,25 @@ export function getSandbox(): Sandbox {
   frame.className = 'runner-frame'
   const waiting = new Map<string, { resolve: (o: Outcome) => void; onProgress?: SandboxRun['onProgress'] }>()
   let resolveReady!: () => void
+  let started = false
   const ready = new Promise<void>((r) => (resolveReady = r))
+  // A frame that never says ready (not built, blocked): every waiting run is told, not left hanging.
+  const noFrame = setTimeout(() => {
+    if (started) return
+    for (const w of waiting.values()) w.resolve(unavailable('the test runner did not start: reload the page; if it persists, the server may need `npm run build`'))
+    waiting.clear()
+  }, FRAME_READY_TIMEOUT_MS)
   window.addEventListener('message', (event) => {
     // An opaque origin reads as 'null'; the source check is what ties the message to our frame.
     if (event.source !== frame.contentWindow || event.origin !== 'null') return
     const parsed = v.safeParse(FromSandboxSchema, event.data)
     if (!parsed.success) return
     const msg = parsed.output
-    if (msg.type === 'ready') resolveReady()
+    if (msg.type === 'ready') {
+      started = true
+      clearTimeout(noFrame)
+      resolveReady()
+    }
     else if (msg.type === 'progress') waiting.get(msg.id)?.onProgress?.(msg.done, msg.total)
     else if (msg.type === 'result') {
       waiting.get(msg.id)?.resolve(msg.outcome)
@@ -61,6 +80,10 @@ export function getSandbox(): Sandbox {
     run(req) {
       const id = `r${++nextId}`
       return new Promise<Outcome>((resolve) => {
+        if (!started && Date.now() - createdAt > FRAME_READY_TIMEOUT_MS) {
+          resolve(unavailable('the test runner did not start: reload the page'))
+          return
+        }
         waiting.set(id, { resolve, onProgress: req.onProgress })
         post({ type: 'run', id, language: req.language, code: req.code, tests: req.tests, timeout_ms: req.timeoutMs })
       })

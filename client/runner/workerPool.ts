@@ -113,7 +113,14 @@ export class WorkerPool {
           message: i === running ? `stopped: exceeded the ${req.timeout_ms} ms time limit` : i < running ? 'finished before the limit, result lost' : 'not run: the time limit was reached',
         }))
         clearTimeout(slow)
-        resolve({ ...failure(`stopped after ${req.timeout_ms} ms (time limit)`, cases), status: 'timeout', duration_ms: performance.now() - started })
+        resolve({
+          status: 'timeout',
+          cases,
+          duration_ms: performance.now() - started,
+          error: `stopped after ${req.timeout_ms} ms (time limit)`,
+          stdout: '',
+          stderr: '',
+        })
       }, limit)
       slot.listener = (msg) => {
         if (msg.type === 'cases') {
@@ -146,6 +153,7 @@ export class WorkerPool {
   }
 }
 
+/** An outcome that says the runner failed, not the subject (never written to the `runs` map). */
 function failure(message: string, cases: Outcome['cases']): Outcome {
-  return { status: 'error', cases, duration_ms: 0, error: message.slice(0, 400), stdout: '', stderr: '' }
+  return { status: 'error', cases, duration_ms: 0, error: message.slice(0, 400), stdout: '', stderr: '', infra: true }
 }

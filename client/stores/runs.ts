@@ -117,6 +117,8 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }):
           onProgress: (done, total) => setState(key, { done, total }),
         })
         setLocal((l) => ({ ...l, [key]: outcome }))
+        // The runner's own failure says nothing about the subject: shown here, never shared.
+        if (outcome.infra) continue
         const result = toRunResult(outcome, {
           ranBy: me.id,
           ranAt: new Date().toISOString(),
