@@ -10,7 +10,7 @@ import { RunChecks } from './RunChecks'
 import '../styles/runs.css'
 
 export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: boolean }> = (props) => {
-  const store = createRuns(props.ws, props.task, useMe()())
+  const store = createRuns(props.ws, props.task, useMe()(), !props.readOnly)
   const busy = createMemo(() => Object.keys(store.running()).length > 0)
   const progress = createMemo(() => {
     const states = Object.values(store.running())

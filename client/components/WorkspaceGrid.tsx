@@ -86,8 +86,6 @@ export const WorkspaceGrid: Component<{
             language={task.language}
             readOnly={props.readOnly}
           />
-          {/* Issue 12 (runner): test runs matrix and derived checks; the layout owner may move it. */}
-          <RunPanel task={task} ws={ws} readOnly={props.readOnly} />
         </div>
         <aside class="ws-col ws-judge" aria-label="Judgment and people">
           <RankingPanel ranking={ws.ranking} candidates={task.candidates} readOnly={props.readOnly} />
@@ -99,6 +97,9 @@ export const WorkspaceGrid: Component<{
           />
           <PresenceList awareness={props.awareness} />
           <ThreadsPanel store={comments} />
+          {/* Issue 12 (runner): test runs matrix and derived checks. Last in the scrolling judge
+              column so it squeezes no editor; the layout owner may move it. */}
+          <RunPanel task={task} ws={ws} readOnly={props.readOnly} />
         </aside>
       </div>
     </CommentsContext.Provider>

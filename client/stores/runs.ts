@@ -13,6 +13,9 @@ import { getSandbox } from '../runner/sandbox'
 /** Origin of the results this tab writes (stable: Yjs compares origins by identity). */
 export const RUNS_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'runs' as const })
 
+/** The longest a page waits for an idle moment before it starts warming the runtime. */
+const WARM_AFTER_MS = 1_500
+
 /** What a subject is doing in this tab right now. */
 export interface Running {
   done: number
@@ -50,7 +53,7 @@ export interface RunsStore {
  * result into the map as it arrives so every open page sees it at once. The hashes written are
  * those of the exact text that ran: an edit during a run leaves that run stale, as it should.
  */
-export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }): RunsStore {
+export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, canRun: boolean): RunsStore {
   const ids = task.candidates.map((c) => c.id)
   const code = new Map(task.candidates.map((c) => [c.id, c.code]))
   const language = toRunLanguage(task.language)
@@ -82,8 +85,18 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }):
     ws.tests.unobserve(onText)
     ws.solution.unobserve(onText)
   })
-  // Issue 12: the Python runtime starts warming while the person reads the task.
-  if (language) getSandbox().warm(language)
+  // Issue 12: the runtime starts warming while the person reads the task, once the page has
+  // settled (it competes for the CPU with the first render and sync otherwise), and only for
+  // someone who can run tests here.
+  if (language && canRun) {
+    const warm = () => getSandbox().warm(language)
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(warm, { timeout: WARM_AFTER_MS }) : null
+    const timer = idle === null ? setTimeout(warm, WARM_AFTER_MS) : null
+    onCleanup(() => {
+      if (idle !== null) cancelIdleCallback(idle)
+      if (timer !== null) clearTimeout(timer)
+    })
+  }
 
   const stale = (key: string): boolean => {
     const run = runs()[key]
