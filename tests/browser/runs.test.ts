@@ -9,7 +9,9 @@ import { readRuns } from '../../shared/readers'
 import { assign, createUser, importTasks, taskLine } from '../helpers/server'
 import { browserFixture, newUserPage } from '../helpers/browser'
 import type { Peer } from '../helpers/peer'
-import { syncedPeer } from '../helpers/review'
+import { completeWorkspace, reviewTask, syncedPeer, waitForServerDoc } from '../helpers/review'
+import { sha256Hex } from '../../shared/record'
+import type { RunResult } from '../../shared/schema'
 import { waitFor } from '../helpers/waitFor'
 
 const test = suite('browser runs')
@@ -92,6 +94,38 @@ test('runs the reference solution and every candidate, and the lead sees the sam
   await annotator.waitForFunction(() => document.querySelector('.run-matrix tr[data-subject="b"]')?.getAttribute('data-stale') === 'false', undefined, { timeout: 30_000 })
   assert.equal(await rowStates(annotator), { solution: 'pass stale', a: 'pass stale', b: 'fail', c: 'pass stale' })
   assert.ok(peer.doc instanceof Y.Doc)
+})
+
+test('lets the lead finalize against the runs only with a written note, which the record keeps', async () => {
+  const { id } = await reviewTask(fx.server)
+  const peer = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, peers)
+  await completeWorkspace(fx.server, peer, id, { ranking: ['b', 'a', 'c'] })
+  const ws = getWorkspace(peer.doc)
+  const tests = ws.tests.toString()
+  const code: Record<string, string> = { a: 'def add(a, b):\n    return a + b\n', b: 'def add(a, b):\n    return a - b\n' }
+  const stored = (key: string, status: 'pass' | 'fail'): RunResult => ({
+    status, passed: status === 'pass' ? 1 : 0, failed: status === 'pass' ? 0 : 1, total: 1, duration_ms: 2,
+    ran_by: 'someone', ran_at: '2026-11-27T12:00:00.000Z', tests_sha256: sha256Hex(tests), code_sha256: sha256Hex(code[key]),
+    cases: [{ name: 'test_add', status }],
+  })
+  peer.doc.transact(() => {
+    ws.runs.set('a', stored('a', 'pass'))
+    ws.runs.set('b', stored('b', 'fail'))
+  })
+  await waitForServerDoc(fx.server, roomName.workspace(id), (d) => getWorkspace(d).runs.size === 2, 'the runs on the server')
+  const lead = await open(fx.server.leadToken, id)
+  await lead.getByRole('button', { name: 'Finalize', exact: true }).click()
+  const reasons = lead.getByRole('list', { name: 'Reasons finalize is refused' })
+  await reasons.getByText('candidate b fails a test but is ranked above candidate a').waitFor({ timeout: 10_000 })
+  assert.match((await reasons.textContent()) ?? '', /the lead may override this with a note/)
+  const confirm = lead.getByRole('button', { name: 'Finalize with note', exact: true })
+  assert.ok(await confirm.isDisabled(), 'no finalize without a note')
+  await lead.getByRole('textbox', { name: /Override note/ }).fill('b is ranked first on purpose: test_add checks the wrong sign.')
+  const answered = lead.waitForResponse((r) => r.url().endsWith(`/api/tasks/${id}/finalize`))
+  await confirm.click()
+  assert.is((await answered).status(), 200)
+  await waitFor(() => fx.server.running.deps.records.read(id, 1) !== null, 'the record')
+  assert.is(fx.server.running.deps.records.read(id, 1)?.override_note, 'b is ranked first on purpose: test_add checks the wrong sign.')
 })
 
 test.run()
