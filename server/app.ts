@@ -25,6 +25,7 @@ import { activeTimeRoutes } from './routes/activeTime'
 import { ballotRoutes } from './routes/ballots'
 import { statsRoutes } from './routes/stats'
 import { wsRoutes } from './ws'
+import { runnerHeaders, runnerRoutes } from './routes/runner'
 
 const STATUS_OF_REASON = {
   'bad-input': 400,
@@ -36,8 +37,9 @@ const STATUS_OF_REASON = {
 } as const
 
 /**
- * Content-Security-Policy: our own scripts only, no inline scripts, no eval (wasm included: nothing
- * here runs any yet; the test runner of issue 12 will need `'wasm-unsafe-eval'`). `connect-src
+ * Content-Security-Policy: our own scripts only, no inline scripts, no eval (wasm included: the
+ * test runtimes run only inside the sandbox frame at /runner/frame.html, which `frame-src 'self'`
+ * admits and which has its own policy, server/routes/runner.ts). `connect-src
  * 'self'` covers our own WebSocket too (CSP Level 3 matches ws:/wss: on the page's host under
  * 'self'), so a script that got in anyway cannot open a socket to another host.
  */
@@ -58,6 +60,8 @@ const CSP = {
 export function createApp(deps: AppDeps) {
   const allowed = [...deps.config.allowedOrigins, ...(deps.config.publicUrl ? [deps.config.publicUrl] : [])]
   const app = new Hono<AppEnv>()
+    // Issue 12: the sandbox frame's files need their own headers, set after (so over) secureHeaders.
+    .use('/runner/*', runnerHeaders(deps))
     .use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }))
     .use(session({ db: deps.db, sessions: deps.sessions }))
     .use('/api/*', csrfForCookies({ allowed }))
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/events', eventsRoutes(deps))
     .route('/signin', signinRoutes(deps))
     .route('/ws', wsRoutes(deps))
+    .route('/runner', runnerRoutes(deps))
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) return c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404)

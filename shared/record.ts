@@ -39,6 +39,8 @@ export interface DerivedChecks {
   reference_passes: boolean | null
   pass_rates: Record<string, number | null>
   ranking_agrees_with_runs: boolean | null
+  /** Suite strength (issue 12): the tests fail at least one candidate; null before any candidate ran. */
+  suite_fails_a_candidate: boolean | null
 }
 
 /** Every field of a review record; `record_hash` covers all the others. */
@@ -176,6 +178,7 @@ export function deriveChecks(runs: Record<string, unknown>, candidates: readonly
     reference_passes: reference && typeof reference.status === 'string' ? reference.status === 'pass' : null,
     pass_rates,
     ranking_agrees_with_runs: rated.length < 2 ? null : rated.every((r, i) => i === 0 || rated[i - 1] >= r),
+    suite_fails_a_candidate: candidates.every((c) => pass_rates[c] === null) ? null : candidates.some((c) => pass_rates[c] !== null && pass_rates[c]! < 1),
   }
 }
 

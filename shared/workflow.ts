@@ -2,6 +2,8 @@
 import { TaskStatus } from './types'
 import * as v from 'valibot'
 import type { Role } from './types'
+import type { RunResult } from './schema'
+import { runChecks } from './runs'
 
 /**
  * Workflow actions; `start` is the server's own: an assignee's first edit of an open task, or
@@ -101,6 +103,8 @@ export const FinalizeReasonCode = {
   empty_solution: 'empty_solution',
   empty_tests: 'empty_tests',
   unresolved_thread: 'unresolved_thread',
+  reference_fails: 'reference_fails',
+  ranking_contradicts_runs: 'ranking_contradicts_runs',
 } as const
 export type FinalizeReasonCode = (typeof FinalizeReasonCode)[keyof typeof FinalizeReasonCode]
 
@@ -112,7 +116,15 @@ export interface FinalizeReason {
   code: FinalizeReasonCode
   message: string
   target: string
+  /** The lead may finalize anyway with a written note (the evidence can be wrong; the note says why). */
+  overridable?: boolean
 }
+
+/** Reasons the lead may override with a note: what the test runs say, never missing work. */
+export const OVERRIDABLE_REASONS: readonly FinalizeReasonCode[] = [
+  FinalizeReasonCode.reference_fails,
+  FinalizeReasonCode.ranking_contradicts_runs,
+]
 
 /** What the gate looks at, already read defensively from the rooms. */
 export interface GateInput {
@@ -126,6 +138,8 @@ export interface GateInput {
   solution: string
   tests: string
   threads: readonly { id: string; resolved: boolean; quote?: string }[]
+  /** Current runs only (a run whose tests or code changed since is left out by the caller). */
+  runs?: Readonly<Record<string, RunResult>>
 }
 
 /**
@@ -170,7 +184,50 @@ export function finalizeReasons(input: GateInput): FinalizeReason[] {
       target: `thread:${t.id}`,
     })
   }
+  if (input.runs) {
+    const checks = runChecks(input.runs, input.candidates, input.ranking)
+    if (checks.reference_passes === false) {
+      const ref = input.runs.solution
+      reasons.push({
+        code: FinalizeReasonCode.reference_fails,
+        message: `the tests fail the reference solution (${ref.passed} of ${ref.total} pass)`,
+        target: 'tests',
+        overridable: true,
+      })
+    }
+    for (const c of checks.contradictions) {
+      reasons.push({
+        code: FinalizeReasonCode.ranking_contradicts_runs,
+        message: `the ranking contradicts the runs: candidate ${c.above} fails a test but is ranked above candidate ${c.below}, which passes them all`,
+        target: 'ranking',
+        overridable: true,
+      })
+    }
+  }
   return reasons
+}
+
+/** Longest override note a lead can write at finalize. */
+export const MAX_OVERRIDE_NOTE_CHARS = 4_000
+
+/**
+ * `POST /api/tasks/:id/finalize` body (optional): a written note that overrides the reasons the
+ * runs give. It never overrides missing work, and it is stored in the record as `override_note`.
+ */
+export const FinalizeSchema = v.strictObject({
+  override_note: v.optional(
+    v.pipe(
+      v.string('must be a string'),
+      v.trim(),
+      v.minLength(1, 'must say why the runs are overridden'),
+      v.maxLength(MAX_OVERRIDE_NOTE_CHARS, `must be at most ${MAX_OVERRIDE_NOTE_CHARS} characters`),
+    ),
+  ),
+})
+
+/** Whether a note may override every one of `reasons` (none of them is missing work). */
+export function canOverride(reasons: readonly FinalizeReason[]): boolean {
+  return reasons.length > 0 && reasons.every((r) => OVERRIDABLE_REASONS.includes(r.code))
 }
 
 /** The meta room's `last_action`: what happened last, by whom, when, with the message if any. */

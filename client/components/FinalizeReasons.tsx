@@ -33,6 +33,9 @@ export const FinalizeReasons: Component<{ reasons: FinalizeReason[]; id: string 
                   </button>
                 )}
               </Show>
+              <Show when={r.overridable}>
+                <span class="muted small"> (the lead may override this with a note)</span>
+              </Show>
             </li>
           )}
         </For>

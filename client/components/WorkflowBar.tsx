@@ -5,7 +5,7 @@
  */
 import { createSignal, For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
-import { availableActions, WorkflowAction } from '../../shared/workflow'
+import { availableActions, canOverride, MAX_OVERRIDE_NOTE_CHARS, WorkflowAction } from '../../shared/workflow'
 import type { FinalizeReason } from '../../shared/workflow'
 import { ApiError, finalizeTask, reopenTask, requestChanges, submitTask } from '../api'
 import type { Me, TaskDetail } from '../api'
@@ -37,7 +37,7 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
       assigned: props.task.assignees.includes(props.me.id),
     })
 
-  const run = async (action: WorkflowAction) => {
+  const run = async (action: WorkflowAction, overrideNote?: string) => {
     setBusy(true)
     setError(null)
     setReasons([])
@@ -47,7 +47,7 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
         setSubmitted(true)
       }
       else if (action === WorkflowAction.reopen) await reopenTask(props.task.id)
-      else if (action === WorkflowAction.finalize) await finalizeTask(props.task.id)
+      else if (action === WorkflowAction.finalize) await finalizeTask(props.task.id, overrideNote)
       else {
         await requestChanges(props.task.id, message())
         setAsking(false)
@@ -107,7 +107,12 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
         </form>
       </Show>
       <Show when={reasons().length > 0 && actions().includes('finalize')}>
-        <FinalizeReasonsPopover reasons={reasons()} onClose={() => setReasons([])} />
+        <FinalizeReasonsPopover
+          reasons={reasons()}
+          busy={busy()}
+          onOverride={(note) => void run(WorkflowAction.finalize, note)}
+          onClose={() => setReasons([])}
+        />
       </Show>
       <Show when={error()}>
         <p class="error small" role="alert">
@@ -118,11 +123,44 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
   )
 }
 
-const FinalizeReasonsPopover: Component<{ reasons: FinalizeReason[]; onClose: () => void }> = (props) => (
-  <div class="workflow-popover">
-    <FinalizeReasons id="finalize-reasons" reasons={props.reasons} />
-    <button type="button" onClick={() => props.onClose()}>
-      Close
-    </button>
-  </div>
-)
+/**
+ * The refusal, and when every reason comes from the test runs, a written override (issue 12): the
+ * lead may finalize against the runs only by saying why, and the note goes into the record.
+ */
+const FinalizeReasonsPopover: Component<{
+  reasons: FinalizeReason[]
+  busy: boolean
+  onOverride: (note: string) => void
+  onClose: () => void
+}> = (props) => {
+  const [note, setNote] = createSignal('')
+  return (
+    <div class="workflow-popover">
+      <FinalizeReasons id="finalize-reasons" reasons={props.reasons} />
+      <Show when={canOverride(props.reasons)}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            props.onOverride(note().trim())
+          }}
+        >
+          <label>
+            Override note: why finalize despite the test runs?
+            <textarea
+              required
+              maxLength={MAX_OVERRIDE_NOTE_CHARS}
+              value={note()}
+              onInput={(e) => setNote(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" disabled={props.busy || note().trim() === ''}>
+            Finalize with note
+          </button>
+        </form>
+      </Show>
+      <button type="button" onClick={() => props.onClose()}>
+        Close
+      </button>
+    </div>
+  )
+}

@@ -31,6 +31,7 @@ import { COMPARE_TAB } from './workspaceUi'
 import { ShortcutGroup, useShortcuts } from '../stores/shortcuts'
 import { tabPastPane } from '../editor/tabFocus'
 import '../styles/layout.css'
+import { RunPanel } from './RunPanel'
 
 export const WorkspaceGrid: Component<{
   task: TaskDetail
@@ -187,6 +188,9 @@ export const WorkspaceGrid: Component<{
           </BallotJudgment>
           <PresenceList awareness={props.awareness} />
           <ThreadsPanel store={comments} />
+          {/* Issue 12 (runner): test runs matrix and derived checks. Last in the scrolling judge
+              column so it squeezes no editor; the layout owner may move it. */}
+          <RunPanel task={task} ws={ws} readOnly={props.readOnly} />
         </aside>
         </div>
       </div>

@@ -1,7 +1,10 @@
 /** `/api/tasks/:id/{submit,request-changes,finalize,reopen}`: the workflow's four actions. */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { RequestChangesSchema, WorkflowAction } from '../../shared/workflow'
+import * as v from 'valibot'
+import { HTTPException } from 'hono/http-exception'
+import { FinalizeSchema, RequestChangesSchema, WorkflowAction } from '../../shared/workflow'
+import { formatIssues } from '../../shared/validation'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
 import { jsonBody } from '../validate'
@@ -29,11 +32,33 @@ export function workflowRoutes(deps: AppDeps) {
     .post('/:id/reopen', requireRole('lead'), async (c) => c.json(await run(c, WorkflowAction.reopen), 200))
     .post('/:id/finalize', requireRole('lead'), async (c) => {
       const user = c.get('user')!
-      const result = await deps.workflow.act(c.req.param('id'), WorkflowAction.finalize, user)
+      const body = await finalizeBody(c)
+      const result = await deps.workflow.act(c.req.param('id'), WorkflowAction.finalize, user, undefined, body.override_note)
       if (!result.ok) {
         return c.json({ error: 'the task is not ready to finalize', reasons: result.reasons }, 409)
       }
       deps.log.info('task finalized', { task: result.task.id, revision: result.task.revision, by: user.id })
       return c.json(result.record!, 200)
     })
+}
+
+/**
+ * The finalize body is optional (the CLI and older clients send none); when present it must be
+ * JSON `{override_note}` (issue 12), and anything else is a 400 that changes nothing.
+ */
+async function finalizeBody(c: Context<AppEnv>): Promise<v.InferOutput<typeof FinalizeSchema>> {
+  const text = await c.req.text()
+  if (text.trim() === '') return {}
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    throw new HTTPException(415, { message: 'the finalize body must be application/json' })
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new HTTPException(400, { message: 'the finalize body is not valid JSON' })
+  }
+  const parsed = v.safeParse(FinalizeSchema, value)
+  if (!parsed.success) throw new HTTPException(400, { message: formatIssues(parsed.issues).join('; ') })
+  return parsed.output
 }

@@ -15,6 +15,8 @@ export interface RecordSource {
   participants: Participant[]
   finalizedBy: StoredUser
   finalizedAt: string
+  /** The lead's written reason for finalizing against what the runs say (issue 12). */
+  overrideNote?: string
 }
 
 /** Builds and seals the record of the task's current revision (DESIGN.md "Review record"). */
@@ -44,6 +46,7 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     // The scales the ratings were given on: exports normalise ratings by them, and a batch's
     // rubric may change after this revision was finalized.
     rubric: (src.batch?.rubric ?? []).map((k) => ({ id: k.id, name: k.name, description: k.description, min: k.min, max: k.max })),
+    ...(src.overrideNote !== undefined ? { override_note: src.overrideNote } : {}),
   })
 }
 

@@ -4,11 +4,14 @@
  * and asks live access to follow each status change. One action per task at a time.
  */
 import type * as Y from 'yjs'
-import { getMeta, MetaKey } from '../../shared/schema'
+import { getMeta, getWorkspace, MetaKey } from '../../shared/schema'
 import { parseRoomName, roomName } from '../../shared/roomNames'
 import { CodejuryError } from '../../shared/errors'
 import { SERVER } from '../../shared/origins'
-import { finalizeReasons, transition, WorkflowAction } from '../../shared/workflow'
+import { canOverride, finalizeReasons, transition, WorkflowAction } from '../../shared/workflow'
+import { currentRuns } from '../../shared/runs'
+import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
+import { sha256Hex } from '../../shared/record'
 import type { FinalizeReason, LastAction } from '../../shared/workflow'
 import type { ReviewRecord } from '../../shared/record'
 import type { Task } from '../../shared/types'
@@ -74,14 +77,14 @@ export class Workflow {
    * see, forbidden for the wrong person, conflict for the wrong state. A finalize whose gate
    * fails returns its reasons and changes nothing.
    */
-  act(taskId: string, action: WorkflowAction, user: StoredUser, message?: string): Promise<ActionResult> {
+  act(taskId: string, action: WorkflowAction, user: StoredUser, message?: string, overrideNote?: string): Promise<ActionResult> {
     return this.serialize(taskId, async () => {
       const task = this.deps.db.task(taskId)
       const assigned = task?.assignees.includes(user.id) ?? false
       if (!task || (user.role === 'annotator' && !assigned)) throw new CodejuryError('not-found', 'no such task')
       const step = transition(task.status, action, { role: user.role, assigned })
       if (!step.ok) throw new CodejuryError(step.refusal, step.message)
-      if (action === WorkflowAction.finalize) return this.finalize(task, user)
+      if (action === WorkflowAction.finalize) return this.finalize(task, user, overrideNote)
       return { ok: true, task: await this.apply(task, action, user, message) }
     })
   }
@@ -103,7 +106,12 @@ export class Workflow {
     })
   }
 
-  private async finalize(task: Task, user: StoredUser): Promise<ActionResult> {
+  /**
+   * Seals the record when the gate passes. Reasons from the runs (a suite failing the reference, a
+   * ranking the runs contradict) give way to a written `overrideNote`, which the record keeps;
+   * missing work never does.
+   */
+  private async finalize(task: Task, user: StoredUser, overrideNote?: string): Promise<ActionResult> {
     const { db, rooms, records } = this.deps
     const batch = db.batch(task.batch)
     // Load every room first, so the work is read from documents that are all there.
@@ -120,15 +128,20 @@ export class Workflow {
     if (!fresh || fresh.status === 'finalized' || fresh.revision !== task.revision) {
       throw new CodejuryError('conflict', 'the task changed while it was being finalized; try again')
     }
+    const ids = task.candidates.map((c) => c.id)
+    const code = new Map(task.candidates.map((c) => [c.id, c.code]))
     const gate = () => {
       const { content, threads } = readTaskRooms(task, batch, workspace.doc, comments.doc)
-      const reasons = finalizeReasons({
-        candidates: task.candidates.map((c) => c.id),
-        criteria: batch?.rubric ?? [],
-        ...content,
-        threads,
-      })
-      return { content, threads, reasons }
+      // Issue 12: only runs of the current tests and code count; a stale run is no evidence.
+      const runs = currentRuns(
+        readRuns(getWorkspace(workspace.doc).runs, ids),
+        content.tests,
+        (key) => (key === SOLUTION_RUN_KEY ? content.solution : code.get(key)),
+        sha256Hex,
+      )
+      const all = finalizeReasons({ candidates: ids, criteria: batch?.rubric ?? [], ...content, threads, runs })
+      const overridden = overrideNote !== undefined && canOverride(all)
+      return { content, threads, reasons: overridden ? [] : all }
     }
     // A refusal changes nothing, not even for a moment: nobody is made read-only to be told no.
     const first = gate()
@@ -149,6 +162,8 @@ export class Workflow {
         participants: participantsOf(this.deps.activity.activeOn(task.id, task.revision), task, user, (id) => db.userById(id)),
         finalizedBy: user,
         finalizedAt: at,
+        // A note given with nothing to override is kept too: the lead wrote it for the record.
+        ...(overrideNote !== undefined ? { overrideNote } : {}),
       })
       if (!records.create(record)) {
         // A finalize interrupted after its record was written: that record is the revision's.

@@ -2,7 +2,7 @@
 import * as v from 'valibot'
 import { ID_RE } from '../../../shared/roomNames'
 import { formatIssues } from '../../../shared/validation'
-import { RequestChangesSchema } from '../../../shared/workflow'
+import { FinalizeSchema, RequestChangesSchema } from '../../../shared/workflow'
 import type { FinalizeReason } from '../../../shared/workflow'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, toPrintable } from '../format'
@@ -94,20 +94,29 @@ export const requestChanges: Command = {
 /** `finalize ID`: prints the record's revision and hash, or every reason it is not ready. */
 export const finalize: Command = {
   words: ['finalize'],
-  usage: 'codejury finalize ID',
+  usage: 'codejury finalize ID [--override-note NOTE]',
   summary: 'finalize a task into an immutable review record',
   help: [
     'Seals the current revision into its review record and makes the task read-only. When the',
     'work is not complete, prints every reason (exit code 1) and changes nothing.',
+    'Reasons that come from the test runs (a suite failing the reference solution, a ranking the',
+    'runs contradict) give way to --override-note, a written reason stored in the record.',
   ].join('\n'),
-  options: {},
+  options: { 'override-note': { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const id = taskId(ctx)
-    const { status, data } = await post<{ revision: number; record_hash: string; reasons?: FinalizeReason[] }>(ctx, id, 'finalize')
+    const raw = ctx.values['override-note']
+    const input = v.safeParse(FinalizeSchema, raw === undefined ? {} : { override_note: raw })
+    if (!input.success) throw new CliError(`--override-note ${formatIssues(input.issues).join('; ')}`, ExitCode.usage)
+    const body = input.output.override_note === undefined ? undefined : input.output
+    const { status, data } = await post<{ revision: number; record_hash: string; reasons?: FinalizeReason[] }>(ctx, id, 'finalize', body)
     if (status === 409 && Array.isArray(data.reasons)) {
       if (ctx.json) ctx.out(JSON.stringify({ error: data.error, reasons: data.reasons }, null, 2))
-      else ctx.err([`codejury: ${id} is not ready to finalize:`, ...data.reasons.map((r) => `  - ${toPrintable(r.message)}`)].join('\n'))
+      else {
+        const lines = data.reasons.map((r) => `  - ${toPrintable(r.message)}${r.overridable ? ' (overridable with --override-note)' : ''}`)
+        ctx.err([`codejury: ${id} is not ready to finalize:`, ...lines].join('\n'))
+      }
       return ExitCode.failed
     }
     if (status !== 200) refused(status, data, id)

@@ -61,9 +61,14 @@ const GUIDELINES = md`
   3. Write tests first: start from the seed tests, then add the edge cases the prompt implies
      (empty input, one element, negative numbers, ties, non-ASCII text, the largest input the
      constraints allow, and "the input is not modified").
-  4. Run your tests against the reference solution and each candidate on your own machine and
-     note the failures. A failure in your own test is a bug in the test until you have proved
-     otherwise with the reference solution.
+  4. Press **Run tests** (in the Test runs pane): it runs your tests against the reference
+     solution and every candidate in the browser, and everyone on the task sees the matrix.
+     Python tests are top-level \`test_*\` functions with plain \`assert\`; JavaScript and
+     TypeScript tests are \`test('name', () => { assert.equal(actual, expected) })\` with
+     \`assert.ok\`, \`equal\`, \`deepEqual\` and \`throws\`. Hover or focus a failing cell to read
+     why it failed. A failure in your own test is a bug in the test until you have proved
+     otherwise with the reference solution; edit the tests and the results turn stale until you
+     run them again.
   5. Rank, rate, and write the explanation last, when the evidence is in.
 
   ## Ranking

@@ -1,0 +1,37 @@
+/** The sandbox frame (opaque origin): takes validated run requests from the app page only. */
+import * as v from 'valibot'
+import { ToSandboxSchema, runtimeOf, type FromSandbox } from '../../shared/runs'
+import { WorkerPool } from './workerPool'
+
+const here = new URL(location.href)
+/** The app's origin is the one this frame was served from; only that page may command it. */
+const APP_ORIGIN = here.origin
+const VENDOR = new URL('vendor/', new URL('./', here)).href
+const pools = { python: new WorkerPool('python', VENDOR), js: new WorkerPool('js', VENDOR) }
+
+function send(msg: FromSandbox): void {
+  // Addressed to the app's origin only: a page that framed us elsewhere hears nothing.
+  window.parent.postMessage(msg, APP_ORIGIN)
+}
+
+window.addEventListener('message', (event) => {
+  if (event.source !== window.parent || event.origin !== APP_ORIGIN) return
+  const parsed = v.safeParse(ToSandboxSchema, event.data)
+  if (!parsed.success) return
+  const msg = parsed.output
+  const pool = pools[runtimeOf(msg.language)]
+  if (msg.type === 'warm') {
+    const started = performance.now()
+    pool.warm().then(
+      () => send({ type: 'warmed', language: msg.language, ms: performance.now() - started }),
+      () => {},
+    )
+    return
+  }
+  const { id, ...req } = msg
+  void pool
+    .run({ ...req, type: 'run' }, (done, total) => send({ type: 'progress', id, done, total }))
+    .then((outcome) => send({ type: 'result', id, outcome }))
+})
+
+send({ type: 'ready' })

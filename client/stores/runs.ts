@@ -1,0 +1,163 @@
+/** The runs store: the workspace's `runs` map as signals, staleness, and running subjects in the sandbox. */
+import { createSignal, onCleanup } from 'solid-js'
+import type { Accessor } from 'solid-js'
+import type * as Y from 'yjs'
+import type { Workspace, RunResult } from '../../shared/schema'
+import type { TaskDetail } from '../../shared/types'
+import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
+import { readRanking } from '../../shared/ranking'
+import { sha256Hex } from '../../shared/record'
+import { isStale, runChecks, toRunLanguage, toRunResult, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
+import { getSandbox } from '../runner/sandbox'
+
+/** Origin of the results this tab writes (stable: Yjs compares origins by identity). */
+export const RUNS_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'runs' as const })
+
+/** The longest a page waits for an idle moment before it starts warming the runtime. */
+const WARM_AFTER_MS = 1_500
+
+/** What a subject is doing in this tab right now. */
+export interface Running {
+  done: number
+  total: number
+}
+
+/** SHA-256 hex of `text` through Web Crypto; pages served over plain http off localhost have no `crypto.subtle`. */
+export async function sha256(text: string): Promise<string> {
+  if (globalThis.crypto?.subtle) {
+    const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+  }
+  return sha256Hex(text)
+}
+
+/** The runs store of one workspace. */
+export interface RunsStore {
+  /** The sandbox language, or null when the task's language cannot run here. */
+  language: RunLanguage | null
+  /** Subjects in matrix order: the reference solution, then the candidates. */
+  subjects: readonly string[]
+  runs: Accessor<Record<string, RunResult>>
+  /** Whether `key`'s stored run ran other tests or other code than the workspace holds now. */
+  stale(key: string): boolean
+  checks: Accessor<RunChecks>
+  running: Accessor<Record<string, Running | 'queued'>>
+  /** This tab's last outcome per subject (stdout/stderr and load errors stay local: the map has no room for them). */
+  local: Accessor<Record<string, Outcome>>
+  runAll(): Promise<void>
+  runOne(key: string): Promise<void>
+}
+
+/**
+ * Follows `ws.runs`, the tests and the solution, and runs subjects in the sandbox, writing each
+ * result into the map as it arrives so every open page sees it at once. The hashes written are
+ * those of the exact text that ran: an edit during a run leaves that run stale, as it should.
+ */
+export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, canRun: boolean): RunsStore {
+  const ids = task.candidates.map((c) => c.id)
+  const code = new Map(task.candidates.map((c) => [c.id, c.code]))
+  const language = toRunLanguage(task.language)
+  const [runs, setRuns] = createSignal(readRuns(ws.runs, ids))
+  const [ranking, setRanking] = createSignal(readRanking(ws.ranking, ids))
+  const [hashes, setHashes] = createSignal<Record<string, string>>({})
+  const [running, setRunning] = createSignal<Record<string, Running | 'queued'>>({})
+  const [local, setLocal] = createSignal<Record<string, Outcome>>({})
+
+  const rehash = async () => {
+    const entries = await Promise.all(
+      [['tests', ws.tests.toString()], [SOLUTION_RUN_KEY, ws.solution.toString()], ...[...code]].map(
+        async ([k, text]) => [k, await sha256(text)] as const,
+      ),
+    )
+    setHashes(Object.fromEntries(entries))
+  }
+  void rehash()
+  const onRuns = () => setRuns(readRuns(ws.runs, ids))
+  const onRanking = () => setRanking(readRanking(ws.ranking, ids))
+  const onText = () => void rehash()
+  ws.runs.observe(onRuns)
+  ws.ranking.observe(onRanking)
+  ws.tests.observe(onText)
+  ws.solution.observe(onText)
+  onCleanup(() => {
+    ws.runs.unobserve(onRuns)
+    ws.ranking.unobserve(onRanking)
+    ws.tests.unobserve(onText)
+    ws.solution.unobserve(onText)
+  })
+  // Issue 12: the runtime starts warming while the person reads the task, once the page has
+  // settled (it competes for the CPU with the first render and sync otherwise), and only for
+  // someone who can run tests here.
+  if (language && canRun) {
+    const warm = () => getSandbox().warm(language)
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(warm, { timeout: WARM_AFTER_MS }) : null
+    const timer = idle === null ? setTimeout(warm, WARM_AFTER_MS) : null
+    onCleanup(() => {
+      if (idle !== null) cancelIdleCallback(idle)
+      if (timer !== null) clearTimeout(timer)
+    })
+  }
+
+  const stale = (key: string): boolean => {
+    const run = runs()[key]
+    const h = hashes()
+    if (!run || !h.tests || !h[key]) return false
+    return isStale(run, h.tests, h[key])
+  }
+  const current = () => Object.fromEntries(Object.entries(runs()).filter(([k]) => !stale(k)))
+  const setState = (key: string, state: Running | 'queued' | null) =>
+    setRunning((r) => {
+      const next = { ...r }
+      if (state === null) delete next[key]
+      else next[key] = state
+      return next
+    })
+
+  const runSubjects = async (keys: string[]) => {
+    if (!language) return
+    const tests = ws.tests.toString()
+    for (const k of keys) setState(k, 'queued')
+    const testsSha = await sha256(tests)
+    for (const key of keys) {
+      const text = key === SOLUTION_RUN_KEY ? ws.solution.toString() : (code.get(key) ?? '')
+      setState(key, { done: 0, total: 0 })
+      try {
+        const outcome = await getSandbox().run({
+          language,
+          code: text,
+          tests,
+          timeoutMs: task.run_timeout_ms,
+          onProgress: (done, total) => setState(key, { done, total }),
+        })
+        setLocal((l) => ({ ...l, [key]: outcome }))
+        // The runner's own failure says nothing about the subject: shown here, never shared.
+        if (outcome.infra) continue
+        const result = toRunResult(outcome, {
+          ranBy: me.id,
+          ranAt: new Date().toISOString(),
+          testsSha256: testsSha,
+          codeSha256: await sha256(text),
+        })
+        const doc = ws.runs.doc as Y.Doc | null
+        if (doc) doc.transact(() => ws.runs.set(key, result), RUNS_ORIGIN)
+        else ws.runs.set(key, result)
+      } finally {
+        setState(key, null)
+      }
+    }
+  }
+
+  const subjects = [SOLUTION_RUN_KEY, ...ids]
+  return {
+    language,
+    subjects,
+    runs,
+    stale,
+    checks: () => runChecks(current(), ids, ranking()),
+    running,
+    local,
+    // The reference solution runs only once someone wrote one.
+    runAll: () => runSubjects(subjects.filter((k) => k !== SOLUTION_RUN_KEY || ws.solution.toString().trim() !== '')),
+    runOne: (key) => runSubjects([key]),
+  }
+}

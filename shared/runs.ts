@@ -1,0 +1,169 @@
+/** Test runs (DESIGN.md "Running tests against candidates"): sandbox messages, outcomes, checks. */
+import * as v from 'valibot'
+import type { RunCase, RunResult, RunStatus } from './schema'
+
+/** Longest code or tests text the sandbox accepts in one run request. */
+export const MAX_RUN_SOURCE_CHARS = 200_000
+/** Captured stdout/stderr beyond this many characters is cut (with a note) before it is shown. */
+export const MAX_OUTPUT_CHARS = 4_000
+/** A case message beyond this many characters is cut: it lands in the shared `runs` map. */
+export const MAX_CASE_MESSAGE_CHARS = 500
+/** At most this many cases per run are kept; more is a suite nobody reads in a matrix. */
+export const MAX_CASES = 200
+/** Bounds on the per-subject time limit a batch may set. */
+export const MIN_RUN_TIMEOUT_MS = 100
+export const MAX_RUN_TIMEOUT_MS = 60_000
+
+/** Languages the sandbox runs; every other task language shows "cannot run" instead of a button. */
+export const RunLanguage = { python: 'python', javascript: 'javascript', typescript: 'typescript' } as const
+export type RunLanguage = (typeof RunLanguage)[keyof typeof RunLanguage]
+
+/** The runtime a language needs: Python on Pyodide, JavaScript and TypeScript on QuickJS. */
+export function runtimeOf(language: RunLanguage): 'python' | 'js' {
+  return language === RunLanguage.python ? 'python' : 'js'
+}
+
+/** The sandbox language for a task language, or null when nothing here can run it. */
+export function toRunLanguage(language: string): RunLanguage | null {
+  const l = language.toLowerCase()
+  if (l === 'python' || l === 'py') return RunLanguage.python
+  if (l === 'javascript' || l === 'js') return RunLanguage.javascript
+  if (l === 'typescript' || l === 'ts') return RunLanguage.typescript
+  return null
+}
+
+const LanguageSchema = v.picklist(Object.values(RunLanguage))
+const IdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,80}$/))
+const Source = v.pipe(v.string(), v.maxLength(MAX_RUN_SOURCE_CHARS))
+
+/** Page → sandbox frame. `warm` starts a runtime early; `run` runs one subject against the tests. */
+export const ToSandboxSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('warm'), language: LanguageSchema }),
+  v.strictObject({
+    type: v.literal('run'),
+    id: IdSchema,
+    language: LanguageSchema,
+    code: Source,
+    tests: Source,
+    timeout_ms: v.pipe(v.number(), v.integer(), v.minValue(MIN_RUN_TIMEOUT_MS), v.maxValue(MAX_RUN_TIMEOUT_MS)),
+  }),
+])
+export type ToSandbox = v.InferOutput<typeof ToSandboxSchema>
+
+const CaseSchema = v.strictObject({
+  name: v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS)),
+  status: v.picklist(['pass', 'fail', 'error']),
+  message: v.optional(v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS))),
+})
+
+/** What one subject's run gave, before the page adds who, when and the hashes. */
+export const OutcomeSchema = v.strictObject({
+  status: v.picklist(['pass', 'fail', 'error', 'timeout']),
+  cases: v.pipe(v.array(CaseSchema), v.maxLength(MAX_CASES)),
+  duration_ms: v.pipe(v.number(), v.minValue(0)),
+  /** Why the subject could not run at all (a syntax error, an exception while loading, a timeout). */
+  error: v.optional(v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS))),
+  stdout: v.pipe(v.string(), v.maxLength(MAX_OUTPUT_CHARS + 100)),
+  stderr: v.pipe(v.string(), v.maxLength(MAX_OUTPUT_CHARS + 100)),
+  /** The runner itself failed (a runtime that did not start): no evidence about the subject, never stored. */
+  infra: v.optional(v.literal(true)),
+})
+export type Outcome = v.InferOutput<typeof OutcomeSchema>
+
+/** Sandbox frame → page: the frame is listening, a run's progress, a run's outcome. */
+export const FromSandboxSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('ready') }),
+  v.strictObject({ type: v.literal('warmed'), language: LanguageSchema, ms: v.number() }),
+  v.strictObject({ type: v.literal('progress'), id: IdSchema, done: v.number(), total: v.number() }),
+  v.strictObject({ type: v.literal('result'), id: IdSchema, outcome: OutcomeSchema }),
+])
+export type FromSandbox = v.InferOutput<typeof FromSandboxSchema>
+
+/** Cuts `text` to `max` characters, saying how much was cut, so a flood never reaches the doc. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text
+  return `${text.slice(0, max)}… (${text.length - max} more characters cut)`
+}
+
+/**
+ * The status of a whole run from its cases: pass only when there is at least one case and all
+ * pass; `error` when the subject could not run; `timeout` is decided by whoever stopped it.
+ */
+export function runStatusOf(cases: readonly RunCase[], loadError: boolean): RunStatus {
+  if (loadError) return 'error'
+  if (cases.length === 0) return 'error'
+  return cases.every((c) => c.status === 'pass') ? 'pass' : 'fail'
+}
+
+/** The stored `runs` value for an outcome (DESIGN.md's shape: counts, who, when, hashes). */
+export function toRunResult(outcome: Outcome, who: { ranBy: string; ranAt: string; testsSha256: string; codeSha256: string }): RunResult {
+  const passed = outcome.cases.filter((c) => c.status === 'pass').length
+  return {
+    status: outcome.status,
+    passed,
+    failed: outcome.cases.length - passed,
+    total: outcome.cases.length,
+    duration_ms: Math.round(outcome.duration_ms),
+    ran_by: who.ranBy,
+    ran_at: who.ranAt,
+    tests_sha256: who.testsSha256,
+    code_sha256: who.codeSha256,
+    cases: outcome.cases.map((c) => ({ ...c })),
+  }
+}
+
+/** A run is stale when the tests or the subject's code changed since it ran. */
+export function isStale(run: RunResult, testsSha256: string, codeSha256: string): boolean {
+  return run.tests_sha256 !== testsSha256 || run.code_sha256 !== codeSha256
+}
+
+/** What the runs say about the work, shown in the workspace and gating finalize. */
+export interface RunChecks {
+  /** The tests pass the reference solution; null until it has run. */
+  reference_passes: boolean | null
+  /** The tests fail at least one candidate (a suite that passes everything tells nothing); null before any candidate run. */
+  suite_fails_a_candidate: boolean | null
+  /** Pairs where a candidate that fails a case is ranked above one that passes every case. */
+  contradictions: { above: string; below: string }[]
+}
+
+/**
+ * Derives the checks from current (not stale) runs and the ranking, best first. A contradiction
+ * is a candidate with a failing run ranked above a candidate whose run passed every case.
+ */
+export function runChecks(runs: Readonly<Record<string, RunResult>>, candidates: readonly string[], ranking: readonly string[]): RunChecks {
+  const reference = runs.solution
+  const ran = candidates.filter((c) => runs[c])
+  const contradictions: { above: string; below: string }[] = []
+  ranking.forEach((above, i) => {
+    const a = runs[above]
+    if (!a || a.status === 'pass') return
+    for (const below of ranking.slice(i + 1)) {
+      if (runs[below]?.status === 'pass') contradictions.push({ above, below })
+    }
+  })
+  return {
+    reference_passes: reference ? reference.status === 'pass' : null,
+    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((c) => runs[c].status !== 'pass'),
+    contradictions,
+  }
+}
+
+/**
+ * The runs that ran the workspace's current tests against the subject's current code: the only
+ * ones finalize weighs. `hash` is SHA-256 hex (Web Crypto in the page, lib0 elsewhere).
+ */
+export function currentRuns(
+  runs: Readonly<Record<string, RunResult>>,
+  tests: string,
+  codeOf: (key: string) => string | undefined,
+  hash: (text: string) => string,
+): Record<string, RunResult> {
+  const testsSha = hash(tests)
+  const current: Record<string, RunResult> = {}
+  for (const [key, run] of Object.entries(runs)) {
+    const code = codeOf(key)
+    if (code !== undefined && !isStale(run, testsSha, hash(code))) current[key] = run
+  }
+  return current
+}
