@@ -62,7 +62,7 @@ function benchRecord(i: number): ReviewRecord {
     solution: CODE(i, 9),
     tests: 'def test_empty():\n    assert solve([]) == 0\n\ndef test_neg():\n    assert solve([-2]) == 4\n',
     runs: Object.fromEntries(ids.map((c, n) => [c, { status: n < 2 ? 'pass' : 'fail', passed: 2 - Math.min(n, 2), failed: Math.min(n, 2), total: 2 }])),
-    derived_checks: { reference_passes: true, pass_rates: { a: 1, b: 1, c: 0.5, d: 0 }, ranking_agrees_with_runs: true },
+    derived_checks: { reference_passes: true, pass_rates: { a: 1, b: 1, c: 0.5, d: 0 }, ranking_agrees_with_runs: true, suite_fails_a_candidate: true },
     threads: [],
     ballots: [],
     participants: [{ user: 'u1', name: 'Ann', role: 'annotator', active_ms: 600_000 }],

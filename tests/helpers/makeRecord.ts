@@ -39,7 +39,7 @@ export function makeRecord(o: MakeRecordOptions = {}): ReviewRecord {
     solution: o.solution ?? 'def add(a, b):\n    return a + b\n',
     tests: 'def test_add():\n    assert add(1, 2) == 3\n',
     runs: {},
-    derived_checks: { reference_passes: null, pass_rates: {}, ranking_agrees_with_runs: null },
+    derived_checks: { reference_passes: null, pass_rates: {}, ranking_agrees_with_runs: null, suite_fails_a_candidate: null },
     threads: [],
     ballots: [],
     participants: [
