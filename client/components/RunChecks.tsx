@@ -2,39 +2,44 @@
 import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { RunChecks as Checks } from '../../shared/runs'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 const mark = (ok: boolean | null) => (ok === null ? '·' : ok ? '✓' : '⚠')
 
-export const RunChecks: Component<{ checks: Checks }> = (props) => (
-  <ul class="run-checks" aria-label="Checks from the test runs">
-    <li data-check="reference" data-ok={String(props.checks.reference_passes)}>
-      {mark(props.checks.reference_passes)}{' '}
-      {props.checks.reference_passes === null
-        ? 'The reference solution has not run against the current tests'
-        : props.checks.reference_passes
-          ? 'The tests pass the reference solution'
-          : 'The tests fail the reference solution'}
-    </li>
-    <li data-check="strength" data-ok={String(props.checks.suite_fails_a_candidate)}>
-      {mark(props.checks.suite_fails_a_candidate)}{' '}
-      {props.checks.suite_fails_a_candidate === null
-        ? 'No candidate has run against the current tests'
-        : props.checks.suite_fails_a_candidate
-          ? 'The tests fail at least one candidate'
-          : 'The tests pass every candidate: they may not be strict enough'}
-    </li>
-    <Show
-      when={props.checks.contradictions.length}
-      fallback={<li data-check="ranking" data-ok="true">✓ The ranking agrees with the runs</li>}
-    >
-      <For each={props.checks.contradictions}>
-        {(c) => (
-          <li data-check="ranking" data-ok="false" role="alert">
-            ⚠ The ranking contradicts the runs: candidate {c.above} fails a test but is ranked above candidate {c.below},
-            which passes them all
-          </li>
-        )}
-      </For>
-    </Show>
-  </ul>
-)
+export const RunChecks: Component<{ checks: Checks }> = (props) => {
+  const labels = useCandidateLabels()
+  return (
+    <ul class="run-checks" aria-label="Checks from the test runs">
+      <li data-check="reference" data-ok={String(props.checks.reference_passes)}>
+        {mark(props.checks.reference_passes)}{' '}
+        {props.checks.reference_passes === null
+          ? 'The reference solution has not run against the current tests'
+          : props.checks.reference_passes
+            ? 'The tests pass the reference solution'
+            : 'The tests fail the reference solution'}
+      </li>
+      <li data-check="strength" data-ok={String(props.checks.suite_fails_a_candidate)}>
+        {mark(props.checks.suite_fails_a_candidate)}{' '}
+        {props.checks.suite_fails_a_candidate === null
+          ? 'No candidate has run against the current tests'
+          : props.checks.suite_fails_a_candidate
+            ? 'The tests fail at least one candidate'
+            : 'The tests pass every candidate: they may not be strict enough'}
+      </li>
+      <Show
+        when={props.checks.contradictions.length}
+        fallback={<li data-check="ranking" data-ok="true">✓ The ranking agrees with the runs</li>}
+      >
+        <For each={props.checks.contradictions}>
+          {(c) => (
+            <li data-check="ranking" data-ok="false" role="alert">
+              ⚠ The ranking contradicts the runs: candidate {labels.label(c.above)} fails a test but is ranked above candidate{' '}
+              {labels.label(c.below)},
+              which passes them all
+            </li>
+          )}
+        </For>
+      </Show>
+    </ul>
+  )
+}

@@ -3,6 +3,8 @@ import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { RunCase } from '../../shared/schema'
 import type { RunsStore } from '../stores/runs'
+import { useCandidateLabels } from '../stores/candidateLabels'
+import type { CandidateLabels } from '../stores/candidateLabels'
 
 const SYMBOL: Record<RunCase['status'] | 'timeout' | 'none', string> = {
   pass: '✓',
@@ -21,12 +23,13 @@ function caseNames(store: RunsStore): string[] {
   return names
 }
 
-/** The label of a subject as the matrix shows it. */
-export function subjectLabel(key: string): string {
-  return key === 'solution' ? 'Reference solution' : `Candidate ${key}`
+/** The label of a subject as the page shows it: a blind batch's letter, never its id. */
+export function subjectLabel(key: string, labels: CandidateLabels): string {
+  return key === 'solution' ? 'Reference solution' : `Candidate ${labels.label(key)}`
 }
 
 export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (props) => {
+  const labels = useCandidateLabels()
   const names = () => caseNames(props.store)
   return (
     <div class="run-matrix-wrap">
@@ -57,8 +60,8 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
               const stale = () => props.store.stale(key)
               const cell = (name: string) => run()?.cases.find((c) => c.name === name)
               return (
-                <tr data-subject={key} data-status={run()?.status ?? 'none'} data-stale={stale() ? 'true' : 'false'}>
-                  <th scope="row">{subjectLabel(key)}</th>
+                <tr data-subject={key === 'solution' ? key : labels.key(key)} data-status={run()?.status ?? 'none'} data-stale={stale() ? 'true' : 'false'}>
+                  <th scope="row">{subjectLabel(key, labels)}</th>
                   <td class="run-summary">
                     <Show when={state()} fallback={
                       <Show when={run()} fallback={<span class="muted">not run</span>}>
@@ -84,8 +87,8 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
                       const c = () => cell(name)
                       const text = () => {
                         const found = c()
-                        if (!found) return `${subjectLabel(key)}, ${name}: not run`
-                        return `${subjectLabel(key)}, ${name}: ${found.status}${found.message ? ` — ${found.message}` : ''}`
+                        if (!found) return `${subjectLabel(key, labels)}, ${name}: not run`
+                        return `${subjectLabel(key, labels)}, ${name}: ${found.status}${found.message ? ` — ${found.message}` : ''}`
                       }
                       return (
                         <td class={`run-cell run-${c()?.status ?? 'none'}`} data-case={name}>
@@ -103,7 +106,7 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
                     <button
                       type="button"
                       class="small"
-                      aria-label={`Run ${subjectLabel(key).toLowerCase()}`}
+                      aria-label={`Run ${subjectLabel(key, labels).toLowerCase()}`}
                       disabled={props.readOnly || !props.store.language || state() !== undefined}
                       onClick={() => void props.store.runOne(key)}
                     >

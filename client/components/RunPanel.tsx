@@ -7,9 +7,11 @@ import { createRuns, type Running } from '../stores/runs'
 import { useMe } from '../stores/session'
 import { RunMatrix, subjectLabel } from './RunMatrix'
 import { RunChecks } from './RunChecks'
+import { useCandidateLabels } from '../stores/candidateLabels'
 import '../styles/runs.css'
 
 export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: boolean }> = (props) => {
+  const labels = useCandidateLabels()
   const store = createRuns(props.ws, props.task, useMe()(), !props.readOnly)
   const busy = createMemo(() => Object.keys(store.running()).length > 0)
   const progress = createMemo(() => {
@@ -67,15 +69,15 @@ export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: bo
             <For each={outputs()}>
               {([key, o]) => (
                 <div>
-                  <h3>{subjectLabel(key)}</h3>
+                  <h3>{subjectLabel(key, labels)}</h3>
                   <Show when={o.error}>
                     <pre class="run-error">{o.error}</pre>
                   </Show>
                   <Show when={o.stdout}>
-                    <pre aria-label={`${subjectLabel(key)} stdout`}>{o.stdout}</pre>
+                    <pre aria-label={`${subjectLabel(key, labels)} stdout`}>{o.stdout}</pre>
                   </Show>
                   <Show when={o.stderr}>
-                    <pre class="run-error" aria-label={`${subjectLabel(key)} stderr`}>{o.stderr}</pre>
+                    <pre class="run-error" aria-label={`${subjectLabel(key, labels)} stderr`}>{o.stderr}</pre>
                   </Show>
                 </div>
               )}
