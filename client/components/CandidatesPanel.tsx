@@ -48,14 +48,20 @@ export const CandidatesPanel: Component<{
   onCleanup(view.registerArea('candidate', revealCandidate))
   onCleanup(view.registerArea('compare', revealCompare))
   candidateShortcuts({ ids: ids(), ui, focusNotes: () => notesView?.focus() })
-  // Notes open to 12 lines once written in, and stay open while focus is anywhere in this pane
-  // (issue 13): clicking back into the code then moves nothing under the pointer. They fold
-  // when focus goes to another pane, not when the window loses focus.
+  // Notes open to 12 lines when focused (a click, `n`) and stay open while focus is anywhere in
+  // this pane (issue 13): clicking back into the code then moves nothing under the pointer. They
+  // fold when focus goes to another pane, not when the window loses focus. The pane itself takes
+  // focus (tabindex -1), so a click on its blank parts keeps them open too.
   const [notesOpen, setNotesOpen] = createSignal(false)
-  const foldNotesIfLeft = () =>
-    setTimeout(() => {
+  let foldTimer: ReturnType<typeof setTimeout> | undefined
+  const foldNotesIfLeft = () => {
+    clearTimeout(foldTimer)
+    // After the focus change settles: activeElement is then where focus went.
+    foldTimer = setTimeout(() => {
       if (document.hasFocus() && !section?.contains(document.activeElement)) setNotesOpen(false)
     })
+  }
+  onCleanup(() => clearTimeout(foldTimer))
   return (
     <section
       ref={section}
