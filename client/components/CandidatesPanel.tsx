@@ -1,5 +1,5 @@
 /** The candidates area: one candidate's code and notes at a time, or two of them compared. */
-import { createEffect, onCleanup, Show } from 'solid-js'
+import { createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
@@ -50,12 +50,31 @@ export const CandidatesPanel: Component<{
   onCleanup(view.registerArea('candidate', revealCandidate))
   onCleanup(view.registerArea('compare', revealCompare))
   candidateShortcuts({ ids: ids(), ui, focusNotes: () => notesView?.focus() })
+  // Notes open to 12 lines when focused (a click, `n`) and stay open while focus is anywhere in
+  // this pane (issue 13): clicking back into the code then moves nothing under the pointer. They
+  // fold when focus goes to another pane, not when the window loses focus. The pane itself takes
+  // focus (tabindex -1), so a click on its blank parts keeps them open too.
+  const [notesOpen, setNotesOpen] = createSignal(false)
+  let foldTimer: ReturnType<typeof setTimeout> | undefined
+  const foldNotesIfLeft = () => {
+    clearTimeout(foldTimer)
+    // After the focus change settles: activeElement is then where focus went.
+    foldTimer = setTimeout(() => {
+      if (document.hasFocus() && !section?.contains(document.activeElement)) setNotesOpen(false)
+    })
+  }
+  onCleanup(() => clearTimeout(foldTimer))
   return (
     <section
       ref={section}
       class="pane candidates-pane"
       aria-label="Candidates"
+      tabindex="-1"
+      data-notes-open={notesOpen() ? '' : undefined}
       onFocusIn={() => view.setCurrent(published())}
+      onFocusOut={(e) => {
+        if (!section?.contains(e.relatedTarget as Node | null)) foldNotesIfLeft()
+      }}
     >
       <CandidateTabs candidates={props.candidates} tab={ui.tab()} onSelect={ui.setTab} />
       <div
@@ -86,6 +105,7 @@ export const CandidatesPanel: Component<{
                   awareness={props.awareness}
                   readOnly={props.readOnly}
                   onView={(v) => (notesView = v)}
+                  onFocus={() => setNotesOpen(true)}
                 />
               </>
             )}

@@ -118,6 +118,15 @@ for (const size of SIZES) {
         assert.ok(columns >= 80, `${label} shows ${columns} columns at ${at}`)
       }
     }
+    // From 900px up the judgment opens its column: the Ranking's top shows without scrolling.
+    if (size.width >= 900) {
+      const ranking = (await regions(page).ranking.boundingBox())!
+      const scrolled = await page.evaluate(() =>
+        [document.scrollingElement!, ...document.querySelectorAll('.ws-side, .ws-judge')].map((el) => el.scrollTop),
+      )
+      assert.equal(scrolled, scrolled.map(() => 0), 'nothing was scrolled before measuring')
+      assert.ok(ranking.y >= 0 && ranking.y + 40 <= size.height, `the Ranking starts at ${ranking.y}px at ${at}`)
+    }
     // The prompt reads without sideways scrolling; rubric names are never cut.
     const prompt = await page.evaluate(() => {
       const els = document.querySelectorAll<HTMLElement>('.prompt-pane .pane-scroll, .prompt-pane pre')
@@ -148,6 +157,52 @@ for (const size of SIZES) {
       const overflow = await page.evaluate(() => getComputedStyle(document.querySelector('.ws-judge')!).overflowY)
       assert.is(overflow, 'scroll', 'the judgment column shows its scroll track')
     }
+    assert.equal(a.errors, [], 'console errors')
+  })
+}
+
+for (const size of SIZES) {
+  const at = `${size.width}×${size.height}`
+  layout(`opens the notes to 12 lines at ${at} while the code keeps 12 lines and folds them when focus leaves`, async () => {
+    const { a } = await openAsAnnotator(size)
+    const page = a.page
+    const code = 'Code of candidate a'
+    const notes = page.getByRole('textbox', { name: 'Notes on a', exact: true })
+    const folded = await editorSize(page, 'Notes on a')
+    assert.ok(folded.lines >= 3, `folded notes show ${folded.lines} lines`)
+    await notes.click()
+    await page.waitForFunction(() => document.querySelector('.candidates-pane[data-notes-open]'))
+    const open = await editorSize(page, 'Notes on a')
+    const codeOpen = await editorSize(page, code)
+    assert.ok(open.lines >= 12, `open notes show ${open.lines} lines at ${at}`)
+    assert.ok(codeOpen.lines >= 12, `the code shows ${codeOpen.lines} lines beside open notes at ${at}`)
+    if (size.width >= 1280) assert.ok(codeOpen.columns >= 80, `the code shows ${codeOpen.columns} columns`)
+    // Still no page scroll, no pane over another.
+    const down = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight)
+    assert.ok(down <= 0, `the page scrolls down by ${down}px with the notes open`)
+    const panes = await paneBoxes(page)
+    for (let i = 0; i < panes.length; i++) {
+      for (let j = i + 1; j < panes.length; j++) {
+        assert.not.ok(overlaps(panes[i].box, panes[j].box), `${panes[i].name} overlaps ${panes[j].name}`)
+      }
+    }
+    // Clicking back into the code moves nothing under the pointer: the notes stay open.
+    const box = (sel: string) => page.locator(sel).evaluate((el) => JSON.stringify(el.getBoundingClientRect()))
+    const codeBox = await box('.code-host')
+    await page.getByRole('textbox', { name: code }).click()
+    await page.waitForFunction(() => document.activeElement?.closest('.code-host'))
+    assert.is(await box('.code-host'), codeBox, 'the code moved when it was clicked')
+    assert.ok((await editorSize(page, 'Notes on a')).lines >= 12, 'the notes stay open while the code has focus')
+    // Another pane takes focus: the notes fold back and the code gets its room again.
+    await page.getByRole('textbox', { name: 'Explanation', exact: true }).click()
+    await page.waitForFunction(() => !document.querySelector('.candidates-pane[data-notes-open]'))
+    assert.is((await editorSize(page, 'Notes on a')).lines, folded.lines, 'the notes fold back')
+    assert.ok((await editorSize(page, code)).lines >= codeOpen.lines, 'the code gets its room back')
+    // `n` opens them again from anywhere outside an editor.
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('n')
+    await page.waitForFunction(() => document.querySelector('.candidates-pane[data-notes-open]'))
+    assert.ok((await editorSize(page, 'Notes on a')).lines >= 12, '`n` opens the notes')
     assert.equal(a.errors, [], 'console errors')
   })
 }
