@@ -114,6 +114,7 @@ try {
     await runTask(ours, js[0])
     for (const t of js) {
       const walls = await runTask(ours, t)
+      for (const w of walls) if (w.status !== 'timeout') note('js later run, per subject (ms)', w.ms)
       note('js later run per task, finished subjects (ms)', finished(walls))
       note('js subjects stopped at the limit', walls.filter((w) => w.status === 'timeout').length)
     }
