@@ -284,14 +284,24 @@ for (const task of DEMO_TASKS) {
         `${task.id}/${id} fails at least one seed test: ${describeRun(r)}`,
       )
     }
-    const [[, clean]] = byNature('clean')
+    const [[cleanId, clean]] = byNature('clean')
+    const codeOf = (id: string) => task.candidates.find((c) => c.id === id)!.code
+    let cleanMs = clean.duration_ms
     for (const [id, r] of byNature('slow')) {
       const status = summarize(r)
       assert.ok(status === 'pass' || status === 'timeout', `${task.id}/${id}: ${describeRun(r)}`)
+      // The fastest of up to three runs of each: another process on the machine can slow one run
+      // of the clean candidate (seen: 555 ms under load against a few ms when quiet).
+      let slowMs = r.duration_ms
+      const slower = () => slowMs >= 100 && slowMs >= 5 * cleanMs
+      for (let again = 0; again < 2 && status !== 'timeout' && !slower(); again++) {
+        cleanMs = Math.min(cleanMs, (await run(task, codeOf(cleanId))).duration_ms)
+        slowMs = Math.min(slowMs, (await run(task, codeOf(id))).duration_ms)
+      }
       assert.ok(
-        status === 'timeout' || (r.duration_ms >= 100 && r.duration_ms >= 5 * clean.duration_ms),
+        status === 'timeout' || slower(),
         `${task.id}/${id} is measurably slower than the clean one ` +
-          `(${Math.round(r.duration_ms)} ms against ${Math.round(clean.duration_ms)} ms)`,
+          `(${Math.round(slowMs)} ms against ${Math.round(cleanMs)} ms, fastest runs)`,
       )
     }
     if (process.env.DEMO_TIMINGS) {
