@@ -4,37 +4,27 @@ import * as assert from 'uvu/assert'
 import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
 import type { ActiveTime } from '../shared/types'
-import { api, assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
-import type { TestServer } from './helpers/server'
-import type { Peer } from './helpers/peer'
+import { api, assign, createUser, importTasks, taskLine } from './helpers/server'
 import { waitFor } from './helpers/waitFor'
 import { syncedPeer } from './helpers/review'
+import { serverPerTest } from './helpers/perTest'
 
 const test = suite('activeTime')
-let server: TestServer
-let peers: Peer[] = []
-test.before.each(async () => {
-  server = await startServer()
-})
-test.after.each(async () => {
-  for (const p of peers) p.destroy()
-  peers = []
-  await server.stop()
-})
+const fx = serverPerTest(test)
 
-const rows = async (token: string | null) => api<{ rows: ActiveTime[] }>(server, token, 'GET', '/api/active-time')
+const rows = async (token: string | null) => api<{ rows: ActiveTime[] }>(fx.server, token, 'GET', '/api/active-time')
 
 test('lists each person’s active time per task from their messages, for the lead only', async () => {
-  await importTasks(server, [taskLine('t1'), taskLine('t2')].join('\n'))
-  const ann = await createUser(server, 'Ann', 'annotator')
-  const bob = await createUser(server, 'Bob', 'annotator')
-  const cy = await createUser(server, 'Cy', 'annotator')
-  await assign(server, 't1', [ann.id, bob.id, cy.id])
+  await importTasks(fx.server, [taskLine('t1'), taskLine('t2')].join('\n'))
+  const ann = await createUser(fx.server, 'Ann', 'annotator')
+  const bob = await createUser(fx.server, 'Bob', 'annotator')
+  const cy = await createUser(fx.server, 'Cy', 'annotator')
+  await assign(fx.server, 't1', [ann.id, bob.id, cy.id])
   const started = Date.now()
-  const lead = await syncedPeer(server, roomName.workspace('t1'), server.leadToken, peers)
-  const a = await syncedPeer(server, roomName.workspace('t1'), ann.token, peers)
-  const b = await syncedPeer(server, roomName.workspace('t1'), bob.token, peers)
-  assert.equal((await rows(server.leadToken)).body.rows, [], 'nobody has worked yet')
+  const lead = await syncedPeer(fx.server, roomName.workspace('t1'), fx.server.leadToken, fx.peers)
+  const a = await syncedPeer(fx.server, roomName.workspace('t1'), ann.token, fx.peers)
+  const b = await syncedPeer(fx.server, roomName.workspace('t1'), bob.token, fx.peers)
+  assert.equal((await rows(fx.server.leadToken)).body.rows, [], 'nobody has worked yet')
 
   // Ann types twice, a moment apart; Bob joins and moves his cursor; Cy never comes.
   getWorkspace(a.doc).explanation.insert(0, 'first ')
@@ -45,7 +35,7 @@ test('lists each person’s active time per task from their messages, for the le
   b.provider.awareness.setLocalStateField('cursor', { at: 1 })
   await waitFor(() => lead.provider.awareness.getStates().get(b.doc.clientID)?.cursor !== undefined, 'Bob’s cursor at the lead')
 
-  const res = await rows(server.leadToken)
+  const res = await rows(fx.server.leadToken)
   assert.is(res.status, 200)
   const annRow = res.body.rows.find((r) => r.user === ann.id)
   assert.ok(annRow, JSON.stringify(res.body))
@@ -55,25 +45,25 @@ test('lists each person’s active time per task from their messages, for the le
   assert.not.ok(res.body.rows.some((r) => r.user === cy.id), 'no row for someone who never came')
   assert.not.ok(res.body.rows.some((r) => r.task === 't2'), 'nothing on an untouched task')
   // It is the tracker's figure, the same one the timesheet and the record use.
-  assert.is(annRow.active_ms, Math.round(server.running.deps.activity.activeOn('t1', 1).get(ann.id)!))
+  assert.is(annRow.active_ms, Math.round(fx.server.running.deps.activity.activeOn('t1', 1).get(ann.id)!))
 
   assert.is((await rows(ann.token)).status, 403, 'an annotator may not read everyone’s time')
-  const rev = await createUser(server, 'Rae', 'reviewer')
+  const rev = await createUser(fx.server, 'Rae', 'reviewer')
   assert.is((await rows(rev.token)).status, 403)
   assert.is((await rows(null)).status, 401)
 })
 
 test('sums a person’s time over revisions, so a reopen does not hide work already done', async () => {
-  await importTasks(server, taskLine('t1'))
-  const ann = await createUser(server, 'Ann', 'annotator')
-  const activity = server.running.deps.activity
+  await importTasks(fx.server, taskLine('t1'))
+  const ann = await createUser(fx.server, 'Ann', 'annotator')
+  const activity = fx.server.running.deps.activity
   const now = Date.now()
   activity.note(ann.id, 't1', now - 90_000)
   activity.note(ann.id, 't1', now - 60_000)
-  server.running.deps.db.task('t1')!.revision = 2
+  fx.server.running.deps.db.task('t1')!.revision = 2
   activity.note(ann.id, 't1', now - 50_000)
   activity.note(ann.id, 't1', now - 20_000)
-  const res = await rows(server.leadToken)
+  const res = await rows(fx.server.leadToken)
   // 30 s on revision 1; the 10 s gap lands on revision 2 with its next 30 s: 70 s in all.
   assert.equal(res.body.rows, [{ task: 't1', user: ann.id, active_ms: 70_000 }])
   assert.is(activity.activeOn('t1', 1).get(ann.id), 30_000)

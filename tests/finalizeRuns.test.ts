@@ -6,22 +6,11 @@ import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
 import type { RunResult } from '../shared/schema'
 import { sha256Hex } from '../shared/record'
-import { startServer } from './helpers/server'
-import type { TestServer } from './helpers/server'
-import type { Peer } from './helpers/peer'
 import { act, completeWorkspace, reviewTask, syncedPeer, waitForServerDoc } from './helpers/review'
+import { serverPerTest } from './helpers/perTest'
 
 const test = suite('finalize with runs')
-let server: TestServer
-let peers: Peer[] = []
-test.before.each(async () => {
-  server = await startServer()
-})
-test.after.each(async () => {
-  for (const p of peers) p.destroy()
-  peers = []
-  await server.stop()
-})
+const fx = serverPerTest(test)
 
 const TESTS = 'def test_add():\n    assert add(1, 2) == 3\n'
 const SOLUTION = 'def add(a, b):\n    return a + b\n'
@@ -51,9 +40,9 @@ function run(key: string, status: 'pass' | 'fail', tests = TESTS): RunResult {
 
 /** A complete workspace ranked b, a, c whose runs say b fails and the reference fails too. */
 async function contradictedTask(id: string, runs: Record<string, RunResult>, skipScore = false) {
-  const { ann } = await reviewTask(server, id)
-  const peer = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  await completeWorkspace(server, peer, id, {
+  const { ann } = await reviewTask(fx.server, id)
+  const peer = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, peer, id, {
     ranking: ['b', 'a', 'c'],
     ...(skipScore ? { skipScore: { candidate: 'a', criterion: 'efficiency' } } : {}),
   })
@@ -61,7 +50,7 @@ async function contradictedTask(id: string, runs: Record<string, RunResult>, ski
   peer.doc.transact(() => {
     for (const [k, r] of Object.entries(runs)) ws.runs.set(k, r)
   })
-  await waitForServerDoc(server, roomName.workspace(id), (d) => getWorkspace(d).runs.size === Object.keys(runs).length, 'the runs on the server')
+  await waitForServerDoc(fx.server, roomName.workspace(id), (d) => getWorkspace(d).runs.size === Object.keys(runs).length, 'the runs on the server')
   return { ann }
 }
 
@@ -69,44 +58,44 @@ const RUNS = () => ({ solution: run('solution', 'fail'), a: run('a', 'pass'), b:
 
 test('refuses finalize when the tests fail the reference or the ranking contradicts the runs, while the same work without runs finalizes', async () => {
   await contradictedTask('t1', RUNS())
-  const refused = await act(server, server.leadToken, 't1', 'finalize')
+  const refused = await act(fx.server, fx.server.leadToken, 't1', 'finalize')
   assert.is(refused.status, 409)
   const codes = refused.body.reasons.map((r: { code: string }) => r.code)
   assert.equal(codes, ['reference_fails', 'ranking_contradicts_runs', 'ranking_contradicts_runs'])
   assert.ok(refused.body.reasons.every((r: { overridable?: boolean }) => r.overridable === true))
   assert.match(refused.body.reasons[1].message, /candidate b fails a test but is ranked above candidate a/)
-  assert.is(server.running.deps.db.task('t1')?.status, 'open', 'a refusal changes nothing')
+  assert.is(fx.server.running.deps.db.task('t1')?.status, 'open', 'a refusal changes nothing')
 
   await contradictedTask('t2', {})
-  assert.is((await act(server, server.leadToken, 't2', 'finalize')).status, 200, 'control: no runs, no run reasons')
+  assert.is((await act(fx.server, fx.server.leadToken, 't2', 'finalize')).status, 200, 'control: no runs, no run reasons')
 })
 
 test('finalizes against the runs with a written override note, which the record keeps', async () => {
   await contradictedTask('t1', RUNS())
-  const done = await act(server, server.leadToken, 't1', 'finalize', { override_note: '  b is ranked first on purpose: the test is wrong.  ' })
+  const done = await act(fx.server, fx.server.leadToken, 't1', 'finalize', { override_note: '  b is ranked first on purpose: the test is wrong.  ' })
   assert.is(done.status, 200, JSON.stringify(done.body))
   assert.is(done.body.override_note, 'b is ranked first on purpose: the test is wrong.')
   assert.is(done.body.derived_checks.reference_passes, false)
   assert.is(done.body.derived_checks.suite_fails_a_candidate, true)
-  assert.is(server.running.deps.records.read('t1', 1)?.override_note, 'b is ranked first on purpose: the test is wrong.')
+  assert.is(fx.server.running.deps.records.read('t1', 1)?.override_note, 'b is ranked first on purpose: the test is wrong.')
 })
 
 test('never lets a note override missing work', async () => {
   await contradictedTask('t1', RUNS(), true)
-  const refused = await act(server, server.leadToken, 't1', 'finalize', { override_note: 'the runs are wrong' })
+  const refused = await act(fx.server, fx.server.leadToken, 't1', 'finalize', { override_note: 'the runs are wrong' })
   assert.is(refused.status, 409)
   const codes = refused.body.reasons.map((r: { code: string }) => r.code)
   assert.ok(codes.includes('unscored'), codes.join())
   assert.ok(codes.includes('ranking_contradicts_runs'), 'the run reasons are still listed')
-  assert.is(server.running.deps.db.task('t1')?.status, 'open')
+  assert.is(fx.server.running.deps.db.task('t1')?.status, 'open')
 })
 
 test('weighs only current runs: a run of other tests is no reason, a run of these tests is', async () => {
   const stale = { solution: run('solution', 'fail', 'def test_old(): pass'), b: run('b', 'fail', 'def test_old(): pass'), a: run('a', 'pass', 'def test_old(): pass') }
   await contradictedTask('t1', stale)
-  assert.is((await act(server, server.leadToken, 't1', 'finalize')).status, 200)
+  assert.is((await act(fx.server, fx.server.leadToken, 't1', 'finalize')).status, 200)
   await contradictedTask('t2', { b: run('b', 'fail'), a: run('a', 'pass') })
-  const refused = await act(server, server.leadToken, 't2', 'finalize')
+  const refused = await act(fx.server, fx.server.leadToken, 't2', 'finalize')
   assert.is(refused.status, 409)
   assert.equal(refused.body.reasons.map((r: { code: string }) => r.code), ['ranking_contradicts_runs'])
 })
@@ -120,23 +109,23 @@ test('answers a malformed finalize body with 400 or 415 and changes nothing', as
     ['{not json', 'application/json', 400],
     ['override_note=x', 'application/x-www-form-urlencoded', 415],
   ] as const) {
-    const res = await fetch(`${server.url}/api/tasks/t1/finalize`, {
+    const res = await fetch(`${fx.server.url}/api/tasks/t1/finalize`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.leadToken}`, 'content-type': type },
+      headers: { authorization: `Bearer ${fx.server.leadToken}`, 'content-type': type },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     })
     assert.is(res.status, code, JSON.stringify(body))
     assert.ok(typeof (await res.json()).error === 'string')
   }
-  assert.is(server.running.deps.db.task('t1')?.status, 'open')
-  assert.is((await act(server, server.leadToken, 't1', 'finalize', { override_note: 'checked by hand' })).status, 200)
+  assert.is(fx.server.running.deps.db.task('t1')?.status, 'open')
+  assert.is((await act(fx.server, fx.server.leadToken, 't1', 'finalize', { override_note: 'checked by hand' })).status, 200)
 })
 
 test('the CLI lists run reasons as overridable and finalizes with --override-note', async () => {
   await contradictedTask('t1', RUNS())
   const io = { out: '', err: '' }
   const cli = (argv: string[]) =>
-    runCli([...argv, '--url', server.url, '--token', server.leadToken], {
+    runCli([...argv, '--url', fx.server.url, '--token', fx.server.leadToken], {
       stdout: { write: (s: string) => (io.out += s) },
       stderr: { write: (s: string) => (io.err += s) },
       env: {},
@@ -147,7 +136,7 @@ test('the CLI lists run reasons as overridable and finalizes with --override-not
   assert.is(await cli(['finalize', 't1', '--override-note', '']), 2)
   assert.is(await cli(['finalize', 't1', '--override-note', 'the reference is being rewritten']), 0)
   assert.match(io.out, /finalized/)
-  assert.is(server.running.deps.records.read('t1', 1)?.override_note, 'the reference is being rewritten')
+  assert.is(fx.server.running.deps.records.read('t1', 1)?.override_note, 'the reference is being rewritten')
 })
 
 test.run()

@@ -7,38 +7,28 @@ import path from 'node:path'
 import { roomName } from '../shared/roomNames'
 import { canonicalJson } from '../shared/record'
 import { getThreads, getWorkspace } from '../shared/schema'
-import { api, startServer } from './helpers/server'
-import type { TestServer } from './helpers/server'
-import type { Peer } from './helpers/peer'
+import { api } from './helpers/server'
 import { act, addThread, completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
 import type { Completion } from './helpers/review'
 import { waitFor } from './helpers/waitFor'
+import { serverPerTest } from './helpers/perTest'
 
 const test = suite('records')
-let server: TestServer
-let peers: Peer[] = []
-test.before.each(async () => {
-  server = await startServer()
-})
-test.after.each(async () => {
-  for (const p of peers) p.destroy()
-  peers = []
-  await server.stop()
-})
+const fx = serverPerTest(test)
 
 /** A task complete except for `missing`; finalize must name exactly that, then pass once it is fixed. */
 async function gateTest(missing: Completion, code: string, target: string) {
-  const { id } = await reviewTask(server)
-  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  await completeWorkspace(server, lead, id, missing)
-  const refused = await act(server, server.leadToken, id, 'finalize')
+  const { id } = await reviewTask(fx.server)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id, missing)
+  const refused = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(refused.status, 409)
   assert.equal(refused.body.reasons.map((r: any) => [r.code, r.target]), [[code, target]])
   assert.type(refused.body.reasons[0].message, 'string')
-  assert.is(server.running.deps.db.task(id)!.status, 'open')
-  assert.equal(server.running.deps.records.revisions(id), [])
-  await completeWorkspace(server, lead, id)
-  const ok = await act(server, server.leadToken, id, 'finalize')
+  assert.is(fx.server.running.deps.db.task(id)!.status, 'open')
+  assert.equal(fx.server.running.deps.records.revisions(id), [])
+  await completeWorkspace(fx.server, lead, id)
+  const ok = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(ok.status, 200, JSON.stringify(ok.body))
 }
 
@@ -50,40 +40,40 @@ test('refuses finalize while the reference solution is empty', () => gateTest({ 
 test('refuses finalize while the tests are empty', () => gateTest({ tests: '' }, 'empty_tests', 'tests'))
 
 test('refuses finalize while a thread is unresolved', async () => {
-  const { id } = await reviewTask(server)
-  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  const comments = await syncedPeer(server, roomName.comments(id), server.leadToken, peers)
-  await completeWorkspace(server, lead, id)
-  await addThread(server, comments, id, 'th-ok', true)
-  await addThread(server, comments, id, 'th-open', false)
-  const refused = await act(server, server.leadToken, id, 'finalize')
+  const { id } = await reviewTask(fx.server)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  const comments = await syncedPeer(fx.server, roomName.comments(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id)
+  await addThread(fx.server, comments, id, 'th-ok', true)
+  await addThread(fx.server, comments, id, 'th-open', false)
+  const refused = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(refused.status, 409)
   assert.equal(refused.body.reasons.map((r: any) => [r.code, r.target]), [['unresolved_thread', 'thread:th-open']])
   getThreads(comments.doc).get(1).set('resolved', true)
-  await waitFor(async () => (await act(server, server.leadToken, id, 'finalize')).status === 200, 'finalize once resolved')
+  await waitFor(async () => (await act(fx.server, fx.server.leadToken, id, 'finalize')).status === 200, 'finalize once resolved')
 })
 
 test('needs no scores when the rubric is empty', async () => {
-  const { id } = await reviewTask(server)
-  const db = server.running.deps.db
+  const { id } = await reviewTask(fx.server)
+  const db = fx.server.running.deps.db
   await db.putBatch({ ...db.batch('test')!, rubric: [] })
-  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  await completeWorkspace(server, lead, id)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id)
   getWorkspace(lead.doc).ratings.delete('a')
-  await waitFor(() => !server.running.deps.rooms.peek(roomName.workspace(id))!.doc.getMap('ratings').has('a'), 'the ratings to be cleared')
-  const ok = await act(server, server.leadToken, id, 'finalize')
+  await waitFor(() => !fx.server.running.deps.rooms.peek(roomName.workspace(id))!.doc.getMap('ratings').has('a'), 'the ratings to be cleared')
+  const ok = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(ok.status, 200, JSON.stringify(ok.body))
   assert.equal(ok.body.ratings.a, undefined)
 })
 
 test('seals a record with every field, hashed over its canonical JSON, in its own 0600 file', async () => {
-  const { id, ann } = await reviewTask(server)
-  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
-  await completeWorkspace(server, annPeer, id)
+  const { id, ann } = await reviewTask(fx.server)
+  const annPeer = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
+  await completeWorkspace(fx.server, annPeer, id)
   getWorkspace(annPeer.doc).runs.set('a', { status: 'pass', passed: 1, failed: 0, total: 1 } as any)
   getWorkspace(annPeer.doc).runs.set('b', { status: 'fail', passed: 0, failed: 1, total: 1 } as any)
-  await waitFor(() => server.running.deps.rooms.peek(roomName.workspace(id))!.doc.getMap('runs').size === 2, 'runs on the server')
-  const res = await act(server, server.leadToken, id, 'finalize')
+  await waitFor(() => fx.server.running.deps.rooms.peek(roomName.workspace(id))!.doc.getMap('runs').size === 2, 'runs on the server')
+  const res = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(res.status, 200)
   const record = res.body
   const fields = ['task_id', 'revision', 'batch', 'prompt', 'language', 'candidates', 'ranking', 'ratings', 'explanation',
@@ -96,21 +86,21 @@ test('seals a record with every field, hashed over its canonical JSON, in its ow
   assert.equal(record.participants.map((p: any) => p.user).sort(), [ann.id, record.finalized_by].sort())
   const { record_hash, ...body } = record
   assert.is(record_hash, crypto.createHash('sha256').update(canonicalJson(body)).digest('hex'))
-  const file = path.join(server.dataDir, 'records', id, '1.json')
+  const file = path.join(fx.server.dataDir, 'records', id, '1.json')
   assert.is(fs.statSync(file).mode & 0o777, 0o600)
   assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')), record)
 })
 
 test('keeps every revision: reopen gives revision 2 and leaves revision 1 as it was', async () => {
-  const { id } = await reviewTask(server)
-  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  await completeWorkspace(server, lead, id)
-  const first = (await act(server, server.leadToken, id, 'finalize')).body
-  const file1 = path.join(server.dataDir, 'records', id, '1.json')
+  const { id } = await reviewTask(fx.server)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id)
+  const first = (await act(fx.server, fx.server.leadToken, id, 'finalize')).body
+  const file1 = path.join(fx.server.dataDir, 'records', id, '1.json')
   const bytes1 = fs.readFileSync(file1, 'utf8')
-  assert.is((await act(server, server.leadToken, id, 'reopen')).body.revision, 2)
-  await completeWorkspace(server, lead, id, { explanation: 'Second look: A is best.' })
-  const second = (await act(server, server.leadToken, id, 'finalize')).body
+  assert.is((await act(fx.server, fx.server.leadToken, id, 'reopen')).body.revision, 2)
+  await completeWorkspace(fx.server, lead, id, { explanation: 'Second look: A is best.' })
+  const second = (await act(fx.server, fx.server.leadToken, id, 'finalize')).body
   assert.is(second.revision, 2)
   assert.is(second.explanation, 'Second look: A is best.')
   assert.is.not(second.record_hash, first.record_hash)
@@ -126,7 +116,7 @@ test('keeps every revision: reopen gives revision 2 and leaves revision 1 as it 
 
 /** The export's body as text (the api helper would parse a one-line body as JSON). */
 async function exportText(query: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${server.url}/api/export?${query}`, { headers: { authorization: `Bearer ${server.leadToken}` } })
+  const res = await fetch(`${fx.server.url}/api/export?${query}`, { headers: { authorization: `Bearer ${fx.server.leadToken}` } })
   return { status: res.status, text: await res.text() }
 }
 
@@ -137,12 +127,12 @@ function ndjson(text: string): any[] {
 test('streams the native export as NDJSON in task order, to the lead only', async () => {
   for (const id of ['t2', 't1']) {
     const { importTasks, taskLine } = await import('./helpers/server')
-    await importTasks(server, taskLine(id))
-    const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-    await completeWorkspace(server, lead, id)
-    assert.is((await act(server, server.leadToken, id, 'finalize')).status, 200)
+    await importTasks(fx.server, taskLine(id))
+    const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+    await completeWorkspace(fx.server, lead, id)
+    assert.is((await act(fx.server, fx.server.leadToken, id, 'finalize')).status, 200)
   }
-  const res = await fetch(`${server.url}/api/export?format=native`, { headers: { authorization: `Bearer ${server.leadToken}` } })
+  const res = await fetch(`${fx.server.url}/api/export?format=native`, { headers: { authorization: `Bearer ${fx.server.leadToken}` } })
   assert.is(res.status, 200)
   assert.match(res.headers.get('content-type') ?? '', /application\/x-ndjson/)
   const text = await res.text()
@@ -150,25 +140,25 @@ test('streams the native export as NDJSON in task order, to the lead only', asyn
   const again = await exportText('format=native')
   assert.is(again.text, text, 'the same records export byte for byte the same')
   const { createUser } = await import('./helpers/server')
-  const rev = await createUser(server, 'Rae', 'reviewer')
-  assert.is((await api(server, rev.token, 'GET', '/api/export?format=native')).status, 403)
-  const other = await api(server, server.leadToken, 'GET', '/api/export?format=bogus')
+  const rev = await createUser(fx.server, 'Rae', 'reviewer')
+  assert.is((await api(fx.server, rev.token, 'GET', '/api/export?format=native')).status, 403)
+  const other = await api(fx.server, fx.server.leadToken, 'GET', '/api/export?format=bogus')
   assert.is(other.status, 400)
   assert.match(other.body.error, /format must be one of native, dpo/)
-  assert.is((await api(server, server.leadToken, 'GET', '/api/export?format=native&revisions=some')).status, 400)
+  assert.is((await api(fx.server, fx.server.leadToken, 'GET', '/api/export?format=native&revisions=some')).status, 400)
 })
 
 test('leaves a finalized record as it was, whatever reaches the workspace afterwards', async () => {
-  const { id, ann } = await reviewTask(server)
-  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
-  await completeWorkspace(server, annPeer, id)
-  const record = (await act(server, server.leadToken, id, 'finalize')).body
-  const file = path.join(server.dataDir, 'records', id, '1.json')
+  const { id, ann } = await reviewTask(fx.server)
+  const annPeer = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
+  await completeWorkspace(fx.server, annPeer, id)
+  const record = (await act(fx.server, fx.server.leadToken, id, 'finalize')).body
+  const file = path.join(fx.server.dataDir, 'records', id, '1.json')
   const bytes = fs.readFileSync(file, 'utf8')
   // an edit attempt after the finalize (live access drops it; the record must not care either way)
   getWorkspace(annPeer.doc).explanation.insert(0, 'LATE EDIT ')
   getWorkspace(annPeer.doc).ranking.delete(0, 1)
-  const again = await act(server, server.leadToken, id, 'finalize')
+  const again = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(again.status, 409)
   assert.match(again.body.error, /finalized/)
   assert.is(fs.readFileSync(file, 'utf8'), bytes)
@@ -178,18 +168,18 @@ test('leaves a finalized record as it was, whatever reaches the workspace afterw
 })
 
 test('detects a tampered record file on read and exports nothing', async () => {
-  const { id } = await reviewTask(server)
-  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  await completeWorkspace(server, lead, id)
-  await act(server, server.leadToken, id, 'finalize')
+  const { id } = await reviewTask(fx.server)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id)
+  await act(fx.server, fx.server.leadToken, id, 'finalize')
   const before = await exportText('format=native')
   assert.is(before.status, 200)
   assert.is(ndjson(before.text).length, 1)
-  const file = path.join(server.dataDir, 'records', id, '1.json')
+  const file = path.join(fx.server.dataDir, 'records', id, '1.json')
   const record = JSON.parse(fs.readFileSync(file, 'utf8'))
   record.ranking = ['a', 'b', 'c']
   fs.writeFileSync(file, JSON.stringify(record))
-  const after = await api(server, server.leadToken, 'GET', '/api/export?format=native')
+  const after = await api(fx.server, fx.server.leadToken, 'GET', '/api/export?format=native')
   assert.is(after.status, 500)
   assert.match(after.body.error, new RegExp(`${id} revision 1 fails its integrity check`))
   assert.not.match(JSON.stringify(after.body), /"ranking"/)

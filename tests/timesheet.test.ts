@@ -3,35 +3,25 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
-import { api, createUser, startServer } from './helpers/server'
-import type { TestServer } from './helpers/server'
-import type { Peer } from './helpers/peer'
+import { api, createUser } from './helpers/server'
 import { reviewTask, syncedPeer } from './helpers/review'
 import { waitFor } from './helpers/waitFor'
+import { serverPerTest } from './helpers/perTest'
 
 const test = suite('timesheet')
-let server: TestServer
-let peers: Peer[] = []
-test.before.each(async () => {
-  server = await startServer()
-})
-test.after.each(async () => {
-  for (const p of peers) p.destroy()
-  peers = []
-  await server.stop()
-})
+const fx = serverPerTest(test)
 
 const at = (iso: string) => Date.parse(iso)
 
-async function csv(query: string, token = server.leadToken) {
-  const res = await fetch(`${server.url}/api/timesheet?${query}`, { headers: { authorization: `Bearer ${token}` } })
+async function csv(query: string, token = fx.server.leadToken) {
+  const res = await fetch(`${fx.server.url}/api/timesheet?${query}`, { headers: { authorization: `Bearer ${token}` } })
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() }
 }
 
 test('gives the lead one row per person, day and task with active minutes to a tenth', async () => {
-  const { id, ann } = await reviewTask(server)
-  const bo = await createUser(server, 'Bo, "the second"', 'annotator')
-  const activity = server.running.deps.activity
+  const { id, ann } = await reviewTask(fx.server)
+  const bo = await createUser(fx.server, 'Bo, "the second"', 'annotator')
+  const activity = fx.server.running.deps.activity
   // a scripted session on an injected clock: Ann works 13 min 20 s around an idle gap, Bo once
   for (const [user, iso] of [
     [ann.id, '2026-03-02T09:00:00Z'],
@@ -64,21 +54,21 @@ test('gives the lead one row per person, day and task with active minutes to a t
   assert.equal(one.text.trimEnd().split('\r\n'), ['person,day,task,active_minutes', `Ann Annotator,2026-03-03,${id},0.1`])
 })
 
-test('shows today’s activity from real peers by default', async () => {
-  const { id, ann } = await reviewTask(server)
-  const peer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+test('shows today’s activity from real fx.peers by default', async () => {
+  const { id, ann } = await reviewTask(fx.server)
+  const peer = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
   getWorkspace(peer.doc).tests.insert(0, '# more\n')
-  await waitFor(() => server.running.deps.activity.activeOn(id, 1).has(ann.id), 'the edit to be noted')
+  await waitFor(() => fx.server.running.deps.activity.activeOn(id, 1).has(ann.id), 'the edit to be noted')
   const res = await csv('')
   assert.match(res.text, new RegExp(`^Ann Annotator,\\d{4}-\\d{2}-\\d{2},${id},\\d+\\.\\d$`, 'm'))
 })
 
 test('refuses people who are not the lead and dates that are not dates', async () => {
-  const { ann, rev } = await reviewTask(server)
+  const { ann, rev } = await reviewTask(fx.server)
   assert.is((await csv('', ann.token)).status, 403)
   assert.is((await csv('', rev.token)).status, 403)
   for (const q of ['from=2026-13-01', 'from=yesterday', 'from=2026-03-05&to=2026-03-01', 'from=2020-01-01&to=2026-01-01']) {
-    const res = await api(server, server.leadToken, 'GET', `/api/timesheet?${q}`)
+    const res = await api(fx.server, fx.server.leadToken, 'GET', `/api/timesheet?${q}`)
     assert.is(res.status, 400, q)
     assert.type(res.body.error, 'string')
   }
@@ -86,9 +76,9 @@ test('refuses people who are not the lead and dates that are not dates', async (
 })
 
 test('keeps a name that looks like a formula from running in a spreadsheet', async () => {
-  const { id } = await reviewTask(server)
-  const evil = await createUser(server, '=HYPERLINK("http://x")', 'annotator')
-  server.running.deps.activity.note(evil.id, id, at('2026-03-02T09:00:00Z'))
+  const { id } = await reviewTask(fx.server)
+  const evil = await createUser(fx.server, '=HYPERLINK("http://x")', 'annotator')
+  fx.server.running.deps.activity.note(evil.id, id, at('2026-03-02T09:00:00Z'))
   const res = await csv('from=2026-03-02&to=2026-03-02')
   assert.ok(res.text.includes(`"'=HYPERLINK(""http://x"")",2026-03-02,${id},0.0`), res.text)
 })

@@ -1,4 +1,4 @@
-/** The workflow through the real server: transitions, who may take them, the meta room and the audit log. */
+/** The workflow through the real fx.server: transitions, who may take them, the meta room and the audit log. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import fs from 'node:fs'
@@ -9,25 +9,14 @@ import { AuditLog } from '../server/storage/audit'
 import { availableActions, transition } from '../shared/workflow'
 import type { WorkflowAction } from '../shared/workflow'
 import type { TaskStatus } from '../shared/types'
-import { startServer } from './helpers/server'
-import type { TestServer } from './helpers/server'
-import type { Peer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
 import { act, completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
+import { serverPerTest } from './helpers/perTest'
 
 const test = suite('workflow')
-let server: TestServer
-let peers: Peer[] = []
-test.before.each(async () => {
-  server = await startServer()
-})
-test.after.each(async () => {
-  for (const p of peers) p.destroy()
-  peers = []
-  await server.stop()
-})
+const fx = serverPerTest(test)
 
-const status = (id: string) => server.running.deps.db.task(id)?.status
+const status = (id: string) => fx.server.running.deps.db.task(id)?.status
 
 test('allows each action only from the states DESIGN names, and only reopen bumps the revision', () => {
   const lead = { role: 'lead', assigned: false } as const
@@ -48,10 +37,10 @@ test('allows each action only from the states DESIGN names, and only reopen bump
 })
 
 test('moves an open task to in progress on an assignee’s first edit, not on the lead’s', async () => {
-  const { id, ann, rev } = await reviewTask(server)
-  const meta = await syncedPeer(server, roomName.meta(id), rev.token, peers)
-  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  const { id, ann, rev } = await reviewTask(fx.server)
+  const meta = await syncedPeer(fx.server, roomName.meta(id), rev.token, fx.peers)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  const annPeer = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
   getWorkspace(lead.doc).explanation.insert(0, 'lead note. ')
   await waitFor(() => getWorkspace(annPeer.doc).explanation.toString().includes('lead note'), 'the lead’s edit to arrive')
   assert.is(status(id), 'open')
@@ -63,129 +52,129 @@ test('moves an open task to in progress on an assignee’s first edit, not on th
 })
 
 test('runs submit, request changes, finalize and reopen, and every open meta room follows within a second', async () => {
-  const { id, ann, rev } = await reviewTask(server)
-  const meta = await syncedPeer(server, roomName.meta(id), rev.token, peers)
+  const { id, ann, rev } = await reviewTask(fx.server)
+  const meta = await syncedPeer(fx.server, roomName.meta(id), rev.token, fx.peers)
   const metaOf = (key: string) => getMeta(meta.doc).get(key)
   const started = Date.now()
-  assert.is((await act(server, ann.token, id, 'submit')).status, 200)
+  assert.is((await act(fx.server, ann.token, id, 'submit')).status, 200)
   await waitFor(() => metaOf('status') === 'submitted', 'submitted in meta', 1_000)
   assert.ok(Date.now() - started < 1_000)
 
-  const back = await act(server, server.leadToken, id, 'request-changes', { message: 'Test the negative numbers.' })
+  const back = await act(fx.server, fx.server.leadToken, id, 'request-changes', { message: 'Test the negative numbers.' })
   assert.is(back.status, 200)
   assert.is(back.body.status, 'changes_requested')
   await waitFor(() => metaOf('status') === 'changes_requested', 'changes_requested in meta', 1_000)
   assert.equal((metaOf('last_action') as any).message, 'Test the negative numbers.')
-  assert.is((metaOf('last_action') as any).by, server.running.deps.db.users.find((u) => u.role === 'lead')!.id)
+  assert.is((metaOf('last_action') as any).by, fx.server.running.deps.db.users.find((u) => u.role === 'lead')!.id)
 
-  const annWs = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
-  await completeWorkspace(server, annWs, id)
+  const annWs = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
+  await completeWorkspace(fx.server, annWs, id)
   await waitFor(() => metaOf('status') === 'in_progress', 'the fix to move it back in progress')
 
-  const fin = await act(server, server.leadToken, id, 'finalize')
+  const fin = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(fin.status, 200, JSON.stringify(fin.body))
   await waitFor(() => metaOf('status') === 'finalized', 'finalized in meta', 1_000)
   assert.is(metaOf('finalized_at'), fin.body.finalized_at)
   assert.is(metaOf('revision'), 1)
 
-  const reopened = await act(server, server.leadToken, id, 'reopen')
+  const reopened = await act(fx.server, fx.server.leadToken, id, 'reopen')
   assert.equal([reopened.status, reopened.body.status, reopened.body.revision], [200, 'in_progress', 2])
   await waitFor(() => metaOf('revision') === 2 && metaOf('status') === 'in_progress', 'revision 2 in meta', 1_000)
   assert.is(metaOf('finalized_at'), null)
 })
 
 test('answers 409 with a message for a move the state does not allow, 403 for the wrong person', async () => {
-  const { id, ann, rev } = await reviewTask(server)
-  const early = await act(server, server.leadToken, id, 'request-changes', { message: 'too early' })
+  const { id, ann, rev } = await reviewTask(fx.server)
+  const early = await act(fx.server, fx.server.leadToken, id, 'request-changes', { message: 'too early' })
   assert.is(early.status, 409)
   assert.match(early.body.error, /cannot request changes on a task that is open/)
-  assert.is((await act(server, server.leadToken, id, 'reopen')).status, 409)
-  assert.is((await act(server, rev.token, id, 'submit')).status, 403)
-  assert.is((await act(server, server.leadToken, id, 'submit')).status, 403)
-  assert.is((await act(server, ann.token, id, 'finalize')).status, 403)
-  assert.is((await act(server, ann.token, id, 'reopen')).status, 403)
+  assert.is((await act(fx.server, fx.server.leadToken, id, 'reopen')).status, 409)
+  assert.is((await act(fx.server, rev.token, id, 'submit')).status, 403)
+  assert.is((await act(fx.server, fx.server.leadToken, id, 'submit')).status, 403)
+  assert.is((await act(fx.server, ann.token, id, 'finalize')).status, 403)
+  assert.is((await act(fx.server, ann.token, id, 'reopen')).status, 403)
   assert.is(status(id), 'open')
   // the control: the same annotator's submit is allowed, and a second one is a conflict
-  assert.is((await act(server, ann.token, id, 'submit')).status, 200)
-  const twice = await act(server, ann.token, id, 'submit')
+  assert.is((await act(fx.server, ann.token, id, 'submit')).status, 200)
+  const twice = await act(fx.server, ann.token, id, 'submit')
   assert.is(twice.status, 409)
   assert.match(twice.body.error, /submitted/)
 })
 
 test('hides tasks from annotators who are not assigned and answers 404 for unknown tasks', async () => {
-  const { id } = await reviewTask(server)
+  const { id } = await reviewTask(fx.server)
   const { api, createUser } = await import('./helpers/server')
-  const other = await createUser(server, 'Otto', 'annotator')
-  assert.is((await act(server, other.token, id, 'submit')).status, 404)
-  assert.is((await act(server, server.leadToken, 'nope', 'reopen')).status, 404)
-  assert.is((await api(server, null, 'POST', `/api/tasks/${id}/submit`)).status, 401)
+  const other = await createUser(fx.server, 'Otto', 'annotator')
+  assert.is((await act(fx.server, other.token, id, 'submit')).status, 404)
+  assert.is((await act(fx.server, fx.server.leadToken, 'nope', 'reopen')).status, 404)
+  assert.is((await api(fx.server, null, 'POST', `/api/tasks/${id}/submit`)).status, 401)
   assert.is(status(id), 'open')
 })
 
 test('refuses request changes without a message', async () => {
-  const { id, ann } = await reviewTask(server)
-  await act(server, ann.token, id, 'submit')
+  const { id, ann } = await reviewTask(fx.server)
+  await act(fx.server, ann.token, id, 'submit')
   for (const body of [{}, { message: '   ' }, { message: 5 }, { message: 'x'.repeat(4_001) }]) {
-    const res = await act(server, server.leadToken, id, 'request-changes', body)
+    const res = await act(fx.server, fx.server.leadToken, id, 'request-changes', body)
     assert.is(res.status, 400, JSON.stringify(body))
     assert.match(res.body.error, /message/)
   }
   assert.is(status(id), 'submitted')
-  assert.is((await act(server, server.leadToken, id, 'request-changes', { message: 'add tests' })).status, 200)
+  assert.is((await act(fx.server, fx.server.leadToken, id, 'request-changes', { message: 'add tests' })).status, 200)
 })
 
 test('writes every action to the append-only audit log with who, when, what and the message', async () => {
-  const { id, ann } = await reviewTask(server)
-  const log = new AuditLog(server.dataDir)
-  await act(server, ann.token, id, 'submit')
-  const firstFile = fs.readdirSync(path.join(server.dataDir, 'audit'))[0]
-  const before = fs.readFileSync(path.join(server.dataDir, 'audit', firstFile), 'utf8')
-  await act(server, server.leadToken, id, 'request-changes', { message: 'Explain the ranking.' })
-  await act(server, server.leadToken, id, 'reopen') // refused: not logged
-  const after = fs.readFileSync(path.join(server.dataDir, 'audit', firstFile), 'utf8')
+  const { id, ann } = await reviewTask(fx.server)
+  const log = new AuditLog(fx.server.dataDir)
+  await act(fx.server, ann.token, id, 'submit')
+  const firstFile = fs.readdirSync(path.join(fx.server.dataDir, 'audit'))[0]
+  const before = fs.readFileSync(path.join(fx.server.dataDir, 'audit', firstFile), 'utf8')
+  await act(fx.server, fx.server.leadToken, id, 'request-changes', { message: 'Explain the ranking.' })
+  await act(fx.server, fx.server.leadToken, id, 'reopen') // refused: not logged
+  const after = fs.readFileSync(path.join(fx.server.dataDir, 'audit', firstFile), 'utf8')
   assert.ok(after.startsWith(before), 'earlier lines are never rewritten')
   const entries = log.read(id)
   assert.equal(entries.map((e) => [e.action, e.by, e.from, e.to]), [
     ['submit', ann.id, 'open', 'submitted'],
-    ['request_changes', server.running.deps.db.users.find((u) => u.role === 'lead')!.id, 'submitted', 'changes_requested'],
+    ['request_changes', fx.server.running.deps.db.users.find((u) => u.role === 'lead')!.id, 'submitted', 'changes_requested'],
   ])
   assert.is(entries[1].message, 'Explain the ranking.')
   assert.ok(!Number.isNaN(Date.parse(entries[1].at)))
-  assert.is(fs.statSync(path.join(server.dataDir, 'audit', firstFile)).mode & 0o777, 0o600)
+  assert.is(fs.statSync(path.join(fx.server.dataDir, 'audit', firstFile)).mode & 0o777, 0o600)
 })
 
 test('asks live access to refresh the task after every status change, and not after a refusal', async () => {
-  const { id, ann } = await reviewTask(server)
+  const { id, ann } = await reviewTask(fx.server)
   const refreshed: unknown[] = []
   // A spy around the server's own LiveAccess: the workflow holds that very object.
-  const access = server.running.deps.access
+  const access = fx.server.running.deps.access
   const real = access.refresh.bind(access)
   access.refresh = (scope) => {
     refreshed.push(scope)
     real(scope)
   }
-  assert.is((await act(server, server.leadToken, id, 'reopen')).status, 409)
+  assert.is((await act(fx.server, fx.server.leadToken, id, 'reopen')).status, 409)
   assert.equal(refreshed, [])
-  const annWs = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
-  await completeWorkspace(server, annWs, id) // start
+  const annWs = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
+  await completeWorkspace(fx.server, annWs, id) // start
   await waitFor(() => refreshed.length === 1, 'the refresh after the first edit')
-  await act(server, ann.token, id, 'submit')
-  await act(server, server.leadToken, id, 'request-changes', { message: 'again' })
+  await act(fx.server, ann.token, id, 'submit')
+  await act(fx.server, fx.server.leadToken, id, 'request-changes', { message: 'again' })
   const before = refreshed.length
-  await act(server, server.leadToken, id, 'finalize')
+  await act(fx.server, fx.server.leadToken, id, 'finalize')
   // finalize seals the task's rooms (a refresh), stores the status (a refresh) and unseals (a refresh)
   assert.is(refreshed.length - before, 3)
-  await act(server, server.leadToken, id, 'reopen')
+  await act(fx.server, fx.server.leadToken, id, 'reopen')
   assert.equal(refreshed, Array(7).fill({ taskId: id }))
 })
 
 test('lets one of two concurrent finalizes through and answers the other 409', async () => {
-  const { id } = await reviewTask(server)
-  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
-  await completeWorkspace(server, lead, id)
-  const results = await Promise.all([act(server, server.leadToken, id, 'finalize'), act(server, server.leadToken, id, 'finalize')])
+  const { id } = await reviewTask(fx.server)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id)
+  const results = await Promise.all([act(fx.server, fx.server.leadToken, id, 'finalize'), act(fx.server, fx.server.leadToken, id, 'finalize')])
   assert.equal(results.map((r) => r.status).sort(), [200, 409])
-  assert.equal(server.running.deps.records.revisions(id), [1])
+  assert.equal(fx.server.running.deps.records.revisions(id), [1])
 })
 
 test.run()
