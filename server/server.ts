@@ -13,7 +13,8 @@ import { tightenDataDir } from './storage/dataDirModes'
 import { Db } from './storage/db'
 import { SessionStore } from './storage/sessions'
 import { recoverImports } from './services/importStaging'
-import { ensureBatch } from './services/tasks'
+import { ensureBatch, seedRoomState } from './services/tasks'
+import { seededStorage } from './storage/seededStorage'
 import { createStorageProvider } from './storage/roomStorage'
 import type { StorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
@@ -89,7 +90,8 @@ export async function startServer(
     })
     const records = new RecordStore(config.dataDir)
     const rooms = new Rooms({
-      storageFor: (name) => storage.forRoom(name),
+      // A task's workspace and meta get their seeded first state on their first load.
+      storageFor: (name) => seededStorage(storage.forRoom(name), () => seedRoomState(db, name)),
       ownersFor: (name) => storage.ownersFor(name),
       idleMs: config.roomIdleMs,
       log,

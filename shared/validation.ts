@@ -221,8 +221,64 @@ export const BatchInputSchema = v.strictObject({
 export type BatchInput = v.InferOutput<typeof BatchInputSchema>
 
 /**
- * Parses a JSONL import. Returns every task or every problem (1-based line numbers), never a
- * partial result: the import is all lines or none. Blank lines are skipped.
+ * Reads a JSONL import one line at a time (the server streams the body through it, so a 10,000-
+ * task body is never held whole): `line()` returns the valid task or null, and keeps every
+ * problem with its 1-based line number. Blank lines are skipped; an id seen before is an error.
+ */
+export class TaskLineParser {
+  readonly errors: LineError[] = []
+  private readonly seen = new Map<string, number>()
+  /** Lines read so far (blank ones included), to report a file over MAX_IMPORT_LINES. */
+  lines = 0
+  tasks = 0
+
+  line(raw: string): TaskInput | null {
+    const line = ++this.lines
+    if (raw.trim() === '') return null
+    if (this.lines > MAX_IMPORT_LINES) return null
+    let value: unknown
+    try {
+      value = JSON.parse(raw)
+    } catch (err) {
+      this.errors.push({ line, message: `invalid JSON: ${(err as Error).message}` })
+      return null
+    }
+    const result = v.safeParse(TaskInputSchema, value)
+    if (!result.success) {
+      for (const message of formatIssues(result.issues)) this.errors.push({ line, message })
+      return null
+    }
+    const prev = this.seen.get(result.output.id)
+    if (prev !== undefined) {
+      this.errors.push({ line, message: `duplicate task id "${result.output.id}" (also on line ${prev})` })
+      return null
+    }
+    this.seen.set(result.output.id, line)
+    this.tasks++
+    return result.output as TaskInput
+  }
+
+  /** After the last line: every problem, the "too many lines" or "no tasks" one included. */
+  finish(): LineError[] {
+    if (this.lines > MAX_IMPORT_LINES) {
+      const message = `too many lines: at most ${MAX_IMPORT_LINES} tasks per import (this has ${this.lines}); split the file`
+      return [{ line: 0, message }]
+    }
+    if (this.tasks === 0 && this.errors.length === 0) return [{ line: 0, message: 'no tasks in the body' }]
+    return this.errors
+  }
+}
+
+/** The lines of a whole JSONL text, without the empty piece after a final newline. */
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r?\n/)
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+/**
+ * Parses a whole JSONL import. Returns every task or every problem (1-based line numbers), never
+ * a partial result: the import is all lines or none. Blank lines are skipped.
  */
 export function parseTaskLines(text: string): {
   tasks: TaskInput[]
@@ -230,40 +286,16 @@ export function parseTaskLines(text: string): {
   lines: number[]
   errors: LineError[]
 } {
+  const parser = new TaskLineParser()
   const tasks: TaskInput[] = []
-  const taskLines: number[] = []
-  const errors: LineError[] = []
-  const seen = new Map<string, number>()
-  const lines = text.split(/\r?\n/)
-  const count = lines.length - (lines[lines.length - 1].trim() === '' ? 1 : 0)
-  if (count > MAX_IMPORT_LINES) {
-    const message = `too many lines: at most ${MAX_IMPORT_LINES} tasks per import (this has ${count}); split the file`
-    return { tasks: [], lines: [], errors: [{ line: 0, message }] }
+  const lines: number[] = []
+  for (const raw of splitLines(text)) {
+    const task = parser.line(raw)
+    if (task) {
+      tasks.push(task)
+      lines.push(parser.lines)
+    }
   }
-  lines.forEach((raw, i) => {
-    const line = i + 1
-    if (raw.trim() === '') return
-    let value: unknown
-    try {
-      value = JSON.parse(raw)
-    } catch (err) {
-      errors.push({ line, message: `invalid JSON: ${(err as Error).message}` })
-      return
-    }
-    const result = v.safeParse(TaskInputSchema, value)
-    if (!result.success) {
-      for (const message of formatIssues(result.issues)) errors.push({ line, message })
-      return
-    }
-    const prev = seen.get(result.output.id)
-    if (prev !== undefined) {
-      errors.push({ line, message: `duplicate task id "${result.output.id}" (also on line ${prev})` })
-      return
-    }
-    seen.set(result.output.id, line)
-    tasks.push(result.output as TaskInput)
-    taskLines.push(line)
-  })
-  if (tasks.length === 0 && errors.length === 0) errors.push({ line: 0, message: 'no tasks in the body' })
-  return errors.length ? { tasks: [], lines: [], errors } : { tasks, lines: taskLines, errors }
+  const errors = parser.finish()
+  return errors.length ? { tasks: [], lines: [], errors } : { tasks, lines, errors }
 }

@@ -89,7 +89,8 @@ test('lets exactly one of five concurrent imports of one id win, and keeps its b
   assert.equal(tasks.map((t: any) => t.id).sort(), [`other-${winner}`, 'shared'], "the losers' other lines were not imported either")
   assert.is(tasks.find((t: any) => t.id === 'shared').batch, `batch-${winner}`)
   assert.is(await seededTests(server, 'shared'), `# from ${winner}\n`, "the room holds the winner's content")
-  assert.equal(list(path.join(dir, 'rooms')).sort(), [`other-${winner}`, 'shared'])
+  assert.equal(list(path.join(dir, 'rooms')), ['shared'], 'rooms are written when first loaded, not at import')
+  assert.is(list(path.join(dir, 'task-packs')).length, 1, "one pack: the winner's")
   assert.equal(list(path.join(dir, 'imports')), [], 'no staging left behind')
 })
 
@@ -100,13 +101,13 @@ test('leaves nothing of an import killed before its commit, and the same import 
   await postImport(child, 'crashed', body).catch(() => null)
   assert.is(await child.exited, null, 'killed by a signal')
   const staged = list(path.join(dir, 'imports'))
-  assert.is(staged.length, 1, 'the crash happened mid-import, with rooms staged')
-  assert.equal(list(path.join(dir, 'imports', staged[0], 'rooms')).sort(), ['t1', 't2'])
+  assert.is(staged.length, 1, 'the crash happened mid-import, with the pack staged')
+  assert.match(staged[0], /\.jsonl\.partial$/)
   child = null
   server = await startServer({ dataDir: dir })
   assert.equal((await api(server, server.leadToken, 'GET', '/api/tasks')).body.tasks, [])
-  assert.equal(list(path.join(dir, 'rooms')), [], 'no room files')
-  assert.equal(list(path.join(dir, 'imports')), [], 'the staging directory is gone')
+  assert.equal(list(path.join(dir, 'task-packs')), [], 'no pack')
+  assert.equal(list(path.join(dir, 'imports')), [], 'the staged pack is gone')
   const batches = path.join(dir, 'batches.json')
   assert.not.ok(fs.existsSync(batches) && fs.readFileSync(batches, 'utf8').includes('crashed'), 'no batch')
   const again = await postImport(server, 'crashed', body)
@@ -114,19 +115,58 @@ test('leaves nothing of an import killed before its commit, and the same import 
   assert.is(await seededTests(server, 't2'), '# from first\n')
 })
 
-test('finishes an import killed after its commit: every task and room appears', async () => {
+test('finishes an import killed after its commit: every task appears, with its batch', async () => {
   const dir = dataDir()
   child = await spawnServer(dir, { CODEJURY_TEST_CRASH_AT: 'import-committed' })
   await postImport(child, 'committed', `${line('t1', 'c1')}\n${line('t2', 'c2')}\n`).catch(() => null)
   assert.is(await child.exited, null, 'killed by a signal')
   child = null
-  assert.equal(list(path.join(dir, 'tasks')).filter((f) => f.endsWith('.json')), [], 'no record was written yet')
-  assert.is(list(path.join(dir, 'rooms')).length, 1, 'one room directory was moved in before the kill')
+  assert.is(list(path.join(dir, 'task-packs')).length, 1, 'the pack was committed before the kill')
+  const batchesFile = path.join(dir, 'batches.json')
+  assert.not.ok(fs.existsSync(batchesFile) && fs.readFileSync(batchesFile, 'utf8').includes('committed'), 'the batch was not written yet')
   server = await startServer({ dataDir: dir })
   const tasks = (await api(server, server.leadToken, 'GET', '/api/tasks')).body.tasks
   assert.equal(tasks.map((t: any) => [t.id, t.batch]).sort(), [['t1', 'committed'], ['t2', 'committed']])
+  const batches = (await api(server, server.leadToken, 'GET', '/api/batches')).body.batches
+  assert.ok(batches.some((b: any) => b.name === 'committed'), 'start-up created the batch')
   assert.is(await seededTests(server, 't1'), '# from c1\n')
   assert.is(await seededTests(server, 't2'), '# from c2\n')
+  assert.equal(list(path.join(dir, 'imports')), [])
+})
+
+test('stores a task room when it is first loaded and never seeds it again', async () => {
+  const dir = dataDir()
+  server = await startServer({ dataDir: dir })
+  assert.is((await postImport(server, 'b', `${line('s1', 'seed')}\n${line('s2', 'seed')}\n`)).status, 200)
+  assert.equal(list(path.join(dir, 'rooms')), [], 'nothing written per room at import')
+  const peer = connectPeer(server.wsUrl, roomName.workspace('s1'), server.leadToken)
+  peers.push(peer)
+  await waitFor(() => peer.provider.synced, 'sync with s1')
+  assert.ok(fs.existsSync(path.join(dir, 'rooms', 's1', 'workspace.snap')), 'the seed was stored on the first load')
+  const tests = getWorkspace(peer.doc).tests
+  tests.delete(0, tests.length) // someone clears the seeded tests
+  await waitFor(() => fs.existsSync(path.join(dir, 'rooms', 's1', 'workspace.log')), 'the edit is stored')
+  for (const p of peers) p.destroy()
+  peers = []
+  await server.stop()
+  server = await startServer({ dataDir: dir })
+  assert.is(await seededTests(server, 's1'), '', 'the cleared room is not seeded again after a restart')
+  assert.is(await seededTests(server, 's2'), '# from seed\n', 'control: a never-loaded room is seeded')
+})
+
+test('finishes a committed import staged by the previous version (rooms and commit.json)', async () => {
+  const dir = dataDir()
+  const now = new Date().toISOString()
+  const task = { ...JSON.parse(line('old1', 'legacy')), batch: 'legacy', status: 'open', revision: 1, assignees: [], createdAt: now, updatedAt: now }
+  const staged = path.join(dir, 'imports', '1700000000000-abcdef')
+  fs.mkdirSync(staged, { recursive: true })
+  fs.writeFileSync(path.join(staged, 'commit.json'), JSON.stringify({ batch: 'legacy', tasks: [task] }))
+  const uncommitted = path.join(dir, 'imports', '1700000000001-abcdef')
+  fs.mkdirSync(path.join(uncommitted, 'rooms', 'old2'), { recursive: true })
+  server = await startServer({ dataDir: dir })
+  const tasks = (await api(server, server.leadToken, 'GET', '/api/tasks')).body.tasks
+  assert.equal(tasks.map((t: any) => [t.id, t.batch]), [['old1', 'legacy']], 'the committed one is finished, the other discarded')
+  assert.is(await seededTests(server, 'old1'), '# from legacy\n')
   assert.equal(list(path.join(dir, 'imports')), [])
 })
 
@@ -143,7 +183,7 @@ test('moves aside room directories of tasks that do not exist, so the id can be 
   assert.is(await seededTests(server, 'ghost'), '# from new\n')
 })
 
-test('imports into memory storage with seeded rooms and nothing written under rooms/', async () => {
+test('imports into memory storage with rooms seeded on first load and nothing written under rooms/', async () => {
   const dir = dataDir()
   server = await startServer({ dataDir: dir, config: { storage: 'memory' } })
   assert.is((await postImport(server, 'b', line('m1', 'memory'))).status, 200)

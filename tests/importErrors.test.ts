@@ -19,15 +19,15 @@ test.after.each(async () => {
 const post = (body: string, batch = 'fresh') =>
   api(server, server.leadToken, 'POST', `/api/tasks/import?batch=${batch}`, body, 'application/x-ndjson')
 
-/** Everything an import could leave: task records, room directories, staging, batches. */
+/** Everything an import could leave: task records and packs, room directories, staging, batches. */
 async function traces() {
   const list = (dir: string) => (fs.existsSync(path.join(server.dataDir, dir)) ? fs.readdirSync(path.join(server.dataDir, dir)) : [])
   const batches = (await api(server, server.leadToken, 'GET', '/api/batches')).body.batches.map((b: { name: string }) => b.name)
   const tasks = (await api(server, server.leadToken, 'GET', '/api/tasks')).body.tasks.map((t: { id: string }) => t.id)
-  return { tasks, taskFiles: list('tasks'), rooms: list('rooms'), imports: list('imports'), batches }
+  return { tasks, taskFiles: list('tasks'), packs: list('task-packs'), rooms: list('rooms'), imports: list('imports'), batches }
 }
 
-const nothing = { tasks: [], taskFiles: [], rooms: [], imports: [], batches: [] }
+const nothing = { tasks: [], taskFiles: [], packs: [], rooms: [], imports: [], batches: [] }
 const withRole = (id: string, role: string) =>
   JSON.stringify({ ...JSON.parse(taskLine(id)), prompt: [{ role: 'system', content: 'Be brief.' }, { role, content: 'Add.' }] })
 
@@ -52,12 +52,12 @@ test('refuses bad JSON, missing fields, duplicate ids and a bad conversation rol
   assert.equal(byLine.get(6), ['duplicate task id "good" (also on line 1)'])
   assert.not.ok(byLine.has(1), 'the good line has no error')
   assert.equal(await traces(), nothing)
-  // Positive control: the same good line alone goes in, with its room and batch.
+  // Positive control: the same good line alone goes in, with its pack and batch.
   await importTasks(server, taskLine('good'), 'fresh')
   const after = await traces()
   assert.equal(after.tasks, ['good'])
   assert.equal(after.batches, ['fresh'])
-  assert.ok(after.rooms.includes('good'))
+  assert.is(after.packs.length, 1)
 })
 
 test('refuses a body over the size limit with 413 and a clear message, and keeps nothing', async () => {

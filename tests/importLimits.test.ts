@@ -30,9 +30,11 @@ function postImport(body: string) {
   return api(server, server.leadToken, 'POST', '/api/tasks/import?batch=b', body, 'application/x-ndjson')
 }
 
-function roomDirs(): string[] {
-  const dir = path.join(server.dataDir, 'rooms')
-  return fs.existsSync(dir) ? fs.readdirSync(dir) : []
+/** The ids of every task an import committed (each import writes one pack). */
+function packedIds(): string[] {
+  const dir = path.join(server.dataDir, 'task-packs')
+  if (!fs.existsSync(dir)) return []
+  return fs.readdirSync(dir).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id))
 }
 
 test('counts nesting without recursion', () => {
@@ -46,7 +48,7 @@ test('refuses metadata nested deeper than 8 levels with its line number, and acc
   const bad = await postImport(`${taskLine('ok')}\n${withMetadata('deep', nested(MAX_METADATA_DEPTH + 1))}\n`)
   assert.is(bad.status, 400)
   assert.equal(bad.body.errors, [{ line: 2, message: `metadata: must nest at most ${MAX_METADATA_DEPTH} levels of objects and arrays` }])
-  assert.equal(roomDirs(), [], 'the valid line was not imported either')
+  assert.equal(packedIds(), [], 'the valid line was not imported either')
   const good = await postImport(withMetadata('eight', nested(MAX_METADATA_DEPTH)))
   assert.is(good.status, 200)
   const task = await api(server, server.leadToken, 'GET', '/api/tasks/eight')
@@ -59,12 +61,12 @@ test('answers 400, never 500, to metadata nested 100,000 deep, and leaves no fil
   const res = await postImport(`${deepObjects}\n${deepArrays}\n`)
   assert.is(res.status, 400)
   assert.equal(res.body.errors.map((e: any) => e.line), [1, 2])
-  assert.equal(roomDirs(), [])
+  assert.equal(packedIds(), [])
   const imports = path.join(server.dataDir, 'imports')
   assert.equal(fs.existsSync(imports) ? fs.readdirSync(imports) : [], [])
   assert.is((await api(server, server.leadToken, 'GET', '/api/health')).status, 200, 'the server is fine')
   assert.is((await postImport(taskLine('after'))).status, 200, 'and imports the next good file')
-  assert.equal(roomDirs(), ['after'])
+  assert.equal(packedIds(), ['after'])
 })
 
 test('refuses metadata larger than 64 KB as JSON, and accepts it just under', async () => {

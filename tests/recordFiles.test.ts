@@ -39,28 +39,36 @@ function task(id: string): Task {
   }
 }
 
-/** A data dir as a server leaves it: a lead, a batch and one task. */
+/**
+ * A data dir as a server leaves it: a lead, an annotator, a batch, two imported tasks in one pack,
+ * and t1 changed since (assigned), so it has its own task file as well.
+ */
 async function populate(): Promise<void> {
   const c = await spawnServer(dir)
   children.push(c)
-  const res = await fetch(`${c.url}/api/tasks/import?batch=b`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c.leadToken}`, 'content-type': 'application/x-ndjson' },
-    body: taskLine('t1'),
-  })
-  assert.is(res.status, 200)
+  const call = (method: string, url: string, body: string, type = 'application/json') =>
+    fetch(`${c.url}${url}`, { method, headers: { authorization: `Bearer ${c.leadToken}`, 'content-type': type }, body })
+  assert.is((await call('POST', '/api/tasks/import?batch=b', `${taskLine('t1')}\n${taskLine('t2')}\n`, 'application/x-ndjson')).status, 200)
+  const ann = await (await call('POST', '/api/users', JSON.stringify({ name: 'Ann', role: 'annotator' }))).json()
+  assert.is((await call('POST', '/api/tasks/t1/assign', JSON.stringify({ userIds: [ann.id] }))).status, 200)
   c.proc.kill('SIGTERM')
   assert.is(await c.exited, 0)
   children = []
 }
 
-const DAMAGES: [string, string, (text: string) => string, RegExp][] = [
-  ['users.json', 'truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON/],
-  ['users.json', 'emptied', () => '', /is empty/],
-  ['batches.json', 'invalid JSON', (t) => t.replace('{', '{,'), /is not valid JSON/],
-  ['tasks/t1.json', 'truncated', (t) => t.slice(0, t.length - 3), /is not valid JSON/],
-  ['tasks/t1.json', 'valid JSON of the wrong shape', () => '{"id":"t1"}', /has no "batch"/],
-  ['users.json', 'a users list with a broken entry', () => '{"users":[{"id":"x"}]}', /without a "name"/],
+/** The one task pack of the populated directory. */
+const pack = () => path.join('task-packs', fs.readdirSync(path.join(dir, 'task-packs'))[0])
+
+const DAMAGES: [() => string, string, (text: string) => string, RegExp][] = [
+  [() => 'users.json', 'truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /is not valid JSON/],
+  [() => 'users.json', 'emptied', () => '', /is empty/],
+  [() => 'batches.json', 'invalid JSON', (t) => t.replace('{', '{,'), /is not valid JSON/],
+  [() => 'tasks/t1.json', 'truncated', (t) => t.slice(0, t.length - 3), /is not valid JSON/],
+  [() => 'tasks/t1.json', 'valid JSON of the wrong shape', () => '{"id":"t1"}', /has no "batch"/],
+  [() => 'users.json', 'a users list with a broken entry', () => '{"users":[{"id":"x"}]}', /without a "name"/],
+  [pack, 'cut mid-line', (t) => t.slice(0, t.length - 10), /does not end with a whole line/],
+  [pack, 'a line of invalid JSON', (t) => t.replace('\n{', '\n{,'), /line 2 is not valid JSON/],
+  [pack, 'a line of the wrong shape', (t) => `{"id":"t3"}\n${t}`, /line 1 has no "batch"/],
 ]
 
 test('refuses to start on a damaged record file with one line naming it, and starts when it is intact', async () => {
@@ -71,7 +79,8 @@ test('refuses to start on a damaged record file with one line naming it, and sta
   ok.proc.kill('SIGTERM')
   assert.is(await ok.exited, 0)
   children = []
-  for (const [name, how, damage, expected] of DAMAGES) {
+  for (const [named, how, damage, expected] of DAMAGES) {
+    const name = named()
     const file = path.join(dir, name)
     const original = fs.readFileSync(file, 'utf8')
     fs.writeFileSync(file, damage(original))
@@ -88,12 +97,21 @@ test('refuses to start on a damaged record file with one line naming it, and sta
   }
 })
 
-test('refuses a task file that holds another task', async () => {
+test('refuses a task file that holds another task, and a task held by two packs', async () => {
   await populate()
   fs.copyFileSync(path.join(dir, 'tasks', 't1.json'), path.join(dir, 'tasks', 't2.json'))
-  const { code, output } = await spawnExpectingExit(dir)
-  assert.is(code, 1)
-  assert.match(output, /tasks\/t2\.json holds task "t1"/)
+  const first = await spawnExpectingExit(dir)
+  assert.is(first.code, 1)
+  assert.match(first.output, /tasks\/t2\.json holds task "t1"/)
+  fs.rmSync(path.join(dir, 'tasks', 't2.json'))
+  const copy = path.join(dir, 'task-packs', 'zz-copy.jsonl')
+  fs.copyFileSync(path.join(dir, pack()), copy)
+  const second = await spawnExpectingExit(dir)
+  assert.is(second.code, 1)
+  assert.match(second.output, /zz-copy\.jsonl holds task "t1", which .* holds too/)
+  fs.rmSync(copy)
+  const ok = await spawnServer(dir) // positive control: without the copies it starts
+  children.push(ok)
 })
 
 test('applies concurrent changes to one task one after another, each on the latest state', async () => {

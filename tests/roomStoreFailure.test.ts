@@ -44,6 +44,9 @@ function fullDiskStorage(): { storage: StorageProvider; disk: { full: boolean; r
         },
         compact: (state) => s.compact(state),
         writeInitial: (state) => s.writeInitial(state),
+        get neverStored() {
+          return s.neverStored
+        },
         get logBytes() {
           return s.logBytes
         },

@@ -8,6 +8,7 @@ import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
 import { assignTask, canSeeTask, importTasks } from '../services/tasks'
 import type { ImportOptions } from '../services/tasks'
+import { BodyTooLarge, bodyLines } from '../services/bodyLines'
 import { jsonBody } from '../validate'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Task, TaskDetail, User } from '../../shared/types'
@@ -53,9 +54,14 @@ export function tasksRoutes(deps: AppDeps) {
       const options = importOptions((k) => c.req.query(k))
       const length = Number(c.req.header('content-length') ?? 0)
       if (length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: IMPORT_TOO_LARGE })
-      const text = await c.req.text()
-      if (text.length > MAX_IMPORT_BYTES) throw new HTTPException(413, { message: IMPORT_TOO_LARGE })
-      const result = await importTasks(deps, name.output, text, options)
+      let result: Awaited<ReturnType<typeof importTasks>>
+      try {
+        // Read as it arrives: a 10,000-task body is validated and written line by line.
+        result = await importTasks(deps, name.output, bodyLines(c.req.raw.body, MAX_IMPORT_BYTES), options)
+      } catch (err) {
+        if (err instanceof BodyTooLarge) throw new HTTPException(413, { message: IMPORT_TOO_LARGE })
+        throw err
+      }
       // 409: an id already exists or another import of it is in flight; 400: invalid lines or options.
       if (!result.ok) return c.json({ errors: result.errors }, result.conflict ? 409 : 400)
       deps.log.info('tasks imported', { batch: name.output, count: result.ids.length, skipped: result.skipped.length })

@@ -1,9 +1,9 @@
-/** Importing tasks and changing their assignments; the rooms of a task are seeded here, once. */
+/** Importing tasks and changing their assignments; the first state of a task's rooms. */
 import * as Y from 'yjs'
 import { getMeta, MetaKey, seedWorkspace } from '../../shared/schema'
-import { roomName } from '../../shared/roomNames'
+import { parseRoomName, roomName } from '../../shared/roomNames'
 import { SERVER } from '../../shared/origins'
-import { parseTaskLines } from '../../shared/validation'
+import { splitLines, TaskLineParser } from '../../shared/validation'
 import type { LineError } from '../../shared/validation'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task } from '../../shared/types'
@@ -13,8 +13,8 @@ import type { Db } from '../storage/db'
 import type { StorageProvider } from '../storage/roomStorage'
 import type { Rooms } from '../sync/rooms'
 import type { Config } from '../config'
-import { applyCommitted, crashPointForTests, rollBack, StagedImport } from './importStaging'
-import type { ImportCommit } from './importStaging'
+import { crashPointForTests } from './importStaging'
+import { PackWriter, removePack } from '../storage/taskPacks'
 import type { LiveAccess } from './access'
 
 /** The rubric a batch gets when an import creates it (the same default as a new batch's). */
@@ -93,107 +93,102 @@ export function assigneeProblems(db: Db, userIds: readonly string[]): LineError[
 }
 
 /**
- * Imports a JSONL body: every task or none, also across a crash (see importStaging.ts). Imports
- * naming the same id are serialized by reserving ids before the first await: exactly one wins,
- * the others get `conflict` with the line of each contested id. Each new task's workspace and
- * meta rooms are written as their first snapshots, so no loaded document is ever seeded twice.
+ * Imports a JSONL body, a line at a time: every task or none, also across a crash. Valid lines
+ * are written to a staged task pack as they arrive (taskPacks.ts); the pack's rename into place
+ * is the commit. Imports naming the same id are serialized by reserving each id as its line is
+ * read, before the next await: exactly one wins, the others get `conflict` with the line of each
+ * contested id. No room is written here: a task's rooms get their seeded first state when they
+ * are first loaded (`seedRoomState`), and are stored from then on.
  */
 export async function importTasks(
   deps: ImportDeps,
   batchName: string,
-  text: string,
+  body: string | AsyncIterable<string>,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const assignees = [...new Set(options.assign ?? [])]
   const badAssignees = assigneeProblems(deps.db, assignees)
   if (badAssignees.length) return { ok: false, conflict: false, errors: badAssignees }
-  const parsed = parseTaskLines(text)
-  if (parsed.errors.length) return { ok: false, conflict: false, errors: parsed.errors }
   const busy = importing.get(deps.db) ?? new Set<string>()
   importing.set(deps.db, busy)
+  const reserved: string[] = []
+  const parser = new TaskLineParser()
   const clashes: LineError[] = []
   const skipped: SkippedLine[] = []
-  const tasks = parsed.tasks.filter((t, i) => {
-    const line = parsed.lines[i]
-    if (deps.db.hasTask(t.id)) {
-      if (options.onConflict === 'skip') skipped.push({ line, id: t.id })
-      else clashes.push({ line, message: `task id "${t.id}" already exists` })
-      return false
-    }
-    if (busy.has(t.id)) clashes.push({ line, message: `task id "${t.id}" is being imported by another request` })
-    return true
-  })
-  if (clashes.length) return { ok: false, conflict: true, errors: clashes }
-  if (tasks.length === 0) return { ok: true, ids: [], skipped }
-  for (const t of tasks) busy.add(t.id)
+  const stored: Task[] = []
+  const now = new Date().toISOString()
+  let pack: PackWriter | null = null
   try {
-    const now = new Date().toISOString()
-    const stored: Task[] = tasks.map((t) => ({
-      ...t,
-      batch: batchName,
-      status: 'open',
-      revision: 1,
-      assignees: [...assignees],
-      createdAt: now,
-      updatedAt: now,
-    }))
-    await commitImport(deps, { batch: batchName, tasks: stored })
+    let sinceYield = 0
+    for await (const raw of typeof body === 'string' ? splitLines(body) : body) {
+      const input = parser.line(raw)
+      // Stay fair to live rooms: a 10,000-line body must not hold the event loop for seconds.
+      if (++sinceYield === YIELD_EVERY) {
+        sinceYield = 0
+        await new Promise((r) => setImmediate(r))
+      }
+      if (!input) continue
+      const line = parser.lines
+      if (deps.db.hasTask(input.id)) {
+        if (options.onConflict === 'skip') skipped.push({ line, id: input.id })
+        else clashes.push({ line, message: `task id "${input.id}" already exists` })
+        continue
+      }
+      if (busy.has(input.id)) {
+        clashes.push({ line, message: `task id "${input.id}" is being imported by another request` })
+        continue
+      }
+      busy.add(input.id)
+      reserved.push(input.id)
+      if (parser.errors.length || clashes.length) continue // refused already: validate the rest, write nothing
+      const task: Task = { ...input, batch: batchName, status: 'open', revision: 1, assignees: [...assignees], createdAt: now, updatedAt: now }
+      pack ??= PackWriter.begin(deps.db.dir)
+      pack.add(task)
+      stored.push(task)
+    }
+    const errors = parser.finish()
+    if (errors.length) return { ok: false, conflict: false, errors }
+    if (clashes.length) return { ok: false, conflict: true, errors: clashes }
+    if (!pack) return { ok: true, ids: [], skipped }
+    crashPointForTests('import-staged')
+    const committed = pack.commit()
+    pack = null
+    crashPointForTests('import-committed')
+    try {
+      // After a crash right here, startup creates the batch of every task that lacks one.
+      await ensureBatch(deps.db, batchName)
+    } catch (err) {
+      removePack(committed) // a full disk: the import did not happen
+      throw err
+    }
+    deps.db.adopt(stored)
     return { ok: true, ids: stored.map((t) => t.id), skipped }
   } finally {
-    for (const t of tasks) busy.delete(t.id)
+    pack?.discard()
+    for (const id of reserved) busy.delete(id)
   }
 }
 
-/** How many tasks an import stages between two turns of the event loop. */
-const YIELD_EVERY = 50
+/** How many lines an import reads between two turns of the event loop. */
+const YIELD_EVERY = 200
 
-/** Stages, commits and applies one import; on any failure nothing of it remains. */
-async function commitImport(deps: ImportDeps, commit: ImportCommit): Promise<void> {
-  const onDisk = deps.config.storage === 'disk'
-  const staged = StagedImport.begin(deps.db.dir)
-  try {
-    if (onDisk) {
-      for (let i = 0; i < commit.tasks.length; i++) {
-        // Yield now and then: a 10,000-task import must not stall everyone's live rooms for seconds.
-        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r))
-        for (const [room, state] of seededRooms(commit.tasks[i])) staged.stageRoom(room, state)
-      }
-    }
-    crashPointForTests('import-staged')
-    await staged.commit(commit)
-  } catch (err) {
-    staged.discard()
-    throw err
-  }
-  try {
-    await applyCommitted(staged.dir, commit, {
-      db: deps.db,
-      ensureBatch,
-      beforeRecords: (tasks) => {
-        if (onDisk) return
-        for (const task of tasks) for (const [room, state] of seededRooms(task)) deps.storage.forRoom(room).writeInitial(state)
-      },
-    })
-  } catch (err) {
-    rollBack(staged.dir, commit, deps.db)
-    throw err
-  }
-}
-
-/** The first state of a new task's rooms: the seeded workspace and the meta. */
-function seededRooms(task: Task): [string, Uint8Array][] {
+/**
+ * The first state of a task's workspace or meta room, from its task record, or null for any
+ * other room (comments and ballots start empty) or an unknown task. Deterministic (the server's
+ * client id, the same operations in the same order), and written as the room's first snapshot
+ * when the room is first loaded (server/storage/seededStorage.ts).
+ */
+export function seedRoomState(db: Db, name: string): Uint8Array | null {
+  const room = parseRoomName(name)
+  const task = room && db.task(room.taskId)
+  if (!room || !task || (room.kind !== 'workspace' && room.kind !== 'meta')) return null
   // A given guid spares a uuid per doc (crypto randomness cost seconds at 10,000 tasks).
-  const ws = new Y.Doc({ guid: roomName.workspace(task.id) })
-  seedWorkspace(ws, task, SERVER)
-  const meta = new Y.Doc({ guid: roomName.meta(task.id) })
-  writeMeta(meta, task)
-  const rooms: [string, Uint8Array][] = [
-    [roomName.workspace(task.id), Y.encodeStateAsUpdate(ws)],
-    [roomName.meta(task.id), Y.encodeStateAsUpdate(meta)],
-  ]
-  ws.destroy()
-  meta.destroy()
-  return rooms
+  const doc = new Y.Doc({ guid: name })
+  if (room.kind === 'workspace') seedWorkspace(doc, task, SERVER)
+  else writeMeta(doc, task)
+  const state = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return state
 }
 
 function writeMeta(doc: Y.Doc, task: Task): void {

@@ -1,7 +1,8 @@
 /**
  * The records of codejury on lowdb: one `Low` per file, and files kept small. Users and batches
  * are small and live in one file each; every task has its own file, so a change to one task
- * rewrites a few kilobytes, whatever the number of tasks.
+ * rewrites a few kilobytes, whatever the number of tasks. Imported tasks are read from their
+ * import's pack (taskPacks.ts) until a change gives them their own file.
  *
  * A write is persisted before memory changes (issue 9.3): each change is made on a copy, the copy
  * is written (temporary file, fsync, rename, directory fsync) and only then becomes what the
@@ -13,8 +14,8 @@ import path from 'node:path'
 import { Low } from 'lowdb'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task, User } from '../../shared/types'
-import { ensureDir, FILE_MODE, fsyncDir } from './durableFile'
-import { StorageError, toStorageError } from './storageError'
+import { ensureDir } from './durableFile'
+import { PackWriter, readPacks } from './taskPacks'
 import { listOf, objectWith, RecordFile, RecordFileError } from './recordFile'
 import type { ShapeCheck } from './recordFile'
 
@@ -71,6 +72,17 @@ export class Db {
     const users = await openFile<UsersFile>(path.join(dataDir, 'users.json'), { users: [] }, USERS_SHAPE)
     const batches = await openFile<BatchesFile>(path.join(dataDir, 'batches.json'), { batches: [] }, BATCHES_SHAPE)
     const taskDbs = new Map<string, Low<Task>>()
+    const taskDb = (task: Task) => new Low<Task>(new RecordFile<Task>(path.join(tasksDir, `${task.id}.json`), TASK_SHAPE), task)
+    // Imported tasks come from their packs; a task file (written on any later change) wins.
+    const packed = new Map<string, string>()
+    for (const pack of readPacks(dataDir, TASK_SHAPE)) {
+      for (const task of pack.tasks) {
+        const other = packed.get(task.id)
+        if (other) throw new RecordFileError(pack.file, `holds task "${task.id}", which ${other} holds too`)
+        packed.set(task.id, pack.file)
+        taskDbs.set(task.id, taskDb(task))
+      }
+    }
     for (const name of fs.readdirSync(tasksDir)) {
       if (!name.endsWith('.json')) continue
       const file = path.join(tasksDir, name)
@@ -150,37 +162,27 @@ export class Db {
   }
 
   /**
-   * Writes new tasks, all or none: if one write fails, the files written are removed and no task
-   * appears in memory. The tasks become visible only once every file is durable: fsynced one by
-   * one, or, when `flush` is given (an import of thousands), written plainly and made durable by
-   * one `flush()` of the file system.
+   * Writes new tasks, all or none, as one task pack (taskPacks.ts): they appear in memory only
+   * once the pack is durable and in place. A failed write (a full disk: StorageError) leaves no
+   * file and no task. Imports write their pack themselves while reading the body, then `adopt`.
    */
-  async addTasks(tasks: Task[], flush?: () => Promise<void>): Promise<void> {
-    const written: string[] = []
-    const dbs = tasks.map((task) => new Low<Task>(new RecordFile<Task>(this.taskFile(task.id), TASK_SHAPE, { syncDir: false }), task))
+  async addTasks(tasks: Task[]): Promise<void> {
+    const pack = PackWriter.begin(this.dir)
     try {
-      if (flush) {
-        // Plain synchronous writes (a thread-pool round trip each cost more than the write),
-        // yielding to the event loop between groups so live rooms keep flowing; then one flush.
-        for (let i = 0; i < dbs.length; i++) {
-          if (i % 50 === 49) await new Promise((r) => setImmediate(r))
-          const file = (dbs[i].adapter as RecordFile<Task>).file
-          writePlainSync(file, JSON.stringify(dbs[i].data, null, 2))
-          written.push(file)
-        }
-      } else {
-        for (const db of dbs) {
-          await db.adapter.write(db.data)
-          written.push((db.adapter as RecordFile<Task>).file)
-        }
-      }
-      if (flush) await flush()
-      fsyncDir(path.join(this.dir, 'tasks'))
+      for (const task of tasks) pack.add(task)
     } catch (err) {
-      for (const file of written) fs.rmSync(file, { force: true })
-      throw err instanceof StorageError ? err : toStorageError(err, path.join(this.dir, 'tasks'))
+      pack.discard()
+      throw err
     }
-    for (const db of dbs) this.taskDbs.set(db.data.id, db)
+    pack.commit()
+    this.adopt(tasks)
+  }
+
+  /** Serves tasks whose pack was committed; later changes to one go to its own task file. */
+  adopt(tasks: readonly Task[]): void {
+    for (const task of tasks) {
+      this.taskDbs.set(task.id, new Low<Task>(new RecordFile<Task>(this.taskFile(task.id), TASK_SHAPE), task))
+    }
   }
 
   /** Applies `change` to a copy of a stored task, writes it, then serves the copy. */
@@ -213,15 +215,5 @@ export class Db {
 
   private taskFile(id: string): string {
     return path.join(this.dir, 'tasks', `${id}.json`)
-  }
-}
-
-/** Writes a new file whole without fsync (the caller flushes); a partial file is removed. */
-function writePlainSync(file: string, text: string): void {
-  try {
-    fs.writeFileSync(file, text, { mode: FILE_MODE })
-  } catch (err) {
-    fs.rmSync(file, { force: true })
-    throw err
   }
 }

@@ -14,6 +14,10 @@ export class MemoryStorage implements RoomStorage {
   logBytes = 0
   snapshotBytes = 0
 
+  get neverStored(): boolean {
+    return this.snapshot === null && this.log.length === 0
+  }
+
   load(): Uint8Array[] {
     return this.snapshot ? [this.snapshot, ...this.log] : this.log.slice()
   }

@@ -38,6 +38,11 @@ export interface RoomStorage {
   compact(state: Uint8Array): Promise<void>
   /** Writes a first snapshot for a new room (task creation). */
   writeInitial(state: Uint8Array): void
+  /**
+   * After `load()`: nothing of this room was ever stored (no snapshot, log or previous
+   * generation, nothing damaged). A task's room in that state is seeded from its task record.
+   */
+  readonly neverStored: boolean
   /** Bytes appended since the last compaction. */
   readonly logBytes: number
   readonly snapshotBytes: number
@@ -58,6 +63,7 @@ export class UpdateLog implements RoomStorage {
   /** The length of `.log`: every byte of it is a whole record. */
   logBytes = 0
   snapshotBytes = 0
+  neverStored = false
 
   constructor(
     private readonly dir: string,
@@ -102,6 +108,8 @@ export class UpdateLog implements RoomStorage {
       const log = readLogFile(this.logPath, report)
       take(this.logPath, log.records)
       this.logBytes = log.bytes
+      const paths = [this.snapPath, this.prevSnapPath, this.oldPath, this.logPath, this.prevLogPath]
+      this.neverStored = updates.length === 0 && reports.length === 0 && !paths.some((p) => fs.existsSync(p))
     } finally {
       // Also when a later step failed: a file already moved aside is never left unreported.
       for (const r of reports) this.onCorruption({ ...r, recoveredFrom: sources })

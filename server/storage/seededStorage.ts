@@ -1,0 +1,37 @@
+/** A room storage that gives a task's room its first state when the room is first loaded. */
+import type { RoomStorage } from './updateLog'
+
+/**
+ * Wraps `inner` so that the first load of a room that was never stored returns `seed()` (the
+ * seeded workspace or meta of its task), written as the room's first snapshot before anyone can
+ * receive it. Imports therefore write one task pack instead of two room files per task, and a
+ * room is seeded exactly once: from then on it is stored like any other, so a seed computed
+ * later (from a task record that changed since) never meets a client holding an earlier one.
+ * A room whose files were damaged is not "never stored", and is never re-seeded. When writing
+ * the seed fails (a full disk), the load fails and nobody is served a state that is not stored.
+ */
+export function seededStorage(inner: RoomStorage, seed: () => Uint8Array | null): RoomStorage {
+  return {
+    load() {
+      const updates = inner.load()
+      if (updates.length || !inner.neverStored) return updates
+      const state = seed()
+      if (!state) return updates
+      inner.writeInitial(state)
+      return [state]
+    },
+    get neverStored() {
+      return inner.neverStored
+    },
+    append: (update) => inner.append(update),
+    compact: (state) => inner.compact(state),
+    writeInitial: (state) => inner.writeInitial(state),
+    get logBytes() {
+      return inner.logBytes
+    },
+    get snapshotBytes() {
+      return inner.snapshotBytes
+    },
+    close: () => inner.close(),
+  }
+}
