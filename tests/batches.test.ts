@@ -46,11 +46,17 @@ test('updates only the fields given and keeps the others', async () => {
 
 test('applies to the tasks of the batch without rewriting their records', async () => {
   await importTasks(server, taskLine('t1'), 'june')
-  const file = path.join(server.dataDir, 'tasks', 't1.json')
-  const before = fs.readFileSync(file, 'utf8')
+  // Every file that holds task records: the import's pack, and any task file.
+  const records = () =>
+    ['task-packs', 'tasks'].flatMap((d) => {
+      const dir = path.join(server.dataDir, d)
+      return fs.readdirSync(dir).map((f) => `${d}/${f}: ${fs.readFileSync(path.join(dir, f), 'utf8')}`)
+    })
+  const before = records()
+  assert.is(before.length, 1, 'the pack')
   const res = await post({ name: 'june', rubric, blind: true, run_timeout_ms: 2000 })
   assert.is(res.status, 200)
-  assert.is(fs.readFileSync(file, 'utf8'), before, 'the task record is untouched')
+  assert.equal(records(), before, 'the task record is untouched')
   const task = await api(server, server.leadToken, 'GET', '/api/tasks/t1')
   assert.equal(task.body.rubric, rubric)
   assert.is(task.body.blind, true)
