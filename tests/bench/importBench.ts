@@ -124,6 +124,14 @@ export async function runImport(tasks: number): Promise<ImportRun> {
 /** The bar: 10,000 tasks in ≤ 5 s with the server under 300 MB. */
 export const IMPORT_BAR = { seconds: 5, rssMB: 300 } as const
 
+/** One run on one line: the import, then what it deferred. */
+export function describeImport(run: ImportRun): string {
+  return (
+    `${run.tasks} tasks (${run.bodyMB.toFixed(1)} MB) in ${run.seconds.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB; ` +
+    `restart ${run.restartMs.toFixed(0)} ms; time to sync, first join of a task ${pct(run.firstJoinMs)}, a later join ${pct(run.laterJoinMs)}`
+  )
+}
+
 /** p50 / p99 of a list of milliseconds. */
 function pct(xs: number[]): string {
   const sorted = [...xs].sort((a, b) => a - b)
@@ -138,10 +146,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (let r = 0; r < Number(values.runs); r++) {
     const run = await runImport(tasks)
     runs.push(run)
-    console.log(
-      `run ${r + 1}: ${run.tasks} tasks (${run.bodyMB.toFixed(1)} MB) in ${run.seconds.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB; ` +
-        `restart ${run.restartMs.toFixed(0)} ms; time to sync, first join of a task ${pct(run.firstJoinMs)}, a later join ${pct(run.laterJoinMs)}`,
-    )
+    console.log(`run ${r + 1}: ${describeImport(run)}`)
   }
   const s = runs.map((r) => r.seconds)
   const m = runs.map((r) => r.peakRssMB)

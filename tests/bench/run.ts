@@ -16,7 +16,7 @@ import { sessionW3 } from './coldLoad'
 import { sessionChurn } from './churn'
 import { sessionLight } from './lightLoad'
 import { sessionW1, sessionW2, sessionW4, type Ctx } from './workloads'
-import { IMPORT_BAR, runImport } from './importBench'
+import { describeImport, IMPORT_BAR, runImport } from './importBench'
 
 const { values } = parseArgs({
   options: {
@@ -179,7 +179,7 @@ const sessions: Session[] = [
       for (let i = 0; i < 3; i++) {
         const run = await runImport(tasks)
         r.import.push(run)
-        log(`import: ${run.tasks} tasks in ${run.seconds.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB (bar at 10,000: ≤ ${IMPORT_BAR.seconds} s, < ${IMPORT_BAR.rssMB} MB)`)
+        log(`import: ${describeImport(run)} (bar at 10,000: ≤ ${IMPORT_BAR.seconds} s, < ${IMPORT_BAR.rssMB} MB)`)
       }
     },
   },
