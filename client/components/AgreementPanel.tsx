@@ -3,8 +3,8 @@
  * live (read-only), pairwise Kendall tau-b, top-1 agreement, the candidate pairs that split the
  * team, which ballots are submitted, and "Merge ballots" to seed the shared ranking.
  */
-import { createMemo, createResource, createSignal, createUniqueId, For, Show } from 'solid-js'
-import type { Component } from 'solid-js'
+import { createMemo, createResource, createSignal, createUniqueId, For, mapArray, Show } from 'solid-js'
+import type { Accessor, Component } from 'solid-js'
 import type * as Y from 'yjs'
 import { meanTauB, pairwiseAgreement, splitPairs, top1Agreement } from '../../shared/agreement'
 import type { BallotInput } from '../../shared/agreement'
@@ -16,21 +16,24 @@ import { ErrorNote } from './ErrorNote'
 import '../styles/agreement.css'
 
 /** Agreement of one task's ballots for the lead; `ranking` is the shared one the merge seeds. */
-export const AgreementPanel: Component<{ task: TaskDetail; ranking: Y.Array<string>; readOnly: boolean }> = (props) => {
+export const AgreementPanel: Component<{ task: TaskDetail; assignees: Accessor<string[]>; ranking: Y.Array<string>; readOnly: boolean }> = (
+  props,
+) => {
   const uid = createUniqueId()
   const ids = props.task.candidates.map((c) => c.id)
-  const [people] = createResource(() => props.task.id, (id) => getTaskPeople(id).catch(() => []))
+  // Names of the people on the task, read again when the assignees change.
+  const [people] = createResource(() => props.assignees().join(','), () => getTaskPeople(props.task.id).catch(() => []))
   const name = (id: string) => people()?.find((p) => p.id === id)?.name ?? id
   const who = (ids: string[]) => `${ids.map(name).join(', ')} ${ids.length === 1 ? 'prefers' : 'prefer'}`
-  // One read-only room per assignee, open while the panel is.
-  const ballots = props.task.assignees.map((user) => ({ user, ...createBallotRoom(props.task, user) }))
+  // One read-only room per assignee, open while the panel is and while they stay assigned.
+  const ballots = mapArray(props.assignees, (user) => ({ user, ...createBallotRoom(props.task, user) }))
   const inputs = createMemo<BallotInput[]>(() =>
-    ballots.map((b) => ({ user: b.user, ranking: b.state.content().ranking, ratings: b.state.content().ratings })),
+    ballots().map((b) => ({ user: b.user, ranking: b.state.content().ranking, ratings: b.state.content().ratings })),
   )
   const placed = createMemo(() => inputs().filter((b) => b.ranking.length > 0))
   const pairs = createMemo(() => pairwiseAgreement(placed()))
   const splits = createMemo(() => splitPairs(placed(), ids))
-  const submittedCount = () => ballots.filter((b) => b.state.submitted()).length
+  const submittedCount = () => ballots().filter((b) => b.state.submitted()).length
   const shared = createPlacedCount(props.ranking, ids)
   const [confirming, setConfirming] = createSignal(false)
   const [busy, setBusy] = createSignal(false)
@@ -64,7 +67,7 @@ export const AgreementPanel: Component<{ task: TaskDetail; ranking: Y.Array<stri
           </tr>
         </thead>
         <tbody>
-          <For each={ballots}>
+          <For each={ballots()}>
             {(b) => (
               <tr data-ballot={b.user}>
                 <th scope="row">{name(b.user)}</th>
@@ -143,7 +146,7 @@ export const AgreementPanel: Component<{ task: TaskDetail; ranking: Y.Array<stri
           </button>
         </Show>
         <span class="muted small">
-          {submittedCount()} of {ballots.length} submitted; Borda count, ties by mean rating.
+          {submittedCount()} of {ballots().length} submitted; Borda count, ties by mean rating.
         </span>
       </div>
       <Show when={error()}>

@@ -5,7 +5,7 @@
  * batch, or anyone else, sees the shared panels (`children`) unchanged.
  */
 import { Show } from 'solid-js'
-import type { Component, JSX } from 'solid-js'
+import type { Accessor, Component, JSX } from 'solid-js'
 import type * as Y from 'yjs'
 import type { TaskDetail } from '../api'
 import { useMe } from '../stores/session'
@@ -16,6 +16,7 @@ import { AgreementPanel } from './AgreementPanel'
 /** Chooses ballot, agreement or the shared panels (`children`) for the signed-in user. */
 export const BallotJudgment: Component<{
   task: TaskDetail
+  assignees: Accessor<string[]>
   ranking: Y.Array<string>
   readOnly: boolean
   children: JSX.Element
@@ -28,7 +29,7 @@ export const BallotJudgment: Component<{
   return (
     <>
       <Show when={leading}>
-        <AgreementPanel task={props.task} ranking={props.ranking} readOnly={props.readOnly} />
+        <AgreementPanel task={props.task} assignees={props.assignees} ranking={props.ranking} readOnly={props.readOnly} />
       </Show>
       <Show when={balloting && merged() === 0} fallback={props.children}>
         <BallotPanel task={props.task} readOnly={props.readOnly} />

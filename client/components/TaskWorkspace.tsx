@@ -77,6 +77,7 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
           />
           <WorkspaceGrid
             task={props.task}
+            assignees={meta.assignees}
             ws={ws}
             awareness={room.awareness}
             readOnly={readOnly() || room.denied() !== null}

@@ -5,7 +5,7 @@
  * drag and remember per person, and any pane can be shown alone (focus mode, `z`).
  */
 import { createEffect, on, onCleanup } from 'solid-js'
-import type { Component } from 'solid-js'
+import type { Accessor, Component } from 'solid-js'
 import type { Awareness } from 'y-protocols/awareness'
 import type { TaskDetail } from '../../shared/types'
 import type { Workspace } from '../../shared/schema'
@@ -35,6 +35,8 @@ import { RunPanel } from './RunPanel'
 
 export const WorkspaceGrid: Component<{
   task: TaskDetail
+  /** Who is assigned, live from the meta room. */
+  assignees: Accessor<string[]>
   ws: Workspace
   awareness: Awareness
   readOnly: boolean
@@ -177,7 +179,7 @@ export const WorkspaceGrid: Component<{
         />
         <aside ref={judgeCol} class="ws-col ws-judge" aria-label="Judgment and people">
           {/* Independent mode: a private ballot, or the lead's agreement view, before the shared judgment. */}
-          <BallotJudgment task={task} ranking={ws.ranking} readOnly={props.readOnly}>
+          <BallotJudgment task={task} assignees={props.assignees} ranking={ws.ranking} readOnly={props.readOnly}>
             <RankingPanel ranking={ws.ranking} candidates={task.candidates} readOnly={props.readOnly} />
             <RubricPanel
               ratings={ws.ratings}

@@ -13,6 +13,8 @@ export interface TaskMeta {
   revision: Accessor<number>
   lastAction: Accessor<LastAction | null>
   finalizedAt: Accessor<string | null>
+  /** Who is assigned, live (the lead's agreement view follows an assignment made while it is open). */
+  assignees: Accessor<string[]>
 }
 
 const STATUSES = Object.values(TaskStatus) as string[]
@@ -33,15 +35,16 @@ function readLastAction(value: unknown): LastAction | null {
 /**
  * Opens the meta room for the calling owner's lifetime (no offline cache: it is the server's
  * word, and a stale copy would show a task writable that is not). Starts from the HTTP task's
- * status and revision until the room has synced; values of the wrong type are ignored.
+ * status, revision and assignees until the room has synced; values of the wrong type are ignored.
  */
-export function createTaskMeta(taskId: string, initial: { status: TaskStatus; revision: number }): TaskMeta {
+export function createTaskMeta(taskId: string, initial: { status: TaskStatus; revision: number; assignees: string[] }): TaskMeta {
   const room = createRoomDoc(roomName.meta(taskId))
   const meta = getMeta(room.doc)
   const [status, setStatus] = createSignal<TaskStatus>(initial.status)
   const [revision, setRevision] = createSignal(initial.revision)
   const [lastAction, setLastAction] = createSignal<LastAction | null>(null)
   const [finalizedAt, setFinalizedAt] = createSignal<string | null>(null)
+  const [assignees, setAssignees] = createSignal<string[]>(initial.assignees, { equals: (a, b) => a.join('\n') === b.join('\n') })
   const read = () => {
     const s = meta.get(MetaKey.status)
     if (typeof s === 'string' && STATUSES.includes(s)) setStatus(s as TaskStatus)
@@ -50,9 +53,11 @@ export function createTaskMeta(taskId: string, initial: { status: TaskStatus; re
     setLastAction(readLastAction(meta.get(MetaKey.last_action)))
     const f = meta.get(MetaKey.finalized_at)
     setFinalizedAt(typeof f === 'string' ? f : null)
+    const a = meta.get(MetaKey.assignees)
+    if (Array.isArray(a)) setAssignees(a.filter((id): id is string => typeof id === 'string'))
   }
   meta.observe(read)
   onCleanup(() => meta.unobserve(read))
   read()
-  return { status, revision, lastAction, finalizedAt }
+  return { status, revision, lastAction, finalizedAt, assignees }
 }

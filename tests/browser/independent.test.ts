@@ -129,4 +129,29 @@ independent('annotators rank alone, the lead sees agreement change live and merg
   for (const u of [ada, grace, lead]) assert.equal(u.errors, [], 'no console errors')
 })
 
+independent('the lead’s agreement view follows assignments made while it is open', async () => {
+  const s = fx.server
+  await importTasks(s, taskLine('ind-2'), 'indie2')
+  const db = s.running.deps.db
+  await db.putBatch({ ...db.batch('indie2')!, mode: 'independent' })
+  const ada = await createUser(s, 'Ada Lovelace', 'annotator')
+  const grace = await createUser(s, 'Grace Hopper', 'annotator')
+  await assign(s, 'ind-2', [ada.id])
+  const lead = await newUserPage(fx.browser, s, s.leadToken)
+  fx.users.push(lead)
+  await lead.page.goto('/tasks/ind-2')
+  const row = (id: string) => lead.page.locator(`tr[data-ballot="${id}"]`)
+  await row(ada.id).getByText('Ada Lovelace').waitFor({ timeout: WAIT })
+  assert.is(await row(grace.id).count(), 0, 'Grace is not assigned yet')
+  await assign(s, 'ind-2', [ada.id, grace.id])
+  await row(grace.id).getByText('Grace Hopper').waitFor({ timeout: WAIT })
+  await lead.page.getByText('0 of 2 submitted').waitFor({ timeout: WAIT })
+  await waitFor(async () => (await openRooms(lead.page)).includes(roomName.ballot('ind-2', grace.id)), "Grace's ballot to open", WAIT)
+  await assign(s, 'ind-2', [grace.id])
+  await waitFor(async () => (await row(ada.id).count()) === 0, 'Ada’s row to go once she is unassigned', WAIT)
+  assert.ok(await row(grace.id).isVisible(), 'control: Grace stays')
+  await waitFor(async () => !(await openRooms(lead.page)).includes(roomName.ballot('ind-2', ada.id)), 'Ada’s ballot room to close', WAIT)
+  assert.equal(lead.errors, [], 'no console errors')
+})
+
 independent.run()
