@@ -57,6 +57,8 @@ const CSP = {
   formAction: ["'self'"],
 }
 
+const limitBody = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json({ error: IMPORT_TOO_LARGE }, 413) })
+
 export function createApp(deps: AppDeps) {
   const allowed = [...deps.config.allowedOrigins, ...(deps.config.publicUrl ? [deps.config.publicUrl] : [])]
   const app = new Hono<AppEnv>()
@@ -65,7 +67,9 @@ export function createApp(deps: AppDeps) {
     .use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }))
     .use(session({ db: deps.db, sessions: deps.sessions }))
     .use('/api/*', csrfForCookies({ allowed }))
-    .use('/api/*', bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json({ error: IMPORT_TOO_LARGE }, 413) }))
+    // Every body is limited; the import route counts its own bytes as it streams them (a limit
+    // here would buffer a chunked body whole before the route could read it line by line).
+    .use('/api/*', (c, next) => (c.req.path === '/api/tasks/import' ? next() : limitBody(c, next)))
     .use('/ws/*', checkUpgradeOrigin({ allowed }))
     .route('/api', healthRoutes(deps))
     .route('/api', meRoutes(deps))

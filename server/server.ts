@@ -64,6 +64,7 @@ export async function startServer(
     const tightened = tightenDataDir(config.dataDir)
     if (tightened) log.info('made files under DATA_DIR owner-only', { count: tightened })
     const db = await Db.open(config.dataDir)
+    for (const notice of db.notices) log.warn(notice)
     // Before anything reads the tasks: finish or discard imports a crash interrupted.
     await recoverImports({ db, log, ensureBatch })
     // Issue 9.4: a damaged room file is loud: logged as an error and listed by /api/health.

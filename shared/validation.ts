@@ -232,10 +232,14 @@ export class TaskLineParser {
   lines = 0
   tasks = 0
 
+  /** The last line read was blank: a trailing blank line does not count against the limit. */
+  private lastBlank = false
+
   line(raw: string): TaskInput | null {
     const line = ++this.lines
-    if (raw.trim() === '') return null
-    if (this.lines > MAX_IMPORT_LINES) return null
+    this.lastBlank = raw.trim() === ''
+    if (this.lastBlank) return null
+    if (this.lines > MAX_IMPORT_LINES + 1) return null // past the limit: counted, not validated
     let value: unknown
     try {
       value = JSON.parse(raw)
@@ -260,8 +264,9 @@ export class TaskLineParser {
 
   /** After the last line: every problem, the "too many lines" or "no tasks" one included. */
   finish(): LineError[] {
-    if (this.lines > MAX_IMPORT_LINES) {
-      const message = `too many lines: at most ${MAX_IMPORT_LINES} tasks per import (this has ${this.lines}); split the file`
+    const counted = this.lines - (this.lastBlank ? 1 : 0)
+    if (counted > MAX_IMPORT_LINES) {
+      const message = `too many lines: at most ${MAX_IMPORT_LINES} tasks per import (this has ${counted}); split the file`
       return [{ line: 0, message }]
     }
     if (this.tasks === 0 && this.errors.length === 0) return [{ line: 0, message: 'no tasks in the body' }]

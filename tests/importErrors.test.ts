@@ -69,6 +69,40 @@ test('refuses a body over the size limit with 413 and a clear message, and keeps
   assert.is((await post(`${taskLine('small')}\n`)).status, 200, 'a small body goes in')
 })
 
+test('refuses a chunked body (no Content-Length) once it passes the size limit, and keeps nothing', async () => {
+  const mib = new TextEncoder().encode(`${' '.repeat(1024 * 1024 - 1)}\n`)
+  let sent = 0
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent === 0) controller.enqueue(new TextEncoder().encode(`${taskLine('chunked')}\n`))
+      if (sent++ < 60) controller.enqueue(mib)
+      else controller.close()
+    },
+  })
+  const res = await fetch(`${server.url}/api/tasks/import?batch=big`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.leadToken}`, 'content-type': 'application/x-ndjson' },
+    body,
+    duplex: 'half',
+  } as RequestInit)
+  assert.is(res.status, 413)
+  assert.match(((await res.json()) as { error: string }).error, /too large: at most 50 MiB/)
+  assert.equal(await traces(), nothing)
+  const small = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(`${taskLine('chunked')}\n`))
+      controller.close()
+    },
+  })
+  const ok = await fetch(`${server.url}/api/tasks/import?batch=big`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.leadToken}`, 'content-type': 'application/x-ndjson' },
+    body: small,
+    duplex: 'half',
+  } as RequestInit)
+  assert.is(ok.status, 200, 'control: a small chunked body goes in')
+})
+
 test('refuses more lines than one import takes, saying how many', async () => {
   const lines = Array.from({ length: MAX_IMPORT_LINES + 1 }, (_, i) => taskLine(`t${i}`))
   const res = await post(lines.join('\n'))

@@ -97,21 +97,26 @@ test('refuses to start on a damaged record file with one line naming it, and sta
   }
 })
 
-test('refuses a task file that holds another task, and a task held by two packs', async () => {
+test('refuses a task file that holds another task', async () => {
   await populate()
   fs.copyFileSync(path.join(dir, 'tasks', 't1.json'), path.join(dir, 'tasks', 't2.json'))
-  const first = await spawnExpectingExit(dir)
-  assert.is(first.code, 1)
-  assert.match(first.output, /tasks\/t2\.json holds task "t1"/)
-  fs.rmSync(path.join(dir, 'tasks', 't2.json'))
+  const { code, output } = await spawnExpectingExit(dir)
+  assert.is(code, 1)
+  assert.match(output, /tasks\/t2\.json holds task "t1"/)
+})
+
+test('keeps the earlier of two packs that hold one task, and says so', async () => {
+  await populate()
+  const first = await Db.open(dir)
+  assert.equal(first.notices, [], 'control: one pack, nothing to say')
   const copy = path.join(dir, 'task-packs', 'zz-copy.jsonl')
-  fs.copyFileSync(path.join(dir, pack()), copy)
-  const second = await spawnExpectingExit(dir)
-  assert.is(second.code, 1)
-  assert.match(second.output, /zz-copy\.jsonl holds task "t1", which .* holds too/)
-  fs.rmSync(copy)
-  const ok = await spawnServer(dir) // positive control: without the copies it starts
-  children.push(ok)
+  const original = fs.readFileSync(path.join(dir, pack()), 'utf8')
+  fs.writeFileSync(copy, original.replace(/"prompt":"[^"]*"/g, '"prompt":"from the copy"'))
+  const db = await Db.open(dir)
+  assert.is(db.tasks.length, 2)
+  assert.is.not(db.task('t2')!.prompt, 'from the copy', 'the earlier pack wins')
+  assert.is(db.notices.length, 2, 'one notice per task held twice')
+  assert.match(db.notices[0], /zz-copy\.jsonl holds task "t\d", which .* holds too; the earlier one is kept/)
 })
 
 test('applies concurrent changes to one task one after another, each on the latest state', async () => {

@@ -1,7 +1,7 @@
 /** Nothing relayed that is not stored: a room whose append fails relays nothing and reloads. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { getWorkspace } from '../shared/schema'
+import { getMeta, getWorkspace, MetaKey } from '../shared/schema'
 import { roomName } from '../shared/roomNames'
 import { createStorageProvider } from '../server/storage/roomStorage'
 import type { StorageProvider } from '../server/storage/roomStorage'
@@ -79,6 +79,11 @@ test('relays no edit while appends fail, and delivers the writer’s edit once s
 
   getWorkspace(writer.doc).explanation.insert(0, 'stored ')
   await waitFor(() => seen() === 'stored ', 'an edit before the failure (positive control)')
+  // The first edit also moves the task to "in progress" (a meta write): let it land before the disk fills.
+  const meta = connectPeer(srv.wsUrl, roomName.meta('t1'), srv.leadToken)
+  peers.push(meta)
+  // relayed, hence stored (nothing is relayed that was not)
+  await waitFor(() => getMeta(meta.doc).get(MetaKey.status) === 'in_progress', 'the task to be in progress')
 
   disk.full = true
   getWorkspace(writer.doc).explanation.insert(7, 'refused while full')

@@ -2,7 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parseRoomName, roomName } from '../shared/roomNames'
 import { roomAccess } from '../shared/permissions'
-import { parseTaskLines } from '../shared/validation'
+import { MAX_IMPORT_LINES, parseTaskLines } from '../shared/validation'
 import { readAwarenessUpdate, writeAwarenessUpdate } from '../shared/protocol'
 
 const rooms = suite('room names')
@@ -84,6 +84,16 @@ lines('refuses duplicate candidate ids and unknown fields', () => {
 
 lines('refuses an empty body', () => {
   assert.is(parseTaskLines('\n\n').errors.length, 1)
+})
+
+lines('counts a final blank line against no limit, and refuses one task over it', () => {
+  const full = Array.from({ length: MAX_IMPORT_LINES }, (_, i) => good(`t${i}`)).join('\n')
+  const r = parseTaskLines(`${full}\n   `)
+  assert.equal(r.errors, [], 'the whitespace-only last line is not a task')
+  assert.is(r.tasks.length, MAX_IMPORT_LINES)
+  const over = parseTaskLines(`${full}\n${good('one-more')}`)
+  assert.equal(over.errors.map((e) => e.line), [0])
+  assert.match(over.errors[0].message, `this has ${MAX_IMPORT_LINES + 1}`)
 })
 lines.run()
 

@@ -11,30 +11,36 @@ export class BodyTooLarge extends Error {
 /**
  * Yields the lines of a UTF-8 body (`\n` or `\r\n`, the empty piece after a final newline left
  * out, as `splitLines` does for a whole text), throwing BodyTooLarge as soon as more than
- * `maxBytes` have arrived. A client that lies in Content-Length is stopped here all the same.
+ * `maxBytes` have arrived. A client that lies in Content-Length, or sends none, is stopped here.
+ * Each chunk is searched for newlines once (a long line costs linear time, not quadratic).
  */
 export async function* bodyLines(body: ReadableStream<Uint8Array> | null, maxBytes: number): AsyncGenerator<string> {
   if (!body) return
   const decoder = new TextDecoder()
-  let rest = ''
+  const reader = body.getReader()
+  /** Text of the line in progress, in pieces, joined once its newline arrives. */
+  let pending: string[] = []
   let bytes = 0
   const strip = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line)
-  const reader = body.getReader()
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    const chunk = r.value
-    bytes += chunk.byteLength
-    if (bytes > maxBytes) {
-      void reader.cancel().catch(() => {})
-      throw new BodyTooLarge(maxBytes)
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      bytes += r.value.byteLength
+      if (bytes > maxBytes) throw new BodyTooLarge(maxBytes)
+      const text = decoder.decode(r.value, { stream: true })
+      let start = 0
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        pending.push(text.slice(start, nl))
+        yield strip(pending.join(''))
+        pending = []
+        start = nl + 1
+      }
+      if (start < text.length) pending.push(text.slice(start))
     }
-    rest += decoder.decode(chunk, { stream: true })
-    let start = 0
-    for (let nl = rest.indexOf('\n'); nl !== -1; nl = rest.indexOf('\n', start)) {
-      yield strip(rest.slice(start, nl))
-      start = nl + 1
-    }
-    rest = rest.slice(start)
+    pending.push(decoder.decode())
+    const last = pending.join('')
+    if (last) yield strip(last)
+  } finally {
+    // Stopped early (too large, or the import gave up): stop reading the rest.
+    reader.cancel().catch(() => {})
   }
-  rest += decoder.decode()
-  if (rest) yield strip(rest)
 }

@@ -48,8 +48,7 @@ export async function ensureBatch(db: Db, name: string): Promise<Batch> {
     createdAt: now,
     updatedAt: now,
   }
-  await db.putBatch(batch)
-  return batch
+  return db.addBatchIfMissing(batch)
 }
 
 /** What an import needs besides the task deps: whether rooms live on disk or in memory. */
@@ -95,10 +94,11 @@ export function assigneeProblems(db: Db, userIds: readonly string[]): LineError[
 /**
  * Imports a JSONL body, a line at a time: every task or none, also across a crash. Valid lines
  * are written to a staged task pack as they arrive (taskPacks.ts); the pack's rename into place
- * is the commit. Imports naming the same id are serialized by reserving each id as its line is
- * read, before the next await: exactly one wins, the others get `conflict` with the line of each
- * contested id. No room is written here: a task's rooms get their seeded first state when they
- * are first loaded (`seedRoomState`), and are stored from then on.
+ * is the commit. Concurrent imports naming the same id: once a body is read and valid, its ids
+ * are checked and reserved in one synchronous step before the commit, so exactly one import
+ * wins and the others get `conflict` with the line of each contested id; an import refused for
+ * its own errors never holds anyone else's ids. No room is written here: a task's rooms get
+ * their seeded first state when they are first loaded (`seedRoomState`).
  */
 export async function importTasks(
   deps: ImportDeps,
@@ -111,13 +111,13 @@ export async function importTasks(
   if (badAssignees.length) return { ok: false, conflict: false, errors: badAssignees }
   const busy = importing.get(deps.db) ?? new Set<string>()
   importing.set(deps.db, busy)
-  const reserved: string[] = []
   const parser = new TaskLineParser()
   const clashes: LineError[] = []
   const skipped: SkippedLine[] = []
-  const stored: Task[] = []
+  const stored: { task: Task; line: number }[] = []
   const now = new Date().toISOString()
   let pack: PackWriter | null = null
+  let reserved: string[] = []
   try {
     let sinceYield = 0
     for await (const raw of typeof body === 'string' ? splitLines(body) : body) {
@@ -134,22 +134,24 @@ export async function importTasks(
         else clashes.push({ line, message: `task id "${input.id}" already exists` })
         continue
       }
-      if (busy.has(input.id)) {
-        clashes.push({ line, message: `task id "${input.id}" is being imported by another request` })
-        continue
-      }
-      busy.add(input.id)
-      reserved.push(input.id)
       if (parser.errors.length || clashes.length) continue // refused already: validate the rest, write nothing
       const task: Task = { ...input, batch: batchName, status: 'open', revision: 1, assignees: [...assignees], createdAt: now, updatedAt: now }
       pack ??= PackWriter.begin(deps.db.dir)
       pack.add(task)
-      stored.push(task)
+      stored.push({ task, line })
     }
     const errors = parser.finish()
     if (errors.length) return { ok: false, conflict: false, errors }
     if (clashes.length) return { ok: false, conflict: true, errors: clashes }
     if (!pack) return { ok: true, ids: [], skipped }
+    // One synchronous step: what another import committed or reserved while this body arrived.
+    for (const { task, line } of stored) {
+      if (deps.db.hasTask(task.id)) clashes.push({ line, message: `task id "${task.id}" was imported by another request meanwhile` })
+      else if (busy.has(task.id)) clashes.push({ line, message: `task id "${task.id}" is being imported by another request` })
+    }
+    if (clashes.length) return { ok: false, conflict: true, errors: clashes }
+    reserved = stored.map((s) => s.task.id)
+    for (const id of reserved) busy.add(id)
     crashPointForTests('import-staged')
     const committed = pack.commit()
     pack = null
@@ -161,8 +163,8 @@ export async function importTasks(
       removePack(committed) // a full disk: the import did not happen
       throw err
     }
-    deps.db.adopt(stored)
-    return { ok: true, ids: stored.map((t) => t.id), skipped }
+    deps.db.adopt(stored.map((s) => s.task))
+    return { ok: true, ids: reserved, skipped }
   } finally {
     pack?.discard()
     for (const id of reserved) busy.delete(id)
@@ -174,9 +176,14 @@ const YIELD_EVERY = 200
 
 /**
  * The first state of a task's workspace or meta room, from its task record, or null for any
- * other room (comments and ballots start empty) or an unknown task. Deterministic (the server's
- * client id, the same operations in the same order), and written as the room's first snapshot
- * when the room is first loaded (server/storage/seededStorage.ts).
+ * other room (comments and ballots start empty) or an unknown task. Written as the room's first
+ * snapshot when the room is first loaded (server/storage/seededStorage.ts).
+ *
+ * Deterministic: the seed is written under a client id derived from the room name and what the
+ * seed holds, so seeding the same content twice yields the same structs (a no-op when merged),
+ * and seeds of different content (a meta room re-seeded after its task changed, possible only
+ * with STORAGE=memory after a restart) never share a struct id: they merge as two concurrent
+ * writes of the same keys, never as a corrupt document.
  */
 export function seedRoomState(db: Db, name: string): Uint8Array | null {
   const room = parseRoomName(name)
@@ -184,11 +191,28 @@ export function seedRoomState(db: Db, name: string): Uint8Array | null {
   if (!room || !task || (room.kind !== 'workspace' && room.kind !== 'meta')) return null
   // A given guid spares a uuid per doc (crypto randomness cost seconds at 10,000 tasks).
   const doc = new Y.Doc({ guid: name })
+  const content =
+    room.kind === 'workspace'
+      ? JSON.stringify([task.candidates.map((c) => c.id), task.tests ?? ''])
+      : JSON.stringify([task.status, task.revision, task.assignees])
+  doc.clientID = seedClientId(name, content)
   if (room.kind === 'workspace') seedWorkspace(doc, task, SERVER)
   else writeMeta(doc, task)
   const state = Y.encodeStateAsUpdate(doc)
   doc.destroy()
   return state
+}
+
+/** A Yjs client id (uint32) from FNV-1a over the room name and the seed's content. */
+export function seedClientId(name: string, content: string): number {
+  let h = 0x811c9dc5
+  for (const text of [name, '\u0000', content]) {
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i)
+      h = Math.imul(h, 0x01000193)
+    }
+  }
+  return h >>> 0
 }
 
 function writeMeta(doc: Y.Doc, task: Task): void {

@@ -63,6 +63,8 @@ export class Db {
   }
 
   private readonly byTokenHash = new Map<string, StoredUser>()
+  /** What opening the records found worth a warning in the log (nothing was changed on disk). */
+  readonly notices: string[] = []
   private readonly queues = new Map<string, WriteQueue>()
 
   /** Opens every record file; throws RecordFileError naming the first damaged one. */
@@ -75,10 +77,16 @@ export class Db {
     const taskDb = (task: Task) => new Low<Task>(new RecordFile<Task>(path.join(tasksDir, `${task.id}.json`), TASK_SHAPE), task)
     // Imported tasks come from their packs; a task file (written on any later change) wins.
     const packed = new Map<string, string>()
+    const notices: string[] = []
     for (const pack of readPacks(dataDir, TASK_SHAPE)) {
       for (const task of pack.tasks) {
         const other = packed.get(task.id)
-        if (other) throw new RecordFileError(pack.file, `holds task "${task.id}", which ${other} holds too`)
+        if (other) {
+          // Only a pack taken back after a failed import that a power cut then restored can do
+          // this: the earlier pack is the one that was served; the later line is ignored, loudly.
+          notices.push(`${pack.file} holds task "${task.id}", which ${other} holds too; the earlier one is kept`)
+          continue
+        }
         packed.set(task.id, pack.file)
         taskDbs.set(task.id, taskDb(task))
       }
@@ -91,7 +99,9 @@ export class Db {
       if (`${db.data.id}.json` !== name) throw new RecordFileError(file, `holds task "${db.data.id}"`)
       taskDbs.set(db.data.id, db)
     }
-    return new Db(dataDir, users, batches, taskDbs)
+    const db = new Db(dataDir, users, batches, taskDbs)
+    db.notices.push(...notices)
+    return db
   }
 
   // Users
@@ -135,6 +145,18 @@ export class Db {
     // Batches written before `blind` and `run_timeout_ms` existed read as open-label, 5 s.
     const stored: Partial<Batch> | undefined = batch
     return batch && { ...batch, blind: stored?.blind ?? false, run_timeout_ms: stored?.run_timeout_ms ?? DEFAULT_RUN_TIMEOUT_MS }
+  }
+
+  /**
+   * Adds `batch` unless one of its name exists (checked inside the file's write queue, so two
+   * imports creating the same new batch at once never overwrite each other, or an edit made
+   * between them); returns the batch that is stored.
+   */
+  async addBatchIfMissing(batch: Batch): Promise<Batch> {
+    await this.commit(this.batchesDb, (data) =>
+      data.batches.some((b) => b.name === batch.name) ? data : { ...data, batches: [...data.batches, batch] },
+    )
+    return this.batch(batch.name)!
   }
 
   async putBatch(batch: Batch): Promise<void> {

@@ -65,18 +65,26 @@ export class PackWriter {
    */
   commit(): string {
     this.flush()
-    const target = path.join(this.dataDir, PACKS_DIR, this.name)
+    const dir = path.join(this.dataDir, PACKS_DIR)
+    const target = path.join(dir, this.name)
+    let renamed = false
     try {
       fs.fsyncSync(this.fd!)
       fs.closeSync(this.fd!)
       this.fd = null
-      ensureDir(path.dirname(target))
+      if (!fs.existsSync(dir)) {
+        ensureDir(dir)
+        fsyncDir(this.dataDir) // the first import's directory entry must survive a power cut too
+      }
       fs.renameSync(this.staged, target)
+      renamed = true
+      fsyncDir(dir)
     } catch (err) {
+      // Not durable, so not committed: take the pack back wherever it got to.
+      if (renamed) fs.rmSync(target, { force: true })
       this.discard()
       throw toStorageError(err, target)
     }
-    fsyncDir(path.dirname(target))
     return target
   }
 

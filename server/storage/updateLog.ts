@@ -67,7 +67,7 @@ export class UpdateLog implements RoomStorage {
 
   constructor(
     private readonly dir: string,
-    stem: string,
+    private readonly stem: string,
     private readonly onCorruption: OnCorruption = () => {},
   ) {
     this.snapPath = path.join(dir, `${stem}.snap`)
@@ -108,8 +108,7 @@ export class UpdateLog implements RoomStorage {
       const log = readLogFile(this.logPath, report)
       take(this.logPath, log.records)
       this.logBytes = log.bytes
-      const paths = [this.snapPath, this.prevSnapPath, this.oldPath, this.logPath, this.prevLogPath]
-      this.neverStored = updates.length === 0 && reports.length === 0 && !paths.some((p) => fs.existsSync(p))
+      this.neverStored = updates.length === 0 && reports.length === 0 && !this.anyFile()
     } finally {
       // Also when a later step failed: a file already moved aside is never left unreported.
       for (const r of reports) this.onCorruption({ ...r, recoveredFrom: sources })
@@ -164,13 +163,27 @@ export class UpdateLog implements RoomStorage {
   }
 
   writeInitial(state: Uint8Array): void {
+    const created = !fs.existsSync(this.dir)
     ensureDir(this.dir)
+    // A new room directory's own entry must survive a power cut too, not only the file in it.
+    if (created) fsyncDir(path.dirname(this.dir))
     replaceFileSync(this.snapPath, encodeRecord(state))
     this.snapshotBytes = state.length + HEADER_BYTES
   }
 
   close(): void {
     this.closeFd()
+  }
+
+  /**
+   * Whether any file of this room exists: its snapshot, logs, previous generation, or a damaged
+   * file kept aside (`<stem>.*.corrupt-*`). A room with only the latter was stored and lost
+   * content; it is never taken for a new one (and seeded again).
+   */
+  private anyFile(): boolean {
+    if ([this.snapPath, this.prevSnapPath, this.oldPath, this.logPath, this.prevLogPath].some((p) => fs.existsSync(p))) return true
+    if (!fs.existsSync(this.dir)) return false
+    return fs.readdirSync(this.dir).some((f) => f.startsWith(`${this.stem}.`) && f.includes('.corrupt-'))
   }
 
   /** Moves `.log` to `.old` (or onto its end, after a compaction that failed) and starts afresh. */

@@ -81,7 +81,12 @@ export class Rooms {
         },
         this.options.ownersFor?.(name),
       )
-      room.load()
+      try {
+        room.load()
+      } catch (err) {
+        room.discard() // its compactor and presence must not outlive a load that failed
+        throw err
+      }
       this.ready.set(name, room)
       return room
     })()
