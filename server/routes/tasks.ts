@@ -60,6 +60,11 @@ export function tasksRoutes(deps: AppDeps) {
         result = await importTasks(deps, name.output, bodyLines(c.req.raw.body, MAX_IMPORT_BYTES), options)
       } catch (err) {
         if (err instanceof BodyTooLarge) throw new HTTPException(413, { message: IMPORT_TOO_LARGE })
+        if (c.req.raw.signal.aborted) {
+          // The client went away mid-upload: nothing was imported, and nobody reads the answer.
+          deps.log.warn('an import upload was cut off; nothing was imported', { batch: name.output })
+          throw new HTTPException(400, { message: 'the upload was cut off; nothing was imported' })
+        }
         throw err
       }
       // 409: an id already exists or another import of it is in flight; 400: invalid lines or options.
