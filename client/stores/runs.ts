@@ -118,9 +118,10 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
     const tests = ws.tests.toString()
     for (const k of keys) setState(k, 'queued')
     const testsSha = await sha256(tests)
-    for (const key of keys) {
+    // Every subject goes to the sandbox at once: it runs as many side by side as it has workers
+    // for the runtime, and each result lands in the map the moment its subject ends.
+    const runKey = async (key: string) => {
       const text = key === SOLUTION_RUN_KEY ? ws.solution.toString() : (code.get(key) ?? '')
-      setState(key, { done: 0, total: 0 })
       try {
         const outcome = await getSandbox().run({
           language,
@@ -131,7 +132,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
         })
         setLocal((l) => ({ ...l, [key]: outcome }))
         // The runner's own failure says nothing about the subject: shown here, never shared.
-        if (outcome.infra) continue
+        if (outcome.infra) return
         const result = toRunResult(outcome, {
           ranBy: me.id,
           ranAt: new Date().toISOString(),
@@ -145,6 +146,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
         setState(key, null)
       }
     }
+    await Promise.all(keys.map(runKey))
   }
 
   const subjects = [SOLUTION_RUN_KEY, ...ids]
