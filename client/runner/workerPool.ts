@@ -104,19 +104,31 @@ export class WorkerPool {
   }
 
   private async runSubject(req: RunRequest, onProgress: (done: number, total: number) => void): Promise<Outcome> {
-    const started = performance.now()
-    const deadline = started + req.timeout_ms
+    // The clock starts when a warm worker takes the subject (not while it waits its turn).
+    let started = 0
+    let deadline = 0
+    const elapsed = () => performance.now() - started
     const cases: Case[] = []
     let names: string[] = []
     let from = 0
     const listen = (names_: string[]) => (names = names_)
     for (;;) {
+      const waitFrom = performance.now()
       const slot = await this.acquire()
       try {
         await slot.warmed
       } catch (e) {
         this.discard(slot)
         return failure(`the runtime did not start: ${(e as Error).message}`, [])
+      }
+      // The limit is on the subject's own running time: a resume that waits for a fresh
+      // runtime to start (Pyodide takes seconds) does not spend it.
+      if (from === 0) {
+        started = performance.now()
+        deadline = started + req.timeout_ms
+      } else {
+        started += performance.now() - waitFrom
+        deadline += performance.now() - waitFrom
       }
       const timeoutMs = Math.max(1, Math.round(deadline - performance.now()))
       const attempt = await this.attempt(slot, { ...req, timeout_ms: timeoutMs, ...(from ? { from_case: from } : {}) }, listen, onProgress)
@@ -125,7 +137,7 @@ export class WorkerPool {
         const all = [...cases, ...attempt.cases]
         const o = attempt.outcome
         const status = o.status === 'timeout' || o.error ? o.status : runStatusOf(all, false)
-        return { ...o, status, cases: all, duration_ms: performance.now() - started }
+        return { ...o, status, cases: all, duration_ms: elapsed() }
       }
       this.discard(slot)
       if (attempt.end === 'failed') return failure(`the runtime failed: ${attempt.message}`, [])
@@ -138,7 +150,7 @@ export class WorkerPool {
         return {
           status: 'timeout',
           cases,
-          duration_ms: performance.now() - started,
+          duration_ms: elapsed(),
           error: `stopped after ${req.timeout_ms} ms (time limit)`,
           stdout: '',
           stderr: '',
@@ -148,7 +160,7 @@ export class WorkerPool {
       cases.push({ name: names[attempt.index], status: 'fail', message: caseLimitMessage(attempt.limitMs) })
       from = attempt.index + 1
       if (from >= names.length) {
-        return { status: runStatusOf(cases, false), cases, duration_ms: performance.now() - started, stdout: '', stderr: '' }
+        return { status: runStatusOf(cases, false), cases, duration_ms: elapsed(), stdout: '', stderr: '' }
       }
     }
   }
