@@ -34,7 +34,11 @@ const NATURES: Record<string, Record<string, Nature>> = {
   'ts-lru-cache': { a: 'slow', b: 'wrong', c: 'clean', d: 'verbose' },
 }
 
-/** One candidate's run on the real runtime: its cases, each case's own limit and wall time. */
+/**
+ * One candidate's run on the real runtime: its cases, each case's own limit, and the CPU time
+ * it took (both runtimes run cases synchronously on this thread, so CPU time is the work itself,
+ * not the time another process on a loaded machine took from it).
+ */
 interface DemoRun {
   status: 'pass' | 'fail' | 'error' | 'timeout'
   cases: (RawCase & { limit_ms: number; ms: number })[]
@@ -51,15 +55,16 @@ async function run(task: TaskInput, code: string): Promise<DemoRun> {
   const req = { type: 'run', language: task.language, code, tests: task.tests ?? '', timeout_ms: RUN_TIMEOUT_MS } as const
   const limits: number[] = []
   const times: number[] = []
-  let started = 0
+  let started = process.cpuUsage()
   const progress = {
     onCases: () => {},
     onCase: (i: number, limitMs: number) => {
       limits[i] = limitMs
-      started = performance.now()
+      started = process.cpuUsage()
     },
     onCaseDone: (i: number) => {
-      times[i] = performance.now() - started
+      const used = process.cpuUsage(started)
+      times[i] = (used.user + used.system) / 1000
     },
   }
   const raw =
@@ -166,7 +171,14 @@ for (const task of DEMO_TASKS) {
   candidates(`${task.id}: behave as labelled when run against the seed tests on the real runtime`, async () => {
     const natures = NATURES[task.id]
     const runs = new Map<string, DemoRun>()
-    for (const c of task.candidates) runs.set(c.id, await run(task, c.code))
+    for (const c of task.candidates) {
+      let r = await run(task, c.code)
+      // A wall-clock limit is what a loaded machine misses first (seen at a load average of 11 on
+      // two cores): a correct candidate that failed only its limit gets two more tries.
+      const onlyLimit = (x: DemoRun) => x.cases.some((k) => k.status !== 'pass') && x.cases.every((k) => k.status === 'pass' || k.message === caseLimitMessage(k.limit_ms))
+      for (let again = 0; again < 2 && ['clean', 'verbose'].includes(natures[c.id]) && onlyLimit(r); again++) r = await run(task, c.code)
+      runs.set(c.id, r)
+    }
     const byNature = (n: Nature) =>
       task.candidates.filter((c) => natures[c.id] === n).map((c) => [c.id, runs.get(c.id)!] as const)
     const [[cleanId, clean]] = byNature('clean')
@@ -194,21 +206,21 @@ for (const task of DEMO_TASKS) {
       const others = r.cases.filter((c) => c.name !== efficiency.name)
       assert.ok(others.length > 0 && others.every((c) => c.status === 'pass'), `${task.id}/${id} passes every other case: ${describeRun(r)}`)
     }
-    // The correct candidates pass the efficiency case with room to spare: the fastest of up to
-    // three runs of each within a third of the limit (about a tenth on a quiet machine, see
-    // README "Performance"; a loaded machine may slow one run).
+    // The correct candidates pass the efficiency case with room to spare: the least CPU time of
+    // up to three runs of each within a fifth of the limit (a tenth or less on a quiet machine,
+    // README "Performance").
     for (const [id] of [...byNature('clean'), ...byNature('verbose')]) {
       const code = task.candidates.find((c) => c.id === id)!.code
       let ms = runs.get(id)!.cases.find((c) => c.name === efficiency.name)!.ms
-      for (let again = 0; again < 2 && ms > efficiency.limit_ms / 3; again++) {
+      for (let again = 0; again < 2 && ms > efficiency.limit_ms / 5; again++) {
         ms = Math.min(ms, (await run(task, code)).cases.find((c) => c.name === efficiency.name)!.ms)
       }
-      assert.ok(ms <= efficiency.limit_ms / 3, `${task.id}/${id}: ${efficiency.name} took ${ms.toFixed(1)} ms of its ${efficiency.limit_ms} ms`)
+      assert.ok(ms <= efficiency.limit_ms / 5, `${task.id}/${id}: ${efficiency.name} took ${ms.toFixed(1)} ms of CPU of its ${efficiency.limit_ms} ms`)
     }
     if (process.env.DEMO_TIMINGS) {
       for (const c of task.candidates) {
         const e = runs.get(c.id)!.cases.find((k) => k.name === efficiency.name)
-        console.log(`${task.id}/${c.id} ${natures[c.id]}: ${efficiency.name} ${e?.ms.toFixed(1)} ms of ${efficiency.limit_ms}; ${describeRun(runs.get(c.id)!)}`)
+        console.log(`${task.id}/${c.id} ${natures[c.id]}: ${efficiency.name} ${e?.ms.toFixed(1)} ms CPU of ${efficiency.limit_ms}; ${describeRun(runs.get(c.id)!)}`)
       }
     }
     void cleanId

@@ -24,6 +24,8 @@ interface Slot {
   worker: Worker
   port: MessagePort
   warmed: Promise<void>
+  /** Set once `warmed` resolved: a pool hands out warm workers before warming ones. */
+  ready: boolean
   listener: ((msg: FromWorker) => void) | null
 }
 
@@ -34,7 +36,7 @@ function spawn(kind: 'python' | 'js', vendor: string): Slot {
     type: 'module',
   })
   const channel = new MessageChannel()
-  const slot: Slot = { worker, port: channel.port1, warmed: Promise.resolve(), listener: null }
+  const slot: Slot = { worker, port: channel.port1, warmed: Promise.resolve(), ready: false, listener: null }
   slot.warmed = new Promise<void>((resolve, reject) => {
     // Only the private port is heard from; the worker's global channel is ignored after hello.
     worker.onmessage = (e) => {
@@ -53,7 +55,7 @@ function spawn(kind: 'python' | 'js', vendor: string): Slot {
       slot.listener?.(msg)
     }
   })
-  slot.warmed.catch(() => {})
+  slot.warmed.then(() => (slot.ready = true), () => {})
   return slot
 }
 
@@ -222,7 +224,8 @@ export class WorkerPool {
   /** A warm (or warming) worker for one subject, waiting while `size` subjects run. */
   private async acquire(): Promise<Slot> {
     while (this.busy.size >= this.size) await new Promise<void>((r) => this.waiting.push(r))
-    const slot = this.idle.shift() ?? spawn(this.kind, this.vendor)
+    const warm = this.idle.findIndex((s) => s.ready)
+    const slot = (warm >= 0 ? this.idle.splice(warm, 1)[0] : this.idle.shift()) ?? spawn(this.kind, this.vendor)
     this.busy.add(slot)
     return slot
   }
@@ -241,6 +244,9 @@ export class WorkerPool {
     slot.port.close()
     this.busy.delete(slot)
     this.idle = this.idle.filter((s) => s !== slot)
+    // A QuickJS worker starts in a few hundred ms of its own thread: replace it at once, so the
+    // next resume or subject finds one warm. Pyodide's seconds of start wait for the spare rule.
+    if (this.kind === 'js' && this.busy.size + this.idle.length <= this.size) this.idle.push(spawn(this.kind, this.vendor))
     this.waiting.shift()?.()
   }
 

@@ -7,7 +7,7 @@ import type { TaskDetail } from '../../shared/types'
 import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readRanking } from '../../shared/ranking'
 import { sha256Hex } from '../../shared/record'
-import { isStale, runChecks, toRunLanguage, toRunResult, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
+import { isStale, runChecks, runtimeOf, toRunLanguage, toRunResult, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
 import { getSandbox } from '../runner/sandbox'
 
 /** Origin of the results this tab writes (stable: Yjs compares origins by identity). */
@@ -146,7 +146,11 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
         setState(key, null)
       }
     }
-    await Promise.all(keys.map(runKey))
+    // Where subjects run side by side (QuickJS), the slowest last time starts first, so a slow
+    // candidate does not start last and hold up the whole matrix (longest-first scheduling).
+    const last = runs()
+    const order = runtimeOf(language) === 'js' ? [...keys].sort((a, b) => (last[b]?.duration_ms ?? 0) - (last[a]?.duration_ms ?? 0)) : keys
+    await Promise.all(order.map(runKey))
   }
 
   const subjects = [SOLUTION_RUN_KEY, ...ids]
