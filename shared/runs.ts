@@ -90,6 +90,11 @@ export function caseLimitMessage(limitMs: number): string {
   return `exceeded its ${limitMs} ms limit`
 }
 
+/** Whether a case's message says it was stopped at its own limit (the matrix marks it ⏱, not ✗). */
+export function isCaseLimitMessage(message: string | undefined): boolean {
+  return message !== undefined && /^exceeded its \d+(?:\.\d+)? ms limit$/.test(message)
+}
+
 /** Cuts `text` to `max` characters, saying how much was cut, so a flood never reaches the doc. */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text
