@@ -3,11 +3,22 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { browserFixture, newUserPage } from '../helpers/browser'
 import { openSandbox, runInSandbox } from '../helpers/sandbox'
+import { importTasks } from '../helpers/server'
+import { syncedPeer } from '../helpers/review'
+import type { Peer } from '../helpers/peer'
 import { DEMO_TASKS } from '../../server/seed/demoTasks'
+import { pairSum } from '../../server/seed/demo/tasks/js-pair-sum'
+import { roomName } from '../../shared/roomNames'
+import { getWorkspace } from '../../shared/schema'
 import { toRunLanguage, type Outcome } from '../../shared/runs'
 
 const test = suite('runner limits')
 const fx = browserFixture(test)
+let peers: Peer[] = []
+test.after.each(() => {
+  for (const p of peers) p.destroy()
+  peers = []
+})
 
 async function signedInPage() {
   const user = await newUserPage(fx.browser, fx.server, fx.server.leadToken)
@@ -110,6 +121,30 @@ test('gives the same results for subjects run side by side as one at a time', as
   // A control that the comparison can fail: the runs differ in what they found.
   assert.ok(new Set(one.map((o) => o.status)).size > 1, 'the demo subjects pass and fail')
   assert.ok(one.some((o) => o.cases.some((c) => c.message === 'exceeded its 50 ms limit')), 'a slow one is stopped at its case limit')
+})
+
+test('"Run tests" on a JavaScript demo task fills the matrix, the slow candidate stopped at its efficiency case', async () => {
+  await importTasks(fx.server, JSON.stringify(pairSum))
+  const peer = await syncedPeer(fx.server, roomName.workspace(pairSum.id), fx.server.leadToken, peers)
+  getWorkspace(peer.doc).solution.insert(0, pairSum.candidates[1].code)
+  const user = await newUserPage(fx.browser, fx.server, fx.server.leadToken)
+  fx.users.push(user)
+  const page = user.page
+  await page.goto(`/tasks/${pairSum.id}`)
+  await page.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+  await page.waitForFunction(() => (window as any).__codejury?.docs.get('task:js-pair-sum')?.getText('solution').length > 0)
+  await page.getByRole('button', { name: 'Run tests', exact: true }).click()
+  await page.waitForFunction(() => document.querySelectorAll('.run-matrix tr[data-status="none"]').length === 0 && !document.querySelector('.run-progress'), undefined, { timeout: 20_000 })
+  const states = await page.evaluate(() =>
+    Object.fromEntries([...document.querySelectorAll('.run-matrix tr[data-subject]')].map((tr) => [tr.getAttribute('data-subject'), tr.getAttribute('data-status')])),
+  )
+  assert.equal(states, { solution: 'pass', a: 'fail', b: 'pass', c: 'pass', d: 'fail' })
+  const slowCell = page.locator('.run-matrix tr[data-subject="d"] td[data-case="handles a long input quickly"] .run-cell-mark')
+  assert.is((await slowCell.textContent())?.trim(), '⏱')
+  assert.match((await slowCell.getAttribute('aria-label')) ?? '', /handles a long input quickly: fail — exceeded its 50 ms limit/)
+  // The control: the clean candidate passes the same case under the same limit.
+  const cleanCell = page.locator('.run-matrix tr[data-subject="b"] td[data-case="handles a long input quickly"] .run-cell-mark')
+  assert.is((await cleanCell.textContent())?.trim(), '✓')
 })
 
 test.run()
