@@ -4,7 +4,7 @@ import { transform } from 'sucrase'
 import type { Progress, RawOutcome } from './workerMain'
 import type { ToWorker } from './workerProtocol'
 import { JS_PRELUDE } from './jsPrelude'
-import { caseLimitMessage } from '../../shared/runs'
+import { caseLimitMessage, MAX_CASES } from '../../shared/runs'
 
 /** Memory one subject may allocate inside QuickJS. */
 const MEMORY_LIMIT_BYTES = 64 * 1024 * 1024
@@ -112,7 +112,8 @@ export function createJsEngine(quickjs: QuickJSWASMModule): { run(req: RunReques
         const loadedTests = ctx.evalCode(tests, 'tests.js')
         if (loadedTests.error) loadError ??= `while loading the tests: ${errorText(ctx, loadedTests.error)}`
         else loadedTests.value.dispose()
-        const listed = JSON.parse(ctx.getString(ctx.unwrapResult(ctx.callFunction(listCases, ctx.undefined)))) as [string, number][]
+        // As many cases as a run may report (the Python harness stops at the same number).
+        const listed = (JSON.parse(ctx.getString(ctx.unwrapResult(ctx.callFunction(listCases, ctx.undefined)))) as [string, number][]).slice(0, MAX_CASES)
         const names = listed.map(([name]) => name)
         progress.onCases(names)
         const cases: RawOutcome['cases'] = []

@@ -9,7 +9,7 @@
  * disarms it. `start` skips the cases before it (a subject resumed on a fresh worker).
  */
 export const PY_HARNESS = String.raw`
-import sys, io, json, inspect, traceback, builtins
+import sys, io, json, inspect, traceback, builtins, time
 
 def time_limit(ms):
     '''@time_limit(ms) on a test: the case fails if it runs longer than ms milliseconds.'''
@@ -25,10 +25,14 @@ def _cj_limit_of(fn):
     return limit if isinstance(limit, (int, float)) and not isinstance(limit, bool) and 1 <= limit <= 60000 else 0
 
 async def _cj_case(name, fn, limit, tests):
+    started = time.perf_counter()
     try:
         result = fn()
         if inspect.isawaitable(result):
             await result
+        # A long C call is never interrupted; finishing past the limit still fails, as in JS.
+        if limit and (time.perf_counter() - started) * 1000 > limit:
+            return {'name': name, 'status': 'fail', 'message': f'exceeded its {limit:g} ms limit'}
         return {'name': name, 'status': 'pass'}
     except AssertionError as e:
         return {'name': name, 'status': 'fail', 'message': _cj_describe(e, tests)}

@@ -20,6 +20,8 @@ export const ToWorkerSchema = v.variant('type', [
 ])
 export type ToWorker = v.InferOutput<typeof ToWorkerSchema>
 
+const CaseIndex = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_CASES))
+
 /**
  * Worker → frame on the port: warmed up, the case names found, a case starting (with its own
  * limit, 0 for none), a case's result, the outcome.
@@ -28,8 +30,8 @@ export const FromWorkerSchema = v.variant('type', [
   v.strictObject({ type: v.literal('warmed'), ms: v.number() }),
   v.strictObject({ type: v.literal('failed'), message: v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS)) }),
   v.strictObject({ type: v.literal('cases'), names: v.pipe(v.array(v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS))), v.maxLength(MAX_CASES)) }),
-  v.strictObject({ type: v.literal('case'), index: v.number(), limit_ms: v.number() }),
-  v.strictObject({ type: v.literal('case_done'), index: v.number(), result: CaseSchema }),
+  v.strictObject({ type: v.literal('case'), index: CaseIndex, limit_ms: v.pipe(v.number(), v.minValue(0), v.maxValue(60_000)) }),
+  v.strictObject({ type: v.literal('case_done'), index: CaseIndex, result: CaseSchema }),
   v.strictObject({ type: v.literal('done'), outcome: OutcomeSchema }),
 ])
 export type FromWorker = v.InferOutput<typeof FromWorkerSchema>
