@@ -11,7 +11,7 @@ const SELF_STOP_GRACE_MS = 1_000
  * next poll: QuickJS every 10,000 interpreter ticks (a native spread or indexOf of thousands of
  * elements is one tick), Pyodide every 50 eval-breaker ticks (a long C call is none).
  */
-const CASE_GRACE_MS = { python: 100, js: 20 } as const
+const CASE_GRACE_MS = { python: 100, js: 10 } as const
 /** A subject running this long may be stopped at its limit: its replacement starts warming now. */
 const SLOW_SUBJECT_MS = 1_000
 /** How long the pool must be idle before it starts a spare in the background. */

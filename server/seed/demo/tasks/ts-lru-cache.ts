@@ -291,7 +291,7 @@ export const lruCache: TaskInput = {
     })
 
     test('evicts the right entries from a large cache', () => {
-      const capacity = 600
+      const capacity = 300
       const cache = new LRUCache(capacity)
       for (let i = 0; i < capacity; i++) cache.put(i, i)
       for (let i = 0; i < capacity; i += 2) assert.equal(cache.get(i), i)
