@@ -57,6 +57,7 @@ async function runTask(p: Page, task: TaskInput, kind: 'python' | 'js'): Promise
   const subjects = subjectsOf(task)
   const all = await runAllInSandbox(p, subjects)
   note(`${kind} "Run tests" per demo task, whole task, first press (ms)`, all.ms)
+  note(`  ${task.id}, first press (ms)`, all.ms)
   note(`${kind} subjects stopped at the 5 s subject limit`, all.outcomes.filter((o) => o.status === 'timeout').length)
   // A second press: the page (client/stores/runs.ts) starts the slowest of the last run first
   // where subjects run side by side.
@@ -64,6 +65,7 @@ async function runTask(p: Page, task: TaskInput, kind: 'python' | 'js'): Promise
   if (kind === 'js') order.sort((a, b) => all.outcomes[b].duration_ms - all.outcomes[a].duration_ms)
   const again = await runAllInSandbox(p, order.map((i) => subjects[i]))
   note(`${kind} "Run tests" per demo task, whole task, again (ms)`, again.ms)
+  note(`  ${task.id}, again (ms)`, again.ms)
   let oneByOne = 0
   for (const s of subjects) {
     const one = await runAllInSandbox(p, [s])
