@@ -86,12 +86,17 @@ export class WorkerPool {
   ) {}
 
   /**
-   * Starts the runtime now (a workspace opening), resolving when one worker is warm. QuickJS is
-   * small, so every worker a "Run tests" will use starts; Pyodide's second copy waits for idle.
+   * Workers kept alive from the start. QuickJS is small (a few MB), so every worker a "Run tests"
+   * uses plus a spare start at once and a stopped one is replaced at once: a second press right
+   * after a case was stopped finds warm workers. Pyodide's second copy waits for the spare rule.
    */
+  private get keep(): number {
+    return this.kind === 'js' ? this.size + 1 : 1
+  }
+
+  /** Starts the runtime now (a workspace opening), resolving when one worker is warm. */
   warm(): Promise<void> {
-    const want = this.kind === 'js' ? this.size : 1
-    while (this.idle.length + this.busy.size < want) this.idle.push(spawn(this.kind, this.vendor))
+    while (this.idle.length + this.busy.size < this.keep) this.idle.push(spawn(this.kind, this.vendor))
     return (this.idle[0] ?? [...this.busy][0]).warmed
   }
 
@@ -246,7 +251,7 @@ export class WorkerPool {
     this.idle = this.idle.filter((s) => s !== slot)
     // A QuickJS worker starts in a few hundred ms of its own thread: replace it at once, so the
     // next resume or subject finds one warm. Pyodide's seconds of start wait for the spare rule.
-    if (this.kind === 'js' && this.busy.size + this.idle.length <= this.size) this.idle.push(spawn(this.kind, this.vendor))
+    if (this.kind === 'js' && this.busy.size + this.idle.length < this.keep) this.idle.push(spawn(this.kind, this.vendor))
     this.waiting.shift()?.()
   }
 
