@@ -96,7 +96,7 @@ export class WorkerPool {
 
   /** Starts the runtime now (a workspace opening), resolving when one worker is warm. */
   warm(): Promise<void> {
-    while (this.idle.length + this.busy.size < this.keep) this.idle.push(spawn(this.kind, this.vendor))
+    while (this.idle.length + this.busy.size < this.keep) this.idle.push(this.spawn())
     return (this.idle[0] ?? [...this.busy][0]).warmed
   }
 
@@ -226,12 +226,38 @@ export class WorkerPool {
     })
   }
 
-  /** A warm (or warming) worker for one subject, waiting while `size` subjects run. */
+  /**
+   * A worker for one subject, waiting while `size` subjects run. A warm one if any is idle; while
+   * only starting ones are idle, it waits for whichever comes first, a running subject's end or a
+   * worker's start (a subject takes milliseconds, a QuickJS start a few hundred); with nothing
+   * warm anywhere, it takes a starting one.
+   */
   private async acquire(): Promise<Slot> {
-    while (this.busy.size >= this.size) await new Promise<void>((r) => this.waiting.push(r))
-    const warm = this.idle.findIndex((s) => s.ready)
-    const slot = (warm >= 0 ? this.idle.splice(warm, 1)[0] : this.idle.shift()) ?? spawn(this.kind, this.vendor)
+    for (;;) {
+      if (this.busy.size < this.size) {
+        const warm = this.idle.findIndex((s) => s.ready)
+        if (warm >= 0) return this.take(this.idle.splice(warm, 1)[0])
+        if (![...this.busy].some((s) => s.ready)) return this.take(this.idle.shift() ?? this.spawn())
+      }
+      await new Promise<void>((r) => this.waiting.push(r))
+    }
+  }
+
+  private take(slot: Slot): Slot {
     this.busy.add(slot)
+    return slot
+  }
+
+  /** Wakes every waiting `acquire`, which looks again: a worker was freed, stopped or warmed. */
+  private changed(): void {
+    const waiting = this.waiting
+    this.waiting = []
+    for (const wake of waiting) wake()
+  }
+
+  private spawn(): Slot {
+    const slot = spawn(this.kind, this.vendor)
+    slot.warmed.then(() => this.changed(), () => {})
     return slot
   }
 
@@ -239,7 +265,7 @@ export class WorkerPool {
     this.busy.delete(slot)
     // Most recently used first: its runtime's caches are the warmest.
     this.idle.unshift(slot)
-    this.waiting.shift()?.()
+    this.changed()
   }
 
   /** Terminates a worker that may still be running code under test. */
@@ -251,8 +277,8 @@ export class WorkerPool {
     this.idle = this.idle.filter((s) => s !== slot)
     // A QuickJS worker starts in a few hundred ms of its own thread: replace it at once, so the
     // next resume or subject finds one warm. Pyodide's seconds of start wait for the spare rule.
-    if (this.kind === 'js' && this.busy.size + this.idle.length < this.keep) this.idle.push(spawn(this.kind, this.vendor))
-    this.waiting.shift()?.()
+    if (this.kind === 'js' && this.busy.size + this.idle.length < this.keep) this.idle.push(this.spawn())
+    this.changed()
   }
 
   /**
@@ -264,7 +290,7 @@ export class WorkerPool {
     const alive = this.busy.size + this.idle.length
     // At most `size` running plus one spare; a slow subject needs a spare only if none is idle.
     if (alive === 0 || alive > this.size || (!idleOnly && this.idle.length > 0)) return
-    this.idle.push(spawn(this.kind, this.vendor))
+    this.idle.push(this.spawn())
   }
 }
 
