@@ -50,7 +50,8 @@ export const ToSandboxSchema = v.variant('type', [
 ])
 export type ToSandbox = v.InferOutput<typeof ToSandboxSchema>
 
-const CaseSchema = v.strictObject({
+/** One case's result as the sandbox reports it (the worker streams them as cases end). */
+export const CaseSchema = v.strictObject({
   name: v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS)),
   status: v.picklist(['pass', 'fail', 'error']),
   message: v.optional(v.pipe(v.string(), v.maxLength(MAX_CASE_MESSAGE_CHARS))),
@@ -78,6 +79,21 @@ export const FromSandboxSchema = v.variant('type', [
   v.strictObject({ type: v.literal('result'), id: IdSchema, outcome: OutcomeSchema }),
 ])
 export type FromSandbox = v.InferOutput<typeof FromSandboxSchema>
+
+/**
+ * The message of a case stopped at its own time limit (`test(name, fn, { timeout_ms })` in
+ * JavaScript, `@time_limit(ms)` in Python). Such a case is a `fail`, not a new case status: the
+ * code ran and was too slow, which is what an efficiency test asserts; the subject's own status
+ * stays DESIGN's pass/fail/error/timeout.
+ */
+export function caseLimitMessage(limitMs: number): string {
+  return `exceeded its ${limitMs} ms limit`
+}
+
+/** Whether a case's message says it was stopped at its own limit (the matrix marks it ⏱, not ✗). */
+export function isCaseLimitMessage(message: string | undefined): boolean {
+  return message !== undefined && /^exceeded its \d+(?:\.\d+)? ms limit$/.test(message)
+}
 
 /** Cuts `text` to `max` characters, saying how much was cut, so a flood never reaches the doc. */
 export function truncateText(text: string, max: number): string {

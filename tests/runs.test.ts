@@ -5,7 +5,9 @@ import * as v from 'valibot'
 import type { RunResult } from '../shared/schema'
 import { sha256Hex } from '../shared/record'
 import {
+  caseLimitMessage,
   currentRuns,
+  isCaseLimitMessage,
   FromSandboxSchema,
   runChecks,
   runStatusOf,
@@ -83,6 +85,16 @@ test('keeps only runs of the current tests and code', () => {
   const codes: Record<string, string> = { a: 'code a', b: 'new b', solution: 'sol' }
   assert.equal(Object.keys(currentRuns(runs, 'tests', (k) => codes[k], sha256Hex)), ['a'])
   assert.equal(Object.keys(currentRuns(runs, 'old tests', (k) => codes[k], sha256Hex)), ['solution'])
+})
+
+test('words a case stopped at its own limit one way, which the matrix recognises and nothing else matches', () => {
+  assert.is(caseLimitMessage(50), 'exceeded its 50 ms limit')
+  assert.is(caseLimitMessage(12.5), 'exceeded its 12.5 ms limit')
+  assert.ok(isCaseLimitMessage(caseLimitMessage(50)))
+  assert.ok(isCaseLimitMessage(caseLimitMessage(12.5)))
+  assert.not.ok(isCaseLimitMessage('expected 50, got 51'))
+  assert.not.ok(isCaseLimitMessage('AssertionError: exceeded its 50 ms limit'))
+  assert.not.ok(isCaseLimitMessage(undefined))
 })
 
 test.run()

@@ -3,6 +3,7 @@ import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { RunCase } from '../../shared/schema'
 import type { RunsStore } from '../stores/runs'
+import { isCaseLimitMessage } from '../../shared/runs'
 import { useCandidateLabels } from '../stores/candidateLabels'
 import type { CandidateLabels } from '../stores/candidateLabels'
 
@@ -93,7 +94,7 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
                       return (
                         <td class={`run-cell run-${c()?.status ?? 'none'}`} data-case={name}>
                           <span class="run-cell-mark" tabindex={c()?.message ? 0 : -1} aria-label={text()} title={text()}>
-                            {SYMBOL[c()?.status ?? 'none']}
+                            {isCaseLimitMessage(c()?.message) ? SYMBOL.timeout : SYMBOL[c()?.status ?? 'none']}
                           </span>
                           <Show when={c()?.message}>
                             <span class="run-tip" role="tooltip">{c()!.message}</span>

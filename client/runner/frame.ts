@@ -7,7 +7,14 @@ const here = new URL(location.href)
 /** The app's origin is the one this frame was served from; only that page may command it. */
 const APP_ORIGIN = here.origin
 const VENDOR = new URL('vendor/', new URL('./', here)).href
-const pools = { python: new WorkerPool('python', VENDOR), js: new WorkerPool('js', VENDOR) }
+/**
+ * Subjects run at once per runtime. QuickJS workers are small (a few MB) and "Run tests" sends the
+ * reference and every candidate together, so two run side by side where there are two cores.
+ * Pyodide stays at one: a second copy costs about 100 MB and 2–3 s of CPU to start, more than a
+ * whole demo task's run once its efficiency case has its own limit (README "Performance").
+ */
+const JS_WORKERS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1))
+const pools = { python: new WorkerPool('python', VENDOR, 1), js: new WorkerPool('js', VENDOR, JS_WORKERS) }
 
 function send(msg: FromSandbox): void {
   // Addressed to the app's origin only: a page that framed us elsewhere hears nothing.

@@ -4,7 +4,8 @@
  * Evaluated first in every fresh QuickJS context. It leaves `test`, `assert`, `console`,
  * `module`, `exports` and `require` in scope, and hands the harness its two entry points as
  * `__cj_cases` and `__cj_case`, which the host takes and deletes before the subject's code runs.
- * `assert.equal` is strict (`===`, with NaN equal to NaN).
+ * `assert.equal` is strict (`===`, with NaN equal to NaN). `__cj_cases` lists `[name, limit_ms]`
+ * (0: no limit of its own); a bad option fails loading the tests with a message saying why.
  */
 export const JS_PRELUDE = String.raw`
 (function () {
@@ -55,9 +56,23 @@ export const JS_PRELUDE = String.raw`
       throw new AssertionError(typeof expected === 'string' ? expected : message || 'expected the function to throw')
     },
   }
-  globalThis.test = (name, fn) => {
+  const limitOf = (options) => {
+    if (options === undefined || options === null) return 0
+    if (typeof options !== 'object') throw new TypeError('test options must be an object such as { timeout_ms: 50 }')
+    for (const key of Object.keys(options)) {
+      if (key !== 'timeout_ms') throw new TypeError('unknown test option ' + JSON.stringify(key) + ' (the one option is timeout_ms)')
+    }
+    const ms = options.timeout_ms
+    if (ms === undefined) return 0
+    if (typeof ms !== 'number' || !(ms >= 1) || !(ms <= 60000)) throw new TypeError('timeout_ms must be a number of milliseconds from 1 to 60000')
+    return ms
+  }
+  // test(name, fn), test(name, fn, { timeout_ms }) or, as node:test orders it, test(name, { timeout_ms }, fn).
+  globalThis.test = (name, a, b) => {
+    const fn = typeof a === 'function' ? a : b
+    const options = typeof a === 'function' ? b : a
     if (typeof fn !== 'function') throw new TypeError('test(name, fn) needs a function')
-    cases.push([String(name), fn])
+    cases.push([String(name), fn, limitOf(options)])
   }
   const fmt = (v) => (typeof v === 'string' ? v : show(v))
   const line = (stream) => (...args) => { out(stream, args.map(fmt).join(' ')) }
@@ -73,7 +88,7 @@ export const JS_PRELUDE = String.raw`
     const text = e instanceof Error ? e.name + ': ' + e.message : 'thrown: ' + show(e)
     return { status: failed ? 'fail' : 'error', message: failed ? e.message : text }
   }
-  globalThis.__cj_cases = () => JSON.stringify(cases.map((c) => c[0]))
+  globalThis.__cj_cases = () => JSON.stringify(cases.map((c) => [c[0], c[2]]))
   globalThis.__cj_case = (i) => {
     let settled = null
     try {

@@ -11,15 +11,20 @@ export interface Engine {
   run(req: Extract<ToWorker, { type: 'run' }>, progress: Progress): Promise<RawOutcome>
 }
 
-/** Progress callbacks a run reports through. */
+/** Progress callbacks a run reports through; indexes count from the suite's first case. */
 export interface Progress {
   onCases(names: string[]): void
-  onCase(index: number): void
+  /** Case `index` starts; `limitMs` is its own time limit (0: only the subject's). */
+  onCase(index: number, limitMs: number): void
+  onCaseDone(index: number, result: RawCase): void
 }
+
+/** One case's result as an engine gives it. */
+export type RawCase = { name: string; status: 'pass' | 'fail' | 'error'; message?: string }
 
 /** What an engine returns; the shell truncates the output and decides the status. */
 export interface RawOutcome {
-  cases: { name: string; status: 'pass' | 'fail' | 'error'; message?: string }[]
+  cases: RawCase[]
   error: string | null
   stdout: string
   stderr: string
@@ -61,7 +66,8 @@ export function startWorker(engine: Engine): void {
         const started = performance.now()
         const raw = await engine.run(msg, {
           onCases: (names) => send({ type: 'cases', names: names.slice(0, 200).map((n) => n.slice(0, 480)) }),
-          onCase: (index) => send({ type: 'case', index }),
+          onCase: (index, limitMs) => send({ type: 'case', index, limit_ms: limitMs }),
+          onCaseDone: (index, result) => send({ type: 'case_done', index, result: toCase(result) }),
         })
         send({ type: 'done', outcome: toOutcome(raw, performance.now() - started) })
       }).catch((e) => send({ type: 'failed', message: String(e?.message ?? e).slice(0, 400) }))
@@ -72,12 +78,16 @@ export function startWorker(engine: Engine): void {
   ;(self as unknown as Worker).postMessage({ type: 'hello' })
 }
 
-function toOutcome(raw: RawOutcome, ms: number): Outcome {
-  const cases = raw.cases.slice(0, 200).map((c) => ({
+function toCase(c: RawCase): Outcome['cases'][number] {
+  return {
     name: c.name.slice(0, 480),
     status: c.status,
     ...(c.message !== undefined ? { message: truncateText(c.message, 400) } : {}),
-  }))
+  }
+}
+
+function toOutcome(raw: RawOutcome, ms: number): Outcome {
+  const cases = raw.cases.slice(0, 200).map(toCase)
   return {
     status: raw.timedOut ? 'timeout' : runStatusOf(cases, raw.error !== null),
     cases,

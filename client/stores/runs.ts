@@ -7,7 +7,7 @@ import type { TaskDetail } from '../../shared/types'
 import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readRanking } from '../../shared/ranking'
 import { sha256Hex } from '../../shared/record'
-import { isStale, runChecks, toRunLanguage, toRunResult, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
+import { isStale, runChecks, runtimeOf, toRunLanguage, toRunResult, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
 import { getSandbox } from '../runner/sandbox'
 
 /** Origin of the results this tab writes (stable: Yjs compares origins by identity). */
@@ -118,9 +118,10 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
     const tests = ws.tests.toString()
     for (const k of keys) setState(k, 'queued')
     const testsSha = await sha256(tests)
-    for (const key of keys) {
+    // Every subject goes to the sandbox at once: it runs as many side by side as it has workers
+    // for the runtime, and each result lands in the map the moment its subject ends.
+    const runKey = async (key: string) => {
       const text = key === SOLUTION_RUN_KEY ? ws.solution.toString() : (code.get(key) ?? '')
-      setState(key, { done: 0, total: 0 })
       try {
         const outcome = await getSandbox().run({
           language,
@@ -131,7 +132,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
         })
         setLocal((l) => ({ ...l, [key]: outcome }))
         // The runner's own failure says nothing about the subject: shown here, never shared.
-        if (outcome.infra) continue
+        if (outcome.infra) return
         const result = toRunResult(outcome, {
           ranBy: me.id,
           ranAt: new Date().toISOString(),
@@ -145,6 +146,11 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
         setState(key, null)
       }
     }
+    // Where subjects run side by side (QuickJS), the slowest last time starts first, so a slow
+    // candidate does not start last and hold up the whole matrix (longest-first scheduling).
+    const last = runs()
+    const order = runtimeOf(language) === 'js' ? [...keys].sort((a, b) => (last[b]?.duration_ms ?? 0) - (last[a]?.duration_ms ?? 0)) : keys
+    await Promise.all(order.map(runKey))
   }
 
   const subjects = [SOLUTION_RUN_KEY, ...ids]

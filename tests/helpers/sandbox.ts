@@ -49,3 +49,40 @@ export async function runInSandbox(
   )
   return (await handle.jsonValue()) as Outcome
 }
+
+/**
+ * Sends every subject to the sandbox at once, as "Run tests" does, and waits for all outcomes
+ * inside the page: `ms` is the page's own wall time from the first request to the last result
+ * (no DevTools round trips in it), `each` each subject's time to its result.
+ */
+export async function runAllInSandbox(
+  page: Page,
+  subjects: { language: RunLanguage; code: string; tests: string }[],
+  timeoutMs = 5_000,
+): Promise<{ ms: number; each: number[]; outcomes: Outcome[] }> {
+  const base = `b${++next}`
+  return page.evaluate(
+    ([base, subjects, timeoutMs]) =>
+      new Promise<{ ms: number; each: number[]; outcomes: Outcome[] }>((resolve) => {
+        const frame = (window as unknown as { __sandboxFrame: HTMLIFrameElement }).__sandboxFrame
+        const outcomes: Outcome[] = []
+        const each: number[] = []
+        let left = subjects.length
+        const started = performance.now()
+        // An anonymous listener, left in place once done: tsx would wrap a named one in a
+        // `__name` helper that the page does not have.
+        window.addEventListener('message', (e: MessageEvent) => {
+          const data = e.data as { type: string; id?: string; outcome?: Outcome }
+          if (e.source !== frame.contentWindow || data.type !== 'result' || !data.id?.startsWith(`${base}-`)) return
+          const i = Number(data.id.slice(base.length + 1))
+          outcomes[i] = data.outcome!
+          each[i] = performance.now() - started
+          if (--left === 0) resolve({ ms: performance.now() - started, each, outcomes })
+        })
+        subjects.forEach((s, i) =>
+          frame.contentWindow!.postMessage({ type: 'run', id: `${base}-${i}`, language: s.language, code: s.code, tests: s.tests, timeout_ms: timeoutMs }, '*'),
+        )
+      }),
+    [base, subjects, timeoutMs] as const,
+  )
+}

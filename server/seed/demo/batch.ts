@@ -65,10 +65,12 @@ const GUIDELINES = md`
      solution and every candidate in the browser, and everyone on the task sees the matrix.
      Python tests are top-level \`test_*\` functions with plain \`assert\`; JavaScript and
      TypeScript tests are \`test('name', () => { assert.equal(actual, expected) })\` with
-     \`assert.ok\`, \`equal\`, \`deepEqual\` and \`throws\`. Hover or focus a failing cell to read
-     why it failed. A failure in your own test is a bug in the test until you have proved
-     otherwise with the reference solution; edit the tests and the results turn stale until you
-     run them again.
+     \`assert.ok\`, \`equal\`, \`deepEqual\` and \`throws\`. Give an efficiency test its own time
+     limit (\`@time_limit(100)\` above a Python test, \`test('name', fn, { timeout_ms: 50 })\` in
+     JavaScript): a candidate that is too slow fails just that case (⏱) and the other cases still
+     run. Hover or focus a failing cell to read why it failed. A failure in your own test is a
+     bug in the test until you have proved otherwise with the reference solution; edit the tests
+     and the results turn stale until you run them again.
   5. Rank, rate, and write the explanation last, when the evidence is in.
 
   ## Ranking

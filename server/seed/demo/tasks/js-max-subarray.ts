@@ -119,10 +119,10 @@ export const maxSubarray: TaskInput = {
       assert.throws(() => maxSubarraySum([]))
     })
 
-    test('handles a long input', () => {
-      const nums = Array.from({ length: 30000 }, (_, i) => ((i * 7919) % 201) - 100)
-      nums[15000] = 10000
-      assert.equal(maxSubarraySum(nums), 10661)
-    })
+    test('handles a long input quickly', () => {
+      const nums = Array.from({ length: 3000 }, (_, i) => ((i * 7919) % 201) - 100)
+      nums[1500] = 10000
+      assert.equal(maxSubarraySum(nums), 10688)
+    }, { timeout_ms: 50 })
   `,
 }

@@ -114,11 +114,11 @@ export const pairSum: TaskInput = {
       assert.deepEqual(pairSum([5, 5, 5], 10), [0, 1])
     })
 
-    test('handles a long input', () => {
-      const nums = Array.from({ length: 20000 }, (_, i) => 2 * i + 1)
+    test('handles a long input quickly', () => {
+      const nums = Array.from({ length: 1400 }, (_, i) => 2 * i + 1)
       assert.equal(pairSum(nums, 3), null)
-      nums.push(-39997)
-      assert.deepEqual(pairSum(nums, 2), [19999, 20000])
-    })
+      nums.push(-2797)
+      assert.deepEqual(pairSum(nums, 2), [1399, 1400])
+    }, { timeout_ms: 50 })
   `,
 }

@@ -101,9 +101,9 @@ export const truncate: TaskInput = {
       assert.equal(truncate('😀😃', 2), '😀😃')
     })
 
-    test('handles a long text', () => {
-      const text = 'é🙂'.repeat(2500)
+    test('handles a long text quickly', () => {
+      const text = 'é🙂'.repeat(600)
       assert.equal(truncate(text, 11), 'é🙂'.repeat(5) + '…')
-    })
+    }, { timeout_ms: 50 })
   `,
 }

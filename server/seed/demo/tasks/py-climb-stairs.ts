@@ -102,6 +102,7 @@ export const countWays: TaskInput = {
         assert count_ways(0) == 1
 
 
+    @time_limit(100)
     def test_taller_staircase():
         assert count_ways(27) == 8646064
   `,

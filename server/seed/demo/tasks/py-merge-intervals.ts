@@ -140,8 +140,9 @@ export const mergeIntervals: TaskInput = {
         assert intervals == [[5, 7], [1, 3], [2, 4]]
 
 
+    @time_limit(100)
     def test_many_disjoint_intervals():
-        intervals = [[i * 3, i * 3 + 1] for i in range(6000, 0, -1)]
-        assert merge_intervals(intervals) == [[i * 3, i * 3 + 1] for i in range(1, 6001)]
+        intervals = [[i * 3, i * 3 + 1] for i in range(3000, 0, -1)]
+        assert merge_intervals(intervals) == [[i * 3, i * 3 + 1] for i in range(1, 3001)]
   `,
 }

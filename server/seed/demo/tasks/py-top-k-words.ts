@@ -114,11 +114,12 @@ export const topKWords: TaskInput = {
         assert top_k_words([], 3) == []
 
 
+    @time_limit(100)
     def test_many_words():
         words = []
-        for j in range(4000):
+        for j in range(1500):
             words.extend(["w%d" % j] * (j % 13 + 1))
-        expected = sorted("w%d" % j for j in range(4000) if j % 13 == 12)[:5]
+        expected = sorted("w%d" % j for j in range(1500) if j % 13 == 12)[:5]
         assert top_k_words(words, 5) == expected
   `,
 }

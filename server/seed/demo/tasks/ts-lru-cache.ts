@@ -291,7 +291,7 @@ export const lruCache: TaskInput = {
     })
 
     test('evicts the right entries from a large cache', () => {
-      const capacity = 20000
+      const capacity = 300
       const cache = new LRUCache(capacity)
       for (let i = 0; i < capacity; i++) cache.put(i, i)
       for (let i = 0; i < capacity; i += 2) assert.equal(cache.get(i), i)
@@ -302,5 +302,15 @@ export const lruCache: TaskInput = {
       assert.equal(cache.get(0), 0)
       assert.equal(cache.get(capacity - 2), capacity - 2)
     })
+
+    test('stays fast with many entries and misses', () => {
+      const capacity = 3000
+      const cache = new LRUCache<number, number>(capacity)
+      for (let i = 0; i < capacity; i++) cache.put(i, i)
+      let misses = 0
+      for (let i = 1; i <= 6000; i++) if (cache.get(-i) === undefined) misses++
+      assert.equal(misses, 6000)
+      assert.equal(cache.get(0), 0)
+    }, { timeout_ms: 60 })
   `,
 }
