@@ -120,7 +120,7 @@ test('gives the same results for subjects run side by side as one at a time', as
   assert.equal(together.map((o) => o.status), one.map((o) => o.status))
   // A control that the comparison can fail: the runs differ in what they found.
   assert.ok(new Set(one.map((o) => o.status)).size > 1, 'the demo subjects pass and fail')
-  assert.ok(one.some((o) => o.cases.some((c) => c.message === 'exceeded its 50 ms limit')), 'a slow one is stopped at its case limit')
+  assert.ok(one.some((o) => o.cases.some((c) => c.message === 'exceeded its 40 ms limit')), 'a slow one is stopped at its case limit')
 })
 
 test('"Run tests" on a JavaScript demo task fills the matrix, the slow candidate stopped at its efficiency case', async () => {
@@ -141,7 +141,7 @@ test('"Run tests" on a JavaScript demo task fills the matrix, the slow candidate
   assert.equal(states, { solution: 'pass', a: 'fail', b: 'pass', c: 'pass', d: 'fail' })
   const slowCell = page.locator('.run-matrix tr[data-subject="d"] td[data-case="handles a long input quickly"] .run-cell-mark')
   assert.is((await slowCell.textContent())?.trim(), '⏱')
-  assert.match((await slowCell.getAttribute('aria-label')) ?? '', /handles a long input quickly: fail — exceeded its 50 ms limit/)
+  assert.match((await slowCell.getAttribute('aria-label')) ?? '', /handles a long input quickly: fail — exceeded its 40 ms limit/)
   // The control: the clean candidate passes the same case under the same limit.
   const cleanCell = page.locator('.run-matrix tr[data-subject="b"] td[data-case="handles a long input quickly"] .run-cell-mark')
   assert.is((await cleanCell.textContent())?.trim(), '✓')

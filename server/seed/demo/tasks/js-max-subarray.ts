@@ -123,6 +123,6 @@ export const maxSubarray: TaskInput = {
       const nums = Array.from({ length: 3000 }, (_, i) => ((i * 7919) % 201) - 100)
       nums[1500] = 10000
       assert.equal(maxSubarraySum(nums), 10688)
-    }, { timeout_ms: 50 })
+    }, { timeout_ms: 40 })
   `,
 }

@@ -119,6 +119,6 @@ export const pairSum: TaskInput = {
       assert.equal(pairSum(nums, 3), null)
       nums.push(-2797)
       assert.deepEqual(pairSum(nums, 2), [1399, 1400])
-    }, { timeout_ms: 50 })
+    }, { timeout_ms: 40 })
   `,
 }
