@@ -89,12 +89,17 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
   // settled (it competes for the CPU with the first render and sync otherwise), and only for
   // someone who can run tests here.
   if (language && canRun) {
-    const warm = () => getSandbox().warm(language)
+    // Offline (a workspace reloaded from the cache) the runtime cannot download: warm once back.
+    const warm = () => {
+      if (navigator.onLine) getSandbox().warm(language)
+      else window.addEventListener('online', warm, { once: true })
+    }
     const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(warm, { timeout: WARM_AFTER_MS }) : null
     const timer = idle === null ? setTimeout(warm, WARM_AFTER_MS) : null
     onCleanup(() => {
       if (idle !== null) cancelIdleCallback(idle)
       if (timer !== null) clearTimeout(timer)
+      window.removeEventListener('online', warm)
     })
   }
 

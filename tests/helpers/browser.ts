@@ -53,7 +53,8 @@ export async function newUserPage(
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`)
   })
-  page.on('pageerror', (err) => errors.push(`page: ${err.message}`))
+  // With the first line of the stack, so a failure in CI says where the error came from.
+  page.on('pageerror', (err) => errors.push(`page: ${err.message} (${err.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? 'no stack'})`))
   const res = await page.goto(`/signin/${encodeURIComponent(token)}`)
   if (!res || !res.ok()) {
     throw new Error(`sign-in failed with HTTP ${res?.status() ?? 'no response'}`)
