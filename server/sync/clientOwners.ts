@@ -19,8 +19,8 @@ export const MAX_CLIENT_IDS_PER_CONNECTION = 64
 export interface OwnerStore {
   /** Every recorded owner, as `[clientId, userId]`. */
   load(): Array<[number, string]>
-  /** Replaces the record durably; throws when it cannot (the claim is then refused). */
-  save(entries: Array<[number, string]>): void
+  /** Adds owners to the record before the claiming update is relayed; throws when it cannot (the claim is then refused). */
+  add(entries: Array<[number, string]>): void
 }
 
 /** The owner record of one loaded room. */
@@ -49,13 +49,8 @@ export class ClientOwners {
   claim(clients: readonly number[], userId: string): void {
     const added = clients.filter((c) => !this.owners.has(c))
     if (added.length === 0) return
+    this.store.add(added.map((c) => [c, userId]))
     for (const c of added) this.owners.set(c, userId)
-    try {
-      this.store.save([...this.owners])
-    } catch (err) {
-      for (const c of added) this.owners.delete(c)
-      throw err
-    }
   }
 
   get size(): number {
@@ -69,7 +64,7 @@ export class MemoryOwnerStore implements OwnerStore {
   load(): Array<[number, string]> {
     return this.entries.slice()
   }
-  save(entries: Array<[number, string]>): void {
-    this.entries = entries.slice()
+  add(entries: Array<[number, string]>): void {
+    this.entries.push(...entries)
   }
 }
