@@ -49,14 +49,17 @@ test('gives two people whose own colours clash different colours in one room', a
 
   const room = roomName.workspace('t1')
   const observer = connectPeer(server.wsUrl, room, server.leadToken)
-  const a = connectPeer(server.wsUrl, room, first.token)
-  const b = connectPeer(server.wsUrl, room, second.token)
-  peers.push(observer, a, b)
-  a.provider.awareness.setLocalStateField('here', true)
-  b.provider.awareness.setLocalStateField('here', true)
   const colorOf = (userId: string) =>
     [...observer.provider.awareness.getStates().values()].find((s) => s.user?.id === userId)?.user?.color as string | undefined
-  await waitFor(() => Boolean(colorOf(first.id) && colorOf(second.id)), 'both people seen by the observer')
+  // The first person is in the room before the second comes: who came first is then certain.
+  const a = connectPeer(server.wsUrl, room, first.token)
+  peers.push(observer, a)
+  a.provider.awareness.setLocalStateField('here', true)
+  await waitFor(() => Boolean(colorOf(first.id)), 'the first person seen by the observer')
+  const b = connectPeer(server.wsUrl, room, second.token)
+  peers.push(b)
+  b.provider.awareness.setLocalStateField('here', true)
+  await waitFor(() => Boolean(colorOf(second.id)), 'the second person seen by the observer')
   // The one who came first keeps their own colour; the second gets another palette colour.
   assert.is(colorOf(first.id), shared)
   assert.is.not(colorOf(second.id), shared)
