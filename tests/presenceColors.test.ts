@@ -30,12 +30,16 @@ test('keeps a free own colour and picks the first free one when it is taken', ()
 })
 
 test('gives two people whose own colours clash different colours in one room', async () => {
-  // Users get their colour from their id; make people until two share one.
+  // Users get their colour from their id; make people until two share one. The lead watches the
+  // room and takes their own colour first, so a pair sharing the lead's colour would prove nothing.
+  const users = (await api(server, server.leadToken, 'GET', '/api/users')).body.users as { role: string; color: string }[]
+  const leadColor = users.find((u) => u.role === 'lead')!.color
   const byColor = new Map<string, { id: string; token: string }>()
   let pair: [{ id: string; token: string }, { id: string; token: string }] | null = null
-  for (let i = 0; i < 40 && !pair; i++) {
+  for (let i = 0; i < 60 && !pair; i++) {
     const u = await createUser(server, `Person ${i}`, 'annotator')
     const color = (u as unknown as { color: string }).color
+    if (color === leadColor) continue
     const first = byColor.get(color)
     if (first) pair = [first, u]
     else byColor.set(color, u)
