@@ -1,5 +1,5 @@
 /** Formats with one row per candidate or per record: `kto`, `sft`, `humaneval`, `ranking`. */
-import { promptAsText, toCompletion, toPromptColumn } from './prompts'
+import { promptAsText, toCompletion, toPromptColumn, toTrainingPrompt } from './prompts'
 import type { PromptForm } from './prompts'
 import type { RankedRecord } from './rankedRecord'
 
@@ -15,7 +15,7 @@ export function desirableCount(n: number): number {
 
 /** `kto`: TRL's unpaired preference type, one row per ranked candidate with a boolean `label`. */
 export function ktoRows(r: RankedRecord, form: PromptForm): Row[] {
-  const prompt = toPromptColumn(r.prompt, form)
+  const prompt = toTrainingPrompt(r.prompt, form)
   const good = desirableCount(r.ranked.length)
   return r.ranked.map((c, i) => ({
     prompt,
@@ -31,7 +31,7 @@ export function ktoRows(r: RankedRecord, form: PromptForm): Row[] {
 export function sftRows(r: RankedRecord, form: PromptForm): Row[] {
   const solution = r.record.solution ?? ''
   if (solution.trim() === '') return []
-  return [{ prompt: toPromptColumn(r.prompt, form), completion: toCompletion(solution, form), ...r.identity }]
+  return [{ prompt: toTrainingPrompt(r.prompt, form), completion: toCompletion(solution, form), ...r.identity }]
 }
 
 /**
