@@ -5,8 +5,10 @@
  * holds a bounded window of rows, and the selected records' ids for its seeded order).
  */
 import type { ReviewRecord } from '../../shared/record'
-import { EXPORT_FORMATS, desirableCount, exportRows, rowCount } from '../../shared/exports/formats'
+import { EXPORT_FORMATS, desirableCount, exportRows, humanevalSkipOf, rowCount } from '../../shared/exports/formats'
 import type { ExportFormat } from '../../shared/exports/formats'
+import { HUMANEVAL_SKIPS } from '../../shared/exports/humaneval'
+import type { HumanevalSkip } from '../../shared/exports/humaneval'
 import { NeighbourInterleaver, seededOrder, seededShuffle } from '../../shared/exports/ktoOrder'
 import { ktoBalance } from '../../shared/exports/ktoWeights'
 import type { KtoBalance } from '../../shared/exports/ktoWeights'
@@ -146,6 +148,8 @@ export interface ExportCounts {
   rows: Record<ExportFormat, number>
   /** `kto`'s desirable and undesirable rows and the KTOConfig weights that balance them. */
   kto: KtoBalance
+  /** Records `humaneval` leaves out, by reason (a task that is not Python, one with no entry point…). */
+  humaneval_left_out: Record<HumanevalSkip, number>
 }
 
 /** Counts one pass over the selection (verifying it too); rows are counted, never built. */
@@ -154,11 +158,14 @@ export function exportCounts(store: RecordStore, filter: RecordFilter, pairs: Pa
   let records = 0
   let promptForm: PromptForm = PromptForm.standard
   let desirable = 0
+  const leftOut = Object.fromEntries(HUMANEVAL_SKIPS.map((k) => [k, 0])) as Record<HumanevalSkip, number>
   for (const record of selectRecords(store, filter)) {
     records++
     if (promptFormOf(record.prompt) === PromptForm.conversational) promptForm = PromptForm.conversational
     for (const f of EXPORT_FORMATS) rows[f] += rowCount(record, f, pairs)
     desirable += desirableCount(rowCount(record, 'kto', pairs))
+    const skip = humanevalSkipOf(record)
+    if (skip !== null) leftOut[skip]++
   }
-  return { records, promptForm, pairs, rows, kto: ktoBalance(desirable, rows.kto - desirable) }
+  return { records, promptForm, pairs, rows, kto: ktoBalance(desirable, rows.kto - desirable), humaneval_left_out: leftOut }
 }

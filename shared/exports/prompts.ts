@@ -71,8 +71,8 @@ export function toImplicit(prompt: Prompt, code: string, form: PromptForm): stri
 }
 
 /**
- * A conversation as one text, for string-only columns (`humaneval`'s prompt): each message under
- * a `### role` heading, so nothing of a multi-turn prompt is lost. Markdown stays as it is.
+ * A conversation as one text, for a string column: each message under a `### role` heading, so
+ * nothing of a multi-turn prompt is lost. Markdown stays as it is.
  */
 export function promptAsText(prompt: Prompt): string {
   if (typeof prompt === 'string') return prompt
