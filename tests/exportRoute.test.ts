@@ -15,6 +15,7 @@ import { act, completeWorkspace, syncedPeer } from './helpers/review'
 
 const test = suite('export route')
 const CHECK_TRL = path.join(import.meta.dirname, 'check_trl.py')
+const CHECK_HUMANEVAL = path.join(import.meta.dirname, 'check_humaneval.py')
 let server: TestServer
 let peers: Peer[] = []
 let dirs: string[] = []
@@ -186,6 +187,31 @@ test('writes kto rows in a seeded shuffle with no two neighbours sharing a promp
   assert.is(code, 0, stderr)
   assert.is(fs.readFileSync(out, 'utf8'), other, 'the CLI passes --seed on')
   assert.match(stderr, /exported 18 rows written, 6 of 6 records read/)
+})
+
+test('writes humaneval items human-eval runs, leaving out and counting the task that is not Python', async () => {
+  await seed()
+  await importTasks(server, taskLine('j1', 'javascript'), 'b1')
+  await finalize('j1')
+  const rows = ndjson((await get('format=humaneval')).text)
+  assert.equal(rows.map((r) => r.task_id), ['t1', 't2', 't3'])
+  assert.is(rows[0].prompt, 'def add(a, b):\n    """\n    # Task t1\n    Write `add(a, b)`.\n    """\n')
+  assert.is(rows[2].prompt, 'def add(a, b):\n    """\n    Write add(a, b).\n    """\n', 'a conversation gives its last user turn')
+  const d = dir()
+  const problems = path.join(d, 'problems.jsonl')
+  const samples = path.join(d, 'samples.jsonl')
+  fs.writeFileSync(problems, ndjson((await get('format=humaneval')).text).map((r) => JSON.stringify(r)).join('\n'))
+  // Candidate b subtracts (the team's test fails it); candidate a is right.
+  fs.writeFileSync(samples, ['a', 'b'].map((c) => JSON.stringify({ task_id: 't1', sample: c, completion: c === 'a' ? '    return a + b\n' : '    return a - b\n' })).join('\n'))
+  const { stdout } = await promisify(execFile)('python3', [CHECK_HUMANEVAL, problems, samples], { encoding: 'utf8' })
+  const runs = stdout.trim().split('\n').map((l) => JSON.parse(l))
+  assert.equal(runs.slice(0, -1).map((r) => [r.task_id, r.sample, r.passed]), [
+    ['t1', 'canonical_solution', true], ['t2', 'canonical_solution', true], ['t3', 'canonical_solution', true], ['t1', 'a', true], ['t1', 'b', false],
+  ])
+  const counts = JSON.parse((await get('', '/api/export/counts')).text)
+  assert.is(counts.rows.humaneval, 3)
+  assert.is(counts.records, 4)
+  assert.equal(counts.humaneval_left_out, { not_python: 1, no_entry_point: 0, entry_point_not_defined: 0, no_tests: 0 })
 })
 
 test('filters by batch, since and revisions, and stops after limit rows', async () => {
