@@ -172,4 +172,28 @@ test('leaves out tasks that are not Python, have no usable entry point, do not d
   assert.is(skip({ tests: 'assert add(1, 2) == 3\n' }), 'no_tests')
 })
 
+test('reads hostile solutions and prompts in linear time: a huge line before the entry point, a long run of spaces', async () => {
+  // In a child process with a generous limit, so a regression to quadratic time fails instead of hanging.
+  const root = path.join(import.meta.dirname, '..')
+  const script = `
+    import { humanevalItem } from '${root}/shared/exports/humaneval.ts'
+    import { exportRows } from '${root}/shared/exports/formats.ts'
+    const words = 'a '.repeat(200_000)
+    const solution = 'x' + words + '\\n' + 'for ' + ' '.repeat(200_000) + 'q\\n' + 'with ' + ' '.repeat(200_000) + '\\n' +
+      'def add(a, b):\\n    return a + b\\n'
+    const prompt = 'Add' + ' '.repeat(100_000) + 'two numbers.'
+    const built = humanevalItem({ language: 'python', prompt, entry_point: 'add', solution, tests: 'def test_add():\\n    assert add(1, 2) == 3\\n' })
+    const record = { task_id: 't', revision: 1, record_hash: 'h', prompt: 'p' + ' '.repeat(100_000) + 'q', candidates: [{ id: 'a', code: 'c' }], ranking: ['a'], language: 'python' }
+    const rows = exportRows(record as any, { format: 'dpo', pairs: 'all', promptForm: 'standard' })
+    console.log(JSON.stringify({ ok: 'item' in built, rows: rows.length }))
+  `
+  const d = tempDir('codejury-humaneval-')
+  dirs.push(d)
+  fs.writeFileSync(path.join(d, 'hostile.ts'), script)
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(d, 'hostile.ts')], {
+    cwd: root, encoding: 'utf8', timeout: 60_000,
+  })
+  assert.equal(JSON.parse(stdout), { ok: true, rows: 0 })
+})
+
 test.run()

@@ -53,7 +53,7 @@ export function problemText(prompt: Prompt): string {
  * control characters are escaped, and no run of quotes can close the literal early.
  */
 export function docstring(problem: string, indent: string): string {
-  const text = problem.replace(/\s+$/, '')
+  const text = problem.trimEnd()
   let body = ''
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]

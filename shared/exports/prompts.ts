@@ -42,7 +42,7 @@ export function toCompletion(code: string, form: PromptForm): string | ChatMessa
  * What counts as a boundary between a standard prompt and its completion: ASCII whitespace only
  * (a tokenizer may glue a no-break space to the next word; the Python check uses the same set).
  */
-const BOUNDARY = /[ \t\n\r\f\v]$/
+const BOUNDARY = ' \t\n\r\f\v'
 
 /** Joins a standard prompt to its completion when the prompt does not already end in whitespace. */
 export const PROMPT_BOUNDARY = '\n'
@@ -54,7 +54,7 @@ export const PROMPT_BOUNDARY = '\n'
  */
 export function toTrainingPrompt(prompt: Prompt, form: PromptForm): string | ChatMessage[] {
   const column = toPromptColumn(prompt, form)
-  if (typeof column !== 'string' || column === '' || BOUNDARY.test(column)) return column
+  if (typeof column !== 'string' || column === '' || BOUNDARY.includes(column.at(-1)!)) return column
   return column + PROMPT_BOUNDARY
 }
 

@@ -115,26 +115,46 @@ export function identifiers(text: string): Set<string> {
 }
 
 /**
+ * The offset of an assignment's `=` in a statement (not `==`, `<=`, `+=`, `:=`…), or -1. A loop
+ * rather than a regular expression, so a long line costs linear time (this reads untrusted text).
+ */
+function assignmentAt(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '=') continue
+    if (text[i + 1] === '=') {
+      i++
+      continue
+    }
+    if ('=!<>+-*/%&|^@:'.includes(text[i - 1] ?? '')) continue
+    return i
+  }
+  return -1
+}
+
+/**
  * Names a top-level statement binds in the module: a definition's name, assignment targets,
  * loop and `with … as` targets, imports; inside a top-level `if`/`try`/`with`/`for`/`while`
- * block (which runs at module level) the same forms in its body too.
+ * block (which runs at module level) the same forms in its body too. It over-counts (every word
+ * of a target, a `for` or `with` header): a name counted by mistake only keeps code in its place.
  */
 export function boundNames(statement: LogicalLine, body: readonly LogicalLine[]): Set<string> {
   const names = new Set<string>()
   const scan = (text: string) => {
     const head = text.trimStart()
     let m: RegExpExecArray | null
-    if ((m = /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(head))) names.add(m[1])
-    else if ((m = /^import\s+(.+)/.exec(head)) || (m = /^from\s+\S+\s+import\s+\(?([^)]+)/.exec(head))) {
-      for (const part of m[1].split(',')) {
+    if ((m = /^(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)/.exec(head))) names.add(m[1])
+    else if (/^(import|from)[ \t]/.test(head)) {
+      const list = head.startsWith('from') ? head.slice(head.indexOf(' import ') + 8) : head.slice(7)
+      for (const part of list.replace(/[()\\]/g, ' ').split(',')) {
         const words = part.trim().split(/\s+/)
         const name = words.length >= 3 && words[1] === 'as' ? words[2] : words[0]?.split('.')[0]
         if (name && /^[A-Za-z_]\w*$/.test(name)) names.add(name)
       }
-    } else if ((m = /^for\s+(.+?)\s+in\s/.exec(head)) || (m = /^with\s.*\bas\s+([^:]+):/.exec(head))) {
-      for (const w of identifiers(m[1])) names.add(w)
-    } else if ((m = /^([A-Za-z_][\w\s,()[\].*]*?)\s*(?::[^=]*)?(?<![=!<>+\-*/%&|^@])=(?!=)/.exec(head))) {
-      for (const w of identifiers(m[1])) names.add(w)
+    } else if (/^(for|with|async)[ \t]/.test(head)) {
+      for (const w of identifiers(head.slice(0, head.indexOf(':') >= 0 ? head.indexOf(':') : head.length))) names.add(w)
+    } else if (/^[A-Za-z_(\[*]/.test(head)) {
+      const at = assignmentAt(head)
+      if (at > 0) for (const w of identifiers(head.slice(0, at))) names.add(w)
     }
   }
   scan(statement.text)
