@@ -122,12 +122,12 @@ function splitSolution(solution: string, entry: string, problem: string): { prom
 
 /** Top-level function names of the tests that match a pattern, first definition first, each once. */
 function topLevelDefs(tests: string, pattern: RegExp): string[] {
-  const names: string[] = []
+  const names = new Set<string>()
   for (const line of logicalLines(tests)) {
     const m = line.indent === '' ? pattern.exec(line.text) : null
-    if (m && !names.includes(m[1])) names.push(m[1])
+    if (m) names.add(m[1])
   }
-  return names
+  return [...names]
 }
 
 /** The stand-in for the test format's `@time_limit(ms)`: it marks the case, and `check` fails a case that ran longer. */
