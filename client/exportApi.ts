@@ -22,6 +22,10 @@ export interface ExportCountsBody {
   promptForm: 'standard' | 'conversational'
   pairs: string
   rows: Record<string, number>
+  /** `kto`'s label balance and the KTOConfig weights that bring it into TRL's recommended ratio. */
+  kto: { desirable: number; undesirable: number; desirable_weight: number; undesirable_weight: number; ratio: number | null }
+  /** Records `humaneval` leaves out, by reason. */
+  humaneval_left_out: Record<string, number>
   batches: string[]
 }
 

@@ -1,5 +1,6 @@
 /** `GET /api/export`, `/api/export/counts` and `codejury export` on records made through the real finalize path. */
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
@@ -14,6 +15,7 @@ import { act, completeWorkspace, syncedPeer } from './helpers/review'
 
 const test = suite('export route')
 const CHECK_TRL = path.join(import.meta.dirname, 'check_trl.py')
+const CHECK_HUMANEVAL = path.join(import.meta.dirname, 'check_humaneval.py')
 let server: TestServer
 let peers: Peer[] = []
 let dirs: string[] = []
@@ -66,9 +68,10 @@ async function get(query: string, route = '/api/export') {
 const ndjson = (text: string): any[] => text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
 const typeOf = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v)
 
-function checkTrl(format: string, file: string): { ok: boolean; out: string } {
+/** Runs tests/check_trl.py without blocking the event loop (the server under test shares it). */
+async function checkTrl(format: string, ...files: string[]): Promise<{ ok: boolean; out: string }> {
   try {
-    return { ok: true, out: execFileSync('python3', [CHECK_TRL, format, file], { encoding: 'utf8', stdio: 'pipe' }) }
+    return { ok: true, out: (await promisify(execFile)('python3', [CHECK_TRL, format, ...files], { encoding: 'utf8' })).stdout }
   } catch (err: any) {
     return { ok: false, out: String(err.stderr) }
   }
@@ -83,8 +86,9 @@ test('streams every format in task order with one type per column, and the mixed
     const rows = ndjson(res.text)
     assert.ok(rows.length >= 3, format)
     const order = rows.map((r) => r.task_id)
-    assert.equal(order, [...order].sort(), `${format} in task order`)
-    assert.equal([...new Set(order)], ['t1', 't2', 't3'])
+    // kto takes a seeded shuffle of its own (see the kto test below); every other format is in task order.
+    if (format !== 'kto') assert.equal(order, [...order].sort(), `${format} in task order`)
+    assert.equal([...new Set(order)].sort(), ['t1', 't2', 't3'])
     const columns = new Set(rows.flatMap((r) => Object.keys(r)))
     for (const col of columns) {
       assert.ok(rows.every((r) => col in r), `${format}: every row has ${col}`)
@@ -112,18 +116,102 @@ test('writes TRL files the standard-library Python check accepts, and the check 
     for (const query of [`format=${format}`, `format=${format}&batch=b1`]) {
       const file = path.join(d, `${format}.jsonl`)
       fs.writeFileSync(file, (await get(query)).text)
-      const res = checkTrl(format, file)
+      const res = await checkTrl(format, file)
       assert.ok(res.ok, `${query}: ${res.out}`)
       assert.is(JSON.parse(res.out).format, format)
     }
   }
+  for (const batch of ['', '&batch=b1', '&batch=b2']) {
+    const dpo = path.join(d, 'pair-dpo.jsonl')
+    const reward = path.join(d, 'pair-reward.jsonl')
+    fs.writeFileSync(dpo, (await get(`format=dpo${batch}`)).text)
+    fs.writeFileSync(reward, (await get(`format=reward${batch}`)).text)
+    const pair = await checkTrl('pair', dpo, reward)
+    assert.ok(pair.ok, `reward is dpo's prompt + completion${batch}: ${pair.out}`)
+    // Negative control: the separator reward rows used to carry.
+    const rows = ndjson(fs.readFileSync(reward, 'utf8'))
+    const glued = rows.map((r) => (typeof r.chosen === 'string' ? { ...r, chosen: r.chosen.replace('.\n', '.\n\n') } : { ...r, chosen: r.chosen.slice(1) }))
+    fs.writeFileSync(reward, glued.map((r) => JSON.stringify(r)).join('\n'))
+    assert.match((await checkTrl('pair', dpo, reward)).out, /chosen is not the dpo row's prompt \+ chosen/)
+  }
+  const glued = path.join(d, 'glued.jsonl')
+  fs.writeFileSync(glued, ndjson((await get('format=sft&batch=b1')).text).map((r) => JSON.stringify({ ...r, prompt: r.prompt.trimEnd() })).join('\n'))
+  assert.match((await checkTrl('sft', glued)).out, /the prompt must end in whitespace/, 'negative control: a prompt glued to its completion')
   const mixed = path.join(d, 'mixed.jsonl')
   const conv = ndjson((await get('format=dpo&batch=b2')).text)[0]
   const std = ndjson((await get('format=dpo&batch=b1')).text)[0]
   fs.writeFileSync(mixed, [std, conv].map((r) => JSON.stringify(r)).join('\n'))
-  const refused = checkTrl('dpo', mixed)
+  const refused = await checkTrl('dpo', mixed)
   assert.not.ok(refused.ok)
   assert.match(refused.out, /column prompt is conversational here but standard/)
+})
+
+test('writes kto rows in a seeded shuffle with no two neighbours sharing a prompt, the same for the same seed and filters', async () => {
+  const ids = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6']
+  await importTasks(server, ids.map((id) => taskLine(id)).join('\n'), 'b1')
+  for (const id of ids) await finalize(id)
+  const text = (await get('format=kto')).text
+  const rows = ndjson(text)
+  assert.is(rows.length, 18)
+  const prompts = rows.map((r) => r.prompt)
+  assert.is(prompts.filter((p, i) => i > 0 && prompts[i - 1] === p).length, 0, 'no neighbours share a prompt')
+  assert.is((await get('format=kto')).text, text, 'the same filters give the same file')
+  assert.is((await get('format=kto&seed=0')).text, text, 'seed 0 is the default')
+  const other = (await get('format=kto&seed=12345')).text
+  assert.not.equal(other, text, 'another seed, another order')
+  assert.equal(ndjson(other).map((r) => `${r.task_id}:${r.candidate_id}`).sort(), rows.map((r) => `${r.task_id}:${r.candidate_id}`).sort())
+  assert.equal(rows.filter((r) => r.label).map((r) => r.candidate_id), Array(6).fill('a'), 'the best of three is desirable')
+  const d = dir()
+  const file = path.join(d, 'kto.jsonl')
+  fs.writeFileSync(file, text)
+  const checked = await checkTrl('kto', file)
+  assert.ok(checked.ok, checked.out)
+  assert.equal([JSON.parse(checked.out).shared_neighbours, JSON.parse(checked.out).desirable], [0, 6])
+  // Negative control: the same rows in task order, as the export wrote them before.
+  const byTask = path.join(d, 'by-task.jsonl')
+  fs.writeFileSync(byTask, [...rows].sort((a, b) => (a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : a.rank - b.rank)).map((r) => JSON.stringify(r)).join('\n'))
+  assert.match((await checkTrl('kto', byTask)).out, /share a prompt \(12 neighbouring pairs do\)/)
+  const limited = ndjson((await get('format=kto&limit=4')).text)
+  assert.equal(limited, rows.slice(0, 4), 'a preview is the head of the same file')
+  const counts = JSON.parse((await get('', '/api/export/counts')).text)
+  assert.equal(counts.kto, { desirable: 6, undesirable: 12, desirable_weight: 2, undesirable_weight: 1, ratio: 1 })
+  assert.is((await api(server, server.leadToken, 'GET', '/api/export?format=kto&seed=x')).status, 400)
+  let stderr = ''
+  const out = path.join(d, 'cli.jsonl')
+  const code = await runCli(['export', '--format', 'kto', '--seed', '12345', '--out', out, '--url', server.url, '--token', server.leadToken], {
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: {},
+    cwd: process.cwd(),
+  })
+  assert.is(code, 0, stderr)
+  assert.is(fs.readFileSync(out, 'utf8'), other, 'the CLI passes --seed on')
+  assert.match(stderr, /exported 18 rows written, 6 of 6 records read/)
+})
+
+test('writes humaneval items human-eval runs, leaving out and counting the task that is not Python', async () => {
+  await seed()
+  await importTasks(server, taskLine('j1', 'javascript'), 'b1')
+  await finalize('j1')
+  const rows = ndjson((await get('format=humaneval')).text)
+  assert.equal(rows.map((r) => r.task_id), ['t1', 't2', 't3'])
+  assert.is(rows[0].prompt, 'def add(a, b):\n    """\n    # Task t1\n    Write `add(a, b)`.\n    """\n')
+  assert.is(rows[2].prompt, 'def add(a, b):\n    """\n    Write add(a, b).\n    """\n', 'a conversation gives its last user turn')
+  const d = dir()
+  const problems = path.join(d, 'problems.jsonl')
+  const samples = path.join(d, 'samples.jsonl')
+  fs.writeFileSync(problems, ndjson((await get('format=humaneval')).text).map((r) => JSON.stringify(r)).join('\n'))
+  // Candidate b subtracts (the team's test fails it); candidate a is right.
+  fs.writeFileSync(samples, ['a', 'b'].map((c) => JSON.stringify({ task_id: 't1', sample: c, completion: c === 'a' ? '    return a + b\n' : '    return a - b\n' })).join('\n'))
+  const { stdout } = await promisify(execFile)('python3', [CHECK_HUMANEVAL, problems, samples], { encoding: 'utf8' })
+  const runs = stdout.trim().split('\n').map((l) => JSON.parse(l))
+  assert.equal(runs.slice(0, -1).map((r) => [r.task_id, r.sample, r.passed]), [
+    ['t1', 'canonical_solution', true], ['t2', 'canonical_solution', true], ['t3', 'canonical_solution', true], ['t1', 'a', true], ['t1', 'b', false],
+  ])
+  const counts = JSON.parse((await get('', '/api/export/counts')).text)
+  assert.is(counts.rows.humaneval, 3)
+  assert.is(counts.records, 4)
+  assert.equal(counts.humaneval_left_out, { not_python: 1, no_entry_point: 0, entry_point_not_defined: 0, no_tests: 0 })
 })
 
 test('filters by batch, since and revisions, and stops after limit rows', async () => {
@@ -210,7 +298,7 @@ test('writes a dpo file with the CLI, printing rows written and records read on 
   const rows = ndjson(fs.readFileSync(out, 'utf8'))
   assert.equal(rows.map((r) => `${r.task_id}:${r.chosen_id}>${r.rejected_id}`), ['t1:a>c', 't1:a>b', 't2:a>c', 't2:a>b'])
   assert.match(stderr, /exported 4 rows written, 2 of 2 records read/)
-  assert.ok(checkTrl('dpo', out).ok)
+  assert.ok((await checkTrl('dpo', out)).ok)
   assert.not.ok(fs.existsSync(`${out}.partial`))
   let bad = ''
   const refused = await runCli(['export', '--format', 'dpo', '--since', 'soon', '--url', server.url, '--token', server.leadToken], {

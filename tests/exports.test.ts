@@ -63,7 +63,7 @@ test('writes dpo rows with the documented keys and types, and the record they ca
   assert.equal(Object.keys(rows[0]).sort(), ['chosen', 'chosen_id', 'margin', 'margin_source', 'pairs', 'prompt', 'record_hash',
     'rejected', 'rejected_id', 'revision', 'task_id'])
   for (const r of rows) {
-    assert.is(r.prompt, '# Add\nWrite `add(a, b)`.')
+    assert.is(r.prompt, '# Add\nWrite `add(a, b)`.\n')
     assert.equal([r.task_id, r.revision, r.record_hash], ['sum-1', 2, record.record_hash])
     assert.type(r.margin, 'number')
     assert.is(r.margin_source, 'rank')
@@ -99,12 +99,51 @@ test('writes reward rows in the implicit-prompt form: the prompt inside chosen a
   const record = makeRecord({ ranking: ['b', 'a'] })
   const [row] = exportRows(record, opts('reward'))
   assert.not.ok('prompt' in row)
-  assert.is(row.chosen, '# Add\nWrite `add(a, b)`.\n\ncode of b')
-  assert.is(row.rejected, '# Add\nWrite `add(a, b)`.\n\ncode of a')
+  assert.is(row.chosen, '# Add\nWrite `add(a, b)`.\ncode of b')
+  assert.is(row.rejected, '# Add\nWrite `add(a, b)`.\ncode of a')
   assert.is(row.margin, 1)
   const [chat] = exportRows(makeRecord({ ranking: ['b', 'a'], prompt: CHAT }), opts('reward', 'all', 'conversational'))
   assert.equal(chat.chosen, [...CHAT, { role: 'assistant', content: 'code of b' }])
   assert.equal(chat.rejected, [...CHAT, { role: 'assistant', content: 'code of a' }])
+})
+
+test('meets prompt and completion at whitespace in every standard TRL row, and adds nothing to a prompt that already ends in it', () => {
+  const glued = makeRecord({ prompt: 'Write add(a, b), returning a + b.', ranking: ['b', 'a'] })
+  for (const format of ['dpo', 'kto', 'sft'] as const) {
+    for (const row of exportRows(glued, opts(format))) {
+      assert.is(row.prompt, 'Write add(a, b), returning a + b.\n', format)
+      for (const col of ['chosen', 'rejected', 'completion']) {
+        if (col in row) assert.not.match(`${row.prompt}${row[col]}`, /b\.(code|def)/, `${format}.${col} is not glued`)
+      }
+    }
+  }
+  const [reward] = exportRows(glued, opts('reward'))
+  assert.is(reward.chosen, 'Write add(a, b), returning a + b.\ncode of b')
+  for (const end of ['\n', ' ', '\n\n', '\t']) {
+    const spaced = makeRecord({ prompt: `Write add(a, b).${end}`, ranking: ['b', 'a'] })
+    assert.is(exportRows(spaced, opts('dpo'))[0].prompt, `Write add(a, b).${end}`, `positive control: ${JSON.stringify(end)} is kept as it is`)
+  }
+  const nbsp = makeRecord({ prompt: 'Write add(a, b).\u00a0', ranking: ['b', 'a'] })
+  assert.is(exportRows(nbsp, opts('dpo'))[0].prompt, 'Write add(a, b).\u00a0\n', 'a no-break space is not a boundary')
+})
+
+test('makes each reward row exactly the dpo row of the same pair, prompt + chosen and prompt + rejected, in both forms', () => {
+  for (const [prompt, form] of [['Write add(a, b).', 'standard'], ['Write add(a, b).\n', 'standard'], [CHAT, 'conversational'],
+    ['Write add(a, b).', 'conversational']] as const) {
+    const record = makeRecord({ prompt: prompt as string | ChatMessage[], ranking: ['c', 'a', 'b'] })
+    const dpo = exportRows(record, opts('dpo', 'all', form))
+    const reward = exportRows(record, opts('reward', 'all', form))
+    assert.is(reward.length, dpo.length)
+    assert.is(dpo.length, 3)
+    const join = (p: any, c: any) => (typeof p === 'string' ? p + c : [...p, ...c])
+    dpo.forEach((d, i) => {
+      const r = reward[i]
+      assert.equal([r.chosen_id, r.rejected_id], [d.chosen_id, d.rejected_id])
+      assert.equal(r.chosen, join(d.prompt, d.chosen), `${form} chosen`)
+      assert.equal(r.rejected, join(d.prompt, d.rejected), `${form} rejected`)
+      assert.is(r.margin, d.margin)
+    })
+  }
 })
 
 test('labels the upper half of the ranking desirable for kto, the best one when there are two or three', () => {
@@ -146,19 +185,20 @@ test('turns a markdown prompt into one user message when the file is conversatio
   const [kto] = exportRows(record, opts('kto', 'all', 'conversational'))
   assert.equal(kto.prompt, [{ role: 'user', content: '# Add\nWrite `add(a, b)`.' }])
   const [standard] = exportRows(record, opts('dpo'))
-  assert.is(standard.prompt, '# Add\nWrite `add(a, b)`.', 'positive control: a standard file keeps the string')
+  assert.is(standard.prompt, '# Add\nWrite `add(a, b)`.\n', 'positive control: a standard file keeps the string')
 })
 
 test('writes sft from the reference solution, humaneval items, rankings and openai preference lines', () => {
   const record = makeRecord({ taskId: 'sum-2', ranking: ['c', 'a', 'b'] })
   const [sft] = exportRows(record, opts('sft'))
-  assert.equal(sft, { prompt: '# Add\nWrite `add(a, b)`.', completion: 'def add(a, b):\n    return a + b\n', task_id: 'sum-2', revision: 1, record_hash: record.record_hash })
+  assert.equal(sft, { prompt: '# Add\nWrite `add(a, b)`.\n', completion: 'def add(a, b):\n    return a + b\n', task_id: 'sum-2', revision: 1, record_hash: record.record_hash })
   assert.equal(exportRows(makeRecord({ solution: '  ' }), opts('sft')), [], 'no empty completion')
   const [he] = exportRows(makeRecord({ prompt: CHAT }), opts('humaneval'))
-  assert.equal(Object.keys(he).sort(), ['canonical_solution', 'entry_point', 'language', 'prompt', 'record_hash', 'revision', 'task_id', 'test'])
-  assert.is(he.prompt, '### system\n\nYou write Python.\n\n### user\n\nWrite add(a, b).', 'a conversation is written out as text')
+  assert.equal(Object.keys(he).sort(), ['canonical_solution', 'entry_point', 'prompt', 'record_hash', 'revision', 'task_id', 'test'])
+  assert.is(he.prompt, 'def add(a, b):\n    """\n    Write add(a, b).\n    """\n', 'the signature, and the last user turn as its docstring')
+  assert.is(he.canonical_solution, '    return a + b\n')
   assert.is(he.entry_point, 'add')
-  assert.match(he.test as string, /def test_add/)
+  assert.match(he.test as string, /def test_add[^]*def check\(candidate\):/)
   const [ranking] = exportRows(record, opts('ranking'))
   assert.equal([ranking.ranking, ranking.models, ranking.annotators], [['c', 'a', 'b'], ['model-c', 'model-a', 'model-b'], ['u-ann']])
   const oa = exportRows(record, opts('openai-preference', 'best-vs-rest'))
@@ -194,14 +234,16 @@ test('counts exactly the rows each format gives, without building them', () => {
 
 test('refuses bad export parameters with a message naming each, and accepts good ones', () => {
   const parse = (q: string) => parseExportQuery((n) => new URLSearchParams(q).get(n) ?? undefined)
-  const bad = parse('format=csv&pairs=some&since=yesterday&revisions=few&limit=0&batch=')
+  const bad = parse('format=csv&pairs=some&since=yesterday&revisions=few&limit=0&batch=&seed=-1')
   assert.is(bad.query, undefined)
-  assert.is(bad.errors.length, 6)
-  for (const word of ['format', 'pairs', 'since', 'revisions', 'limit', 'batch']) assert.ok(bad.errors.some((e) => e.startsWith(word)), word)
+  assert.is(bad.errors.length, 7)
+  for (const word of ['format', 'pairs', 'since', 'revisions', 'limit', 'batch', 'seed']) assert.ok(bad.errors.some((e) => e.startsWith(word)), word)
+  for (const seed of ['4294967296', '1.5', '01', 'x', '']) assert.is(parse(`seed=${seed}`).errors.length, 1, `seed=${seed}`)
+  assert.is(parse('seed=4294967295').query?.seed, 4294967295)
   assert.is(parse('since=2026-13-45').errors.length, 1, 'an impossible date')
   const good = parse('format=dpo&pairs=adjacent&since=2026-11-27T09:00:00Z&revisions=all&limit=5&batch=b1')
-  assert.equal(good.query, { batch: 'b1', sinceMs: Date.parse('2026-11-27T09:00:00Z'), revisions: 'all', format: 'dpo', pairs: 'adjacent', limit: 5 })
-  assert.equal(parse('').query, { batch: null, sinceMs: null, revisions: 'latest', format: 'native', pairs: 'all', limit: null })
+  assert.equal(good.query, { batch: 'b1', sinceMs: Date.parse('2026-11-27T09:00:00Z'), revisions: 'all', format: 'dpo', pairs: 'adjacent', limit: 5, seed: 0 })
+  assert.equal(parse('').query, { batch: null, sinceMs: null, revisions: 'latest', format: 'native', pairs: 'all', limit: null, seed: 0 })
 })
 
 test.run()

@@ -4,6 +4,14 @@ import type { Component } from 'solid-js'
 import { EXPORT_FORMATS } from '../../shared/exports/formats'
 import type { ExportCountsBody } from '../exportApi'
 
+/** How the page names each reason `humaneval` leaves a task out. */
+const LEFT_OUT: Record<string, string> = {
+  not_python: 'not Python',
+  no_entry_point: 'no usable entry point',
+  entry_point_not_defined: 'the reference solution does not define the entry point',
+  no_tests: 'no test_* function or check(candidate) in the tests',
+}
+
 /** A row per format, so the lead sees what each download holds before taking it. */
 export const ExportCounts: Component<{ counts: ExportCountsBody; format: string; onSelect: (format: string) => void }> = (props) => (
   <section class="panel" aria-labelledby="export-counts-title">
@@ -37,5 +45,23 @@ export const ExportCounts: Component<{ counts: ExportCountsBody; format: string;
         </For>
       </tbody>
     </table>
+    <p data-testid="export-kto-balance">
+      kto: {props.counts.kto.desirable} desirable, {props.counts.kto.undesirable} undesirable. For TRL's recommended
+      balance (desirable_weight × desirable ÷ (undesirable_weight × undesirable) from 1 to 4/3) use{' '}
+      <code>
+        KTOConfig(desirable_weight={props.counts.kto.desirable_weight}, undesirable_weight={props.counts.kto.undesirable_weight})
+      </code>
+      .
+    </p>
+    <Show when={Object.values(props.counts.humaneval_left_out).some((n) => n > 0)}>
+      <p data-testid="export-humaneval-left-out">
+        humaneval leaves out{' '}
+        {Object.entries(props.counts.humaneval_left_out)
+          .filter(([, n]) => n > 0)
+          .map(([reason, n]) => `${n} ${n === 1 ? 'task' : 'tasks'}: ${LEFT_OUT[reason] ?? reason}`)
+          .join('; ')}
+        .
+      </p>
+    </Show>
   </section>
 )

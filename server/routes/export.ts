@@ -1,7 +1,7 @@
 /**
  * `GET /api/export` (lead): finalized review records as an NDJSON stream in any export format,
  * filtered by batch, finalize time and revisions, in a deterministic order (task id, then
- * revision); and `GET /api/export/counts`: records and rows per format for the same filter. A
+ * revision; `kto` in a seeded shuffle); and `GET /api/export/counts`: records and rows per format for the same filter. A
  * record that fails its hash check is never exported: the export is refused before it starts, or
  * cut off if the file changes while it streams.
  */
@@ -64,7 +64,7 @@ export function exportRoutes(deps: AppDeps) {
       } catch (err) {
         return c.json(refused(err), 500)
       }
-      const lines = exportLines(deps.records, query, selection.promptForm)
+      const lines = exportLines(deps.records, query, selection)
       const encoder = new TextEncoder()
       const body = new ReadableStream<Uint8Array>({
         // Records are read only when the reader pulls, about CHUNK_CHARS at a time: backpressure

@@ -2,6 +2,8 @@
 import type { ReviewRecord } from '../record'
 import { PairPolicy, pairCount } from './pairs'
 import type { PairPolicy as PairPolicyT } from './pairs'
+import { humanevalItem } from './humaneval'
+import type { HumanevalSkip } from './humaneval'
 import { openaiPreferenceRows, dpoRows, rewardRows } from './preferenceRows'
 import { PromptForm } from './prompts'
 import { toRankedRecord } from './rankedRecord'
@@ -65,11 +67,19 @@ export function exportRows(record: ReviewRecord, options: ExportOptions): Record
 
 /** How many rows `exportRows` gives for a record, without building them (the counts route). */
 export function rowCount(record: ReviewRecord, format: ExportFormat, pairs: PairPolicyT): number {
-  if (format === 'native' || format === 'humaneval' || format === 'ranking') return 1
+  if (format === 'native' || format === 'ranking') return 1
+  if (format === 'humaneval') return humanevalRows(toRankedRecord(record)).length
   if (format === 'sft') return (record.solution ?? '').trim() === '' ? 0 : 1
   const n = toRankedRecord(record).ranked.length
   if (format === 'kto') return n
   return pairCount(n, pairs)
+}
+
+/** Why a record gives no `humaneval` item (not Python, no entry point…), or null when it gives one. */
+export function humanevalSkipOf(record: ReviewRecord): HumanevalSkip | null {
+  const r = toRankedRecord(record)
+  const built = humanevalItem({ language: record.language, prompt: r.prompt, entry_point: record.entry_point, solution: record.solution ?? '', tests: record.tests ?? '' })
+  return 'skip' in built ? built.skip : null
 }
 
 /** Default pair policy when `pairs` is not given. */

@@ -2,7 +2,7 @@
 import { marginBasis, pairMargin } from './margin'
 import { rankPairs } from './pairs'
 import type { PairPolicy } from './pairs'
-import { toCompletion, toImplicit, toMessages, toPromptColumn } from './prompts'
+import { toCompletion, toImplicit, toMessages, toTrainingPrompt } from './prompts'
 import type { PromptForm } from './prompts'
 import type { RankedRecord } from './rankedRecord'
 
@@ -24,7 +24,7 @@ function expand(r: RankedRecord, policy: PairPolicy) {
  * which candidates were paired, the margin, its source and the pair policy.
  */
 export function dpoRows(r: RankedRecord, form: PromptForm, policy: PairPolicy): Row[] {
-  const prompt = toPromptColumn(r.prompt, form)
+  const prompt = toTrainingPrompt(r.prompt, form)
   return expand(r, policy).map((p) => ({
     prompt,
     chosen: toCompletion(p.chosen.code, form),
@@ -40,7 +40,8 @@ export function dpoRows(r: RankedRecord, form: PromptForm, policy: PairPolicy): 
 
 /**
  * `reward`: TRL's implicit-prompt preference type for RewardTrainer: no `prompt` column, the
- * prompt inside `chosen` and `rejected`; `margin` is the column RewardTrainer reads as such.
+ * prompt inside `chosen` and `rejected`, each exactly the `dpo` row's `prompt + chosen` /
+ * `prompt + rejected`; `margin` is the column RewardTrainer reads as such.
  */
 export function rewardRows(r: RankedRecord, form: PromptForm, policy: PairPolicy): Row[] {
   return expand(r, policy).map((p) => ({

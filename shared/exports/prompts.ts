@@ -38,21 +38,41 @@ export function toCompletion(code: string, form: PromptForm): string | ChatMessa
   return form === PromptForm.conversational ? [{ role: 'assistant', content: code }] : code
 }
 
-/** Separates prompt and completion in TRL's standard implicit-prompt form (`reward`). */
-export const IMPLICIT_SEPARATOR = '\n\n'
+/**
+ * What counts as a boundary between a standard prompt and its completion: ASCII whitespace only
+ * (a tokenizer may glue a no-break space to the next word; the Python check uses the same set).
+ */
+const BOUNDARY = ' \t\n\r\f\v'
+
+/** Joins a standard prompt to its completion when the prompt does not already end in whitespace. */
+export const PROMPT_BOUNDARY = '\n'
 
 /**
- * TRL's implicit-prompt form: the prompt inside the completion column. Standard: the prompt text,
- * a blank line, the code. Conversational: the prompt's messages followed by one assistant message.
+ * The `prompt` column of a format TRL trains on (`dpo`, `kto`, `sft`). TRL concatenates a
+ * standard row's prompt and completion as they are, so a prompt that does not end in whitespace
+ * gets PROMPT_BOUNDARY: the code never continues the prompt's last word. Message lists need none.
  */
-export function toImplicit(prompt: Prompt, code: string, form: PromptForm): string | ChatMessage[] {
-  if (form === PromptForm.conversational) return [...toMessages(prompt), { role: 'assistant', content: code }]
-  return `${toPromptColumn(prompt, form)}${IMPLICIT_SEPARATOR}${code}`
+export function toTrainingPrompt(prompt: Prompt, form: PromptForm): string | ChatMessage[] {
+  const column = toPromptColumn(prompt, form)
+  if (typeof column !== 'string' || column === '' || BOUNDARY.includes(column.at(-1)!)) return column
+  return column + PROMPT_BOUNDARY
 }
 
 /**
- * A conversation as one text, for string-only columns (`humaneval`'s prompt): each message under
- * a `### role` heading, so nothing of a multi-turn prompt is lost. Markdown stays as it is.
+ * TRL's implicit-prompt form (`reward`): exactly the training prompt followed by the completion,
+ * so a reward model reads the very text the `dpo` row's policy sees (`prompt + chosen`).
+ * Conversational: the prompt's messages followed by one assistant message.
+ */
+export function toImplicit(prompt: Prompt, code: string, form: PromptForm): string | ChatMessage[] {
+  const head = toTrainingPrompt(prompt, form)
+  const tail = toCompletion(code, form)
+  if (typeof head === 'string' && typeof tail === 'string') return head + tail
+  return [...(head as ChatMessage[]), ...(tail as ChatMessage[])]
+}
+
+/**
+ * A conversation as one text, for a string column: each message under a `### role` heading, so
+ * nothing of a multi-turn prompt is lost. Markdown stays as it is.
  */
 export function promptAsText(prompt: Prompt): string {
   if (typeof prompt === 'string') return prompt

@@ -1,6 +1,7 @@
-/** The export's parameters (`format`, `pairs`, `batch`, `since`, `revisions`, `limit`) parsed and checked in one place. */
+/** The export's parameters (`format`, `pairs`, `batch`, `since`, `revisions`, `limit`, `seed`) parsed and checked in one place. */
 import { DEFAULT_PAIRS, EXPORT_FORMATS, isExportFormat } from './formats'
 import type { ExportFormat } from './formats'
+import { DEFAULT_KTO_SEED, MAX_KTO_SEED } from './ktoOrder'
 import { PAIR_POLICIES } from './pairs'
 import type { PairPolicy } from './pairs'
 
@@ -21,6 +22,8 @@ export interface ExportQuery extends RecordFilter {
   pairs: PairPolicy
   /** At most this many rows (the page's preview); null for all. */
   limit: number | null
+  /** The seed of `kto`'s shuffle (see ktoOrder.ts); other formats keep task order. */
+  seed: number
 }
 
 /** The largest `limit` accepted; a preview never needs more. */
@@ -62,6 +65,12 @@ export function parseExportQuery(get: (name: string) => string | undefined): { q
     limit = /^[1-9][0-9]{0,6}$/.test(limitText) ? Number(limitText) : NaN
     if (!Number.isInteger(limit) || limit > MAX_EXPORT_LIMIT) errors.push(`limit must be a whole number from 1 to ${MAX_EXPORT_LIMIT} (got "${limitText}")`)
   }
+  const seedText = get('seed')
+  let seed = DEFAULT_KTO_SEED
+  if (seedText !== undefined) {
+    seed = /^(0|[1-9][0-9]{0,9})$/.test(seedText) ? Number(seedText) : NaN
+    if (!Number.isInteger(seed) || seed > MAX_KTO_SEED) errors.push(`seed must be a whole number from 0 to ${MAX_KTO_SEED} (got "${seedText}")`)
+  }
   if (errors.length > 0 || !filter) return { errors }
-  return { query: { ...filter, format: format as ExportFormat, pairs: pairs as PairPolicy, limit }, errors }
+  return { query: { ...filter, format: format as ExportFormat, pairs: pairs as PairPolicy, limit, seed }, errors }
 }

@@ -1,5 +1,6 @@
 /** Formats with one row per candidate or per record: `kto`, `sft`, `humaneval`, `ranking`. */
-import { promptAsText, toCompletion, toPromptColumn } from './prompts'
+import { humanevalItem } from './humaneval'
+import { toCompletion, toPromptColumn, toTrainingPrompt } from './prompts'
 import type { PromptForm } from './prompts'
 import type { RankedRecord } from './rankedRecord'
 
@@ -15,7 +16,7 @@ export function desirableCount(n: number): number {
 
 /** `kto`: TRL's unpaired preference type, one row per ranked candidate with a boolean `label`. */
 export function ktoRows(r: RankedRecord, form: PromptForm): Row[] {
-  const prompt = toPromptColumn(r.prompt, form)
+  const prompt = toTrainingPrompt(r.prompt, form)
   const good = desirableCount(r.ranked.length)
   return r.ranked.map((c, i) => ({
     prompt,
@@ -31,26 +32,23 @@ export function ktoRows(r: RankedRecord, form: PromptForm): Row[] {
 export function sftRows(r: RankedRecord, form: PromptForm): Row[] {
   const solution = r.record.solution ?? ''
   if (solution.trim() === '') return []
-  return [{ prompt: toPromptColumn(r.prompt, form), completion: toCompletion(solution, form), ...r.identity }]
+  return [{ prompt: toTrainingPrompt(r.prompt, form), completion: toCompletion(solution, form), ...r.identity }]
 }
 
 /**
- * `humaneval`: a benchmark item in HumanEval's shape. `prompt` is always text (a conversation is
- * written out message by message), `test` is the team's tests, `canonical_solution` the reference.
+ * `humaneval`: a benchmark item openai/human-eval runs unchanged (see humaneval.ts), with the
+ * record's identity; none for a task that is not Python or whose entry point cannot be found.
  */
 export function humanevalRows(r: RankedRecord): Row[] {
-  return [
-    {
-      task_id: r.identity.task_id,
-      prompt: promptAsText(r.prompt),
-      canonical_solution: r.record.solution ?? '',
-      test: r.record.tests ?? '',
-      entry_point: r.record.entry_point ?? '',
-      revision: r.identity.revision,
-      record_hash: r.identity.record_hash,
-      language: r.record.language,
-    },
-  ]
+  const built = humanevalItem({
+    language: r.record.language,
+    prompt: r.prompt,
+    entry_point: r.record.entry_point,
+    solution: r.record.solution ?? '',
+    tests: r.record.tests ?? '',
+  })
+  if (!('item' in built)) return []
+  return [{ task_id: r.identity.task_id, ...built.item, revision: r.identity.revision, record_hash: r.identity.record_hash }]
 }
 
 /**

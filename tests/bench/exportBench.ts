@@ -141,7 +141,7 @@ export async function runExportBench(plan: ExportBenchPlan, log: (msg: string) =
     for (const size of plan.exportSizes) {
       fill(server, stored, size)
       stored = size
-      for (const format of ['dpo', 'native']) {
+      for (const format of ['dpo', 'kto', 'native']) {
         log(`export ${format} of ${size} records`)
         result.exports.push(await measureExport(server, size, format))
       }

@@ -47,6 +47,8 @@ test('shows counts per format and a text-only preview, follows the filters, and 
   assert.is(await rowsOf('kto'), '6')
   assert.is(await rowsOf('sft'), '2')
   assert.is(await page.getByTestId('export-records').innerText(), '2')
+  assert.match(await page.getByTestId('export-kto-balance').innerText(), /2 desirable, 4 undesirable[^]*desirable_weight=2, undesirable_weight=1/)
+  assert.is(await page.getByTestId('export-humaneval-left-out').count(), 0, 'both tasks are Python with an entry point')
 
   const preview = page.getByRole('list', { name: 'Preview rows' })
   await waitFor(async () => (await preview.getByRole('listitem').count()) === 5, 'five preview rows', 20_000)

@@ -10,10 +10,10 @@ import type { Command, CommandContext } from '../types'
 /** How often progress is printed while an export runs. */
 const PROGRESS_INTERVAL_MS = 1_000
 
-/** Counts rows and the records they came from (rows of one record are adjacent: they share task_id and revision). */
+/** Counts rows and the distinct records they came from (a `kto` file interleaves records' rows). */
 function createCounter() {
   let rest = ''
-  let last = ''
+  const seen = new Set<string>()
   const counts = { rows: 0, records: 0 }
   return {
     counts,
@@ -25,8 +25,8 @@ function createCounter() {
         counts.rows++
         const row = JSON.parse(line) as { task_id?: unknown; revision?: unknown }
         const key = `${String(row.task_id)}\u0000${String(row.revision)}`
-        if (key !== last) counts.records++
-        last = key
+        if (!seen.has(key)) counts.records++
+        seen.add(key)
       }
     },
   }
@@ -34,7 +34,7 @@ function createCounter() {
 
 function queryOf(values: CommandContext['values']): URLSearchParams {
   const query = new URLSearchParams({ format: String(values.format ?? 'native') })
-  for (const name of ['pairs', 'batch', 'since', 'revisions', 'limit'] as const) {
+  for (const name of ['pairs', 'batch', 'since', 'revisions', 'limit', 'seed'] as const) {
     const v = values[name]
     if (typeof v === 'string') query.set(name, v)
   }
@@ -48,11 +48,12 @@ function queryOf(values: CommandContext['values']): URLSearchParams {
  */
 export const exportRecords: Command = {
   words: ['export'],
-  usage: 'codejury export --format F [--out FILE] [--pairs P] [--batch B] [--since ISO] [--revisions all] [--limit N]',
+  usage: 'codejury export --format F [--out FILE] [--pairs P] [--batch B] [--since ISO] [--revisions all] [--limit N] [--seed N]',
   summary: 'export finalized reviews as NDJSON training data',
   help: [
     'Writes finalized reviews as NDJSON (one JSON object per line) to stdout or a file,',
-    'in task id order then revision, with progress (rows written, records read) on stderr.',
+    'in task id order then revision (kto: a seeded shuffle in which neighbours do not share a',
+    'prompt), with progress (rows written, records read) on stderr.',
     '',
     'Options:',
     `  --format F       ${EXPORT_FORMATS.join(', ')} (default: native)`,
@@ -61,6 +62,7 @@ export const exportRecords: Command = {
     '  --since ISO      only records finalized at or after this date or date-time',
     '  --revisions all  every finalized revision instead of the latest of each task',
     '  --limit N        at most N rows',
+    '  --seed N         the seed of kto\'s shuffle, 0 to 4294967295 (default: 0)',
     '  --out FILE       write to FILE instead of stdout',
   ].join('\n'),
   options: {
@@ -70,6 +72,7 @@ export const exportRecords: Command = {
     batch: { type: 'string' },
     since: { type: 'string' },
     limit: { type: 'string' },
+    seed: { type: 'string' },
     out: { type: 'string', short: 'o' },
   },
   positionals: { min: 0, max: 0 },
