@@ -13,24 +13,53 @@ const marked = new Marked({
 
 let hooked = false
 
-// Links open outside the workspace and cannot reach back into it (window.opener).
-function hookLinks(): void {
+/**
+ * Whether `url` points at a sign-in address (`/signin…`, however spelled: relative, absolute,
+ * percent-encoded or in another case). Such a URL is never loaded by the page itself: an image
+ * pointing there would be fetched by everyone who reads the text.
+ */
+export function isSigninUrl(url: string): boolean {
+  let path: string
+  try {
+    path = new URL(url, document.baseURI).pathname
+  } catch {
+    return false
+  }
+  try {
+    path = decodeURIComponent(path)
+  } catch {
+    // a malformed escape: compare the raw path
+  }
+  return /^\/+signin(\/|$)/i.test(path)
+}
+
+function addHooks(): void {
   if (hooked) return
   hooked = true
+  // Links open outside the workspace and cannot reach back into it (window.opener).
   DOMPurify.addHook('afterSanitizeAttributes', (node) => {
     if (node.tagName !== 'A' || !node.hasAttribute('href')) return
     node.setAttribute('target', '_blank')
     node.setAttribute('rel', 'noopener noreferrer')
+  })
+  // An image of a sign-in address is dropped whole; a link to one stays a plain link.
+  DOMPurify.addHook('uponSanitizeElement', (node, data) => {
+    if (data.tagName !== 'img' || !(node instanceof Element)) return
+    const src = node.getAttribute('src')
+    const srcset = node.getAttribute('srcset') ?? ''
+    const urls = [src ?? '', ...srcset.split(',').map((part) => part.trim().split(/\s+/)[0] ?? '')]
+    if (urls.some((u) => u && isSigninUrl(u))) node.remove()
   })
 }
 
 /**
  * Markdown → sanitized HTML. Its result is the only string the client ever assigns to innerHTML:
  * raw HTML blocks and inline tags are removed by the renderer, and DOMPurify strips whatever
- * markdown itself could smuggle in (`javascript:` links, event attributes).
+ * markdown itself could smuggle in (`javascript:` links, event attributes). Images of sign-in
+ * addresses are dropped, so no text makes its readers' browsers load a sign-in link.
  */
 export function renderMarkdown(text: string): string {
-  hookLinks()
+  addHooks()
   const html = marked.parse(text) as string
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },

@@ -64,7 +64,9 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>()
     // Issue 12: the sandbox frame's files need their own headers, set after (so over) secureHeaders.
     .use('/runner/*', runnerHeaders(deps))
-    .use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false }))
+    // No page of ours is framed by another (the sign-in page above all); the runner's frame
+    // replaces this for its own files.
+    .use(secureHeaders({ contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false, xFrameOptions: 'DENY' }))
     .use(session({ db: deps.db, sessions: deps.sessions }))
     .use('/api/*', csrfForCookies({ allowed }))
     // Every body is limited; the import route counts its own bytes as it streams them (a limit

@@ -74,9 +74,13 @@ export async function startServer(
         config.storage,
         config.dataDir,
         (damage) =>
-          log.error('a room file was damaged; it was kept aside and the room recovered what remained', damage.problem, {
-            ...damage,
-          }),
+          log.error(
+            damage.keptAs === null
+              ? 'a room log lost records at its end; the room holds what remained'
+              : 'a room file was damaged; it was kept aside and the room recovered what remained',
+            damage.problem,
+            { ...damage },
+          ),
         (file, err) => log.error('a client-id owner record did not parse; moved aside, the room starts with none', err, { file }),
       )
     const sessions = await SessionStore.open(config.dataDir, {

@@ -12,6 +12,8 @@ import type { TestServer } from './helpers/server'
 import { connectPeer } from './helpers/peer'
 import type { Peer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
+import { spawnServer } from './helpers/child'
+import type { ChildServer } from './helpers/child'
 import { getWorkspace } from '../shared/schema'
 import { roomName } from '../shared/roomNames'
 
@@ -159,7 +161,7 @@ test('reports every bit flip of a log, keeps it aside and replays the records be
   }
 })
 
-test('reports every truncation of a log inside a record, and keeps every record before the cut', async () => {
+test('reports every truncation of a log, inside a record or exactly between two, and keeps every record before the cut', async () => {
   const bytes = fs.readFileSync(path.join(template, 'workspace.log'))
   const ends = [0]
   let at = 0
@@ -169,8 +171,11 @@ test('reports every truncation of a log inside a record, and keeps every record 
     const { reports, text } = await check(`log-cut-${cut}`, 'workspace.log', (b) => b.subarray(0, cut))
     assert.is(text, TEXT + EDITS_A.join('') + EDITS_B.slice(0, intact).join(''), `cut at ${cut}`)
     if (ends.includes(cut)) {
-      // A log cut exactly between records reads as a shorter log: nothing marks the end.
-      assert.is(reports.length, 0, `cut at record boundary ${cut}`)
+      // Every record left is whole: only the room's mark knows the log was longer.
+      assert.is(reports.length, 1, `a log cut at record boundary ${cut} is reported`)
+      assert.is(reports[0].problem, 'lost-log-tail')
+      assert.is(reports[0].lostBytes, bytes.length - cut)
+      assert.is(reports[0].keptAs, null, 'nothing is left to keep')
     } else {
       assert.is(reports.length, 1, `a log cut to ${cut} bytes is reported`)
       assert.is(reports[0].problem, 'torn-log-tail')
@@ -209,6 +214,8 @@ let dataDir = ''
 let servers: TestServer[] = []
 let peers: Peer[] = []
 let providers: WebsocketProvider[] = []
+let children: ChildServer[] = []
+let extraDirs: string[] = []
 e2e.before.each(() => {
   dataDir = tempDir('codejury-corrupt-e2e-')
 })
@@ -216,6 +223,11 @@ e2e.after.each(async () => {
   for (const p of providers) p.destroy()
   for (const p of peers) p.destroy()
   for (const s of servers) await s.stop()
+  for (const c of children) c.proc.kill('SIGKILL')
+  await Promise.all(children.map((c) => c.exited))
+  for (const d of extraDirs) fs.rmSync(d, { recursive: true, force: true })
+  children = []
+  extraDirs = []
   providers = []
   peers = []
   servers = []
@@ -293,6 +305,58 @@ e2e('reports a lost snapshot in health, and a client holding the content restore
   await waitFor(() => later.provider.synced, 'sync after another restart')
   assert.is(getWorkspace(later.doc).explanation.toString(), 'kept by the client', 'the restored edit was stored')
   assert.equal((await api(s3, null, 'GET', '/api/health')).body, { ok: true }, 'the recovered files read clean')
+})
+
+e2e('reports in health a room log cut exactly between two records, while the same log intact is healthy', async () => {
+  // A server killed with edits in its log (a clean stop would fold them into the snapshot).
+  const child = await spawnServer(dataDir)
+  children.push(child)
+  await importTasks({ ...child, leadToken: child.leadToken } as unknown as TestServer, taskLine('t1'))
+  const writer = connectPeer(child.wsUrl, roomName.workspace('t1'), child.leadToken)
+  peers.push(writer)
+  await waitFor(() => writer.provider.synced, 'the writer to sync')
+  const logFile = path.join(dataDir, 'rooms', 't1', 'workspace.log')
+  const stored = () => (fs.existsSync(logFile) ? decodeRecords(fs.readFileSync(logFile)).records.length : 0)
+  for (const word of ['one ', 'two ', 'three']) {
+    const before = stored()
+    getWorkspace(writer.doc).explanation.insert(getWorkspace(writer.doc).explanation.length, word)
+    await waitFor(() => stored() > before, `the edit "${word}" to be appended`)
+  }
+  child.proc.kill('SIGKILL')
+  await child.exited
+  writer.destroy()
+  const intactDir = tempDir('codejury-corrupt-intact-')
+  extraDirs.push(intactDir)
+  fs.cpSync(dataDir, intactDir, { recursive: true })
+  fs.rmSync(path.join(intactDir, 'codejury.lock'), { force: true })
+  const bytes = fs.readFileSync(logFile)
+  const ends: number[] = []
+  let at = 0
+  for (const r of decodeRecords(bytes).records) ends.push((at += r.length + 8))
+  fs.truncateSync(logFile, ends[ends.length - 2])
+
+  const loadAndRead = async (s: TestServer) => {
+    const p = join(s)
+    await waitFor(() => p.provider.synced, 'a reader to sync')
+    return getWorkspace(p.doc).explanation.toString()
+  }
+  // Control: the intact copy loads whole, and health stays ok.
+  const intact = await startServer({ dataDir: intactDir })
+  servers.push(intact)
+  assert.is(await loadAndRead(intact), 'one two three')
+  assert.equal((await api(intact, intact.leadToken, 'GET', '/api/health')).body, { ok: true })
+
+  const s = await serve()
+  assert.is(await loadAndRead(s), 'one two ', 'the records before the cut')
+  const health = await api(s, s.leadToken, 'GET', '/api/health')
+  assert.is(health.body.ok, false)
+  assert.is(health.body.degraded.length, 1)
+  const [d] = health.body.degraded
+  assert.is(d.problem, 'lost-log-tail')
+  assert.is(d.room, roomName.workspace('t1'))
+  assert.is(d.file, 'rooms/t1/workspace.log')
+  assert.is(d.lostBytes, bytes.length - ends[ends.length - 2])
+  assert.is(d.keptAs, null)
 })
 
 e2e.run()

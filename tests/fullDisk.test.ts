@@ -111,7 +111,7 @@ test('leaves no partial snapshot when a compaction fails on a full disk, and com
   await log.compact(state)
   log.close()
   const files = fs.readdirSync(dir).sort()
-  assert.equal(files, ['workspace.log.prev', 'workspace.snap', 'workspace.snap.prev'])
+  assert.equal(files, ['workspace.log.prev', 'workspace.mark', 'workspace.snap', 'workspace.snap.prev'])
   assert.equal(new UpdateLog(dir, 'workspace').load().map((r) => r.length), [state.length])
 })
 

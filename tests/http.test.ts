@@ -8,16 +8,13 @@ import { api, assign, createUser, importTasks, taskLine } from './helpers/server
 import { connectPeer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
 import { serverPerTest } from './helpers/perTest'
+import { confirmSignin, openSigninPage, signInWithLink } from './helpers/signin'
 
 const test = suite('http')
 const fx = serverPerTest(test)
 
-async function signIn(token: string): Promise<string> {
-  const res = await fetch(`${fx.server.url}/signin/${token}`, { redirect: 'manual' })
-  assert.is(res.status, 302)
-  assert.is(res.headers.get('location'), '/')
-  const cookie = res.headers.get('set-cookie') ?? ''
-  return cookie.split(';')[0]
+function signIn(token: string): Promise<string> {
+  return signInWithLink(fx.server.url, token)
 }
 
 test('answers health without a token and refuses /api/me without one', async () => {
@@ -56,8 +53,10 @@ test('lets only the lead create and list users, and validates the input', async 
 
 test('signs in by link with an HttpOnly SameSite cookie that authenticates the API', async () => {
   const ann = await createUser(fx.server, 'Ann', 'annotator')
-  const res = await fetch(`${fx.server.url}/signin/${ann.token}`, { redirect: 'manual' })
-  const setCookie = res.headers.get('set-cookie') ?? ''
+  const form = await openSigninPage(fx.server.url, ann.token)
+  const { res } = await confirmSignin(fx.server.url, ann.token, form)
+  assert.is(res.status, 303)
+  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('cj_session=')) ?? ''
   assert.match(setCookie, /HttpOnly/)
   assert.match(setCookie, /SameSite=Lax/)
   const cookie = setCookie.split(';')[0]

@@ -14,6 +14,7 @@ import { api, assign, createUser, importTasks, startServer, taskLine, tempDir } 
 import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
+import { openSigninPage, signInWithLink } from './helpers/signin'
 
 const test = suite('sessions')
 let server: TestServer | null = null
@@ -28,11 +29,9 @@ test.after.each(async () => {
   dirs = []
 })
 
-/** Opens a sign-in link like a browser; returns the `name=value` cookie it set. */
-async function signIn(s: TestServer, token: string, cookie?: string): Promise<string> {
-  const res = await fetch(`${s.url}/signin/${token}`, { redirect: 'manual', headers: cookie ? { cookie } : {} })
-  assert.is(res.status, 302)
-  return (res.headers.get('set-cookie') ?? '').split(';')[0]
+/** Signs in like a person with a browser (open the link, press the button); returns `cj_session=…`. */
+function signIn(s: TestServer, token: string, cookie?: string): Promise<string> {
+  return signInWithLink(s.url, token, cookie)
 }
 
 function cookieValue(cookie: string): string {
@@ -120,15 +119,22 @@ test('makes the old cookie useless after sign-out, for the API and WebSockets, w
   await waitFor(() => again.provider.synced, 'a fresh sign-in opens the room')
 })
 
-test('ends the previous session of a browser that signs in again', async () => {
+test('ends the previous session of a browser that switches to another account, and keeps it on its own link', async () => {
   server = await startServer()
   const ann = await createUser(server, 'Ann', 'annotator')
+  const bob = await createUser(server, 'Bob', 'annotator')
   const first = await signIn(server, ann.token)
-  const second = await signIn(server, ann.token, first)
-  assert.is(await meStatus(server, first), 401)
+  // Opening one's own link again while signed in changes nothing: no form, no second session.
+  const own = await openSigninPage(server.url, ann.token, first)
+  assert.is(own.status, 200)
+  assert.is(own.nonce, null)
+  assert.match(own.html, /already signed in as Ann/)
+  assert.is(await meStatus(server, first), 200)
+  const second = await signIn(server, bob.token, first)
+  assert.is(await meStatus(server, first), 401, "Ann's session in this browser ended")
   assert.is(await meStatus(server, second), 200)
   const list = await api(server, server.leadToken, 'GET', '/api/sessions')
-  assert.is(list.body.sessions.length, 1)
+  assert.equal(list.body.sessions.map((s: { userName: string }) => s.userName), ['Bob'])
 })
 
 test('lists sessions to the lead without secrets and revokes one of them', async () => {

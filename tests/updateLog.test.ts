@@ -5,6 +5,7 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import { UpdateLog, decodeRecords, encodeRecord } from '../server/storage/updateLog'
 import { tempDir } from './helpers/server'
+import type { CorruptionReport } from '../server/storage/roomRecovery'
 
 const test = suite('update log')
 let dir = ''
@@ -117,7 +118,7 @@ test('keeps the previous snapshot and the log that led from it at each compactio
     if (i === 3 || i === 7) await log.compact(Y.encodeStateAsUpdate(partial))
   }
   log.close()
-  assert.equal(fs.readdirSync(dir).sort(), ['room.log', 'room.log.prev', 'room.snap', 'room.snap.prev'])
+  assert.equal(fs.readdirSync(dir).sort(), ['room.log', 'room.log.prev', 'room.mark', 'room.snap', 'room.snap.prev'])
   // The previous generation alone rebuilds what the current snapshot holds.
   const prev = decodeRecords(fs.readFileSync(path.join(dir, 'room.snap.prev'))).records
   const prevLog = decodeRecords(fs.readFileSync(path.join(dir, 'room.log.prev'))).records
@@ -164,6 +165,97 @@ test('cuts a failed append back to the last whole record and appends after it la
   for (const u of updates.slice(3)) log.append(u)
   log.close()
   assert.is(replay(new UpdateLog(dir, 'room').load()), doc.getText('t').toString())
+})
+
+/** Loads the room `room` in `dir`, returning its text and what it reported. */
+function loadRoom(): { text: string; reports: CorruptionReport[] } {
+  const reports: CorruptionReport[] = []
+  const log = new UpdateLog(dir, 'room', (r) => reports.push(r as CorruptionReport))
+  const text = replay(log.load())
+  log.close()
+  return { text, reports }
+}
+
+/** The byte offsets where the records of `file` end. */
+function recordEnds(file: string): number[] {
+  const ends: number[] = []
+  let at = 0
+  for (const r of decodeRecords(fs.readFileSync(file)).records) ends.push((at += r.length + 8))
+  return ends
+}
+
+test('reports whole records lost from the end of a log cut between two, and reads an intact log silently', async () => {
+  const { updates } = edits(10)
+  const log = new UpdateLog(dir, 'room')
+  log.load()
+  for (const u of updates.slice(0, 4)) log.append(u)
+  const partial = new Y.Doc()
+  for (const u of updates.slice(0, 4)) Y.applyUpdate(partial, u)
+  await log.compact(Y.encodeStateAsUpdate(partial))
+  for (const u of updates.slice(4)) log.append(u)
+  log.close()
+  // Control: the intact room loads whole and silently.
+  assert.equal(loadRoom(), { text: 'abcdefghij', reports: [] })
+  const file = path.join(dir, 'room.log')
+  const ends = recordEnds(file)
+  assert.is(ends.length, 6)
+  fs.truncateSync(file, ends[2])
+  const cut = loadRoom()
+  assert.is(cut.text, 'abcdefg', 'the records before the cut')
+  assert.is(cut.reports.length, 1)
+  assert.is(cut.reports[0].problem, 'lost-log-tail')
+  assert.is(cut.reports[0].file, file)
+  assert.is(cut.reports[0].lostBytes, ends[5] - ends[2])
+  assert.is(cut.reports[0].keptAs, null)
+  // Reported once: from then on the mark follows what the log holds.
+  assert.equal(loadRoom().reports, [])
+})
+
+test('counts a rotated log still waiting for its snapshot, so a cut in it is reported too', () => {
+  const { updates } = edits(6)
+  const log = new UpdateLog(dir, 'room')
+  log.load()
+  for (const u of updates.slice(0, 3)) log.append(u)
+  log.close()
+  // As a compaction that rotated the log and died before its snapshot leaves it.
+  fs.renameSync(path.join(dir, 'room.log'), path.join(dir, 'room.old'))
+  const again = new UpdateLog(dir, 'room')
+  assert.is(replay(again.load()), 'abc')
+  for (const u of updates.slice(3)) again.append(u)
+  again.close()
+  assert.equal(loadRoom(), { text: 'abcdef', reports: [] }, 'control: .old and .log together are whole')
+  const old = path.join(dir, 'room.old')
+  fs.truncateSync(old, recordEnds(old)[0])
+  const cut = loadRoom()
+  assert.is(cut.reports.length, 1)
+  assert.is(cut.reports[0].problem, 'lost-log-tail')
+})
+
+test('loads a room stored before marks existed, or with a torn mark, as before: whole and silent', () => {
+  const { updates } = edits(5)
+  const log = new UpdateLog(dir, 'room')
+  log.load()
+  for (const u of updates) log.append(u)
+  log.close()
+  const mark = path.join(dir, 'room.mark')
+  assert.ok(fs.existsSync(mark))
+  assert.is(fs.statSync(mark).mode & 0o777, 0o600)
+  const file = path.join(dir, 'room.log')
+  const bytes = fs.readFileSync(file)
+  // A torn mark says nothing, even of a log that did lose records.
+  fs.writeFileSync(mark, fs.readFileSync(mark).subarray(0, 10))
+  fs.truncateSync(file, recordEnds(file)[3])
+  assert.equal(loadRoom(), { text: 'abcd', reports: [] })
+  // The previous format has no mark at all.
+  fs.rmSync(mark)
+  fs.writeFileSync(file, bytes)
+  assert.equal(loadRoom(), { text: 'abcde', reports: [] })
+  // Positive control: with a mark written by appends, the same cut is reported.
+  const next = new UpdateLog(dir, 'room')
+  next.load()
+  next.close()
+  fs.truncateSync(file, recordEnds(file)[3])
+  assert.is(loadRoom().reports[0]?.problem, 'lost-log-tail')
 })
 
 test.run()

@@ -9,7 +9,7 @@ export const SignedOut: Component = () => {
     e.preventDefault()
     // People paste the whole link their lead sent, or only its token: both work.
     const t = tokenFromInput(token())
-    // A full navigation: the server sets the session cookie and redirects to `/`.
+    // A full navigation to the link's page, which names the account; its button signs in.
     if (t) location.assign(`/signin/${encodeURIComponent(t)}`)
   }
   return (

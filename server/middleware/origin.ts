@@ -26,6 +26,19 @@ export function originAllowed(c: Context, allowed: string[]): boolean {
 }
 
 /**
+ * True when a form POST comes from one of our own pages: its Origin, when sent, is ours, and its
+ * Sec-Fetch-Site, when sent, is `same-origin`. A browser sends at least one of them with every
+ * POST, so another site, a sandboxed frame (Origin `null`) or a same-site neighbour fails here.
+ */
+export function fromOwnPage(c: Context, allowed: string[]): boolean {
+  const origin = c.req.header('origin')
+  const site = c.req.header('sec-fetch-site')
+  if (origin !== undefined && !ownOrigins(c, allowed).includes(origin)) return false
+  if (site !== undefined && site !== 'same-origin') return false
+  return true
+}
+
+/**
  * Cookie-authenticated POST/PUT/PATCH/DELETE must carry our Origin (or Sec-Fetch-Site:
  * same-origin). Bearer requests carry no ambient credential and pass.
  */

@@ -7,7 +7,7 @@ import type { Db, StoredUser } from '../storage/db'
 import type { SessionStore } from '../storage/sessions'
 import { userForToken } from '../services/users'
 
-/** The HttpOnly cookie set by `GET /signin/<token>`; it holds a session id, never the token. */
+/** The HttpOnly cookie set when a person confirms a sign-in link; it holds a session id, never the token. */
 export const SESSION_COOKIE = 'cj_session'
 
 export interface SessionVariables {

@@ -16,6 +16,11 @@ export const Damage = {
   corruptLog: 'corrupt-log',
   /** A log whose last record is incomplete: a write cut short by a crash, or damage. */
   tornLogTail: 'torn-log-tail',
+  /**
+   * Logs shorter than their mark (logMarker.ts): whole records at the end are gone, as when a
+   * file is cut between two records or restored from an older copy. Nothing is left to keep.
+   */
+  lostLogTail: 'lost-log-tail',
 } as const
 export type Damage = (typeof Damage)[keyof typeof Damage]
 
@@ -27,8 +32,8 @@ export interface CorruptionReport {
   problem: Damage
   /** The damaged file. */
   file: string
-  /** Where its original bytes are now, unchanged. */
-  keptAs: string
+  /** Where its original bytes are now, unchanged; null when nothing was left to move aside. */
+  keptAs: string | null
   /** Bytes of the damaged file that could not be used. */
   lostBytes: number
   /** The files the room's state was rebuilt from, oldest first. */

@@ -74,7 +74,7 @@ export function createStorageProvider(
           room: name,
           problem: report.problem,
           file: relative(report.file),
-          keptAs: relative(report.keptAs),
+          keptAs: report.keptAs === null ? null : relative(report.keptAs),
           lostBytes: report.lostBytes,
           recoveredFrom: (report.recoveredFrom ?? []).map(relative),
           at: new Date().toISOString(),

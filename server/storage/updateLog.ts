@@ -13,13 +13,16 @@
  * to the new one as `.log.prev`, then the directory is fsynced. Loading applies snapshot, `.old`,
  * then `.log`; Yjs updates are idempotent, so a crash between any two steps only replays what is
  * already there. A damaged file is never truncated or overwritten: it is moved aside and the room
- * recovers from what verifiably remains (roomRecovery.ts), reporting what was lost.
+ * recovers from what verifiably remains (roomRecovery.ts), reporting what was lost. Each append
+ * also moves the room's mark (logMarker.ts, `<stem>.mark`, no fsync), so logs that lost whole
+ * records at their end, which read as intact, are reported too.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { encodeRecord, HEADER_BYTES } from './recordCodec'
 import { appendWholeSync, ensureDir, FILE_MODE, fsyncDir, replaceFileSync, writeAllSync, writeDurable } from './durableFile'
-import { readLogFile, readSnapshotFile } from './roomRecovery'
+import { Damage, readLogFile, readSnapshotFile } from './roomRecovery'
+import { LogMarker, snapshotHeader } from './logMarker'
 import type { OnCorruption } from './roomRecovery'
 import { toStorageError } from './storageError'
 
@@ -62,6 +65,11 @@ export class UpdateLog implements RoomStorage {
   private cutPending = false
   /** The length of `.log`: every byte of it is a whole record. */
   logBytes = 0
+  /** The whole records in `.old` (a rotated log a compaction has not folded in yet). */
+  private oldBytes = 0
+  /** The header of the snapshot the logs follow (zeros: none); null until known, and no mark is written. */
+  private snapHeader: Uint8Array | null = null
+  private readonly marker: LogMarker
   snapshotBytes = 0
   neverStored = false
 
@@ -75,6 +83,7 @@ export class UpdateLog implements RoomStorage {
     this.logPath = path.join(dir, `${stem}.log`)
     this.oldPath = path.join(dir, `${stem}.old`)
     this.prevLogPath = `${this.logPath}.prev`
+    this.marker = new LogMarker(path.join(dir, `${stem}.mark`))
   }
 
   /**
@@ -91,6 +100,7 @@ export class UpdateLog implements RoomStorage {
       if (records.length) sources.push(file)
       updates.push(...records)
     }
+    const mark = this.marker.read()
     try {
       const hadSnapshot = fs.existsSync(this.snapPath)
       const snap = readSnapshotFile(this.snapPath, report)
@@ -104,10 +114,21 @@ export class UpdateLog implements RoomStorage {
         if (prev) take(this.prevSnapPath, [prev.payload])
         take(this.prevLogPath, readLogFile(this.prevLogPath, report).records)
       }
-      take(this.oldPath, readLogFile(this.oldPath, report).records)
+      const old = readLogFile(this.oldPath, report)
+      take(this.oldPath, old.records)
       const log = readLogFile(this.logPath, report)
       take(this.logPath, log.records)
       this.logBytes = log.bytes
+      this.oldBytes = old.bytes
+      this.snapHeader = snapshotHeader(snap?.payload ?? null)
+      // Only a mark of this very snapshot is compared, and only when no file reported damage of
+      // its own: the mark then says how much the logs held, and less means records were lost.
+      const held = this.oldBytes + this.logBytes
+      if (mark && reports.length === 0 && Buffer.from(mark.snapshot).equals(this.snapHeader) && held < mark.bytes) {
+        report({ problem: Damage.lostLogTail, file: this.logPath, keptAs: null, lostBytes: mark.bytes - held })
+      }
+      // From here on the mark follows what the logs hold now.
+      this.writeMark()
       this.neverStored = updates.length === 0 && reports.length === 0 && !this.anyFile()
     } finally {
       // Also when a later step failed: a file already moved aside is never left unreported.
@@ -134,6 +155,7 @@ export class UpdateLog implements RoomStorage {
       throw toStorageError(err, this.logPath)
     }
     this.logBytes += record.length
+    this.writeMark(true)
   }
 
   async compact(state: Uint8Array): Promise<void> {
@@ -146,6 +168,10 @@ export class UpdateLog implements RoomStorage {
       if (hadSnapshot) fs.renameSync(this.snapPath, this.prevSnapPath)
       fs.renameSync(tmp, this.snapPath)
       this.snapshotBytes = state.length + HEADER_BYTES
+      // The new snapshot holds everything up to the rotation: the mark now counts the fresh log.
+      this.snapHeader = snapshotHeader(state)
+      this.oldBytes = 0
+      this.writeMark()
       if (fs.existsSync(this.oldPath)) {
         if (hadSnapshot) fs.renameSync(this.oldPath, this.prevLogPath)
         else {
@@ -169,10 +195,23 @@ export class UpdateLog implements RoomStorage {
     if (created) fsyncDir(path.dirname(this.dir))
     replaceFileSync(this.snapPath, encodeRecord(state))
     this.snapshotBytes = state.length + HEADER_BYTES
+    this.snapHeader = snapshotHeader(state)
+    this.writeMark()
   }
 
   close(): void {
     this.closeFd()
+    this.marker.close()
+  }
+
+  /**
+   * Moves the mark to what `.old` and `.log` hold now, once the snapshot they follow is known.
+   * Appends keep its descriptor open beside the log's (closed with it); other writes close it,
+   * so a room that is only loaded holds no descriptor.
+   */
+  private writeMark(keepOpen = false): void {
+    if (this.snapHeader) this.marker.write({ snapshot: this.snapHeader, bytes: this.oldBytes + this.logBytes })
+    if (!keepOpen) this.marker.close()
   }
 
   /**
@@ -196,10 +235,12 @@ export class UpdateLog implements RoomStorage {
         fs.rmSync(this.logPath)
       } else {
         fs.renameSync(this.logPath, this.oldPath)
+        this.oldBytes = 0
       }
     } catch (err) {
       throw toStorageError(err, this.logPath)
     }
+    this.oldBytes += this.logBytes
     this.logBytes = 0
   }
 

@@ -87,6 +87,9 @@ a11y('finds no serious problem on the queue, the workspace, the dashboard and th
   await page.goto('/signin/not-a-real-token')
   await page.getByRole('heading', { name: 'This sign-in link does not work' }).waitFor()
   await check(page, 'the sign-in page')
+  await page.goto(`/signin/${s.leadToken}`)
+  await page.getByRole('heading', { name: 'Sign in as Lead?' }).waitFor()
+  await check(page, 'the sign-in confirmation page')
 
   // Positive control: the same check does see a real problem when one is put on the page.
   await lead.page.evaluate(() => {

@@ -24,6 +24,8 @@ edges('explains a bad sign-in link on a page whose form takes a whole pasted lin
   // The whole link, as a lead would send it, signs in.
   await page.getByLabel('Sign-in link or token').fill(`https://jury.example.org/signin/${ada.token}`)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  // The link's page names the account; its button signs in.
+  await page.getByRole('button', { name: 'Sign in as Ada Lovelace' }).click()
   await page.waitForURL((url) => url.pathname === '/')
   await page.getByText('Ada Lovelace').waitFor()
   assert.is(await page.title(), 'Your tasks · codejury')
@@ -42,6 +44,7 @@ edges('signs in from the signed-out screen with a whole pasted link', async () =
   assert.ok(await button.isDisabled(), 'a link without a token cannot be sent')
   await page.getByLabel('Sign-in link or token').fill(`  ${s.url}/signin/${ada.token}  `)
   await button.click()
+  await page.getByRole('button', { name: 'Sign in as Ada Lovelace' }).click()
   await page.getByText('Ada Lovelace').waitFor()
 })
 

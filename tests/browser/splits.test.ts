@@ -3,7 +3,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Page } from 'playwright-core'
 import { assign, createUser, importTasks, taskLine } from '../helpers/server'
-import { browserFixture, newUserPage } from '../helpers/browser'
+import { browserFixture, newUserPage, signInOnPage } from '../helpers/browser'
 
 const splits = suite('splits and focus mode')
 
@@ -55,7 +55,7 @@ splits('resizes columns by keyboard and pointer and remembers them per person', 
   assert.ok(Math.abs((await width(a.page, '.ws-judge')) - judgeAfter) < 1, 'judgment width remembered')
 
   // Another person in the same browser gets the default layout, not Ada's.
-  await a.page.goto(`/signin/${grace.token}`)
+  await signInOnPage(a.page, grace.token)
   await open(a.page, ids[0])
   assert.ok(Math.abs((await width(a.page, '.ws-task')) - taskBefore) < 1, 'Grace sees the default task width')
   assert.equal(a.errors, [], 'console errors')

@@ -38,9 +38,27 @@ export interface UserPage {
 }
 
 /**
- * Signs `token` in through `GET /signin/<token>` in a NEW browser context, so two users never
- * share cookies, storage or y-websocket's BroadcastChannel (STYLE.md, "Two providers sync even
- * though the server is broken").
+ * Signs `token` in on `page` as a person does: opens the link's page, presses its button ("Sign in
+ * as …", or "Switch to …" when the page is signed in as someone else) and waits for the queue.
+ */
+export async function signInOnPage(page: Page, token: string): Promise<void> {
+  const res = await page.goto(`/signin/${encodeURIComponent(token)}`)
+  if (!res || !res.ok()) {
+    throw new Error(`the sign-in page answered HTTP ${res?.status() ?? 'no response'}`)
+  }
+  const button = page.getByRole('button', { name: /^(Sign in as|Switch to) / })
+  const [post] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/signin/')),
+    button.click(),
+  ])
+  if (post.status() !== 303) throw new Error(`sign-in failed with HTTP ${post.status()}`)
+  await page.waitForURL((url) => url.pathname === '/')
+}
+
+/**
+ * Signs `token` in through its sign-in page in a NEW browser context, so two users never share
+ * cookies, storage or y-websocket's BroadcastChannel (STYLE.md, "Two providers sync even though
+ * the server is broken").
  */
 export async function newUserPage(
   browser: Browser,
@@ -55,9 +73,11 @@ export async function newUserPage(
   })
   // With the first line of the stack, so a failure in CI says where the error came from.
   page.on('pageerror', (err) => errors.push(`page: ${err.message} (${err.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim() ?? 'no stack'})`))
-  const res = await page.goto(`/signin/${encodeURIComponent(token)}`)
-  if (!res || !res.ok()) {
-    throw new Error(`sign-in failed with HTTP ${res?.status() ?? 'no response'}`)
+  try {
+    await signInOnPage(page, token)
+  } catch (err) {
+    await context.close()
+    throw err
   }
   return { context, page, errors, close: () => context.close() }
 }
