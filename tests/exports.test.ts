@@ -200,8 +200,8 @@ test('refuses bad export parameters with a message naming each, and accepts good
   for (const word of ['format', 'pairs', 'since', 'revisions', 'limit', 'batch']) assert.ok(bad.errors.some((e) => e.startsWith(word)), word)
   assert.is(parse('since=2026-13-45').errors.length, 1, 'an impossible date')
   const good = parse('format=dpo&pairs=adjacent&since=2026-11-27T09:00:00Z&revisions=all&limit=5&batch=b1')
-  assert.equal(good.query, { batch: 'b1', sinceMs: Date.parse('2026-11-27T09:00:00Z'), revisions: 'all', format: 'dpo', pairs: 'adjacent', limit: 5 })
-  assert.equal(parse('').query, { batch: null, sinceMs: null, revisions: 'latest', format: 'native', pairs: 'all', limit: null })
+  assert.equal(good.query, { batch: 'b1', sinceMs: Date.parse('2026-11-27T09:00:00Z'), sinceSeq: null, revisions: 'all', format: 'dpo', pairs: 'adjacent', limit: 5 })
+  assert.equal(parse('').query, { batch: null, sinceMs: null, sinceSeq: null, revisions: 'latest', format: 'native', pairs: 'all', limit: null })
 })
 
 test.run()
