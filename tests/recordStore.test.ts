@@ -6,6 +6,7 @@ import path from 'node:path'
 import { RecordIntegrityError, RecordStore } from '../server/storage/records'
 import { AuditLog } from '../server/storage/audit'
 import { RecordKeys } from '../server/storage/recordKey'
+import { sealRecord } from '../shared/record'
 import { makeRecord } from './helpers/makeRecord'
 import type { MakeRecordOptions } from './helpers/makeRecord'
 import { tempDir } from './helpers/server'
@@ -72,6 +73,22 @@ test('serves only committed records, and refuses one that is not the record its 
   const file1 = path.join(dir, 'records', 't1', '1.json')
   fs.writeFileSync(file1, JSON.stringify({ ...other, task_id: 't1' }))
   assert.throws(() => store.read('t1', 1), /fails its integrity check/)
+})
+
+test('refuses a forged record whose audit line was rewritten to match, because its signature does not verify', () => {
+  const { store } = openStore()
+  const good = commit(store, { taskId: 't1' }, new Date())
+  commit(store, { taskId: 't2' }, new Date())
+  const { record_hash: oldHash, signature, key_id, seq, ...body } = good
+  const forged = sealRecord({ ...body, ranking: [...body.ranking].reverse() })
+  fs.writeFileSync(path.join(dir, 'records', 't1', '1.json'), JSON.stringify({ ...forged, signature, key_id, seq }) + '\n')
+  for (const name of fs.readdirSync(path.join(dir, 'audit'))) {
+    const file = path.join(dir, 'audit', name)
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(oldHash, forged.record_hash))
+  }
+  const reopened = openStore().store
+  assert.throws(() => reopened.read('t1', 1), /t1 revision 1 fails its integrity check: its signature does not verify/)
+  assert.is(reopened.read('t2', 1)!.task_id, 't2', 'control: the record beside it reads')
 })
 
 test.run()
