@@ -75,6 +75,18 @@ test('serves only committed records, and refuses one that is not the record its 
   assert.throws(() => store.read('t1', 1), /fails its integrity check/)
 })
 
+test('keeps a commit made after a torn audit line, which a power cut can leave without its newline', () => {
+  const { store } = openStore()
+  commit(store, { taskId: 't1' }, new Date(Date.UTC(2026, 11, 1)))
+  const file = path.join(dir, 'audit', '2026-12.jsonl')
+  fs.appendFileSync(file, '{"at":"2026-12-01T00:00:01.000Z","task":"t9","record_hash":"ab')
+  const reopened = openStore().store
+  commit(reopened, { taskId: 't2' }, new Date(Date.UTC(2026, 11, 2)))
+  const again = openStore().store
+  assert.equal(again.taskIds(), ['t1', 't2'], 'the torn line commits nothing and swallows nothing')
+  assert.is(again.read('t2', 1)!.seq, 2)
+})
+
 test('refuses a forged record whose audit line was rewritten to match, because its signature does not verify', () => {
   const { store } = openStore()
   const good = commit(store, { taskId: 't1' }, new Date())
