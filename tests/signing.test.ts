@@ -102,6 +102,12 @@ test('signs with the key RECORD_KEY_FILE names, and still verifies old records a
 
 /** Turns a data directory's records back into what a server before signing left: unsigned, no commit lines. */
 function makeUnsigned(ids: string[]): void {
+  fs.rmSync(path.join(dataDir, 'records', '.signed-upgrade-done'))
+  stripRecords(ids)
+}
+
+/** Strips the signature and envelope from records and every commit field from the audit log. */
+function stripRecords(ids: string[]): void {
   for (const id of ids) {
     const file = path.join(dataDir, 'records', id, '1.json')
     const { signature: _s, key_id: _k, seq: _q, ...record } = JSON.parse(fs.readFileSync(file, 'utf8'))
@@ -112,7 +118,7 @@ function makeUnsigned(ids: string[]): void {
     const file = path.join(auditDir, name)
     const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => {
       const { record_hash: _h, seq: _q, ...entry } = JSON.parse(l)
-      return JSON.stringify(entry)
+      return ids.includes(entry.task) ? JSON.stringify(entry) : l
     })
     fs.writeFileSync(file, lines.join('\n') + '\n')
   }
@@ -150,6 +156,29 @@ test('signs a record from before signing once at start-up after checking its has
   assert.match(refused.body.error, /t2 revision 1 fails its integrity check: record_hash does not match its content, so it was not signed/)
   assert.is(s.running.deps.records.read('t1', 1)!.key_id.length, 16, 'control: the intact one beside it was signed')
   assert.not.match(fs.readFileSync(file, 'utf8'), /"signature"/)
+})
+
+test('never signs a record whose audit line is gone once the upgrade has run: that is a forgery, not an old record', async () => {
+  let s = await start()
+  await finalizeTask(s, 't1')
+  await finalizeTask(s, 't2')
+  await stop(s)
+  // A forger with the data directory but not the key: edit t1, re-hash it, strip its signature
+  // and the audit lines that would contradict it, hoping the start-up upgrade signs it.
+  stripRecords(['t1'])
+  const file = path.join(dataDir, 'records', 't1', '1.json')
+  const { record_hash: _h, ...body } = JSON.parse(fs.readFileSync(file, 'utf8'))
+  body.ranking = [...body.ranking].reverse()
+  const { canonicalJson } = await import('../shared/record')
+  const crypto = await import('node:crypto')
+  fs.writeFileSync(file, JSON.stringify({ ...body, record_hash: crypto.createHash('sha256').update(canonicalJson(body)).digest('hex') }) + '\n')
+  s = await start()
+  const refused = await api(s, s.leadToken, 'GET', '/api/export?format=native')
+  assert.is(refused.status, 500)
+  assert.match(refused.body.error, /t1 revision 1 fails its integrity check: no audit line commits it/)
+  assert.not.match(fs.readFileSync(file, 'utf8'), /"signature"/, 'it was not signed')
+  assert.throws(() => s.running.deps.records.read('t1', 1), /no audit line commits it/)
+  assert.is(s.running.deps.records.read('t2', 1)!.task_id, 't2', 'control: the untouched record beside it reads')
 })
 
 test.run()

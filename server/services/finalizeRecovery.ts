@@ -57,19 +57,20 @@ export async function recoverFinalizes(deps: FinalizeRecoveryDeps): Promise<Fina
     log.warn('a review record whose finalize never committed was moved aside; it is never exported', { task: u.taskId, revision: u.revision, keptAs })
   }
   legacy.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.revision - b.revision))
+  // Signing records nobody committed happens once per directory: afterwards such a record is a
+  // forgery or damage (its audit line gone), and signing it would launder it.
+  const upgrading = !records.upgraded
   for (const l of legacy) {
     const task = db.task(l.taskId)!
-    const problem = records.upgrade(l.taskId, l.revision, {
-      by: 'server',
-      by_name: 'codejury',
-      role: 'server',
-      action: 'sign-record',
-      from: task.status,
-      to: task.status,
-    })
+    let problem: string | null = 'no audit line commits it (records here are signed since the upgrade), so it was not signed'
+    if (upgrading) {
+      problem = records.upgrade(l.taskId, l.revision, { by: 'server', by_name: 'codejury', role: 'server', action: 'sign-record', from: task.status, to: task.status })
+    } else {
+      records.refuse(l.taskId, l.revision, problem)
+    }
     if (problem) {
       done.refused.push({ task: l.taskId, revision: l.revision, problem })
-      log.error('a review record from before signing fails its check: it was not signed, and exports refuse it', problem, {
+      log.error('a review record fails its check at start-up: it was not signed, and exports refuse it', problem, {
         task: l.taskId,
         revision: l.revision,
       })
@@ -77,6 +78,7 @@ export async function recoverFinalizes(deps: FinalizeRecoveryDeps): Promise<Fina
       done.signed.push({ task: l.taskId, revision: l.revision })
     }
   }
+  if (upgrading) records.markUpgraded()
   if (done.signed.length) log.info('signed review records from before signing', { count: done.signed.length })
   for (const commit of records.commits()) {
     if (!commit.record_hash) continue // refused above: nothing to complete

@@ -40,6 +40,8 @@ export function splitEnvelope(stored: object): { record: ReviewRecord; signature
 }
 
 const REVISION_FILE = /^([1-9][0-9]{0,8})\.json$/
+/** In `records/`: present once every record from before signing was signed (or refused). */
+const UPGRADED_MARKER = '.signed-upgrade-done'
 
 /** How many files' verified byte digests a store remembers (about 120 bytes each). */
 const VERIFIED_CACHE_SIZE = 20_000
@@ -226,6 +228,24 @@ export class RecordStore {
     return out
   }
 
+  /**
+   * Whether the one-time upgrade that signs records from before signing has run on this
+   * directory. After it, a record no audit line commits is never signed, whatever its task says.
+   */
+  get upgraded(): boolean {
+    return fs.existsSync(path.join(this.root, UPGRADED_MARKER))
+  }
+
+  /** Marks the upgrade done (durably), so it never runs again on this directory. */
+  markUpgraded(): void {
+    createFileOnceSync(path.join(this.root, UPGRADED_MARKER), `${new Date().toISOString()}\n`)
+  }
+
+  /** Makes every read of a revision fail with `problem` (a record that must never be served). */
+  refuse(taskId: string, revision: number, problem: string): void {
+    this.remember({ task: taskId, revision, record_hash: '', seq: 0, at: '', refused: problem })
+  }
+
   /** Moves an uncommitted record file aside (kept byte for byte); returns where it went. */
   discard(file: string): string {
     return moveAside(file, 'uncommitted')
@@ -253,7 +273,7 @@ export class RecordStore {
           ? 'record_hash does not match its content, so it was not signed'
           : null
     if (problem) {
-      this.remember({ task: taskId, revision, record_hash: '', seq: 0, at: '', refused: problem })
+      this.refuse(taskId, revision, problem)
       return problem
     }
     const seq = this.seq + 1
