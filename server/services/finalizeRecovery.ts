@@ -54,9 +54,14 @@ export async function recoverFinalizes(deps: FinalizeRecoveryDeps): Promise<Fina
     }
     const keptAs = records.discard(u.file)
     done.discarded.push({ task: u.taskId, revision: u.revision, keptAs })
-    log.warn('a review record whose finalize never committed was moved aside; it is never exported', { task: u.taskId, revision: u.revision, keptAs })
+    log.warn('a review record whose finalize never committed was moved aside; it is never exported', {
+      task: u.taskId,
+      revision: u.revision,
+      keptAs,
+    })
   }
-  legacy.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.revision - b.revision))
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0)
+  legacy.sort((a, b) => order(a.at, b.at) || order(a.taskId, b.taskId) || a.revision - b.revision)
   // Signing records nobody committed happens once per directory: afterwards such a record is a
   // forgery or damage (its audit line gone), and signing it would launder it.
   const upgrading = !records.upgraded
@@ -64,7 +69,9 @@ export async function recoverFinalizes(deps: FinalizeRecoveryDeps): Promise<Fina
     const task = db.task(l.taskId)!
     let problem: string | null = 'no audit line commits it (records here are signed since the upgrade), so it was not signed'
     if (upgrading) {
-      problem = records.upgrade(l.taskId, l.revision, { by: 'server', by_name: 'codejury', role: 'server', action: 'sign-record', from: task.status, to: task.status })
+      const from = task.status
+      const entry = { by: 'server', by_name: 'codejury', role: 'server', action: 'sign-record', from, to: from }
+      problem = records.upgrade(l.taskId, l.revision, entry)
     } else {
       records.refuse(l.taskId, l.revision, problem)
     }
@@ -103,7 +110,10 @@ export async function recoverFinalizes(deps: FinalizeRecoveryDeps): Promise<Fina
     const lastAction = { action: WorkflowAction.finalize, by: finalizedBy, by_name: by?.name ?? finalizedBy, at: commit.at }
     await rooms.transact(roomName.meta(task.id), (doc) => writeMetaOf(doc, updated, lastAction))
     done.completed.push(task.id)
-    log.warn('completed a finalize that a crash or a full disk interrupted after its record committed', { task: task.id, revision: commit.revision })
+    log.warn('completed a finalize that a crash or a full disk interrupted after its record committed', {
+      task: task.id,
+      revision: commit.revision,
+    })
   }
   return done
 }
