@@ -20,6 +20,7 @@ import { eventsRoutes } from './routes/events'
 import { peopleRoutes } from './routes/people'
 import { workflowRoutes } from './routes/workflow'
 import { exportRoutes } from './routes/export'
+import { recordKeyRoutes } from './routes/recordKey'
 import { timesheetRoutes } from './routes/timesheet'
 import { activeTimeRoutes } from './routes/activeTime'
 import { ballotRoutes } from './routes/ballots'
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/tasks', ballotRoutes(deps))
     .route('/api/stats', statsRoutes(deps))
     .route('/api/export', exportRoutes(deps))
+    .route('/api/records', recordKeyRoutes(deps))
     .route('/api/timesheet', timesheetRoutes(deps))
     .route('/api/active-time', activeTimeRoutes(deps))
     .route('/api/events', eventsRoutes(deps))

@@ -9,6 +9,7 @@ import { status } from './cli/commands/status'
 import { sessionsList, sessionsRevoke } from './cli/commands/sessions'
 import { usersAdd, usersList, usersRemove, usersRotate } from './cli/commands/users'
 import { finalize, reopen, requestChanges, submit } from './cli/commands/workflow'
+import { verify } from './cli/commands/verify'
 import type { CliIO, Command, OptionSpecs } from './cli/types'
 
 export type { CliIO } from './cli/types'
@@ -32,6 +33,7 @@ const COMMANDS: Command[] = [
   finalize,
   reopen,
   exportRecords,
+  verify,
   status,
   sessionsList,
   sessionsRevoke,

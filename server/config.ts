@@ -32,6 +32,11 @@ export interface Config {
   warmUp: boolean
   /** How long a sign-in session lives after it was created (SESSION_TTL_DAYS). */
   sessionTtlMs: number
+  /**
+   * The record signing key's private file (RECORD_KEY_FILE), outside the record store; null for
+   * the default, `DATA_DIR/keys/record-key.pem`.
+   */
+  recordKeyFile: string | null
 }
 
 /** Limits of the sync layer, with their units in their names. */
@@ -103,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     quiet: env.QUIET === '1',
     warmUp: env.WARM_UP !== '0',
     sessionTtlMs: days(env.SESSION_TTL_DAYS, SESSION_TTL_DAYS, 'SESSION_TTL_DAYS') * DAY_MS,
+    recordKeyFile: env.RECORD_KEY_FILE ? path.resolve(cwd, env.RECORD_KEY_FILE) : null,
   }
 }

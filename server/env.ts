@@ -13,6 +13,7 @@ import type { Backlog } from './sync/backlog'
 import type { Workflow } from './services/workflow'
 import type { ActivityTracker } from './services/activity'
 import type { RecordStore } from './storage/records'
+import type { RecordKeys } from './storage/recordKey'
 
 export interface AppDeps {
   config: Config
@@ -31,6 +32,8 @@ export interface AppDeps {
   backlog: Backlog
   workflow: Workflow
   records: RecordStore
+  /** The record signing key and the public keys records verify against (`GET /api/records/key`). */
+  recordKeys: RecordKeys
   /** Time on task, fed every frame a connection sends (server/ws.ts). */
   activity: ActivityTracker
 }

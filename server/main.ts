@@ -4,6 +4,7 @@ import { createLogger } from './log'
 import { startServer } from './server'
 import { DataDirLockedError } from './storage/lock'
 import { RecordFileError } from './storage/recordFile'
+import { RecordKeyError } from './storage/recordKey'
 import { StorageError } from './storage/storageError'
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     server = await startServer(config, log)
   } catch (err) {
     // Refusals the operator must act on: one clear line, never a stack trace.
-    if (err instanceof DataDirLockedError || err instanceof RecordFileError) {
+    if (err instanceof DataDirLockedError || err instanceof RecordFileError || err instanceof RecordKeyError) {
       console.error(`codejury: ${err.message}`)
       process.exit(1)
     }

@@ -1,5 +1,6 @@
 /** Starts and stops a whole codejury server: lock, records, rooms, HTTP and WebSocket. */
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 import { serve } from '@hono/node-server'
 import type { ServerType } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
@@ -27,6 +28,8 @@ import { Workflow } from './services/workflow'
 import { ActivityTracker } from './services/activity'
 import { RecordStore } from './storage/records'
 import { AuditLog } from './storage/audit'
+import { RecordKeys } from './storage/recordKey'
+import { recoverFinalizes } from './services/finalizeRecovery'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import type { SignInLink } from './bootstrap'
@@ -93,7 +96,9 @@ export async function startServer(
       revisionOf: (id) => db.task(id)?.revision,
       onError: (err) => log.error('saving time on task failed; retrying', err),
     })
-    const records = new RecordStore(config.dataDir)
+    const audit = new AuditLog(config.dataDir)
+    const recordKeys = RecordKeys.open(config.recordKeyFile ?? path.join(config.dataDir, 'keys', 'record-key.pem'))
+    const records = new RecordStore(config.dataDir, recordKeys, audit)
     const rooms = new Rooms({
       // A task's workspace and meta get their seeded first state on their first load.
       storageFor: (name) => seededStorage(storage.forRoom(name), () => seedRoomState(db, name)),
@@ -127,11 +132,13 @@ export async function startServer(
       db,
       rooms,
       records,
-      audit: new AuditLog(config.dataDir),
+      audit,
       activity,
       log,
       access,
     })
+    // Before anyone is served: complete committed finalizes, set aside uncommitted records, sign old ones.
+    await recoverFinalizes({ db, records, rooms, log })
     const deps: AppDeps = {
       config,
       db,
@@ -145,6 +152,7 @@ export async function startServer(
       backlog,
       workflow,
       records,
+      recordKeys,
       activity,
     }
     const leadToken = await ensureLead(db, config.dataDir)

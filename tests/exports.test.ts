@@ -242,8 +242,8 @@ test('refuses bad export parameters with a message naming each, and accepts good
   assert.is(parse('seed=4294967295').query?.seed, 4294967295)
   assert.is(parse('since=2026-13-45').errors.length, 1, 'an impossible date')
   const good = parse('format=dpo&pairs=adjacent&since=2026-11-27T09:00:00Z&revisions=all&limit=5&batch=b1')
-  assert.equal(good.query, { batch: 'b1', sinceMs: Date.parse('2026-11-27T09:00:00Z'), revisions: 'all', format: 'dpo', pairs: 'adjacent', limit: 5, seed: 0 })
-  assert.equal(parse('').query, { batch: null, sinceMs: null, revisions: 'latest', format: 'native', pairs: 'all', limit: null, seed: 0 })
+  assert.equal(good.query, { batch: 'b1', sinceMs: Date.parse('2026-11-27T09:00:00Z'), sinceSeq: null, revisions: 'all', format: 'dpo', pairs: 'adjacent', limit: 5, seed: 0 })
+  assert.equal(parse('').query, { batch: null, sinceMs: null, sinceSeq: null, revisions: 'latest', format: 'native', pairs: 'all', limit: null, seed: 0 })
 })
 
 test.run()

@@ -84,8 +84,14 @@ test('seals a record with every field, hashed over its canonical JSON, in its ow
   assert.is(record.ratings.b.correctness, 2)
   assert.is(record.derived_checks.ranking_agrees_with_runs, false)
   assert.equal(record.participants.map((p: any) => p.user).sort(), [ann.id, record.finalized_by].sort())
-  const { record_hash, ...body } = record
+  // Outside the hash: the signature over it, the key that made it, and the commit's seq.
+  const { record_hash, signature, key_id, seq, ...body } = record
   assert.is(record_hash, crypto.createHash('sha256').update(canonicalJson(body)).digest('hex'))
+  assert.is(seq, 1)
+  const keys = (await api(fx.server, ann.token, 'GET', '/api/records/key')).body.keys
+  const key = keys.find((k: any) => k.key_id === key_id)
+  assert.ok(key, 'the record names a published key')
+  assert.ok(crypto.verify(null, Buffer.from(record_hash), crypto.createPublicKey(key.public_key), Buffer.from(signature, 'base64')), 'the signature verifies')
   const file = path.join(fx.server.dataDir, 'records', id, '1.json')
   assert.is(fs.statSync(file).mode & 0o777, 0o600)
   assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')), record)
@@ -183,6 +189,36 @@ test('detects a tampered record file on read and exports nothing', async () => {
   assert.is(after.status, 500)
   assert.match(after.body.error, new RegExp(`${id} revision 1 fails its integrity check`))
   assert.not.match(JSON.stringify(after.body), /"ranking"/)
+})
+
+test('refuses a record whose ranking was reversed and whose record_hash was recomputed as documented', async () => {
+  for (const id of ['t1', 't2']) {
+    const { importTasks, taskLine } = await import('./helpers/server')
+    await importTasks(fx.server, taskLine(id))
+    const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+    await completeWorkspace(fx.server, lead, id)
+    assert.is((await act(fx.server, fx.server.leadToken, id, 'finalize')).status, 200)
+  }
+  const file = path.join(fx.server.dataDir, 'records', 't1', '1.json')
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8'))
+  const { record_hash: _old, signature, key_id, seq, ...body } = stored
+  body.ranking = [...body.ranking].reverse()
+  const forged = { ...body, record_hash: crypto.createHash('sha256').update(canonicalJson(body)).digest('hex'), signature, key_id, seq }
+  fs.writeFileSync(file, JSON.stringify(forged) + '\n')
+  const refused = await api(fx.server, fx.server.leadToken, 'GET', '/api/export?format=native')
+  assert.is(refused.status, 500)
+  assert.match(refused.body.error, /t1 revision 1 fails its integrity check/)
+  // The same forgery with the signature removed is refused too, as unsigned.
+  const { signature: _s, key_id: _k, ...unsigned } = forged
+  fs.writeFileSync(file, JSON.stringify(unsigned) + '\n')
+  const unsignedRefused = await api(fx.server, fx.server.leadToken, 'GET', '/api/export?format=native')
+  assert.is(unsignedRefused.status, 500)
+  assert.match(unsignedRefused.body.error, /t1 revision 1 fails its integrity check/)
+  // Control: the untouched record exports once the file is put back.
+  fs.writeFileSync(file, JSON.stringify(stored) + '\n')
+  const ok = await exportText('format=native')
+  assert.is(ok.status, 200)
+  assert.equal(ndjson(ok.text).map((r) => [r.task_id, r.ranking]), [['t1', stored.ranking], ['t2', ['b', 'a', 'c']]])
 })
 
 test.run()

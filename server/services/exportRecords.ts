@@ -15,10 +15,11 @@ import type { KtoBalance } from '../../shared/exports/ktoWeights'
 import type { PairPolicy } from '../../shared/exports/pairs'
 import { PromptForm, promptFormOf } from '../../shared/exports/prompts'
 import type { ExportQuery, RecordFilter } from '../../shared/exports/query'
-import type { RecordStore } from '../storage/records'
+import type { RecordStore, SealedRecord } from '../storage/records'
 
-function selected(record: ReviewRecord, filter: RecordFilter): boolean {
+function selected(record: SealedRecord, filter: RecordFilter): boolean {
   if (filter.batch !== null && record.batch !== filter.batch) return false
+  if (filter.sinceSeq !== null && !(record.seq > filter.sinceSeq)) return false
   if (filter.sinceMs !== null && !(Date.parse(record.finalized_at) >= filter.sinceMs)) return false
   return true
 }
@@ -29,13 +30,16 @@ function selected(record: ReviewRecord, filter: RecordFilter): boolean {
  * RecordIntegrityError. With `revisions: 'latest'` a task counts by its latest revision only: an
  * older revision is never exported in its place, whatever the other filters say.
  */
-export function* selectRecords(store: RecordStore, filter: RecordFilter): Generator<ReviewRecord> {
+export function* selectRecords(store: RecordStore, filter: RecordFilter): Generator<SealedRecord> {
+  // Only what was committed when the pass began: a reader who resumes from the highest seq it
+  // received (`since_seq`) then misses nothing committed while it read.
+  const upToSeq = store.lastSeq
   for (const taskId of store.taskIds()) {
     const revs = store.revisions(taskId)
     const chosen = filter.revisions === 'all' ? revs : revs.slice(-1)
     for (const rev of chosen) {
       const record = store.read(taskId, rev)
-      if (record && selected(record, filter)) yield record
+      if (record && record.seq <= upToSeq && selected(record, filter)) yield record
     }
   }
 }

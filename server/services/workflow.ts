@@ -13,10 +13,9 @@ import { currentRuns } from '../../shared/runs'
 import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { sha256Hex } from '../../shared/record'
 import type { FinalizeReason, LastAction } from '../../shared/workflow'
-import type { ReviewRecord } from '../../shared/record'
 import type { Task } from '../../shared/types'
 import type { Db, StoredUser } from '../storage/db'
-import type { RecordStore } from '../storage/records'
+import type { RecordStore, SealedRecord } from '../storage/records'
 import type { AuditLog } from '../storage/audit'
 import type { Rooms } from '../sync/rooms'
 import type { Room } from '../sync/room'
@@ -46,7 +45,7 @@ export interface WorkflowDeps {
 
 /** The outcome of an action: the task after it, the record of a finalize, or why finalize waits. */
 export type ActionResult =
-  | { ok: true; task: Task; record?: ReviewRecord }
+  | { ok: true; task: Task; record?: SealedRecord }
   | { ok: false; reasons: FinalizeReason[] }
 
 /** The one place workflow actions happen; the routes, the CLI (through them) and room changes call it. */
@@ -152,27 +151,26 @@ export class Workflow {
     try {
       const { content, threads, reasons } = gate()
       if (reasons.length) return { ok: false, reasons }
-      const at = this.now()
-      let record = buildRecord({
-        task,
-        batch,
-        content,
-        threads,
-        ballots: ballots.flatMap(({ id, room }) => readBallot(id, room.doc, task, batch) ?? []),
-        participants: participantsOf(this.deps.activity.activeOn(task.id, task.revision), task, user, (id) => db.userById(id)),
-        finalizedBy: user,
-        finalizedAt: at,
-        // A note given with nothing to override is kept too: the lead wrote it for the record.
-        ...(overrideNote !== undefined ? { overrideNote } : {}),
-      })
-      if (!records.create(record)) {
-        // A finalize interrupted after its record was written: that record is the revision's.
-        const existing = records.read(task.id, task.revision)
-        if (!existing) throw new Error(`record ${task.id}/${task.revision} exists but cannot be read`)
-        this.deps.log.warn('finalize found this revision already recorded; keeping that record', { task: task.id })
-        record = existing
-      }
-      const saved = await this.apply(task, WorkflowAction.finalize, user, undefined, record.finalized_at, meta.doc)
+      // The commit: record file, then the audit line that names it, in one synchronous step
+      // (records.ts). A failure there (a full disk: 507) leaves nothing committed.
+      const record = records.commit(
+        (finalizedAt) =>
+          buildRecord({
+            task,
+            batch,
+            content,
+            threads,
+            ballots: ballots.flatMap(({ id, room }) => readBallot(id, room.doc, task, batch) ?? []),
+            participants: participantsOf(this.deps.activity.activeOn(task.id, task.revision), task, user, (id) => db.userById(id)),
+            finalizedBy: user,
+            finalizedAt,
+            // A note given with nothing to override is kept too: the lead wrote it for the record.
+            ...(overrideNote !== undefined ? { overrideNote } : {}),
+          }),
+        { by: user.id, by_name: user.name, role: user.role, action: WorkflowAction.finalize, from: task.status, to: 'finalized' },
+        this.deps.now?.() ?? new Date(),
+      )
+      const saved = await this.afterCommit(task, user, record, meta.doc)
       return { ok: true, task: saved, record }
     } finally {
       this.deps.access?.unseal(task.id)
@@ -180,21 +178,38 @@ export class Workflow {
   }
 
   /**
+   * Follows a committed finalize: the task file, the meta room, live access. Nothing here can
+   * undo the commit: a task file that cannot be written (a full disk) is served finalized from
+   * memory, and the next start rewrites it from the audit line (finalizeRecovery.ts).
+   */
+  private async afterCommit(task: Task, user: StoredUser, record: SealedRecord, metaDoc: Y.Doc): Promise<Task> {
+    const updated = await this.deps.db.updateTaskCommitted(
+      task.id,
+      (t) => {
+        t.status = 'finalized'
+        t.revision = record.revision
+      },
+      (err) => this.deps.log.error('storing a finalized task failed after its record committed; serving it finalized', err, { task: task.id }),
+    )
+    const lastAction: LastAction = { action: WorkflowAction.finalize, by: user.id, by_name: user.name, at: record.finalized_at }
+    try {
+      metaDoc.transact(() => writeMetaOf(metaDoc, updated, lastAction), SERVER)
+    } catch (err) {
+      this.deps.log.error('writing the meta room after a finalize failed', err, { task: task.id })
+    }
+    this.refreshAccess(task.id)
+    return updated
+  }
+
+  /**
    * Writes one transition: the audit log, the task file (stored before memory changes), then the
    * meta room and live access.
    */
-  private async apply(
-    task: Task,
-    action: WorkflowAction,
-    user: StoredUser,
-    message?: string,
-    finalizedAt?: string,
-    metaDoc?: Y.Doc,
-  ): Promise<Task> {
+  private async apply(task: Task, action: WorkflowAction, user: StoredUser, message?: string): Promise<Task> {
     const step = transition(task.status, action, { role: user.role, assigned: task.assignees.includes(user.id) })
     if (!step.ok) throw new CodejuryError(step.refusal, step.message)
     const from = task.status
-    const at = finalizedAt ?? this.now()
+    const at = this.now()
     const lastAction: LastAction = { action, by: user.id, by_name: user.name, at, ...(message ? { message } : {}) }
     const revision = task.revision + (step.revisionBump ? 1 : 0)
     // Logged first: an action the audit log could not take fails before it changes anything.
@@ -215,17 +230,8 @@ export class Workflow {
       t.status = step.status
       t.revision = revision
     })
-    const writeMeta = (doc: Y.Doc) => {
-      const meta = getMeta(doc)
-      meta.set(MetaKey.status, updated.status)
-      meta.set(MetaKey.revision, updated.revision)
-      meta.set(MetaKey.assignees, [...updated.assignees])
-      meta.set(MetaKey.last_action, lastAction)
-      meta.set(MetaKey.finalized_at, updated.status === 'finalized' ? at : null)
-    }
-    if (metaDoc) metaDoc.transact(() => writeMeta(metaDoc), SERVER)
     this.refreshAccess(task.id)
-    if (!metaDoc) await this.deps.rooms.transact(roomName.meta(task.id), writeMeta)
+    await this.deps.rooms.transact(roomName.meta(task.id), (doc) => writeMetaOf(doc, updated, lastAction))
     return updated
   }
 
@@ -240,4 +246,14 @@ export class Workflow {
   private now(): string {
     return (this.deps.now?.() ?? new Date()).toISOString()
   }
+}
+
+/** Writes the meta room from a stored task and its last action (the workflow and start-up recovery). */
+export function writeMetaOf(doc: Y.Doc, task: Task, lastAction: LastAction): void {
+  const meta = getMeta(doc)
+  meta.set(MetaKey.status, task.status)
+  meta.set(MetaKey.revision, task.revision)
+  meta.set(MetaKey.assignees, [...task.assignees])
+  meta.set(MetaKey.last_action, lastAction)
+  meta.set(MetaKey.finalized_at, task.status === 'finalized' ? lastAction.at : null)
 }

@@ -1,6 +1,8 @@
 /**
  * The append-only audit log of workflow actions: one JSON line per action in
- * `audit/<YYYY-MM>.jsonl` (0600). Lines are only ever appended, never rewritten.
+ * `audit/<YYYY-MM>.jsonl` (0600). Lines are only ever appended, never rewritten. A finalize's line
+ * is also its commit point: the line names the record (`record_hash`, `seq`), and a record file
+ * no line names was never committed (records.ts).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -18,6 +20,19 @@ export interface AuditEntry {
   to: string
   revision: number
   message?: string
+  /** A finalize, or the upgrade that signed an older record: the record this line commits. */
+  record_hash?: string
+  /** The committed record's place in the export order of commits (`since_seq`). */
+  seq?: number
+}
+
+/** One committed record, as its audit line names it. */
+export interface RecordCommit {
+  task: string
+  revision: number
+  record_hash: string
+  seq: number
+  at: string
 }
 
 const MONTH_FILE = /^\d{4}-\d{2}\.jsonl$/
@@ -29,6 +44,16 @@ export class AuditLog {
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'audit')
     ensureDir(this.dir)
+    // A line torn by a power cut has no newline; the next append must not be glued onto it (the
+    // torn fragment stays, as its own unreadable line).
+    for (const name of this.files()) {
+      const file = path.join(this.dir, name)
+      if (!endsWithNewline(file)) appendWholeSync(file, Buffer.from('\n'))
+    }
+  }
+
+  private files(): string[] {
+    return fs.readdirSync(this.dir).filter((n) => MONTH_FILE.test(n)).sort()
   }
 
   /**
@@ -43,7 +68,7 @@ export class AuditLog {
   /** Every entry, oldest first (optionally only one task's); skips a torn last line. */
   read(taskId?: string): AuditEntry[] {
     const out: AuditEntry[] = []
-    for (const name of fs.readdirSync(this.dir).filter((n) => MONTH_FILE.test(n)).sort()) {
+    for (const name of this.files()) {
       for (const line of fs.readFileSync(path.join(this.dir, name), 'utf8').split('\n')) {
         if (!line) continue
         try {
@@ -55,5 +80,38 @@ export class AuditLog {
       }
     }
     return out
+  }
+
+  /** Every line that commits a record, oldest first: the record store's index is built from these. */
+  commits(): RecordCommit[] {
+    const out: RecordCommit[] = []
+    for (const name of this.files()) {
+      for (const line of fs.readFileSync(path.join(this.dir, name), 'utf8').split('\n')) {
+        if (!line.includes('"record_hash"')) continue
+        let entry: AuditEntry
+        try {
+          entry = JSON.parse(line) as AuditEntry
+        } catch {
+          continue // torn: that commit never happened
+        }
+        const { task, revision, record_hash, seq, at } = entry
+        if (typeof task !== 'string' || !Number.isInteger(revision) || typeof record_hash !== 'string' || !Number.isInteger(seq)) continue
+        out.push({ task, revision, record_hash, seq: seq!, at })
+      }
+    }
+    return out
+  }
+}
+
+function endsWithNewline(file: string): boolean {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const size = fs.fstatSync(fd).size
+    if (size === 0) return true
+    const last = Buffer.alloc(1)
+    fs.readSync(fd, last, 0, 1, size - 1)
+    return last[0] === 0x0a
+  } finally {
+    fs.closeSync(fd)
   }
 }

@@ -220,16 +220,38 @@ export class Db {
   }
 
   /**
+   * `updateTask` for a change already made durable elsewhere (a finalize, committed by its audit
+   * line): when the task file cannot be written, memory takes the change anyway, `onUnsaved` is
+   * told, and start-up recovery rewrites the file from that commit.
+   */
+  async updateTaskCommitted(id: string, change: (task: Task) => void, onUnsaved: (err: unknown) => void): Promise<Task> {
+    const db = this.taskDbs.get(id)
+    if (!db) throw new Error(`no task ${id}`)
+    const next = (data: Task) => {
+      const copy = structuredClone(data)
+      change(copy)
+      copy.updatedAt = new Date().toISOString()
+      return copy
+    }
+    return this.commit(db, next, onUnsaved)
+  }
+
+  /**
    * The one write path: `change` builds the next content from the latest committed one, the file
    * is written, and only then does memory hold it. Serialized per file.
    */
-  private commit<T>(db: Low<T>, change: (data: T) => T): Promise<T> {
+  private commit<T>(db: Low<T>, change: (data: T) => T, onUnsaved?: (err: unknown) => void): Promise<T> {
     const file = (db.adapter as RecordFile<T>).file
     let queue = this.queues.get(file)
     if (!queue) this.queues.set(file, (queue = new WriteQueue()))
     return queue.run(async () => {
       const next = change(db.data)
-      await db.adapter.write(next)
+      try {
+        await db.adapter.write(next)
+      } catch (err) {
+        if (!onUnsaved) throw err
+        onUnsaved(err)
+      }
       db.data = next
       return next
     })

@@ -1,4 +1,4 @@
-/** The export's parameters (`format`, `pairs`, `batch`, `since`, `revisions`, `limit`, `seed`) parsed and checked in one place. */
+/** The export's parameters (`format`, `pairs`, `batch`, `since`, `since_seq`, `revisions`, `limit`, `seed`) parsed and checked in one place. */
 import { DEFAULT_PAIRS, EXPORT_FORMATS, isExportFormat } from './formats'
 import type { ExportFormat } from './formats'
 import { DEFAULT_KTO_SEED, MAX_KTO_SEED } from './ktoOrder'
@@ -13,6 +13,8 @@ export interface RecordFilter {
   batch: string | null
   /** Only records finalized at or after this instant (milliseconds since the epoch). */
   sinceMs: number | null
+  /** Only records committed after this `seq` (an incremental export's cursor). */
+  sinceSeq: number | null
   revisions: RevisionSelection
 }
 
@@ -46,10 +48,16 @@ export function parseRecordFilter(get: (name: string) => string | undefined): { 
     sinceMs = ISO.test(since) ? Date.parse(since) : NaN
     if (!Number.isFinite(sinceMs)) errors.push(`since must be an ISO 8601 date or date-time, e.g. 2026-11-27 or 2026-11-27T09:00:00Z (got "${since}")`)
   }
+  const sinceSeqText = get('since_seq')
+  let sinceSeq: number | null = null
+  if (sinceSeqText !== undefined && sinceSeqText !== '') {
+    sinceSeq = /^(0|[1-9][0-9]{0,14})$/.test(sinceSeqText) ? Number(sinceSeqText) : null
+    if (sinceSeq === null) errors.push(`since_seq must be a whole number, the highest seq already exported (got "${sinceSeqText}")`)
+  }
   const revisions = get('revisions') ?? 'latest'
   if (revisions !== 'latest' && revisions !== 'all') errors.push(`revisions must be "latest" or "all" (got "${revisions}")`)
   if (errors.length > 0) return { errors }
-  return { filter: { batch: batch ?? null, sinceMs, revisions: revisions as RevisionSelection }, errors }
+  return { filter: { batch: batch ?? null, sinceMs, sinceSeq, revisions: revisions as RevisionSelection }, errors }
 }
 
 /** Parses a full export request: the filter plus format, pairs and limit. */

@@ -43,7 +43,7 @@ const CODE = (i: number, c: number) =>
   `def solve(xs):\n    """Candidate ${c} of task ${i}."""\n` + '    total = 0\n    for x in xs:\n        total += x * x\n'.repeat(12) + '    return total\n'
 
 /** A realistic finalized record (4 candidates of ~800 bytes, a rubric, ratings, runs): ~6 KB on disk. */
-function benchRecord(i: number): ReviewRecord {
+function benchRecord(i: number, finalizedAt = new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString()): ReviewRecord {
   const id = `r${String(i).padStart(6, '0')}`
   const ids = ['a', 'b', 'c', 'd']
   const rubric = ['correctness', 'efficiency', 'readability'].map((k) => ({ id: k, name: k, description: `How good is its ${k}?`, min: 1, max: 5 }))
@@ -67,13 +67,16 @@ function benchRecord(i: number): ReviewRecord {
     ballots: [],
     participants: [{ user: 'u1', name: 'Ann', role: 'annotator', active_ms: 600_000 }],
     finalized_by: 'lead',
-    finalized_at: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
+    finalized_at: finalizedAt,
     rubric,
   })
 }
 
 function fill(server: TestServer, from: number, to: number) {
-  for (let i = from; i < to; i++) server.running.deps.records.create(benchRecord(i))
+  // Committed as a finalize commits them: signed, with an audit line each.
+  const entry = { by: 'lead', by_name: 'Lead', role: 'lead', action: 'finalize', from: 'submitted', to: 'finalized' }
+  const base = Date.UTC(2026, 10, 1)
+  for (let i = from; i < to; i++) server.running.deps.records.commit((at) => benchRecord(i, at), entry, new Date(base + i * 1000))
 }
 
 /** Streams one export, counting rows and bytes without keeping the body, and samples RSS meanwhile. */

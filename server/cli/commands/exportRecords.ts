@@ -38,6 +38,7 @@ function queryOf(values: CommandContext['values']): URLSearchParams {
     const v = values[name]
     if (typeof v === 'string') query.set(name, v)
   }
+  if (typeof values['since-seq'] === 'string') query.set('since_seq', values['since-seq'])
   return query
 }
 
@@ -48,7 +49,7 @@ function queryOf(values: CommandContext['values']): URLSearchParams {
  */
 export const exportRecords: Command = {
   words: ['export'],
-  usage: 'codejury export --format F [--out FILE] [--pairs P] [--batch B] [--since ISO] [--revisions all] [--limit N] [--seed N]',
+  usage: 'codejury export --format F [--out FILE] [--pairs P] [--batch B] [--since ISO] [--since-seq N] [--revisions all] [--limit N] [--seed N]',
   summary: 'export finalized reviews as NDJSON training data',
   help: [
     'Writes finalized reviews as NDJSON (one JSON object per line) to stdout or a file,',
@@ -60,6 +61,7 @@ export const exportRecords: Command = {
     `  --pairs P        ${PAIR_POLICIES.join(', ')}: pair expansion of dpo, reward, openai-preference (default: all)`,
     '  --batch B        only records of batch B',
     '  --since ISO      only records finalized at or after this date or date-time',
+    '  --since-seq N    only records committed after seq N (the highest seq a native export gave)',
     '  --revisions all  every finalized revision instead of the latest of each task',
     '  --limit N        at most N rows',
     '  --seed N         the seed of kto\'s shuffle, 0 to 4294967295 (default: 0)',
@@ -71,6 +73,7 @@ export const exportRecords: Command = {
     pairs: { type: 'string' },
     batch: { type: 'string' },
     since: { type: 'string' },
+    'since-seq': { type: 'string' },
     limit: { type: 'string' },
     seed: { type: 'string' },
     out: { type: 'string', short: 'o' },
