@@ -6,12 +6,12 @@
 import { parseRoomName, roomName } from '../../shared/roomNames'
 import { computeProgress } from '../../shared/progress'
 import type { Progress } from '../../shared/progress'
-import { promptText } from '../../shared/types'
 import type { PresentUser, Task, TaskSummary } from '../../shared/types'
 import type { Db } from '../storage/db'
 import type { Room } from '../sync/room'
 import type { Rooms } from '../sync/rooms'
-import { canSeeTask, taskTitle } from './tasks'
+import { canSeeTask } from './tasks'
+import { taskTitle } from '../../shared/title'
 import { ThreadCounter } from './threads'
 import { viewOf, watchViews } from './looking'
 import type { ThreadSummary } from '../../shared/types'
@@ -150,7 +150,7 @@ export class LiveHub {
       id: task.id,
       batch: task.batch,
       language: task.language,
-      title: taskTitle(promptText(task.prompt)),
+      title: taskTitle(task.prompt),
       status: task.status,
       revision: task.revision,
       assignees: task.assignees,

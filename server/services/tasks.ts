@@ -241,13 +241,6 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
   return task
 }
 
-/** The first line of a prompt, without markdown markers: the task's title in lists. */
-export function taskTitle(prompt: string): string {
-  const line = prompt.split('\n').find((l) => l.trim()) ?? ''
-  const title = line.replace(/^[#>*\-\s`]+/, '').replace(/[*_`]/g, '').trim()
-  return title.length > 120 ? `${title.slice(0, 117)}…` : title
-}
-
 /** Whether a user sees a task: leads and reviewers see all, annotators what they are assigned. */
 export function canSeeTask(user: { id: string; role: string }, task: Task): boolean {
   return user.role !== 'annotator' || task.assignees.includes(user.id)
