@@ -47,7 +47,8 @@ export function hasRoomIds(task: Pick<Task, 'candidates'>): boolean {
 
 /**
  * Whether any of the task's rooms may hold candidate ids already: it has been worked on, saved
- * progress or threads, has room files, or (`isLoaded`) a room of it is open right now.
+ * progress or threads, has room files other than its meta room's (meta holds no candidate ids;
+ * an assignment writes it), or (`isLoaded`) its workspace or comments room is open right now.
  */
 export function taskStarted(dataDir: string, task: Task, isLoaded: (taskId: string) => boolean = () => false): boolean {
   return (
@@ -56,8 +57,16 @@ export function taskStarted(dataDir: string, task: Task, isLoaded: (taskId: stri
     task.progress !== undefined ||
     task.threadCounts !== undefined ||
     isLoaded(task.id) ||
-    fs.existsSync(path.join(dataDir, 'rooms', task.id))
+    roomFilesBesideMeta(path.join(dataDir, 'rooms', task.id))
   )
+}
+
+function roomFilesBesideMeta(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => !name.startsWith('meta'))
+  } catch {
+    return false // no room was ever stored
+  }
 }
 
 /** What `assignRoomIds` did: tasks given opaque ids, and tasks that keep their import ids. */
@@ -95,7 +104,7 @@ export async function assignRoomIds(
   return outcome
 }
 
-/** True when the task's workspace, meta or comments room is open in this process right now. */
+/** True when the task's workspace or comments room is open in this process right now. */
 export function taskRoomLoaded(rooms: Pick<Rooms, 'peek'>, taskId: string): boolean {
-  return [roomName.workspace(taskId), roomName.meta(taskId), roomName.comments(taskId)].some((name) => rooms.peek(name) !== undefined)
+  return [roomName.workspace(taskId), roomName.comments(taskId)].some((name) => rooms.peek(name) !== undefined)
 }
