@@ -55,6 +55,31 @@ unit('labels the blind order A, B, C… and goes on past Z', () => {
   assert.throws(() => blindLetter(-1), RangeError)
 })
 
+unit('maps a record back to import ids, ids such as __proto__ included, and leaves a record without a map alone', () => {
+  const record = {
+    candidates: [{ id: 'c_x', code: 'x' }, { id: 'c_y', code: 'y' }],
+    ranking: ['c_y', 'c_x'],
+    ratings: { c_x: { correctness: 3 }, c_y: { correctness: 5 } },
+    runs: { c_x: { status: 'pass' }, solution: { status: 'pass' } },
+    derived_checks: { reference_passes: true, pass_rates: { c_x: 1, c_y: null }, ranking_agrees_with_runs: null, suite_fails_a_candidate: false },
+    ballots: [{ user: 'u1', ranking: ['c_x'], ratings: { c_y: { correctness: 1 } } }],
+    threads: [{ id: 't', anchor: { kind: 'text', field: 'notes:c_y', start: 0, end: 1 } }],
+    import_ids: { c_x: '__proto__', c_y: 'constructor' },
+  } as unknown as Parameters<typeof recordWithImportIds>[0]
+  const out = recordWithImportIds(record) as any
+  assert.equal(out.candidates.map((c: { id: string }) => c.id), ['__proto__', 'constructor'])
+  assert.equal(out.ranking, ['constructor', '__proto__'])
+  assert.ok(Object.hasOwn(out.ratings, '__proto__') && out.ratings.constructor.correctness === 5)
+  assert.equal(Object.keys(out.runs).sort(), ['__proto__', 'solution'])
+  assert.equal(Object.keys(out.derived_checks.pass_rates), ['__proto__', 'constructor'])
+  assert.equal(out.ballots[0].ranking, ['__proto__'])
+  assert.is(out.threads[0].anchor.field, 'notes:constructor')
+  assert.is(({} as any).correctness, undefined, 'Object.prototype untouched')
+  assert.equal(record.ranking, ['c_y', 'c_x'], 'the record itself is not changed')
+  const open = { ...record, import_ids: undefined }
+  assert.is(recordWithImportIds(open), open, 'positive control: no map, nothing to do')
+})
+
 unit.run()
 
 const api_ = suite('blind task view')
