@@ -81,7 +81,7 @@ export interface RoomIdsOutcome {
  * (logged: those rooms name import ids). Runs at start-up and when a batch is made blind.
  */
 export async function assignRoomIds(
-  deps: { db: Db; log: Pick<Logger, 'warn' | 'info'>; isLoaded?: (taskId: string) => boolean },
+  deps: { db: Db; log?: Pick<Logger, 'warn' | 'info'>; isLoaded?: (taskId: string) => boolean },
   batchName?: string,
 ): Promise<RoomIdsOutcome> {
   const outcome: RoomIdsOutcome = { opaque: [], kept: [] }
@@ -94,9 +94,9 @@ export async function assignRoomIds(
     })
     ;(started ? outcome.kept : outcome.opaque).push(task.id)
   }
-  if (outcome.opaque.length) deps.log.info('gave blind tasks opaque candidate ids', { count: outcome.opaque.length })
+  if (outcome.opaque.length) deps.log?.info('gave blind tasks opaque candidate ids', { count: outcome.opaque.length })
   if (outcome.kept.length) {
-    deps.log.warn('blind tasks already opened keep their import ids as candidate ids in their rooms', {
+    deps.log?.warn('blind tasks already opened keep their import ids as candidate ids in their rooms', {
       count: outcome.kept.length,
       tasks: outcome.kept.slice(0, 20),
     })

@@ -15,7 +15,7 @@ import type { Rooms } from '../sync/rooms'
 import type { Config } from '../config'
 import { crashPointForTests } from './importStaging'
 import { PackWriter, removePack } from '../storage/taskPacks'
-import { withOpaqueIds } from './blindIds'
+import { assignRoomIds, withOpaqueIds } from './blindIds'
 import type { LiveAccess } from './access'
 
 /** The rubric a batch gets when an import creates it (the same default as a new batch's). */
@@ -179,6 +179,9 @@ export async function importTasks(
       throw err
     }
     deps.db.adopt(stored.map((s) => s.task))
+    // The batch turned blind while this body arrived (made blind, or created blind by another
+    // import): these tasks are unopened, so they get their opaque ids now.
+    if (batch.blind && !blind) await assignRoomIds({ db: deps.db }, batchName)
     return { ok: true, ids: reserved, skipped, batch: { name: batchName, created, blind: batch.blind } }
   } finally {
     pack?.discard()
