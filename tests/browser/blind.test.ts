@@ -54,7 +54,7 @@ blind('shows the lead and an annotator the same letter for the same code, models
   const page = annotator.page
   await page.goto(`/tasks/${TASK}`)
   const pool = page.getByRole('list', { name: 'Unranked' })
-  await pool.locator('[data-candidate]').nth(2).waitFor({ timeout: 20_000 })
+  await pool.locator('[data-candidate]').nth(2).waitFor({ timeout: 60_000 })
   assert.equal(await page.getByRole('tab').allInnerTexts().then((t) => t.map((x) => x.replace(/\s+/g, ' ').trim())), ['1 A', '2 B', '3 C', 'c Compare'])
   assert.equal(await pool.locator('[data-candidate]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.candidate)), ['A', 'B', 'C'])
   assert.equal(await leaks(page), [], 'nothing names a model on first load')
@@ -85,7 +85,7 @@ blind('shows the lead and an annotator the same letter for the same code, models
   const leadPage = await newUserPage(fx.browser, s, s.leadToken)
   fx.users.push(leadPage)
   await leadPage.page.goto(`/tasks/${TASK}`)
-  await leadPage.page.getByRole('tab', { name: /A\b.*openai-gpt-4o|A\b.*anthropic-claude|A\b.*meta-llama-3/ }).waitFor({ timeout: 20_000 })
+  await leadPage.page.getByRole('tab', { name: /A\b.*openai-gpt-4o|A\b.*anthropic-claude|A\b.*meta-llama-3/ }).waitFor({ timeout: 60_000 })
   for (const letter of ['A', 'B', 'C']) {
     const code = byLabel.get(letter)!.code.split('\n')[1].trim()
     // The same letter names the same code for the annotator and the lead.
