@@ -73,6 +73,11 @@ export function candidateLabels(task: { id: string; candidates: readonly { id: s
   return new Map(task.candidates.map((c) => [c.id, byImport.get(importIdOf(c))!]))
 }
 
+/** Room id → how every page names the candidate: its letter in a blind batch, else its import id. */
+export function displayLabels(task: { id: string; candidates: readonly { id: string; import_id?: string }[] }, blind: boolean): Map<string, string> {
+  return blind ? candidateLabels(task) : new Map(task.candidates.map((c) => [c.id, importIdOf(c)]))
+}
+
 /** Import id → letter: what a record keeps as `labels`, so "B fails" in an explanation can be read. */
 export function labelsByImportId(task: { id: string; candidates: readonly { id: string; import_id?: string }[] }): Record<string, string> {
   const labels = candidateLabels(task)

@@ -149,6 +149,8 @@ export interface PresentUser {
 export interface PresentView {
   area: string
   candidateId?: string
+  /** How pages name that candidate (its letter in a blind batch), when the server knows it. */
+  candidateLabel?: string
 }
 
 /** `GET /api/me`. */

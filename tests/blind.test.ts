@@ -225,6 +225,13 @@ flow('keeps import ids out of every room; the record keeps labels and the map; e
   }
   const work = await connect(roomName.workspace('t1'), ann.token)
   await complete(work, byLabel)
+  // The lead's dashboard names what Ann looks at by its letter, not by the opaque id.
+  work.provider.awareness.setLocalStateField('view', { area: 'candidate', candidateId: byLabel.get('B')!.id })
+  await waitFor(async () => {
+    const t1 = (await api(fx, fx.leadToken, 'GET', '/api/tasks')).body.tasks.find((t: { id: string }) => t.id === 't1')
+    return t1.present.some((p: { id: string; view?: { candidateLabel?: string } }) => p.id === ann.id && p.view?.candidateLabel === 'B')
+  }, "Ann's view, labelled B")
+
   // A comment anchored on B's lines, as the page writes it (by room id).
   const comments = await connect(roomName.comments('t1'), ann.token)
   comments.doc.transact(() => {

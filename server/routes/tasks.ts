@@ -2,7 +2,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { AssignSchema, BatchNameSchema, IdSchema, MAX_IMPORT_LINES } from '../../shared/validation'
-import { candidateLabels, importIdOf } from '../../shared/blind'
+import { displayLabels, importIdOf } from '../../shared/blind'
 import * as v from 'valibot'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
@@ -44,8 +44,8 @@ function importOptions(query: (name: string) => string | undefined): ImportOptio
  * opaque id the rooms use, the code and the letter, nothing else.
  */
 export function taskDetailFor(task: Task, detail: TaskDetail, user: Pick<User, 'role'>): TaskDetail {
-  if (!detail.blind) return { ...detail, candidates: task.candidates.map((c) => ({ ...c, label: importIdOf(c) })) }
-  const labels = candidateLabels(task)
+  const labels = displayLabels(task, detail.blind)
+  if (!detail.blind) return { ...detail, candidates: task.candidates.map((c) => ({ ...c, label: labels.get(c.id)! })) }
   const ordered = [...task.candidates].sort((a, b) => compareLabels(labels.get(a.id)!, labels.get(b.id)!))
   if (user.role === 'lead') {
     return { ...detail, candidates: ordered.map((c) => ({ ...c, import_id: importIdOf(c), label: labels.get(c.id)! })) }
