@@ -1,21 +1,17 @@
 /** Small text formatters shared by pages; they return plain strings, rendered as text. */
 
-import { promptText } from '../shared/types'
+import { taskTitle as deriveTitle } from '../shared/title'
 import type { Prompt } from '../shared/types'
 
+/** The workspace header's title is shorter than the queue's. */
 const MAX_TITLE_CHARS = 90
 
 /**
- * A one-line title from a prompt: the first non-empty line of its markdown (a conversation's last
- * user message) without heading marks.
+ * A one-line title from a prompt (shared/title.ts: the heading or first sentence, identifiers
+ * whole), or `fallback` when the prompt holds no text.
  */
 export function taskTitle(prompt: Prompt, fallback: string): string {
-  const line = promptText(prompt)
-    .split('\n')
-    .map((l) => l.replace(/^#+\s*/, '').trim())
-    .find((l) => l.length > 0)
-  if (!line) return fallback
-  return line.length > MAX_TITLE_CHARS ? `${line.slice(0, MAX_TITLE_CHARS - 1)}…` : line
+  return deriveTitle(prompt, fallback, MAX_TITLE_CHARS)
 }
 
 /** A timestamp as the reader's local date and time, or the raw text when it does not parse. */

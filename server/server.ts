@@ -14,6 +14,7 @@ import { tightenDataDir } from './storage/dataDirModes'
 import { Db } from './storage/db'
 import { SessionStore } from './storage/sessions'
 import { recoverImports } from './services/importStaging'
+import { assignRoomIds } from './services/blindIds'
 import { ensureBatch, seedRoomState } from './services/tasks'
 import { seededStorage } from './storage/seededStorage'
 import { createStorageProvider } from './storage/roomStorage'
@@ -70,6 +71,8 @@ export async function startServer(
     for (const notice of db.notices) log.warn(notice)
     // Before anything reads the tasks: finish or discard imports a crash interrupted.
     await recoverImports({ db, log, ensureBatch })
+    // Blind tasks imported before opaque ids existed get theirs now (or keep import ids if opened).
+    await assignRoomIds({ db, log })
     // Issue 9.4: a damaged room file is loud: logged as an error and listed by /api/health.
     const storage =
       parts.storage ??

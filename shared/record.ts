@@ -67,6 +67,13 @@ export interface ReviewRecord {
   override_note?: string
   /** The batch's rubric when finalized, so ratings keep their scales (exports normalise by them). */
   rubric?: RubricCriterion[]
+  /** Blind batches: import id → the letter everyone saw (A, B, C…), so an explanation can be read. */
+  labels?: Record<string, string>
+  /**
+   * Room id → import id when the rooms used opaque ids (blind batches): every id above is a room
+   * id; exports map them back with `recordWithImportIds` (shared/blind.ts).
+   */
+  import_ids?: Record<string, string>
   record_hash: string
 }
 

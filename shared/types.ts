@@ -34,7 +34,10 @@ export interface Batch {
   mode: BatchMode
   guidelines: string
   rubric: RubricCriterion[]
-  /** Annotators see candidates as A, B, C… in a per-task shuffled order and no model names. */
+  /**
+   * Everyone sees candidates as A, B, C… in a per-task shuffled order; only the lead sees models,
+   * import ids and metadata; the rooms key candidates by opaque ids.
+   */
   blind: boolean
   /** Time limit per subject of a test run, in milliseconds. */
   run_timeout_ms: number
@@ -43,9 +46,17 @@ export interface Batch {
 }
 
 export interface Candidate {
+  /** The id the rooms key this candidate by: in a blind batch an opaque id the server made. */
   id: string
   code: string
   model?: string
+  /**
+   * The id the import gave it, when the server gave it an opaque `id` (blind batches); the lead
+   * and the exports see it, annotators and reviewers never do.
+   */
+  import_id?: string
+  /** How every person names it on the page (`GET /api/tasks/:id`): A, B, C… when blind. */
+  label?: string
 }
 
 /** Who says a message of a conversational prompt (OpenAI/TRL chat roles). */
@@ -138,6 +149,8 @@ export interface PresentUser {
 export interface PresentView {
   area: string
   candidateId?: string
+  /** How pages name that candidate (its letter in a blind batch), when the server knows it. */
+  candidateLabel?: string
 }
 
 /** `GET /api/me`. */

@@ -2,7 +2,7 @@
 import * as v from 'valibot'
 import { ID_RE } from './roomNames'
 import { LANGUAGES } from './languages'
-import { BatchMode, CHAT_ROLES, ROLES } from './types'
+import { BatchMode, CHAT_ROLES, ROLES, TaskStatus } from './types'
 import type { TaskInput } from './types'
 
 export const MAX_PROMPT_CHARS = 100_000
@@ -23,6 +23,8 @@ const CandidateSchema = v.strictObject({
   code: v.pipe(v.string(), v.maxLength(MAX_CODE_CHARS, `must be at most ${MAX_CODE_CHARS} characters`)),
   model: v.optional(v.pipe(v.string(), v.maxLength(200))),
 })
+
+const TASK_STATUSES = Object.values(TaskStatus)
 
 /** The most messages a conversational prompt may hold. */
 export const MAX_PROMPT_MESSAGES = 200
@@ -50,34 +52,73 @@ const PromptSchema = v.union(
   'must be markdown text or a conversation [{role, content}]',
 )
 
-export const TaskInputSchema = v.pipe(
-  v.strictObject({
-    id: Id,
-    prompt: PromptSchema,
-    language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
+/** The fields of an imported task: the import and the start-up check share them (one schema). */
+const TASK_INPUT_ENTRIES = {
+  id: Id,
+  prompt: PromptSchema,
+  language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
+  candidates: v.pipe(
+    v.array(CandidateSchema),
+    v.minLength(2, 'expected at least 2 items'),
+    v.maxLength(MAX_CANDIDATES, `expected at most ${MAX_CANDIDATES} items`),
+  ),
+  entry_point: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  tests: v.optional(v.pipe(v.string(), v.maxLength(MAX_CODE_CHARS))),
+  metadata: v.optional(
+    v.pipe(
+      v.record(v.string(), v.unknown()),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return
+        const problem = metadataProblem(dataset.value)
+        if (problem) addIssue({ message: problem })
+      }),
+    ),
+  ),
+}
+
+const uniqueCandidates = <T extends { candidates: { id: string }[] }>() =>
+  v.check<T, string>((t) => new Set(t.candidates.map((c) => c.id)).size === t.candidates.length, 'candidate ids must be unique')
+
+/** One JSONL line of an import. */
+export const TaskInputSchema = v.pipe(v.strictObject(TASK_INPUT_ENTRIES), uniqueCandidates())
+
+/**
+ * A stored candidate: what the import accepted, plus `import_id` when the server gave it an
+ * opaque id of its own (blind batches: the rooms use `id`, exports the import id).
+ */
+const StoredCandidateSchema = v.object({
+  ...CandidateSchema.entries,
+  import_id: v.optional(Id),
+})
+
+/**
+ * A task as stored (a task pack line or `tasks/<id>.json`): every field the import accepts,
+ * checked by the same entries as `TaskInputSchema`, plus what the server adds. Start-up loads
+ * with this, so every task an import accepted loads again; fields a newer server added are kept.
+ */
+export const StoredTaskSchema = v.pipe(
+  v.looseObject({
+    ...TASK_INPUT_ENTRIES,
     candidates: v.pipe(
-      v.array(CandidateSchema),
+      v.array(StoredCandidateSchema),
       v.minLength(2, 'expected at least 2 items'),
       v.maxLength(MAX_CANDIDATES, `expected at most ${MAX_CANDIDATES} items`),
     ),
-    entry_point: v.optional(v.pipe(v.string(), v.maxLength(200))),
-    tests: v.optional(v.pipe(v.string(), v.maxLength(MAX_CODE_CHARS))),
-    metadata: v.optional(
-      v.pipe(
-        v.record(v.string(), v.unknown()),
-        v.rawCheck(({ dataset, addIssue }) => {
-          if (!dataset.typed) return
-          const problem = metadataProblem(dataset.value)
-          if (problem) addIssue({ message: problem })
-        }),
-      ),
-    ),
+    batch: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+    status: v.picklist(TASK_STATUSES, `must be one of ${TASK_STATUSES.join(', ')}`),
+    revision: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1)),
+    assignees: v.array(Id),
+    createdAt: v.string(),
+    updatedAt: v.string(),
   }),
-  v.check(
-    (t) => new Set(t.candidates.map((c) => c.id)).size === t.candidates.length,
-    'candidate ids must be unique',
-  ),
+  uniqueCandidates(),
 )
+
+/** What is wrong with a stored task (the first problem, field first), or null when it loads. */
+export function storedTaskProblem(data: unknown): string | null {
+  const result = v.safeParse(StoredTaskSchema, data)
+  return result.success ? null : `is not a valid task (${formatIssues(result.issues)[0]})`
+}
 
 /**
  * How deeply `value` nests objects and arrays (a scalar is 0, `{}` is 1), counted without

@@ -54,12 +54,14 @@ test('applies to the tasks of the batch without rewriting their records', async 
     })
   const before = records()
   assert.is(before.length, 1, 'the pack')
-  const res = await post({ name: 'june', rubric, blind: true, run_timeout_ms: 2000 })
+  // Turning blind on gives unopened tasks opaque candidate ids (tests/blind.test.ts); the rest
+  // of a batch's settings never touch a task record.
+  const res = await post({ name: 'june', rubric, mode: 'independent', run_timeout_ms: 2000 })
   assert.is(res.status, 200)
   assert.equal(records(), before, 'the task record is untouched')
   const task = await api(server, server.leadToken, 'GET', '/api/tasks/t1')
   assert.equal(task.body.rubric, rubric)
-  assert.is(task.body.blind, true)
+  assert.is(task.body.mode, 'independent')
   assert.is(task.body.run_timeout_ms, 2000)
   const list = await api(server, server.leadToken, 'GET', '/api/batches')
   assert.is(list.body.batches[0].taskCount, 1)
@@ -102,11 +104,14 @@ test('lets only the lead list, create and edit batches', async () => {
   assert.equal((await api(server, server.leadToken, 'GET', '/api/batches')).body.batches.length, 1)
 })
 
-test('gives an import-created batch the open-label defaults DESIGN names', async () => {
-  await importTasks(server, taskLine('t1'), 'imported')
-  const [batch] = (await api(server, server.leadToken, 'GET', '/api/batches')).body.batches
+test('gives an import-created batch the defaults DESIGN names: blind unless the import says blind=0', async () => {
+  const res = await api(server, server.leadToken, 'POST', '/api/tasks/import?batch=imported', taskLine('t1'), 'application/x-ndjson')
+  assert.is(res.status, 200)
+  await importTasks(server, taskLine('t2'), 'open-one') // blind=0
+  const [batch, open] = (await api(server, server.leadToken, 'GET', '/api/batches')).body.batches
   assert.is(batch.name, 'imported')
-  assert.is(batch.blind, false)
+  assert.is(batch.blind, true)
+  assert.equal([open.name, open.blind], ['open-one', false])
   assert.is(batch.mode, 'collaborative')
   assert.is(batch.rubric.length, 3)
 })

@@ -170,7 +170,7 @@ imports('imports a good JSONL file and says how many tasks it imported', async (
   fs.writeFileSync(path.join(cwd, 'tasks.jsonl'), `${taskLine('t1')}\n${taskLine('t2')}\n`)
   const r = await cli(['import', 'tasks.jsonl', '--batch', 'week 1', ...asLead()], { cwd })
   assert.is(r.code, 0, r.stderr)
-  assert.is(r.stdout.trim(), 'imported 2 tasks into batch "week 1"')
+  assert.is(r.stdout.trim(), 'imported 2 tasks into a new blind batch "week 1"')
   assert.equal(await taskIds(), ['t1', 't2'])
   const task = await api(ctx.server!, ctx.server!.leadToken, 'GET', '/api/tasks/t1')
   assert.is(task.body.batch, 'week 1')
@@ -181,7 +181,10 @@ imports('prints the server response with --json', async () => {
   fs.writeFileSync(path.join(cwd, 'more.jsonl'), `${taskLine('t3')}\n`)
   const r = await cli(['import', 'more.jsonl', '--batch', 'week 1', '--json', ...asLead()], { cwd })
   assert.is(r.code, 0, r.stderr)
-  assert.equal(JSON.parse(r.stdout), { batch: 'week 1', imported: 1, ids: ['t3'], skipped: 0, skippedIds: [] })
+  assert.equal(JSON.parse(r.stdout), { batch: 'week 1', batchCreated: false, blind: true, imported: 1, ids: ['t3'], skipped: 0, skippedIds: [] })
+  fs.writeFileSync(path.join(cwd, 'open.jsonl'), `${taskLine('t4')}\n`)
+  const open = await cli(['import', 'open.jsonl', '--batch', 'open one', '--open-label', ...asLead()], { cwd })
+  assert.is(open.stdout.trim(), 'imported 1 task into a new open-label batch "open one"')
 })
 
 imports('lists every bad line of a rejected file and imports nothing', async () => {

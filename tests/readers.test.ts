@@ -387,7 +387,7 @@ server('keeps serving the queue after an annotator sets a rating to a number, al
   const lead = (method: string, route: string, body?: unknown, type?: string) =>
     api(c1, c1.leadToken, method, route, body, type)
   const ann = (await lead('POST', '/api/users', { name: 'Ann', role: 'annotator' })).body
-  assert.is((await lead('POST', '/api/tasks/import?batch=b', taskLine('t1'), 'application/x-ndjson')).status, 200)
+  assert.is((await lead('POST', '/api/tasks/import?batch=b&blind=0', taskLine('t1'), 'application/x-ndjson')).status, 200)
   assert.is((await lead('POST', '/api/tasks/t1/assign', { userIds: [ann.id] })).status, 200)
   const events = await openEvents(c1.url, c1.leadToken)
   await queue(c1.url, c1.leadToken)

@@ -29,7 +29,7 @@ function task(id: string): Task {
     id,
     prompt: 'p',
     language: 'python',
-    candidates: [{ id: 'a', code: 'x' }],
+    candidates: [{ id: 'a', code: 'x' }, { id: 'b', code: 'y' }],
     batch: 'b',
     status: 'open',
     revision: 1,
@@ -64,11 +64,11 @@ const DAMAGES: [() => string, string, (text: string) => string, RegExp][] = [
   [() => 'users.json', 'emptied', () => '', /is empty/],
   [() => 'batches.json', 'invalid JSON', (t) => t.replace('{', '{,'), /is not valid JSON/],
   [() => 'tasks/t1.json', 'truncated', (t) => t.slice(0, t.length - 3), /is not valid JSON/],
-  [() => 'tasks/t1.json', 'valid JSON of the wrong shape', () => '{"id":"t1"}', /has no "batch"/],
+  [() => 'tasks/t1.json', 'valid JSON of the wrong shape', () => '{"id":"t1"}', /is not a valid task \(prompt: is required\)/],
   [() => 'users.json', 'a users list with a broken entry', () => '{"users":[{"id":"x"}]}', /without a "name"/],
   [pack, 'cut mid-line', (t) => t.slice(0, t.length - 10), /does not end with a whole line/],
   [pack, 'a line of invalid JSON', (t) => t.replace('\n{', '\n{,'), /line 2 is not valid JSON/],
-  [pack, 'a line of the wrong shape', (t) => `{"id":"t3"}\n${t}`, /line 1 has no "batch"/],
+  [pack, 'a line of the wrong shape', (t) => `{"id":"t3"}\n${t}`, /line 1 is not a valid task \(prompt: is required\)/],
 ]
 
 test('refuses to start on a damaged record file with one line naming it, and starts when it is intact', async () => {

@@ -14,6 +14,7 @@ import { createBallotRoom, createPlacedCount } from '../stores/ballot'
 import { formatTau, formatShare } from './agreementFormat'
 import { ErrorNote } from './ErrorNote'
 import '../styles/agreement.css'
+import { useCandidateLabels } from '../stores/candidateLabels'
 
 /** Agreement of one task's ballots for the lead; `ranking` is the shared one the merge seeds. */
 export const AgreementPanel: Component<{ task: TaskDetail; assignees: Accessor<string[]>; ranking: Y.Array<string>; readOnly: boolean }> = (
@@ -21,6 +22,7 @@ export const AgreementPanel: Component<{ task: TaskDetail; assignees: Accessor<s
 ) => {
   const uid = createUniqueId()
   const ids = props.task.candidates.map((c) => c.id)
+  const labels = useCandidateLabels()
   // Names of the people on the task, read again when the assignees change.
   const [people] = createResource(() => props.assignees().join(','), () => getTaskPeople(props.task.id).catch(() => []))
   const name = (id: string) => people()?.find((p) => p.id === id)?.name ?? id
@@ -117,7 +119,8 @@ export const AgreementPanel: Component<{ task: TaskDetail; assignees: Accessor<s
           <For each={splits()}>
             {(s) => (
               <li>
-                Candidate {s.a} or {s.b}: {who(s.prefer_a)} {s.a}; {who(s.prefer_b)} {s.b}
+                Candidate {labels.label(s.a)} or {labels.label(s.b)}: {who(s.prefer_a)} {labels.label(s.a)};{' '}
+                {who(s.prefer_b)} {labels.label(s.b)}
               </li>
             )}
           </For>

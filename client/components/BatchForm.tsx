@@ -57,7 +57,7 @@ export const BatchForm: Component<{ batch: Batch | null; onSaved: (batch: Batch)
       </label>
       <label class="check">
         <input type="checkbox" checked={blind()} onChange={(e) => setBlind(e.currentTarget.checked)} />
-        Blind: annotators see candidates as A, B, C… and no model names
+        Blind: everyone sees candidates as A, B, C…; only the lead sees models
       </label>
       <label class="field">
         <span>Run time limit (seconds per subject, 1–60)</span>

@@ -19,7 +19,8 @@ const AREA_LABEL: Record<string, string> = {
 export function viewLabel(view: PresentView | undefined): string {
   if (!view) return ''
   const area = AREA_LABEL[view.area] ?? view.area
-  return view.candidateId ? `${area}, ${view.candidateId}` : area
+  const candidate = view.candidateLabel ?? view.candidateId
+  return candidate ? `${area}, ${candidate}` : area
 }
 
 export const LeadPresent: Component<{ people: PresentUser[] }> = (props) => (

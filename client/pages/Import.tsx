@@ -17,6 +17,12 @@ const ImportForm: Component = () => {
   const [file, setFile] = createSignal<File | null>(null)
   const [skip, setSkip] = createSignal(false)
   const [assign, setAssign] = createSignal<string[]>([])
+  const [blind, setBlind] = createSignal(true)
+  /** The typed name is not a batch yet: the import will create it. */
+  const creates = () => {
+    const name = batch().trim()
+    return name !== '' && batches() !== undefined && !batches()!.some((b) => b.name === name)
+  }
   const [progress, setProgress] = createSignal<number | null>(null)
   const [outcome, setOutcome] = createSignal<ImportOutcome | null>(null)
   const [problem, setProblem] = createSignal('')
@@ -30,7 +36,14 @@ const ImportForm: Component = () => {
     if (!f) return setProblem('Choose a JSONL file, or drop one on the box.')
     setOutcome(null)
     setProgress(0)
-    const result = await uploadImport({ batch: batch().trim(), file: f, skipExisting: skip(), assign: assign(), onProgress: setProgress })
+    const result = await uploadImport({
+      batch: batch().trim(),
+      file: f,
+      skipExisting: skip(),
+      assign: assign(),
+      ...(creates() ? { blind: blind() } : {}),
+      onProgress: setProgress,
+    })
     setProgress(null)
     setOutcome(result)
   }
@@ -49,6 +62,15 @@ const ImportForm: Component = () => {
           <For each={batches() ?? []}>{(b) => <option value={b.name} />}</For>
         </datalist>
       </label>
+      <Show when={creates()}>
+        <p class="small muted" role="note">
+          “{batch().trim()}” is not a batch yet: this import creates it (collaborative, the default rubric).
+        </p>
+        <label class="check">
+          <input type="checkbox" checked={blind()} onChange={(e) => setBlind(e.currentTarget.checked)} />
+          Blind: everyone sees candidates as A, B, C…; only you see models
+        </label>
+      </Show>
       <FileDrop file={file()} onFile={setFile} />
       <label class="check">
         <input type="checkbox" checked={skip()} onChange={(e) => setSkip(e.currentTarget.checked)} />
@@ -84,7 +106,8 @@ const ImportForm: Component = () => {
           const r = o()
           return r.ok ? (
             <p class="import-done" role="status">
-              Imported {r.imported} task{r.imported === 1 ? '' : 's'} into batch “{r.batch}”.
+              Imported {r.imported} task{r.imported === 1 ? '' : 's'} into{' '}
+              {r.batchCreated ? `a new ${r.blind ? 'blind' : 'open-label'} batch` : 'batch'} “{r.batch}”.
               {r.skipped ? ` Skipped ${r.skipped} that existed: ${r.skippedIds.join(', ')}.` : ''}
             </p>
           ) : (

@@ -3,7 +3,7 @@ import type { LineError } from '../../shared/validation'
 
 /** What the import route answers: the counts, or every problem by line, or one message. */
 export type ImportOutcome =
-  | { ok: true; batch: string; imported: number; ids: string[]; skipped: number; skippedIds: string[] }
+  | { ok: true; batch: string; batchCreated: boolean; blind: boolean; imported: number; ids: string[]; skipped: number; skippedIds: string[] }
   | { ok: false; status: number; errors: LineError[]; message: string }
 
 /** Options of `POST /api/tasks/import`. */
@@ -12,6 +12,8 @@ export interface ImportRequest {
   file: Blob
   skipExisting: boolean
   assign: string[]
+  /** Whether a batch the import creates is blind (the server's default when absent: blind). */
+  blind?: boolean
   /** Called with the fraction of the body sent, 0–1. */
   onProgress: (fraction: number) => void
 }
@@ -25,6 +27,7 @@ export function uploadImport(req: ImportRequest): Promise<ImportOutcome> {
   const query = new URLSearchParams({ batch: req.batch })
   if (req.skipExisting) query.set('onConflict', 'skip')
   if (req.assign.length) query.set('assign', req.assign.join(','))
+  if (req.blind !== undefined) query.set('blind', req.blind ? '1' : '0')
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', `/api/tasks/import?${query}`)

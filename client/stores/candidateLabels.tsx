@@ -6,18 +6,20 @@ import { blindLetter } from '../../shared/blind'
 import type { Candidate, Role } from '../../shared/types'
 
 /**
- * How the page names candidates. In a blind batch, for everyone but the lead, a candidate is a
- * letter (A, B, C… in the task's blind order, shared/blind.ts) and neither its id nor its model
- * may reach the DOM (text, attributes, aria, titles): ids may be model-like ("gpt4o-run3").
- * Components never print `candidate.id` or `candidate.model`; they ask here. The workspace keeps
- * storing real ids (DESIGN.md); only what is shown changes.
+ * How the page names candidates. In a blind batch every person, the lead included, names a
+ * candidate by the letter the server gave it (`label` in `GET /api/tasks/:id`: A, B, C… in the
+ * task's blind order, shared/blind.ts), so "B fails" means the same code to everyone. Only the
+ * lead is sent models and import ids; the ids the rooms use are opaque, and still never reach the
+ * DOM when blind (text, attributes, aria, titles). Components never print `candidate.id` or
+ * `candidate.model`; they ask here. The workspace stores room ids (DESIGN.md); only what is shown
+ * changes.
  */
 export interface CandidateLabels {
   /** True when candidates are shown as letters. */
   readonly blind: boolean
-  /** The short name: "A" when blind, else the id. */
+  /** The short name: "A" when blind, else the import id. */
   label(id: string): string
-  /** The model to show next to the name, or undefined (always undefined when blind). */
+  /** The model to show next to the name, or undefined (only the lead is sent models in a blind batch). */
   model(candidate: Candidate): string | undefined
   /** A DOM-safe key for `data-*` attributes, element ids and option values (the letter when blind). */
   key(id: string): string
@@ -28,24 +30,23 @@ export interface CandidateLabels {
 }
 
 /**
- * Labels for one task: letters when the batch is blind and the viewer is not the lead. The server
- * already sends a blind task's candidates in its blind order (shared/blind.ts `blindOrder`), so
- * the letters follow the order given: the first is A.
+ * Labels for one task, as the server sent them (`label` on each candidate; in a blind batch the
+ * candidates also come in letter order). A candidate without a label (an older answer) is named
+ * by its position's letter when blind, by its id when not.
  */
 export function createCandidateLabels(
   task: { id: string; blind: boolean; candidates: readonly Candidate[] },
-  role: Role,
+  _role: Role,
 ): CandidateLabels {
-  const ids = task.candidates.map((c) => c.id)
-  const blind = task.blind && role !== 'lead'
-  const letters = new Map(ids.map((id, i) => [id, blind ? blindLetter(i) : id]))
+  const blind = task.blind
+  const letters = new Map(task.candidates.map((c, i) => [c.id, c.label ?? (blind ? blindLetter(i) : c.id)]))
   const back = new Map([...letters].map(([id, l]) => [l, id]))
   // Unknown ids (a stale anchor, a crafted presence view) are never echoed when blind.
   const label = (id: string) => letters.get(id) ?? (blind ? '?' : id)
   return {
     blind,
     label,
-    model: (c) => (blind ? undefined : c.model),
+    model: (c) => c.model,
     key: label,
     idOf: (key) => back.get(key) ?? key,
     anchor: (a) => {

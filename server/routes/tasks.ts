@@ -2,7 +2,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { AssignSchema, BatchNameSchema, IdSchema, MAX_IMPORT_LINES } from '../../shared/validation'
-import { blindOrder } from '../../shared/blind'
+import { displayLabels, importIdOf } from '../../shared/blind'
 import * as v from 'valibot'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
@@ -18,7 +18,10 @@ export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
 /** The 413 text for a body over MAX_IMPORT_BYTES: the limit, and what to do about it. */
 export const IMPORT_TOO_LARGE = `import body too large: at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB and ${MAX_IMPORT_LINES} tasks per import; split the file`
 
-/** `?onConflict=error|skip` and `?assign=id,…` of an import, or a 400 naming the bad one. */
+/**
+ * `?onConflict=error|skip`, `?assign=id,…` and `?blind=0|1` (whether a batch the import creates
+ * is blind; default 1) of an import, or a 400 naming the bad one.
+ */
 function importOptions(query: (name: string) => string | undefined): ImportOptions {
   const onConflict = query('onConflict') ?? 'error'
   if (onConflict !== 'error' && onConflict !== 'skip') {
@@ -28,20 +31,32 @@ function importOptions(query: (name: string) => string | undefined): ImportOptio
   for (const id of assign) {
     if (!v.safeParse(IdSchema, id).success) throw new HTTPException(400, { message: `assign: "${id.slice(0, 80)}" is not a user id` })
   }
-  return { onConflict, assign }
+  const blind = query('blind')
+  if (blind !== undefined && blind !== '0' && blind !== '1') throw new HTTPException(400, { message: 'blind must be 0 or 1' })
+  return { onConflict, assign, ...(blind !== undefined ? { blind: blind === '1' } : {}) }
 }
 
 /**
- * What a task shows `user`. In a blind batch everyone but the lead gets the candidates in the
- * task's blind order (shared/blind.ts) without `model`, and no `metadata` (import metadata often
- * names the model or the source run; annotators do not need it to judge). The lead sees all.
+ * What a task shows `user`. Every candidate carries its `label`: in a blind batch the letter
+ * everyone on the task sees (shared/blind.ts), candidates in letter order for every role; in an
+ * open-label batch its import id. In a blind batch only the lead gets `model`, `import_id` and
+ * `metadata` (import metadata often names the model or the source run); everyone else gets the
+ * opaque id the rooms use, the code and the letter, nothing else.
  */
 export function taskDetailFor(task: Task, detail: TaskDetail, user: Pick<User, 'role'>): TaskDetail {
-  if (!detail.blind || user.role === 'lead') return detail
-  const byId = new Map(task.candidates.map((c) => [c.id, c]))
-  const order = blindOrder(task.id, task.candidates.map((c) => c.id))
+  const labels = displayLabels(task, detail.blind)
+  if (!detail.blind) return { ...detail, candidates: task.candidates.map((c) => ({ ...c, label: labels.get(c.id)! })) }
+  const ordered = [...task.candidates].sort((a, b) => compareLabels(labels.get(a.id)!, labels.get(b.id)!))
+  if (user.role === 'lead') {
+    return { ...detail, candidates: ordered.map((c) => ({ ...c, import_id: importIdOf(c), label: labels.get(c.id)! })) }
+  }
   const { metadata: _hidden, ...rest } = detail
-  return { ...rest, candidates: order.map((id) => ({ id, code: byId.get(id)!.code })) }
+  return { ...rest, candidates: ordered.map((c) => ({ id: c.id, code: c.code, label: labels.get(c.id)! })) }
+}
+
+/** Letters in reading order: A … Z, then AA, AB… */
+function compareLabels(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 }
 
 export function tasksRoutes(deps: AppDeps) {
@@ -71,7 +86,12 @@ export function tasksRoutes(deps: AppDeps) {
       if (!result.ok) return c.json({ errors: result.errors }, result.conflict ? 409 : 400)
       deps.log.info('tasks imported', { batch: name.output, count: result.ids.length, skipped: result.skipped.length })
       const skippedIds = result.skipped.map((s) => s.id)
-      return c.json({ batch: name.output, imported: result.ids.length, ids: result.ids, skipped: skippedIds.length, skippedIds }, 200)
+      const { created, blind } = result.batch
+      if (created) deps.log.info('an import created a batch', { batch: name.output, blind })
+      return c.json(
+        { batch: name.output, batchCreated: created, blind, imported: result.ids.length, ids: result.ids, skipped: skippedIds.length, skippedIds },
+        200,
+      )
     })
     .get('/', (c) => {
       const user = c.get('user')!

@@ -6,12 +6,13 @@
 import { parseRoomName, roomName } from '../../shared/roomNames'
 import { computeProgress } from '../../shared/progress'
 import type { Progress } from '../../shared/progress'
-import { promptText } from '../../shared/types'
 import type { PresentUser, Task, TaskSummary } from '../../shared/types'
 import type { Db } from '../storage/db'
 import type { Room } from '../sync/room'
 import type { Rooms } from '../sync/rooms'
-import { canSeeTask, taskTitle } from './tasks'
+import { canSeeTask } from './tasks'
+import { taskTitle } from '../../shared/title'
+import { displayLabels } from '../../shared/blind'
 import { ThreadCounter } from './threads'
 import { viewOf, watchViews } from './looking'
 import type { ThreadSummary } from '../../shared/types'
@@ -27,13 +28,16 @@ type Subscriber = { user: { id: string; role: string }; send: (e: LiveEvent) => 
 /** Progress is recomputed at most this often per task while people type. */
 const PROGRESS_DEBOUNCE_MS = 1_000
 
-export function presentIn(room: Room | undefined): PresentUser[] {
+/** Who is in `room`, with what they look at; a candidate view carries the candidate's label. */
+export function presentIn(room: Room | undefined, labels: ReadonlyMap<string, string> = new Map()): PresentUser[] {
   if (!room) return []
   const byId = new Map<string, PresentUser>()
   for (const c of room.conns) {
     if (c.closed) continue
     const { id, name, role, color } = c.user
-    const view = viewOf(room, c)
+    const seen = viewOf(room, c)
+    const label = seen?.candidateId !== undefined ? labels.get(seen.candidateId) : undefined
+    const view = seen && label !== undefined ? { ...seen, candidateLabel: label } : seen
     byId.set(id, { id, name, role: role as PresentUser['role'], color, ...(view ? { view } : {}) })
   }
   return [...byId.values()]
@@ -77,7 +81,7 @@ export class LiveHub {
     const task = this.db.task(parsed.taskId)
     if (!task) return
     watchViews(room, () => this.onPresence(room))
-    const present = presentIn(room)
+    const present = presentIn(room, this.labelsOf(task))
     // View changes come often (every cursor move touches awareness): send only real changes.
     const key = JSON.stringify(present)
     if (this.lastPresence.get(room) === key) return
@@ -143,6 +147,11 @@ export class LiveHub {
     return computeProgress(room.doc, task, this.db.batch(task.batch)?.rubric ?? [])
   }
 
+  /** How pages name the task's candidates (letters in a blind batch). */
+  private labelsOf(task: Task): Map<string, string> {
+    return displayLabels(task, this.db.batch(task.batch)?.blind ?? false)
+  }
+
   /** A task as `userId` sees it in the queue and on the dashboard. */
   summarize(task: Task, userId: string): TaskSummary {
     const room = this.rooms?.peek(roomName.workspace(task.id))
@@ -150,14 +159,14 @@ export class LiveHub {
       id: task.id,
       batch: task.batch,
       language: task.language,
-      title: taskTitle(promptText(task.prompt)),
+      title: taskTitle(task.prompt),
       status: task.status,
       revision: task.revision,
       assignees: task.assignees,
       candidateCount: task.candidates.length,
       updatedAt: task.updatedAt,
       progress: this.progressOf(task, room),
-      present: presentIn(room),
+      present: presentIn(room, this.labelsOf(task)),
       threads: this.threads.summaryFor(task, userId),
     }
   }

@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { sealRecord, deriveChecks, readWorkspaceContent, readThreads } from '../../shared/record'
 import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceContent } from '../../shared/record'
 import type { Batch, Task } from '../../shared/types'
+import { importIdMap, labelsByImportId } from '../../shared/blind'
 import type { StoredUser } from '../storage/db'
 
 /** What a record is built from, read in one synchronous step at finalize. */
@@ -47,6 +48,9 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     // rubric may change after this revision was finalized.
     rubric: (src.batch?.rubric ?? []).map((k) => ({ id: k.id, name: k.name, description: k.description, min: k.min, max: k.max })),
     ...(src.overrideNote !== undefined ? { override_note: src.overrideNote } : {}),
+    // Blind batches: the letters everyone saw, and the way from room ids back to import ids.
+    ...(src.batch?.blind ? { labels: labelsByImportId(task) } : {}),
+    ...(importIdMap(task.candidates) ? { import_ids: importIdMap(task.candidates) } : {}),
   })
 }
 

@@ -15,6 +15,7 @@ import type { Rooms } from '../sync/rooms'
 import type { Config } from '../config'
 import { crashPointForTests } from './importStaging'
 import { PackWriter, removePack } from '../storage/taskPacks'
+import { assignRoomIds, withOpaqueIds } from './blindIds'
 import type { LiveAccess } from './access'
 
 /** The rubric a batch gets when an import creates it (the same default as a new batch's). */
@@ -30,11 +31,10 @@ export interface TaskDeps {
 
 /**
  * Creates a batch with defaults if it does not exist yet: what an import into a new name gets
- * (DESIGN: collaborative, the default rubric). It is open-label (`blind: false`): a batch made on
- * the batches page or by `POST /api/batches` is blind by default, one that appears because an
- * import named it keeps the behaviour imports always had; the lead can make it blind later.
+ * (DESIGN: collaborative, the default rubric), blind unless the lead said otherwise (`blind`).
+ * A batch made after a crash cut an import short is blind too: the safe side.
  */
-export async function ensureBatch(db: Db, name: string): Promise<Batch> {
+export async function ensureBatch(db: Db, name: string, blind = true): Promise<Batch> {
   const existing = db.batch(name)
   if (existing) return existing
   const now = new Date().toISOString()
@@ -43,7 +43,7 @@ export async function ensureBatch(db: Db, name: string): Promise<Batch> {
     mode: 'collaborative',
     guidelines: '',
     rubric: DEFAULT_RUBRIC,
-    blind: false,
+    blind,
     run_timeout_ms: DEFAULT_RUN_TIMEOUT_MS,
     createdAt: now,
     updatedAt: now,
@@ -62,6 +62,15 @@ export interface ImportOptions {
   onConflict?: 'error' | 'skip'
   /** Annotators every imported task is assigned to; an unknown user or a non-annotator refuses the import. */
   assign?: string[]
+  /** Whether a batch this import creates is blind (default true); an existing batch keeps its own. */
+  blind?: boolean
+}
+
+/** The batch an import went into: whether the import created it, and whether it is blind. */
+export interface ImportedBatch {
+  name: string
+  created: boolean
+  blind: boolean
 }
 
 /** A line left out by `onConflict: 'skip'` because its id exists already. */
@@ -75,7 +84,7 @@ export interface SkippedLine {
  * id taken or in flight; `status` 400 for bad lines or options).
  */
 export type ImportResult =
-  | { ok: true; ids: string[]; skipped: SkippedLine[] }
+  | { ok: true; ids: string[]; skipped: SkippedLine[]; batch: ImportedBatch }
   | { ok: false; conflict: boolean; errors: LineError[] }
 
 /** Task ids of imports in flight, per data directory: the second import of an id loses at once. */
@@ -109,6 +118,9 @@ export async function importTasks(
   const assignees = [...new Set(options.assign ?? [])]
   const badAssignees = assigneeProblems(deps.db, assignees)
   if (badAssignees.length) return { ok: false, conflict: false, errors: badAssignees }
+  // Decided before the first line: a blind batch's tasks get opaque candidate ids (blindIds.ts).
+  const existing = deps.db.batch(batchName)
+  const blind = existing ? existing.blind : (options.blind ?? true)
   const busy = importing.get(deps.db) ?? new Set<string>()
   importing.set(deps.db, busy)
   const parser = new TaskLineParser()
@@ -135,7 +147,8 @@ export async function importTasks(
         continue
       }
       if (parser.errors.length || clashes.length) continue // refused already: validate the rest, write nothing
-      const task: Task = { ...input, batch: batchName, status: 'open', revision: 1, assignees: [...assignees], createdAt: now, updatedAt: now }
+      const candidates = blind ? withOpaqueIds(input.candidates) : input.candidates
+      const task: Task = { ...input, candidates, batch: batchName, status: 'open', revision: 1, assignees: [...assignees], createdAt: now, updatedAt: now }
       pack ??= PackWriter.begin(deps.db.dir)
       pack.add(task)
       stored.push({ task, line })
@@ -143,7 +156,7 @@ export async function importTasks(
     const errors = parser.finish()
     if (errors.length) return { ok: false, conflict: false, errors }
     if (clashes.length) return { ok: false, conflict: true, errors: clashes }
-    if (!pack) return { ok: true, ids: [], skipped }
+    if (!pack) return { ok: true, ids: [], skipped, batch: { name: batchName, created: false, blind } }
     // One synchronous step: what another import committed or reserved while this body arrived.
     for (const { task, line } of stored) {
       if (deps.db.hasTask(task.id)) clashes.push({ line, message: `task id "${task.id}" was imported by another request meanwhile` })
@@ -156,15 +169,20 @@ export async function importTasks(
     const committed = pack.commit()
     pack = null
     crashPointForTests('import-committed')
+    let batch: Batch
+    const created = !deps.db.batch(batchName)
     try {
       // After a crash right here, startup creates the batch of every task that lacks one.
-      await ensureBatch(deps.db, batchName)
+      batch = await ensureBatch(deps.db, batchName, blind)
     } catch (err) {
       removePack(committed) // a full disk: the import did not happen
       throw err
     }
     deps.db.adopt(stored.map((s) => s.task))
-    return { ok: true, ids: reserved, skipped }
+    // The batch turned blind while this body arrived (made blind, or created blind by another
+    // import): these tasks are unopened, so they get their opaque ids now.
+    if (batch.blind && !blind) await assignRoomIds({ db: deps.db }, batchName)
+    return { ok: true, ids: reserved, skipped, batch: { name: batchName, created, blind: batch.blind } }
   } finally {
     pack?.discard()
     for (const id of reserved) busy.delete(id)
@@ -239,13 +257,6 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
   deps.access?.refresh({ taskId })
   await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, task))
   return task
-}
-
-/** The first line of a prompt, without markdown markers: the task's title in lists. */
-export function taskTitle(prompt: string): string {
-  const line = prompt.split('\n').find((l) => l.trim()) ?? ''
-  const title = line.replace(/^[#>*\-\s`]+/, '').replace(/[*_`]/g, '').trim()
-  return title.length > 120 ? `${title.slice(0, 117)}…` : title
 }
 
 /** Whether a user sees a task: leads and reviewers see all, annotators what they are assigned. */

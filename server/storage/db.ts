@@ -16,7 +16,8 @@ import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task, User } from '../../shared/types'
 import { ensureDir } from './durableFile'
 import { PackWriter, readPacks } from './taskPacks'
-import { listOf, objectWith, RecordFile, RecordFileError } from './recordFile'
+import { listOf, RecordFile, RecordFileError } from './recordFile'
+import { storedTaskProblem } from '../../shared/validation'
 import type { ShapeCheck } from './recordFile'
 
 /** A user as stored: the token only as its hash. */
@@ -33,7 +34,11 @@ interface BatchesFile {
 
 const USERS_SHAPE = listOf('users', ['id', 'name', 'role', 'tokenHash'])
 const BATCHES_SHAPE = listOf('batches', ['name'])
-const TASK_SHAPE = objectWith(['id', 'batch', 'status', 'prompt'], ['candidates', 'assignees'])
+/**
+ * A task file or pack line is checked with the schema the import validates with (plus the
+ * server's own fields): a task an import accepted always loads again.
+ */
+const TASK_SHAPE: ShapeCheck = storedTaskProblem
 
 async function openFile<T>(file: string, defaults: T, check: ShapeCheck): Promise<Low<T>> {
   const db = new Low<T>(new RecordFile<T>(file, check), defaults)

@@ -1,4 +1,5 @@
 /** The export formats: their names, which prompt form they take, and one record turned into rows. */
+import { recordWithImportIds } from '../blind'
 import type { ReviewRecord } from '../record'
 import { PairPolicy, pairCount } from './pairs'
 import type { PairPolicy as PairPolicyT } from './pairs'
@@ -45,6 +46,8 @@ export interface ExportOptions {
 /** The rows one record gives in a format, in a fixed order. `native` is the record itself. */
 export function exportRows(record: ReviewRecord, options: ExportOptions): Record<string, unknown>[] {
   if (options.format === ExportFormat.native) return [record as unknown as Record<string, unknown>]
+  // Rows name candidates by their import ids, whatever ids the rooms used (blind batches).
+  record = recordWithImportIds(record)
   const r = toRankedRecord(record)
   const form = options.promptForm
   switch (options.format) {

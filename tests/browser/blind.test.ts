@@ -1,4 +1,4 @@
-/** Blind mode in the browser: no model name and no candidate id anywhere in an annotator's page; the lead sees models. */
+/** Blind mode in the browser: everyone names a candidate by the same letter; the annotator's page names no model and no import id; the lead sees models. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Page } from 'playwright-core'
@@ -35,7 +35,7 @@ async function leaks(page: Page): Promise<string[]> {
   return SECRETS.filter((s) => html.includes(s) || aria.includes(s))
 }
 
-blind('shows an annotator letters in the blind order and nothing naming a model, while the lead sees models', async () => {
+blind('shows the lead and an annotator the same letter for the same code, models only to the lead', async () => {
   const s = fx.server
   await api(s, s.leadToken, 'POST', '/api/batches', { name: 'blind' })
   const line = JSON.stringify({
@@ -54,7 +54,7 @@ blind('shows an annotator letters in the blind order and nothing naming a model,
   const page = annotator.page
   await page.goto(`/tasks/${TASK}`)
   const pool = page.getByRole('list', { name: 'Unranked' })
-  await pool.locator('[data-candidate]').nth(2).waitFor({ timeout: 20_000 })
+  await pool.locator('[data-candidate]').nth(2).waitFor({ timeout: 60_000 })
   assert.equal(await page.getByRole('tab').allInnerTexts().then((t) => t.map((x) => x.replace(/\s+/g, ' ').trim())), ['1 A', '2 B', '3 C', 'c Compare'])
   assert.equal(await pool.locator('[data-candidate]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.candidate)), ['A', 'B', 'C'])
   assert.equal(await leaks(page), [], 'nothing names a model on first load')
@@ -69,22 +69,34 @@ blind('shows an annotator letters in the blind order and nothing naming a model,
   await page.getByRole('combobox', { name: 'Left candidate' }).waitFor({ timeout: 10_000 })
   assert.equal(await leaks(page), [], 'nothing names a model after ranking, notes and compare')
 
-  // The workspace stores the real id behind the letter (DESIGN.md).
+  // The workspace stores the opaque room id behind the letter, never an import id (DESIGN.md).
+  const leadView = (await api(s, s.leadToken, 'GET', `/api/tasks/${TASK}`)).body
+  const byLabel = new Map<string, { id: string; import_id: string; code: string; model: string }>(
+    leadView.candidates.map((c: { label: string }) => [c.label, c]),
+  )
+  assert.equal([...byLabel.keys()], ['A', 'B', 'C'])
   const lead = connectPeer(s.wsUrl, roomName.workspace(TASK), s.leadToken)
   peers.push(lead)
-  const first = blindOrder(TASK, CANDIDATES.map((c) => c.id))[0]
-  await waitFor(() => getWorkspace(lead.doc).ranking.toArray().join() === first, 'the ranking to hold the real id of A', 10_000)
+  await waitFor(() => getWorkspace(lead.doc).ranking.toArray().join() === byLabel.get('A')!.id, 'the ranking to hold the room id of A', 10_000)
+  assert.match(byLabel.get('A')!.id, /^c_[a-z2-7]{16}$/)
+  assert.equal(byLabel.get('A')!.import_id, blindOrder(TASK, CANDIDATES.map((c) => c.id))[0], 'A is the first of the blind order of import ids')
 
-  // Positive control: the lead's page names the models and ids.
+  // The lead sees the same letter on the same code, and the model beside it.
   const leadPage = await newUserPage(fx.browser, s, s.leadToken)
   fx.users.push(leadPage)
   await leadPage.page.goto(`/tasks/${TASK}`)
-  await leadPage.page.getByRole('tab', { name: /^gpt4o-run3/ }).waitFor({ timeout: 20_000 })
-  const seen = await leaks(leadPage.page)
-  for (const c of CANDIDATES) {
-    assert.ok(seen.includes(c.id), `the lead sees ${c.id}`)
-    assert.ok(seen.includes(c.model), `the lead sees ${c.model}`)
+  await leadPage.page.getByRole('tab', { name: /A\b.*openai-gpt-4o|A\b.*anthropic-claude|A\b.*meta-llama-3/ }).waitFor({ timeout: 60_000 })
+  for (const letter of ['A', 'B', 'C']) {
+    const code = byLabel.get(letter)!.code.split('\n')[1].trim()
+    // The same letter names the same code for the annotator and the lead.
+    for (const [who, p] of [['annotator', page], ['lead', leadPage.page]] as const) {
+      await p.getByRole('tab', { name: new RegExp(`^(\\d\\s*)?${letter}\\b`) }).click()
+      await waitFor(async () => (await p.getByRole('tabpanel').innerText()).includes(code), `${letter}'s code on the ${who}'s page`, 10_000)
+    }
   }
+  const seen = await leaks(leadPage.page)
+  for (const c of CANDIDATES) assert.ok(seen.includes(c.model), `the lead sees ${c.model}`)
+  assert.equal(await leaks(page), [], 'still nothing naming a model or an import id on the annotator\'s page')
   assert.equal(annotator.errors, [])
 })
 

@@ -17,6 +17,8 @@ page_('shows upload progress and every bad line, imports nothing, then imports t
   const page = lead.page
   await page.goto('/lead/import')
   await page.getByRole('combobox', { name: 'Batch' }).fill('week-1')
+  await page.getByRole('note').filter({ hasText: '“week-1” is not a batch yet: this import creates it' }).waitFor({ timeout: 10_000 })
+  assert.ok(await page.getByRole('checkbox', { name: /^Blind/ }).isChecked(), 'a batch an import creates is blind unless the lead says otherwise')
 
   const good = Array.from({ length: COUNT }, (_, i) => taskLine(`imp-${i}`))
   const bad = [...good]
@@ -48,9 +50,11 @@ page_('shows upload progress and every bad line, imports nothing, then imports t
 
   await page.getByLabel('JSONL file').setInputFiles(file(good))
   await page.getByRole('button', { name: 'Import' }).click()
-  await page.getByRole('status').filter({ hasText: `Imported ${COUNT} tasks into batch “week-1”.` }).waitFor({ timeout: 30_000 })
+  await page.getByRole('status').filter({ hasText: `Imported ${COUNT} tasks into a new blind batch “week-1”.` }).waitFor({ timeout: 30_000 })
   await waitFor(async () => (await page.getByRole('alert').count()) === 0, 'the old errors to go')
   assert.is((await api(s, s.leadToken, 'GET', '/api/tasks')).body.tasks.length, COUNT)
+  const batches = (await api(s, s.leadToken, 'GET', '/api/batches')).body.batches
+  assert.equal(batches.map((b: { name: string; blind: boolean }) => [b.name, b.blind]), [['week-1', true]])
   assert.equal(lead.errors.filter((e) => !/Failed to load resource.*400/.test(e)), [])
 })
 

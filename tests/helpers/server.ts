@@ -94,10 +94,15 @@ export async function createUser(server: TestServer, name: string, role: Role) {
   return res.body
 }
 
-export async function importTasks(server: TestServer, jsonl: string, batch = 'test') {
-  const res = await api(server, server.leadToken, 'POST', `/api/tasks/import?batch=${encodeURIComponent(batch)}`, jsonl, 'application/x-ndjson')
+/**
+ * Imports `jsonl` into `batch`. A batch this creates is open-label unless `blind` (an import's own
+ * default is blind): most suites key rooms by the import ids they wrote.
+ */
+export async function importTasks(server: TestServer, jsonl: string, batch = 'test', blind = false) {
+  const url = `/api/tasks/import?batch=${encodeURIComponent(batch)}&blind=${blind ? 1 : 0}`
+  const res = await api(server, server.leadToken, 'POST', url, jsonl, 'application/x-ndjson')
   if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body as { batch: string; imported: number; ids: string[] }
+  return res.body as { batch: string; batchCreated: boolean; blind: boolean; imported: number; ids: string[] }
 }
 
 export async function assign(server: TestServer, taskId: string, userIds: string[]) {

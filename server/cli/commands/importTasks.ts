@@ -1,4 +1,4 @@
-/** `codejury import FILE --batch NAME [--on-conflict skip] [--assign IDS]`: JSONL tasks, all lines or none. */
+/** `codejury import FILE --batch NAME [--on-conflict skip] [--assign IDS] [--open-label]`: JSONL tasks, all lines or none. */
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import * as v from 'valibot'
@@ -9,11 +9,13 @@ import { toPrintable } from '../format'
 import type { Command } from '../types'
 
 /**
- * 200 `{ batch, imported, ids, skipped, skippedIds }`; 400 `{ errors }` (or `{ error }` for a bad batch name); 409
+ * 200 `{ batch, batchCreated, blind, imported, ids, skipped, skippedIds }`; 400 `{ errors }` (or `{ error }` for a bad batch name); 409
  * `{ errors }` when an id already exists or another import of it is in flight.
  */
 interface ImportResponse {
   batch: string
+  batchCreated?: boolean
+  blind?: boolean
   imported: number
   ids: string[]
   skipped?: number
@@ -28,7 +30,7 @@ interface ImportResponse {
  */
 export const importTasks: Command = {
   words: ['import'],
-  usage: 'codejury import FILE --batch NAME [--on-conflict error|skip] [--assign ID,ID…]',
+  usage: 'codejury import FILE --batch NAME [--on-conflict error|skip] [--assign ID,ID…] [--open-label]',
   summary: 'import tasks from a JSONL file into a batch',
   help: [
     'Imports the tasks of a JSONL file (one task per line) into a batch, creating the batch',
@@ -44,11 +46,14 @@ export const importTasks: Command = {
     '                         skip: lines whose id exists are left out and reported',
     '  --assign ID,ID…        assign every imported task to these annotators (user ids);',
     '                         an unknown user refuses the whole file',
+    '  --open-label           a batch this import creates is open-label (default: blind,',
+    '                         everyone sees candidates as A, B, C…; only the lead sees models)',
   ].join('\n'),
   options: {
     batch: { type: 'string', short: 'b' },
     'on-conflict': { type: 'string' },
     assign: { type: 'string' },
+    'open-label': { type: 'boolean' },
   },
   positionals: { min: 1, max: 1 },
   async run(ctx) {
@@ -68,6 +73,7 @@ export const importTasks: Command = {
     const query = new URLSearchParams({ batch })
     if (onConflict === 'skip') query.set('onConflict', 'skip')
     if (assign) query.set('assign', assign)
+    if (ctx.values['open-label'] === true) query.set('blind', '0')
     const file = ctx.args[0]
     const text = await readFile(path.resolve(ctx.io.cwd, file), 'utf8').catch((err: Error) => {
       throw new CliError(`cannot read ${file}: ${describeFsError(err)}`)
@@ -80,7 +86,8 @@ export const importTasks: Command = {
     if (status === 200) {
       const tasks = `${data.imported} task${data.imported === 1 ? '' : 's'}`
       const skipped = data.skipped ? `; skipped ${data.skipped} existing: ${(data.skippedIds ?? []).join(', ')}` : ''
-      const text = `imported ${tasks} into batch "${data.batch}"${skipped}`
+      const into = data.batchCreated ? `a new ${data.blind ? 'blind' : 'open-label'} batch` : 'batch'
+      const text = `imported ${tasks} into ${into} "${data.batch}"${skipped}`
       ctx.out(ctx.json ? JSON.stringify(data, null, 2) : text)
       return ExitCode.ok
     }
