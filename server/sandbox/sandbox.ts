@@ -7,7 +7,7 @@ import { runStatusOf, MAX_RUN_TIMEOUT_MS, type Outcome } from '../../shared/runs
 import type { RunCase } from '../../shared/schema'
 import { bundleDriver, defaultCacheDir, runtimePackages, runtimeVersions } from './driverBundle'
 import { nodeBinary, nodeLibraries } from './launch'
-import { findBwrap, probeIsolation } from './probe'
+import { findBwrap, probeIsolation, runInSandbox } from './probe'
 import { ensurePythonSnapshot } from './snapshot'
 import type { Exchange, SandboxSetup } from './sandboxProcess'
 import { WarmPool } from './warmPool'
@@ -115,6 +115,17 @@ export class Sandbox {
     } finally {
       this.release()
     }
+  }
+
+  /**
+   * Runs `source` (an async function body) in a fresh sandbox with every right JavaScript has
+   * there, and returns what it returned: how the isolation probes show what a subject that took
+   * over its process could reach.
+   */
+  async probe(source: string): Promise<unknown> {
+    const status = await this.started
+    if (status.state !== 'ready' || !this.setup) throw new SandboxUnavailable(status.state === 'unavailable' ? status.reason : 'the sandbox is closed')
+    return runInSandbox(this.setup, source)
   }
 
   /** Kills the warm pools; runs in progress end with their processes. */
