@@ -8,10 +8,10 @@ import { DEMO_BATCH, DEMO_TASKS } from '../server/seed/demoTasks'
 import { parseTaskLines } from '../shared/validation'
 import { caseLimitMessage, runStatusOf } from '../shared/runs'
 import type { TaskInput } from '../shared/types'
-import { createJsEngine } from '../client/runner/jsEngine'
-import { installHarness, runPython, type PyodideLike } from '../client/runner/pyEngine'
-import { PY_HARNESS } from '../client/runner/pyHarness'
-import type { RawCase } from '../client/runner/workerMain'
+import { createJsEngine } from '../shared/harness/jsEngine'
+import { installHarness, runPython, type PyodideLike } from '../shared/harness/pyEngine'
+import { PY_HARNESS } from '../shared/harness/pyHarness'
+import type { RawCase } from '../shared/harness/types'
 
 /** Per-subject limit, as in the browser sandbox (DESIGN.md, "Running tests against candidates"). */
 const RUN_TIMEOUT_MS = 5_000

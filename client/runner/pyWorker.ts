@@ -1,7 +1,7 @@
 /** The Python worker: Pyodide (core + standard library) from this server, one namespace per subject. */
 import { startWorker } from './workerMain'
-import { PY_HARNESS } from './pyHarness'
-import { installHarness, runPython, type PyodideLike } from './pyEngine'
+import { PY_HARNESS } from '../../shared/harness/pyHarness'
+import { installHarness, runPython, type PyodideLike } from '../../shared/harness/pyEngine'
 
 let pyodide: PyodideLike | null = null
 

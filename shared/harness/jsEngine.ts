@@ -1,10 +1,9 @@
 /** Runs one JavaScript/TypeScript subject and its tests in a fresh QuickJS context, case by case. */
 import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten-core'
 import { transform } from 'sucrase'
-import type { Progress, RawOutcome } from './workerMain'
-import type { ToWorker } from './workerProtocol'
+import type { Progress, RawOutcome, RunRequest } from './types'
 import { JS_PRELUDE } from './jsPrelude'
-import { caseLimitMessage, MAX_CASES } from '../../shared/runs'
+import { caseLimitMessage, MAX_CASES } from '../runs'
 
 /** Memory one subject may allocate inside QuickJS. */
 const MEMORY_LIMIT_BYTES = 64 * 1024 * 1024
@@ -52,7 +51,7 @@ function errorText(ctx: QuickJSContext, handle: QuickJSHandle): string {
   return `thrown: ${String(e)}`
 }
 
-type RunRequest = Extract<ToWorker, { type: 'run' }>
+
 type CaseState = { status: 'pass' | 'fail' | 'error'; message?: string } | null
 
 /**

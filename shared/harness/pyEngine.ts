@@ -1,6 +1,5 @@
-/** Runs one Python subject through the harness on a loaded Pyodide, with per-case time limits. */
-import type { Progress, RawOutcome } from './workerMain'
-import type { ToWorker } from './workerProtocol'
+/** Runs one Python subject through the harness on a loaded Pyodide (worker or Node host), with per-case time limits. */
+import type { Progress, RawOutcome, RunRequest } from './types'
 
 /** The part of Pyodide a run needs (the worker's and Node's Pyodide both have it). */
 export interface PyodideLike {
@@ -51,10 +50,10 @@ export function installHarness(py: PyodideLike, harness: string): void {
 }
 
 /**
- * Runs `req` through `_codejury_run` (pyHarness.ts). Usable in the sandbox worker and in Node
+ * Runs `req` through `_codejury_run` (pyHarness.ts). Usable in the sandbox worker and in a Node host
  * (the demo tasks' own test runs candidates through it).
  */
-export async function runPython(py: PyodideLike, req: Extract<ToWorker, { type: 'run' }>, progress: Progress): Promise<RawOutcome> {
+export async function runPython(py: PyodideLike, req: RunRequest, progress: Progress): Promise<RawOutcome> {
   const interrupt = createCaseInterrupt(py)
   const run = py.globals.get('_codejury_run')
   const report = (kind: string, json: string) => {
