@@ -9,7 +9,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core'
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync'
-import { createJsEngine, installHarness, runPython, PY_HARNESS, type PyodideLike, type Progress, type RawCase, type RawOutcome } from './engines'
+import { createJsEngine, installHarness, runPython, PY_HARNESS, type PyodideLike, type Progress, type RawOutcome, toCase } from './engines'
+import type { RunRequest as HarnessRequest } from '../../shared/harness/types'
 import { MAX_CASES, MAX_OUTPUT_CHARS } from '../../shared/runs'
 import type { FromDriver, RunRequest, ProbeRequest } from './protocol'
 import { INSIDE_SNAPSHOT } from './launch'
@@ -67,7 +68,7 @@ function progressOf(): Progress {
 }
 
 /** The outcome line: the harness's cases and error, output cut to what a run keeps, any tampering flags. */
-function toDone(raw: RawOutcome & { flags?: string[] }): FromDriver {
+function toDone(raw: RawOutcome): FromDriver {
   const cut = (text: string) => text.slice(0, MAX_OUTPUT_CHARS)
   return {
     type: 'done',
@@ -80,8 +81,15 @@ function toDone(raw: RawOutcome & { flags?: string[] }): FromDriver {
   }
 }
 
-function toCase(c: RawCase): RawCase {
-  return { name: c.name.slice(0, 480), status: c.status, ...(c.message !== undefined ? { message: c.message.slice(0, 480) } : {}) }
+/** The harness's request, field by field from the server's. */
+function toHarnessRequest(req: RunRequest): HarnessRequest {
+  return {
+    language: req.language,
+    code: req.code,
+    tests: req.tests,
+    timeout_ms: req.timeout_ms,
+    ...(req.entry_point ? { entry_point: req.entry_point } : {}),
+  }
 }
 
 async function main(): Promise<void> {
@@ -104,7 +112,7 @@ async function main(): Promise<void> {
     installHarness(py, PY_HARNESS)
     send({ type: 'ready', versions: { pyodide: py.version } })
     const req = (await readRequest()) as RunRequest
-    const raw = await runPython(py, { ...req, type: 'run', language: 'python' }, progressOf())
+    const raw = await runPython(py, toHarnessRequest(req), progressOf())
     send(toDone(raw))
     return
   }
@@ -112,7 +120,7 @@ async function main(): Promise<void> {
     const engine = createJsEngine(await newQuickJSWASMModuleFromVariant(releaseSync))
     send({ type: 'ready', versions: { quickjs: QUICKJS_VERSION } })
     const req = (await readRequest()) as RunRequest
-    const raw = engine.run({ ...req, type: 'run', language: req.language === 'typescript' ? 'typescript' : 'javascript' }, progressOf())
+    const raw = engine.run(toHarnessRequest(req), progressOf())
     send(toDone(raw))
     return
   }

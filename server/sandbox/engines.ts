@@ -1,6 +1,7 @@
 /** The runtimes' harness as the sandbox driver uses it: the same code the browser's workers run. */
-export { createJsEngine } from './harness/jsEngine'
-export { installHarness, runPython } from './harness/pyEngine'
-export type { PyodideLike } from './harness/pyEngine'
-export { PY_HARNESS } from './harness/pyHarness'
-export type { Progress, RawCase, RawOutcome } from './harness/workerMain'
+export { createJsEngine } from '../../shared/harness/jsEngine'
+export { installHarness, runPython } from '../../shared/harness/pyEngine'
+export type { PyodideLike } from '../../shared/harness/pyEngine'
+export { PY_HARNESS } from '../../shared/harness/pyHarness'
+export { toCase } from '../../shared/harness/outcome'
+export type { Progress, RawCase, RawOutcome } from '../../shared/harness/types'
