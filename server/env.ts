@@ -13,6 +13,7 @@ import type { Backlog } from './sync/backlog'
 import type { Workflow } from './services/workflow'
 import type { ActivityTracker } from './services/activity'
 import type { RecordStore } from './storage/records'
+import type { EvidenceService } from './services/evidence'
 
 export interface AppDeps {
   config: Config
@@ -33,6 +34,8 @@ export interface AppDeps {
   records: RecordStore
   /** Time on task, fed every frame a connection sends (server/ws.ts). */
   activity: ActivityTracker
+  /** The server's own test runs in its sandbox (services/evidence.ts). */
+  evidence: EvidenceService
 }
 
 export type AppEnv = { Variables: SessionVariables }

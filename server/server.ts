@@ -29,6 +29,8 @@ import { RecordStore } from './storage/records'
 import { AuditLog } from './storage/audit'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
+import { Sandbox } from './sandbox/sandbox'
+import { EvidenceService } from './services/evidence'
 import type { SignInLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
 import { CLOSE } from '../shared/errors'
@@ -119,6 +121,18 @@ export async function startServer(
     })
     // Room changes reach `workflow` only once rooms are open; each status change re-decides the
     // task's open connections (finalize makes every room read-only at once).
+    // The start-up probe runs in the background; until it decides, the server runs no code.
+    const sandbox = new Sandbox({
+      mode: config.sandbox,
+      poolSize: config.sandboxPool,
+      memoryMb: config.sandboxMemoryMb,
+      ...(config.sandboxCacheDir ? { cacheDir: config.sandboxCacheDir } : {}),
+      onError: (message, err) => log.error(message, err),
+    })
+    void sandbox.settled().then((status) => {
+      if (status.state === 'unavailable' && config.sandbox !== 'off') log.warn('the server will not run tests itself; evidence stays browser-reported', { reason: status.reason })
+    })
+    const evidence = new EvidenceService({ db, rooms, sandbox, access })
     const workflow = new Workflow({
       db,
       rooms,
@@ -127,6 +141,7 @@ export async function startServer(
       activity,
       log,
       access,
+      evidence,
     })
     const deps: AppDeps = {
       config,
@@ -142,6 +157,7 @@ export async function startServer(
       workflow,
       records,
       activity,
+      evidence,
     }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
@@ -161,6 +177,7 @@ export async function startServer(
       (stopping ??= (async () => {
         stopKeepAlive()
         live.close()
+        sandbox.close()
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         // An action under way (a first edit starting the task) writes its meta room: let it land.
         await workflow.settle()

@@ -67,6 +67,8 @@ export interface ReviewRecord {
   override_note?: string
   /** The batch's rubric when finalized, so ratings keep their scales (exports normalise by them). */
   rubric?: RubricCriterion[]
+  /** Whose runs `runs` holds: the server's own (`server`), or browser-reported, with why the server ran none. */
+  evidence?: { source: 'server' } | { source: 'browser-reported'; reason: string }
   record_hash: string
 }
 

@@ -84,11 +84,11 @@ export async function probeIsolation(setup: SandboxSetup): Promise<ProbeReport> 
   }
 }
 
-/** The bubblewrap binary: SANDBOX_BWRAP, else the first `bwrap` on PATH; null when there is none. */
-export function findBwrap(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.SANDBOX_BWRAP) return fs.existsSync(env.SANDBOX_BWRAP) ? env.SANDBOX_BWRAP : null
+/** The first executable `name` on PATH; null when there is none. */
+export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
   for (const dir of (env.PATH ?? '/usr/bin:/bin').split(':')) {
-    const file = path.join(dir || '.', 'bwrap')
+    if (!dir) continue
+    const file = path.join(dir, name)
     try {
       fs.accessSync(file, fs.constants.X_OK)
       return file

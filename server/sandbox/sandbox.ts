@@ -7,14 +7,14 @@ import { runStatusOf, MAX_RUN_TIMEOUT_MS, type Outcome } from '../../shared/runs
 import type { RunCase } from '../../shared/schema'
 import { bundleDriver, defaultCacheDir, runtimePackages, runtimeVersions } from './driverBundle'
 import { nodeBinary, nodeLibraries } from './launch'
-import { findBwrap, probeIsolation, runInSandbox } from './probe'
+import { findTool, probeIsolation, runInSandbox } from './probe'
 import { ensurePythonSnapshot } from './snapshot'
 import type { Exchange, SandboxSetup } from './sandboxProcess'
 import { WarmPool } from './warmPool'
 
 /** Resident memory at which a sandboxed process is killed unless SANDBOX_MEMORY_MB says otherwise. */
 export const SANDBOX_MEMORY_MB = 512
-/** Warm processes kept per runtime unless SANDBOX_POOL says otherwise. */
+/** Warm processes kept per runtime (filled from the first run on) unless SANDBOX_POOL says otherwise. */
 export const SANDBOX_POOL_SIZE = 2
 /** Subjects run at once, whatever the number of requests. */
 export const SANDBOX_CONCURRENCY = 2
@@ -100,6 +100,7 @@ export class Sandbox {
     await this.slot()
     try {
       const pool = this.pools.get(subject.language === 'python' ? 'python' : 'js')!
+      // Pools fill from the first run on: a server that never runs code keeps no processes.
       const { proc, warm } = pool.take()
       try {
         await proc.ready
@@ -136,12 +137,13 @@ export class Sandbox {
 
   private async start(): Promise<SandboxStatus> {
     try {
-      const bwrap = findBwrap()
+      const bwrap = findTool('bwrap')
       if (!bwrap) return this.fail('bubblewrap (bwrap) is not installed')
       const cacheDir = this.options.cacheDir ?? defaultCacheDir()
       const nodeBin = nodeBinary()
       const setup: SandboxSetup = {
         bwrap,
+        setpriv: findTool('setpriv'),
         nodeBin,
         libraries: nodeLibraries(nodeBin),
         files: { driver: await bundleDriver(cacheDir), packages: runtimePackages() },
@@ -161,7 +163,6 @@ export class Sandbox {
       for (const mode of ['js', 'python'] as const) {
         const pool = new WarmPool(() => this.setup!, mode, size, (err) => this.options.onError?.(`a warm ${mode} sandbox did not start`, err))
         this.pools.set(mode, pool)
-        pool.fill()
       }
       this.state = { state: 'ready', runtime: runtimeVersions() }
       return this.state

@@ -16,6 +16,8 @@ const MAX_STDERR_CHARS = 2_000
 /** Everything needed to start a sandboxed process, found once by the start-up probe. */
 export interface SandboxSetup {
   bwrap: string
+  /** util-linux's setpriv, to give bubblewrap a parent-death signal (a killed server leaves no sandbox); null without it. */
+  setpriv: string | null
   nodeBin: string
   libraries: [string, string][]
   files: SandboxFiles
@@ -79,8 +81,9 @@ export class SandboxProcess {
   ) {
     const args = bwrapArgs({ nodeBin: setup.nodeBin, libraries: setup.libraries, files: setup.files, nodeArgs: [mode] })
     const nice = options.nice ?? 0
-    const [cmd, argv] = nice > 0 ? ['nice', ['-n', String(nice), setup.bwrap, ...args]] : [setup.bwrap, args]
-    this.child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: {} })
+    // nice and setpriv exec in place, so bubblewrap keeps this server as its parent.
+    const command = [...(nice > 0 ? ['nice', '-n', String(nice)] : []), ...(setup.setpriv ? [setup.setpriv, '--pdeathsig', 'KILL'] : []), setup.bwrap, ...args]
+    this.child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: {} })
     this.child.stdout.setEncoding('utf8')
     this.child.stdout.on('data', (chunk: string) => this.read(chunk))
     this.child.stderr.setEncoding('utf8')

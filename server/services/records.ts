@@ -4,6 +4,7 @@ import { sealRecord, deriveChecks, readWorkspaceContent, readThreads } from '../
 import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceContent } from '../../shared/record'
 import type { Batch, Task } from '../../shared/types'
 import type { StoredUser } from '../storage/db'
+import type { EvidenceSource } from './evidence'
 
 /** What a record is built from, read in one synchronous step at finalize. */
 export interface RecordSource {
@@ -17,6 +18,8 @@ export interface RecordSource {
   finalizedAt: string
   /** The lead's written reason for finalizing against what the runs say (issue 12). */
   overrideNote?: string
+  /** Where the runs came from: the server's sandbox, or browsers (and why). */
+  evidence?: EvidenceSource
 }
 
 /** Builds and seals the record of the task's current revision (DESIGN.md "Review record"). */
@@ -47,6 +50,7 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     // rubric may change after this revision was finalized.
     rubric: (src.batch?.rubric ?? []).map((k) => ({ id: k.id, name: k.name, description: k.description, min: k.min, max: k.max })),
     ...(src.overrideNote !== undefined ? { override_note: src.overrideNote } : {}),
+    ...(src.evidence ? { evidence: src.evidence } : {}),
   })
 }
 
