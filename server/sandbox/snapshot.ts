@@ -8,6 +8,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { bwrapArgs } from './launch'
+import { runtimeVersions } from './driverBundle'
 import type { SandboxSetup } from './sandboxProcess'
 
 /** A snapshot bigger than this is not Pyodide's: the maker is stopped. */
@@ -17,7 +18,14 @@ export const SNAPSHOT_TIMEOUT_MS = 60_000
 
 /** Makes (or reuses, by the driver bundle's name) the snapshot file; returns its path. */
 export async function ensurePythonSnapshot(setup: SandboxSetup, cacheDir: string): Promise<string> {
-  const key = crypto.createHash('sha256').update(path.basename(setup.files.driver)).update(setup.files.packages.get('pyodide') ?? '').digest('hex').slice(0, 16)
+  // The driver that made it and the Pyodide it holds: either changing makes a new snapshot.
+  const key = crypto
+    .createHash('sha256')
+    .update(path.basename(setup.files.driver))
+    .update(setup.files.packages.get('pyodide') ?? '')
+    .update(runtimeVersions().pyodide)
+    .digest('hex')
+    .slice(0, 16)
   const file = path.join(cacheDir, `python-${key}.snapshot`)
   if (fs.existsSync(file)) return file
   const args = bwrapArgs({ nodeBin: setup.nodeBin, libraries: setup.libraries, files: { ...setup.files, snapshot: undefined }, nodeArgs: ['snapshot'] })

@@ -19,6 +19,9 @@ import type { StoredUser, Db } from '../storage/db'
 import type { Rooms } from '../sync/rooms'
 import type { LiveAccess } from './access'
 
+/** Tasks whose last evidence is kept for a repeated request; the oldest is forgotten first. */
+const MAX_KEPT_TASKS = 256
+
 /** `ran_by` of every run the server made itself. */
 export const SERVER_RAN_BY = 'server'
 
@@ -168,7 +171,9 @@ export class EvidenceService {
     // In subject order, whatever order the runs ended in.
     const ordered = new Map(subjects.map(([s]) => [s, runs.get(s)!]))
     const evidence = { runs: ordered, key }
+    this.last.delete(task.id)
     this.last.set(task.id, evidence)
+    if (this.last.size > MAX_KEPT_TASKS) this.last.delete(this.last.keys().next().value!)
     return evidence
   }
 
