@@ -12,6 +12,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Sandbox } from '../server/sandbox/sandbox'
 import { startServer, type TestServer } from './helpers/server'
+import { waitFor } from './helpers/waitFor'
 
 const test = suite('sandbox')
 
@@ -194,6 +195,52 @@ test('kills a process-level memory bomb at the cap even with every right JavaScr
   assert.match(String(err?.message), /memory cap/)
   // The control: the same allocation, bounded, completes.
   assert.is(await sandbox.probe(`const keep = []; for (let i = 0; i < 4; i++) keep.push(new Uint8Array(16 * 1024 * 1024).fill(1)); return keep.length`), 4)
+})
+
+/** Pids of `pid`'s descendants that are still running (not zombies). */
+function liveDescendants(pid: number): number[] {
+  const found: number[] = []
+  const stack = [pid]
+  while (stack.length) {
+    const p = stack.pop()!
+    try {
+      for (const c of fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ')) {
+        if (c.trim()) {
+          found.push(Number(c))
+          stack.push(Number(c))
+        }
+      }
+    } catch {
+      // gone
+    }
+  }
+  return found
+}
+
+function alive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+test('leaves no sandboxed process behind when the server is killed with SIGKILL', async () => {
+  const owner = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'helpers/sandboxOwner.ts')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    let out = ''
+    owner.stdout.on('data', (d) => (out += d))
+    await waitFor(() => out.includes('warm') || out.includes('unavailable'), 'the owner to fill its pool', 120_000)
+    assert.ok(out.includes('warm'), out)
+    // The control: while the owner lives, its sandboxes run (bubblewrap and node inside): two
+    // warm ones and one busy in an endless loop that no closed pipe would stop.
+    const sandboxed = liveDescendants(owner.pid!)
+    assert.ok(sandboxed.length >= 6, `descendants ${sandboxed}`)
+    owner.kill('SIGKILL')
+    await waitFor(() => sandboxed.every((p) => !alive(p)), 'every sandboxed process to end', 20_000)
+  } finally {
+    owner.kill('SIGKILL')
+  }
 })
 
 test.run()

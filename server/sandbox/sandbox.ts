@@ -118,6 +118,12 @@ export class Sandbox {
     }
   }
 
+  /** Fills the warm pools now instead of at the first run (a server expecting finalizes soon). */
+  async warm(): Promise<void> {
+    const status = await this.started
+    if (status.state === 'ready' && !this.closed) for (const pool of this.pools.values()) pool.fill()
+  }
+
   /**
    * Runs `source` (an async function body) in a fresh sandbox with every right JavaScript has
    * there, and returns what it returned: how the isolation probes show what a subject that took
