@@ -23,6 +23,7 @@ import { exportRoutes } from './routes/export'
 import { timesheetRoutes } from './routes/timesheet'
 import { activeTimeRoutes } from './routes/activeTime'
 import { ballotRoutes } from './routes/ballots'
+import { runsRoutes } from './routes/runs'
 import { statsRoutes } from './routes/stats'
 import { wsRoutes } from './ws'
 import { runnerHeaders, runnerRoutes } from './routes/runner'
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/tasks', peopleRoutes(deps))
     .route('/api/tasks', workflowRoutes(deps))
     .route('/api/tasks', ballotRoutes(deps))
+    .route('/api/tasks', runsRoutes(deps))
     .route('/api/stats', statsRoutes(deps))
     .route('/api/export', exportRoutes(deps))
     .route('/api/timesheet', timesheetRoutes(deps))

@@ -10,6 +10,7 @@ export const WorkspaceRoot = {
   ratings: 'ratings',
   notes: 'notes',
   runs: 'runs',
+  server_runs: 'server_runs',
 } as const
 export type WorkspaceRoot = (typeof WorkspaceRoot)[keyof typeof WorkspaceRoot]
 
