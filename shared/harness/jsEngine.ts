@@ -7,7 +7,7 @@ import { caseLimitMessage, MAX_CASES } from '../runs'
 
 /** Memory one subject may allocate inside QuickJS. */
 const MEMORY_LIMIT_BYTES = 64 * 1024 * 1024
-/** Stack for candidate code: well under 256 KB, so deep recursion is a clean error inside QuickJS, not a host overflow (issue 12). */
+/** Stack for candidate code: well under 256 KB, so deep recursion is a clean error inside QuickJS, not a host overflow. */
 const MAX_STACK_BYTES = 128 * 1024
 const MAX_OUTPUT_CHARS = 8_000
 /** Transformed sources kept: "Run tests" sends the same tests text with every subject. */
