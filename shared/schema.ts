@@ -42,6 +42,8 @@ export interface RunResult {
   tests_sha256: string
   code_sha256: string
   cases: RunCase[]
+  /** Tampering the runner saw and could not prevent (`harness`, `eq-override`, …); a flagged pass never counts as a pass. */
+  flags?: string[]
 }
 
 /**

@@ -21,5 +21,6 @@ export function toOutcome(raw: RawOutcome, ms: number): Outcome {
     ...(raw.error ? { error: truncateText(raw.error, 400) } : {}),
     stdout: truncateText(raw.stdout, MAX_OUTPUT_CHARS),
     stderr: truncateText(raw.stderr, MAX_OUTPUT_CHARS),
+    ...(raw.flags?.length ? { flags: [...new Set(raw.flags)].slice(0, 16) } : {}),
   }
 }
