@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core'
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync'
-import { createJsEngine, installHarness, runPython, PY_HARNESS, type PyodideLike, type Progress, type RawOutcome, toCase } from './engines'
+import { createJsEngine, installHarness, runPython, type PyodideLike, type Progress, type RawOutcome, toCase } from './engines'
 import type { RunRequest as HarnessRequest } from '../../shared/harness/types'
 import { MAX_CASES, MAX_OUTPUT_CHARS } from '../../shared/runs'
 import type { FromDriver, RunRequest, ProbeRequest } from './protocol'
@@ -77,7 +77,7 @@ function toDone(raw: RawOutcome): FromDriver {
     stdout: cut(raw.stdout),
     stderr: cut(raw.stderr),
     timed_out: raw.timedOut === true,
-    ...(raw.flags?.length ? { flags: raw.flags.slice(0, 20).map((f) => f.slice(0, 40)) } : {}),
+    ...(raw.flags?.length ? { flags: raw.flags.slice(0, 16) } : {}),
   }
 }
 
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   }
   if (mode === 'python') {
     const py = await loadPython(false)
-    installHarness(py, PY_HARNESS)
+    installHarness(py)
     send({ type: 'ready', versions: { pyodide: py.version } })
     const req = (await readRequest()) as RunRequest
     const raw = await runPython(py, toHarnessRequest(req), progressOf())

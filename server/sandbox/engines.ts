@@ -2,6 +2,5 @@
 export { createJsEngine } from '../../shared/harness/jsEngine'
 export { installHarness, runPython } from '../../shared/harness/pyEngine'
 export type { PyodideLike } from '../../shared/harness/pyEngine'
-export { PY_HARNESS } from '../../shared/harness/pyHarness'
 export { toCase } from '../../shared/harness/outcome'
 export type { Progress, RawCase, RawOutcome } from '../../shared/harness/types'

@@ -43,7 +43,7 @@ export const FromDriverSchema = v.variant('type', [
     stdout: Output,
     stderr: Output,
     timed_out: v.boolean(),
-    flags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(20))),
+    flags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/))), v.maxLength(16))),
   }),
   v.strictObject({ type: v.literal('probe'), value: v.unknown() }),
 ])

@@ -11,7 +11,7 @@ import { Access } from '../../shared/permissions'
 import { SOLUTION_RUN_KEY } from '../../shared/readers'
 import { roomName } from '../../shared/roomNames'
 import { readWorkspaceContent, sha256Hex } from '../../shared/record'
-import { toRunLanguage, toRunResult } from '../../shared/runs'
+import { toReportedRun, toRunLanguage } from '../../shared/runs'
 import { WorkspaceRoot, type RunResult } from '../../shared/schema'
 import { DEFAULT_RUN_TIMEOUT_MS, type Batch, type Task } from '../../shared/types'
 import type { Sandbox, SubjectRun } from '../sandbox/sandbox'
@@ -160,11 +160,9 @@ export class EvidenceService {
         } catch (err) {
           throw new CodejuryError('conflict', `the server could not run the tests: ${(err as Error).message}`)
         }
-        const run: ServerRun = {
-          ...toRunResult(result.outcome, { ranBy: SERVER_RAN_BY, ranAt: this.now(), testsSha256: testsSha, codeSha256: sha256Hex(code) }),
-          ...(result.flags.length ? { flags: result.flags } : {}),
-          runtime,
-        }
+        const outcome = { ...result.outcome, ...(result.flags.length ? { flags: [...new Set([...(result.outcome.flags ?? []), ...result.flags])] } : {}) }
+        const reported = toReportedRun(outcome, { testsSha256: testsSha, codeSha256: sha256Hex(code) })
+        const run: ServerRun = { ...reported, ran_by: SERVER_RAN_BY, ran_at: this.now(), runtime }
         runs.set(subject, run)
       }),
     )
