@@ -94,14 +94,20 @@ export class EvidenceService {
     return { idle: this.deps.sandbox.poolIdle(), memory_bytes: this.deps.sandbox.poolMemoryBytes() }
   }
 
+  /** Resolves once the start-up probe decided whether this server runs code. */
+  async settled(): Promise<void> {
+    await this.deps.sandbox.settled()
+  }
+
   /** The server's runs of `input` for `task`; reuses the last ones when nothing they depend on changed. */
-  run(task: Task, input: EvidenceInput): Promise<ServerEvidence> {
+  async run(task: Task, input: EvidenceInput): Promise<ServerEvidence> {
+    await this.settled()
     const why = evidenceUnavailable(this.deps.sandbox, task)
-    if (why) return Promise.reject(new CodejuryError('conflict', `the server cannot run the tests: ${why}`))
+    if (why) throw new CodejuryError('conflict', `the server cannot run the tests: ${why}`)
     const batch = this.deps.db.batch(task.batch)
     const key = evidenceKey(task, batch, input)
     const cached = this.last.get(task.id)
-    if (cached?.key === key) return Promise.resolve(cached)
+    if (cached?.key === key) return cached
     const flightKey = `${task.id}\0${key}`
     const pending = this.inFlight.get(flightKey)
     if (pending) return pending
@@ -217,6 +223,8 @@ export type FinalEvidence = { source: EvidenceSource; runs: Record<string, Serve
 /** Finalize's two steps over an evidence service. */
 export function finalizeEvidence(service: EvidenceService): FinalizeEvidence {
   const step = async (task: Task, input: EvidenceInput): Promise<FinalEvidence> => {
+    // A finalize that arrives while the start-up probe runs waits for its verdict.
+    await service.settled()
     const why = service.unavailableFor(task)
     if (why) return { source: { source: 'browser-reported', reason: why }, runs: null }
     const evidence = await service.run(task, input)

@@ -3,7 +3,7 @@
  * candidates, each in a fresh sandboxed process) per language, cold (no warm pool) and warm;
  * finalize's latency with server runs when finalizes arrive one every 10 s (bar: p99 ≤ 2 s) and
  * one a second (reported); and the warm pool's resident memory.
- * Run alone with `node --import tsx tests/bench/sandboxBench.ts [--quick]`.
+ * Run alone with `node --import tsx tests/bench/sandboxBench.ts [--quick] [--only runs|finalize]`.
  */
 import { parseArgs } from 'node:util'
 import * as Y from 'yjs'
@@ -148,7 +148,11 @@ async function finalizes(plan: Plan) {
   }
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } })
 const plan = values.quick ? QUICK : FULL
-const result = { mode: plan.mode, taskRuns: await taskRuns(plan), finalize: await finalizes(plan) }
+const result = {
+  mode: plan.mode,
+  taskRuns: values.only === 'finalize' ? null : await taskRuns(plan),
+  finalize: values.only === 'runs' ? null : await finalizes(plan),
+}
 console.log(JSON.stringify(result, null, 2))
