@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import * as v from 'valibot'
 import { bwrapArgs, type SandboxFiles } from './launch'
 import { FromDriverSchema, MAX_DRIVER_LINE_CHARS, type DriverMode, type FromDriver } from './protocol'
@@ -37,21 +38,33 @@ export interface Exchange {
   durationMs: number
 }
 
-/** The resident memory of `pid` and all its descendants, from /proc; 0 once they are gone. */
-export function treeRssBytes(pid: number): number {
-  let total = 0
+/** `pid` and all its descendants, from /proc. */
+export function treePids(pid: number): number[] {
+  const pids: number[] = []
   const stack = [pid]
   while (stack.length) {
     const p = stack.pop()!
+    pids.push(p)
     try {
-      const status = fs.readFileSync(`/proc/${p}/status`, 'utf8')
-      const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
-      if (m) total += Number(m[1]) * 1024
       for (const child of fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ')) {
         if (child.trim()) stack.push(Number(child))
       }
     } catch {
       // The process ended between two reads.
+    }
+  }
+  return pids
+}
+
+/** The resident memory of `pid` and all its descendants, from /proc; 0 once they are gone. */
+export function treeRssBytes(pid: number): number {
+  let total = 0
+  for (const p of treePids(pid)) {
+    try {
+      const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))
+      if (m) total += Number(m[1]) * 1024
+    } catch {
+      // gone
     }
   }
   return total
@@ -119,6 +132,30 @@ export class SandboxProcess {
 
   get pid(): number | undefined {
     return this.child.pid
+  }
+
+  /**
+   * Raises a warm process (started at low priority) to normal priority for the run someone waits
+   * for: every thread of its tree. Lowering niceness needs CAP_SYS_NICE; without it the run keeps
+   * the pool's priority.
+   */
+  prioritize(): void {
+    if (!this.child.pid) return
+    for (const pid of treePids(this.child.pid)) {
+      let tids: string[] = []
+      try {
+        tids = fs.readdirSync(`/proc/${pid}/task`)
+      } catch {
+        continue
+      }
+      for (const tid of tids) {
+        try {
+          os.setPriority(Number(tid), 0)
+        } catch {
+          return // not allowed here: the run keeps the pool's priority
+        }
+      }
+    }
   }
 
   /** Resident memory of the sandbox's process tree now. */

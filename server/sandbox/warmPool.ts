@@ -47,7 +47,10 @@ export class WarmPool {
   take(): { proc: SandboxProcess; warm: boolean } {
     const proc = this.idle.shift()
     this.fill()
-    if (proc) return { proc, warm: true }
+    if (proc) {
+      proc.prioritize()
+      return { proc, warm: true }
+    }
     return { proc: new SandboxProcess(this.setup(), this.mode), warm: false }
   }
 
