@@ -139,6 +139,11 @@ def setup():
         posix._exit = _exit
     except ImportError:
         pass
+    # The host's bridges are not the subject's: out of sys.modules and the import path, an import
+    # goes through the audit hook, which refuses it to code that is not the standard library's.
+    for name in [n for n in sys.modules if n.split('.')[0] in _HIDDEN]:
+        del sys.modules[name]
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__.split('.')[0] not in _HIDDEN]
     _base['builtins'] = dict(builtins.__dict__)
     _base['modules'] = dict(sys.modules)
     mods = {}
@@ -218,6 +223,8 @@ def restore():
         os.chdir(_base['cwd'])
     sys.setrecursionlimit(_base['recursion'])
     sys.stdout, sys.stderr, sys.displayhook, sys.excepthook = _base['stdout']
+    if _state['armed']:
+        sys.stdout, sys.stderr = _state['out'], _state['err']
     sys.settrace(None)
     sys.setprofile(None)
     if not gc.isenabled():
