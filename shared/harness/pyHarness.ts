@@ -26,8 +26,7 @@ from operator import is_ as _is
 
 _STD = (sys.prefix + '/lib', '/lib/python', '<frozen')
 _COMMON = ('collections', 'heapq', 'bisect', 'itertools', 'functools', 'math', 're', 'json', 'string',
-           'typing', 'dataclasses', 'random', 'fractions', 'decimal', 'statistics', 'copy', 'operator',
-           'datetime', 'enum', 'abc', 'array', 'textwrap', 'unicodedata', 'cmath', 'numbers', 'asyncio')
+           'typing', 'random', 'copy', 'operator')
 _HIDDEN = ('js', 'pyodide', 'pyodide_js', '_pyodide', '_pyodide_core')
 _WRITES = frozenset(('os.remove', 'os.rename', 'os.mkdir', 'os.rmdir', 'os.symlink', 'os.link', 'os.truncate',
                      'os.chmod', 'os.chown', 'os.utime', 'shutil.rmtree', 'shutil.move', 'os.putenv', 'os.unsetenv', 'os.chdir'))
