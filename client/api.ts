@@ -8,6 +8,8 @@ import type { ClientResponse } from 'hono/client'
 import type { AppType } from '../server/app'
 import type { ActiveTime, Batch, Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
 import type { BatchInput } from '../shared/validation'
+import type { ReportedRun } from '../shared/runReport'
+import type { RunResult } from '../shared/schema'
 
 // The response types are the shared contracts; re-exported so pages import them from one place.
 export type { Me, TaskDetail }
@@ -133,6 +135,13 @@ export interface TaskState {
   revision: number
   assignees: string[]
 }
+
+/**
+ * Reports this browser's run of one subject (a candidate id or `solution`); the server stamps who
+ * ran it and when and writes it into the workspace's `runs` map, which the room sees live.
+ */
+export const reportRun = (id: string, subject: string, run: ReportedRun) =>
+  call<{ subject: string; run: RunResult }>(client.api.tasks[':id'].runs.$post({ param: { id }, json: { subject, run } }))
 
 /** Hands an assigned annotator's work to the lead. */
 export const submitTask = (id: string) =>

@@ -24,6 +24,8 @@ import { recordKeyRoutes } from './routes/recordKey'
 import { timesheetRoutes } from './routes/timesheet'
 import { activeTimeRoutes } from './routes/activeTime'
 import { ballotRoutes } from './routes/ballots'
+import { runsRoutes } from './routes/runs'
+import { sandboxStatusRoutes, serverRunsRoutes } from './routes/serverRuns'
 import { statsRoutes } from './routes/stats'
 import { wsRoutes } from './ws'
 import { runnerHeaders, runnerRoutes } from './routes/runner'
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps) {
     .use('/api/*', (c, next) => (c.req.path === '/api/tasks/import' ? next() : limitBody(c, next)))
     .use('/ws/*', checkUpgradeOrigin({ allowed }))
     .route('/api', healthRoutes(deps))
+    .route('/api', sandboxStatusRoutes(deps))
     .route('/api', meRoutes(deps))
     .route('/api/sessions', sessionsRoutes(deps))
     .route('/api/users', usersRoutes(deps))
@@ -83,6 +86,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/tasks', peopleRoutes(deps))
     .route('/api/tasks', workflowRoutes(deps))
     .route('/api/tasks', ballotRoutes(deps))
+    .route('/api/tasks', runsRoutes(deps))
+    .route('/api/tasks', serverRunsRoutes(deps))
     .route('/api/stats', statsRoutes(deps))
     .route('/api/export', exportRoutes(deps))
     .route('/api/records', recordKeyRoutes(deps))

@@ -37,6 +37,14 @@ export interface Config {
    * the default, `DATA_DIR/keys/record-key.pem`.
    */
   recordKeyFile: string | null
+  /** The server's own test runs (SANDBOX): `auto` probes the machine and runs when it isolates; `off` never runs code. */
+  sandbox: 'auto' | 'off'
+  /** Warm sandbox processes per runtime (SANDBOX_POOL). */
+  sandboxPool: number
+  /** Resident memory at which a sandboxed run is killed (SANDBOX_MEMORY_MB). */
+  sandboxMemoryMb: number
+  /** Where the sandbox's driver bundle and Python snapshot are kept (SANDBOX_CACHE_DIR); null for the system temp folder. */
+  sandboxCacheDir: string | null
 }
 
 /** Limits of the sync layer, with their units in their names. */
@@ -90,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (storage !== 'disk' && storage !== 'memory') {
     throw new Error(`STORAGE must be "disk" or "memory", got "${env.STORAGE}"`)
   }
+  const sandbox = env.SANDBOX || 'auto'
+  if (sandbox !== 'auto' && sandbox !== 'off') throw new Error(`SANDBOX must be "auto" or "off", got "${env.SANDBOX}"`)
   return {
     port: int(env.PORT, 8787, 'PORT'),
     host: env.HOST || '127.0.0.1',
@@ -109,5 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     warmUp: env.WARM_UP !== '0',
     sessionTtlMs: days(env.SESSION_TTL_DAYS, SESSION_TTL_DAYS, 'SESSION_TTL_DAYS') * DAY_MS,
     recordKeyFile: env.RECORD_KEY_FILE ? path.resolve(cwd, env.RECORD_KEY_FILE) : null,
+    sandbox,
+    sandboxPool: int(env.SANDBOX_POOL, 2, 'SANDBOX_POOL'),
+    sandboxMemoryMb: positive(int(env.SANDBOX_MEMORY_MB, 512, 'SANDBOX_MEMORY_MB'), 'SANDBOX_MEMORY_MB'),
+    sandboxCacheDir: env.SANDBOX_CACHE_DIR ? path.resolve(cwd, env.SANDBOX_CACHE_DIR) : null,
   }
 }

@@ -14,6 +14,7 @@ import type { Workflow } from './services/workflow'
 import type { ActivityTracker } from './services/activity'
 import type { RecordStore } from './storage/records'
 import type { RecordKeys } from './storage/recordKey'
+import type { EvidenceService } from './services/evidence'
 
 export interface AppDeps {
   config: Config
@@ -36,6 +37,8 @@ export interface AppDeps {
   recordKeys: RecordKeys
   /** Time on task, fed every frame a connection sends (server/ws.ts). */
   activity: ActivityTracker
+  /** The server's own test runs in its sandbox (services/evidence.ts). */
+  evidence: EvidenceService
 }
 
 export type AppEnv = { Variables: SessionVariables }

@@ -33,6 +33,8 @@ import { RecordKeys } from './storage/recordKey'
 import { recoverFinalizes } from './services/finalizeRecovery'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
+import { Sandbox } from './sandbox/sandbox'
+import { EvidenceService } from './services/evidence'
 import type { SignInLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
 import { CLOSE } from '../shared/errors'
@@ -131,6 +133,18 @@ export async function startServer(
     })
     // Room changes reach `workflow` only once rooms are open; each status change re-decides the
     // task's open connections (finalize makes every room read-only at once).
+    // The start-up probe runs in the background; until it decides, the server runs no code.
+    const sandbox = new Sandbox({
+      mode: config.sandbox,
+      poolSize: config.sandboxPool,
+      memoryMb: config.sandboxMemoryMb,
+      ...(config.sandboxCacheDir ? { cacheDir: config.sandboxCacheDir } : {}),
+      onError: (message, err) => log.error(message, err),
+    })
+    void sandbox.settled().then((status) => {
+      if (status.state === 'unavailable' && config.sandbox !== 'off') log.warn('the server will not run tests itself; evidence stays browser-reported', { reason: status.reason })
+    })
+    const evidence = new EvidenceService({ db, rooms, sandbox, access })
     const workflow = new Workflow({
       db,
       rooms,
@@ -139,6 +153,7 @@ export async function startServer(
       activity,
       log,
       access,
+      evidence,
     })
     // Before anyone is served: complete committed finalizes, set aside uncommitted records, sign old ones.
     await recoverFinalizes({ db, records, rooms, log })
@@ -157,6 +172,7 @@ export async function startServer(
       records,
       recordKeys,
       activity,
+      evidence,
     }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
@@ -176,6 +192,7 @@ export async function startServer(
       (stopping ??= (async () => {
         stopKeepAlive()
         live.close()
+        sandbox.close()
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         // An action under way (a first edit starting the task) writes its meta room: let it land.
         await workflow.settle()

@@ -163,6 +163,10 @@ export function readRun(value: unknown): RunResult | null {
   if (![ranBy, ranAt, testsSha, codeSha].every(isString) || !Array.isArray(rawCases)) return null
   const cases = rawCases.map(readCase)
   if (cases.some((c) => c === null)) return null
+  const rawFlags = get('flags')
+  // Flags only ever mark a run down: a malformed list still reads as flagged, never as clean.
+  const flags = rawFlags === undefined ? [] : Array.isArray(rawFlags) ? rawFlags.filter(isString).slice(0, 16) : ['malformed']
+  if (rawFlags !== undefined && flags.length === 0 && Array.isArray(rawFlags) && rawFlags.length > 0) flags.push('malformed')
   return {
     status,
     passed,
@@ -174,6 +178,7 @@ export function readRun(value: unknown): RunResult | null {
     tests_sha256: testsSha as string,
     code_sha256: codeSha as string,
     cases: cases as RunCase[],
+    ...(flags.length ? { flags } : {}),
   }
 }
 

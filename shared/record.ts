@@ -74,6 +74,8 @@ export interface ReviewRecord {
    * id; exports map them back with `recordWithImportIds` (shared/blind.ts).
    */
   import_ids?: Record<string, string>
+  /** Whose runs `runs` holds: the server's own (`server`), or browser-reported, with why the server ran none. */
+  evidence?: { source: 'server' } | { source: 'browser-reported'; reason: string }
   record_hash: string
 }
 

@@ -1,6 +1,7 @@
 /** Test runs (DESIGN.md "Running tests against candidates"): sandbox messages, outcomes, checks. */
 import * as v from 'valibot'
 import type { RunCase, RunResult, RunStatus } from './schema'
+import type { ReportedRun } from './runReport'
 
 /** Longest code or tests text the sandbox accepts in one run request. */
 export const MAX_RUN_SOURCE_CHARS = 200_000
@@ -46,6 +47,8 @@ export const ToSandboxSchema = v.variant('type', [
     code: Source,
     tests: Source,
     timeout_ms: v.pipe(v.number(), v.integer(), v.minValue(MIN_RUN_TIMEOUT_MS), v.maxValue(MAX_RUN_TIMEOUT_MS)),
+    /** The task's entry point: what a HumanEval-style `check(candidate)` is called with. */
+    entry_point: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]{0,127}$/))),
   }),
 ])
 export type ToSandbox = v.InferOutput<typeof ToSandboxSchema>
@@ -68,6 +71,8 @@ export const OutcomeSchema = v.strictObject({
   stderr: v.pipe(v.string(), v.maxLength(MAX_OUTPUT_CHARS + 100)),
   /** The runner itself failed (a runtime that did not start): no evidence about the subject, never stored. */
   infra: v.optional(v.literal(true)),
+  /** Tampering the runner saw and could not prevent (RunFlag); a flagged pass never counts as a pass. */
+  flags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,39}$/))), v.maxLength(16))),
 })
 export type Outcome = v.InferOutput<typeof OutcomeSchema>
 
@@ -111,21 +116,62 @@ export function runStatusOf(cases: readonly RunCase[], loadError: boolean): RunS
   return cases.every((c) => c.status === 'pass') ? 'pass' : 'fail'
 }
 
-/** The stored `runs` value for an outcome (DESIGN.md's shape: counts, who, when, hashes). */
-export function toRunResult(outcome: Outcome, who: { ranBy: string; ranAt: string; testsSha256: string; codeSha256: string }): RunResult {
-  const passed = outcome.cases.filter((c) => c.status === 'pass').length
-  return {
-    status: outcome.status,
-    passed,
-    failed: outcome.cases.length - passed,
-    total: outcome.cases.length,
-    duration_ms: Math.round(outcome.duration_ms),
-    ran_by: who.ranBy,
-    ran_at: who.ranAt,
-    tests_sha256: who.testsSha256,
-    code_sha256: who.codeSha256,
-    cases: outcome.cases.map((c) => ({ ...c })),
+/**
+ * Tampering a runner flags on a run: what it saw and could not prevent. `harness`: the code
+ * patched the runtime the tests use (the standard library, builtins, intrinsics) or reached for
+ * the harness; `eq-override`: it defines an object equal to everything; `frame-introspection`: it
+ * read the frames of its callers (the tests' locals, constants or globals); `exit`: it exited early.
+ */
+export const RunFlag = { harness: 'harness', eqOverride: 'eq-override', frameIntrospection: 'frame-introspection', exit: 'exit' } as const
+export type RunFlag = (typeof RunFlag)[keyof typeof RunFlag]
+
+/** What the matrix says about a flag (an unknown one is named as it is). */
+export function describeFlag(flag: string): string {
+  switch (flag) {
+    case RunFlag.harness:
+      return 'the code patched the runtime or reached for the test harness'
+    case RunFlag.eqOverride:
+      return 'the code defines an object that equals everything'
+    case RunFlag.frameIntrospection:
+      return "the code read its callers' frames (the tests' values)"
+    case RunFlag.exit:
+      return 'the code exited early instead of returning'
+    default:
+      return flag
   }
+}
+
+/** The case a run shows when it has none: why nothing ran ("no tests found: …"), never a silent 0/0. */
+export function casesOf(outcome: Outcome): RunCase[] {
+  if (outcome.cases.length > 0 || !outcome.error) return outcome.cases.map((c) => ({ ...c }))
+  const name = outcome.error.startsWith('no tests found') ? 'no tests found' : outcome.status === 'timeout' ? 'time limit' : 'loading'
+  return [{ name, status: 'error', message: outcome.error.slice(0, MAX_CASE_MESSAGE_CHARS) }]
+}
+
+/**
+ * The run a browser reports for an outcome (`POST /api/tasks/:id/runs`): counts, hashes, cases and
+ * flags; the server adds who ran it and when. A run with no case carries its reason as one case.
+ */
+export function toReportedRun(outcome: Outcome, hashes: { testsSha256: string; codeSha256: string }): ReportedRun {
+  const cases = casesOf(outcome)
+  const passed = cases.filter((c) => c.status === 'pass').length
+  const status = outcome.status === 'pass' && (cases.length === 0 || passed < cases.length) ? 'fail' : outcome.status
+  return {
+    status,
+    passed,
+    failed: cases.length - passed,
+    total: cases.length,
+    duration_ms: Math.round(outcome.duration_ms),
+    tests_sha256: hashes.testsSha256,
+    code_sha256: hashes.codeSha256,
+    cases,
+    ...(outcome.flags?.length ? { flags: [...outcome.flags] } : {}),
+  }
+}
+
+/** Whether a run counts as a pass in derived checks: a flagged pass never does. */
+export function countsAsPass(run: RunResult | undefined): boolean {
+  return run !== undefined && run.status === 'pass' && !(run.flags && run.flags.length > 0)
 }
 
 /** A run is stale when the tests or the subject's code changed since it ran. */
@@ -145,22 +191,25 @@ export interface RunChecks {
 
 /**
  * Derives the checks from current (not stale) runs and the ranking, best first. A contradiction
- * is a candidate with a failing run ranked above a candidate whose run passed every case.
+ * is a candidate whose run does not count as a pass ranked above one whose run does; a flagged
+ * pass counts as a failure everywhere here.
  */
 export function runChecks(runs: Readonly<Record<string, RunResult>>, candidates: readonly string[], ranking: readonly string[]): RunChecks {
-  const reference = runs.solution
-  const ran = candidates.filter((c) => runs[c])
+  // Ids are data: only the run map's own entries count, never an inherited name.
+  const runOf = (key: string): RunResult | undefined => (Object.prototype.hasOwnProperty.call(runs, key) ? runs[key] : undefined)
+  const reference = runOf('solution')
+  const ran = candidates.filter((c) => runOf(c))
   const contradictions: { above: string; below: string }[] = []
   ranking.forEach((above, i) => {
-    const a = runs[above]
-    if (!a || a.status === 'pass') return
+    const a = runOf(above)
+    if (!a || countsAsPass(a)) return
     for (const below of ranking.slice(i + 1)) {
-      if (runs[below]?.status === 'pass') contradictions.push({ above, below })
+      if (countsAsPass(runOf(below))) contradictions.push({ above, below })
     }
   })
   return {
-    reference_passes: reference ? reference.status === 'pass' : null,
-    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((c) => runs[c].status !== 'pass'),
+    reference_passes: reference ? countsAsPass(reference) : null,
+    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((c) => !countsAsPass(runOf(c))),
     contradictions,
   }
 }

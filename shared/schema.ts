@@ -10,6 +10,7 @@ export const WorkspaceRoot = {
   ratings: 'ratings',
   notes: 'notes',
   runs: 'runs',
+  server_runs: 'server_runs',
 } as const
 export type WorkspaceRoot = (typeof WorkspaceRoot)[keyof typeof WorkspaceRoot]
 
@@ -41,6 +42,8 @@ export interface RunResult {
   tests_sha256: string
   code_sha256: string
   cases: RunCase[]
+  /** Tampering the runner saw and could not prevent (`harness`, `eq-override`, …); a flagged pass never counts as a pass. */
+  flags?: string[]
 }
 
 /**

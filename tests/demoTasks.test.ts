@@ -8,10 +8,9 @@ import { DEMO_BATCH, DEMO_TASKS } from '../server/seed/demoTasks'
 import { parseTaskLines } from '../shared/validation'
 import { caseLimitMessage, runStatusOf } from '../shared/runs'
 import type { TaskInput } from '../shared/types'
-import { createJsEngine } from '../client/runner/jsEngine'
-import { installHarness, runPython, type PyodideLike } from '../client/runner/pyEngine'
-import { PY_HARNESS } from '../client/runner/pyHarness'
-import type { RawCase } from '../client/runner/workerMain'
+import { createJsEngine } from '../shared/harness/jsEngine'
+import { installHarness, runPython, type PyodideLike } from '../shared/harness/pyEngine'
+import type { RawCase } from '../shared/harness/types'
 
 /** Per-subject limit, as in the browser sandbox (DESIGN.md, "Running tests against candidates"). */
 const RUN_TIMEOUT_MS = 5_000
@@ -49,7 +48,7 @@ interface DemoRun {
 // Pyodide, here in Node, so what this file proves about a candidate holds in the page.
 const quickjs = createJsEngine(await newQuickJSWASMModuleFromVariant(releaseSync))
 const pyodide = (await loadPyodide()) as unknown as PyodideLike
-installHarness(pyodide, PY_HARNESS)
+installHarness(pyodide)
 
 async function run(task: TaskInput, code: string): Promise<DemoRun> {
   const req = { type: 'run', language: task.language, code, tests: task.tests ?? '', timeout_ms: RUN_TIMEOUT_MS } as const

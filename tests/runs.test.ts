@@ -3,6 +3,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as v from 'valibot'
 import type { RunResult } from '../shared/schema'
+import { ReportedRunSchema } from '../shared/runReport'
 import { sha256Hex } from '../shared/record'
 import {
   caseLimitMessage,
@@ -12,7 +13,8 @@ import {
   runChecks,
   runStatusOf,
   toRunLanguage,
-  toRunResult,
+  toReportedRun,
+  countsAsPass,
   ToSandboxSchema,
   truncateText,
 } from '../shared/runs'
@@ -56,14 +58,18 @@ test('says pass only when every case passes, and error when the subject did not 
   assert.is(runStatusOf([{ name: 'a', status: 'pass' }, { name: 'b', status: 'error' }], false), 'fail')
   assert.is(runStatusOf([{ name: 'a', status: 'error' }], true), 'error')
   assert.is(runStatusOf([], false), 'error')
-  const stored = toRunResult(
-    { status: 'fail', cases: [{ name: 'a', status: 'pass' }, { name: 'b', status: 'fail', message: 'no' }], duration_ms: 12.6, stdout: 'x', stderr: '' },
-    { ranBy: 'u1', ranAt: 'now', testsSha256: 't', codeSha256: 'c' },
+  const t = sha256Hex('t')
+  const c = sha256Hex('c')
+  const reported = toReportedRun(
+    { status: 'fail', cases: [{ name: 'a', status: 'pass' }, { name: 'b', status: 'fail', message: 'no' }], duration_ms: 12.6, stdout: 'x', stderr: '', flags: ['harness'] },
+    { testsSha256: t, codeSha256: c },
   )
-  assert.equal(stored, {
-    status: 'fail', passed: 1, failed: 1, total: 2, duration_ms: 13, ran_by: 'u1', ran_at: 'now', tests_sha256: 't', code_sha256: 'c',
-    cases: [{ name: 'a', status: 'pass' }, { name: 'b', status: 'fail', message: 'no' }],
+  assert.equal(reported, {
+    status: 'fail', passed: 1, failed: 1, total: 2, duration_ms: 13, tests_sha256: t, code_sha256: c,
+    cases: [{ name: 'a', status: 'pass' }, { name: 'b', status: 'fail', message: 'no' }], flags: ['harness'],
   })
+  // What the page reports is exactly what the route accepts.
+  assert.ok(v.safeParse(ReportedRunSchema, reported).success)
   assert.is(truncateText('abcdef', 3), 'abc… (3 more characters cut)')
   assert.is(truncateText('abc', 3), 'abc')
   assert.is(toRunLanguage('TypeScript'), 'typescript')
@@ -78,6 +84,43 @@ test('finds a failing candidate ranked above a passing one, a failing reference 
   const agreeing = runChecks({ solution: run('pass'), a: run('pass'), b: run('pass') }, ['a', 'b'], ['a', 'b'])
   assert.equal(agreeing, { reference_passes: true, suite_fails_a_candidate: false, contradictions: [] })
   assert.equal(runChecks({}, ['a'], ['a']), { reference_passes: null, suite_fails_a_candidate: null, contradictions: [] })
+})
+
+test('reports a suite with no tests as one error case that says so, never a silent 0/0', () => {
+  const hashes = { testsSha256: sha256Hex('t'), codeSha256: sha256Hex('c') }
+  const none = toReportedRun(
+    { status: 'error', cases: [], duration_ms: 3, error: 'no tests found: the tests define no test_* function and no check(candidate)', stdout: '', stderr: '' },
+    hashes,
+  )
+  assert.is(none.status, 'error')
+  assert.equal(none.cases, [{ name: 'no tests found', status: 'error', message: 'no tests found: the tests define no test_* function and no check(candidate)' }])
+  assert.equal([none.passed, none.total], [0, 1])
+  assert.ok(v.safeParse(ReportedRunSchema, none).success)
+  // Control: a run with cases reports them as they are.
+  const some = toReportedRun({ status: 'pass', cases: [{ name: 'x', status: 'pass' }], duration_ms: 1, stdout: '', stderr: '' }, hashes)
+  assert.equal(some.cases, [{ name: 'x', status: 'pass' }])
+  assert.is(some.status, 'pass')
+})
+
+test('never counts a flagged pass as a pass in the derived checks', () => {
+  const flagged = { ...run('pass'), flags: ['eq-override'] }
+  assert.ok(countsAsPass(run('pass')))
+  assert.not.ok(countsAsPass(flagged))
+  // A flagged reference does not pass; a flagged candidate fails the suite and cannot be out-ranked by a failing one.
+  const checks = runChecks({ solution: { ...run('pass'), flags: ['harness'] }, a: flagged, b: run('fail') }, ['a', 'b'], ['b', 'a'])
+  assert.equal(checks, { reference_passes: false, suite_fails_a_candidate: true, contradictions: [] })
+  // Control: the same runs unflagged pass and contradict the ranking.
+  const clean = runChecks({ solution: run('pass'), a: run('pass'), b: run('fail') }, ['a', 'b'], ['b', 'a'])
+  assert.equal(clean, { reference_passes: true, suite_fails_a_candidate: true, contradictions: [{ above: 'b', below: 'a' }] })
+})
+
+test('reads a run map by its own entries only, so an id named after a prototype member is just an id', () => {
+  const runs = Object.create(null) as Record<string, RunResult>
+  runs['constructor' as string] = run('pass')
+  const checks = runChecks(runs, ['constructor', 'toString'], ['toString', 'constructor'])
+  assert.equal(checks.contradictions, [])
+  assert.is(checks.suite_fails_a_candidate, false)
+  assert.equal(runChecks({}, ['toString'], ['toString']).suite_fails_a_candidate, null)
 })
 
 test('keeps only runs of the current tests and code', () => {

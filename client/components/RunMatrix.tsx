@@ -3,7 +3,7 @@ import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { RunCase } from '../../shared/schema'
 import type { RunsStore } from '../stores/runs'
-import { isCaseLimitMessage } from '../../shared/runs'
+import { describeFlag, isCaseLimitMessage } from '../../shared/runs'
 import { useCandidateLabels } from '../stores/candidateLabels'
 import type { CandidateLabels } from '../stores/candidateLabels'
 
@@ -64,6 +64,9 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
                 <tr data-subject={key === 'solution' ? key : labels.key(key)} data-status={run()?.status ?? 'none'} data-stale={stale() ? 'true' : 'false'}>
                   <th scope="row">{subjectLabel(key, labels)}</th>
                   <td class="run-summary">
+                    <Show when={props.store.unreported()[key]}>
+                      {(why) => <span class="run-unreported" role="status">{why()}</span>}
+                    </Show>
                     <Show when={state()} fallback={
                       <Show when={run()} fallback={<span class="muted">not run</span>}>
                         {(r) => (
@@ -71,6 +74,19 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
                             {SYMBOL[r().status]} {r().status} {r().passed}/{r().total}
                             <Show when={stale()}>
                               <span class="run-stale" title="The tests or this code changed since this run">stale</span>
+                            </Show>
+                            <Show when={r().flags?.length}>
+                              {(_) => {
+                                const why = () => `Flagged: ${r().flags!.map(describeFlag).join('; ')}${r().status === 'pass' ? ' (this pass does not count)' : ''}`
+                                return (
+                                  <span class="run-flag" role="img" tabindex={0} data-flags={r().flags!.join(' ')} aria-label={why()} title={why()}>
+                                    ⚑
+                                  </span>
+                                )
+                              }}
+                            </Show>
+                            <Show when={r().status === 'error' && r().total === 1 && r().cases[0]?.message}>
+                              <span class="run-reason">{r().cases[0].message}</span>
                             </Show>
                           </span>
                         )}

@@ -2,7 +2,7 @@
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core'
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync'
 import { startWorker } from './workerMain'
-import { createJsEngine } from './jsEngine'
+import { createJsEngine } from '../../shared/harness/jsEngine'
 
 /**
  * Run once before the worker says it is warm. V8 first runs new WebAssembly (and sucrase) with its

@@ -1,7 +1,6 @@
 /** The Python worker: Pyodide (core + standard library) from this server, one namespace per subject. */
 import { startWorker } from './workerMain'
-import { PY_HARNESS } from './pyHarness'
-import { installHarness, runPython, type PyodideLike } from './pyEngine'
+import { installHarness, runPython, type PyodideLike } from '../../shared/harness/pyEngine'
 
 let pyodide: PyodideLike | null = null
 
@@ -12,7 +11,7 @@ startWorker({
       loadPyodide(o: object): Promise<PyodideLike>
     }
     pyodide = await mod.loadPyodide({ indexURL: `${vendor}pyodide/`, fullStdLib: false })
-    installHarness(pyodide, PY_HARNESS)
+    installHarness(pyodide)
   },
   async run(req, progress) {
     return runPython(pyodide!, req, progress)

@@ -11,6 +11,8 @@ export interface SandboxRun {
   code: string
   tests: string
   timeoutMs: number
+  /** The task's entry point, which a HumanEval-style `check(candidate)` is called with. */
+  entryPoint?: string
   onProgress?: (done: number, total: number) => void
 }
 
@@ -85,7 +87,10 @@ export function getSandbox(): Sandbox {
           return
         }
         waiting.set(id, { resolve, onProgress: req.onProgress })
-        post({ type: 'run', id, language: req.language, code: req.code, tests: req.tests, timeout_ms: req.timeoutMs })
+        post({
+          type: 'run', id, language: req.language, code: req.code, tests: req.tests, timeout_ms: req.timeoutMs,
+          ...(req.entryPoint && /^[A-Za-z_$][\w$]{0,127}$/.test(req.entryPoint) ? { entry_point: req.entryPoint } : {}),
+        })
       })
     },
   }

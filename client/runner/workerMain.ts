@@ -1,34 +1,15 @@
 /** The shared shell of a runtime worker: the init handshake, the private port, validated messages. */
 import * as v from 'valibot'
-import { ToWorkerSchema, type FromWorker, type ToWorker, type WorkerInit } from './workerProtocol'
-import { MAX_OUTPUT_CHARS, truncateText, runStatusOf, type Outcome } from '../../shared/runs'
+import { ToWorkerSchema, type FromWorker, type WorkerInit } from './workerProtocol'
+import { toCase, toOutcome } from '../../shared/harness/outcome'
+import type { Progress, RawOutcome, RunRequest } from '../../shared/harness/types'
 
 /** What a language runtime provides to the worker shell. */
 export interface Engine {
   /** Loads the runtime; called once, before the first run. */
   warm(vendor: string): Promise<void>
   /** Runs one subject; `onCases`/`onCase` stream progress. */
-  run(req: Extract<ToWorker, { type: 'run' }>, progress: Progress): Promise<RawOutcome>
-}
-
-/** Progress callbacks a run reports through; indexes count from the suite's first case. */
-export interface Progress {
-  onCases(names: string[]): void
-  /** Case `index` starts; `limitMs` is its own time limit (0: only the subject's). */
-  onCase(index: number, limitMs: number): void
-  onCaseDone(index: number, result: RawCase): void
-}
-
-/** One case's result as an engine gives it. */
-export type RawCase = { name: string; status: 'pass' | 'fail' | 'error'; message?: string }
-
-/** What an engine returns; the shell truncates the output and decides the status. */
-export interface RawOutcome {
-  cases: RawCase[]
-  error: string | null
-  stdout: string
-  stderr: string
-  timedOut?: boolean
+  run(req: RunRequest, progress: Progress): Promise<RawOutcome>
 }
 
 /**
@@ -76,24 +57,4 @@ export function startWorker(engine: Engine): void {
   }
   self.addEventListener('message', onInit)
   ;(self as unknown as Worker).postMessage({ type: 'hello' })
-}
-
-function toCase(c: RawCase): Outcome['cases'][number] {
-  return {
-    name: c.name.slice(0, 480),
-    status: c.status,
-    ...(c.message !== undefined ? { message: truncateText(c.message, 400) } : {}),
-  }
-}
-
-function toOutcome(raw: RawOutcome, ms: number): Outcome {
-  const cases = raw.cases.slice(0, 200).map(toCase)
-  return {
-    status: raw.timedOut ? 'timeout' : runStatusOf(cases, raw.error !== null),
-    cases,
-    duration_ms: ms,
-    ...(raw.error ? { error: truncateText(raw.error, 400) } : {}),
-    stdout: truncateText(raw.stdout, MAX_OUTPUT_CHARS),
-    stderr: truncateText(raw.stderr, MAX_OUTPUT_CHARS),
-  }
 }

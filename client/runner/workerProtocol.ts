@@ -15,6 +15,7 @@ export const ToWorkerSchema = v.variant('type', [
     code: v.pipe(v.string(), v.maxLength(MAX_RUN_SOURCE_CHARS)),
     tests: v.pipe(v.string(), v.maxLength(MAX_RUN_SOURCE_CHARS)),
     timeout_ms: v.number(),
+    entry_point: v.optional(v.pipe(v.string(), v.maxLength(128))),
     from_case: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
 ])

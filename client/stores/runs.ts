@@ -1,17 +1,14 @@
 /** The runs store: the workspace's `runs` map as signals, staleness, and running subjects in the sandbox. */
 import { createSignal, onCleanup } from 'solid-js'
 import type { Accessor } from 'solid-js'
-import type * as Y from 'yjs'
 import type { Workspace, RunResult } from '../../shared/schema'
 import type { TaskDetail } from '../../shared/types'
 import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readRanking } from '../../shared/ranking'
 import { sha256Hex } from '../../shared/record'
-import { isStale, runChecks, runtimeOf, toRunLanguage, toRunResult, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
+import { isStale, runChecks, runtimeOf, toReportedRun, toRunLanguage, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
 import { getSandbox } from '../runner/sandbox'
-
-/** Origin of the results this tab writes (stable: Yjs compares origins by identity). */
-export const RUNS_ORIGIN = Object.freeze({ source: 'ui' as const, feature: 'runs' as const })
+import { reportRun } from '../api'
 
 /** The longest a page waits for an idle moment before it starts warming the runtime. */
 const WARM_AFTER_MS = 1_500
@@ -44,14 +41,17 @@ export interface RunsStore {
   running: Accessor<Record<string, Running | 'queued'>>
   /** This tab's last outcome per subject (stdout/stderr and load errors stay local: the map has no room for them). */
   local: Accessor<Record<string, Outcome>>
+  /** Why this tab's last report of a subject's run was refused or failed, per subject. */
+  unreported: Accessor<Record<string, string>>
   runAll(): Promise<void>
   runOne(key: string): Promise<void>
 }
 
 /**
- * Follows `ws.runs`, the tests and the solution, and runs subjects in the sandbox, writing each
- * result into the map as it arrives so every open page sees it at once. The hashes written are
- * those of the exact text that ran: an edit during a run leaves that run stale, as it should.
+ * Follows `ws.runs`, the tests and the solution, and runs subjects in the sandbox, reporting each
+ * result to the server as it arrives (`POST /api/tasks/:id/runs`); the server stamps it and writes
+ * it into the `runs` map, so every open page sees it at once. This page never writes that map. The
+ * hashes reported are those of the exact text that ran: an edit during a run leaves it stale.
  */
 export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, canRun: boolean): RunsStore {
   const ids = task.candidates.map((c) => c.id)
@@ -62,6 +62,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
   const [hashes, setHashes] = createSignal<Record<string, string>>({})
   const [running, setRunning] = createSignal<Record<string, Running | 'queued'>>({})
   const [local, setLocal] = createSignal<Record<string, Outcome>>({})
+  const [unreported, setUnreported] = createSignal<Record<string, string>>({})
 
   const rehash = async () => {
     const entries = await Promise.all(
@@ -85,7 +86,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
     ws.tests.unobserve(onText)
     ws.solution.unobserve(onText)
   })
-  // Issue 12: the runtime starts warming while the person reads the task, once the page has
+  // The runtime starts warming while the person reads the task, once the page has
   // settled (it competes for the CPU with the first render and sync otherwise), and only for
   // someone who can run tests here.
   if (language && canRun) {
@@ -133,20 +134,19 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
           code: text,
           tests,
           timeoutMs: task.run_timeout_ms,
+          entryPoint: task.entry_point,
           onProgress: (done, total) => setState(key, { done, total }),
         })
         setLocal((l) => ({ ...l, [key]: outcome }))
         // The runner's own failure says nothing about the subject: shown here, never shared.
         if (outcome.infra) return
-        const result = toRunResult(outcome, {
-          ranBy: me.id,
-          ranAt: new Date().toISOString(),
-          testsSha256: testsSha,
-          codeSha256: await sha256(text),
-        })
-        const doc = ws.runs.doc as Y.Doc | null
-        if (doc) doc.transact(() => ws.runs.set(key, result), RUNS_ORIGIN)
-        else ws.runs.set(key, result)
+        const run = toReportedRun(outcome, { testsSha256: testsSha, codeSha256: await sha256(text) })
+        try {
+          await reportRun(task.id, key, run)
+          setUnreported(({ [key]: _, ...rest }) => rest)
+        } catch (e) {
+          setUnreported((u) => ({ ...u, [key]: `not shared: ${(e as Error).message}` }))
+        }
       } finally {
         setState(key, null)
       }
@@ -167,6 +167,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
     checks: () => runChecks(current(), ids, ranking()),
     running,
     local,
+    unreported,
     // The reference solution runs only once someone wrote one.
     runAll: () => runSubjects(subjects.filter((k) => k !== SOLUTION_RUN_KEY || ws.solution.toString().trim() !== '')),
     runOne: (key) => runSubjects([key]),

@@ -5,6 +5,7 @@ import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceCo
 import type { Batch, Task } from '../../shared/types'
 import { importIdMap, labelsByImportId } from '../../shared/blind'
 import type { StoredUser } from '../storage/db'
+import type { EvidenceSource } from './evidence'
 
 /** What a record is built from, read in one synchronous step at finalize. */
 export interface RecordSource {
@@ -18,6 +19,8 @@ export interface RecordSource {
   finalizedAt: string
   /** The lead's written reason for finalizing against what the runs say (issue 12). */
   overrideNote?: string
+  /** Where the runs came from: the server's sandbox, or browsers (and why). */
+  evidence?: EvidenceSource
 }
 
 /** Builds and seals the record of the task's current revision (DESIGN.md "Review record"). */
@@ -51,6 +54,7 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     // Blind batches: the letters everyone saw, and the way from room ids back to import ids.
     ...(src.batch?.blind ? { labels: labelsByImportId(task) } : {}),
     ...(importIdMap(task.candidates) ? { import_ids: importIdMap(task.candidates) } : {}),
+    ...(src.evidence ? { evidence: src.evidence } : {}),
   })
 }
 

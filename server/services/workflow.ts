@@ -22,6 +22,7 @@ import type { Room } from '../sync/room'
 import type { Logger } from '../log'
 import type { ActivityTracker } from './activity'
 import { buildRecord, participantsOf, readBallot, readTaskRooms } from './records'
+import { finalizeEvidence, type EvidenceService, type FinalEvidence } from './evidence'
 
 /** Live access: downgrades or upgrades open connections after a status change (LiveAccess). */
 export interface AccessRefresher {
@@ -40,6 +41,8 @@ export interface WorkflowDeps {
   activity: ActivityTracker
   log: Logger
   access?: AccessRefresher
+  /** The server's own test runs; without it the record's evidence is browser-reported. */
+  evidence?: EvidenceService
   now?: () => Date
 }
 
@@ -129,10 +132,12 @@ export class Workflow {
     }
     const ids = task.candidates.map((c) => c.id)
     const code = new Map(task.candidates.map((c) => [c.id, c.code]))
+    // The server's own runs, once it has made them, are the only evidence the gate and record weigh.
+    let evidence: FinalEvidence | null = null
     const gate = () => {
       const { content, threads } = readTaskRooms(task, batch, workspace.doc, comments.doc)
-      // Issue 12: only runs of the current tests and code count; a stale run is no evidence.
-      const runs = currentRuns(
+      // Only runs of the current tests and code count; a stale run is no evidence.
+      const runs = evidence?.runs ?? currentRuns(
         readRuns(getWorkspace(workspace.doc).runs, ids),
         content.tests,
         (key) => (key === SOLUTION_RUN_KEY ? content.solution : code.get(key)),
@@ -143,12 +148,20 @@ export class Workflow {
       return { content, threads, reasons: overridden ? [] : all }
     }
     // A refusal changes nothing, not even for a moment: nobody is made read-only to be told no.
-    const first = gate()
+    let first = gate()
+    const steps = this.deps.evidence ? finalizeEvidence(this.deps.evidence) : null
+    if (steps && !first.reasons.some((r) => !r.overridable)) {
+      // Run before the seal, so a slow suite never freezes the rooms; what the runs say is then gated.
+      evidence = await steps.beforeSeal(task, first.content)
+      first = gate()
+    }
     if (first.reasons.length) return { ok: false, reasons: first.reasons }
     // From here until the finalized status is stored, every room of the task is read-only: the
     // work read now is exactly what the record holds, whatever arrives while the files are written.
     this.deps.access?.seal(task.id)
     try {
+      // The sealed texts again: the same runs at once if nothing changed since, a rerun if it did.
+      if (steps) evidence = await steps.afterSeal(task, readTaskRooms(task, batch, workspace.doc, comments.doc).content)
       const { content, threads, reasons } = gate()
       if (reasons.length) return { ok: false, reasons }
       // The commit: record file, then the audit line that names it, in one synchronous step
@@ -158,7 +171,8 @@ export class Workflow {
           buildRecord({
             task,
             batch,
-            content,
+            content: evidence?.runs ? { ...content, runs: evidence.runs } : content,
+            ...(evidence ? { evidence: evidence.source } : {}),
             threads,
             ballots: ballots.flatMap(({ id, room }) => readBallot(id, room.doc, task, batch) ?? []),
             participants: participantsOf(this.deps.activity.activeOn(task.id, task.revision), task, user, (id) => db.userById(id)),

@@ -140,6 +140,15 @@ export class Connection {
     this.send(writePermissionDeniedMessage(this.accessReason || 'read-only: your edits are not saved'))
   }
 
+  /**
+   * Tells the client that the room refused one of its updates under its write rules (someone
+   * else's comment, a server-written root): every time, with `reason`, since each refusal drops
+   * different work. Its client holds what the room refused and reloads the room.
+   */
+  refuseUpdate(reason: string): void {
+    this.send(writePermissionDeniedMessage(reason))
+  }
+
   /** Follows a role change, so the presence the server stamps says what the user now is. */
   setRole(role: string): void {
     this.user.role = role

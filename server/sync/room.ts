@@ -23,6 +23,9 @@ import { WORKSPACE_TEXTS, checkUpdate, dropPending } from './updateIntegrity'
 import type { TextSchema } from './updateIntegrity'
 import { parseRoomName } from '../../shared/roomNames'
 import { SyncAnswers } from './syncAnswers'
+import { staticRulesFor } from './writeRules'
+import type { WriteRules } from './writeRules'
+import { UpdateView } from './updateView'
 
 /** Where a room reports what it cannot handle itself. */
 export interface RoomLog {
@@ -64,6 +67,8 @@ export class Room {
   private readonly answers: SyncAnswers
   /** The room's texts, which hold nothing but text (the workspace's; other rooms have none). */
   private readonly texts: TextSchema | null
+  /** What a writer may change here beyond write access (writeRules.ts); null: anything. */
+  private readonly rules: WriteRules | null
   /** The client ids each connection has written structs for. */
   private readonly writers = new WeakMap<Connection, Set<number>>()
   destroyed = false
@@ -81,8 +86,11 @@ export class Room {
     private readonly log: RoomLog,
     private readonly hooks: RoomHooks = {},
     ownerStore: OwnerStore = new MemoryOwnerStore(),
+    rules?: WriteRules | null,
   ) {
-    this.texts = parseRoomName(name)?.kind === 'workspace' ? WORKSPACE_TEXTS : null
+    const parsed = parseRoomName(name)
+    this.texts = parsed?.kind === 'workspace' ? WORKSPACE_TEXTS : null
+    this.rules = rules === undefined ? staticRulesFor(parsed) : rules
     this.state = new RoomDoc((err) => this.onUndecodable(err))
     this.owners = new ClientOwners(ownerStore)
     this.presence = new RoomPresence(this.state.ydoc, (client) => this.owners.ownerOf(client))
@@ -219,12 +227,21 @@ export class Room {
    * Applies a writer's update once it passed the integrity check: never a gap, a missing
    * dependency or a delete past what the room holds, never structs for another user's client id,
    * never anything but text inside a workspace text.
-   * A refused update is not applied, stored or relayed; its sender is closed with 4400.
+   * A refused update is not applied, stored or relayed; its sender is closed with 4400. An update
+   * the room's write rules refuse is dropped the same way, and its sender is told why (auth
+   * message) and stays connected: its client loads the room afresh.
    */
   private apply(conn: Connection, update: Uint8Array): void {
     const doc = this.state.doc
     const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
+    const view = this.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
+    const writer = { id: conn.user.id, role: conn.user.role }
+    const ruled = view && this.rules ? this.rules.check(view, writer) : null
+    if (ruled !== null) {
+      this.log.warn('refused a write the room\'s rules forbid', { room: this.name, user: conn.user.id, reason: ruled })
+      return conn.refuseUpdate(ruled)
+    }
     let ids = this.writers.get(conn)
     if (!ids) this.writers.set(conn, (ids = new Set()))
     for (const id of verdict.writes) ids.add(id)
@@ -238,7 +255,14 @@ export class Room {
     }
     Y.applyUpdate(doc, update, conn.origin)
     // The backstop: anything left pending was never integrated, stored or relayed (see dropPending).
-    if (dropPending(doc)) this.refuse(conn, 'it left structs or deletes pending')
+    if (dropPending(doc)) return this.refuse(conn, 'it left structs or deletes pending')
+    if (view && this.rules?.afterApply) {
+      try {
+        this.rules.afterApply(view, writer)
+      } catch (err) {
+        this.log.error('after applying an update', err, { room: this.name, user: conn.user.id })
+      }
+    }
   }
 
   private refuse(conn: Connection, reason: string): void {

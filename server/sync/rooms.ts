@@ -13,12 +13,15 @@ import type { Connection } from './connection'
 import { Room } from './room'
 import type { RoomLog } from './room'
 import type { OwnerStore } from './clientOwners'
+import type { WriteRules } from './writeRules'
 import { unloads } from './turnQueue'
 
 export interface RoomsOptions {
   storageFor(name: string): RoomStorage
   /** The room's client-id owner record (clientOwners.ts); in memory for the room's life if absent. */
   ownersFor?(name: string): OwnerStore
+  /** The room's write rules (writeRules.ts); the built-in ones of its kind when absent or undefined. */
+  rulesFor?(name: string): WriteRules | null | undefined
   /** How long an empty room stays loaded; Infinity keeps rooms forever (memory storage). */
   idleMs: number
   log: RoomLog
@@ -80,6 +83,7 @@ export class Rooms {
           onReset: () => this.drop(room),
         },
         this.options.ownersFor?.(name),
+        this.options.rulesFor?.(name),
       )
       try {
         room.load()

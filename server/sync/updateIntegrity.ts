@@ -21,8 +21,11 @@ import { TEXT_ROOTS, WorkspaceRoot } from '../../shared/schema'
 
 /** The verdict on one update: the client ids it writes new structs for, or why it is refused. */
 export type IntegrityVerdict =
-  | { readonly ok: true; readonly writes: readonly number[] }
+  | { readonly ok: true; readonly writes: readonly number[]; readonly decoded: DecodedUpdate }
   | { readonly ok: false; readonly reason: string }
+
+/** An update as `Y.decodeUpdate` gives it, kept so that write rules need not decode it again. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
 const refuse = (reason: string): IntegrityVerdict => ({ ok: false, reason })
 
@@ -98,7 +101,7 @@ export function checkUpdate(
       if (r.clock + r.len > known) return refuse(`a delete of ${client}:${r.clock}+${r.len} past what the room holds (${known})`)
     }
   }
-  return { ok: true, writes: [...writes] }
+  return { ok: true, writes: [...writes], decoded: { structs, ds } }
 }
 
 /**

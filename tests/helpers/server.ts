@@ -43,6 +43,8 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     dataDir,
     seedDemo: options.seedDemo ?? false,
     warmUp: false,
+    // Test servers run no code unless a test asks: a sandbox pool per server would load the machine.
+    sandbox: 'off',
     ...options.config,
   }
   const running = await start(config, createLogger(config.quiet), { storage: options.storage })

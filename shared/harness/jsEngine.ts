@@ -1,14 +1,13 @@
 /** Runs one JavaScript/TypeScript subject and its tests in a fresh QuickJS context, case by case. */
 import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten-core'
 import { transform } from 'sucrase'
-import type { Progress, RawOutcome } from './workerMain'
-import type { ToWorker } from './workerProtocol'
+import type { Progress, RawOutcome, RunRequest } from './types'
 import { JS_PRELUDE } from './jsPrelude'
-import { caseLimitMessage, MAX_CASES } from '../../shared/runs'
+import { caseLimitMessage, MAX_CASES } from '../runs'
 
 /** Memory one subject may allocate inside QuickJS. */
 const MEMORY_LIMIT_BYTES = 64 * 1024 * 1024
-/** Stack for candidate code: well under 256 KB, so deep recursion is a clean error inside QuickJS, not a host overflow (issue 12). */
+/** Stack for candidate code: well under 256 KB, so deep recursion is a clean error inside QuickJS, not a host overflow. */
 const MAX_STACK_BYTES = 128 * 1024
 const MAX_OUTPUT_CHARS = 8_000
 /** Transformed sources kept: "Run tests" sends the same tests text with every subject. */
@@ -52,12 +51,41 @@ function errorText(ctx: QuickJSContext, handle: QuickJSHandle): string {
   return `thrown: ${String(e)}`
 }
 
-type RunRequest = Extract<ToWorker, { type: 'run' }>
-type CaseState = { status: 'pass' | 'fail' | 'error'; message?: string } | null
+
+type CaseState = { status: 'pass' | 'fail' | 'error'; message?: string }
+
+/** A thrown value as a case result: our `assert`'s AssertionError fails the case, anything else is an error. */
+function thrownState(ctx: QuickJSContext, handle: QuickJSHandle): CaseState {
+  let e: unknown
+  try {
+    e = ctx.dump(handle)
+  } catch {
+    e = undefined
+  }
+  handle.dispose()
+  if (e && typeof e === 'object' && 'message' in e) {
+    const { name, message } = e as { name?: unknown; message?: unknown }
+    if (name === 'AssertionError') return { status: 'fail', message: String(message) }
+    return { status: 'error', message: `${String(name ?? 'Error')}: ${String(message ?? '')}` }
+  }
+  return { status: 'error', message: `thrown: ${String(e)}` }
+}
+
+/** A registered case: the host keeps its function handle, so the subject cannot replace or wrap it. */
+interface HostCase {
+  name: string
+  fn: QuickJSHandle
+  limit: number
+}
 
 /**
- * The QuickJS side of a run, usable in the sandbox worker and in Node (the demo tasks' own test
- * runs candidates through it). The subject's limit is `req.timeout_ms`; a case registered with
+ * The QuickJS side of a run, usable in the sandbox worker and in a Node host. Every subject gets
+ * a fresh runtime and context. The prelude runs first; the subject's code next; then the host
+ * puts back any intrinsic the code replaced (a flag says so) and evaluates the tests as a function
+ * whose parameters are `test` (a host function: the host records each case's name, limit and
+ * function) and `assert` (made by the prelude from intrinsics captured before the code ran). The
+ * host calls each case and decides its outcome from the call itself: it returned (or its promise
+ * fulfilled), or it threw. The subject's limit is `req.timeout_ms`; a case registered with
  * `{ timeout_ms }` also has its own deadline, after which QuickJS's interrupt handler stops it
  * (the interrupt cannot be caught by the code under test), the case fails with "exceeded its N
  * ms limit" and the next case runs in the same context.
@@ -88,6 +116,8 @@ export function createJsEngine(quickjs: QuickJSWASMModule): { run(req: RunReques
       rt.setInterruptHandler(() => performance.now() > stopAt)
       const ctx = rt.newContext()
       const handles: QuickJSHandle[] = []
+      const registered: HostCase[] = []
+      const flags = new Set<string>()
       try {
         const write = ctx.newFunction('__cj_out', (stream, text) => {
           const key = ctx.getNumber(stream) === 1 ? 'stderr' : 'stdout'
@@ -98,23 +128,61 @@ export function createJsEngine(quickjs: QuickJSWASMModule): { run(req: RunReques
         const prelude = ctx.evalCode(JS_PRELUDE, 'prelude.js')
         if (prelude.error) throw new Error(errorText(ctx, prelude.error))
         prelude.value.dispose()
-        const listCases = ctx.getProp(ctx.global, '__cj_cases')
-        const runCase = ctx.getProp(ctx.global, '__cj_case')
+        const makeAssert = ctx.getProp(ctx.global, '__cj_assert')
+        const restore = ctx.getProp(ctx.global, '__cj_restore')
+        const limitOf = ctx.getProp(ctx.global, '__cj_limit')
         // Disposed however the run ends: a live handle at rt.dispose() aborts QuickJS's GC check.
-        handles.push(listCases, runCase)
-        for (const name of ['__cj_cases', '__cj_case']) ctx.unwrapResult(ctx.evalCode(`delete globalThis.${name}`)).dispose()
+        handles.push(makeAssert, restore, limitOf)
+        for (const name of ['__cj_assert', '__cj_restore', '__cj_limit']) ctx.unwrapResult(ctx.evalCode(`delete globalThis.${name}`)).dispose()
+        const putBack = () => {
+          const result = ctx.callFunction(restore, ctx.undefined)
+          if (result.error) {
+            result.error.dispose()
+            flags.add('harness')
+            return
+          }
+          const changed = JSON.parse(ctx.getString(result.value)) as string[]
+          result.value.dispose()
+          if (changed.length) flags.add('harness')
+        }
         const timedOut = () => performance.now() > deadline
         let loadError: string | null = null
         const loaded = ctx.evalCode(code, 'code.js')
         if (loaded.error) loadError = `${timedOut() ? 'timed out' : 'while loading the code'}: ${errorText(ctx, loaded.error)}`
         else loaded.value.dispose()
         if (timedOut()) return { cases: [], error: loadError, timedOut: true, ...out }
-        const loadedTests = ctx.evalCode(tests, 'tests.js')
-        if (loadedTests.error) loadError ??= `while loading the tests: ${errorText(ctx, loadedTests.error)}`
-        else loadedTests.value.dispose()
-        // As many cases as a run may report (the Python harness stops at the same number).
-        const listed = (JSON.parse(ctx.getString(ctx.unwrapResult(ctx.callFunction(listCases, ctx.undefined)))) as [string, number][]).slice(0, MAX_CASES)
-        const names = listed.map(([name]) => name)
+        putBack()
+        // `test` is the host's: a case is recorded here, out of the context's reach.
+        const test = ctx.newFunction('test', (nameHandle, a, b) => {
+          const first = ctx.typeof(a) === 'function'
+          const fnHandle = first ? a : b
+          const options = first ? b : a
+          if (!fnHandle || ctx.typeof(fnHandle) !== 'function') throw new TypeError('test(name, fn) needs a function')
+          let limit = 0
+          if (options && ctx.typeof(options) !== 'undefined') {
+            const read = ctx.callFunction(limitOf, ctx.undefined, options)
+            if (read.error) return { error: read.error }
+            limit = ctx.getNumber(read.value)
+            read.value.dispose()
+          }
+          const name = ctx.typeof(nameHandle) === 'string' ? ctx.getString(nameHandle) : String(ctx.dump(nameHandle))
+          if (registered.length < MAX_CASES) registered.push({ name: name.slice(0, 480), fn: fnHandle.dup(), limit })
+        })
+        const assertHandle = ctx.callFunction(makeAssert, ctx.undefined)
+        handles.push(test)
+        if (assertHandle.error) throw new Error(errorText(ctx, assertHandle.error))
+        handles.push(assertHandle.value)
+        const suite = ctx.evalCode(`(function (test, assert) {${tests}\n})`, 'tests.js')
+        if (suite.error) loadError ??= `while loading the tests: ${errorText(ctx, suite.error)}`
+        else {
+          handles.push(suite.value)
+          const ran = ctx.callFunction(suite.value, ctx.undefined, test, assertHandle.value)
+          if (ran.error) loadError ??= `while loading the tests: ${errorText(ctx, ran.error)}`
+          else ran.value.dispose()
+        }
+        for (const c of registered) handles.push(c.fn)
+        if (!registered.length && !loadError) loadError = 'no tests found: the tests register no case with test(name, fn)'
+        const names = registered.map((c) => c.name)
         progress.onCases(names)
         const cases: RawOutcome['cases'] = []
         const stopped = (i: number) => ({ cases, error: `stopped at the time limit in ${JSON.stringify(names[i])}`, timedOut: true, ...out })
@@ -123,42 +191,43 @@ export function createJsEngine(quickjs: QuickJSWASMModule): { run(req: RunReques
             cases.push({ name: names[i], status: 'error', message: loadError })
             continue
           }
-          const limit = listed[i][1]
+          const limit = registered[i].limit
           progress.onCase(i, limit)
           stopAt = limit > 0 ? Math.min(deadline, performance.now() + limit) : deadline
           // Past the case's own deadline but not the subject's: this case failed, the rest still run.
           const overCaseLimit = () => limit > 0 && !timedOut() && performance.now() > stopAt
-          const index = ctx.newNumber(i)
-          const called = ctx.callFunction(runCase, ctx.undefined, index)
-          index.dispose()
+          const called = ctx.callFunction(registered[i].fn, ctx.undefined)
           let state: CaseState
           if (called.error) {
-            const text = errorText(ctx, called.error)
+            const thrown = thrownState(ctx, called.error)
             if (timedOut()) return stopped(i)
-            state = overCaseLimit() ? { status: 'fail', message: caseLimitMessage(limit) } : { status: 'error', message: text }
+            state = overCaseLimit() ? { status: 'fail', message: caseLimitMessage(limit) } : thrown
           } else {
             const jobs = rt.executePendingJobs()
             if (jobs.error) jobs.error.dispose()
-            const settled = ctx.callFunction(called.value, ctx.undefined)
-            called.value.dispose()
-            if (settled.error) settled.error.dispose()
-            if (timedOut()) return stopped(i)
-            if (overCaseLimit()) state = { status: 'fail', message: caseLimitMessage(limit) }
-            else if (settled.error) state = { status: 'error', message: 'the harness could not read the result' }
-            else {
-              state = JSON.parse(ctx.getString(settled.value)) as CaseState
-              settled.value.dispose()
+            if (timedOut()) {
+              called.value.dispose()
+              return stopped(i)
             }
-            if (!state) state = { status: 'error', message: 'the test returned a promise that never settled' }
+            const promise = ctx.getPromiseState(called.value)
+            if (overCaseLimit()) state = { status: 'fail', message: caseLimitMessage(limit) }
+            else if (promise.type === 'pending') state = { status: 'error', message: 'the test returned a promise that never settled' }
+            else if (promise.type === 'rejected') state = thrownState(ctx, promise.error)
+            else {
+              if (!promise.notAPromise) promise.value.dispose()
+              state = { status: 'pass' }
+            }
+            called.value.dispose()
           }
           stopAt = deadline
           cases.push({ name: names[i], ...state })
           progress.onCaseDone(i, cases[cases.length - 1])
         }
-        return { cases, error: loadError, ...out }
+        putBack()
+        return { cases, error: loadError, ...out, ...(flags.size ? { flags: [...flags].sort() } : {}) }
       } finally {
         try {
-          for (const handle of handles) handle.dispose()
+          for (const handle of handles) if (handle.alive) handle.dispose()
           ctx.dispose()
           rt.dispose()
         } catch {

@@ -1,0 +1,208 @@
+/** Runs one Python subject on a loaded Pyodide (worker or Node host): the host calls every case and decides its outcome. */
+import type { Progress, RawCase, RawOutcome, RunRequest } from './types'
+import { PY_HARNESS } from './pyHarness'
+import { caseLimitMessage, MAX_CASES } from '../runs'
+
+/** A Python object as Pyodide hands it to JavaScript. */
+interface PyProxyLike {
+  (...args: unknown[]): unknown
+  get(key: string): unknown
+  toJs(options?: { depth?: number; dict_converter?: (entries: Iterable<[string, unknown]>) => unknown }): unknown
+  destroy(): void
+  type?: string
+}
+
+/** The part of Pyodide a run needs (the worker's and Node's Pyodide both have it). */
+export interface PyodideLike {
+  runPython(code: string, options?: { globals?: unknown; filename?: string }): unknown
+  setInterruptBuffer(buffer: unknown): void
+}
+
+/** After a first KeyboardInterrupt, code that swallowed it (a bare `except:`) is interrupted again this often. */
+const REPEAT_INTERRUPT_MS = 50
+/** What CPython's Emscripten signal check reads as SIGINT. */
+const SIGINT = 2
+
+/**
+ * A per-case deadline without SharedArrayBuffer: CPython's Emscripten build reads
+ * `interruptBuffer[0]` every 50 eval-breaker ticks while a buffer is set, so an object whose
+ * `0` reads SIGINT once the deadline has passed raises KeyboardInterrupt in the running case.
+ * It is set only while a limited case runs, so every other case runs with signal handling off.
+ */
+function createCaseInterrupt(py: PyodideLike) {
+  let fireAt = Infinity
+  const buffer = {
+    get 0() {
+      const now = performance.now()
+      if (now < fireAt) return 0
+      fireAt = now + REPEAT_INTERRUPT_MS
+      return SIGINT
+    },
+    set 0(_: number) {
+      // CPython clears the flag after reading it; the deadline decides instead.
+    },
+  }
+  return {
+    arm(limitMs: number) {
+      fireAt = performance.now() + limitMs
+      py.setInterruptBuffer(buffer)
+    },
+    disarm() {
+      fireAt = Infinity
+      py.setInterruptBuffer(undefined)
+    },
+  }
+}
+
+const harnesses = new WeakMap<PyodideLike, PyProxyLike>()
+
+/**
+ * The harness of one interpreter, loaded on first use into a dict only this host holds: `setup()`
+ * records the clean state every subject starts from, so call it (through `installHarness`) while
+ * warming, before any subject ran.
+ */
+function harnessOf(py: PyodideLike): PyProxyLike {
+  let h = harnesses.get(py)
+  if (!h) {
+    h = py.runPython('dict()') as PyProxyLike
+    py.runPython(PY_HARNESS, { globals: h, filename: '<harness>' })
+    ;(h.get('setup') as PyProxyLike)()
+    harnesses.set(py, h)
+  }
+  return h
+}
+
+/** Loads the harness into a fresh Pyodide and records its clean state; call once before the first run. */
+export function installHarness(py: PyodideLike): void {
+  harnessOf(py)
+}
+
+/** An error thrown out of Python, as Pyodide gives it (`type` is the exception class's name). */
+function pythonError(e: unknown): { type: string; message: string } | null {
+  if (e && typeof e === 'object' && 'type' in e && typeof (e as { type: unknown }).type === 'string') {
+    return { type: (e as { type: string }).type, message: String((e as { message?: unknown }).message ?? '') }
+  }
+  return null
+}
+
+/** The line of the tests a traceback last passed through, as `(line N: source)`. */
+function testsLine(traceback: string, tests: string): string {
+  const found = [...traceback.matchAll(/File "<tests>", line (\d+)/g)].pop()
+  if (!found) return ''
+  const n = Number(found[1])
+  const line = tests.split('\n')[n - 1]
+  return line === undefined ? '' : ` (line ${n}: ${line.trim()})`
+}
+
+/** The last line of a traceback: `Type: message`. */
+function lastLine(traceback: string): string {
+  const lines = traceback.trimEnd().split('\n')
+  return (lines[lines.length - 1] ?? '').slice(0, 480)
+}
+
+/**
+ * Runs `req` in the interpreter: the harness puts back a clean state after the subject, and the
+ * host calls each case itself, so a case passes only when the host saw its call return (a
+ * `test_*`) or its `check` statement end without an exception. Usable in the sandbox worker and
+ * in a Node host.
+ */
+export async function runPython(py: PyodideLike, req: RunRequest, progress: Progress): Promise<RawOutcome> {
+  const interrupt = createCaseInterrupt(py)
+  const h = harnessOf(py)
+  const proxies: PyProxyLike[] = []
+  const keep = <T>(x: T): T => {
+    if (x && typeof x === 'function' && 'destroy' in x) proxies.push(x as unknown as PyProxyLike)
+    return x
+  }
+  const fn = (name: string) => keep(h.get(name) as PyProxyLike)
+  const flags = new Set<string>()
+  const cases: RawCase[] = []
+  fn('begin')()
+  let ended: { stdout: string; stderr: string; flags: string[] } | null = null
+  try {
+    const codeError = (fn('load_code')(req.code) as string | undefined) ?? null
+    const loaded = keep(fn('load_tests')(req.tests, req.entry_point ?? null) as PyProxyLike)
+    const [list, testsError] = loaded.toJs({ depth: 3 }) as [[string, PyProxyLike, number, 'test' | 'check'][], string | undefined]
+    list.forEach(([, callable]) => keep(callable))
+    const listed = list.slice(0, MAX_CASES)
+    const loadError = codeError ?? testsError ?? null
+    progress.onCases(listed.map(([name]) => name))
+    let checkStopped: string | null = null
+    const firstCheck = listed.findIndex(([, , , k]) => k === 'check')
+    for (let i = req.from_case ?? 0; i < listed.length; i++) {
+      const [name, callable, limit, kind] = listed[i]
+      if (codeError) {
+        cases.push({ name, status: 'error', message: codeError })
+        continue
+      }
+      if (checkStopped && kind === 'check') {
+        cases.push({ name, status: 'error', message: checkStopped })
+        continue
+      }
+      progress.onCase(i, limit)
+      if (limit > 0) interrupt.arm(limit)
+      const started = performance.now()
+      let result: RawCase
+      try {
+        if (kind === 'test') {
+          const value = keep(callable() as PyProxyLike)
+          if (value && typeof value === 'function' && value.type === 'coroutine') fn('drive')(value)
+          const tookMs = performance.now() - started
+          // A long C call is never interrupted; finishing past the limit still fails, as in JS.
+          result = limit > 0 && tookMs > limit ? { name, status: 'fail', message: caseLimitMessage(limit) } : { name, status: 'pass' }
+        } else {
+          const stepped = keep(fn('step')(callable) as PyProxyLike | undefined)
+          const [index, exc] = stepped ? (stepped.toJs({ depth: 1 }) as [number, PyProxyLike | undefined]) : [-1, undefined]
+          keep(exc)
+          if (index !== i - firstCheck) {
+            result = { name, status: 'error', message: 'check returned before this statement ran' }
+            checkStopped = 'not run: check returned early'
+          } else if (exc === undefined) result = { name, status: 'pass' }
+          else {
+            const [status, message] = (keep(fn('describe')(exc, req.tests) as PyProxyLike)).toJs() as ['fail' | 'error', string]
+            if (String(message).startsWith('the code exited early')) flags.add('exit')
+            result = { name, status, message }
+          }
+        }
+      } catch (e) {
+        const err = pythonError(e)
+        if (!err) throw e
+        if (err.type === 'KeyboardInterrupt' && limit > 0) result = { name, status: 'fail', message: caseLimitMessage(limit) }
+        else if (err.type === 'AssertionError') {
+          const said = lastLine(err.message)
+          result = { name, status: 'fail', message: `${said === 'AssertionError' ? 'assertion failed' : said}${testsLine(err.message, req.tests)}` }
+        } else if (err.type === 'SystemExit') {
+          flags.add('exit')
+          result = { name, status: 'error', message: 'the code exited early (SystemExit) instead of returning' }
+        } else result = { name, status: 'error', message: lastLine(err.message) }
+        if (kind === 'check') checkStopped = `not run: check stopped at ${name.split(':')[0]}`
+      } finally {
+        interrupt.disarm()
+      }
+      cases.push(result)
+      progress.onCaseDone(i, result)
+    }
+    const end = keep(fn('end')() as PyProxyLike)
+    ended = end.toJs({ depth: 2, dict_converter: Object.fromEntries }) as { stdout: string; stderr: string; flags: string[] }
+    for (const f of ended.flags) flags.add(f)
+    const error = loadError
+    return { cases, error, stdout: ended.stdout, stderr: ended.stderr, ...(flags.size ? { flags: [...flags].sort() } : {}) }
+  } finally {
+    interrupt.disarm()
+    // However the run ended, the next subject starts from the clean state.
+    if (!ended) {
+      try {
+        fn('end')()
+      } catch {
+        // The interpreter itself failed; the host replaces it.
+      }
+    }
+    for (const p of proxies) {
+      try {
+        p.destroy()
+      } catch {
+        // Already destroyed (a proxy Pyodide released itself).
+      }
+    }
+  }
+}
