@@ -27,6 +27,7 @@ import { Workflow } from './services/workflow'
 import { ActivityTracker } from './services/activity'
 import { RecordStore } from './storage/records'
 import { AuditLog } from './storage/audit'
+import { RoomRules } from './services/roomRules'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import type { SignInLink } from './bootstrap'
@@ -90,10 +91,13 @@ export async function startServer(
       onError: (err) => log.error('saving time on task failed; retrying', err),
     })
     const records = new RecordStore(config.dataDir)
+    const audit = new AuditLog(config.dataDir)
+    const roomRules = new RoomRules({ db, audit })
     const rooms = new Rooms({
       // A task's workspace and meta get their seeded first state on their first load.
       storageFor: (name) => seededStorage(storage.forRoom(name), () => seedRoomState(db, name)),
       ownersFor: (name) => storage.ownersFor(name),
+      rulesFor: (name) => roomRules.forRoom(name),
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),
@@ -123,7 +127,7 @@ export async function startServer(
       db,
       rooms,
       records,
-      audit: new AuditLog(config.dataDir),
+      audit,
       activity,
       log,
       access,
