@@ -31,6 +31,7 @@ import { RecordStore } from './storage/records'
 import { AuditLog } from './storage/audit'
 import { RecordKeys } from './storage/recordKey'
 import { recoverFinalizes } from './services/finalizeRecovery'
+import { RoomRules } from './services/roomRules'
 import { warmUpYjs } from './sync/warmUp'
 import { ensureLead, readDemoLinks } from './bootstrap'
 import { Sandbox } from './sandbox/sandbox'
@@ -104,10 +105,12 @@ export async function startServer(
     const audit = new AuditLog(config.dataDir)
     const recordKeys = RecordKeys.open(config.recordKeyFile ?? path.join(config.dataDir, 'keys', 'record-key.pem'))
     const records = new RecordStore(config.dataDir, recordKeys, audit)
+    const roomRules = new RoomRules({ db, audit })
     const rooms = new Rooms({
       // A task's workspace and meta get their seeded first state on their first load.
       storageFor: (name) => seededStorage(storage.forRoom(name), () => seedRoomState(db, name)),
       ownersFor: (name) => storage.ownersFor(name),
+      rulesFor: (name) => roomRules.forRoom(name),
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),

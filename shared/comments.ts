@@ -7,6 +7,10 @@ import type { Anchor } from './anchors'
 
 /** Longest comment body, in characters; longer ones are refused when written. */
 export const MAX_COMMENT_CHARS = 10_000
+/** The most unresolved threads one person may hold on one task; the server refuses more. */
+export const MAX_UNRESOLVED_THREADS = 200
+/** The most threads one person may start on one task in a minute; the server refuses more. */
+export const MAX_THREAD_STARTS_PER_MINUTE = 30
 /** Longest stored quote of the anchored text; longer selections are cut with an ellipsis. */
 export const MAX_QUOTE_CHARS = 500
 

@@ -126,6 +126,9 @@ export const OVERRIDABLE_REASONS: readonly FinalizeReasonCode[] = [
   FinalizeReasonCode.ranking_contradicts_runs,
 ]
 
+/** Up to this many unresolved threads get a finalize reason each; more are one reason naming the first few. */
+export const LISTED_THREADS = 3
+
 /** What the gate looks at, already read defensively from the rooms. */
 export interface GateInput {
   candidates: readonly string[]
@@ -175,14 +178,24 @@ export function finalizeReasons(input: GateInput): FinalizeReason[] {
   for (const [field, label, code] of texts) {
     if (input[field].trim() === '') reasons.push({ code, message: `${label} is empty`, target: field })
   }
-  for (const t of input.threads) {
-    if (t.resolved) continue
-    const about = t.quote ? `: “${t.quote.slice(0, 60)}”` : ''
+  const open = input.threads.filter((t) => !t.resolved)
+  if (open.length > LISTED_THREADS) {
+    // Compact: one reason naming the first few, so thousands of threads stay one line.
+    const shown = open.slice(0, LISTED_THREADS).map((t) => (t.quote ? `“${t.quote.slice(0, 40)}”` : 'one on the whole task'))
     reasons.push({
       code: FinalizeReasonCode.unresolved_thread,
-      message: `a comment thread is unresolved${about}`,
-      target: `thread:${t.id}`,
+      message: `${open.length} comment threads are unresolved, among them ${shown.join(', ')} and ${open.length - LISTED_THREADS} more`,
+      target: `thread:${open[0].id}`,
     })
+  } else {
+    for (const t of open) {
+      const about = t.quote ? `: “${t.quote.slice(0, 60)}”` : ''
+      reasons.push({
+        code: FinalizeReasonCode.unresolved_thread,
+        message: `a comment thread is unresolved${about}`,
+        target: `thread:${t.id}`,
+      })
+    }
   }
   if (input.runs) {
     const checks = runChecks(input.runs, input.candidates, input.ranking)

@@ -1,4 +1,5 @@
 import { suite } from 'uvu'
+import { onPermissionDenied } from '../client/sync/permissionDenied'
 import * as assert from 'uvu/assert'
 import * as Y from 'yjs'
 import {
@@ -156,7 +157,7 @@ test('lets a reviewer comment while the reviewer\'s workspace edits are dropped'
   assert.is(getWorkspace(leadWs.doc).explanation.toString(), 'lead text')
 })
 
-test('sets a forged or edited author back to the user who wrote it', async () => {
+test('sets a new thread\'s forged author back to its writer, and refuses rewriting an author later', async () => {
   server = await startServer()
   const { ann, bob } = await taskWithPeople(server)
   const forger = connectPeer(server.wsUrl, roomName.comments('t1'), ann.token)
@@ -171,10 +172,14 @@ test('sets a forged or edited author back to the user who wrote it', async () =>
       JSON.stringify(authors(reader.doc)) === JSON.stringify([[forged, ann.id, ann.id], [honest, bob.id, bob.id]]),
     'the forged author to be set back to the writer, the honest one kept',
   )
-  // Rewriting someone else's authorship later is set back too.
+  // Rewriting someone else's authorship later is refused whole: the room and the reader keep Bob.
+  const denied: string[] = []
+  onPermissionDenied(forger.provider, (reason) => denied.push(reason))
   forger.doc.transact(() => findThreadMap(forger.doc, honest)!.set(ThreadKey.author, ann.id), UI)
-  await waitFor(() => findThreadMap(forger.doc, honest)?.get(ThreadKey.author) === bob.id, 'the edited author to be restored')
+  await waitFor(() => denied.length === 1, 'the edit of the author to be refused')
+  assert.match(denied[0], /author cannot change/)
   assert.is(findThreadMap(reader.doc, honest)?.get(ThreadKey.author), bob.id)
+  assert.is(findThreadMap(server.running.deps.rooms.peek(roomName.comments('t1'))!.doc, honest)?.get(ThreadKey.author), bob.id)
 })
 
 async function readEvents(s: TestServer, token: string, until: RegExp): Promise<string> {

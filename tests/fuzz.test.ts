@@ -24,7 +24,8 @@ const TOTAL = Number(process.env.FUZZ_UPDATES ?? 10_000)
 /** Hostile updates the room must refuse, one per connection (a refusal closes it). */
 const REFUSED = Math.round(TOTAL / 20)
 const PARALLEL = 8
-const ROOTS = ['explanation', 'solution', 'tests', 'ranking', 'ratings', 'notes', 'runs', 'threads', 'meta']
+/** Roots a writer may touch; `runs` and `server_runs` are the server's (tests/runsRoute.test.ts). */
+const ROOTS = ['explanation', 'solution', 'tests', 'ranking', 'ratings', 'notes', 'threads', 'meta']
 const room = roomName.workspace('t1')
 
 let server: TestServer | null = null

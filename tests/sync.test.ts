@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { getWorkspace } from '../shared/schema'
 import { roomName } from '../shared/roomNames'
+import { createThread } from '../shared/comments'
 import { MessageType, writeAwarenessMessage, writeAwarenessUpdate, writeUpdateMessage } from '../shared/protocol'
 import { assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
 import { rawSocket } from './helpers/peer'
@@ -112,9 +113,7 @@ test('lets a reviewer write comments', async () => {
   const a = peer(roomName.comments('t1'), ann.token)
   await synced(r)
   await synced(a)
-  const thread = new Y.Map<unknown>()
-  thread.set('body', 'why is B ranked first?')
-  r.doc.getArray('threads').push([thread])
+  createThread(r.doc, { anchor: { kind: 'task' }, quote: '', author: reviewer.id, body: 'why is B ranked first?' }, null)
   await waitFor(() => a.doc.getArray('threads').length === 1, 'the comment at the annotator')
 })
 

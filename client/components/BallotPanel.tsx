@@ -2,10 +2,12 @@
  * "Your ballot": an annotator's private ranking and rubric in an independent batch, bound to their
  * ballot room through the same panels as the shared workspace, with "Submit ballot".
  */
-import { createResource, createSignal, createUniqueId, Show } from 'solid-js'
+import { createEffect, createResource, createSignal, createUniqueId, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { getBallot } from '../../shared/schema'
 import { describeGaps } from '../../shared/ballots'
+import { readRefusal } from '../../shared/refusals'
+import type { RoomDoc } from '../sync/createRoomDoc'
 import { prepareBallot, submitBallot, withdrawBallot } from '../api'
 import type { TaskDetail } from '../api'
 import { useMe } from '../stores/session'
@@ -17,8 +19,31 @@ import { RubricPanel } from './RubricPanel'
 import { ErrorNote } from './ErrorNote'
 import '../styles/agreement.css'
 
-/** The signed-in annotator's ballot of `task`; `readOnly` when the task is closed to them. */
+/**
+ * The signed-in annotator's ballot of `task`; `readOnly` when the task is closed to them. When
+ * the server refuses a write (the ballot was submitted in another tab), the ballot is opened
+ * afresh from the server, without its offline copy, and the panel says what was refused.
+ */
 export const BallotPanel: Component<{ task: TaskDetail; readOnly: boolean }> = (props) => {
+  const [generation, setGeneration] = createSignal(1)
+  const [refused, setRefused] = createSignal<string | null>(null)
+  const onRefused = (why: string, room: RoomDoc) => {
+    setRefused(why)
+    void room.discardCache().then(() => setGeneration((g) => g + 1))
+  }
+  return (
+    <Show when={generation()} keyed>
+      {(_generation: number) => <OwnBallot task={props.task} readOnly={props.readOnly} refused={refused()} onRefused={onRefused} />}
+    </Show>
+  )
+}
+
+const OwnBallot: Component<{
+  task: TaskDetail
+  readOnly: boolean
+  refused: string | null
+  onRefused: (why: string, room: RoomDoc) => void
+}> = (props) => {
   const me = useMe()
   const uid = createUniqueId()
   // The server creates the per-candidate ratings maps (two tabs creating them would race).
@@ -29,6 +54,14 @@ export const BallotPanel: Component<{ task: TaskDetail; readOnly: boolean }> = (
   const [busy, setBusy] = createSignal(false)
   const [error, setError] = createSignal<unknown>(null)
   const locked = () => props.readOnly || state.submitted() || ballot.room.denied() !== null
+  let told = false
+  createEffect(() => {
+    const reason = ballot.room.denied()
+    const why = reason === null ? null : readRefusal(reason)
+    if (why === null || told) return
+    told = true
+    props.onRefused(why, ballot.room)
+  })
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true)
     setError(null)
@@ -54,6 +87,13 @@ export const BallotPanel: Component<{ task: TaskDetail; readOnly: boolean }> = (
         Rank and score alone: only you and the lead see this ballot. The team builds the shared
         ranking once the lead merges the ballots.
       </p>
+      <Show when={props.refused}>
+        {(why) => (
+          <p class="error small" role="alert">
+            The server refused your last change: {why()}. Your ballot was reloaded from the server.
+          </p>
+        )}
+      </Show>
       <Show when={prepared.error}>
         <ErrorNote error={prepared.error} onRetry={refetch} />
       </Show>

@@ -8,7 +8,7 @@ import { CommentItem } from './CommentItem'
 import { CommentComposer } from './CommentComposer'
 import { useCandidateLabels } from '../stores/candidateLabels'
 
-export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore }> = (props) => {
+export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore; ref?: (el: HTMLLIElement) => void }> = (props) => {
   const c = props.store
   let card!: HTMLLIElement
   const labels = useCandidateLabels()
@@ -21,7 +21,10 @@ export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore }>
   })
   return (
     <li
-      ref={card}
+      ref={(el) => {
+        card = el
+        props.ref?.(el)
+      }}
       class="thread"
       classList={{ resolved: props.thread.resolved, active: active(), outdated: outdated() }}
       data-thread={props.thread.id}
@@ -65,8 +68,8 @@ export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore }>
       <div class="thread-actions">
         <button
           type="button"
-          disabled={c.locked() !== null}
-          title={c.locked() ?? undefined}
+          disabled={c.locked() !== null || c.whyNotResolve(props.thread) !== null}
+          title={c.locked() ?? c.whyNotResolve(props.thread) ?? undefined}
           onClick={() => c.setResolved(props.thread.id, !props.thread.resolved)}
         >
           {props.thread.resolved ? 'Reopen' : 'Resolve'}

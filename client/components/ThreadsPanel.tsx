@@ -1,20 +1,28 @@
 /**
  * The "Comments" panel: start a thread from a selection, and every thread of the task. While the
- * task is finalized every control that writes is disabled, with the reason above them.
+ * task is finalized every control that writes is disabled, with the reason above them. Past
+ * WINDOW_AFTER threads the list scrolls on its own and renders only the cards on screen, so
+ * thousands of threads never freeze the page.
  */
-import { createSignal, createUniqueId, For, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, createUniqueId, For, onCleanup, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { anchorLabel } from '../../shared/anchors'
 import { useCandidateLabels } from '../stores/candidateLabels'
 import type { CommentsStore } from '../stores/comments'
 import { ThreadCard } from './ThreadCard'
 import { CommentComposer } from './CommentComposer'
+import { createListWindow } from './listWindow'
 import '../styles/comments.css'
 
 /** The comment shortcut, also outside editors: Ctrl+Alt+M (Cmd+Alt+M on a Mac). */
 export function isCommentShortcut(e: KeyboardEvent): boolean {
   return (e.ctrlKey || e.metaKey) && e.altKey && !e.shiftKey && e.code === 'KeyM'
 }
+
+/** Lists longer than this render only the threads on screen. */
+export const WINDOW_AFTER = 60
+/** The gap between thread cards (`.threads` gap), added to each measured card. */
+const CARD_GAP_PX = 8
 
 export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
   const c = props.store
@@ -39,7 +47,15 @@ export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
   document.addEventListener('keydown', onKey)
   onCleanup(() => document.removeEventListener('keydown', onKey))
   const open = () => c.threads().filter((t) => !t.resolved).length
-  const shown = () => c.threads().filter((t) => showResolved() || !t.resolved)
+  const shown = createMemo(() => c.threads().filter((t) => showResolved() || !t.resolved))
+  const windowed = () => shown().length > WINDOW_AFTER
+  const win = createListWindow({ keys: () => shown().map((t) => t.id), estimateRowPx: 150, gapPx: CARD_GAP_PX })
+  const visible = () => (windowed() ? shown().slice(win.range().start, win.range().end) : shown())
+  // A thread chosen elsewhere (a highlight clicked in an editor) is scrolled into the window.
+  createEffect(() => {
+    const id = c.active()
+    if (id && windowed()) win.scrollTo(id)
+  })
   return (
     <section class="comments-panel" aria-labelledby={`${uid}-title`}>
       <h2 id={`${uid}-title`}>Comments</h2>
@@ -67,6 +83,19 @@ export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
       <p class="muted small" role="status">
         {hint() || `${open()} open${c.threads().length > open() ? `, ${c.threads().length - open()} resolved` : ''}`}
       </p>
+      <Show when={c.refused()}>
+        {(why) => (
+          <div class="note small comments-refused" role="alert">
+            <p>
+              The server refused your last change: {why()}. The comments were reloaded from the server, so what
+              you see is what everyone sees.
+            </p>
+            <button type="button" class="link small" onClick={() => c.dismissRefused()}>
+              Dismiss
+            </button>
+          </div>
+        )}
+      </Show>
       <Show when={c.draft()}>
         {(d) => (
           <div class="thread draft">
@@ -86,11 +115,28 @@ export const ThreadsPanel: Component<{ store: CommentsStore }> = (props) => {
           </div>
         )}
       </Show>
-      <ul class="threads" aria-label="Threads">
-        <For each={shown()} fallback={<li class="muted small">No open threads.</li>}>
-          {(t) => <ThreadCard thread={t} store={c} />}
-        </For>
-      </ul>
+      <div class="threads-scroll" classList={{ windowed: windowed() }} ref={win.container}>
+        <ul
+          class="threads"
+          aria-label="Threads"
+          style={windowed() ? { 'padding-top': `${win.before()}px`, 'padding-bottom': `${win.after()}px` } : {}}
+        >
+          <For each={visible()} fallback={<li class="muted small">No open threads.</li>}>
+            {(t) => (
+              <ThreadCard
+                thread={t}
+                store={c}
+                ref={(el) => {
+                  if (!windowed()) return
+                  win.measure(el, t.id)
+                  el.setAttribute('aria-setsize', String(shown().length))
+                  el.setAttribute('aria-posinset', String(shown().indexOf(t) + 1))
+                }}
+              />
+            )}
+          </For>
+        </ul>
+      </div>
       <Show when={c.threads().some((t) => t.resolved)}>
         <label class="small">
           <input type="checkbox" checked={showResolved()} onChange={(e) => setShowResolved(e.currentTarget.checked)} /> Show

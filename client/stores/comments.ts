@@ -3,16 +3,17 @@
  * editors that can carry comments (so a selection becomes an anchor and a thread can be jumped
  * to), and the highlights those editors show.
  */
-import { createContext, createEffect, createMemo, createResource, createSignal, onCleanup, useContext } from 'solid-js'
+import { createContext, createEffect, createMemo, createResource, createRoot, createSignal, onCleanup, untrack, useContext } from 'solid-js'
 import type { Accessor } from 'solid-js'
 import type * as Y from 'yjs'
 import { EditorSelection } from '@codemirror/state'
 import type { EditorView } from '@codemirror/view'
 import { createLinesAnchor, createTextAnchor, resolveAnchor } from '../../shared/anchors'
 import type { Anchor, AnchorField, ResolvedAnchor } from '../../shared/anchors'
-import { createThread, readThreads, replyToThread, setThreadResolved, threadMentions } from '../../shared/comments'
+import { createThread, MAX_UNRESOLVED_THREADS, readThreads, replyToThread, setThreadResolved, threadMentions } from '../../shared/comments'
 import type { ThreadView } from '../../shared/comments'
 import { roomName } from '../../shared/roomNames'
+import { readRefusal } from '../../shared/refusals'
 import type { Me, PresentUser } from '../../shared/types'
 import { getTaskPeople } from '../api'
 import { createRoomDoc } from '../sync/createRoomDoc'
@@ -38,7 +39,14 @@ export interface Draft {
 }
 
 export interface CommentsStore {
-  room: RoomDoc
+  /** The comments room now: a new one after the server refused a write (see `refused`). */
+  readonly room: RoomDoc
+  /**
+   * What the server last refused of this page's comment writes (someone else's comment, a limit),
+   * or null. The room is then loaded afresh from the server, so nothing refused lingers here.
+   */
+  refused: Accessor<string | null>
+  dismissRefused: () => void
   threads: Accessor<ThreadView[]>
   /**
    * Why nobody may comment now (the task is finalized: DESIGN makes every room read-only until
@@ -52,6 +60,11 @@ export interface CommentsStore {
   nameOf: (userId: string) => string
   people: Accessor<PresentUser[]>
   mentionsMe: (thread: ThreadView) => boolean
+  /**
+   * Why this person may not resolve or reopen `thread`, or null when they may: its author, the
+   * lead or an assignee may (the server refuses anyone else).
+   */
+  whyNotResolve: (thread: ThreadView) => string | null
   draft: Accessor<Draft | null>
   /** Starts a draft from the selection of `view` (or the editor used last); false if none. */
   startDraft: (view?: EditorView) => boolean
@@ -98,10 +111,35 @@ export function createComments(
   me: Me,
   finalized: Accessor<boolean> = () => false,
 ): CommentsStore {
-  const room = createRoomDoc(roomName.comments(taskId), { user: toPresenceUser(me) })
+  // The room lives in its own root, so that a refused write can drop it (and its offline copy)
+  // and open it afresh: the server never took what the refused document holds.
+  const openRoom = () => createRoot((dispose) => ({ room: createRoomDoc(roomName.comments(taskId), { user: toPresenceUser(me) }), dispose }))
+  let current = openRoom()
+  const [room, setRoom] = createSignal<RoomDoc>(current.room)
+  let disposed = false
+  onCleanup(() => {
+    disposed = true
+    current.dispose()
+  })
+  const [refused, setRefused] = createSignal<string | null>(null)
+  const reload = async (old: { room: RoomDoc; dispose: () => void }) => {
+    await old.room.discardCache()
+    if (disposed || current !== old) return
+    old.dispose()
+    current = openRoom()
+    setRoom(current.room)
+  }
+  createEffect(() => {
+    const reason = room().denied()
+    const why = reason === null ? null : readRefusal(reason)
+    if (why === null) return
+    setRefused(why)
+    const old = untrack(() => current)
+    void reload(old)
+  })
   const locked = createMemo(() => {
     if (finalized()) return FINALIZED_COMMENTS_REASON
-    if (room.closedCode() !== null) return 'You can no longer comment on this task.'
+    if (room().closedCode() !== null) return 'You can no longer comment on this task.'
     return null
   })
   /** Throws the reason when locked, so a composer shows it instead of pretending it posted. */
@@ -109,10 +147,21 @@ export function createComments(
     const reason = locked()
     if (reason) throw new RangeError(reason)
   }
-  const [threads, setThreads] = createSignal<ThreadView[]>(readThreads(room.doc))
-  const onThreads = () => setThreads(readThreads(room.doc))
-  room.doc.on('update', onThreads)
-  onCleanup(() => room.doc.off('update', onThreads))
+  const [threads, setThreads] = createSignal<ThreadView[]>(readThreads(current.room.doc))
+  createEffect(() => {
+    const doc = room().doc
+    const onThreads = () => setThreads(readThreads(doc))
+    onThreads()
+    doc.on('update', onThreads)
+    onCleanup(() => doc.off('update', onThreads))
+  })
+  /** Throws before posting what the server would refuse: the person's unresolved threads at the most. */
+  const underThreadLimit = () => {
+    const open = threads().filter((t) => t.author === me.id && !t.resolved).length
+    if (open >= MAX_UNRESOLVED_THREADS) {
+      throw new RangeError(`You have ${open} unresolved threads on this task, and ${MAX_UNRESOLVED_THREADS} is the most: resolve some before starting another.`)
+    }
+  }
 
   // Anchors are resolved again once the workspace's edits settle (remote text included).
   const [version, setVersion] = createSignal(0)
@@ -126,10 +175,18 @@ export function createComments(
     clearTimeout(timer)
     workspace.off('update', onWorkspace)
   })
+  // Resolved on demand and kept until the threads or the workspace change: with thousands of
+  // threads, only those on screen or highlighted in an editor are ever resolved.
   const resolvedMap = createMemo(() => {
     version()
-    return new Map(threads().map((t) => [t.id, resolveAnchor(workspace, t.anchor)]))
+    threads()
+    return new Map<string, ResolvedAnchor | null>()
   })
+  const resolvedIn = (map: Map<string, ResolvedAnchor | null>, t: ThreadView): ResolvedAnchor | null => {
+    let r = map.get(t.id)
+    if (r === undefined) map.set(t.id, (r = resolveAnchor(workspace, t.anchor)))
+    return r
+  }
 
   const [peopleList] = createResource(() => taskId, (id) => getTaskPeople(id).catch(() => []))
   const people = () => peopleList() ?? []
@@ -175,7 +232,9 @@ export function createComments(
     const d = draft()
     if (!d) return null
     unlocked()
-    const id = createThread(room.doc, { anchor: d.anchor, quote: d.quote, author: me.id, body }, COMMENTS_ORIGIN)
+    underThreadLimit()
+    setRefused(null)
+    const id = createThread(room().doc, { anchor: d.anchor, quote: d.quote, author: me.id, body }, COMMENTS_ORIGIN)
     setDraft(null)
     setActive(id)
     return id
@@ -191,7 +250,7 @@ export function createComments(
       const target = targets().find((t) =>
         a.kind === 'text' ? t.kind === 'text' && t.field === a.field : t.kind === 'lines' && t.candidate === a.candidate,
       )
-      const r = resolvedMap().get(thread.id)
+      const r = resolvedIn(resolvedMap(), thread)
       if (!target || !r) return
       const doc = target.view.state.doc
       const range =
@@ -241,24 +300,31 @@ export function createComments(
       const marks = []
       for (const t of open) {
         const a = t.anchor
-        const r = map.get(t.id)
-        if (!a || !r) continue
+        if (!a) continue
         const mine =
           target.kind === 'text' ? a.kind === 'text' && a.field === target.field : a.kind === 'lines' && a.candidate === target.candidate
-        if (mine) marks.push({ id: t.id, from: r.from, to: r.to, active: t.id === current })
+        const r = mine ? resolvedIn(map, t) : null
+        if (r) marks.push({ id: t.id, from: r.from, to: r.to, active: t.id === current })
       }
       target.view.dispatch({ effects: setCommentMarks.of({ marks, lines: target.kind === 'lines' }) })
     }
   }
 
   return {
-    room,
+    get room() {
+      return room()
+    },
+    refused,
+    dismissRefused: () => setRefused(null),
     threads,
     locked,
-    resolved: (t) => resolvedMap().get(t.id) ?? null,
+    resolved: (t) => resolvedIn(resolvedMap(), t),
     nameOf,
     people,
     mentionsMe,
+    // An annotator who can open the workspace's comments is assigned to the task.
+    whyNotResolve: (t) =>
+      me.role !== 'reviewer' || t.author === me.id ? null : 'Only the thread’s author, the lead or an assignee resolves or reopens it.',
     draft,
     startDraft,
     startTaskDraft: () => {
@@ -269,16 +335,21 @@ export function createComments(
     post,
     postOnTask: (body, quote) => {
       unlocked()
-      const id = createThread(room.doc, { anchor: { kind: 'task' }, quote, author: me.id, body }, COMMENTS_ORIGIN)
+      underThreadLimit()
+      setRefused(null)
+      const id = createThread(room().doc, { anchor: { kind: 'task' }, quote, author: me.id, body }, COMMENTS_ORIGIN)
       setActive(id)
       return id
     },
     reply: (id, body) => {
       unlocked()
-      return replyToThread(room.doc, id, { author: me.id, body }, COMMENTS_ORIGIN)
+      setRefused(null)
+      return replyToThread(room().doc, id, { author: me.id, body }, COMMENTS_ORIGIN)
     },
     setResolved: (id, resolved) => {
-      if (!locked()) setThreadResolved(room.doc, id, resolved, COMMENTS_ORIGIN)
+      if (locked()) return
+      setRefused(null)
+      setThreadResolved(room().doc, id, resolved, COMMENTS_ORIGIN)
     },
     active,
     setActive,

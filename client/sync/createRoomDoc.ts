@@ -66,6 +66,11 @@ export interface RoomDoc {
   unsentEdits: Accessor<number>
   /** The last time offline edits were merged on reconnect, for the "back online" message. */
   lastMerge: Accessor<OfflineMerge | null>
+  /**
+   * Deletes this room's offline copy (after the server refused what it holds: loading it again
+   * would resend the refused work). Call before opening the room afresh.
+   */
+  discardCache(): Promise<void>
 }
 
 /** A pause longer than this starts a new offline edit (Y.UndoManager's capture is 500 ms). */
@@ -203,6 +208,11 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     offline,
     unsentEdits,
     lastMerge,
+    discardCache: async () => {
+      if (!cache) return
+      untrackCache()
+      await cache.clearData().catch(logCacheError)
+    },
   }
 }
 

@@ -24,6 +24,7 @@ export function ballotRoutes(deps: AppDeps) {
     })
     .delete('/:id/ballot/submit', async (c) => {
       await ballots.withdraw(c.req.param('id'), c.get('user')!)
+      deps.log.info('ballot withdrawn', { task: c.req.param('id'), by: c.get('user')!.id })
       return c.json({ ok: true as const }, 200)
     })
     .post('/:id/merge-ballots', requireRole('lead'), validator('query', (q: { replace?: string }) => q), async (c) => {

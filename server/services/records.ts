@@ -4,6 +4,7 @@ import { sealRecord, deriveChecks, readWorkspaceContent, readThreads } from '../
 import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceContent } from '../../shared/record'
 import type { Batch, Task } from '../../shared/types'
 import { importIdMap, labelsByImportId } from '../../shared/blind'
+import { readSubmission } from '../../shared/ballots'
 import type { StoredUser } from '../storage/db'
 import type { EvidenceSource } from './evidence'
 
@@ -64,8 +65,12 @@ export function readTaskRooms(task: Task, batch: Batch | undefined, workspace: Y
   return { content: readWorkspaceContent(workspace, ids, batch?.rubric ?? []), threads: readThreads(comments) }
 }
 
-/** A ballot room read as the record keeps it; null when the annotator never placed or scored anything. */
+/**
+ * A ballot room read as the record keeps it: only a submitted ballot, as submitted (a submitted
+ * ballot takes no writes until it is withdrawn, sync/writeRules.ts); null for any other.
+ */
 export function readBallot(userId: string, doc: Y.Doc, task: Task, batch: Batch | undefined): RecordBallot | null {
+  if (readSubmission(doc) === null) return null
   const content = readWorkspaceContent(doc, task.candidates.map((c) => c.id), batch?.rubric ?? [])
   if (content.ranking.length === 0 && Object.keys(content.ratings).length === 0) return null
   return { user: userId, ranking: content.ranking, ratings: content.ratings }

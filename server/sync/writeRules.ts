@@ -12,6 +12,7 @@
 import { readSubmission } from '../../shared/ballots'
 import type { ParsedRoom } from '../../shared/roomNames'
 import { BallotRoot, WorkspaceRoot } from '../../shared/schema'
+import { REFUSED_PREFIX } from '../../shared/refusals'
 import type { UpdateView } from './updateView'
 
 /** Who writes: the connection's user as the server knows them (never what the client claims). */
@@ -27,11 +28,6 @@ export interface WriteRules {
   afterApply?(view: UpdateView, writer: Writer): void
 }
 
-/**
- * The prefix of every reason a rule refusal carries in the auth message. A client reading it
- * knows its document holds what the room refused and must load the room afresh.
- */
-export const REFUSED_PREFIX = 'refused: '
 
 /** The roots an update adds to or deletes from. */
 export function rootsTouched(view: UpdateView): Set<string | null> {

@@ -25,9 +25,9 @@ test('disables the composer, reply and resolve with a reason while finalized, ke
   const { id, rev } = await reviewTask(s)
   const work = await syncedPeer(s, roomName.workspace(id), s.leadToken, peers)
   await completeWorkspace(s, work, id)
-  // An unresolved thread blocks finalize; it is answered and resolved on the page below.
-  const comments = await syncedPeer(s, roomName.comments(id), s.leadToken, peers)
-  createThread(comments.doc, { anchor: { kind: 'task' }, quote: '', author: 'lead', body: 'Is B really wrong?' }, null)
+  // An unresolved thread of the reviewer's blocks finalize; they answer and resolve it on the page below.
+  const comments = await syncedPeer(s, roomName.comments(id), rev.token, peers)
+  createThread(comments.doc, { anchor: { kind: 'task' }, quote: '', author: rev.id, body: 'Is B really wrong?' }, null)
   await waitForServerDoc(s, roomName.comments(id), (d) => readThreads(d).length === 1, 'the thread stored')
 
   const reviewer = await newUserPage(fx.browser, s, rev.token)
