@@ -143,31 +143,37 @@ export interface RunChecks {
   contradictions: { above: string; below: string }[]
 }
 
+/** A subject's run as an own property of `runs`: an id such as `constructor` never reads an inherited value. */
+function runOf(runs: Readonly<Record<string, RunResult>>, key: string): RunResult | undefined {
+  return Object.hasOwn(runs, key) ? runs[key] : undefined
+}
+
 /**
  * Derives the checks from current (not stale) runs and the ranking, best first. A contradiction
  * is a candidate with a failing run ranked above a candidate whose run passed every case.
  */
 export function runChecks(runs: Readonly<Record<string, RunResult>>, candidates: readonly string[], ranking: readonly string[]): RunChecks {
-  const reference = runs.solution
-  const ran = candidates.filter((c) => runs[c])
+  const reference = runOf(runs, 'solution')
+  const ran = candidates.filter((c) => runOf(runs, c))
   const contradictions: { above: string; below: string }[] = []
   ranking.forEach((above, i) => {
-    const a = runs[above]
+    const a = runOf(runs, above)
     if (!a || a.status === 'pass') return
     for (const below of ranking.slice(i + 1)) {
-      if (runs[below]?.status === 'pass') contradictions.push({ above, below })
+      if (runOf(runs, below)?.status === 'pass') contradictions.push({ above, below })
     }
   })
   return {
     reference_passes: reference ? reference.status === 'pass' : null,
-    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((c) => runs[c].status !== 'pass'),
+    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((c) => runOf(runs, c)!.status !== 'pass'),
     contradictions,
   }
 }
 
 /**
  * The runs that ran the workspace's current tests against the subject's current code: the only
- * ones finalize weighs. `hash` is SHA-256 hex (Web Crypto in the page, lib0 elsewhere).
+ * ones finalize weighs and a record holds. `hash` is SHA-256 hex (Web Crypto in the page, lib0
+ * elsewhere). Built from entries, so a subject id such as `__proto__` stays an own key.
  */
 export function currentRuns(
   runs: Readonly<Record<string, RunResult>>,
@@ -176,10 +182,10 @@ export function currentRuns(
   hash: (text: string) => string,
 ): Record<string, RunResult> {
   const testsSha = hash(tests)
-  const current: Record<string, RunResult> = {}
-  for (const [key, run] of Object.entries(runs)) {
-    const code = codeOf(key)
-    if (code !== undefined && !isStale(run, testsSha, hash(code))) current[key] = run
-  }
-  return current
+  return Object.fromEntries(
+    Object.entries(runs).filter(([key, run]) => {
+      const code = codeOf(key)
+      return code !== undefined && !isStale(run, testsSha, hash(code))
+    }),
+  )
 }

@@ -1,6 +1,6 @@
 /** Building review records from a task's rooms at finalize (exports read them: services/exportRecords.ts). */
 import * as Y from 'yjs'
-import { sealRecord, deriveChecks, readWorkspaceContent, readThreads } from '../../shared/record'
+import { sealRecord, deriveChecks, readWorkspaceContent, readThreads, recordRuns } from '../../shared/record'
 import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceContent } from '../../shared/record'
 import type { Batch, Task } from '../../shared/types'
 import type { StoredUser } from '../storage/db'
@@ -15,7 +15,7 @@ export interface RecordSource {
   participants: Participant[]
   finalizedBy: StoredUser
   finalizedAt: string
-  /** The lead's written reason for finalizing against what the runs say (issue 12). */
+  /** The lead's written reason for finalizing against what the runs say. */
   overrideNote?: string
 }
 
@@ -23,6 +23,8 @@ export interface RecordSource {
 export function buildRecord(src: RecordSource): ReviewRecord {
   const { task, content } = src
   const ids = task.candidates.map((c) => c.id)
+  // Only the evidence of this revision's own tests and code; stale runs never enter a record.
+  const runs = recordRuns(content.runs, content.tests, content.solution, task.candidates)
   return sealRecord({
     task_id: task.id,
     revision: task.revision,
@@ -36,8 +38,8 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     explanation: content.explanation,
     solution: content.solution,
     tests: content.tests,
-    runs: content.runs,
-    derived_checks: deriveChecks(content.runs, ids, content.ranking),
+    runs,
+    derived_checks: deriveChecks(runs, ids, content.ranking),
     threads: src.threads,
     ballots: src.ballots,
     participants: src.participants,
