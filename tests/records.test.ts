@@ -111,7 +111,8 @@ test('seals a record with every field, hashed over its canonical JSON, in its ow
   assert.is(record.ratings.b.correctness, 2)
   assert.equal(Object.keys(record.runs).sort(), ['a', 'c'])
   assert.is(record.derived_checks.ranking_agrees_with_runs, true)
-  assert.equal(record.participants.map((p: any) => p.user).sort(), [ann.id, record.finalized_by].sort())
+  // credited for working on it: the annotator edited; the lead only finalized through the API
+  assert.equal(record.participants.map((p: any) => p.user), [ann.id])
   const { record_hash, ...body } = record
   assert.is(record_hash, crypto.createHash('sha256').update(canonicalJson(body)).digest('hex'))
   const file = path.join(fx.server.dataDir, 'records', id, '1.json')
@@ -255,6 +256,33 @@ test('counts a fractional score as missing at finalize and never seals it, while
   const ok = await act(fx.server, fx.server.leadToken, id, 'finalize')
   assert.is(ok.status, 200, JSON.stringify(ok.body))
   assert.equal(ok.body.ratings.b, { correctness: 2, efficiency: 2, readability: 3 })
+})
+
+test('credits in the record and the ranking export only the people who worked on that revision, not everyone assigned', async () => {
+  const { id, ann, rev } = await reviewTask(fx.server)
+  const { assign, createUser } = await import('./helpers/server')
+  const bea = await createUser(fx.server, 'Bea', 'annotator')
+  await assign(fx.server, id, [ann.id, bea.id])
+  const annPeer = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
+  // a reviewer opens the workspace and leaves without doing anything; Bea is assigned and absent
+  const revPeer = await syncedPeer(fx.server, roomName.workspace(id), rev.token, fx.peers)
+  revPeer.destroy()
+  await completeWorkspace(fx.server, annPeer, id)
+  const first = await act(fx.server, fx.server.leadToken, id, 'finalize')
+  assert.is(first.status, 200, JSON.stringify(first.body))
+  assert.equal(first.body.participants.map((p: any) => [p.user, p.name, p.role]), [[ann.id, 'Ann Annotator', 'annotator']])
+
+  // revision 2: only Bea edits; Ann's work on revision 1 is no credit here
+  assert.is((await act(fx.server, fx.server.leadToken, id, 'reopen')).status, 200)
+  const beaPeer = await syncedPeer(fx.server, roomName.workspace(id), bea.token, fx.peers)
+  getWorkspace(beaPeer.doc).explanation.insert(0, 'Bea: ')
+  await waitFor(() => getWorkspace(fx.server.running.deps.rooms.peek(roomName.workspace(id))!.doc).explanation.toString().startsWith('Bea: '), 'Bea’s edit on the server')
+  const second = await act(fx.server, fx.server.leadToken, id, 'finalize')
+  assert.is(second.status, 200, JSON.stringify(second.body))
+  assert.equal(second.body.participants.map((p: any) => p.user), [bea.id])
+
+  const rows = ndjson((await exportText('format=ranking&revisions=all')).text)
+  assert.equal(rows.map((r) => [r.revision, r.annotators]), [[1, [ann.id]], [2, [bea.id]]])
 })
 
 test.run()

@@ -66,20 +66,15 @@ export function readBallot(userId: string, doc: Y.Doc, task: Task, batch: Batch 
 }
 
 /**
- * The participants of a revision: everyone with measured activity on it, plus its assignees and
- * the finalizer, with their active time; ordered by user id so the record is deterministic.
+ * The participants of a revision: the people who worked on it (`worked`: active time above zero
+ * or an edit in that revision, see ActivityTracker.workedOn), with their active time; nobody is
+ * credited for being assigned or for finalizing. Ordered by user id so the record is deterministic.
  */
-export function participantsOf(
-  active: Map<string, number>,
-  task: Task,
-  finalizer: StoredUser,
-  userById: (id: string) => StoredUser | undefined,
-): Participant[] {
-  const ids = new Set([...active.keys(), ...task.assignees, finalizer.id])
-  return [...ids]
+export function participantsOf(worked: Map<string, number>, userById: (id: string) => StoredUser | undefined): Participant[] {
+  return [...worked.keys()]
     .sort()
     .map((id) => {
       const u = userById(id)
-      return { user: id, name: u?.name ?? id, role: u?.role ?? 'unknown', active_ms: Math.round(active.get(id) ?? 0) }
+      return { user: id, name: u?.name ?? id, role: u?.role ?? 'unknown', active_ms: Math.round(worked.get(id) ?? 0) }
     })
 }

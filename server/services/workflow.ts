@@ -174,7 +174,7 @@ export class Workflow {
         content,
         threads,
         ballots: ballots.flatMap(({ id, room }) => readBallot(id, room.doc, task, batch) ?? []),
-        participants: participantsOf(this.deps.activity.activeOn(task.id, task.revision), task, user, (id) => db.userById(id)),
+        participants: participantsOf(this.deps.activity.workedOn(task.id, task.revision), (id) => db.userById(id)),
         finalizedBy: user,
         finalizedAt: at,
         // A note given with nothing to override is kept too: the lead wrote it for the record.
