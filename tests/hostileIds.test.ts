@@ -7,6 +7,7 @@ import { getWorkspace } from '../shared/schema'
 import type { RunResult } from '../shared/schema'
 import { EXPORT_FORMATS } from '../shared/exports/formats'
 import { sha256Hex } from '../shared/record'
+import { readScores, toScoreGrid } from '../client/stores/ratings'
 import { api, assign, createUser, importTasks, startServer } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
@@ -160,6 +161,24 @@ test('keeps Object.prototype untouched when a stock client writes __proto__ and 
   assert.not.ok(refused.body.reasons.some((r: any) => r.target === 'rubric:a:correctness'))
   assert.equal(prototypeState(), before)
   assert.is(({} as any).constructor, Object)
+})
+
+test('lays the page’s rubric out by position, so a candidate named __proto__ and a criterion named constructor show their scores', () => {
+  const before = prototypeState()
+  const doc = new Y.Doc()
+  const ws = getWorkspace(doc)
+  for (const id of HOSTILE) ws.ratings.set(id, new Y.Map<number>())
+  ;(ws.ratings.get('__proto__') as Y.Map<number>).set('constructor', 4)
+  ;(ws.ratings.get('constructor') as Y.Map<number>).set('valueOf', 2)
+  const grid = toScoreGrid(readScores(ws.ratings, [...HOSTILE], CRITERIA), [...HOSTILE], CRITERIA)
+  assert.equal(grid, [
+    [4, null, null],
+    [null, null, 2],
+    [null, null, null],
+    [null, null, null],
+    [null, null, null],
+  ])
+  assert.equal(prototypeState(), before)
 })
 
 test.run()
