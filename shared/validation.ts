@@ -77,6 +77,12 @@ export const TaskInputSchema = v.pipe(
     (t) => new Set(t.candidates.map((c) => c.id)).size === t.candidates.length,
     'candidate ids must be unique',
   ),
+  // The workspace's `runs` map keys the reference solution's run `solution`: a candidate of that
+  // id could not keep a run of its own, so the name is refused rather than silently shared.
+  v.check(
+    (t) => !t.candidates.some((c) => c.id === 'solution'),
+    'candidate id "solution" is reserved for the reference solution’s run',
+  ),
 )
 
 /**

@@ -181,4 +181,15 @@ test('lays the page’s rubric out by position, so a candidate named __proto__ a
   assert.equal(prototypeState(), before)
 })
 
+test('refuses at import, with its line, a candidate named solution, which the runs map keeps for the reference', async () => {
+  const line = (id: string) => JSON.stringify({ id: `s-${id}`, prompt: 'p', language: 'python', candidates: [{ id, code: 'x = 1' }, { id: 'other', code: 'y = 2' }] })
+  const res = await api(server, server.leadToken, 'POST', '/api/tasks/import?batch=reserved', [line('a'), line('solution')].join('\n'), 'application/x-ndjson')
+  assert.is(res.status, 400, JSON.stringify(res.body))
+  assert.equal(res.body.errors.map((e: any) => e.line), [2])
+  assert.match(res.body.errors[0].message, /"solution" is reserved/)
+  assert.is(server.running.deps.db.task('s-a'), undefined, 'all lines or none')
+  // the control: the same lines without it import
+  assert.is((await api(server, server.leadToken, 'POST', '/api/tasks/import?batch=reserved', [line('a'), line('solutions')].join('\n'), 'application/x-ndjson')).status, 200)
+})
+
 test.run()
