@@ -250,3 +250,40 @@ export function bordaMerge(
   )
   return rows.map(({ id, points: pts, mean_rating }) => ({ id, points: pts, mean_rating }))
 }
+
+/**
+ * The lower median of whole scores: the middle one, or of the two middle ones the lower, so the
+ * merged score is always a score someone gave (whole and on the scale). Null for no scores.
+ */
+export function lowerMedian(values: readonly number[]): number | null {
+  if (values.length === 0) return null
+  const sorted = [...values].sort((p, q) => p - q)
+  return sorted[Math.floor((sorted.length - 1) / 2)]
+}
+
+/**
+ * The rubric of merged ballots: per candidate and criterion, the lower median of the scores the
+ * ballots gave (a pair nobody scored is absent). Keyed by Maps: ids are data, never object keys.
+ */
+export function mergeRatings(
+  ballots: readonly BallotInput[],
+  candidateIds: readonly string[],
+  criteria: readonly { id: string }[],
+): Map<string, Map<string, number>> {
+  const merged = new Map<string, Map<string, number>>()
+  for (const id of candidateIds) {
+    const row = new Map<string, number>()
+    for (const c of criteria) {
+      const scores: number[] = []
+      for (const b of ballots) {
+        const given = b.ratings && Object.hasOwn(b.ratings, id) ? b.ratings[id] : undefined
+        const score = given && Object.hasOwn(given, c.id) ? given[c.id] : undefined
+        if (Number.isInteger(score)) scores.push(score as number)
+      }
+      const median = lowerMedian(scores)
+      if (median !== null) row.set(c.id, median)
+    }
+    if (row.size) merged.set(id, row)
+  }
+  return merged
+}

@@ -38,3 +38,12 @@ function baseAccess({ userId, role, assigned }: AccessSubject, room: ParsedRoom)
       return Access.none
   }
 }
+
+/**
+ * Submitted work is the lead's to review: the workspace reads only for annotators while the task
+ * is submitted, until the lead requests changes or reopens it. Comments stay writable (so they can
+ * answer the lead) and the lead keeps write. Enforced by the server on every frame.
+ */
+export function readsOnlyWhileSubmitted(role: Role, room: Pick<ParsedRoom, 'kind'>, status: string): boolean {
+  return status === 'submitted' && role === 'annotator' && room.kind === 'workspace'
+}

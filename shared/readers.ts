@@ -75,6 +75,14 @@ export function ownValue(value: unknown, key: string): unknown {
   return (value as Record<string, unknown>)[key]
 }
 
+/**
+ * `record[key]` when it is the record's own property, else undefined: an id such as `constructor`
+ * or `__proto__` never reads an inherited value. Use it for every lookup by a candidate id.
+ */
+export function ownEntry<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined
+}
+
 /** Builds a plain record from entries; `__proto__` becomes an own key, never the prototype. */
 function record<T>(entries: [string, T][]): Record<string, T> {
   return Object.fromEntries(entries) as Record<string, T>

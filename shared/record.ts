@@ -6,6 +6,11 @@
 import * as Y from 'yjs'
 import { digest } from 'lib0/hash/sha256'
 import { getThreads, getWorkspace } from './schema'
+import type { RunResult } from './schema'
+import { ownValue, readRatings, readRuns, readText, SOLUTION_RUN_KEY } from './readers'
+import type { ScaleCriterion } from './readers'
+import { readRanking } from './ranking'
+import { currentRuns } from './runs'
 import type { Candidate, RubricCriterion } from './types'
 
 /** One person's part in a revision: active time measured by the server (see activity). */
@@ -39,7 +44,7 @@ export interface DerivedChecks {
   reference_passes: boolean | null
   pass_rates: Record<string, number | null>
   ranking_agrees_with_runs: boolean | null
-  /** Suite strength (issue 12): the tests fail at least one candidate; null before any candidate ran. */
+  /** Suite strength: the tests fail at least one candidate; null before any candidate ran. */
   suite_fails_a_candidate: boolean | null
 }
 
@@ -82,11 +87,13 @@ export interface ReviewRecord {
 /** The workspace as the gate and the record read it: only known ids, only values of the right type. */
 export interface WorkspaceContent {
   ranking: string[]
+  /** Only candidates with at least one score; every score whole and on its criterion's scale. */
   ratings: Record<string, Record<string, number>>
   explanation: string
   solution: string
   tests: string
-  runs: Record<string, unknown>
+  /** Every run of a known subject with a valid shape, current or stale (see `recordRuns`). */
+  runs: Record<string, RunResult>
 }
 
 function safely<T>(read: () => T, fallback: T): T {
@@ -98,47 +105,43 @@ function safely<T>(read: () => T, fallback: T): T {
 }
 
 /**
- * Reads a workspace doc for the gate and the record. A root of the wrong type, a rating that is
- * not a number in the criterion's range, an unknown id: all read as absent, never a crash
- * (STYLE.md: "A well-formed update can still be hostile"). Walks known ids only, so a
- * client-written `__proto__` key is never read.
+ * Reads a workspace doc for the gate and the record through the shared readers. A root of the
+ * wrong type, a score that is not a whole number on the criterion's scale (2.5 is missing), an
+ * unknown id: all read as absent, never a crash (STYLE.md: "A well-formed update can still be
+ * hostile"). Walks known ids only and builds every id-keyed object with own keys, so an id such as
+ * `__proto__` or `constructor` is data, never a prototype.
  */
 export function readWorkspaceContent(
   doc: Y.Doc,
   candidates: readonly string[],
-  rubric: readonly RubricCriterion[],
+  rubric: readonly ScaleCriterion[],
 ): WorkspaceContent {
   const ws = safely(() => getWorkspace(doc), null)
-  const text = (t: () => Y.Text | undefined) => safely(() => (t() instanceof Y.Text ? t()!.toString() : ''), '')
-  const known = new Set(candidates)
-  const ranking: string[] = []
-  for (const id of safely(() => ws?.ranking.toArray() ?? [], [] as unknown[])) {
-    if (typeof id === 'string' && known.has(id) && !ranking.includes(id)) ranking.push(id)
-  }
-  const ratings: Record<string, Record<string, number>> = {}
-  for (const c of candidates) {
-    const row = safely(() => ws?.ratings.get(c), undefined)
-    if (!(row instanceof Y.Map)) continue
-    for (const k of rubric) {
-      const score: unknown = row.get(k.id)
-      if (typeof score !== 'number' || !Number.isFinite(score) || score < k.min || score > k.max) continue
-      ;(ratings[c] ??= {})[k.id] = score
-    }
-  }
-  const runs: Record<string, unknown> = {}
-  for (const key of [...candidates, 'solution']) {
-    const run: unknown = safely(() => ws?.runs.get(key), undefined)
-    const plain = run instanceof Y.AbstractType ? safely(() => run.toJSON(), null) : run
-    if (plain && typeof plain === 'object' && !Array.isArray(plain)) runs[key] = JSON.parse(JSON.stringify(plain))
-  }
+  const root = <T>(read: (w: NonNullable<typeof ws>) => T, fallback: T): T => (ws ? safely(() => read(ws), fallback) : fallback)
+  const rows = root((w) => readRatings(w.ratings, candidates, rubric), {} as Record<string, Record<string, number>>)
   return {
-    ranking,
-    ratings,
-    explanation: text(() => ws?.explanation),
-    solution: text(() => ws?.solution),
-    tests: text(() => ws?.tests),
-    runs,
+    ranking: root((w) => readRanking(w.ranking, candidates), [] as string[]),
+    ratings: Object.fromEntries(candidates.flatMap((c) => (Object.keys(ownValue(rows, c) ?? {}).length ? [[c, rows[c]]] : []))),
+    explanation: root((w) => readText(w.explanation), ''),
+    solution: root((w) => readText(w.solution), ''),
+    tests: root((w) => readText(w.tests), ''),
+    runs: root((w) => readRuns(w.runs, candidates), {} as Record<string, RunResult>),
   }
+}
+
+/**
+ * The runs a record may hold: only those of its own tests against each subject's own code (the
+ * reference solution's text for `solution`, the candidate's code otherwise). A run of other tests
+ * or other code is stale evidence and never enters a record or its derived checks.
+ */
+export function recordRuns(
+  runs: Readonly<Record<string, RunResult>>,
+  tests: string,
+  solution: string,
+  candidates: readonly { id: string; code: string }[],
+): Record<string, RunResult> {
+  const code = new Map(candidates.map((c) => [c.id, c.code]))
+  return currentRuns(runs, tests, (key) => (key === SOLUTION_RUN_KEY ? solution : code.get(key)), sha256Hex)
 }
 
 function str(v: unknown): string {
@@ -172,22 +175,27 @@ export function readThreads(doc: Y.Doc): RecordThread[] {
   return threads
 }
 
-/** Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer). */
-export function deriveChecks(runs: Record<string, unknown>, candidates: readonly string[], ranking: readonly string[]): DerivedChecks {
+/**
+ * Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer).
+ * `runs` must already be the record's own (see `recordRuns`): the checks come from those alone.
+ * Runs are looked up as own properties, so a candidate id such as `constructor` never reads
+ * something inherited as a run.
+ */
+export function deriveChecks(runs: Readonly<Record<string, unknown>>, candidates: readonly string[], ranking: readonly string[]): DerivedChecks {
   const rate = (key: string): number | null => {
-    const run = runs[key] as { passed?: unknown; total?: unknown } | undefined
-    if (!run || typeof run.passed !== 'number' || typeof run.total !== 'number' || run.total <= 0) return null
-    return run.passed / run.total
+    const [passed, total] = [ownValue(ownValue(runs, key), 'passed'), ownValue(ownValue(runs, key), 'total')]
+    if (typeof passed !== 'number' || typeof total !== 'number' || total <= 0) return null
+    return passed / total
   }
-  const pass_rates: Record<string, number | null> = {}
-  for (const c of candidates) pass_rates[c] = rate(c)
-  const reference = runs.solution as { status?: unknown } | undefined
-  const rated = ranking.map((c) => pass_rates[c]).filter((r): r is number => r !== null)
+  const rates = new Map(candidates.map((c) => [c, rate(c)]))
+  const status = ownValue(ownValue(runs, SOLUTION_RUN_KEY), 'status')
+  const rated = ranking.map((c) => rates.get(c) ?? null).filter((r): r is number => r !== null)
+  const ran = [...rates.values()].filter((r): r is number => r !== null)
   return {
-    reference_passes: reference && typeof reference.status === 'string' ? reference.status === 'pass' : null,
-    pass_rates,
+    reference_passes: typeof status === 'string' ? status === 'pass' : null,
+    pass_rates: Object.fromEntries(rates),
     ranking_agrees_with_runs: rated.length < 2 ? null : rated.every((r, i) => i === 0 || rated[i - 1] >= r),
-    suite_fails_a_candidate: candidates.every((c) => pass_rates[c] === null) ? null : candidates.some((c) => pass_rates[c] !== null && pass_rates[c]! < 1),
+    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((r) => r < 1),
   }
 }
 

@@ -189,34 +189,38 @@ export interface RunChecks {
   contradictions: { above: string; below: string }[]
 }
 
+/** A subject's run as an own property of `runs`: an id such as `constructor` never reads an inherited value. */
+function runOf(runs: Readonly<Record<string, RunResult>>, key: string): RunResult | undefined {
+  return Object.hasOwn(runs, key) ? runs[key] : undefined
+}
+
 /**
  * Derives the checks from current (not stale) runs and the ranking, best first. A contradiction
  * is a candidate whose run does not count as a pass ranked above one whose run does; a flagged
  * pass counts as a failure everywhere here.
  */
 export function runChecks(runs: Readonly<Record<string, RunResult>>, candidates: readonly string[], ranking: readonly string[]): RunChecks {
-  // Ids are data: only the run map's own entries count, never an inherited name.
-  const runOf = (key: string): RunResult | undefined => (Object.prototype.hasOwnProperty.call(runs, key) ? runs[key] : undefined)
-  const reference = runOf('solution')
-  const ran = candidates.filter((c) => runOf(c))
+  const reference = runOf(runs, 'solution')
+  const ran = candidates.filter((c) => runOf(runs, c))
   const contradictions: { above: string; below: string }[] = []
   ranking.forEach((above, i) => {
-    const a = runOf(above)
+    const a = runOf(runs, above)
     if (!a || countsAsPass(a)) return
     for (const below of ranking.slice(i + 1)) {
-      if (countsAsPass(runOf(below))) contradictions.push({ above, below })
+      if (countsAsPass(runOf(runs, below))) contradictions.push({ above, below })
     }
   })
   return {
     reference_passes: reference ? countsAsPass(reference) : null,
-    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((c) => !countsAsPass(runOf(c))),
+    suite_fails_a_candidate: ran.length === 0 ? null : ran.some((c) => !countsAsPass(runOf(runs, c))),
     contradictions,
   }
 }
 
 /**
  * The runs that ran the workspace's current tests against the subject's current code: the only
- * ones finalize weighs. `hash` is SHA-256 hex (Web Crypto in the page, lib0 elsewhere).
+ * ones finalize weighs and a record holds. `hash` is SHA-256 hex (Web Crypto in the page, lib0
+ * elsewhere). Built from entries, so a subject id such as `__proto__` stays an own key.
  */
 export function currentRuns(
   runs: Readonly<Record<string, RunResult>>,
@@ -225,10 +229,10 @@ export function currentRuns(
   hash: (text: string) => string,
 ): Record<string, RunResult> {
   const testsSha = hash(tests)
-  const current: Record<string, RunResult> = {}
-  for (const [key, run] of Object.entries(runs)) {
-    const code = codeOf(key)
-    if (code !== undefined && !isStale(run, testsSha, hash(code))) current[key] = run
-  }
-  return current
+  return Object.fromEntries(
+    Object.entries(runs).filter(([key, run]) => {
+      const code = codeOf(key)
+      return code !== undefined && !isStale(run, testsSha, hash(code))
+    }),
+  )
 }

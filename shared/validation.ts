@@ -79,8 +79,13 @@ const TASK_INPUT_ENTRIES = {
 const uniqueCandidates = <T extends { candidates: { id: string }[] }>() =>
   v.check<T, string>((t) => new Set(t.candidates.map((c) => c.id)).size === t.candidates.length, 'candidate ids must be unique')
 
+// The workspace's `runs` map keys the reference solution's run `solution`: a candidate of that id
+// could not keep a run of its own, so an import refuses the name rather than share it silently.
+const noSolutionCandidate = <T extends { candidates: { id: string }[] }>() =>
+  v.check<T, string>((t) => !t.candidates.some((c) => c.id === 'solution'), 'candidate id "solution" is reserved for the reference solution’s run')
+
 /** One JSONL line of an import. */
-export const TaskInputSchema = v.pipe(v.strictObject(TASK_INPUT_ENTRIES), uniqueCandidates())
+export const TaskInputSchema = v.pipe(v.strictObject(TASK_INPUT_ENTRIES), uniqueCandidates(), noSolutionCandidate())
 
 /**
  * A stored candidate: what the import accepted, plus `import_id` when the server gave it an

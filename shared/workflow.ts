@@ -132,7 +132,8 @@ export const LISTED_THREADS = 3
 /** What the gate looks at, already read defensively from the rooms. */
 export interface GateInput {
   candidates: readonly string[]
-  criteria: readonly { id: string; name: string }[]
+  /** The rubric; with a scale, only a whole score on it counts (anything else is missing). */
+  criteria: readonly { id: string; name: string; min?: number; max?: number }[]
   /** The ranking as read: first copies of known ids, best first. */
   ranking: readonly string[]
   /** Scores present: candidate → criterion → score. */
@@ -161,8 +162,9 @@ export function finalizeReasons(input: GateInput): FinalizeReason[] {
     })
   }
   for (const c of input.candidates) {
+    const row = Object.hasOwn(input.ratings, c) ? input.ratings[c] : undefined
     for (const k of input.criteria) {
-      if (typeof input.ratings[c]?.[k.id] === 'number') continue
+      if (isWholeScore(k, row && Object.hasOwn(row, k.id) ? row[k.id] : undefined)) continue
       reasons.push({
         code: FinalizeReasonCode.unscored,
         message: `candidate ${c} has no ${k.name} score`,
@@ -218,6 +220,25 @@ export function finalizeReasons(input: GateInput): FinalizeReason[] {
     }
   }
   return reasons
+}
+
+/** A score counts when it is a whole number on the criterion's scale (when the scale is known). */
+function isWholeScore(k: { min?: number; max?: number }, score: unknown): boolean {
+  if (!Number.isInteger(score)) return false
+  return !(typeof k.min === 'number' && (score as number) < k.min) && !(typeof k.max === 'number' && (score as number) > k.max)
+}
+
+/** What submit looks at: the annotator's part of the work, read like finalize's gate reads it. */
+export type SubmitInput = Omit<GateInput, 'threads' | 'runs'>
+
+/**
+ * Every reason the annotator's part is not done, in finalize's shape: every candidate ranked,
+ * every criterion scored with a whole number on its scale, explanation, solution and tests
+ * non-empty. Threads and test runs are the lead's to weigh at finalize, not a reason to hold a
+ * submit back. Empty when the work may be submitted.
+ */
+export function submitReasons(input: SubmitInput): FinalizeReason[] {
+  return finalizeReasons({ ...input, threads: [] })
 }
 
 /** Longest override note a lead can write at finalize. */

@@ -42,6 +42,12 @@ function fields(text: string): Record<string, string> {
 
 test('submits, requests changes, finalizes and reopens a task, printing its new status', async () => {
   const { id, ann } = await reviewTask(server)
+  const early = await cli(['submit', id], ann.token)
+  assert.is(early.code, 1)
+  assert.match(early.stderr, /not ready to submit/)
+  assert.match(early.stderr, /Explanation is empty/)
+  const annPeer = await syncedPeer(server, roomName.workspace(id), ann.token, peers)
+  await completeWorkspace(server, annPeer, id)
   const sub = await cli(['submit', id], ann.token)
   assert.is(sub.code, 0, sub.stderr)
   assert.equal(fields(sub.stdout), { task: id, status: 'submitted', revision: '1' })

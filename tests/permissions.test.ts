@@ -74,6 +74,9 @@ const FINALIZED_ROOMS = Object.fromEntries(
   Object.entries(OPEN_ROOMS).map(([k, row]) => [k, Object.fromEntries(Object.entries(row).map(([w, e]) => [w, e === 'W' ? 'R' : e]))]),
 ) as typeof OPEN_ROOMS
 
+/** Submitted: the workspace reads only for its annotator until the lead sends it back; the lead still writes. */
+const SUBMITTED_ROOMS: typeof OPEN_ROOMS = { ...OPEN_ROOMS, workspace: { ...OPEN_ROOMS.workspace, ann: 'R' } }
+
 /** What a room shows of its content, read through the roots its kind holds. */
 function view(doc: Y.Doc, kind: Kind): string {
   if (kind === 'workspace') return getWorkspace(doc).explanation.toString()
@@ -313,7 +316,7 @@ test('applies the matrix to a submitted task', async () => {
   await seedRooms()
   assert.is((await act(server, tokens.ann!, 't1', 'submit')).status, 200)
   assert.is(status('t1'), 'submitted')
-  await checkRooms(OPEN_ROOMS)
+  await checkRooms(SUBMITTED_ROOMS)
   await checkActions(
     {
       submit: { ...SUBMIT_REFUSED, ann: 409 },
@@ -324,6 +327,9 @@ test('applies the matrix to a submitted task', async () => {
     ['lead', 'request-changes'],
   )
   assert.is(status('t1'), 'changes_requested')
+  // Sent back: the workspace is writable again for its annotator (the control for the read-only cell).
+  const observer = await syncedPeer(server, roomName.workspace('t1'), server.leadToken, peers)
+  await checkRoom(roomName.workspace('t1'), 'workspace', 'ann', 'W', observer)
 })
 
 test('applies the matrix to a finalized task: every room reads only, only reopen moves it', async () => {

@@ -15,6 +15,7 @@ import {
   readRuns,
   readWorkspace,
   readNotes,
+  ownEntry,
 } from '../shared/readers'
 import type { MetaContent } from '../shared/readers'
 import { computeProgress } from '../shared/progress'
@@ -327,6 +328,14 @@ readers('keep a candidate named __proto__ an own key, never the prototype', () =
   assert.is(Object.getPrototypeOf(notes), Object.prototype)
   assert.is(notes['__proto__'], 'proto notes')
   doc.destroy()
+})
+
+readers('looks a subject up only as an own entry, so ids named after Object.prototype’s members read nothing inherited', () => {
+  const runs = readRuns(getWorkspace(new Y.Doc()).runs, ['constructor', 'toString', '__proto__'])
+  for (const id of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) assert.is(ownEntry(runs, id), undefined, id)
+  // the control: an own entry is found, `__proto__` included
+  const own = Object.fromEntries([['__proto__', 1], ['constructor', 2]])
+  assert.equal([ownEntry(own, '__proto__'), ownEntry(own, 'constructor')], [1, 2])
 })
 
 readers.run()

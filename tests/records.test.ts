@@ -1,11 +1,13 @@
 /** Finalize's gate (one test per reason), the sealed review records, revisions and the native export. */
 import { suite } from 'uvu'
+import * as Y from 'yjs'
 import * as assert from 'uvu/assert'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { roomName } from '../shared/roomNames'
-import { canonicalJson } from '../shared/record'
+import { canonicalJson, sha256Hex } from '../shared/record'
+import type { RunResult } from '../shared/schema'
 import { getThreads, getWorkspace } from '../shared/schema'
 import { api } from './helpers/server'
 import { act, addThread, completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
@@ -15,6 +17,32 @@ import { serverPerTest } from './helpers/perTest'
 
 const test = suite('records')
 const fx = serverPerTest(test)
+
+const TESTS = 'def test_add():\n    assert add(1, 2) == 3\n'
+/** Candidate code as `taskLine` imports it, and the solution `completeWorkspace` writes. */
+const CODE: Record<string, string> = {
+  a: 'def add(a, b):\n    return a + b\n',
+  b: 'def add(a, b):\n    return a - b\n',
+  c: 'def add(a, b):\n    return sum([a, b])\n',
+  solution: 'def add(a, b):\n    return a + b\n',
+}
+
+/** A run of `tests` against the subject's code (current unless `tests` or `code` differ from the workspace's). */
+function currentRun(key: string, status: 'pass' | 'fail', tests = TESTS, code = CODE[key]): RunResult {
+  const pass = status === 'pass'
+  return {
+    status, passed: pass ? 1 : 0, failed: pass ? 0 : 1, total: 1, duration_ms: 2, ran_by: 'server',
+    ran_at: '2026-12-01T10:00:00.000Z', tests_sha256: sha256Hex(tests), code_sha256: sha256Hex(code),
+    cases: [{ name: 'test_add', status }],
+  }
+}
+
+/** Stores runs as the server does (its own transaction), and waits until they are there. */
+async function storeRuns(id: string, runs: Record<string, RunResult>) {
+  await fx.server.running.deps.rooms.transact(roomName.workspace(id), (doc) => {
+    for (const [k, r] of Object.entries(runs)) getWorkspace(doc).runs.set(k, r)
+  })
+}
 
 /** A task complete except for `missing`; finalize must name exactly that, then pass once it is fixed. */
 async function gateTest(missing: Completion, code: string, target: string) {
@@ -70,14 +98,10 @@ test('seals a record with every field, hashed over its canonical JSON, in its ow
   const { id, ann } = await reviewTask(fx.server)
   const annPeer = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
   await completeWorkspace(fx.server, annPeer, id)
-  // Runs are the server's to write (browsers report them through the API): written as the server.
-  await fx.server.running.deps.rooms.transact(roomName.workspace(id), (doc) => {
-    getWorkspace(doc).runs.set('a', { status: 'pass', passed: 1, failed: 0, total: 1 } as any)
-    getWorkspace(doc).runs.set('b', { status: 'fail', passed: 0, failed: 1, total: 1 } as any)
-  })
-  await waitFor(() => fx.server.running.deps.rooms.peek(roomName.workspace(id))!.doc.getMap('runs').size === 2, 'runs on the server')
+  await storeRuns(id, { a: currentRun('a', 'pass'), c: currentRun('c', 'fail') })
+  // c fails and is ranked last; the lead finalizes with b unrun
   const res = await act(fx.server, fx.server.leadToken, id, 'finalize')
-  assert.is(res.status, 200)
+  assert.is(res.status, 200, JSON.stringify(res.body))
   const record = res.body
   const fields = ['task_id', 'revision', 'batch', 'prompt', 'language', 'candidates', 'ranking', 'ratings', 'explanation',
     'solution', 'tests', 'runs', 'derived_checks', 'threads', 'ballots', 'participants', 'finalized_by', 'finalized_at', 'record_hash']
@@ -85,8 +109,10 @@ test('seals a record with every field, hashed over its canonical JSON, in its ow
   assert.equal(record.ranking, ['b', 'a', 'c'])
   assert.equal(record.candidates.map((c: any) => c.model), ['model-a', 'model-b', 'model-c'])
   assert.is(record.ratings.b.correctness, 2)
-  assert.is(record.derived_checks.ranking_agrees_with_runs, false)
-  assert.equal(record.participants.map((p: any) => p.user).sort(), [ann.id, record.finalized_by].sort())
+  assert.equal(Object.keys(record.runs).sort(), ['a', 'c'])
+  assert.is(record.derived_checks.ranking_agrees_with_runs, true)
+  // credited for working on it: the annotator edited; the lead only finalized through the API
+  assert.equal(record.participants.map((p: any) => p.user), [ann.id])
   // Outside the hash: the signature over it, the key that made it, and the commit's seq.
   const { record_hash, signature, key_id, seq, ...body } = record
   assert.is(record_hash, crypto.createHash('sha256').update(canonicalJson(body)).digest('hex'))
@@ -222,6 +248,77 @@ test('refuses a record whose ranking was reversed and whose record_hash was reco
   const ok = await exportText('format=native')
   assert.is(ok.status, 200)
   assert.equal(ndjson(ok.text).map((r) => [r.task_id, r.ranking]), [['t1', stored.ranking], ['t2', ['b', 'a', 'c']]])
+})
+
+test('keeps only the runs of the record’s own tests and code, and derives its checks from those alone', async () => {
+  const { id } = await reviewTask(fx.server)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id, { ranking: ['a', 'c', 'b'] })
+  await storeRuns(id, {
+    // current: kept (the control)
+    a: currentRun('a', 'pass'),
+    b: currentRun('b', 'fail'),
+    // stale: a pass of other tests, and a pass of other code, say nothing about this revision
+    c: currentRun('c', 'pass', 'def test_nothing():\n    pass\n'),
+    solution: currentRun('solution', 'pass', TESTS, 'def add(a, b):\n    return 3\n'),
+  })
+  const res = await act(fx.server, fx.server.leadToken, id, 'finalize')
+  assert.is(res.status, 200, JSON.stringify(res.body))
+  assert.equal(Object.keys(res.body.runs).sort(), ['a', 'b'])
+  assert.equal(res.body.runs.a, currentRun('a', 'pass'))
+  assert.equal(res.body.derived_checks, {
+    reference_passes: null,
+    pass_rates: { a: 1, b: 0, c: null },
+    ranking_agrees_with_runs: true,
+    suite_fails_a_candidate: true,
+  })
+  assert.equal(fx.server.running.deps.records.read(id, 1)?.runs, res.body.runs)
+})
+
+test('counts a fractional score as missing at finalize and never seals it, while whole scores finalize', async () => {
+  const { id } = await reviewTask(fx.server)
+  const lead = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, fx.peers)
+  await completeWorkspace(fx.server, lead, id)
+  const row = getWorkspace(lead.doc).ratings.get('b') as Y.Map<number>
+  row.set('readability', 2.5)
+  const onServer = () => (getWorkspace(fx.server.running.deps.rooms.peek(roomName.workspace(id))!.doc).ratings.get('b') as Y.Map<number>).get('readability')
+  await waitFor(() => onServer() === 2.5, 'the fractional score on the server')
+  const refused = await act(fx.server, fx.server.leadToken, id, 'finalize')
+  assert.is(refused.status, 409)
+  assert.equal(refused.body.reasons.map((r: any) => [r.code, r.target]), [['unscored', 'rubric:b:readability']])
+  assert.equal(fx.server.running.deps.records.revisions(id), [])
+  row.set('readability', 3)
+  await waitFor(() => onServer() === 3, 'the whole score on the server')
+  const ok = await act(fx.server, fx.server.leadToken, id, 'finalize')
+  assert.is(ok.status, 200, JSON.stringify(ok.body))
+  assert.equal(ok.body.ratings.b, { correctness: 2, efficiency: 2, readability: 3 })
+})
+
+test('credits in the record and the ranking export only the people who worked on that revision, not everyone assigned', async () => {
+  const { id, ann, rev } = await reviewTask(fx.server)
+  const { assign, createUser } = await import('./helpers/server')
+  const bea = await createUser(fx.server, 'Bea', 'annotator')
+  await assign(fx.server, id, [ann.id, bea.id])
+  const annPeer = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
+  // a reviewer opens the workspace and leaves without doing anything; Bea is assigned and absent
+  const revPeer = await syncedPeer(fx.server, roomName.workspace(id), rev.token, fx.peers)
+  revPeer.destroy()
+  await completeWorkspace(fx.server, annPeer, id)
+  const first = await act(fx.server, fx.server.leadToken, id, 'finalize')
+  assert.is(first.status, 200, JSON.stringify(first.body))
+  assert.equal(first.body.participants.map((p: any) => [p.user, p.name, p.role]), [[ann.id, 'Ann Annotator', 'annotator']])
+
+  // revision 2: only Bea edits; Ann's work on revision 1 is no credit here
+  assert.is((await act(fx.server, fx.server.leadToken, id, 'reopen')).status, 200)
+  const beaPeer = await syncedPeer(fx.server, roomName.workspace(id), bea.token, fx.peers)
+  getWorkspace(beaPeer.doc).explanation.insert(0, 'Bea: ')
+  await waitFor(() => getWorkspace(fx.server.running.deps.rooms.peek(roomName.workspace(id))!.doc).explanation.toString().startsWith('Bea: '), 'Bea’s edit on the server')
+  const second = await act(fx.server, fx.server.leadToken, id, 'finalize')
+  assert.is(second.status, 200, JSON.stringify(second.body))
+  assert.equal(second.body.participants.map((p: any) => p.user), [bea.id])
+
+  const rows = ndjson((await exportText('format=ranking&revisions=all')).text)
+  assert.equal(rows.map((r) => [r.revision, r.annotators]), [[1, [ann.id]], [2, [bea.id]]])
 })
 
 test.run()

@@ -18,6 +18,13 @@ const fx = serverPerTest(test)
 
 const status = (id: string) => fx.server.running.deps.db.task(id)?.status
 
+/** Completes the annotator's part through her own peer, so that her submit is accepted. */
+async function completeAs(id: string, token: string) {
+  const peer = await syncedPeer(fx.server, roomName.workspace(id), token, fx.peers)
+  await completeWorkspace(fx.server, peer, id)
+  return peer
+}
+
 test('allows each action only from the states DESIGN names, and only reopen bumps the revision', () => {
   const lead = { role: 'lead', assigned: false } as const
   const ann = { role: 'annotator', assigned: true } as const
@@ -55,6 +62,8 @@ test('runs submit, request changes, finalize and reopen, and every open meta roo
   const { id, ann, rev } = await reviewTask(fx.server)
   const meta = await syncedPeer(fx.server, roomName.meta(id), rev.token, fx.peers)
   const metaOf = (key: string) => getMeta(meta.doc).get(key)
+  const annWs = await completeAs(id, ann.token)
+  await waitFor(() => metaOf('status') === 'in_progress', 'the first edit to start the task')
   const started = Date.now()
   assert.is((await act(fx.server, ann.token, id, 'submit')).status, 200)
   await waitFor(() => metaOf('status') === 'submitted', 'submitted in meta', 1_000)
@@ -67,8 +76,8 @@ test('runs submit, request changes, finalize and reopen, and every open meta roo
   assert.equal((metaOf('last_action') as any).message, 'Test the negative numbers.')
   assert.is((metaOf('last_action') as any).by, fx.server.running.deps.db.users.find((u) => u.role === 'lead')!.id)
 
-  const annWs = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
-  await completeWorkspace(fx.server, annWs, id)
+  await waitFor(() => annWs.provider.synced, 'the annotator’s page to resync with write given back')
+  await completeWorkspace(fx.server, annWs, id, { explanation: 'B subtracts; A is plain and right; C sums a list.' })
   await waitFor(() => metaOf('status') === 'in_progress', 'the fix to move it back in progress')
 
   const fin = await act(fx.server, fx.server.leadToken, id, 'finalize')
@@ -94,7 +103,9 @@ test('answers 409 with a message for a move the state does not allow, 403 for th
   assert.is((await act(fx.server, ann.token, id, 'finalize')).status, 403)
   assert.is((await act(fx.server, ann.token, id, 'reopen')).status, 403)
   assert.is(status(id), 'open')
-  // the control: the same annotator's submit is allowed, and a second one is a conflict
+  // the control: the same annotator's submit of complete work is allowed, and a second one is a conflict
+  await completeAs(id, ann.token)
+  await waitFor(() => status(id) === 'in_progress', 'the first edit to start the task')
   assert.is((await act(fx.server, ann.token, id, 'submit')).status, 200)
   const twice = await act(fx.server, ann.token, id, 'submit')
   assert.is(twice.status, 409)
@@ -113,7 +124,8 @@ test('hides tasks from annotators who are not assigned and answers 404 for unkno
 
 test('refuses request changes without a message', async () => {
   const { id, ann } = await reviewTask(fx.server)
-  await act(fx.server, ann.token, id, 'submit')
+  await completeAs(id, ann.token)
+  assert.is((await act(fx.server, ann.token, id, 'submit')).status, 200)
   for (const body of [{}, { message: '   ' }, { message: 5 }, { message: 'x'.repeat(4_001) }]) {
     const res = await act(fx.server, fx.server.leadToken, id, 'request-changes', body)
     assert.is(res.status, 400, JSON.stringify(body))
@@ -126,7 +138,9 @@ test('refuses request changes without a message', async () => {
 test('writes every action to the append-only audit log with who, when, what and the message', async () => {
   const { id, ann } = await reviewTask(fx.server)
   const log = new AuditLog(fx.server.dataDir)
-  await act(fx.server, ann.token, id, 'submit')
+  await completeAs(id, ann.token)
+  await waitFor(() => status(id) === 'in_progress', 'the first edit to start the task')
+  assert.is((await act(fx.server, ann.token, id, 'submit')).status, 200)
   const firstFile = fs.readdirSync(path.join(fx.server.dataDir, 'audit'))[0]
   const before = fs.readFileSync(path.join(fx.server.dataDir, 'audit', firstFile), 'utf8')
   await act(fx.server, fx.server.leadToken, id, 'request-changes', { message: 'Explain the ranking.' })
@@ -135,11 +149,12 @@ test('writes every action to the append-only audit log with who, when, what and 
   assert.ok(after.startsWith(before), 'earlier lines are never rewritten')
   const entries = log.read(id)
   assert.equal(entries.map((e) => [e.action, e.by, e.from, e.to]), [
-    ['submit', ann.id, 'open', 'submitted'],
+    ['start', ann.id, 'open', 'in_progress'],
+    ['submit', ann.id, 'in_progress', 'submitted'],
     ['request_changes', fx.server.running.deps.db.users.find((u) => u.role === 'lead')!.id, 'submitted', 'changes_requested'],
   ])
-  assert.is(entries[1].message, 'Explain the ranking.')
-  assert.ok(!Number.isNaN(Date.parse(entries[1].at)))
+  assert.is(entries[2].message, 'Explain the ranking.')
+  assert.ok(!Number.isNaN(Date.parse(entries[2].at)))
   assert.is(fs.statSync(path.join(fx.server.dataDir, 'audit', firstFile)).mode & 0o777, 0o600)
 })
 

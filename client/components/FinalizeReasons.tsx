@@ -1,4 +1,4 @@
-/** Why finalize was refused: one item per reason, each a link to the thing it names. */
+/** Why submit or finalize was refused: one item per reason, each a link to the thing it names. */
 import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { FinalizeReason } from '../../shared/workflow'
@@ -13,13 +13,14 @@ function viewOf(target: string): View | null {
   return null
 }
 
-/** The refusal reasons as a list of links; rendered next to the Finalize button. */
-export const FinalizeReasons: Component<{ reasons: FinalizeReason[]; id: string }> = (props) => {
+/** The refusal reasons as a list of links; rendered next to the Submit or Finalize button. */
+export const FinalizeReasons: Component<{ reasons: FinalizeReason[]; id: string; action?: 'submit' | 'finalize' }> = (props) => {
+  const action = () => props.action ?? 'finalize'
   const view = useView()
   return (
     <div class="finalize-reasons" id={props.id} role="alert">
-      <p>Not ready to finalize:</p>
-      <ul aria-label="Reasons finalize is refused">
+      <p>Not ready to {action()}:</p>
+      <ul aria-label={`Reasons ${action()} is refused`}>
         <For each={props.reasons}>
           {(r) => (
             <li data-code={r.code}>

@@ -2,7 +2,7 @@
 import { createSignal, For } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { Candidate, RubricCriterion } from '../../shared/types'
-import type { Scores } from '../stores/ratings'
+import type { ScoreGrid } from '../stores/ratings'
 import { RubricHeader } from './RubricHeader'
 import { RubricRow } from './RubricRow'
 import { RubricPicker } from './RubricPicker'
@@ -14,7 +14,8 @@ export const RubricGrid: Component<{
   uid: string
   candidates: Candidate[]
   rubric: RubricCriterion[]
-  scores: Scores
+  /** Scores by position: candidate row, criterion column. */
+  scores: ScoreGrid
   readOnly: boolean
   onKeyDown: (e: KeyboardEvent) => void
   onSet: (row: number, col: number, score: number | null) => void
@@ -27,7 +28,7 @@ export const RubricGrid: Component<{
   const labels = useCandidateLabels()
   const labelOf = (id: string | undefined) => (id === undefined ? undefined : labels.label(id))
   const scoreAt = (row: number, col: number) =>
-    props.scores[props.candidates[row]?.id]?.[props.rubric[col]?.id] ?? null
+    props.scores[row]?.[col] ?? null
   const onFocusIn = (e: FocusEvent) => {
     const cell = (e.target as HTMLElement).closest<HTMLElement>('[role="gridcell"]')
     if (!cell) return

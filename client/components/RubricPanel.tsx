@@ -50,7 +50,7 @@ export const RubricPanel: Component<{
         uid={uid}
         candidates={props.candidates}
         rubric={props.rubric}
-        scores={store.scores}
+        scores={store.grid.rows}
         readOnly={props.readOnly}
         onKeyDown={keys.onKeyDown}
         onSet={(row, col, score) => store.set(props.candidates[row].id, props.rubric[col], score)}

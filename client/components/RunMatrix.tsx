@@ -4,6 +4,7 @@ import type { Component } from 'solid-js'
 import type { RunCase } from '../../shared/schema'
 import type { RunsStore } from '../stores/runs'
 import { describeFlag, isCaseLimitMessage } from '../../shared/runs'
+import { ownEntry } from '../../shared/readers'
 import { useCandidateLabels } from '../stores/candidateLabels'
 import type { CandidateLabels } from '../stores/candidateLabels'
 
@@ -56,8 +57,8 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
         <tbody>
           <For each={props.store.subjects}>
             {(key) => {
-              const run = () => props.store.runs()[key]
-              const state = () => props.store.running()[key]
+              const run = () => ownEntry(props.store.runs(), key)
+              const state = () => ownEntry(props.store.running(), key)
               const stale = () => props.store.stale(key)
               const cell = (name: string) => run()?.cases.find((c) => c.name === name)
               return (

@@ -37,8 +37,9 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const ws = getWorkspace(room.doc)
   useTaskTitle(() => `${taskTitle(props.task.prompt, props.task.id)} (${props.task.id})`)
   const unsent = createUnsentText(ws, readOnly, meta.revision)
-  // A reopen (a new revision) gives write back on the same socket: stop showing the old denial.
-  createEffect(on(meta.revision, () => room.clearDenied(), { defer: true }))
+  // A reopen (a new revision) or a request for changes on submitted work gives write back on the
+  // same socket: stop showing the old denial once the live status allows writing again.
+  createEffect(on([meta.revision, readOnly], () => !readOnly() && room.clearDenied(), { defer: true }))
   // Blind batches (issue 11.2): letters, not ids or models, for everyone but the lead.
   const labels = createCandidateLabels(props.task, me().role)
   return (

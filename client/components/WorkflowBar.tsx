@@ -1,7 +1,7 @@
 /**
  * The workspace header's workflow controls: the live status and last action from the meta room,
  * and a button for each action the signed-in person may take now (Submit; Request changes with
- * a message; Finalize, with its refusal reasons listed beside it; Reopen).
+ * a message; Finalize; Reopen). A refused Submit or Finalize lists its reasons beside the button.
  */
 import { createSignal, For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
@@ -27,6 +27,8 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
   const [busy, setBusy] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const [reasons, setReasons] = createSignal<FinalizeReason[]>([])
+  // Which action the reasons refuse: submit and finalize answer 409 {reasons} in the same shape.
+  const [refused, setRefused] = createSignal<WorkflowAction | null>(null)
   const [asking, setAsking] = createSignal(false)
   const [message, setMessage] = createSignal('')
   // Issue 13 (layout): after a submit, offer the next task of the queue.
@@ -55,7 +57,10 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
       }
     } catch (err) {
       const body = err instanceof ApiError ? (err.body as { reasons?: FinalizeReason[] } | null) : null
-      if (Array.isArray(body?.reasons)) setReasons(body.reasons)
+      if (Array.isArray(body?.reasons)) {
+        setReasons(body.reasons)
+        setRefused(action)
+      }
       else setError(err instanceof Error ? err.message : String(err))
     } finally {
       setBusy(false)
@@ -74,7 +79,7 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
             type="button"
             disabled={busy()}
             aria-expanded={action === 'request_changes' ? asking() : undefined}
-            aria-describedby={action === 'finalize' && reasons().length ? 'finalize-reasons' : undefined}
+            aria-describedby={action === refused() && reasons().length ? `${action}-reasons` : undefined}
             onClick={() => (action === 'request_changes' ? setAsking(!asking()) : void run(action))}
           >
             {LABEL[action as keyof typeof LABEL]}
@@ -106,7 +111,15 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
           </button>
         </form>
       </Show>
-      <Show when={reasons().length > 0 && actions().includes('finalize')}>
+      <Show when={reasons().length > 0 && refused() === 'submit' && actions().includes('submit')}>
+        <div class="workflow-popover">
+          <FinalizeReasons id="submit-reasons" action="submit" reasons={reasons()} />
+          <button type="button" onClick={() => setReasons([])}>
+            Close
+          </button>
+        </div>
+      </Show>
+      <Show when={reasons().length > 0 && refused() === 'finalize' && actions().includes('finalize')}>
         <FinalizeReasonsPopover
           reasons={reasons()}
           busy={busy()}
@@ -136,7 +149,7 @@ const FinalizeReasonsPopover: Component<{
   const [note, setNote] = createSignal('')
   return (
     <div class="workflow-popover">
-      <FinalizeReasons id="finalize-reasons" reasons={props.reasons} />
+      <FinalizeReasons id="finalize-reasons" action="finalize" reasons={props.reasons} />
       <Show when={canOverride(props.reasons)}>
         <form
           onSubmit={(e) => {

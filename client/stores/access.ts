@@ -1,5 +1,5 @@
 /** What the signed-in user may do with a task, as the UI shows it (the server enforces it). */
-import { roomAccess } from '../../shared/permissions'
+import { readsOnlyWhileSubmitted, roomAccess } from '../../shared/permissions'
 import { lightColor, safeColor } from '../../shared/presence'
 import type { PresenceUser } from '../../shared/presence'
 import type { Me, TaskDetail } from '../api'
@@ -11,6 +11,7 @@ import type { Me, TaskDetail } from '../api'
 export function canWriteWorkspace(me: Me, task: TaskDetail): boolean {
   const subject = { userId: me.id, role: me.role, assigned: task.assignees.includes(me.id) }
   const room = { kind: 'workspace', taskId: task.id } as const
+  if (readsOnlyWhileSubmitted(me.role, room, task.status)) return false
   return roomAccess(subject, room, task.status === 'finalized') === 'write'
 }
 

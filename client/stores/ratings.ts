@@ -90,8 +90,24 @@ export function watchScores(
   return () => ratings.unobserveDeep(observer)
 }
 
+/** Scores by position: `grid[candidate index][criterion index]`, null when not scored. */
+export type ScoreGrid = (number | null)[][]
+
+/**
+ * Scores laid out by the task's candidate and criterion order. The page's store is keyed by
+ * position, never by id: a candidate or criterion named `__proto__` or `constructor` is data, and
+ * an id-keyed store would drop or misread it.
+ */
+export function toScoreGrid(scores: Scores, candidateIds: readonly string[], rubric: readonly RubricCriterion[]): ScoreGrid {
+  return candidateIds.map((id) => {
+    const row = Object.hasOwn(scores, id) ? scores[id] : undefined
+    return rubric.map((c) => (row && Object.hasOwn(row, c.id) ? row[c.id] : null))
+  })
+}
+
 export interface RatingsStore {
-  readonly scores: Scores
+  /** The scores by position (see `ScoreGrid`). */
+  readonly grid: { rows: ScoreGrid }
   /** Sets or clears a score; false when the candidate's ratings map is not there (yet). */
   set(candidateId: string, criterion: RubricCriterion, score: number | null): boolean
 }
@@ -102,11 +118,11 @@ export function createRatingsStore(
   candidateIds: readonly string[],
   rubric: readonly RubricCriterion[],
 ): RatingsStore {
-  const [scores, setScores] = createStore<Scores>({})
-  const stop = watchScores(ratings, candidateIds, rubric, (next) => setScores(reconcile(next)))
+  const [grid, setGrid] = createStore<{ rows: ScoreGrid }>({ rows: [] })
+  const stop = watchScores(ratings, candidateIds, rubric, (next) => setGrid('rows', reconcile(toScoreGrid(next, candidateIds, rubric))))
   onCleanup(stop)
   return {
-    scores,
+    grid,
     set: (candidateId, criterion, score) => setScore(ratings, candidateId, criterion, score),
   }
 }

@@ -3,7 +3,7 @@ import { createSignal, onCleanup } from 'solid-js'
 import type { Accessor } from 'solid-js'
 import type { Workspace, RunResult } from '../../shared/schema'
 import type { TaskDetail } from '../../shared/types'
-import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
+import { ownEntry, readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readRanking } from '../../shared/ranking'
 import { sha256Hex } from '../../shared/record'
 import { isStale, runChecks, runtimeOf, toReportedRun, toRunLanguage, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
@@ -59,18 +59,19 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
   const language = toRunLanguage(task.language)
   const [runs, setRuns] = createSignal(readRuns(ws.runs, ids))
   const [ranking, setRanking] = createSignal(readRanking(ws.ranking, ids))
-  const [hashes, setHashes] = createSignal<Record<string, string>>({})
+  // The tests' hash apart from the subjects' (a candidate may be named `tests`), keyed in a Map.
+  const [hashes, setHashes] = createSignal<{ tests: string | null; subjects: Map<string, string> }>({ tests: null, subjects: new Map() })
   const [running, setRunning] = createSignal<Record<string, Running | 'queued'>>({})
   const [local, setLocal] = createSignal<Record<string, Outcome>>({})
   const [unreported, setUnreported] = createSignal<Record<string, string>>({})
 
   const rehash = async () => {
-    const entries = await Promise.all(
-      [['tests', ws.tests.toString()], [SOLUTION_RUN_KEY, ws.solution.toString()], ...[...code]].map(
+    const [tests, ...entries] = await Promise.all(
+      [['', ws.tests.toString()], [SOLUTION_RUN_KEY, ws.solution.toString()], ...[...code]].map(
         async ([k, text]) => [k, await sha256(text)] as const,
       ),
     )
-    setHashes(Object.fromEntries(entries))
+    setHashes({ tests: tests[1], subjects: new Map(entries) })
   }
   void rehash()
   const onRuns = () => setRuns(readRuns(ws.runs, ids))
@@ -105,19 +106,16 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
   }
 
   const stale = (key: string): boolean => {
-    const run = runs()[key]
+    const run = ownEntry(runs(), key)
     const h = hashes()
-    if (!run || !h.tests || !h[key]) return false
-    return isStale(run, h.tests, h[key])
+    const codeSha = h.subjects.get(key)
+    if (!run || !h.tests || !codeSha) return false
+    return isStale(run, h.tests, codeSha)
   }
   const current = () => Object.fromEntries(Object.entries(runs()).filter(([k]) => !stale(k)))
   const setState = (key: string, state: Running | 'queued' | null) =>
-    setRunning((r) => {
-      const next = { ...r }
-      if (state === null) delete next[key]
-      else next[key] = state
-      return next
-    })
+    // Rebuilt from entries, so a subject id such as `__proto__` stays an own key.
+    setRunning((r) => Object.fromEntries([...Object.entries(r).filter(([k]) => k !== key), ...(state === null ? [] : [[key, state] as const])]))
 
   const runSubjects = async (keys: string[]) => {
     if (!language) return
@@ -154,7 +152,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
     // Where subjects run side by side (QuickJS), the slowest last time starts first, so a slow
     // candidate does not start last and hold up the whole matrix (longest-first scheduling).
     const last = runs()
-    const order = runtimeOf(language) === 'js' ? [...keys].sort((a, b) => (last[b]?.duration_ms ?? 0) - (last[a]?.duration_ms ?? 0)) : keys
+    const order = runtimeOf(language) === 'js' ? [...keys].sort((a, b) => (ownEntry(last, b)?.duration_ms ?? 0) - (ownEntry(last, a)?.duration_ms ?? 0)) : keys
     await Promise.all(order.map(runKey))
   }
 

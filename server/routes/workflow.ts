@@ -1,4 +1,4 @@
-/** `/api/tasks/:id/{submit,request-changes,finalize,reopen}`: the workflow's four actions. */
+/** `/api/tasks/:id/{submit,request-changes,finalize,reopen}`: the workflow's four actions; submit and finalize answer 409 `{reasons}` while the work is not ready. */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import * as v from 'valibot'
@@ -25,7 +25,13 @@ export function workflowRoutes(deps: AppDeps) {
   }
   return new Hono<AppEnv>()
     .use(requireRole())
-    .post('/:id/submit', async (c) => c.json(await run(c, WorkflowAction.submit), 200))
+    .post('/:id/submit', async (c) => {
+      const user = c.get('user')!
+      const result = await deps.workflow.act(c.req.param('id'), WorkflowAction.submit, user)
+      if (!result.ok) return c.json({ error: 'the work is not ready to submit', reasons: result.reasons }, 409)
+      deps.log.info('workflow action', { task: result.task.id, action: WorkflowAction.submit, by: user.id })
+      return c.json(taskState(deps, result.task.id), 200)
+    })
     .post('/:id/request-changes', requireRole('lead'), jsonBody(RequestChangesSchema), async (c) =>
       c.json(await run(c, WorkflowAction.request_changes, c.req.valid('json').message), 200),
     )

@@ -1,7 +1,7 @@
 /** Live access: every open connection's access re-decided from the records whenever they change. */
 import { CLOSE } from '../../shared/errors'
 import type { CloseEntry } from '../../shared/errors'
-import { Access, roomAccess } from '../../shared/permissions'
+import { Access, readsOnlyWhileSubmitted, roomAccess } from '../../shared/permissions'
 import type { ParsedRoom } from '../../shared/roomNames'
 import type { Db, StoredUser } from '../storage/db'
 import type { Connection } from '../sync/connection'
@@ -67,6 +67,9 @@ export function decideAccess(
   const finalized = task.status === 'finalized'
   const access = roomAccess({ userId: user.id, role: user.role, assigned }, room, finalized)
   if (access === Access.none) return { close: CLOSE.forbidden, reason: 'you no longer have access to this task' }
+  if (access === Access.write && readsOnlyWhileSubmitted(user.role, room, task.status)) {
+    return { access: Access.read, reason: 'the task was submitted; it is read-only until the lead requests changes' }
+  }
   if (access === Access.write) return { access, reason: '' }
   // Say why the user reads only: what they can do about it differs.
   const couldWrite = roomAccess({ userId: user.id, role: user.role, assigned }, room, false) === Access.write

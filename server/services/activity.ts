@@ -24,6 +24,8 @@ export interface ActivityRow {
   user: string
   revision: number
   active_ms: number
+  /** Edits (updates from a connection that may write) the person sent to the task's rooms. */
+  edits?: number
 }
 
 /** A person's active time on a task, all revisions and days together. */
@@ -48,6 +50,8 @@ export interface ActivityOptions {
 /** The part of a connection the tracker reads. */
 export interface ActiveConnection {
   user: { id: string }
+  /** The connection's access now: a read-only connection's updates are dropped, so they are no edits. */
+  access?: string
 }
 
 const DAY_MS = 86_400_000
@@ -94,7 +98,8 @@ export class ActivityTracker {
         for (const r of Array.isArray(rows) ? rows : []) {
           if (typeof r?.task !== 'string' || typeof r.user !== 'string' || !Number.isInteger(r.revision)) continue
           if (typeof r.active_ms !== 'number' || !(r.active_ms >= 0)) continue
-          map.set(rowKey(r.task, r.user, r.revision), { task: r.task, user: r.user, revision: r.revision, active_ms: r.active_ms })
+          const edits = Number.isSafeInteger(r.edits) && r.edits! > 0 ? { edits: r.edits } : {}
+          map.set(rowKey(r.task, r.user, r.revision), { task: r.task, user: r.user, revision: r.revision, active_ms: r.active_ms, ...edits })
         }
         this.days.set(day, map)
       } catch (err) {
@@ -113,7 +118,8 @@ export class ActivityTracker {
       if (kind === null) return
       const parsed = parseRoomName(room)
       if (!parsed) return
-      const at = this.note(conn.user.id, parsed.taskId)
+      const edit = kind === 'edit' && (conn.access === undefined || conn.access === 'write')
+      const at = this.note(conn.user.id, parsed.taskId, undefined, edit)
       if (kind === 'edit' && parsed.kind === 'workspace' && at !== null) {
         this.lastEditAt.set(pairKey(parsed.taskId, conn.user.id), at)
       }
@@ -143,8 +149,11 @@ export class ActivityTracker {
     return 'other'
   }
 
-  /** Notes one act by `userId` on `taskId` at `at` (the tracker's clock); returns that time. */
-  note(userId: string, taskId: string, at = this.now()): number | null {
+  /**
+   * Notes one act by `userId` on `taskId` at `at` (the tracker's clock), counting it as an edit
+   * when `edit` says so; returns that time.
+   */
+  note(userId: string, taskId: string, at = this.now(), edit = false): number | null {
     const revision = this.options.revisionOf(taskId)
     if (revision === undefined) return null
     const key = pairKey(taskId, userId)
@@ -157,9 +166,11 @@ export class ActivityTracker {
     if (!rows) this.days.set(day, (rows = new Map()))
     const k = rowKey(taskId, userId, revision)
     const row = rows.get(k)
-    if (row) row.active_ms += credit
-    else rows.set(k, { task: taskId, user: userId, revision, active_ms: credit })
-    if (credit > 0 || !row) this.dirty.add(day)
+    const target = row ?? { task: taskId, user: userId, revision, active_ms: 0 }
+    if (!row) rows.set(k, target)
+    target.active_ms += credit
+    if (edit) target.edits = (target.edits ?? 0) + 1
+    if (credit > 0 || edit || !row) this.dirty.add(day)
     return at
   }
 
@@ -178,6 +189,24 @@ export class ActivityTracker {
       }
     }
     return out
+  }
+
+  /**
+   * The people who worked on one revision of a task: active time above zero or at least one edit
+   * there. Only they are credited in its record and the ranking export, never everyone assigned.
+   */
+  workedOn(taskId: string, revision: number): Map<string, number> {
+    const active = new Map<string, number>()
+    const edited = new Set<string>()
+    for (const rows of this.days.values()) {
+      for (const r of rows.values()) {
+        if (r.task !== taskId || r.revision !== revision) continue
+        active.set(r.user, (active.get(r.user) ?? 0) + r.active_ms)
+        if ((r.edits ?? 0) > 0) edited.add(r.user)
+      }
+    }
+    for (const [user, ms] of active) if (ms <= 0 && !edited.has(user)) active.delete(user)
+    return active
   }
 
   /**

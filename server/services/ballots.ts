@@ -1,15 +1,15 @@
 /**
  * Independent-mode ballots on the server: reads each assignee's ballot room (opened, read, then
  * left to unload as the rooms service allows), seeds a ballot's per-candidate ratings maps,
- * records submissions and merges submitted ballots into the shared ranking (Borda).
+ * records submissions and merges submitted ballots into the shared ranking (Borda) and rubric.
  */
 import * as Y from 'yjs'
-import { bordaMerge } from '../../shared/agreement'
+import { bordaMerge, mergeRatings } from '../../shared/agreement'
 import type { BallotInput } from '../../shared/agreement'
 import { ballotGaps, describeGaps, isBallotComplete, readSubmission, SubmissionKey } from '../../shared/ballots'
 import type { Submission } from '../../shared/ballots'
 import { CodejuryError } from '../../shared/errors'
-import { readBallot } from '../../shared/readers'
+import { isScoreOnScale, readBallot } from '../../shared/readers'
 import type { Ratings } from '../../shared/readers'
 import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
@@ -125,8 +125,10 @@ export class BallotService {
 
   /**
    * Seeds the workspace ranking with the Borda merge of the submitted ballots (ties by mean
-   * rating, then task order), in one server transaction. Refused (409) when nothing is submitted,
-   * when the task is finalized, or when the shared ranking is not empty and `replace` is false.
+   * rating, then task order) and its rubric with the lower median of their scores per candidate
+   * and criterion (so it stays whole), in one server transaction. Refused (409) when nothing is
+   * submitted, when the task is finalized, or when the shared ranking is not empty and `replace`
+   * is false. Without `replace` a score the team already gave is kept; with it, overwritten.
    */
   async merge(taskId: string, replace: boolean): Promise<{ ranking: string[]; used: string[]; points: Record<string, number> }> {
     const task = this.deps.db.task(taskId)
@@ -139,6 +141,7 @@ export class BallotService {
     const inputs: BallotInput[] = submitted.map((b) => ({ user: b.user, ranking: b.ranking, ratings: b.ratings }))
     const rows = bordaMerge(inputs, ids, batch.rubric)
     const ranking = rows.map((r) => r.id)
+    const ratings = mergeRatings(inputs, ids, batch.rubric)
     await this.deps.rooms.transact(roomName.workspace(task.id), (doc) => {
       const ws = getWorkspace(doc)
       // Checked inside the write, so nothing the team placed in between is overwritten unasked.
@@ -150,6 +153,17 @@ export class BallotService {
       }
       ws.ranking.delete(0, ws.ranking.length)
       ws.ranking.insert(0, ranking)
+      for (const [id, scores] of ratings) {
+        let row: unknown = ws.ratings.get(id)
+        // The import made every candidate's map; one a writer replaced with a wrong type is remade.
+        if (!(row instanceof Y.Map)) ws.ratings.set(id, (row = new Y.Map<number>()))
+        const map = row as Y.Map<number>
+        for (const k of batch.rubric) {
+          const score = scores.get(k.id)
+          if (score === undefined || (!replace && isScoreOnScale(k, map.get(k.id)))) continue
+          map.set(k.id, score)
+        }
+      }
     })
     return {
       ranking,

@@ -1,6 +1,6 @@
 /** Building review records from a task's rooms at finalize (exports read them: services/exportRecords.ts). */
 import * as Y from 'yjs'
-import { sealRecord, deriveChecks, readWorkspaceContent, readThreads } from '../../shared/record'
+import { sealRecord, deriveChecks, readWorkspaceContent, readThreads, recordRuns } from '../../shared/record'
 import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceContent } from '../../shared/record'
 import type { Batch, Task } from '../../shared/types'
 import { importIdMap, labelsByImportId } from '../../shared/blind'
@@ -18,7 +18,7 @@ export interface RecordSource {
   participants: Participant[]
   finalizedBy: StoredUser
   finalizedAt: string
-  /** The lead's written reason for finalizing against what the runs say (issue 12). */
+  /** The lead's written reason for finalizing against what the runs say. */
   overrideNote?: string
   /** Where the runs came from: the server's sandbox, or browsers (and why). */
   evidence?: EvidenceSource
@@ -28,6 +28,8 @@ export interface RecordSource {
 export function buildRecord(src: RecordSource): ReviewRecord {
   const { task, content } = src
   const ids = task.candidates.map((c) => c.id)
+  // Only the evidence of this revision's own tests and code; stale runs never enter a record.
+  const runs = recordRuns(content.runs, content.tests, content.solution, task.candidates)
   return sealRecord({
     task_id: task.id,
     revision: task.revision,
@@ -41,8 +43,8 @@ export function buildRecord(src: RecordSource): ReviewRecord {
     explanation: content.explanation,
     solution: content.solution,
     tests: content.tests,
-    runs: content.runs,
-    derived_checks: deriveChecks(content.runs, ids, content.ranking),
+    runs,
+    derived_checks: deriveChecks(runs, ids, content.ranking),
     threads: src.threads,
     ballots: src.ballots,
     participants: src.participants,
@@ -77,20 +79,15 @@ export function readBallot(userId: string, doc: Y.Doc, task: Task, batch: Batch 
 }
 
 /**
- * The participants of a revision: everyone with measured activity on it, plus its assignees and
- * the finalizer, with their active time; ordered by user id so the record is deterministic.
+ * The participants of a revision: the people who worked on it (`worked`: active time above zero
+ * or an edit in that revision, see ActivityTracker.workedOn), with their active time; nobody is
+ * credited for being assigned or for finalizing. Ordered by user id so the record is deterministic.
  */
-export function participantsOf(
-  active: Map<string, number>,
-  task: Task,
-  finalizer: StoredUser,
-  userById: (id: string) => StoredUser | undefined,
-): Participant[] {
-  const ids = new Set([...active.keys(), ...task.assignees, finalizer.id])
-  return [...ids]
+export function participantsOf(worked: Map<string, number>, userById: (id: string) => StoredUser | undefined): Participant[] {
+  return [...worked.keys()]
     .sort()
     .map((id) => {
       const u = userById(id)
-      return { user: id, name: u?.name ?? id, role: u?.role ?? 'unknown', active_ms: Math.round(active.get(id) ?? 0) }
+      return { user: id, name: u?.name ?? id, role: u?.role ?? 'unknown', active_ms: Math.round(worked.get(id) ?? 0) }
     })
 }

@@ -8,10 +8,10 @@ import { getMeta, getWorkspace, MetaKey } from '../../shared/schema'
 import { parseRoomName, roomName } from '../../shared/roomNames'
 import { CodejuryError } from '../../shared/errors'
 import { SERVER } from '../../shared/origins'
-import { canOverride, finalizeReasons, transition, WorkflowAction } from '../../shared/workflow'
+import { canOverride, finalizeReasons, submitReasons, transition, WorkflowAction } from '../../shared/workflow'
 import { currentRuns } from '../../shared/runs'
 import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
-import { sha256Hex } from '../../shared/record'
+import { readWorkspaceContent, sha256Hex } from '../../shared/record'
 import type { FinalizeReason, LastAction } from '../../shared/workflow'
 import type { Task } from '../../shared/types'
 import type { Db, StoredUser } from '../storage/db'
@@ -87,8 +87,23 @@ export class Workflow {
       const step = transition(task.status, action, { role: user.role, assigned })
       if (!step.ok) throw new CodejuryError(step.refusal, step.message)
       if (action === WorkflowAction.finalize) return this.finalize(task, user, overrideNote)
+      if (action === WorkflowAction.submit) {
+        const reasons = await this.submitGate(task)
+        if (reasons.length) return { ok: false, reasons }
+      }
       return { ok: true, task: await this.apply(task, action, user, message) }
     })
+  }
+
+  /**
+   * Why the annotator's part is not done yet (empty when it is): submit is refused with these, in
+   * finalize's shape. Reads the workspace as the server holds it, never what a page says.
+   */
+  private async submitGate(task: Task) {
+    const workspace = await this.deps.rooms.open(roomName.workspace(task.id))
+    const criteria = this.deps.db.batch(task.batch)?.rubric ?? []
+    const ids = task.candidates.map((c) => c.id)
+    return submitReasons({ candidates: ids, criteria, ...readWorkspaceContent(workspace.doc, ids, criteria) })
   }
 
   /**
@@ -175,7 +190,7 @@ export class Workflow {
             ...(evidence ? { evidence: evidence.source } : {}),
             threads,
             ballots: ballots.flatMap(({ id, room }) => readBallot(id, room.doc, task, batch) ?? []),
-            participants: participantsOf(this.deps.activity.activeOn(task.id, task.revision), task, user, (id) => db.userById(id)),
+            participants: participantsOf(this.deps.activity.workedOn(task.id, task.revision), (id) => db.userById(id)),
             finalizedBy: user,
             finalizedAt,
             // A note given with nothing to override is kept too: the lead wrote it for the record.

@@ -16,7 +16,7 @@ export interface MarginBasis {
 
 /**
  * Decides a record's margin basis. Ratings are used when the record's rubric is non-empty and
- * every ranked candidate is scored on every criterion: a candidate's score is the mean over
+ * every ranked candidate has a whole score on every criterion's scale: a candidate's score is the mean over
  * criteria of `(score − min) / (max − min)`. Otherwise the rank distance is used.
  */
 export function marginBasis(
@@ -32,8 +32,9 @@ export function marginBasis(
     let sum = 0
     for (const k of criteria) {
       const s = row && Object.hasOwn(row, k.id) ? row[k.id] : undefined
-      if (typeof s !== 'number' || !Number.isFinite(s)) return { source: MarginSource.rank, scores: new Map(), n: ranking.length }
-      sum += (Math.min(k.max, Math.max(k.min, s)) - k.min) / (k.max - k.min)
+      // Scores are whole numbers on the scale; anything else (2.5, off the scale) counts as missing.
+      if (!Number.isInteger(s) || (s as number) < k.min || (s as number) > k.max) return { source: MarginSource.rank, scores: new Map(), n: ranking.length }
+      sum += ((s as number) - k.min) / (k.max - k.min)
     }
     scores.set(id, sum / criteria.length)
   }

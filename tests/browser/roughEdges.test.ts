@@ -5,6 +5,7 @@ import { roomName } from '../../shared/roomNames'
 import { WorkspaceRoot } from '../../shared/schema'
 import { assign, createUser, importTasks, taskLine } from '../helpers/server'
 import { browserFixture, newUserPage, waitForText } from '../helpers/browser'
+import { completeWorkspace, syncedPeer } from '../helpers/review'
 
 const edges = suite('rough edges')
 
@@ -93,6 +94,13 @@ edges('offers the next task after a submit, shows placeholders and highlights co
   assert.is(await a.page.locator('.preview pre code b').count(), 0, 'text stays text')
   assert.match((await a.page.locator('.preview pre code').textContent()) ?? '', /"<b>hi<\/b>"/)
 
+  // Submit takes complete work: the rest of it is filled in through a stock peer of Ada's.
+  const peers = [] as Parameters<typeof syncedPeer>[3]
+  try {
+    await completeWorkspace(s, await syncedPeer(s, roomName.workspace('first'), ada.token, peers), 'first')
+  } finally {
+    for (const p of peers) p.destroy()
+  }
   await a.page.getByRole('button', { name: 'Submit' }).click()
   const next = a.page.getByRole('link', { name: /^Next task: / })
   await next.waitFor()

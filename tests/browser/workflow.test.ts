@@ -136,7 +136,7 @@ test('lists the reasons finalize is refused next to the button, each taking the 
   await page.getByRole('button', { name: 'Reopen' }).waitFor()
 })
 
-test('shows each role its own buttons and every page the status and the lead’s message live', async () => {
+test('shows each role its own buttons, lists why a submit is refused, reads only for the annotator once submitted, and shows every page the status and the lead’s message live', async () => {
   const { id, ann, rev } = await reviewTask(fx.server)
   const annotator = await open(ann.token, id)
   const reviewer = await open(rev.token, id)
@@ -144,10 +144,23 @@ test('shows each role its own buttons and every page the status and the lead’s
   assert.is(await reviewer.page.locator('.workflow-bar button').count(), 0, 'a reviewer gets no workflow buttons')
   assert.is(await annotator.page.getByRole('button', { name: 'Finalize', exact: true }).count(), 0)
 
+  // Untouched work is not submitted: the reasons are listed next to the button, as finalize's are.
+  await annotator.page.getByRole('button', { name: 'Submit', exact: true }).click()
+  const reasons = annotator.page.getByRole('list', { name: 'Reasons submit is refused' })
+  await reasons.waitFor()
+  const items = await reasons.getByRole('listitem').allTextContents()
+  assert.ok(items.includes('Explanation is empty'), items.join(' | '))
+  assert.ok(items.some((t) => /candidate a has no Correctness score/.test(t)))
+  assert.is(await annotator.page.locator('.ws-bar .badge', { hasText: 'Submitted' }).count(), 0)
+  const setup = await syncedPeer(fx.server, roomName.workspace(id), ann.token, peers)
+  await completeWorkspace(fx.server, setup, id)
   await annotator.page.getByRole('button', { name: 'Submit', exact: true }).click()
   for (const u of [annotator, reviewer, lead]) {
     await u.page.locator('.ws-bar .badge', { hasText: 'Submitted' }).waitFor({ timeout: 1_000 })
   }
+  // Submitted work reads only for the annotator, and stays editable for the lead.
+  await waitFor(async () => (await readOnly(annotator.page, 'Explanation')) === 'true', 'the annotator’s editor to turn read-only')
+  assert.not.equal(await readOnly(lead.page, 'Explanation'), 'true')
   await lead.page.getByRole('button', { name: 'Request changes' }).click()
   await lead.page.getByRole('textbox', { name: 'What should change?' }).fill('Add a test for negative numbers.')
   await lead.page.getByRole('button', { name: 'Send back' }).click()
@@ -155,6 +168,7 @@ test('shows each role its own buttons and every page the status and the lead’s
     await u.page.getByRole('status').filter({ hasText: 'requested changes: Add a test for negative numbers.' }).waitFor({ timeout: 1_000 })
   }
   await annotator.page.getByRole('button', { name: 'Submit', exact: true }).waitFor()
+  await waitFor(async () => (await readOnly(annotator.page, 'Explanation')) !== 'true', 'the annotator’s editor to be writable again')
 })
 
 test.run()

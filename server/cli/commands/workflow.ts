@@ -36,9 +36,11 @@ function printState(ctx: CommandContext, state: TaskState): number {
   return ExitCode.ok
 }
 
-function refused(status: number, data: { error?: string }, id: string): never {
+function refused(status: number, data: { error?: string; reasons?: FinalizeReason[] }, id: string): never {
   if (status === 404) throw new CliError(`no task "${toPrintable(id)}"`)
-  throw new CliError(`the server refused: ${toPrintable(data.error ?? status)}`)
+  // A refused submit lists what is missing, as a refused finalize does.
+  const reasons = Array.isArray(data.reasons) ? data.reasons.map((r) => `  - ${toPrintable(r.message)}`).join('\n') : undefined
+  throw new CliError(`the server refused: ${toPrintable(data.error ?? status)}`, ExitCode.failed, reasons)
 }
 
 /** One simple action: POST, then print the task's new status. */
