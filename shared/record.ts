@@ -166,16 +166,18 @@ export function readThreads(doc: Y.Doc): RecordThread[] {
 /** Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer). */
 export function deriveChecks(runs: Record<string, unknown>, candidates: readonly string[], ranking: readonly string[]): DerivedChecks {
   const rate = (key: string): number | null => {
-    const run = runs[key] as { passed?: unknown; total?: unknown } | undefined
+    const run = runs[key] as { passed?: unknown; total?: unknown; flags?: unknown } | undefined
     if (!run || typeof run.passed !== 'number' || typeof run.total !== 'number' || run.total <= 0) return null
-    return run.passed / run.total
+    // A run the runner flagged for tampering passes nothing, whatever its counts say.
+    return flagged(run) ? 0 : run.passed / run.total
   }
+  const flagged = (run: { flags?: unknown }) => Array.isArray(run.flags) && run.flags.length > 0
   const pass_rates: Record<string, number | null> = {}
   for (const c of candidates) pass_rates[c] = rate(c)
-  const reference = runs.solution as { status?: unknown } | undefined
+  const reference = runs.solution as { status?: unknown; flags?: unknown } | undefined
   const rated = ranking.map((c) => pass_rates[c]).filter((r): r is number => r !== null)
   return {
-    reference_passes: reference && typeof reference.status === 'string' ? reference.status === 'pass' : null,
+    reference_passes: reference && typeof reference.status === 'string' ? reference.status === 'pass' && !flagged(reference) : null,
     pass_rates,
     ranking_agrees_with_runs: rated.length < 2 ? null : rated.every((r, i) => i === 0 || rated[i - 1] >= r),
     suite_fails_a_candidate: candidates.every((c) => pass_rates[c] === null) ? null : candidates.some((c) => pass_rates[c] !== null && pass_rates[c]! < 1),
