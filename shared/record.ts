@@ -183,16 +183,23 @@ export function readThreads(doc: Y.Doc): RecordThread[] {
  */
 export function deriveChecks(runs: Readonly<Record<string, unknown>>, candidates: readonly string[], ranking: readonly string[]): DerivedChecks {
   const rate = (key: string): number | null => {
-    const [passed, total] = [ownValue(ownValue(runs, key), 'passed'), ownValue(ownValue(runs, key), 'total')]
+    const run = ownValue(runs, key)
+    const [passed, total] = [ownValue(run, 'passed'), ownValue(run, 'total')]
     if (typeof passed !== 'number' || typeof total !== 'number' || total <= 0) return null
-    return passed / total
+    // A run the runner flagged for tampering passes nothing, whatever its counts say.
+    return flagged(run) ? 0 : passed / total
+  }
+  const flagged = (run: unknown) => {
+    const flags = ownValue(run, 'flags')
+    return Array.isArray(flags) && flags.length > 0
   }
   const rates = new Map(candidates.map((c) => [c, rate(c)]))
-  const status = ownValue(ownValue(runs, SOLUTION_RUN_KEY), 'status')
+  const reference = ownValue(runs, SOLUTION_RUN_KEY)
+  const status = ownValue(reference, 'status')
   const rated = ranking.map((c) => rates.get(c) ?? null).filter((r): r is number => r !== null)
   const ran = [...rates.values()].filter((r): r is number => r !== null)
   return {
-    reference_passes: typeof status === 'string' ? status === 'pass' : null,
+    reference_passes: typeof status === 'string' ? status === 'pass' && !flagged(reference) : null,
     pass_rates: Object.fromEntries(rates),
     ranking_agrees_with_runs: rated.length < 2 ? null : rated.every((r, i) => i === 0 || rated[i - 1] >= r),
     suite_fails_a_candidate: ran.length === 0 ? null : ran.some((r) => r < 1),

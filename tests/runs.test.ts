@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import * as v from 'valibot'
 import type { RunResult } from '../shared/schema'
 import { ReportedRunSchema } from '../shared/runReport'
-import { sha256Hex } from '../shared/record'
+import { deriveChecks, sha256Hex } from '../shared/record'
 import {
   caseLimitMessage,
   currentRuns,
@@ -112,6 +112,17 @@ test('never counts a flagged pass as a pass in the derived checks', () => {
   // Control: the same runs unflagged pass and contradict the ranking.
   const clean = runChecks({ solution: run('pass'), a: run('pass'), b: run('fail') }, ['a', 'b'], ['b', 'a'])
   assert.equal(clean, { reference_passes: true, suite_fails_a_candidate: true, contradictions: [{ above: 'b', below: 'a' }] })
+})
+
+test("never counts a flagged pass in the record's derived checks", () => {
+  const flagged = deriveChecks({ solution: { ...run('pass'), flags: ['harness'] }, a: { ...run('pass'), flags: ['eq-override'] }, b: run('pass') }, ['a', 'b'], ['a', 'b'])
+  assert.equal(flagged.pass_rates, { a: 0, b: 1 })
+  assert.is(flagged.reference_passes, false)
+  assert.is(flagged.ranking_agrees_with_runs, false)
+  // Control: the same runs unflagged.
+  const clean = deriveChecks({ solution: run('pass'), a: run('pass'), b: run('pass') }, ['a', 'b'], ['a', 'b'])
+  assert.equal(clean.pass_rates, { a: 1, b: 1 })
+  assert.is(clean.reference_passes, true)
 })
 
 test('reads a run map by its own entries only, so an id named after a prototype member is just an id', () => {

@@ -145,11 +145,18 @@ export async function runPython(py: PyodideLike, req: RunRequest, progress: Prog
       let result: RawCase
       try {
         if (kind === 'test') {
-          const value = keep(callable() as PyProxyLike)
-          if (value && typeof value === 'function' && value.type === 'coroutine') fn('drive')(value)
+          const exc = keep(fn('call')(callable) as PyProxyLike | undefined)
           const tookMs = performance.now() - started
-          // A long C call is never interrupted; finishing past the limit still fails, as in JS.
-          result = limit > 0 && tookMs > limit ? { name, status: 'fail', message: caseLimitMessage(limit) } : { name, status: 'pass' }
+          if (exc !== undefined) {
+            const [status, message] = (keep(fn('describe')(exc, req.tests) as PyProxyLike)).toJs() as ['fail' | 'error', string]
+            if (String(message).startsWith('the code exited early')) flags.add('exit')
+            result = limit > 0 && (String(message).startsWith('KeyboardInterrupt') || tookMs > limit)
+              ? { name, status: 'fail', message: caseLimitMessage(limit) }
+              : { name, status, message }
+          } else {
+            // A long C call is never interrupted; finishing past the limit still fails, as in JS.
+            result = limit > 0 && tookMs > limit ? { name, status: 'fail', message: caseLimitMessage(limit) } : { name, status: 'pass' }
+          }
         } else {
           const stepped = keep(fn('step')(callable) as PyProxyLike | undefined)
           const [index, exc] = stepped ? (stepped.toJs({ depth: 1 }) as [number, PyProxyLike | undefined]) : [-1, undefined]

@@ -46,10 +46,10 @@ def _same(d, saved):
 class _Refused(RuntimeError):
     pass
 
-def _subject_frame(depth):
+def _subject_frame(depth, through_imports=True):
     '''The first frame below the hook that is not the import machinery; None when it is the standard library's or the harness's.'''
     f = sys._getframe(depth)
-    while f is not None and f.f_code.co_filename.startswith('<frozen'):
+    while through_imports and f is not None and f.f_code.co_filename.startswith('<frozen'):
         f = f.f_back
     if f is None:
         return None
@@ -90,7 +90,8 @@ def _hook(event, args):
                 _flag('frame-introspection', 'read ' + str(args[1]))
         elif event == 'compile':
             name = str(args[1]) if len(args) > 1 else ''
-            if (name in ('<tests>', '<harness>') or name.startswith(_STD)) and _subject_frame(2) is not None:
+            # Only a direct call: the import machinery compiles the standard library for the subject.
+            if (name in ('<tests>', '<harness>') or name.startswith(_STD)) and _subject_frame(2, False) is not None:
                 _flag('harness', 'compiled code under the name ' + name)
         elif event == 'open':
             mode = args[1] if len(args) > 1 else 'r'
@@ -364,6 +365,16 @@ def drive(coro):
         except StopIteration:
             return None
     raise RuntimeError('the async test awaited something the runner cannot wait for')
+
+def call(fn):
+    '''Calls one test_* case: None when it returned, else the exception it raised (the host decides).'''
+    try:
+        result = fn()
+        if isinstance(result, types.CoroutineType):
+            drive(result)
+    except BaseException as e:
+        return e
+    return None
 
 def step(gen):
     '''The next check case: (index, exception or None), or None once check returned.'''
