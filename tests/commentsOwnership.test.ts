@@ -169,6 +169,30 @@ test('refuses a person\'s 201st unresolved thread, and takes a new one once one 
   assert.equal(fresh.denied, [])
 })
 
+test('refuses reopening a thread that would give its author a 201st unresolved one, and reopens it once another is resolved', async () => {
+  const { id, rev } = await reviewTask(fx.server)
+  // 200 open threads of the reviewer's and one resolved, written as the server.
+  let closed = ''
+  await fx.server.running.deps.rooms.transact(roomName.comments(id), (doc) => {
+    for (let i = 0; i < MAX_UNRESOLVED_THREADS; i++) {
+      createThread(doc, { anchor: { kind: 'task' }, quote: '', author: rev.id, body: `note ${i}` }, null)
+    }
+    closed = createThread(doc, { anchor: { kind: 'task' }, quote: '', author: rev.id, body: 'closed' }, null)
+    setThreadResolved(doc, closed, true, null)
+  })
+  const reviewer = await commenter(id, rev.token)
+  setThreadResolved(reviewer.doc, closed, false, UI)
+  await waitFor(() => reviewer.denied.length === 1, 'the reopen past the limit to be refused')
+  assert.match(reviewer.denied[0], /you have 200 unresolved threads on this task, and 200 is the most/)
+  assert.is(resolvedOf(serverDoc(id), closed), true, 'the thread stays resolved')
+  // Control: once the reviewer resolves another thread, the reopen is taken.
+  const fresh = await commenter(id, rev.token)
+  setThreadResolved(fresh.doc, readThreads(fresh.doc)[0].id, true, UI)
+  setThreadResolved(fresh.doc, closed, false, UI)
+  await waitFor(() => resolvedOf(serverDoc(id), closed) === false, 'the reopen within the limit')
+  assert.equal(fresh.denied, [])
+})
+
 test('refuses starting more than 30 threads a minute, and takes the 30 before it', async () => {
   const { id, rev } = await reviewTask(fx.server)
   const reviewer = await commenter(id, rev.token)

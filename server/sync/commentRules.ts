@@ -112,6 +112,7 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
   return {
     check(view: UpdateView, writer: Writer): string | null {
       let started = 0
+      let reopened = 0
       for (const item of view.added) {
         const path = view.pathOf(item)
         if (path === null) continue // under nothing live: Yjs integrates it as deleted
@@ -135,6 +136,10 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
           const bad = badValue('thread', field.key, item)
           if (bad) return no(bad)
           if (!mayResolve(writer, thread.item)) return no('only the thread’s author, the lead or an assignee resolves or reopens it')
+          // Reopening one's own resolved thread adds to one's unresolved threads, like starting one.
+          if (valueOf(item) === false && heldField(thread.item, ThreadKey.resolved) === true && heldField(thread.item, ThreadKey.author) === writer.id) {
+            reopened++
+          }
           continue
         }
         if (field.key !== ThreadKey.comments || comment.key !== null) return no(`a thread's ${field.key} holds no items`)
@@ -178,12 +183,13 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
         return no(commentField.key === CommentKey.body ? 'only its author edits a comment' : `a comment's ${commentField.key} cannot change`)
       }
 
-      if (started > 0) {
+      if (started > 0 || reopened > 0) {
         const open = unresolvedBy(view.doc, writer.id)
-        if (open + started > MAX_UNRESOLVED_THREADS) {
-          return no(`you have ${open} unresolved threads on this task, and ${MAX_UNRESOLVED_THREADS} is the most: resolve some before starting another`)
+        if (open + started + reopened > MAX_UNRESOLVED_THREADS) {
+          const verb = started > 0 ? 'starting' : 'reopening'
+          return no(`you have ${open} unresolved threads on this task, and ${MAX_UNRESOLVED_THREADS} is the most: resolve some before ${verb} another`)
         }
-        if (!deps.takeThreadStarts(writer.id, started)) return no('you are starting threads too fast: wait a minute and try again')
+        if (started > 0 && !deps.takeThreadStarts(writer.id, started)) return no('you are starting threads too fast: wait a minute and try again')
       }
       if (tombstones.length > 0) {
         try {
