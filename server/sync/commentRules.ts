@@ -137,9 +137,8 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
           if (bad) return no(bad)
           if (!mayResolve(writer, thread.item)) return no('only the thread’s author, the lead or an assignee resolves or reopens it')
           // Reopening one's own resolved thread adds to one's unresolved threads, like starting one.
-          if (valueOf(item) === false && heldField(thread.item, ThreadKey.resolved) === true && heldField(thread.item, ThreadKey.author) === writer.id) {
-            reopened++
-          }
+          const reopens = valueOf(item) === false && heldField(thread.item, ThreadKey.resolved) === true
+          if (reopens && heldField(thread.item, ThreadKey.author) === writer.id) reopened++
           continue
         }
         if (field.key !== ThreadKey.comments || comment.key !== null) return no(`a thread's ${field.key} holds no items`)
