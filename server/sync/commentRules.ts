@@ -8,7 +8,8 @@
  * - A thread's author or the lead deletes it (a tombstone goes to the audit log first); a
  *   comment's author or the lead deletes a comment.
  * - A body holds at most MAX_COMMENT_CHARS characters; a person holds at most
- *   MAX_UNRESOLVED_THREADS unresolved threads per task and starts threads at a bounded rate.
+ *   MAX_UNRESOLVED_THREADS unresolved threads per task and starts threads and posts comments at
+ *   bounded rates.
  * - Nothing but threads sits in the room: other roots, nested types elsewhere, unknown keys are
  *   refused.
  *
@@ -41,6 +42,8 @@ export interface CommentRulesDeps {
    * go over the rate.
    */
   takeThreadStarts(userId: string, count: number): boolean
+  /** Takes `count` new comments (first comments and replies) likewise; false when over the rate. */
+  takeComments(userId: string, count: number): boolean
   /** Records deleted threads durably before the delete is applied; throws when it cannot. */
   onThreadsDeleted(threads: ThreadTombstone[], by: Writer): void
 }
@@ -113,6 +116,7 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
     check(view: UpdateView, writer: Writer): string | null {
       let started = 0
       let reopened = 0
+      let posted = 0
       for (const item of view.added) {
         const path = view.pathOf(item)
         if (path === null) continue // under nothing live: Yjs integrates it as deleted
@@ -144,6 +148,7 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
         if (field.key !== ThreadKey.comments || comment.key !== null) return no(`a thread's ${field.key} holds no items`)
         if (!commentField) {
           if (!(typeOf(item) instanceof Y.Map) && !(item.content instanceof Y.ContentDeleted)) return no('a comment is a map')
+          if (typeOf(item)) posted++
           continue
         }
         if (deeper.length > 0 || commentField.key === null || !COMMENT_KEYS.has(commentField.key)) {
@@ -189,6 +194,9 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
           return no(`you have ${open} unresolved threads on this task, and ${MAX_UNRESOLVED_THREADS} is the most: resolve some before ${verb} another`)
         }
         if (started > 0 && !deps.takeThreadStarts(writer.id, started)) return no('you are starting threads too fast: wait a minute and try again')
+      }
+      if (posted > 0 && !deps.takeComments(writer.id, posted)) {
+        return no('you are posting comments too fast: wait a minute and try again')
       }
       if (tombstones.length > 0) {
         try {
