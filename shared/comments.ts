@@ -11,6 +11,8 @@ export const MAX_COMMENT_CHARS = 10_000
 export const MAX_UNRESOLVED_THREADS = 200
 /** The most threads one person may start on one task in a minute; the server refuses more. */
 export const MAX_THREAD_STARTS_PER_MINUTE = 30
+/** The most comments (first comments and replies) one person may post on one task in a minute. */
+export const MAX_COMMENTS_PER_MINUTE = 120
 /** Longest stored quote of the anchored text; longer selections are cut with an ellipsis. */
 export const MAX_QUOTE_CHARS = 500
 

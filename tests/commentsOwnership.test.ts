@@ -3,7 +3,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as Y from 'yjs'
 import { onPermissionDenied } from '../client/sync/permissionDenied'
-import { CommentKey, createThread, findThreadMap, MAX_UNRESOLVED_THREADS, readThreads, replyToThread, setThreadResolved, ThreadKey } from '../shared/comments'
+import { CommentKey, createThread, findThreadMap, MAX_COMMENTS_PER_MINUTE, MAX_UNRESOLVED_THREADS, readThreads, replyToThread, setThreadResolved, ThreadKey } from '../shared/comments'
 import { roomName } from '../shared/roomNames'
 import { getThreads } from '../shared/schema'
 import { AuditLog } from '../server/storage/audit'
@@ -169,6 +169,30 @@ test('refuses a person\'s 201st unresolved thread, and takes a new one once one 
   assert.equal(fresh.denied, [])
 })
 
+test('refuses reopening a thread that would give its author a 201st unresolved one, and reopens it once another is resolved', async () => {
+  const { id, rev } = await reviewTask(fx.server)
+  // 200 open threads of the reviewer's and one resolved, written as the server.
+  let closed = ''
+  await fx.server.running.deps.rooms.transact(roomName.comments(id), (doc) => {
+    for (let i = 0; i < MAX_UNRESOLVED_THREADS; i++) {
+      createThread(doc, { anchor: { kind: 'task' }, quote: '', author: rev.id, body: `note ${i}` }, null)
+    }
+    closed = createThread(doc, { anchor: { kind: 'task' }, quote: '', author: rev.id, body: 'closed' }, null)
+    setThreadResolved(doc, closed, true, null)
+  })
+  const reviewer = await commenter(id, rev.token)
+  setThreadResolved(reviewer.doc, closed, false, UI)
+  await waitFor(() => reviewer.denied.length === 1, 'the reopen past the limit to be refused')
+  assert.match(reviewer.denied[0], /you have 200 unresolved threads on this task, and 200 is the most/)
+  assert.is(resolvedOf(serverDoc(id), closed), true, 'the thread stays resolved')
+  // Control: once the reviewer resolves another thread, the reopen is taken.
+  const fresh = await commenter(id, rev.token)
+  setThreadResolved(fresh.doc, readThreads(fresh.doc)[0].id, true, UI)
+  setThreadResolved(fresh.doc, closed, false, UI)
+  await waitFor(() => resolvedOf(serverDoc(id), closed) === false, 'the reopen within the limit')
+  assert.equal(fresh.denied, [])
+})
+
 test('refuses starting more than 30 threads a minute, and takes the 30 before it', async () => {
   const { id, rev } = await reviewTask(fx.server)
   const reviewer = await commenter(id, rev.token)
@@ -178,6 +202,26 @@ test('refuses starting more than 30 threads a minute, and takes the 30 before it
   await waitFor(() => reviewer.denied.length === 1, 'the 31st thread to be refused')
   assert.match(reviewer.denied[0], /starting threads too fast/)
   assert.is(readThreads(serverDoc(id)).length, 30)
+})
+
+test('refuses posting more than 120 comments a minute, and takes the 120 before it', async () => {
+  const { id, ann, rev } = await reviewTask(fx.server)
+  const author = await commenter(id, ann.token)
+  const thread = createThread(author.doc, { anchor: { kind: 'task' }, quote: '', author: ann.id, body: 'start' }, UI)
+  const reviewer = await commenter(id, rev.token)
+  await waitFor(() => readThreads(reviewer.doc).length === 1, 'the reviewer to see the thread')
+  // Control: 120 replies within the minute are taken (one update).
+  reviewer.doc.transact(() => {
+    for (let i = 0; i < MAX_COMMENTS_PER_MINUTE; i++) replyToThread(reviewer.doc, thread, { author: rev.id, body: `r${i}` }, UI)
+  })
+  await waitFor(() => readThreads(serverDoc(id))[0].comments.length === 1 + MAX_COMMENTS_PER_MINUTE, 'the first 120 replies')
+  replyToThread(reviewer.doc, thread, { author: rev.id, body: 'one more' }, UI)
+  await waitFor(() => reviewer.denied.length === 1, 'the 121st reply to be refused')
+  assert.match(reviewer.denied[0], /posting comments too fast/)
+  assert.is(readThreads(serverDoc(id))[0].comments.length, 1 + MAX_COMMENTS_PER_MINUTE)
+  // Another person's allowance is their own.
+  assert.ok(replyToThread(author.doc, thread, { author: ann.id, body: 'the author answers' }, UI))
+  await waitFor(() => readThreads(serverDoc(id))[0].comments.length === 2 + MAX_COMMENTS_PER_MINUTE, 'the author\'s reply')
 })
 
 test('refuses anything but threads in the comments room', async () => {

@@ -3,7 +3,7 @@
  * assignees for who may resolve a thread, the audit log for deleted threads' tombstones, and
  * each person's rate of starting threads (kept here, so it outlives a room's unload).
  */
-import { MAX_THREAD_STARTS_PER_MINUTE } from '../../shared/comments'
+import { MAX_COMMENTS_PER_MINUTE, MAX_THREAD_STARTS_PER_MINUTE } from '../../shared/comments'
 import { parseRoomName } from '../../shared/roomNames'
 import type { AuditLog } from '../storage/audit'
 import type { Db } from '../storage/db'
@@ -21,7 +21,7 @@ export interface RoomRulesDeps {
 
 /** Hands each room its rules; one per server. */
 export class RoomRules {
-  /** When each person (per task) started their recent threads, oldest first, within the last minute. */
+  /** When each person (per task) started threads, or posted comments, in the last minute, oldest first. */
   private readonly starts = new Map<string, number[]>()
 
   constructor(private readonly deps: RoomRulesDeps) {}
@@ -33,15 +33,16 @@ export class RoomRules {
     const taskId = parsed.taskId
     return commentRules({
       isAssignee: (userId) => this.deps.db.task(taskId)?.assignees.includes(userId) ?? false,
-      takeThreadStarts: (userId, count) => this.takeStarts(`${taskId}\u0000${userId}`, count),
+      takeThreadStarts: (userId, count) => this.takeStarts(`${taskId}\u0000${userId}`, count, MAX_THREAD_STARTS_PER_MINUTE),
+      takeComments: (userId, count) => this.takeStarts(`${taskId}\u0000${userId}\u0000comments`, count, MAX_COMMENTS_PER_MINUTE),
       onThreadsDeleted: (threads, by) => this.recordDeletes(taskId, threads, by),
     })
   }
 
-  private takeStarts(key: string, count: number): boolean {
+  private takeStarts(key: string, count: number, perMinute: number): boolean {
     const now = this.deps.now?.() ?? Date.now()
     const recent = (this.starts.get(key) ?? []).filter((t) => now - t < MINUTE_MS)
-    if (recent.length + count > MAX_THREAD_STARTS_PER_MINUTE) {
+    if (recent.length + count > perMinute) {
       this.starts.set(key, recent)
       return false
     }

@@ -8,7 +8,8 @@
  * - A thread's author or the lead deletes it (a tombstone goes to the audit log first); a
  *   comment's author or the lead deletes a comment.
  * - A body holds at most MAX_COMMENT_CHARS characters; a person holds at most
- *   MAX_UNRESOLVED_THREADS unresolved threads per task and starts threads at a bounded rate.
+ *   MAX_UNRESOLVED_THREADS unresolved threads per task and starts threads and posts comments at
+ *   bounded rates.
  * - Nothing but threads sits in the room: other roots, nested types elsewhere, unknown keys are
  *   refused.
  *
@@ -41,6 +42,8 @@ export interface CommentRulesDeps {
    * go over the rate.
    */
   takeThreadStarts(userId: string, count: number): boolean
+  /** Takes `count` new comments (first comments and replies) likewise; false when over the rate. */
+  takeComments(userId: string, count: number): boolean
   /** Records deleted threads durably before the delete is applied; throws when it cannot. */
   onThreadsDeleted(threads: ThreadTombstone[], by: Writer): void
 }
@@ -112,6 +115,8 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
   return {
     check(view: UpdateView, writer: Writer): string | null {
       let started = 0
+      let reopened = 0
+      let posted = 0
       for (const item of view.added) {
         const path = view.pathOf(item)
         if (path === null) continue // under nothing live: Yjs integrates it as deleted
@@ -135,11 +140,15 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
           const bad = badValue('thread', field.key, item)
           if (bad) return no(bad)
           if (!mayResolve(writer, thread.item)) return no('only the thread’s author, the lead or an assignee resolves or reopens it')
+          // Reopening one's own resolved thread adds to one's unresolved threads, like starting one.
+          const reopens = valueOf(item) === false && heldField(thread.item, ThreadKey.resolved) === true
+          if (reopens && heldField(thread.item, ThreadKey.author) === writer.id) reopened++
           continue
         }
         if (field.key !== ThreadKey.comments || comment.key !== null) return no(`a thread's ${field.key} holds no items`)
         if (!commentField) {
           if (!(typeOf(item) instanceof Y.Map) && !(item.content instanceof Y.ContentDeleted)) return no('a comment is a map')
+          if (typeOf(item)) posted++
           continue
         }
         if (deeper.length > 0 || commentField.key === null || !COMMENT_KEYS.has(commentField.key)) {
@@ -178,12 +187,16 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
         return no(commentField.key === CommentKey.body ? 'only its author edits a comment' : `a comment's ${commentField.key} cannot change`)
       }
 
-      if (started > 0) {
+      if (started > 0 || reopened > 0) {
         const open = unresolvedBy(view.doc, writer.id)
-        if (open + started > MAX_UNRESOLVED_THREADS) {
-          return no(`you have ${open} unresolved threads on this task, and ${MAX_UNRESOLVED_THREADS} is the most: resolve some before starting another`)
+        if (open + started + reopened > MAX_UNRESOLVED_THREADS) {
+          const verb = started > 0 ? 'starting' : 'reopening'
+          return no(`you have ${open} unresolved threads on this task, and ${MAX_UNRESOLVED_THREADS} is the most: resolve some before ${verb} another`)
         }
-        if (!deps.takeThreadStarts(writer.id, started)) return no('you are starting threads too fast: wait a minute and try again')
+        if (started > 0 && !deps.takeThreadStarts(writer.id, started)) return no('you are starting threads too fast: wait a minute and try again')
+      }
+      if (posted > 0 && !deps.takeComments(writer.id, posted)) {
+        return no('you are posting comments too fast: wait a minute and try again')
       }
       if (tombstones.length > 0) {
         try {
