@@ -176,19 +176,27 @@ export function readThreads(doc: Y.Doc): RecordThread[] {
 }
 
 /**
- * Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer).
+ * Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer);
+ * a flagged run's rate is 0.
  * `runs` must already be the record's own (see `recordRuns`): the checks come from those alone.
  * Runs are looked up as own properties, so a candidate id such as `constructor` never reads
  * something inherited as a run.
  */
 export function deriveChecks(runs: Readonly<Record<string, unknown>>, candidates: readonly string[], ranking: readonly string[]): DerivedChecks {
+  // A flagged run (tampering the runner saw) never counts as a pass, as in the finalize gate
+  // (`countsAsPass`): its pass rate is 0 and a flagged reference pass is no pass.
+  const flagged = (key: string): boolean => {
+    const flags = ownValue(ownValue(runs, key), 'flags')
+    return Array.isArray(flags) && flags.length > 0
+  }
   const rate = (key: string): number | null => {
     const [passed, total] = [ownValue(ownValue(runs, key), 'passed'), ownValue(ownValue(runs, key), 'total')]
+    if (flagged(key)) return 0
     if (typeof passed !== 'number' || typeof total !== 'number' || total <= 0) return null
     return passed / total
   }
   const rates = new Map(candidates.map((c) => [c, rate(c)]))
-  const status = ownValue(ownValue(runs, SOLUTION_RUN_KEY), 'status')
+  const status = flagged(SOLUTION_RUN_KEY) ? 'flagged' : ownValue(ownValue(runs, SOLUTION_RUN_KEY), 'status')
   const rated = ranking.map((c) => rates.get(c) ?? null).filter((r): r is number => r !== null)
   const ran = [...rates.values()].filter((r): r is number => r !== null)
   return {
