@@ -400,6 +400,12 @@ def describe(err, tests):
         text = type(err).__name__
     return ['error', _short(text)]
 
+def describe_last(tests):
+    '''describe() of the exception a host call just raised: Pyodide prints its traceback to the
+    captured stderr and gives the host an empty message while a run has stderr captured.'''
+    err = getattr(sys, 'last_exc', None) or getattr(sys, 'last_value', None)
+    return None if err is None else describe(err, tests)
+
 def _always_equal(cls):
     for name in ('__eq__', '__ne__'):
         fn = None
