@@ -176,7 +176,8 @@ export function readThreads(doc: Y.Doc): RecordThread[] {
 }
 
 /**
- * Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer).
+ * Pass rates and whether the ranking agrees with them (a better-ranked candidate passes no fewer);
+ * a flagged run's rate is 0.
  * `runs` must already be the record's own (see `recordRuns`): the checks come from those alone.
  * Runs are looked up as own properties, so a candidate id such as `constructor` never reads
  * something inherited as a run.

@@ -144,6 +144,8 @@ export interface GateInput {
   threads: readonly { id: string; resolved: boolean; quote?: string }[]
   /** Current runs only (a run whose tests or code changed since is left out by the caller). */
   runs?: Readonly<Record<string, RunResult>>
+  /** How the pages name each candidate (its letter in a blind batch); messages use it, targets keep ids. */
+  labels?: ReadonlyMap<string, string>
 }
 
 /**
@@ -152,12 +154,13 @@ export interface GateInput {
  */
 export function finalizeReasons(input: GateInput): FinalizeReason[] {
   const reasons: FinalizeReason[] = []
+  const name = (c: string) => input.labels?.get(c) ?? c
   const placed = new Set(input.ranking)
   const missing = input.candidates.filter((c) => !placed.has(c))
   if (missing.length) {
     reasons.push({
       code: FinalizeReasonCode.unranked,
-      message: `${missing.length} candidate${missing.length === 1 ? ' is' : 's are'} not ranked: ${missing.join(', ')}`,
+      message: `${missing.length} candidate${missing.length === 1 ? ' is' : 's are'} not ranked: ${missing.map(name).join(', ')}`,
       target: 'ranking',
     })
   }
@@ -167,7 +170,7 @@ export function finalizeReasons(input: GateInput): FinalizeReason[] {
       if (isWholeScore(k, row && Object.hasOwn(row, k.id) ? row[k.id] : undefined)) continue
       reasons.push({
         code: FinalizeReasonCode.unscored,
-        message: `candidate ${c} has no ${k.name} score`,
+        message: `candidate ${name(c)} has no ${k.name} score`,
         target: `rubric:${c}:${k.id}`,
       })
     }
@@ -213,7 +216,7 @@ export function finalizeReasons(input: GateInput): FinalizeReason[] {
     for (const c of checks.contradictions) {
       reasons.push({
         code: FinalizeReasonCode.ranking_contradicts_runs,
-        message: `the ranking contradicts the runs: candidate ${c.above} fails a test but is ranked above candidate ${c.below}, which passes them all`,
+        message: `the ranking contradicts the runs: candidate ${name(c.above)} fails a test but is ranked above candidate ${name(c.below)}, which passes them all`,
         target: 'ranking',
         overridable: true,
       })

@@ -10,6 +10,7 @@ import { CodejuryError } from '../../shared/errors'
 import { SERVER } from '../../shared/origins'
 import { canOverride, finalizeReasons, submitReasons, transition, WorkflowAction } from '../../shared/workflow'
 import { currentRuns } from '../../shared/runs'
+import { displayLabels } from '../../shared/blind'
 import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readWorkspaceContent, sha256Hex } from '../../shared/record'
 import type { FinalizeReason, LastAction } from '../../shared/workflow'
@@ -103,7 +104,8 @@ export class Workflow {
     const workspace = await this.deps.rooms.open(roomName.workspace(task.id))
     const criteria = this.deps.db.batch(task.batch)?.rubric ?? []
     const ids = task.candidates.map((c) => c.id)
-    return submitReasons({ candidates: ids, criteria, ...readWorkspaceContent(workspace.doc, ids, criteria) })
+    const labels = displayLabels(task, this.deps.db.batch(task.batch)?.blind ?? false)
+    return submitReasons({ candidates: ids, criteria, labels, ...readWorkspaceContent(workspace.doc, ids, criteria) })
   }
 
   /**
@@ -158,7 +160,8 @@ export class Workflow {
         (key) => (key === SOLUTION_RUN_KEY ? content.solution : code.get(key)),
         sha256Hex,
       )
-      const all = finalizeReasons({ candidates: ids, criteria: batch?.rubric ?? [], ...content, threads, runs })
+      const labels = displayLabels(task, batch?.blind ?? false)
+      const all = finalizeReasons({ candidates: ids, criteria: batch?.rubric ?? [], labels, ...content, threads, runs })
       const overridden = overrideNote !== undefined && canOverride(all)
       return { content, threads, reasons: overridden ? [] : all }
     }

@@ -174,6 +174,12 @@ export async function runPython(py: PyodideLike, req: RunRequest, progress: Prog
       } catch (e) {
         const err = pythonError(e)
         if (!err) throw e
+        if (!err.message.trim()) {
+          // Pyodide printed the traceback to the run's captured stderr and left the message empty.
+          const described = keep(fn('describe_last')(req.tests) as PyProxyLike | undefined)
+          const said = described ? (described.toJs() as [string, string])[1] : ''
+          if (said) err.message = said
+        }
         if (err.type === 'KeyboardInterrupt' && limit > 0) result = { name, status: 'fail', message: caseLimitMessage(limit) }
         else if (err.type === 'AssertionError') {
           const said = lastLine(err.message)

@@ -58,6 +58,16 @@ def _subject_frame(depth, through_imports=True):
         return None
     return f
 
+def _importing(name):
+    '''Whether the import system is compiling a standard module it found (import datetime):
+    the compile's caller is the loader's source_to_code, called by its get_code.'''
+    if not name.startswith(_STD[:2]):
+        return False
+    f = sys._getframe(2)  # 0: here, 1: the hook, 2: what called compile
+    g = f.f_back if f is not None else None
+    return (f is not None and g is not None and f.f_code.co_filename.startswith('<frozen') and g.f_code.co_filename.startswith('<frozen')
+            and f.f_code.co_name in ('source_to_code', '_compile_source') and g.f_code.co_name in ('get_code', '_get_module_code'))
+
 def _flag(flag, why):
     _state['flags'].add(flag)
     if len(_state['why']) < 8:
@@ -91,7 +101,7 @@ def _hook(event, args):
         elif event == 'compile':
             name = str(args[1]) if len(args) > 1 else ''
             # Only a direct call: the import machinery compiles the standard library for the subject.
-            if (name in ('<tests>', '<harness>') or name.startswith(_STD)) and _subject_frame(2, False) is not None:
+            if (name in ('<tests>', '<harness>') or name.startswith(_STD)) and not _importing(name) and _subject_frame(2, False) is not None:
                 _flag('harness', 'compiled code under the name ' + name)
         elif event == 'open':
             mode = args[1] if len(args) > 1 else 'r'
@@ -410,6 +420,12 @@ def describe(err, tests):
     except BaseException:
         text = type(err).__name__
     return ['error', _short(text)]
+
+def describe_last(tests):
+    '''describe() of the exception a host call just raised: Pyodide prints its traceback to the
+    captured stderr and gives the host an empty message while a run has stderr captured.'''
+    err = getattr(sys, 'last_exc', None) or getattr(sys, 'last_value', None)
+    return None if err is None else describe(err, tests)
 
 def _always_equal(cls):
     for name in ('__eq__', '__ne__'):
