@@ -101,9 +101,9 @@ export function getMeta(doc: Y.Doc): Y.Map<unknown> {
 /**
  * Roots of a ballot room (`task:<id>:ballot:<userId>`): one annotator's private judgment.
  * `submission` (a Y.Map, `submitted_at` and `by`) is written by the server's submit route after
- * it checked the ballot complete, so the lead sees a submission live in the same room. The owner
- * can write the room, so readers count it only while the ballot is still complete (a forged one
- * is then no more than pressing Submit); shared/ballots.ts reads it.
+ * it checked the ballot complete, so the lead sees a submission live in the same room. Only the
+ * server writes it: a client update touching it is refused, and so is any write to a submitted
+ * ballot until its owner withdraws it (server/sync/writeRules.ts); shared/ballots.ts reads it.
  */
 export const BallotRoot = { ranking: 'ranking', ratings: 'ratings', submission: 'submission' } as const
 /** Typed handles on a ballot document's roots; read them through `readBallot` and `readSubmission`. */
