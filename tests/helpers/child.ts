@@ -16,11 +16,14 @@ export interface ChildServer {
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-/** Starts the server; resolves once it prints its address, rejects if it exits first. */
+/**
+ * Starts the server; resolves once it prints its address, rejects if it exits first. Its own test
+ * runs are off (SANDBOX=off) unless `env` turns them on: a test about them says so.
+ */
 export function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1', WARM_UP: '0', ...env },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1', WARM_UP: '0', SANDBOX: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -58,7 +61,7 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
 export async function spawnExpectingExit(dataDir: string): Promise<{ code: number | null; output: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1', WARM_UP: '0' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED_DEMO: '0', QUIET: '1', WARM_UP: '0', SANDBOX: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
