@@ -55,6 +55,16 @@ function createCaseInterrupt(py: PyodideLike) {
 }
 
 const harnesses = new WeakMap<PyodideLike, PyProxyLike>()
+/**
+ * Each harness's names as setup() left them, kept in a closure only this host holds (no subject
+ * frame reaches it), and the call that puts them back.
+ */
+const rebinders = new WeakMap<PyProxyLike, PyProxyLike>()
+
+/** Puts the harness's names back as setup() left them: a subject that rebound one from its frames poisons nobody. */
+function rebind(h: PyProxyLike): void {
+  rebinders.get(h)?.()
+}
 
 /**
  * The harness of one interpreter, loaded on first use into a dict only this host holds: `setup()`
@@ -67,6 +77,12 @@ function harnessOf(py: PyodideLike): PyProxyLike {
     h = py.runPython('dict()') as PyProxyLike
     py.runPython(PY_HARNESS, { globals: h, filename: '<harness>' })
     ;(h.get('setup') as PyProxyLike)()
+    const make = py.runPython('def make(h):\n    saved = dict(h)\n    def rebind():\n        h.clear()\n        h.update(saved)\n    return rebind\nmake', {
+      globals: py.runPython('dict()'),
+      filename: '<harness>',
+    }) as PyProxyLike
+    rebinders.set(h, make(h) as PyProxyLike)
+    make.destroy()
     harnesses.set(py, h)
   }
   return h
@@ -109,6 +125,7 @@ function lastLine(traceback: string): string {
 export async function runPython(py: PyodideLike, req: RunRequest, progress: Progress): Promise<RawOutcome> {
   const interrupt = createCaseInterrupt(py)
   const h = harnessOf(py)
+  rebind(h)
   const proxies: PyProxyLike[] = []
   const keep = <T>(x: T): T => {
     if (x && typeof x === 'function' && 'destroy' in x) proxies.push(x as unknown as PyProxyLike)
@@ -217,5 +234,6 @@ export async function runPython(py: PyodideLike, req: RunRequest, progress: Prog
         // Already destroyed (a proxy Pyodide released itself).
       }
     }
+    rebind(h)
   }
 }

@@ -245,10 +245,9 @@ def restore(keep_imports=False):
     return changed
 
 def begin():
-    _state['flags'] = set()
-    _state['why'] = []
-    _state['code_ns'] = None
-    _state['tests_ns'] = None
+    _state.clear()
+    _state.update(armed=False, inside=False, flags=set(), why=[], code_ns=None, tests_ns=None)
+    _limits.clear()
     _state['out'] = io.StringIO()
     _state['err'] = io.StringIO()
     sys.stdout, sys.stderr = _state['out'], _state['err']
