@@ -165,6 +165,7 @@ pyAttacks('a candidate that rebinds the harness’s own names from module level 
     "    return [['test_small', lambda: None, 0, 'test'], ['test_big', lambda: None, 0, 'test']], None\n" +
     "g['load_tests'] = lt\n" +
     "g['_state']['inside'] = True\n" +
+    "g['_base']['builtins']['len'] = lambda x: 0\n" +
     'def add(a, b):\n' +
     '    return 0\n'
   const own = await py(poison, PY_TESTS)
@@ -173,6 +174,8 @@ pyAttacks('a candidate that rebinds the harness’s own names from module level 
   await pyControls()
   const later = await py('import sys\nsys._getframe(0)\ndef add(a, b):\n    return a + b\n', PY_TESTS)
   assert.ok(later.flags?.includes('frame-introspection'), `the audit hook still watches the next subject: ${show(later)}`)
+  const lens = await py('def add(a, b):\n    return len([a] * b)\n', 'def test_len():\n    assert add(1, 3) == 3\n')
+  assert.is(lens.status, 'pass', `the next subject's builtins are the clean ones: ${show(lens)}`)
 })
 
 pyAttacks.run()
