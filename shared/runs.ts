@@ -143,9 +143,17 @@ export function describeFlag(flag: string): string {
 
 /** The case a run shows when it has none: why nothing ran ("no tests found: …"), never a silent 0/0. */
 export function casesOf(outcome: Outcome): RunCase[] {
-  if (outcome.cases.length > 0 || !outcome.error) return outcome.cases.map((c) => ({ ...c }))
-  const name = outcome.error.startsWith('no tests found') ? 'no tests found' : outcome.status === 'timeout' ? 'time limit' : 'loading'
-  return [{ name, status: 'error', message: outcome.error.slice(0, MAX_CASE_MESSAGE_CHARS) }]
+  if (outcome.cases.length > 0) return outcome.cases.map((c) => ({ ...c }))
+  const error = outcome.error?.trim() || noCaseReason(outcome)
+  const name = error.startsWith('no tests found') ? 'no tests found' : outcome.status === 'timeout' ? 'time limit' : 'loading'
+  return [{ name, status: 'error', message: error.slice(0, MAX_CASE_MESSAGE_CHARS) }]
+}
+
+/** Why a run with no case and no error message ran nothing, from what it did show. */
+export function noCaseReason(outcome: Pick<Outcome, 'status' | 'flags'>): string {
+  if (outcome.flags?.includes('exit')) return 'the subject exited before its tests ran (sys.exit, os._exit or SystemExit)'
+  if (outcome.status === 'timeout') return 'the subject was stopped at its time limit before any case ended'
+  return 'no case ran, and the runner gave no reason'
 }
 
 /**

@@ -157,6 +157,27 @@ pyAttacks('a candidate cannot reach the host through the js or pyodide modules, 
   await pyControls()
 })
 
+pyAttacks('a candidate that rebinds the harness’s own names from module level does not poison the next subjects in the interpreter', async () => {
+  const poison =
+    'import sys\n' +
+    'g = sys._getframe(1).f_globals\n' +
+    'def lt(tests, entry_point):\n' +
+    "    return [['test_small', lambda: None, 0, 'test'], ['test_big', lambda: None, 0, 'test']], None\n" +
+    "g['load_tests'] = lt\n" +
+    "g['_state']['inside'] = True\n" +
+    "g['_base']['builtins']['len'] = lambda x: 0\n" +
+    'def add(a, b):\n' +
+    '    return 0\n'
+  const own = await py(poison, PY_TESTS)
+  assert.ok(own.flags?.includes('frame-introspection') && !counts(own), show(own))
+  // The controls, in the same interpreter after the poisoner: the wrong one still fails, unflagged.
+  await pyControls()
+  const later = await py('import sys\nsys._getframe(0)\ndef add(a, b):\n    return a + b\n', PY_TESTS)
+  assert.ok(later.flags?.includes('frame-introspection'), `the audit hook still watches the next subject: ${show(later)}`)
+  const lens = await py('def add(a, b):\n    return len([a] * b)\n', 'def test_len():\n    assert add(1, 3) == 3\n')
+  assert.is(lens.status, 'pass', `the next subject's builtins are the clean ones: ${show(lens)}`)
+})
+
 pyAttacks.run()
 
 const format = suite('test formats')

@@ -102,6 +102,25 @@ test('reports a suite with no tests as one error case that says so, never a sile
   assert.is(some.status, 'pass')
 })
 
+test('a run with no case and no error message still says why: a subject that exited is named as such', async () => {
+  const hashes = { testsSha256: sha256Hex('t'), codeSha256: sha256Hex('c') }
+  const exited = toReportedRun({ status: 'error', cases: [], duration_ms: 3, stdout: '', stderr: '', flags: ['exit'] }, hashes)
+  assert.is(exited.total, 1)
+  assert.equal(exited.cases, [{ name: 'loading', status: 'error', message: 'the subject exited before its tests ran (sys.exit, os._exit or SystemExit)' }])
+  const blank = toReportedRun({ status: 'error', cases: [], duration_ms: 3, error: ' ', stdout: '', stderr: '' }, hashes)
+  assert.is(blank.total, 1)
+  assert.ok(blank.cases[0].message && blank.cases[0].message.trim().length > 0, JSON.stringify(blank))
+  // The server's sandbox: a process that ended with an empty message, or a done line with no case and no error.
+  const { toOutcome } = await import('../server/sandbox/sandbox')
+  const died = toOutcome({ messages: [], end: 'exit', detail: '', durationMs: 5 })
+  assert.equal([died.outcome.status, died.outcome.cases, died.outcome.error, died.flags], ['error', [], 'the subject exited before its tests ran (sys.exit, os._exit or SystemExit)', ['exit']])
+  const silent = toOutcome({ messages: [{ type: 'done', cases: [], error: null, stdout: '', stderr: '', timed_out: false, flags: ['exit'] }], end: 'done', durationMs: 5 } as never)
+  assert.equal([silent.outcome.status, silent.outcome.error], ['error', 'the subject exited before its tests ran (sys.exit, os._exit or SystemExit)'])
+  // Control: a reason the runner gave is kept as it is.
+  const said = toOutcome({ messages: [], end: 'exit', detail: 'the sandbox exited before it answered', durationMs: 5 })
+  assert.is(said.outcome.error, 'the sandbox exited before it answered')
+})
+
 test('never counts a flagged pass as a pass in the derived checks', () => {
   const flagged = { ...run('pass'), flags: ['eq-override'] }
   assert.ok(countsAsPass(run('pass')))

@@ -23,4 +23,14 @@ test('a candidate that compiles its own code under a standard module’s file na
   assert.ok(o.flags?.includes('harness'), JSON.stringify(o))
 })
 
+test('a module the candidate imports is the same module its tests import, so an honest candidate passes', async () => {
+  const fraction = await run('from fractions import Fraction\ndef half(x):\n    return Fraction(x, 2)\n', 'import fractions\n\ndef test_half():\n    assert half(3) == fractions.Fraction(3, 2)\n')
+  assert.equal([fraction.cases.map((c) => c.status), fraction.flags], [['pass'], undefined], JSON.stringify(fraction))
+  const sub = await run('import xml.dom.minidom\ndef half(x):\n    return xml.dom.minidom.parseString(f"<a>{x / 2}</a>")\n', 'import xml.dom.minidom\n\ndef test_half():\n    assert isinstance(half(3), xml.dom.minidom.Document)\n    assert xml.dom.minidom.parseString("<b/>").documentElement.tagName == "b"\n')
+  assert.equal([sub.cases.map((c) => c.status), sub.flags], [['pass'], undefined], JSON.stringify(sub))
+  // The control: a wrong candidate still fails, and the next subject gets a fresh copy of the module.
+  const wrong = await run('from fractions import Fraction\ndef half(x):\n    return Fraction(x, 3)\n', 'import fractions\n\ndef test_half():\n    assert half(3) == fractions.Fraction(3, 2)\n')
+  assert.equal(wrong.cases.map((c) => c.status), ['fail'], JSON.stringify(wrong))
+})
+
 test.run()

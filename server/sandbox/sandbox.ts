@@ -3,7 +3,7 @@
  * the machine at start-up, keeps a warm pool per runtime, and runs one subject per process. When
  * the machine cannot give the isolation, it says why and runs nothing.
  */
-import { runStatusOf, MAX_RUN_TIMEOUT_MS, type Outcome } from '../../shared/runs'
+import { noCaseReason, runStatusOf, MAX_RUN_TIMEOUT_MS, type Outcome } from '../../shared/runs'
 import type { RunCase } from '../../shared/schema'
 import { bundleDriver, defaultCacheDir, runtimePackages, runtimeVersions } from './driverBundle'
 import { nodeBinary, nodeLibraries } from './launch'
@@ -210,12 +210,15 @@ export function toOutcome(ex: Exchange): { outcome: Outcome; flags: string[] } {
   if (done && done.type === 'done') {
     flags.push(...(done.flags ?? []))
     const cases = done.cases
+    const status = done.timed_out ? 'timeout' : runStatusOf(cases, done.error !== null)
+    // A run with no case always says why (an exit the harness saw, a limit), never a silent 0/0.
+    const error = done.error?.trim() || (cases.length === 0 ? noCaseReason({ status, flags }) : '')
     return {
       outcome: {
-        status: done.timed_out ? 'timeout' : runStatusOf(cases, done.error !== null),
+        status,
         cases,
         duration_ms: ex.durationMs,
-        ...(done.error ? { error: done.error } : {}),
+        ...(error ? { error } : {}),
         stdout: done.stdout,
         stderr: done.stderr,
       },
@@ -229,7 +232,7 @@ export function toOutcome(ex: Exchange): { outcome: Outcome; flags: string[] } {
       status: ex.end === 'timeout' ? 'timeout' : 'error',
       cases: streamed,
       duration_ms: ex.durationMs,
-      error: ex.detail ?? `the run ended (${ex.end})`,
+      error: ex.detail?.trim() || (ex.end === 'exit' && streamed.length === 0 ? noCaseReason({ status: 'error', flags }) : `the run ended (${ex.end})`),
       stdout: '',
       stderr: '',
     },

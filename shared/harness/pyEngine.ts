@@ -55,6 +55,45 @@ function createCaseInterrupt(py: PyodideLike) {
 }
 
 const harnesses = new WeakMap<PyodideLike, PyProxyLike>()
+/**
+ * Each harness's names as setup() left them, kept in a closure only this host holds (no subject
+ * frame reaches it), and the call that puts them back.
+ */
+const rebinders = new WeakMap<PyProxyLike, PyProxyLike>()
+
+/** Python: `make(h)` → `rebind()`, which puts back h's names and a fresh copy of the clean state `_base` (its `known` classes grow by design). */
+const MAKE_REBIND = `
+def make(h):
+    saved = dict(h)
+    def copy(base):
+        out = {}
+        for k, v in base.items():
+            if k in ('mods',):
+                out[k] = {n: (d, dict(c)) for n, (d, c) in v.items()}
+            elif k in ('containers', 'classes'):
+                out[k] = [(a, type(b)(b)) for a, b in v]
+            elif type(v) in (dict, list):
+                out[k] = type(v)(v)
+            else:
+                out[k] = v
+        return out
+    base = copy(saved['_base'])
+    def rebind():
+        h.clear()
+        h.update(saved)
+        h['_base'] = copy(base)
+        h['_state'].clear()
+        h['_state'].update(armed=False, inside=False, flags=set(), why=[], code_ns=None, tests_ns=None)
+        h['_limits'].clear()
+        # What a subject left by poisoning the clean state itself is put back, unflagged: it is not the next subject's.
+        h['restore']()
+    return rebind
+make`
+
+/** Puts the harness's names back as setup() left them: a subject that rebound one from its frames poisons nobody. */
+function rebind(h: PyProxyLike): void {
+  rebinders.get(h)?.()
+}
 
 /**
  * The harness of one interpreter, loaded on first use into a dict only this host holds: `setup()`
@@ -67,6 +106,12 @@ function harnessOf(py: PyodideLike): PyProxyLike {
     h = py.runPython('dict()') as PyProxyLike
     py.runPython(PY_HARNESS, { globals: h, filename: '<harness>' })
     ;(h.get('setup') as PyProxyLike)()
+    const make = py.runPython(MAKE_REBIND, {
+      globals: py.runPython('dict()'),
+      filename: '<harness>',
+    }) as PyProxyLike
+    rebinders.set(h, make(h) as PyProxyLike)
+    make.destroy()
     harnesses.set(py, h)
   }
   return h
@@ -109,6 +154,8 @@ function lastLine(traceback: string): string {
 export async function runPython(py: PyodideLike, req: RunRequest, progress: Progress): Promise<RawOutcome> {
   const interrupt = createCaseInterrupt(py)
   const h = harnessOf(py)
+  // Every subject starts from the harness as setup() left it, whatever the one before reached.
+  rebind(h)
   const proxies: PyProxyLike[] = []
   const keep = <T>(x: T): T => {
     if (x && typeof x === 'function' && 'destroy' in x) proxies.push(x as unknown as PyProxyLike)

@@ -181,12 +181,15 @@ def setup():
     _base['known'] = _classes()
     sys.addaudithook(_hook)
 
-def restore():
-    '''Puts back what a subject changed; returns the names of what was patched (module and class attributes).'''
+def restore(keep_imports=False):
+    '''Puts back what a subject changed; returns the names of what was patched (module and class attributes).
+    With keep_imports (between the subject's code and its tests) the modules the subject imported stay
+    loaded, so the tests share them; they are dropped once the subject's tests finished, in end().'''
     changed = []
     now = sys.modules
-    for name in [n for n in now if n not in _base['modules']]:
-        del now[name]
+    if not keep_imports:
+        for name in [n for n in now if n not in _base['modules']]:
+            del now[name]
     for name, mod in _base['modules'].items():
         if now.get(name) is not mod:
             now[name] = mod
@@ -242,10 +245,9 @@ def restore():
     return changed
 
 def begin():
-    _state['flags'] = set()
-    _state['why'] = []
-    _state['code_ns'] = None
-    _state['tests_ns'] = None
+    _state.clear()
+    _state.update(armed=False, inside=False, flags=set(), why=[], code_ns=None, tests_ns=None)
+    _limits.clear()
     _state['out'] = io.StringIO()
     _state['err'] = io.StringIO()
     sys.stdout, sys.stderr = _state['out'], _state['err']
@@ -272,7 +274,7 @@ def load_code(code):
     except BaseException as e:
         return _short(f'{type(e).__name__} while loading the code: {e}')
     finally:
-        for name in restore():
+        for name in restore(keep_imports=True):
             _flag('harness', 'patched ' + name)
     return None
 
