@@ -227,3 +227,23 @@ test('a browser pass the server fails on the same code and tests is marked as a 
 })
 
 test.run()
+
+const offline = suite('browser server evidence without a sandbox')
+const off = browserFixture(offline, { config: { sandbox: 'off' } })
+
+offline('without a sandbox the lead is told plainly that the record’s evidence will be browser-reported, and cannot ask the server', async () => {
+  await importTasks(off.server, taskLine('t3', ['a', 'c']))
+  const user = await newUserPage(off.browser, off.server, off.server.leadToken)
+  off.users.push(user)
+  const lead = user.page
+  await lead.goto('/tasks/t3')
+  await lead.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+  const notice = lead.locator('[data-sandbox="unavailable"]')
+  await notice.waitFor()
+  assert.match((await notice.textContent()) ?? '', /This server cannot run code \(.*SANDBOX=off.*\): the record's evidence will be the browser-reported runs/)
+  assert.ok(await lead.getByRole('button', { name: 'Run on server' }).isDisabled())
+  // The control: the browser's own "Run tests" stays available to the lead.
+  assert.ok(await lead.getByRole('button', { name: 'Run tests', exact: true }).isEnabled())
+})
+
+offline.run()
