@@ -93,7 +93,7 @@ export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: bo
         <Show when={isLead && server.error()}>
           {(why) => (
             <p class="error small" role="alert" data-error="server-runs">
-              The server did not run the tests: {why()}
+              Run on server failed: {why()}
             </p>
           )}
         </Show>

@@ -226,6 +226,23 @@ test('a browser pass the server fails on the same code and tests is marked as a 
   assert.is(await lead.locator('.run-checks [data-check="evidence"][data-ok="false"]').count(), 0)
 })
 
+test('a request the server refuses is shown to the lead with its reason; one it accepts fills the server column', async () => {
+  if (!(await sandboxReady())) return
+  await importTasks(fx.server, [JSON.stringify({ id: 'g1', prompt: 'Write `Add`.', language: 'go', candidates: [{ id: 'a', code: 'func Add(a, b int) int { return a + b }' }, { id: 'b', code: 'func Add(a, b int) int { return a - b }' }] }), taskLine('t4', ['a', 'c'])].join('\n'))
+  const lead = await open('g1')
+  await lead.getByRole('button', { name: 'Run on server' }).click()
+  const alert = lead.locator('[data-error="server-runs"]')
+  await alert.waitFor({ timeout: 20_000 })
+  assert.match((await alert.textContent()) ?? '', /Run on server failed: .*cannot run go/)
+  // The control: the same lead, a Python task, no error and the server's runs in the matrix.
+  await complete('t4', ['a', 'c'])
+  await lead.goto('/tasks/t4')
+  await lead.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+  await lead.getByRole('button', { name: 'Run on server' }).click()
+  await lead.waitForFunction(() => document.querySelectorAll('.run-matrix tr[data-server-status="pass"]').length === 3, undefined, { timeout: 60_000 })
+  assert.is(await lead.locator('[data-error="server-runs"]').count(), 0)
+})
+
 test.run()
 
 const offline = suite('browser server evidence without a sandbox')
