@@ -202,3 +202,14 @@ export const listBatches = () =>
 
 /** Creates a batch or updates the named one (lead only); a 400 carries the field in its message. */
 export const saveBatch = (input: BatchInput) => call<Batch>(client.api.batches.$post({ json: input }))
+
+/** Whether this server runs code in its own sandbox, and if not, why (`GET /api/sandbox`). */
+export type SandboxState = { state: 'starting' } | { state: 'ready' } | { state: 'unavailable'; reason: string }
+export const getSandboxState = () => call<SandboxState>(client.api.sandbox.$get())
+
+/**
+ * Asks the server for its own runs of the task's current texts (lead or an assignee); they land
+ * in the workspace's `server_runs` map, which the room sees live. A 409 says why it cannot run them.
+ */
+export const runOnServer = (id: string) =>
+  call<{ runs: Record<string, RunResult> }>(client.api.tasks[':id']['server-runs'].$post({ param: { id } }))

@@ -58,6 +58,8 @@ export interface Workspace {
   ratings: Y.Map<Y.Map<number>>
   notes: Y.Map<Y.Text>
   runs: Y.Map<RunResult>
+  /** The server's own runs (its sandbox), written by the server only; read through `readRuns` too. */
+  server_runs: Y.Map<RunResult>
 }
 
 /** Returns the workspace roots of `doc`; the only caller of `doc.get*` for workspace names. */
@@ -70,6 +72,7 @@ export function getWorkspace(doc: Y.Doc): Workspace {
     ratings: doc.getMap<Y.Map<number>>(WorkspaceRoot.ratings),
     notes: doc.getMap<Y.Text>(WorkspaceRoot.notes),
     runs: doc.getMap<RunResult>(WorkspaceRoot.runs),
+    server_runs: doc.getMap<RunResult>(WorkspaceRoot.server_runs),
   }
 }
 

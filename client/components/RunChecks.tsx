@@ -2,11 +2,19 @@
 import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { RunChecks as Checks } from '../../shared/runs'
+import { describeVerdict, type RunVerdict } from '../../shared/runEvidence'
 import { useCandidateLabels } from '../stores/candidateLabels'
+import { subjectLabel } from './RunMatrix'
 
 const mark = (ok: boolean | null) => (ok === null ? '·' : ok ? '✓' : '⚠')
 
-export const RunChecks: Component<{ checks: Checks }> = (props) => {
+export const RunChecks: Component<{
+  checks: Checks
+  /** Subjects whose browser and server runs of the same code and tests disagree. */
+  disagreements: { subject: string; browser: RunVerdict; server: RunVerdict }[]
+  /** Whether the server has stored runs of its own for this task. */
+  serverRan: boolean
+}> = (props) => {
   const labels = useCandidateLabels()
   return (
     <ul class="run-checks" aria-label="Checks from the test runs">
@@ -36,6 +44,25 @@ export const RunChecks: Component<{ checks: Checks }> = (props) => {
               ⚠ The ranking contradicts the runs: candidate {labels.label(c.above)} fails a test but is ranked above candidate{' '}
               {labels.label(c.below)},
               which passes them all
+            </li>
+          )}
+        </For>
+      </Show>
+      <Show
+        when={props.disagreements.length}
+        fallback={
+          <li data-check="evidence" data-ok={props.serverRan ? 'true' : 'null'}>
+            {props.serverRan
+              ? '✓ Where the browser and the server ran the same code and tests, they agree'
+              : '· The server has not run the tests yet'}
+          </li>
+        }
+      >
+        <For each={props.disagreements}>
+          {(d) => (
+            <li data-check="evidence" data-ok="false" data-subject={d.subject === 'solution' ? d.subject : labels.key(d.subject)} role="alert">
+              ⚠ Browser and server disagree on {subjectLabel(d.subject, labels).toLowerCase()}: the browser run says{' '}
+              {describeVerdict(d.browser)}, the server run says {describeVerdict(d.server)} on the same code and tests
             </li>
           )}
         </For>

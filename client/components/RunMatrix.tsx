@@ -1,9 +1,14 @@
-/** The run matrix: subjects × test cases, each cell's message on hover and on focus. */
+/**
+ * The run matrix: per subject, the browser's run and the server's side by side (a disagreement on
+ * the same texts marked), then its test cases, each cell's message on hover and on focus.
+ */
 import { For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
-import type { RunCase } from '../../shared/schema'
+import type { RunCase, RunResult } from '../../shared/schema'
 import type { RunsStore } from '../stores/runs'
-import { describeFlag, isCaseLimitMessage } from '../../shared/runs'
+import { isCaseLimitMessage } from '../../shared/runs'
+import { describeDisagreement } from '../../shared/runEvidence'
+import { RunSummary } from './RunSummary'
 import { ownEntry } from '../../shared/readers'
 import { useCandidateLabels } from '../stores/candidateLabels'
 import type { CandidateLabels } from '../stores/candidateLabels'
@@ -16,10 +21,26 @@ const SYMBOL: Record<RunCase['status'] | 'timeout' | 'none', string> = {
   none: '·',
 }
 
+/**
+ * The run whose cases a subject's row shows: its browser run when current (or when the server has
+ * none), else the server's; `from` says which.
+ */
+function shownRun(store: RunsStore, key: string): { run: RunResult; from: 'browser' | 'server' } | undefined {
+  const browser = ownEntry(store.runs(), key)
+  const server = ownEntry(store.serverRuns(), key)
+  if (browser && (!store.stale(key) || !server)) return { run: browser, from: 'browser' }
+  if (server) return { run: server, from: 'server' }
+  return undefined
+}
+
 /** Case names in the order the runs list them: the longest current run first, then any others. */
 function caseNames(store: RunsStore): string[] {
-  const runs = Object.entries(store.runs())
-  runs.sort(([ka, a], [kb, b]) => Number(store.stale(ka)) - Number(store.stale(kb)) || b.cases.length - a.cases.length)
+  const runs = store.subjects.flatMap((k) => {
+    const shown = shownRun(store, k)
+    return shown ? [[k, shown.run] as const] : []
+  })
+  const stale = (k: string) => Number(store.stale(k) && store.serverStale(k))
+  runs.sort(([ka, a], [kb, b]) => stale(ka) - stale(kb) || b.cases.length - a.cases.length)
   const names: string[] = []
   for (const [, run] of runs) for (const c of run.cases) if (!names.includes(c.name)) names.push(c.name)
   return names
@@ -39,7 +60,8 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
         <thead>
           <tr>
             <th scope="col">Subject</th>
-            <th scope="col">Result</th>
+            <th scope="col">Browser</th>
+            <th scope="col">Server</th>
             <th scope="col">Time</th>
             <For each={names()}>
               {(name, i) => (
@@ -58,11 +80,21 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
           <For each={props.store.subjects}>
             {(key) => {
               const run = () => ownEntry(props.store.runs(), key)
+              const serverRun = () => ownEntry(props.store.serverRuns(), key)
+              const shown = () => shownRun(props.store, key)
               const state = () => ownEntry(props.store.running(), key)
               const stale = () => props.store.stale(key)
-              const cell = (name: string) => run()?.cases.find((c) => c.name === name)
+              const compared = () => props.store.comparison(key)
+              const cell = (name: string) => shown()?.run.cases.find((c) => c.name === name)
               return (
-                <tr data-subject={key === 'solution' ? key : labels.key(key)} data-status={run()?.status ?? 'none'} data-stale={stale() ? 'true' : 'false'}>
+                <tr
+                  data-subject={key === 'solution' ? key : labels.key(key)}
+                  data-status={run()?.status ?? 'none'}
+                  data-stale={stale() ? 'true' : 'false'}
+                  data-server-status={serverRun()?.status ?? 'none'}
+                  data-evidence={compared().kind}
+                  data-cases-from={shown()?.from ?? 'none'}
+                >
                   <th scope="row">{subjectLabel(key, labels)}</th>
                   <td class="run-summary">
                     <Show when={props.store.unreported()[key]}>
@@ -70,27 +102,7 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
                     </Show>
                     <Show when={state()} fallback={
                       <Show when={run()} fallback={<span class="muted">not run</span>}>
-                        {(r) => (
-                          <span class={`run-status run-${r().status}`}>
-                            {SYMBOL[r().status]} {r().status} {r().passed}/{r().total}
-                            <Show when={stale()}>
-                              <span class="run-stale" title="The tests or this code changed since this run">stale</span>
-                            </Show>
-                            <Show when={r().flags?.length}>
-                              {(_) => {
-                                const why = () => `Flagged: ${r().flags!.map(describeFlag).join('; ')}${r().status === 'pass' ? ' (this pass does not count)' : ''}`
-                                return (
-                                  <span class="run-flag" role="img" tabindex={0} data-flags={r().flags!.join(' ')} aria-label={why()} title={why()}>
-                                    ⚑
-                                  </span>
-                                )
-                              }}
-                            </Show>
-                            <Show when={r().status === 'error' && r().total === 1 && r().cases[0]?.message}>
-                              <span class="run-reason">{r().cases[0].message}</span>
-                            </Show>
-                          </span>
-                        )}
+                        {(r) => <RunSummary run={r()} source="browser" stale={stale()} staleText="The tests or this code changed since this run" />}
                       </Show>
                     }>
                       {(s) => {
@@ -99,7 +111,26 @@ export const RunMatrix: Component<{ store: RunsStore; readOnly: boolean }> = (pr
                       }}
                     </Show>
                   </td>
-                  <td class="run-time">{run() ? `${run()!.duration_ms} ms` : ''}</td>
+                  <td class="run-summary run-server">
+                    <Show when={serverRun()} fallback={<span class="muted">not run</span>}>
+                      {(r) => (
+                        <RunSummary
+                          run={r()}
+                          source="server"
+                          stale={props.store.serverStale(key) || compared().kind === 'server-older'}
+                          staleText="The server ran older code or tests than the workspace holds now: this is not a disagreement"
+                        />
+                      )}
+                    </Show>
+                    <Show when={(() => { const c = compared(); return c.kind === 'disagree' ? c : null })()}>
+                      {(c) => (
+                        <span class="run-disagree" role="img" tabindex={0} aria-label={`${subjectLabel(key, labels)}: ${describeDisagreement(c())}`} title={describeDisagreement(c())}>
+                          ≠ disagree
+                        </span>
+                      )}
+                    </Show>
+                  </td>
+                  <td class="run-time">{shown() ? `${shown()!.run.duration_ms} ms` : ''}</td>
                   <For each={names()}>
                     {(name) => {
                       const c = () => cell(name)

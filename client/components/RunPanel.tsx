@@ -1,4 +1,7 @@
-/** The test runs pane (issue 12): "Run tests", progress, the matrix, the derived checks, this tab's output. */
+/**
+ * The test runs pane: "Run tests" (in this browser), "Run on server" (the lead asks for the
+ * server's own runs), progress, the matrix of both, the derived checks, this tab's output.
+ */
 import { For, Show, createMemo } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { Workspace } from '../../shared/schema'
@@ -8,11 +11,20 @@ import { useMe } from '../stores/session'
 import { RunMatrix, subjectLabel } from './RunMatrix'
 import { RunChecks } from './RunChecks'
 import { useCandidateLabels } from '../stores/candidateLabels'
+import { createServerEvidence } from '../stores/serverEvidence'
 import '../styles/runs.css'
 
 export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: boolean }> = (props) => {
   const labels = useCandidateLabels()
-  const store = createRuns(props.ws, props.task, useMe()(), !props.readOnly)
+  const me = useMe()()
+  const store = createRuns(props.ws, props.task, me, !props.readOnly)
+  // The lead asks for the server's evidence; the route also lets assignees, but the button is the lead's.
+  const isLead = me.role === 'lead'
+  const server = createServerEvidence(props.task.id, isLead)
+  const unavailable = () => {
+    const s = server.sandbox()
+    return s?.state === 'unavailable' ? s.reason : null
+  }
   const busy = createMemo(() => Object.keys(store.running()).length > 0)
   const progress = createMemo(() => {
     const states = Object.values(store.running())
@@ -48,6 +60,18 @@ export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: bo
           >
             Run tests
           </button>
+          <Show when={isLead}>
+            <button
+              type="button"
+              class="small"
+              data-action="run-on-server"
+              disabled={props.readOnly || server.busy() || unavailable() !== null}
+              title={unavailable() !== null ? 'This server cannot run code' : props.readOnly ? 'Read only' : 'The server runs the tests against every subject in its own sandbox'}
+              onClick={() => void server.request()}
+            >
+              Run on server
+            </button>
+          </Show>
         </span>
       </header>
       <div class="run-body">
@@ -61,7 +85,26 @@ export const RunPanel: Component<{ task: TaskDetail; ws: Workspace; readOnly: bo
             </p>
           )}
         </For>
-        <RunChecks checks={store.checks()} />
+        <Show when={isLead && server.busy()}>
+          <p class="run-server-progress small" role="status">
+            The server is running the tests against every subject…
+          </p>
+        </Show>
+        <Show when={isLead && server.error()}>
+          {(why) => (
+            <p class="error small" role="alert" data-error="server-runs">
+              Run on server failed: {why()}
+            </p>
+          )}
+        </Show>
+        <Show when={isLead && unavailable()}>
+          {(why) => (
+            <p class="run-server-unavailable small" role="status" data-sandbox="unavailable">
+              This server cannot run code ({why()}): the record's evidence will be the browser-reported runs.
+            </p>
+          )}
+        </Show>
+        <RunChecks checks={store.checks()} disagreements={store.disagreements()} serverRan={Object.keys(store.serverRuns()).length > 0} />
         <RunMatrix store={store} readOnly={props.readOnly} />
         <Show when={outputs().length}>
           <details class="run-output">

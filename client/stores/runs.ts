@@ -1,4 +1,7 @@
-/** The runs store: the workspace's `runs` map as signals, staleness, and running subjects in the sandbox. */
+/**
+ * The runs store: the workspace's `runs` (browser) and `server_runs` (the server's sandbox) maps as
+ * signals, staleness, how the two compare, and running subjects in the browser sandbox.
+ */
 import { createSignal, onCleanup } from 'solid-js'
 import type { Accessor } from 'solid-js'
 import type { Workspace, RunResult } from '../../shared/schema'
@@ -7,6 +10,7 @@ import { ownEntry, readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readRanking } from '../../shared/ranking'
 import { sha256Hex } from '../../shared/record'
 import { isStale, runChecks, runtimeOf, toReportedRun, toRunLanguage, type Outcome, type RunChecks, type RunLanguage } from '../../shared/runs'
+import { compareEvidence, disagreements, type EvidenceComparison, type RunVerdict } from '../../shared/runEvidence'
 import { getSandbox } from '../runner/sandbox'
 import { reportRun } from '../api'
 
@@ -35,8 +39,16 @@ export interface RunsStore {
   /** Subjects in matrix order: the reference solution, then the candidates. */
   subjects: readonly string[]
   runs: Accessor<Record<string, RunResult>>
-  /** Whether `key`'s stored run ran other tests or other code than the workspace holds now. */
+  /** The server's own runs (`server_runs`): the evidence finalize weighs when the server runs code. */
+  serverRuns: Accessor<Record<string, RunResult>>
+  /** Whether `key`'s stored browser run ran other tests or other code than the workspace holds now. */
   stale(key: string): boolean
+  /** The same for `key`'s server run. */
+  serverStale(key: string): boolean
+  /** How `key`'s browser run and server run relate (shared/runEvidence.ts). */
+  comparison(key: string): EvidenceComparison
+  /** Subjects whose browser and server runs of the same texts disagree. */
+  disagreements: Accessor<{ subject: string; browser: RunVerdict; server: RunVerdict }[]>
   checks: Accessor<RunChecks>
   running: Accessor<Record<string, Running | 'queued'>>
   /** This tab's last outcome per subject (stdout/stderr and load errors stay local: the map has no room for them). */
@@ -58,6 +70,7 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
   const code = new Map(task.candidates.map((c) => [c.id, c.code]))
   const language = toRunLanguage(task.language)
   const [runs, setRuns] = createSignal(readRuns(ws.runs, ids))
+  const [serverRuns, setServerRuns] = createSignal(readRuns(ws.server_runs, ids))
   const [ranking, setRanking] = createSignal(readRanking(ws.ranking, ids))
   // The tests' hash apart from the subjects' (a candidate may be named `tests`), keyed in a Map.
   const [hashes, setHashes] = createSignal<{ tests: string | null; subjects: Map<string, string> }>({ tests: null, subjects: new Map() })
@@ -75,14 +88,17 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
   }
   void rehash()
   const onRuns = () => setRuns(readRuns(ws.runs, ids))
+  const onServerRuns = () => setServerRuns(readRuns(ws.server_runs, ids))
   const onRanking = () => setRanking(readRanking(ws.ranking, ids))
   const onText = () => void rehash()
   ws.runs.observe(onRuns)
+  ws.server_runs.observe(onServerRuns)
   ws.ranking.observe(onRanking)
   ws.tests.observe(onText)
   ws.solution.observe(onText)
   onCleanup(() => {
     ws.runs.unobserve(onRuns)
+    ws.server_runs.unobserve(onServerRuns)
     ws.ranking.unobserve(onRanking)
     ws.tests.unobserve(onText)
     ws.solution.unobserve(onText)
@@ -105,14 +121,31 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
     })
   }
 
-  const stale = (key: string): boolean => {
-    const run = ownEntry(runs(), key)
+  const staleIn = (all: Record<string, RunResult>, key: string): boolean => {
+    const run = ownEntry(all, key)
     const h = hashes()
     const codeSha = h.subjects.get(key)
     if (!run || !h.tests || !codeSha) return false
     return isStale(run, h.tests, codeSha)
   }
-  const current = () => Object.fromEntries(Object.entries(runs()).filter(([k]) => !stale(k)))
+  const stale = (key: string) => staleIn(runs(), key)
+  const serverStale = (key: string) => staleIn(serverRuns(), key)
+  const comparison = (key: string): EvidenceComparison => {
+    const h = hashes()
+    const codeSha = h.subjects.get(key)
+    return compareEvidence(ownEntry(runs(), key), ownEntry(serverRuns(), key), h.tests && codeSha ? { tests: h.tests, code: codeSha } : null)
+  }
+  // The evidence the checks weigh, as finalize does: a subject's current server run when there is
+  // one, else its current browser run. Rebuilt from entries, so an id such as `__proto__` stays own.
+  const current = () =>
+    Object.fromEntries(
+      [SOLUTION_RUN_KEY, ...ids].flatMap((k) => {
+        const server = serverStale(k) ? undefined : ownEntry(serverRuns(), k)
+        const browser = stale(k) ? undefined : ownEntry(runs(), k)
+        const run = server ?? browser
+        return run ? [[k, run] as const] : []
+      }),
+    )
   const setState = (key: string, state: Running | 'queued' | null) =>
     // Rebuilt from entries, so a subject id such as `__proto__` stays an own key.
     setRunning((r) => Object.fromEntries([...Object.entries(r).filter(([k]) => k !== key), ...(state === null ? [] : [[key, state] as const])]))
@@ -161,7 +194,11 @@ export function createRuns(ws: Workspace, task: TaskDetail, me: { id: string }, 
     language,
     subjects,
     runs,
+    serverRuns,
     stale,
+    serverStale,
+    comparison,
+    disagreements: () => disagreements(subjects, (k) => ownEntry(runs(), k), (k) => ownEntry(serverRuns(), k)),
     checks: () => runChecks(current(), ids, ranking()),
     running,
     local,

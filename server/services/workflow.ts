@@ -23,7 +23,7 @@ import type { Room } from '../sync/room'
 import type { Logger } from '../log'
 import type { ActivityTracker } from './activity'
 import { buildRecord, participantsOf, readBallot, readTaskRooms } from './records'
-import { finalizeEvidence, type EvidenceService, type FinalEvidence } from './evidence'
+import { finalizeEvidence, storeServerRuns, type EvidenceService, type FinalEvidence } from './evidence'
 
 /** Live access: downgrades or upgrades open connections after a status change (LiveAccess). */
 export interface AccessRefresher {
@@ -171,6 +171,7 @@ export class Workflow {
     if (steps && !first.reasons.some((r) => !r.overridable)) {
       // Run before the seal, so a slow suite never freezes the rooms; what the runs say is then gated.
       evidence = await steps.beforeSeal(task, first.content)
+      await this.showServerRuns(task.id, evidence)
       first = gate()
     }
     if (first.reasons.length) return { ok: false, reasons: first.reasons }
@@ -179,7 +180,11 @@ export class Workflow {
     this.deps.access?.seal(task.id)
     try {
       // The sealed texts again: the same runs at once if nothing changed since, a rerun if it did.
-      if (steps) evidence = await steps.afterSeal(task, readTaskRooms(task, batch, workspace.doc, comments.doc).content)
+      if (steps) {
+        const before = evidence
+        evidence = await steps.afterSeal(task, readTaskRooms(task, batch, workspace.doc, comments.doc).content)
+        if (JSON.stringify(before?.runs) !== JSON.stringify(evidence.runs)) await this.showServerRuns(task.id, evidence)
+      }
       const { content, threads, reasons } = gate()
       if (reasons.length) return { ok: false, reasons }
       // The commit: record file, then the audit line that names it, in one synchronous step
@@ -206,6 +211,21 @@ export class Workflow {
       return { ok: true, task: saved, record }
     } finally {
       this.deps.access?.unseal(task.id)
+    }
+  }
+
+  /**
+   * Puts finalize's server runs in the workspace's `server_runs`, so the room shows the evidence
+   * the gate weighed (a refusal's too) beside the browsers' runs. Showing them is not part of the
+   * finalize: a failure to store them is logged and changes nothing else.
+   */
+  private async showServerRuns(taskId: string, evidence: FinalEvidence | null): Promise<void> {
+    const runs = evidence?.runs
+    if (!runs) return
+    try {
+      await this.deps.rooms.transact(roomName.workspace(taskId), (doc) => storeServerRuns(doc, new Map(Object.entries(runs))))
+    } catch (err) {
+      this.deps.log.error('storing the server runs of a finalize failed', err, { task: taskId })
     }
   }
 
