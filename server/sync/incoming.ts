@@ -19,7 +19,8 @@ export const MAX_STATE_VECTOR_BYTES = 64 * 1024
 /** What a frame asks of the room. */
 export type Incoming =
   | { readonly kind: 'syncStep1'; readonly stateVector: Uint8Array }
-  | { readonly kind: 'update'; readonly update: Uint8Array }
+  /** `resync`: a sync step 2, which carries the sender's whole delete set, not one edit's. */
+  | { readonly kind: 'update'; readonly update: Uint8Array; readonly resync: boolean }
   /** A write from a read-only connection: never applied; its bytes only say what to seal. */
   | { readonly kind: 'denied'; readonly update: Uint8Array }
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
@@ -77,5 +78,5 @@ function readSync(dec: decoding.Decoder, access: Access): Incoming {
   // without structs (its first varint, the struct-client count, is 0) is what any client that
   // holds nothing new sends on reconnect, with its whole delete set: no attempt worth telling.
   if (access !== Access.write) return syncType === SyncType.step2 && update[0] === 0 ? NOTHING : { kind: 'denied', update }
-  return { kind: 'update', update }
+  return { kind: 'update', update, resync: syncType === SyncType.step2 }
 }

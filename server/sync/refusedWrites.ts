@@ -11,9 +11,11 @@
  *   an unload and a restart. Later structs of that client that sit next to the refused ones
  *   integrate as deleted (Yjs drops an item whose neighbour was collected); other ones land.
  * - Deletes: a delete set names no writer, so the deletes of live items a refused update asked
- *   for are remembered per room and per user (RefusedDeletes, bounded), and a later update of
- *   the same user that deletes any of those items still live is refused whole. Another person
- *   may still delete them.
+ *   for are remembered per room and per user (RefusedDeletes, bounded), and a later sync step 2
+ *   of the same user (a reconnect replaying its whole delete set) that deletes any of those
+ *   items still live is refused whole. A plain update that deletes them again is a new edit,
+ *   made while the room takes edits (after our client reloaded the room, say), and is judged
+ *   like any other; another person may delete them too.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'

@@ -206,7 +206,7 @@ export class Room {
         case 'syncStep1':
           return this.answers.request(conn, message.stateVector)
         case 'update':
-          return this.apply(conn, message.update)
+          return this.apply(conn, message.update, message.resync)
         case 'denied':
           // Never applied; the connection tells its client once why (LiveAccess's reason).
           conn.refuseWrite()
@@ -238,13 +238,16 @@ export class Room {
    * the room's write rules refuse is dropped the same way, and its sender is told why (auth
    * message) and stays connected: its client loads the room afresh.
    */
-  private apply(conn: Connection, update: Uint8Array): void {
+  private apply(conn: Connection, update: Uint8Array, resync = false): void {
     const doc = this.state.doc
     const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
     const view = this.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
     const writer = { id: conn.user.id, role: conn.user.role }
-    const ruled = this.refusedDeletes.has(writer.id) && this.refusedDeletes.touches(writer.id, liveDeletes(doc, verdict.decoded.ds))
+    // A sync step 2 replays the sender's whole history, refused deletes included; a new edit that
+    // deletes the same thing again is a new decision and is judged like any other.
+    const replays = resync && this.refusedDeletes.has(writer.id) && this.refusedDeletes.touches(writer.id, liveDeletes(doc, verdict.decoded.ds))
+    const ruled = replays
       ? `${REFUSED_PREFIX}it deletes what was refused to you before; reload the room`
       : view && this.rules ? this.rules.check(view, writer) : null
     if (ruled !== null) {
