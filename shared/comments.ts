@@ -13,6 +13,13 @@ export const MAX_UNRESOLVED_THREADS = 200
 export const MAX_THREAD_STARTS_PER_MINUTE = 30
 /** The most comments (first comments and replies) one person may post on one task in a minute. */
 export const MAX_COMMENTS_PER_MINUTE = 120
+/** The most comments (the first and its replies) one thread holds; the server refuses more. */
+export const MAX_THREAD_COMMENTS = 500
+/**
+ * How far a new thread's or comment's `created_at` may be from the server's clock, either way:
+ * the time is the writer's to say but not to invent (no backdating, no posting from the future).
+ */
+export const MAX_CREATED_AT_SKEW_MS = 2 * 60_000
 /** Longest stored quote of the anchored text; longer selections are cut with an ellipsis. */
 export const MAX_QUOTE_CHARS = 500
 
