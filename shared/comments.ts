@@ -15,6 +15,8 @@ export const MAX_THREAD_STARTS_PER_MINUTE = 30
 export const MAX_COMMENTS_PER_MINUTE = 120
 /** The most comments (the first and its replies) one thread holds; the server refuses more. */
 export const MAX_THREAD_COMMENTS = 500
+/** Why a full thread takes no reply (the server's refusal says the same). */
+export const THREAD_FULL = `a thread holds at most ${MAX_THREAD_COMMENTS} comments: start a new thread to go on`
 /**
  * How far a new thread's or comment's `created_at` may be from the server's clock, either way:
  * the time is the writer's to say but not to invent (no backdating, no posting from the future).
@@ -166,7 +168,7 @@ export function createThread(doc: Y.Doc, input: NewThread, origin: unknown): str
 
 /**
  * Adds a reply to thread `threadId`. Returns false when the thread is gone or malformed (someone
- * else's client broke it); throws a RangeError on an empty or oversized body.
+ * else's client broke it); throws a RangeError on an empty or oversized body or a full thread.
  */
 export function replyToThread(
   doc: Y.Doc,
@@ -178,6 +180,7 @@ export function replyToThread(
   const thread = findThreadMap(doc, threadId)
   const comments = thread?.get(ThreadKey.comments)
   if (!(comments instanceof Y.Array)) return false
+  if (comments.length >= MAX_THREAD_COMMENTS) throw new RangeError(THREAD_FULL)
   doc.transact(() => {
     comments.push([commentMap(reply.author, body, reply.now ?? new Date().toISOString())])
   }, origin)

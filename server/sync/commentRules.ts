@@ -19,7 +19,7 @@
  * An update is judged whole: one forbidden change refuses all of it.
  */
 import * as Y from 'yjs'
-import { CommentKey, MAX_COMMENT_CHARS, MAX_CREATED_AT_SKEW_MS, MAX_QUOTE_CHARS, MAX_THREAD_COMMENTS, MAX_UNRESOLVED_THREADS, ThreadKey } from '../../shared/comments'
+import { CommentKey, MAX_COMMENT_CHARS, MAX_CREATED_AT_SKEW_MS, MAX_QUOTE_CHARS, MAX_THREAD_COMMENTS, MAX_UNRESOLVED_THREADS, THREAD_FULL, ThreadKey } from '../../shared/comments'
 import { COMMENTS_ROOT } from '../../shared/schema'
 import { REFUSED_PREFIX } from '../../shared/refusals'
 import { itemKey } from './updateView'
@@ -204,7 +204,7 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
         const held = heldField(thread, ThreadKey.comments)
         const total = (held instanceof Y.Array ? held.length : 0) + count
         if (total > MAX_THREAD_COMMENTS) {
-          return no(`a thread holds at most ${MAX_THREAD_COMMENTS} comments: start a new thread to go on`)
+          return no(THREAD_FULL)
         }
       }
 
