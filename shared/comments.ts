@@ -89,16 +89,48 @@ export function readThread(value: unknown): ThreadView | null {
 }
 
 /** Every readable thread of a comments doc, in creation order; duplicate ids keep the first. */
-export function readThreads(doc: Y.Doc): ThreadView[] {
+export function readThreads(doc: Y.Doc, read: (value: unknown) => ThreadView | null = readThread): ThreadView[] {
   const seen = new Set<string>()
   const out: ThreadView[] = []
   for (const item of getThreads(doc).toArray()) {
-    const t = readThread(item)
+    const t = read(item)
     if (!t || seen.has(t.id)) continue
     seen.add(t.id)
     out.push(t)
   }
   return out
+}
+
+/**
+ * Reads a comments doc's threads again after each change, re-reading only the threads a
+ * transaction touched: a reply in a room of 5,000 threads reads one thread, not 5,000, and every
+ * other thread keeps its ThreadView object (so a keyed list re-renders nothing else).
+ */
+export function threadReader(doc: Y.Doc): { read(): ThreadView[]; destroy(): void } {
+  const root = getThreads(doc)
+  const views = new WeakMap<object, ThreadView | null>()
+  const onTransaction = (tr: Y.Transaction) => {
+    for (const changed of tr.changed.keys()) {
+      // Up from the changed type to the thread map that holds it (one right under the root).
+      let type: Y.AbstractType<unknown> | null = changed as Y.AbstractType<unknown>
+      for (let depth = 0; type && type !== root && depth < 100; depth++) {
+        const parent: unknown = type._item?.parent
+        if (parent === root) views.delete(type)
+        type = parent instanceof Y.AbstractType ? parent : null
+      }
+    }
+  }
+  doc.on('afterTransaction', onTransaction)
+  const cached = (value: unknown): ThreadView | null => {
+    if (!(value instanceof Y.Map)) return null
+    let view = views.get(value)
+    if (view === undefined) views.set(value, (view = readThread(value)))
+    return view
+  }
+  return {
+    read: () => readThreads(doc, cached),
+    destroy: () => doc.off('afterTransaction', onTransaction),
+  }
 }
 
 /** The Y.Map of thread `id`, for writers; null when there is none. */
