@@ -118,7 +118,13 @@ test(`refuses the comment past ${MAX_THREAD_COMMENTS} in one thread, while the l
   const p = await commenter(id, rev.token)
   replyToThread(p.doc, 'long', { author: rev.id, body: 'the last that fits' }, UI)
   await waitForServerDoc(fx.server, roomName.comments(id), (d) => readThreads(d)[0].comments.length === MAX_THREAD_COMMENTS, 'the last comment that fits')
-  replyToThread(p.doc, 'long', { author: rev.id, body: 'one too many' }, UI)
+  // Our writer refuses before sending; a stock client pushes the map itself.
+  assert.throws(() => replyToThread(p.doc, 'long', { author: rev.id, body: 'one too many' }, UI), /at most 500 comments/)
+  const extra = new Y.Map<unknown>()
+  p.doc.transact(() => {
+    for (const [k, v] of [[CommentKey.id, 'extra'], [CommentKey.author, rev.id], [CommentKey.body, 'one too many'], [CommentKey.createdAt, iso(Date.now())]]) extra.set(k, v)
+    ;(findThreadMap(p.doc, 'long')!.get(ThreadKey.comments) as Y.Array<Y.Map<unknown>>).push([extra])
+  })
   await waitFor(() => p.denied.length === 1, 'the comment past the bound to be refused')
   assert.match(p.denied[0], new RegExp(`a thread holds at most ${MAX_THREAD_COMMENTS} comments: start a new thread`))
   assert.is(readThreads(serverDoc(id))[0].comments.length, MAX_THREAD_COMMENTS)

@@ -201,7 +201,7 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
 
       for (const [, hasTime] of dated) if (!hasTime) return no('a new thread or comment says when it was written (created_at)')
       for (const [thread, count] of newComments) {
-        const held = heldField(thread, ThreadKey.comments)
+        const held = view.isHeld(thread) ? heldField(thread, ThreadKey.comments) : undefined
         const total = (held instanceof Y.Array ? held.length : 0) + count
         if (total > MAX_THREAD_COMMENTS) {
           return no(THREAD_FULL)
