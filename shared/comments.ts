@@ -13,6 +13,15 @@ export const MAX_UNRESOLVED_THREADS = 200
 export const MAX_THREAD_STARTS_PER_MINUTE = 30
 /** The most comments (first comments and replies) one person may post on one task in a minute. */
 export const MAX_COMMENTS_PER_MINUTE = 120
+/** The most comments (the first and its replies) one thread holds; the server refuses more. */
+export const MAX_THREAD_COMMENTS = 500
+/** Why a full thread takes no reply (the server's refusal says the same). */
+export const THREAD_FULL = `a thread holds at most ${MAX_THREAD_COMMENTS} comments: start a new thread to go on`
+/**
+ * How far a new thread's or comment's `created_at` may be from the server's clock, either way:
+ * the time is the writer's to say but not to invent (no backdating, no posting from the future).
+ */
+export const MAX_CREATED_AT_SKEW_MS = 2 * 60_000
 /** Longest stored quote of the anchored text; longer selections are cut with an ellipsis. */
 export const MAX_QUOTE_CHARS = 500
 
@@ -80,16 +89,48 @@ export function readThread(value: unknown): ThreadView | null {
 }
 
 /** Every readable thread of a comments doc, in creation order; duplicate ids keep the first. */
-export function readThreads(doc: Y.Doc): ThreadView[] {
+export function readThreads(doc: Y.Doc, read: (value: unknown) => ThreadView | null = readThread): ThreadView[] {
   const seen = new Set<string>()
   const out: ThreadView[] = []
   for (const item of getThreads(doc).toArray()) {
-    const t = readThread(item)
+    const t = read(item)
     if (!t || seen.has(t.id)) continue
     seen.add(t.id)
     out.push(t)
   }
   return out
+}
+
+/**
+ * Reads a comments doc's threads again after each change, re-reading only the threads a
+ * transaction touched: a reply in a room of 5,000 threads reads one thread, not 5,000, and every
+ * other thread keeps its ThreadView object (so a keyed list re-renders nothing else).
+ */
+export function threadReader(doc: Y.Doc): { read(): ThreadView[]; destroy(): void } {
+  const root = getThreads(doc)
+  const views = new WeakMap<object, ThreadView | null>()
+  const onTransaction = (tr: Y.Transaction) => {
+    for (const changed of tr.changed.keys()) {
+      // Up from the changed type to the thread map that holds it (one right under the root).
+      let type: Y.AbstractType<unknown> | null = changed as Y.AbstractType<unknown>
+      for (let depth = 0; type && type !== root && depth < 100; depth++) {
+        const parent: unknown = type._item?.parent
+        if (parent === root) views.delete(type)
+        type = parent instanceof Y.AbstractType ? parent : null
+      }
+    }
+  }
+  doc.on('afterTransaction', onTransaction)
+  const cached = (value: unknown): ThreadView | null => {
+    if (!(value instanceof Y.Map)) return null
+    let view = views.get(value)
+    if (view === undefined) views.set(value, (view = readThread(value)))
+    return view
+  }
+  return {
+    read: () => readThreads(doc, cached),
+    destroy: () => doc.off('afterTransaction', onTransaction),
+  }
 }
 
 /** The Y.Map of thread `id`, for writers; null when there is none. */
@@ -159,7 +200,7 @@ export function createThread(doc: Y.Doc, input: NewThread, origin: unknown): str
 
 /**
  * Adds a reply to thread `threadId`. Returns false when the thread is gone or malformed (someone
- * else's client broke it); throws a RangeError on an empty or oversized body.
+ * else's client broke it); throws a RangeError on an empty or oversized body or a full thread.
  */
 export function replyToThread(
   doc: Y.Doc,
@@ -171,6 +212,7 @@ export function replyToThread(
   const thread = findThreadMap(doc, threadId)
   const comments = thread?.get(ThreadKey.comments)
   if (!(comments instanceof Y.Array)) return false
+  if (comments.length >= MAX_THREAD_COMMENTS) throw new RangeError(THREAD_FULL)
   doc.transact(() => {
     comments.push([commentMap(reply.author, body, reply.now ?? new Date().toISOString())])
   }, origin)

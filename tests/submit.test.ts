@@ -84,9 +84,13 @@ test('makes the workspace read-only for annotators once submitted, keeps comment
   assert.is(status(id), 'submitted')
 
   assert.is((await act(fx.server, fx.server.leadToken, id, 'request-changes', { message: 'Name the bug in B.' })).status, 200)
-  // write is given back: her next edit lands (her client resyncs, as it held state the server refused)
-  getWorkspace(annWs.doc).explanation.insert(0, 'again. ')
+  // Write is given back: her edit from a client that holds only what the room holds lands (ours
+  // reloads the room); what the room refused while submitted never lands, resync or not.
+  const fresh = await syncedPeer(fx.server, roomName.workspace(id), ann.token, fx.peers)
+  getWorkspace(fresh.doc).explanation.insert(0, 'again. ')
   await waitFor(() => serverExplanation(id).includes('again. '), 'the annotator’s edit after changes were requested')
+  await waitFor(() => annWs.provider.synced && annWs.provider.wsconnected, 'the stock client to resync after the request')
+  assert.not.match(serverExplanation(id), /AFTER SUBMIT/)
 })
 
 test.run()

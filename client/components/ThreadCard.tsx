@@ -1,8 +1,10 @@
 /** One thread in the Comments panel: where it points, its quote, comments, reply and resolve. */
-import { createEffect, For, Show } from 'solid-js'
+import { createEffect, createSignal, For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { anchorLabel } from '../../shared/anchors'
+import { MAX_THREAD_COMMENTS, THREAD_FULL } from '../../shared/comments'
 import type { ThreadView } from '../../shared/comments'
+import { EARLIER_STEP, visibleComments } from './threadWindow'
 import type { CommentsStore } from '../stores/comments'
 import { CommentItem } from './CommentItem'
 import { CommentComposer } from './CommentComposer'
@@ -16,6 +18,9 @@ export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore; r
   // Only text can be deleted from under a thread; candidate code and the task never change.
   const outdated = () => props.thread.anchor?.kind === 'text' && c.resolved(props.thread) === null
   const active = () => c.active() === props.thread.id
+  const [shown, setShown] = createSignal(0)
+  const visible = () => visibleComments(props.thread.comments, shown())
+  const full = () => props.thread.comments.length >= MAX_THREAD_COMMENTS
   createEffect(() => {
     if (active()) card.scrollIntoView({ block: 'nearest' })
   })
@@ -51,10 +56,19 @@ export const ThreadCard: Component<{ thread: ThreadView; store: CommentsStore; r
           {props.thread.quote}
         </blockquote>
       </Show>
-      <For each={props.thread.comments}>
-        {(comment) => <CommentItem comment={comment} authorName={c.nameOf(comment.author)} />}
-      </For>
-      <Show when={!props.thread.resolved}>
+      <For each={visible().first}>{(comment) => <CommentItem comment={comment} authorName={c.nameOf(comment.author)} />}</For>
+      <Show when={visible().hidden > 0}>
+        <button type="button" class="link small comment-more" onClick={() => setShown((n) => n + EARLIER_STEP)}>
+          Show {Math.min(EARLIER_STEP, visible().hidden)} earlier {visible().hidden === 1 ? 'reply' : 'replies'} ({visible().hidden} hidden)
+        </button>
+      </Show>
+      <For each={visible().rest}>{(comment) => <CommentItem comment={comment} authorName={c.nameOf(comment.author)} />}</For>
+      <Show when={!props.thread.resolved && full()}>
+        <p class="small muted thread-full" role="note">
+          {THREAD_FULL[0].toUpperCase() + THREAD_FULL.slice(1)}.
+        </p>
+      </Show>
+      <Show when={!props.thread.resolved && !full()}>
         <CommentComposer
           label="Reply"
           submitLabel="Reply"

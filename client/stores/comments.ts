@@ -10,7 +10,7 @@ import { EditorSelection } from '@codemirror/state'
 import type { EditorView } from '@codemirror/view'
 import { createLinesAnchor, createTextAnchor, resolveAnchor } from '../../shared/anchors'
 import type { Anchor, AnchorField, ResolvedAnchor } from '../../shared/anchors'
-import { createThread, MAX_UNRESOLVED_THREADS, readThreads, replyToThread, setThreadResolved, threadMentions } from '../../shared/comments'
+import { createThread, MAX_UNRESOLVED_THREADS, readThreads, replyToThread, setThreadResolved, threadMentions, threadReader } from '../../shared/comments'
 import type { ThreadView } from '../../shared/comments'
 import { roomName } from '../../shared/roomNames'
 import { readRefusal } from '../../shared/refusals'
@@ -150,10 +150,15 @@ export function createComments(
   const [threads, setThreads] = createSignal<ThreadView[]>(readThreads(current.room.doc))
   createEffect(() => {
     const doc = room().doc
-    const onThreads = () => setThreads(readThreads(doc))
+    // Re-reads only the threads each change touched (a reply reads one thread, not thousands).
+    const reader = threadReader(doc)
+    const onThreads = () => setThreads(reader.read())
     onThreads()
     doc.on('update', onThreads)
-    onCleanup(() => doc.off('update', onThreads))
+    onCleanup(() => {
+      doc.off('update', onThreads)
+      reader.destroy()
+    })
   })
   /** Throws before posting what the server would refuse: the person's unresolved threads at the most. */
   const underThreadLimit = () => {

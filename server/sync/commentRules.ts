@@ -7,6 +7,9 @@
  * - A thread's author, the lead or an assignee resolves or reopens it.
  * - A thread's author or the lead deletes it (a tombstone goes to the audit log first); a
  *   comment's author or the lead deletes a comment.
+ * - A new thread or comment says when it was written (`created_at`, ISO 8601) within
+ *   MAX_CREATED_AT_SKEW_MS of the server's clock; nobody changes it, or an author, afterwards.
+ * - A thread holds at most MAX_THREAD_COMMENTS comments.
  * - A body holds at most MAX_COMMENT_CHARS characters; a person holds at most
  *   MAX_UNRESOLVED_THREADS unresolved threads per task and starts threads and posts comments at
  *   bounded rates.
@@ -16,7 +19,7 @@
  * An update is judged whole: one forbidden change refuses all of it.
  */
 import * as Y from 'yjs'
-import { CommentKey, MAX_COMMENT_CHARS, MAX_QUOTE_CHARS, MAX_UNRESOLVED_THREADS, ThreadKey } from '../../shared/comments'
+import { CommentKey, MAX_COMMENT_CHARS, MAX_CREATED_AT_SKEW_MS, MAX_QUOTE_CHARS, MAX_THREAD_COMMENTS, MAX_UNRESOLVED_THREADS, THREAD_FULL, ThreadKey } from '../../shared/comments'
 import { COMMENTS_ROOT } from '../../shared/schema'
 import { REFUSED_PREFIX } from '../../shared/refusals'
 import { itemKey } from './updateView'
@@ -46,6 +49,8 @@ export interface CommentRulesDeps {
   takeComments(userId: string, count: number): boolean
   /** Records deleted threads durably before the delete is applied; throws when it cannot. */
   onThreadsDeleted(threads: ThreadTombstone[], by: Writer): void
+  /** The server's clock, in ms since the epoch; Date.now when absent. */
+  now?: () => number
 }
 
 const THREAD_KEYS: ReadonlySet<string> = new Set(Object.values(ThreadKey))
@@ -75,6 +80,19 @@ function valueOf(item: Y.Item): unknown {
 function heldField(item: Y.Item, key: string): unknown {
   const type = typeOf(item)
   return type instanceof Y.Map ? type.get(key) : undefined
+}
+
+/** ISO 8601 as Date.prototype.toISOString writes it (UTC, milliseconds optional). */
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/
+
+/** Why `value` is refused as a new thread's or comment's `created_at` at server time `now`, or null. */
+export function badCreatedAt(value: unknown, now: number): string | null {
+  const at = typeof value === 'string' && ISO_RE.test(value) ? Date.parse(value) : NaN
+  if (!Number.isFinite(at)) return 'created_at must be a time like 2026-01-31T12:00:00.000Z'
+  if (Math.abs(at - now) > MAX_CREATED_AT_SKEW_MS) {
+    return `created_at must be within ${MAX_CREATED_AT_SKEW_MS / 60_000} minutes of the server's clock (${new Date(now).toISOString()}): check your computer's clock`
+  }
+  return null
 }
 
 /** Why a value written to `key` of a new thread or comment is refused, or null. */
@@ -114,6 +132,18 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
 
   return {
     check(view: UpdateView, writer: Writer): string | null {
+      const now = deps.now?.() ?? Date.now()
+      /** New thread and comment maps, and whether each was given a created_at. */
+      const dated = new Map<Y.Item, boolean>()
+      /** New comments per thread (the thread's item). */
+      const newComments = new Map<Y.Item, number>()
+      /** Checks a new map's created_at value and marks the map as dated. */
+      const stampOf = (map: Y.Item, value: Y.Item) => {
+        if (value.content instanceof Y.ContentDeleted) return null // overwritten in the same update
+        const bad = badCreatedAt(valueOf(value), now)
+        if (!bad) dated.set(map, true)
+        return bad
+      }
       let started = 0
       let reopened = 0
       let posted = 0
@@ -126,13 +156,16 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
         const threadNew = !view.isHeld(thread.item)
         if (!field) {
           if (!(typeOf(item) instanceof Y.Map) && !(item.content instanceof Y.ContentDeleted)) return no('a thread is a map')
-          if (typeOf(item)) started++
+          if (typeOf(item)) {
+            started++
+            if (!dated.has(item)) dated.set(item, false)
+          }
           continue
         }
         if (field.key === null || !THREAD_KEYS.has(field.key)) return no(`threads have no field ${field.key ?? '(list item)'}`)
         if (!comment) {
           if (threadNew) {
-            const bad = badValue('thread', field.key, item)
+            const bad = badValue('thread', field.key, item) ?? (field.key === ThreadKey.createdAt ? stampOf(thread.item, item) : null)
             if (bad) return no(bad)
             continue
           }
@@ -148,17 +181,31 @@ export function commentRules(deps: CommentRulesDeps): WriteRules {
         if (field.key !== ThreadKey.comments || comment.key !== null) return no(`a thread's ${field.key} holds no items`)
         if (!commentField) {
           if (!(typeOf(item) instanceof Y.Map) && !(item.content instanceof Y.ContentDeleted)) return no('a comment is a map')
-          if (typeOf(item)) posted++
+          if (typeOf(item)) {
+            posted++
+            newComments.set(thread.item, (newComments.get(thread.item) ?? 0) + 1)
+            if (!dated.has(item)) dated.set(item, false)
+          }
           continue
         }
         if (deeper.length > 0 || commentField.key === null || !COMMENT_KEYS.has(commentField.key)) {
           return no(`comments have no field ${commentField.key ?? '(list item)'}`)
         }
-        const bad = badValue('comment', commentField.key, item)
+        const commentNew = !view.isHeld(comment.item)
+        const bad = badValue('comment', commentField.key, item) ?? (commentNew && commentField.key === CommentKey.createdAt ? stampOf(comment.item, item) : null)
         if (bad) return no(bad)
-        if (!view.isHeld(comment.item)) continue // a new comment: its writer's own
+        if (commentNew) continue // a new comment: its writer's own
         if (commentField.key !== CommentKey.body) return no(`a comment's ${commentField.key} cannot change`)
         if (!isCommentAuthor(writer, comment.item)) return no('only its author edits a comment')
+      }
+
+      for (const [, hasTime] of dated) if (!hasTime) return no('a new thread or comment says when it was written (created_at)')
+      for (const [thread, count] of newComments) {
+        const held = view.isHeld(thread) ? heldField(thread, ThreadKey.comments) : undefined
+        const total = (held instanceof Y.Array ? held.length : 0) + count
+        if (total > MAX_THREAD_COMMENTS) {
+          return no(THREAD_FULL)
+        }
       }
 
       const deleted = new Set(view.deleted.map(itemKey))

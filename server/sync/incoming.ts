@@ -1,7 +1,7 @@
 /**
  * Incoming frames: one binary message decoded into the few things a room acts on, with access
- * applied first. A read-only connection's writes (sync step 2 and update) are dropped before their
- * payload is decoded, so nothing it sends is ever applied, stored or relayed.
+ * applied first. A read-only connection's writes (sync step 2 and update) are never applied,
+ * stored or relayed; the room reads only their clock ranges, to seal them (refusedWrites.ts).
  */
 import * as decoding from 'lib0/decoding'
 import { CLOSE } from '../../shared/errors'
@@ -19,8 +19,10 @@ export const MAX_STATE_VECTOR_BYTES = 64 * 1024
 /** What a frame asks of the room. */
 export type Incoming =
   | { readonly kind: 'syncStep1'; readonly stateVector: Uint8Array }
-  | { readonly kind: 'update'; readonly update: Uint8Array }
-  | { readonly kind: 'denied' }
+  /** `resync`: a sync step 2, which carries the sender's whole delete set, not one edit's. */
+  | { readonly kind: 'update'; readonly update: Uint8Array; readonly resync: boolean }
+  /** A write from a read-only connection: never applied; its bytes only say what to seal. */
+  | { readonly kind: 'denied'; readonly update: Uint8Array }
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
   | { readonly kind: 'queryAwareness' }
   | { readonly kind: 'nothing' }
@@ -37,7 +39,6 @@ export class FrameError extends Error {
 }
 
 const NOTHING: Incoming = { kind: 'nothing' }
-const DENIED: Incoming = { kind: 'denied' }
 const QUERY: Incoming = { kind: 'queryAwareness' }
 
 /** Decodes one frame for a connection with `access`. Throws on bytes it cannot decode. */
@@ -76,6 +77,6 @@ function readSync(dec: decoding.Decoder, access: Access): Incoming {
   // Read-only: dropped without decoding the update; never applied, stored or relayed. A step 2
   // without structs (its first varint, the struct-client count, is 0) is what any client that
   // holds nothing new sends on reconnect, with its whole delete set: no attempt worth telling.
-  if (access !== Access.write) return syncType === SyncType.step2 && update[0] === 0 ? NOTHING : DENIED
-  return { kind: 'update', update }
+  if (access !== Access.write) return syncType === SyncType.step2 && update[0] === 0 ? NOTHING : { kind: 'denied', update }
+  return { kind: 'update', update, resync: syncType === SyncType.step2 }
 }

@@ -8,6 +8,7 @@
 import * as Y from 'yjs'
 import { LOAD } from '../../shared/origins'
 import { CLOSE } from '../../shared/errors'
+import { REFUSED_PREFIX } from '../../shared/refusals'
 import { writeAwarenessMessage } from '../../shared/protocol'
 import type { RoomStorage } from '../storage/updateLog'
 import type { Connection } from './connection'
@@ -26,7 +27,10 @@ import { SyncAnswers } from './syncAnswers'
 import { staticRulesFor } from './writeRules'
 import type { WriteRules } from './writeRules'
 import { UpdateView } from './updateView'
+import { RefusedDeletes, encodeSeal, liveDeletes, unheldRanges } from './refusedWrites'
 
+/** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
+const SEAL = Object.freeze({ source: 'seal' as const })
 /** Where a room reports what it cannot handle itself. */
 export interface RoomLog {
   warn(message: string, detail?: Record<string, unknown>): void
@@ -87,6 +91,8 @@ export class Room {
     private readonly hooks: RoomHooks = {},
     ownerStore: OwnerStore = new MemoryOwnerStore(),
     rules?: WriteRules | null,
+    /** Deletes refused to each user; pass one that outlives the room (RefusedDeletesByRoom). */
+    private readonly refusedDeletes: RefusedDeletes = new RefusedDeletes(),
   ) {
     const parsed = parseRoomName(name)
     this.texts = parsed?.kind === 'workspace' ? WORKSPACE_TEXTS : null
@@ -200,10 +206,11 @@ export class Room {
         case 'syncStep1':
           return this.answers.request(conn, message.stateVector)
         case 'update':
-          return this.apply(conn, message.update)
+          return this.apply(conn, message.update, message.resync)
         case 'denied':
-          // Dropped before decoding; the connection tells its client once why (LiveAccess's reason).
-          return conn.refuseWrite()
+          // Never applied; the connection tells its client once why (LiveAccess's reason).
+          conn.refuseWrite()
+          return this.seal(conn, message.update, null)
         case 'awareness':
           return this.presence.receive(conn, message.update)
         case 'queryAwareness':
@@ -231,16 +238,22 @@ export class Room {
    * the room's write rules refuse is dropped the same way, and its sender is told why (auth
    * message) and stays connected: its client loads the room afresh.
    */
-  private apply(conn: Connection, update: Uint8Array): void {
+  private apply(conn: Connection, update: Uint8Array, resync = false): void {
     const doc = this.state.doc
     const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
     const view = this.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
     const writer = { id: conn.user.id, role: conn.user.role }
-    const ruled = view && this.rules ? this.rules.check(view, writer) : null
+    // A sync step 2 replays the sender's whole history, refused deletes included; a new edit that
+    // deletes the same thing again is a new decision and is judged like any other.
+    const replays = resync && this.refusedDeletes.has(writer.id) && this.refusedDeletes.touches(writer.id, liveDeletes(doc, verdict.decoded.ds))
+    const ruled = replays
+      ? `${REFUSED_PREFIX}it deletes what was refused to you before; reload the room`
+      : view && this.rules ? this.rules.check(view, writer) : null
     if (ruled !== null) {
       this.log.warn('refused a write the room\'s rules forbid', { room: this.name, user: conn.user.id, reason: ruled })
-      return conn.refuseUpdate(ruled)
+      conn.refuseUpdate(ruled)
+      return this.seal(conn, update, verdict.decoded.ds)
     }
     let ids = this.writers.get(conn)
     if (!ids) this.writers.set(conn, (ids = new Set()))
@@ -263,6 +276,35 @@ export class Room {
         this.log.error('after applying an update', err, { room: this.name, user: conn.user.id })
       }
     }
+  }
+
+  /**
+   * Makes sure a refused write never lands later (refusedWrites.ts): its live deletes are
+   * remembered for its writer, and its new clock ranges of client ids the writer may write are
+   * sealed with GC structs, stored and relayed like any change.
+   */
+  private seal(conn: Connection, update: Uint8Array, ds: ReturnType<typeof Y.decodeUpdate>['ds'] | null): void {
+    const doc = this.state.doc
+    const user = conn.user.id
+    try {
+      this.refusedDeletes.remember(user, liveDeletes(doc, ds ?? Y.decodeUpdate(update).ds))
+    } catch {
+      // undecodable: it carries nothing Yjs would ever apply
+    }
+    const ranges = unheldRanges(doc, update, (client) => this.owners.mayWrite(client, user))
+    if (ranges.length === 0) return
+    let ids = this.writers.get(conn)
+    if (!ids) this.writers.set(conn, (ids = new Set()))
+    for (const r of ranges) ids.add(r.client)
+    if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
+    try {
+      this.owners.claim(ranges.map((r) => r.client), user)
+    } catch (err) {
+      this.log.error('recording client id owners failed; a refused write was not sealed', err, { room: this.name, user })
+      return
+    }
+    Y.applyUpdate(doc, encodeSeal(ranges), SEAL)
+    dropPending(doc)
   }
 
   private refuse(conn: Connection, reason: string): void {

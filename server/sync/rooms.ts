@@ -15,6 +15,7 @@ import type { RoomLog } from './room'
 import type { OwnerStore } from './clientOwners'
 import type { WriteRules } from './writeRules'
 import { unloads } from './turnQueue'
+import { RefusedDeletesByRoom } from './refusedWrites'
 
 export interface RoomsOptions {
   storageFor(name: string): RoomStorage
@@ -47,6 +48,8 @@ export class Rooms {
   /** Rooms whose load has finished, for synchronous reads (presence, live progress). */
   private readonly ready = new Map<string, Room>()
   private readonly unloading = new Map<string, Promise<void>>()
+  /** What each room refused to delete, per user: kept across unloads (refusedWrites.ts). */
+  private readonly refusedDeletes = new RefusedDeletesByRoom()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
   private closing = false
   private readonly failures = new Map<string, DegradedRoom>()
@@ -84,6 +87,7 @@ export class Rooms {
         },
         this.options.ownersFor?.(name),
         this.options.rulesFor?.(name),
+        this.refusedDeletes.forRoom(name),
       )
       try {
         room.load()

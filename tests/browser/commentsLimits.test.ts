@@ -3,7 +3,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as Y from 'yjs'
 import type { Page } from 'playwright-core'
-import { CommentKey, createThread, MAX_UNRESOLVED_THREADS, readThreads, ThreadKey } from '../../shared/comments'
+import { CommentKey, createThread, MAX_THREAD_COMMENTS, MAX_UNRESOLVED_THREADS, readThreads, ThreadKey } from '../../shared/comments'
+import { LATEST_REPLIES } from '../../client/components/threadWindow'
 import { roomName } from '../../shared/roomNames'
 import { getThreads } from '../../shared/schema'
 import { browserFixture, newUserPage } from '../helpers/browser'
@@ -139,6 +140,47 @@ test('renders 5,000 threads with only the cards on screen in the page, and stays
   const longTasks = await p.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks)
   console.log(`5,000 threads: shown after ${shownMs} ms; ${cards} cards in the page; longest main-thread task ${Math.round(Math.max(0, ...longTasks))} ms (${longTasks.length} over 50 ms)`)
   assert.equal(lead.errors.filter((e) => !/WebSocket|permission/i.test(e)), [])
+})
+
+test(`renders a thread at its bound of ${MAX_THREAD_COMMENTS} comments windowed, with earlier replies on demand and no reply box`, async () => {
+  const { id, rev } = await reviewTask(fx.server)
+  const full = (name: string, n: number) => (doc: Y.Doc) => {
+    const thread = new Y.Map<unknown>()
+    for (const [k, v] of [[ThreadKey.id, name], [ThreadKey.anchor, { kind: 'task' }], [ThreadKey.quote, ''],
+      [ThreadKey.author, rev.id], [ThreadKey.createdAt, new Date().toISOString()], [ThreadKey.resolved, false]] as const) {
+      thread.set(k, v)
+    }
+    const comments = new Y.Array<Y.Map<unknown>>()
+    for (let i = 0; i < n; i++) {
+      const c = new Y.Map<unknown>()
+      for (const [k, v] of [[CommentKey.id, `${name}-${i}`], [CommentKey.author, rev.id], [CommentKey.body, `${name} reply ${i}`], [CommentKey.createdAt, new Date().toISOString()]]) c.set(k, v)
+      comments.push([c])
+    }
+    thread.set(ThreadKey.comments, comments)
+    getThreads(doc).push([thread])
+  }
+  await fx.server.running.deps.rooms.transact(roomName.comments(id), full('long', MAX_THREAD_COMMENTS))
+  // Control: a short thread shows every comment and takes replies.
+  await fx.server.running.deps.rooms.transact(roomName.comments(id), full('short', 3))
+  const u = await openAs(rev.token, id)
+  const p = u.page
+  const long = panel(p).getByRole('listitem').filter({ hasText: 'long reply 0' })
+  await long.getByText(`long reply ${MAX_THREAD_COMMENTS - 1}`, { exact: true }).waitFor({ timeout: 15_000 })
+  const rendered = await long.locator('.comment').count()
+  assert.is(rendered, 1 + LATEST_REPLIES, 'the first comment and the latest replies')
+  const more = long.getByRole('button', { name: /earlier replies/ })
+  assert.match(await more.innerText(), new RegExp(`\\(${MAX_THREAD_COMMENTS - 1 - LATEST_REPLIES} hidden\\)`))
+  await more.click()
+  await waitFor(async () => (await long.locator('.comment').count()) === 1 + LATEST_REPLIES + 100, 'a hundred earlier replies to show')
+  assert.is(await long.getByRole('textbox', { name: 'Reply' }).count(), 0, 'a full thread has no reply box')
+  await long.getByRole('note').filter({ hasText: `holds at most ${MAX_THREAD_COMMENTS} comments` }).waitFor()
+  const short = panel(p).getByRole('listitem').filter({ hasText: 'short reply 0' })
+  assert.is(await short.locator('.comment').count(), 3)
+  assert.is(await short.getByRole('button', { name: /earlier replies/ }).count(), 0)
+  await short.getByRole('textbox', { name: 'Reply' }).fill('fits')
+  await short.getByRole('button', { name: 'Reply', exact: true }).click()
+  await waitForServerDoc(fx.server, roomName.comments(id), (d) => readThreads(d).find((t) => t.id === 'short')?.comments.length === 4, 'the reply stored')
+  assert.equal(u.errors.filter((e) => !/WebSocket|permission/i.test(e)), [])
 })
 
 test.run()
