@@ -92,6 +92,26 @@ test('the built CLI answers --version with the package version and --help with i
   assert.match(bad.stderr, /unknown command "no-such-command"/)
 })
 
+test('the built CLI ends quietly when its reader closes the pipe early, and prints everything when it does not', async () => {
+  const runHelp = (closeEarly: boolean) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['dist/server/cli.js', '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+      children.push(child)
+      let stdout = ''
+      let stderr = ''
+      if (closeEarly) child.stdout.destroy()
+      else child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      child.on('close', (code) => resolve({ code, stdout, stderr }))
+    })
+  const full = await runHelp(false)
+  assert.is(full.code, 0)
+  assert.match(full.stdout, /Exit codes:/)
+  const cut = await runHelp(true)
+  assert.is(cut.stderr, '', 'no stack trace')
+  assert.is(cut.code, 0)
+})
+
 test('the start check calls a build current only when every output exists and no source is newer', () => {
   const root = tempDir()
   const { outputs, sources } = TARGETS.server
