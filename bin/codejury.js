@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// The `codejury` command (package.json "bin"): lets Node load the TypeScript CLI through tsx.
-import { fileURLToPath } from 'node:url'
-import { register } from 'tsx/esm/api'
+// The `codejury` command (package.json "bin"): the compiled CLI (`npm run build`) when it is
+// current, else the TypeScript sources through tsx (a checkout with its devDependencies).
+import { staleReason } from '../scripts/buildState.mjs'
 
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })
-const { runCli } = await import('../server/cli.ts')
-process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-})
+if (staleReason('cli') === null) {
+  await import('../dist/server/cli.js')
+} else {
+  let register
+  try {
+    ;({ register } = await import('tsx/esm/api'))
+  } catch {
+    process.stderr.write('codejury: the CLI is not built; run `npm run build` first\n')
+    process.exit(2)
+  }
+  register({ tsconfig: new URL('../tsconfig.json', import.meta.url).pathname })
+  await import('./cliMain.ts')
+}

@@ -22,6 +22,7 @@ export function taskTitle(prompt: Prompt, fallback = '', max = MAX_TITLE_CHARS):
   if (!paragraph) return fallback
   const marked = plainInline(paragraph.slice(0, MAX_SCAN_CHARS))
   if (!marked) return fallback
+  // eslint-disable-next-line no-control-regex -- OPEN and CLOSE (below) are control characters on purpose: no title text can contain them
   return shorten(firstSentence(marked), max).replace(/[\u0000\u0001]/g, '')
 }
 
@@ -83,6 +84,7 @@ function firstParagraph(text: string): string {
  * only around several words (`_private_` and `__init__` are identifiers, kept as written).
  */
 function plainInline(text: string): string {
+  // eslint-disable-next-line no-control-regex -- OPEN and CLOSE (below) are control characters on purpose: no title text can contain them
   const parts = text.replace(/[\u0000\u0001]/g, '').split(/(`+[^`]*`+)/)
   return parts
     .map((part, i) => {

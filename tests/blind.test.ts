@@ -175,7 +175,7 @@ api_('says when an import creates a batch, blind unless blind=0', async () => {
 api_.run()
 
 const flow = suite('blind rooms, records and exports')
-let peers: Peer[] = []
+const peers: Peer[] = []
 let fx: TestServer
 flow.before.each(async () => {
   fx = await startServer()
@@ -284,7 +284,7 @@ flow.run()
 
 const migrate = suite('blind tasks from before opaque ids')
 let dir = ''
-let running: TestServer[] = []
+const running: TestServer[] = []
 migrate.before.each(() => {
   dir = tempDir('codejury-blind-migrate-')
 })

@@ -13,7 +13,7 @@ import { completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
 const test = suite('cli workflow')
 let server: TestServer
 let peers: Peer[] = []
-let dirs: string[] = []
+const dirs: string[] = []
 test.before.each(async () => {
   server = await startServer()
 })

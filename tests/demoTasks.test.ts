@@ -15,8 +15,7 @@ import type { RawCase } from '../shared/harness/types'
 /** Per-subject limit, as in the browser sandbox (DESIGN.md, "Running tests against candidates"). */
 const RUN_TIMEOUT_MS = 5_000
 
-const Nature = { clean: 'clean', wrong: 'wrong', slow: 'slow', verbose: 'verbose' } as const
-type Nature = (typeof Nature)[keyof typeof Nature]
+type Nature = 'clean' | 'wrong' | 'slow' | 'verbose'
 
 /**
  * What each candidate is meant to be. Test-only on purpose: the task data users see must not

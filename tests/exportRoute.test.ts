@@ -18,7 +18,7 @@ const CHECK_TRL = path.join(import.meta.dirname, 'check_trl.py')
 const CHECK_HUMANEVAL = path.join(import.meta.dirname, 'check_humaneval.py')
 let server: TestServer
 let peers: Peer[] = []
-let dirs: string[] = []
+const dirs: string[] = []
 test.before.each(async () => {
   server = await startServer()
 })

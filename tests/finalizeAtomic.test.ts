@@ -18,7 +18,7 @@ const test = suite('finalize atomic')
 const TASKS = 30
 let dataDir = ''
 let children: ChildServer[] = []
-let peers: Peer[] = []
+const peers: Peer[] = []
 
 test.after.each(async () => {
   for (const p of peers.splice(0)) p.destroy()

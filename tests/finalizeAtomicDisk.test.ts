@@ -19,7 +19,7 @@ import { fill, mountTmpfs, unmountTmpfs } from './helpers/tmpfs'
 const test = suite('finalize atomic on a full disk')
 let mnt = ''
 let servers: TestServer[] = []
-let peers: Peer[] = []
+const peers: Peer[] = []
 
 test.after.each(async () => {
   for (const p of peers.splice(0)) p.destroy()

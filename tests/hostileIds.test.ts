@@ -15,7 +15,7 @@ import { act, syncedPeer, waitForServerDoc } from './helpers/review'
 
 const test = suite('hostile ids')
 let server: TestServer
-let peers: Peer[] = []
+const peers: Peer[] = []
 test.before.each(async () => {
   server = await startServer()
 })

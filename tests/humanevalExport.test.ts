@@ -16,7 +16,7 @@ import { tempDir } from './helpers/server'
 
 const test = suite('humaneval export')
 const CHECK = path.join(import.meta.dirname, 'check_humaneval.py')
-let dirs: string[] = []
+const dirs: string[] = []
 test.after.each(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
@@ -123,7 +123,7 @@ test('moves helpers after the body, keeps imports and decorators in the prompt, 
     solution: 'class Counter:\n    def __init__(self):\n        self.n = 0\n\n    def tick(self):\n        self.n += 1\n        return self.n\n',
     tests: 'import asyncio\n\nasync def test_ticks():\n    await asyncio.sleep(0)\n    c = Counter()\n    assert [c.tick(), c.tick()] == [1, 2]\n',
   })
-  assert.match(klass.prompt, /^class Counter:\n    """\n    It must count\.\n    """\n$/, 'the last user turn')
+  assert.match(klass.prompt, /^class Counter:\n {4}"""\n {4}It must count\.\n {4}"""\n$/, 'the last user turn')
   const humanevalStyle = itemOf({
     language: 'python', prompt: problem, entry_point: 'add', solution: 'def add(a, b):\n    return a + b\n',
     tests: 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(-1, 1) == 0\n',

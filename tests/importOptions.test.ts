@@ -1,7 +1,6 @@
 /** Import options: `?onConflict=skip` leaves existing ids out and reports them; `?assign=` assigns every new task. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import * as Y from 'yjs'
 import { roomName } from '../shared/roomNames'
 import { getMeta, MetaKey } from '../shared/schema'
 import { api, createUser, importTasks, taskLine } from './helpers/server'

@@ -12,7 +12,7 @@ import { CANDIDATES, CRITERIA, syncedPeer, waitForServerDoc } from './helpers/re
 
 const test = suite('merge ratings')
 let server: TestServer
-let peers: Peer[] = []
+const peers: Peer[] = []
 test.before.each(async () => {
   server = await startServer()
 })

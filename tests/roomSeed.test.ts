@@ -15,7 +15,7 @@ import { waitFor } from './helpers/waitFor'
 
 const test = suite('room seeds')
 let server: TestServer | null = null
-let peers: Peer[] = []
+const peers: Peer[] = []
 let dir = ''
 test.before.each(() => {
   dir = tempDir('codejury-seed-')

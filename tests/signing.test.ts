@@ -12,7 +12,7 @@ import type { Peer } from './helpers/peer'
 const test = suite('signing')
 let dataDir = ''
 let servers: TestServer[] = []
-let peers: Peer[] = []
+const peers: Peer[] = []
 
 test.before.each(() => {
   dataDir = tempDir('codejury-signing-')

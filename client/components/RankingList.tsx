@@ -30,6 +30,7 @@ export const RankingList: Component<{
 }> = (props) => {
   let list!: HTMLOListElement
   const labels = useCandidateLabels()
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- read by the use:droppable directive
   const droppable = createDroppable(zoneDropId(RankingZone.ranking), { zone: RankingZone.ranking })
   const byId = (id: string) => props.candidates.find((c) => c.id === id) ?? { id, code: '' }
   const itemOf = (el: unknown) =>

@@ -19,6 +19,7 @@ export const RankingPool: Component<{
 }> = (props) => {
   let list!: HTMLUListElement
   const labels = useCandidateLabels()
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- read by the use:droppable directive
   const droppable = createDroppable(zoneDropId(RankingZone.unranked), { zone: RankingZone.unranked })
   const byId = (id: string) => props.candidates.find((c) => c.id === id) ?? { id, code: '' }
   const idOf = (el: unknown) => {

@@ -12,7 +12,7 @@ export interface AwarenessView {
   readonly doc: Awareness['doc']
   getLocalState: Awareness['getLocalState']
   setLocalStateField: Awareness['setLocalStateField']
-  getStates: () => Map<number, Record<string, any>>
+  getStates: () => Map<number, Record<string, unknown>>
   on: Awareness['on']
   off: Awareness['off']
 }
@@ -36,7 +36,7 @@ export function safeAwareness(awareness: Awareness): AwarenessView {
   }
 }
 
-type States = Map<number, Record<string, any>>
+type States = Map<number, Record<string, unknown>>
 
 function sanitizeStates(states: States): States {
   const out: States = new Map()

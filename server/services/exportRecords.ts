@@ -4,7 +4,6 @@
  * Everything streams record by record; nothing holds more than one record at a time (`kto` also
  * holds a bounded window of rows, and the selected records' ids for its seeded order).
  */
-import type { ReviewRecord } from '../../shared/record'
 import { EXPORT_FORMATS, desirableCount, exportRows, humanevalSkipOf, rowCount } from '../../shared/exports/formats'
 import type { ExportFormat } from '../../shared/exports/formats'
 import { HUMANEVAL_SKIPS } from '../../shared/exports/humaneval'

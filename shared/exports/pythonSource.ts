@@ -152,7 +152,7 @@ export function boundNames(statement: LogicalLine, body: readonly LogicalLine[])
       }
     } else if (/^(for|with|async)[ \t]/.test(head)) {
       for (const w of identifiers(head.slice(0, head.indexOf(':') >= 0 ? head.indexOf(':') : head.length))) names.add(w)
-    } else if (/^[A-Za-z_(\[*]/.test(head)) {
+    } else if (/^[A-Za-z_([*]/.test(head)) {
       const at = assignmentAt(head)
       if (at > 0) for (const w of identifiers(head.slice(0, at))) names.add(w)
     }

@@ -128,8 +128,8 @@ export function serverNodeFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>
   }
-  const m = /\bnode((?: --[\w-]+(?:=\S+)?)*) --import tsx server\/main\.ts/.exec(pkg.scripts.start)
-  if (!m) throw new Error('package.json "start" no longer runs `node … --import tsx server/main.ts`')
+  const m = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/server\/main\.js/.exec(pkg.scripts.start)
+  if (!m) throw new Error('package.json "start" no longer runs `node … dist/server/main.js`')
   return m[1].trim().split(/\s+/).filter(Boolean)
 }
 
