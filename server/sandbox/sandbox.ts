@@ -52,6 +52,8 @@ export interface SubjectRun {
   outcome: Outcome
   flags: string[]
   warm: boolean
+  /** CPU time of the subject's process, its start included (a measurement for benchmarks). */
+  cpuMs: number
 }
 
 /** The sandbox cannot run code here (no isolation, or not probed yet); the message says why. */
@@ -85,6 +87,11 @@ export class Sandbox {
     return [...this.pools.values()].reduce((sum, p) => sum + p.memoryBytes(), 0)
   }
 
+  /** CPU time the idle warm processes spent starting, in milliseconds. */
+  poolCpuMs(): number {
+    return [...this.pools.values()].reduce((sum, p) => sum + p.cpuMs(), 0)
+  }
+
   /** Idle warm processes per runtime. */
   poolIdle(): Record<'python' | 'js', number> {
     return { python: this.pools.get('python')?.idleCount ?? 0, js: this.pools.get('js')?.idleCount ?? 0 }
@@ -112,7 +119,7 @@ export class Sandbox {
         { type: 'run', language: subject.language, code: subject.code, tests: subject.tests, timeout_ms: timeoutMs, ...(subject.entryPoint ? { entry_point: subject.entryPoint } : {}) },
         timeoutMs + WALL_MARGIN_MS,
       )
-      return { ...toOutcome(ex), warm }
+      return { ...toOutcome(ex), warm, cpuMs: ex.cpuMs ?? 0 }
     } finally {
       this.release()
     }
