@@ -67,6 +67,7 @@ export class Sandbox {
   private running = 0
   private readonly waiting: (() => void)[] = []
   private closed = false
+  private readonly spent = { subjects: 0, cpuMs: 0 }
 
   constructor(private readonly options: SandboxOptions) {
     this.started = options.mode === 'off' ? Promise.resolve(this.fail('the sandbox is turned off (SANDBOX=off)')) : this.start()
@@ -90,6 +91,11 @@ export class Sandbox {
   /** CPU time the idle warm processes spent starting, in milliseconds. */
   poolCpuMs(): number {
     return [...this.pools.values()].reduce((sum, p) => sum + p.cpuMs(), 0)
+  }
+
+  /** Subjects run so far and the CPU time their processes used together, starts included (for benchmarks). */
+  spentCpu(): { subjects: number; cpuMs: number } {
+    return { ...this.spent }
   }
 
   /** Idle warm processes per runtime. */
@@ -119,6 +125,8 @@ export class Sandbox {
         { type: 'run', language: subject.language, code: subject.code, tests: subject.tests, timeout_ms: timeoutMs, ...(subject.entryPoint ? { entry_point: subject.entryPoint } : {}) },
         timeoutMs + WALL_MARGIN_MS,
       )
+      this.spent.subjects++
+      this.spent.cpuMs += ex.cpuMs ?? 0
       return { ...toOutcome(ex), warm, cpuMs: ex.cpuMs ?? 0 }
     } finally {
       this.release()
