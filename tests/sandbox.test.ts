@@ -192,6 +192,20 @@ test('a subject cannot see the harness the snapshot carried compiled, while it s
   assert.match(await pythonValue("import sys\nVALUE = [n for n in dir(sys) if n in ('path', 'modules')]\n"), /\['modules', 'path'\]/)
 })
 
+test('a run reports the CPU time its process used, which a busier subject raises', async () => {
+  const tests = "test('adds', () => assert.equal(add(2, 3), 5))"
+  const before = sandbox.spentCpu()
+  const idle = await sandbox.run({ language: 'javascript', code: 'function add(a, b) { return a + b }', tests, timeoutMs: 5_000 })
+  const busy = await sandbox.run({ language: 'javascript', code: 'let x = 0\nfor (let i = 0; i < 1e7; i++) x += i % 7\nfunction add(a, b) { return a + b }', tests, timeoutMs: 20_000 })
+  assert.is(idle.outcome.status, 'pass', JSON.stringify(idle.outcome))
+  assert.is(busy.outcome.status, 'pass', JSON.stringify(busy.outcome))
+  assert.ok(idle.cpuMs > 0, `cpu ${idle.cpuMs}`)
+  assert.ok(busy.cpuMs > idle.cpuMs, `busy ${busy.cpuMs} <= idle ${idle.cpuMs}`)
+  const after = sandbox.spentCpu()
+  assert.is(after.subjects - before.subjects, 2)
+  assert.is(after.cpuMs - before.cpuMs, idle.cpuMs + busy.cpuMs)
+})
+
 test('kills a JavaScript loop that never yields at its time limit; a correct candidate passes', async () => {
   const tests = "test('adds', () => assert.equal(add(2, 3), 5))"
   const loop = await sandbox.run({ language: 'javascript', code: 'function add(a, b) { return a + b }\nfor (;;) {}', tests, timeoutMs: 1_000 })
