@@ -168,6 +168,44 @@ test('kills an infinite loop at its time limit; a correct candidate beside it pa
   assert.is(good.outcome.status, 'pass', JSON.stringify(good.outcome))
 })
 
+/** What a Python subject's module level computed, read back from the one case's failure message. */
+async function pythonValue(code: string): Promise<string> {
+  const run = await sandbox.run({ language: 'python', code, tests: 'def test_value():\n    assert False, repr(VALUE)\n', timeoutMs: 5_000 })
+  const message = run.outcome.cases[0]?.message ?? ''
+  assert.ok(run.outcome.cases.length === 1, JSON.stringify(run.outcome))
+  return message
+}
+
+test('each Python process draws its own random numbers; a seeded generator repeats in both, the control', async () => {
+  const draw = 'import random\nVALUE = random.random()\n'
+  const [a, b] = await Promise.all([pythonValue(draw), pythonValue(draw)])
+  assert.match(a, /0\.\d+/)
+  assert.is.not(a, b, 'two processes restored from one snapshot drew the same number')
+  const seeded = 'import random\nrandom.seed(7)\nVALUE = random.random()\n'
+  const [c, d] = await Promise.all([pythonValue(seeded), pythonValue(seeded)])
+  assert.match(c, /0\.\d+/)
+  assert.is(c, d)
+})
+
+test('a subject cannot see the harness the snapshot carried compiled, while it sees the rest of sys', async () => {
+  assert.match(await pythonValue("import sys\nVALUE = [n for n in dir(sys) if 'codejury' in n or 'harness' in n]\n"), /\[\]/)
+  assert.match(await pythonValue("import sys\nVALUE = [n for n in dir(sys) if n in ('path', 'modules')]\n"), /\['modules', 'path'\]/)
+})
+
+test('a run reports the CPU time its process used, which a busier subject raises', async () => {
+  const tests = "test('adds', () => assert.equal(add(2, 3), 5))"
+  const before = sandbox.spentCpu()
+  const idle = await sandbox.run({ language: 'javascript', code: 'function add(a, b) { return a + b }', tests, timeoutMs: 5_000 })
+  const busy = await sandbox.run({ language: 'javascript', code: 'let x = 0\nfor (let i = 0; i < 1e7; i++) x += i % 7\nfunction add(a, b) { return a + b }', tests, timeoutMs: 20_000 })
+  assert.is(idle.outcome.status, 'pass', JSON.stringify(idle.outcome))
+  assert.is(busy.outcome.status, 'pass', JSON.stringify(busy.outcome))
+  assert.ok(idle.cpuMs > 0, `cpu ${idle.cpuMs}`)
+  assert.ok(busy.cpuMs > idle.cpuMs, `busy ${busy.cpuMs} <= idle ${idle.cpuMs}`)
+  const after = sandbox.spentCpu()
+  assert.is(after.subjects - before.subjects, 2)
+  assert.is(after.cpuMs - before.cpuMs, idle.cpuMs + busy.cpuMs)
+})
+
 test('kills a JavaScript loop that never yields at its time limit; a correct candidate passes', async () => {
   const tests = "test('adds', () => assert.equal(add(2, 3), 5))"
   const loop = await sandbox.run({ language: 'javascript', code: 'function add(a, b) { return a + b }\nfor (;;) {}', tests, timeoutMs: 1_000 })

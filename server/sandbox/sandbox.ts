@@ -52,6 +52,8 @@ export interface SubjectRun {
   outcome: Outcome
   flags: string[]
   warm: boolean
+  /** CPU time of the subject's process, its start included (a measurement for benchmarks). */
+  cpuMs: number
 }
 
 /** The sandbox cannot run code here (no isolation, or not probed yet); the message says why. */
@@ -65,6 +67,7 @@ export class Sandbox {
   private running = 0
   private readonly waiting: (() => void)[] = []
   private closed = false
+  private readonly spent = { subjects: 0, cpuMs: 0 }
 
   constructor(private readonly options: SandboxOptions) {
     this.started = options.mode === 'off' ? Promise.resolve(this.fail('the sandbox is turned off (SANDBOX=off)')) : this.start()
@@ -83,6 +86,16 @@ export class Sandbox {
   /** Resident memory of the warm pools. */
   poolMemoryBytes(): number {
     return [...this.pools.values()].reduce((sum, p) => sum + p.memoryBytes(), 0)
+  }
+
+  /** CPU time the idle warm processes spent starting, in milliseconds. */
+  poolCpuMs(): number {
+    return [...this.pools.values()].reduce((sum, p) => sum + p.cpuMs(), 0)
+  }
+
+  /** Subjects run so far and the CPU time their processes used together, starts included (for benchmarks). */
+  spentCpu(): { subjects: number; cpuMs: number } {
+    return { ...this.spent }
   }
 
   /** Idle warm processes per runtime. */
@@ -112,7 +125,9 @@ export class Sandbox {
         { type: 'run', language: subject.language, code: subject.code, tests: subject.tests, timeout_ms: timeoutMs, ...(subject.entryPoint ? { entry_point: subject.entryPoint } : {}) },
         timeoutMs + WALL_MARGIN_MS,
       )
-      return { ...toOutcome(ex), warm }
+      this.spent.subjects++
+      this.spent.cpuMs += ex.cpuMs ?? 0
+      return { ...toOutcome(ex), warm, cpuMs: ex.cpuMs ?? 0 }
     } finally {
       this.release()
     }

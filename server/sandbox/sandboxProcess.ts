@@ -36,6 +36,11 @@ export interface Exchange {
   /** Why it ended early, in words for the run's error. */
   detail?: string
   durationMs: number
+  /**
+   * CPU time of the process tree from its start (runtime load included) to the driver's last
+   * word, read from /proc as that word arrives: a measurement (0 when the tree was gone), never evidence.
+   */
+  cpuMs?: number
 }
 
 /** `pid` and all its descendants, from /proc. */
@@ -54,6 +59,28 @@ export function treePids(pid: number): number[] {
     }
   }
   return pids
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on every Linux the server runs on). */
+const CLOCK_TICKS = 100
+
+/**
+ * CPU time (user and system, with reaped children's) of `pid` and all its descendants, from
+ * /proc, in milliseconds; 0 once they are gone.
+ */
+export function treeCpuMs(pid: number): number {
+  let ticks = 0
+  for (const p of treePids(pid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8')
+      // Fields after the command (which may hold spaces): state is 3rd, utime..cstime are 14th..17th.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])
+    } catch {
+      // gone
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS
 }
 
 /** The resident memory of `pid` and all its descendants, from /proc; 0 once they are gone. */
@@ -86,6 +113,7 @@ export class SandboxProcess {
   private readonly watchdog: NodeJS.Timeout
   private readonly listeners = new Set<() => void>()
   private dead = false
+  private lastWordCpuMs: number | undefined
 
   constructor(
     private readonly setup: SandboxSetup,
@@ -163,6 +191,11 @@ export class SandboxProcess {
     return this.child.pid ? treeRssBytes(this.child.pid) : 0
   }
 
+  /** CPU time the sandbox's process tree used so far, in milliseconds. */
+  cpuMs(): number {
+    return this.child.pid && !this.dead ? treeCpuMs(this.child.pid) : 0
+  }
+
   /** Sends `request` and waits for the driver's last word, the limit, the cap or an exit; then kills the process. */
   async exchange(request: object, wallMs: number): Promise<Exchange> {
     const started = performance.now()
@@ -173,9 +206,10 @@ export class SandboxProcess {
       const { message } = await this.until((m) => m.type === 'done' || m.type === 'probe' || m.type === 'failed', from)
       const messages = this.lines.slice(from)
       const durationMs = performance.now() - started
-      if (message) return { messages, end: message.type === 'failed' ? 'exit' : 'done', durationMs, ...(message.type === 'failed' ? { detail: message.message } : {}) }
+      const cpuMs = this.lastWordCpuMs ?? this.cpuMs()
+      if (message) return { messages, end: message.type === 'failed' ? 'exit' : 'done', durationMs, cpuMs, ...(message.type === 'failed' ? { detail: message.message } : {}) }
       const stop = this.stopReason ?? { end: 'exit' as const, detail: `the sandbox exited before it answered${this.stderr ? `: ${this.stderr.trim().slice(0, 300)}` : ''}` }
-      return { messages, end: stop.end, detail: stop.detail, durationMs }
+      return { messages, end: stop.end, detail: stop.detail, durationMs, cpuMs }
     } finally {
       clearTimeout(timer)
       this.kill()
@@ -207,6 +241,8 @@ export class SandboxProcess {
       }
       if (!parsed.success) return this.stop('protocol', 'the sandbox wrote something that is not the runner protocol')
       this.lines.push(parsed.output)
+      // Read now: the driver exits right after its last word, and its CPU time leaves /proc with it.
+      if (parsed.output.type === 'done' || parsed.output.type === 'failed' || parsed.output.type === 'probe') this.lastWordCpuMs ??= this.cpuMs()
     }
     if (this.partial.length > MAX_DRIVER_LINE_CHARS) this.stop('protocol', 'the sandbox wrote a line longer than the protocol allows')
     for (const l of [...this.listeners]) l()

@@ -94,6 +94,11 @@ export class EvidenceService {
     return { idle: this.deps.sandbox.poolIdle(), memory_bytes: this.deps.sandbox.poolMemoryBytes() }
   }
 
+  /** The sandbox's CPU so far, for benchmarks: subjects run and their processes' CPU time, starts included. */
+  spentCpu() {
+    return this.deps.sandbox.spentCpu()
+  }
+
   /** Resolves once the start-up probe decided whether this server runs code. */
   async settled(): Promise<void> {
     await this.deps.sandbox.settled()

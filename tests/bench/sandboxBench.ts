@@ -2,9 +2,14 @@
  * The server sandbox's bars: a server run of a demo task (the reference solution and its four
  * candidates, each in a fresh sandboxed process) per language, cold (no warm pool) and warm;
  * finalize's latency with server runs when finalizes arrive one every 10 s (bar: p99 ≤ 2 s) and
- * one a second (reported); and the warm pool's resident memory.
- * Run alone with `node --import tsx tests/bench/sandboxBench.ts [--quick] [--only runs|finalize]`.
+ * one a second (reported); the warm pool's resident memory (summed over its processes) and the
+ * server's. Beside every wall time it reports CPU time (the subjects' processes from their start,
+ * read from /proc; the server's own from process.cpuUsage), which a loaded machine inflates far
+ * less, and the load average before and after.
+ * Run alone with `node --import tsx tests/bench/sandboxBench.ts [--quick] [--only runs|finalize]`
+ * (about 3 minutes, 1 in --quick).
  */
+import os from 'node:os'
 import { parseArgs } from 'node:util'
 import * as Y from 'yjs'
 import { DEMO_TASKS } from '../../server/seed/demoTasks'
@@ -31,8 +36,11 @@ interface Plan {
   slowFinalizes: number
   fastFinalizes: number
 }
-const FULL: Plan = { mode: 'full', taskRuns: 10, slowFinalizes: 12, fastFinalizes: 15 }
-const QUICK: Plan = { mode: 'quick', taskRuns: 3, slowFinalizes: 4, fastFinalizes: 5 }
+const FULL: Plan = { mode: 'full', taskRuns: 6, slowFinalizes: 8, fastFinalizes: 10 }
+const QUICK: Plan = { mode: 'quick', taskRuns: 3, slowFinalizes: 3, fastFinalizes: 5 }
+
+const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100)
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20)
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -45,7 +53,7 @@ function demo(id: string): TaskInput {
 }
 
 /** One server run of a task: the solution and every candidate at once, as the evidence service runs them. */
-async function runTask(sandbox: Sandbox, task: TaskInput, solution: string): Promise<number> {
+async function runTask(sandbox: Sandbox, task: TaskInput, solution: string): Promise<{ ms: number; cpuMs: number }> {
   const language = task.language as 'python' | 'javascript' | 'typescript'
   const started = performance.now()
   const subjects = [solution, ...task.candidates.map((c) => c.code)]
@@ -53,7 +61,7 @@ async function runTask(sandbox: Sandbox, task: TaskInput, solution: string): Pro
   const ms = performance.now() - started
   // The reference must at least have run its cases (an efficiency case may miss its limit on a loaded machine).
   if (runs[0].outcome.cases.length === 0) throw new Error(`the reference solution of ${task.id} did not run: ${JSON.stringify(runs[0].outcome)}`)
-  return ms
+  return { ms, cpuMs: runs.reduce((sum, r) => sum + r.cpuMs, 0) }
 }
 
 async function taskRuns(plan: Plan) {
@@ -64,14 +72,20 @@ async function taskRuns(plan: Plan) {
     const runtime = task.language === 'python' ? 'python' : 'js'
     const cold = new Sandbox({ mode: 'auto', poolSize: 0 })
     const coldMs: number[] = []
+    const coldCpu: number[] = []
     try {
       await cold.settled()
-      for (let i = 0; i < plan.taskRuns; i++) coldMs.push(await runTask(cold, task, solution))
+      for (let i = 0; i < plan.taskRuns; i++) {
+        const r = await runTask(cold, task, solution)
+        coldMs.push(r.ms)
+        coldCpu.push(r.cpuMs)
+      }
     } finally {
       cold.close()
     }
     const warm = new Sandbox({ mode: 'auto', poolSize: POOL })
     const warmMs: number[] = []
+    const warmCpu: number[] = []
     let poolMB = 0
     try {
       await warm.settled()
@@ -79,12 +93,21 @@ async function taskRuns(plan: Plan) {
       for (let i = 0; i < plan.taskRuns; i++) {
         await waitFor(() => warm.poolIdle()[runtime] >= POOL, `the ${runtime} pool to refill`, 120_000)
         poolMB = Math.max(poolMB, warm.poolMemoryBytes() / 2 ** 20)
-        warmMs.push(await runTask(warm, task, solution))
+        const r = await runTask(warm, task, solution)
+        warmMs.push(r.ms)
+        warmCpu.push(r.cpuMs)
       }
     } finally {
       warm.close()
     }
-    out[id] = { cold: summary(coldMs), warm: summary(warmMs), warmPoolMB: Math.round(poolMB), poolSize: POOL }
+    // CPU of a warm run includes each process's start, done by the pool before the run began.
+    out[id] = {
+      cold: { ...summary(coldMs), cpuP50Ms: percentile(coldCpu, 50) },
+      warm: { ...summary(warmMs), cpuP50Ms: percentile(warmCpu, 50) },
+      warmPoolMB: Math.round(poolMB),
+      poolSize: POOL,
+      loadAverage: loadAverage(),
+    }
     console.log(id, JSON.stringify(out[id]))
   }
   return out
@@ -128,18 +151,34 @@ async function finalizes(plan: Plan) {
     }
     await finalize(ids[0]) // starts the pools
     await waitFor(() => sandbox.pool().idle.python >= POOL, 'the python pool to fill', 180_000)
-    const poolMB = Math.round(sandbox.pool().memory_bytes / 2 ** 20)
+    const poolMB = mb(sandbox.pool().memory_bytes)
+    const serverMB = mb(process.memoryUsage().rss)
+    /** Finalizes `list` one every `everyMs`; CPU per finalize: the subjects' processes, and this process (server and client). */
     const paced = async (list: string[], everyMs: number) => {
+      const spent = sandbox.spentCpu()
+      const cpu = process.cpuUsage()
       const pending: Promise<number>[] = []
       for (const id of list) {
         pending.push(finalize(id))
-        await new Promise((r) => setTimeout(r, everyMs))
+        // The last one is not followed by a pause: its latency is all that is left to wait for.
+        if (id !== list[list.length - 1]) await new Promise((r) => setTimeout(r, everyMs))
       }
-      return Promise.all(pending)
+      const ms = await Promise.all(pending)
+      const after = sandbox.spentCpu()
+      const own = process.cpuUsage(cpu)
+      return {
+        ...summary(ms),
+        sandboxCpuMsPerFinalize: Math.round((after.cpuMs - spent.cpuMs) / list.length),
+        subjectsPerFinalize: (after.subjects - spent.subjects) / list.length,
+        serverCpuMsPerFinalize: Math.round((own.user + own.system) / 1000 / list.length),
+        loadAverage: loadAverage(),
+      }
     }
     const slow = await paced(ids.slice(1, 1 + plan.slowFinalizes), 10_000)
+    // The pool refills before the faster pace starts, as it would after a quiet spell.
+    await waitFor(() => sandbox.pool().idle.python >= POOL, 'the python pool to refill', 180_000)
     const fast = await paced(ids.slice(1 + plan.slowFinalizes), 1_000)
-    const out = { every10s: summary(slow), every1s: summary(fast), warmPoolMB: poolMB, poolSize: POOL, barP99Ms: 2_000 }
+    const out = { every10s: slow, every1s: fast, warmPoolMB: poolMB, serverRssMB: serverMB, serverRssAfterMB: mb(process.memoryUsage().rss), poolSize: POOL, barP99Ms: 2_000 }
     console.log('finalize', JSON.stringify(out))
     return out
   } finally {
@@ -150,9 +189,12 @@ async function finalizes(plan: Plan) {
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } })
 const plan = values.quick ? QUICK : FULL
+const startedAt = performance.now()
 const result = {
   mode: plan.mode,
+  cores: os.availableParallelism(),
+  loadAverageBefore: loadAverage(),
   taskRuns: values.only === 'finalize' ? null : await taskRuns(plan),
   finalize: values.only === 'runs' ? null : await finalizes(plan),
 }
-console.log(JSON.stringify(result, null, 2))
+console.log(JSON.stringify({ ...result, loadAverageAfter: loadAverage(), benchSeconds: Math.round((performance.now() - startedAt) / 1000) }, null, 2))
