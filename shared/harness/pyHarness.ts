@@ -137,7 +137,7 @@ def _is_mutable_class(c):
     return isinstance(c, type) and not (c.__flags__ & (1 << 8))
 
 def setup():
-    '''Once per interpreter: the clean state every subject starts from.'''
+    '''Once per interpreter: the clean state every subject starts from; returns the host's modules and finders it hid.'''
     for name in _COMMON:
         try:
             __import__(name)
@@ -151,9 +151,11 @@ def setup():
         pass
     # The host's bridges are not the subject's: out of sys.modules and the import path, an import
     # goes through the audit hook, which refuses it to code that is not the standard library's.
-    for name in [n for n in sys.modules if n.split('.')[0] in _HIDDEN]:
+    hidden = {n: m for n, m in sys.modules.items() if n.split('.')[0] in _HIDDEN}
+    for name in hidden:
         del sys.modules[name]
-    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__.split('.')[0] not in _HIDDEN]
+    finders = list(sys.meta_path)
+    sys.meta_path[:] = [f for f in finders if type(f).__module__.split('.')[0] not in _HIDDEN]
     _base['builtins'] = dict(builtins.__dict__)
     _base['modules'] = dict(sys.modules)
     mods = {}
@@ -180,6 +182,8 @@ def setup():
     _base['stdout'] = (sys.stdout, sys.stderr, sys.displayhook, sys.excepthook)
     _base['known'] = _classes()
     sys.addaudithook(_hook)
+    # Handed to the host only (never kept here): what a snapshot's restore needs back until restore() hides it again.
+    return hidden, finders
 
 def restore(keep_imports=False):
     '''Puts back what a subject changed; returns the names of what was patched (module and class attributes).
