@@ -1,19 +1,20 @@
-/** The Python worker: Pyodide (core + standard library) from this server, one namespace per subject. */
+/**
+ * The Python worker: Pyodide (core + standard library) from this server, and for each subject an
+ * interpreter restored from a clean memory snapshot that no other subject ever ran in.
+ */
 import { startWorker } from './workerMain'
-import { installHarness, runPython, type PyodideLike } from '../../shared/harness/pyEngine'
+import { runPython } from '../../shared/harness/pyEngine'
+import { Interpreters } from './pyInterpreters'
 
-let pyodide: PyodideLike | null = null
+let interpreters: Interpreters | null = null
 
 startWorker({
   async warm(vendor) {
     // Pyodide 314 runs only in module workers; its files come from /runner/vendor (no CDN).
-    const mod = (await import(/* @vite-ignore */ `${vendor}pyodide/pyodide.mjs`)) as {
-      loadPyodide(o: object): Promise<PyodideLike>
-    }
-    pyodide = await mod.loadPyodide({ indexURL: `${vendor}pyodide/`, fullStdLib: false })
-    installHarness(pyodide)
+    interpreters = await Interpreters.start(vendor)
   },
   async run(req, progress) {
-    return runPython(pyodide!, req, progress)
+    // This is the interpreter's only use: once the run ends nothing holds it and it is freed.
+    return runPython(await interpreters!.take(), req, progress)
   },
 })

@@ -100,12 +100,14 @@ function rebind(h: PyProxyLike): void {
  * records the clean state every subject starts from, so call it (through `installHarness`) while
  * warming, before any subject ran.
  */
-function harnessOf(py: PyodideLike): PyProxyLike {
+function harnessOf(py: PyodideLike, keep?: { hidden?: PyProxyLike }): PyProxyLike {
   let h = harnesses.get(py)
   if (!h) {
     h = py.runPython('dict()') as PyProxyLike
     py.runPython(PY_HARNESS, { globals: h, filename: '<harness>' })
-    ;(h.get('setup') as PyProxyLike)()
+    const hidden = (h.get('setup') as PyProxyLike)() as PyProxyLike
+    if (keep) keep.hidden = hidden
+    else hidden.destroy()
     const make = py.runPython(MAKE_REBIND, {
       globals: py.runPython('dict()'),
       filename: '<harness>',
@@ -120,6 +122,78 @@ function harnessOf(py: PyodideLike): PyProxyLike {
 /** Loads the harness into a fresh Pyodide and records its clean state; call once before the first run. */
 export function installHarness(py: PyodideLike): void {
   harnessOf(py)
+}
+
+/**
+ * Where a harness waits inside a memory snapshot: an attribute of `sys` that setup() did not
+ * record, so no subject could ever be handed it; `adoptHarness` removes it before any subject runs.
+ */
+const STASH = '_codejury_harness'
+
+/**
+ * Python: `put(h, rebind, hidden)` leaves the harness in `sys` and gives the host's modules and
+ * finders back to the import system (a snapshot's restore imports \`pyodide\` by name);
+ * `take()` removes the harness from `sys` and returns it.
+ */
+const STASHING = `
+import sys
+def put(h, rebind, hidden):
+    mods, finders = hidden
+    sys.modules.update(mods)
+    sys.meta_path[:] = finders
+    setattr(sys, '${STASH}', (h, rebind))
+def take():
+    return sys.__dict__.pop('${STASH}', None)
+`
+
+/** put/take from STASHING, defined in a private dict. */
+function stashing(py: PyodideLike): { put: PyProxyLike; take: PyProxyLike; done(): void } {
+  const ns = py.runPython('dict()') as PyProxyLike
+  py.runPython(STASHING, { globals: ns, filename: '<harness>' })
+  const put = ns.get('put') as PyProxyLike
+  const take = ns.get('take') as PyProxyLike
+  return { put, take, done: () => [put, take, ns].forEach((p) => p.destroy()) }
+}
+
+/**
+ * Installs the harness (its clean state recorded) and leaves it, with its rebinder, where
+ * `adoptHarness` finds it: call it on a Pyodide that ran no subject, then take the memory
+ * snapshot. The snapshot's interpreter still has the host's modules importable (Pyodide's
+ * restore needs them); `adoptHarness` hides them again.
+ */
+export function stashHarness(py: PyodideLike): void {
+  if (harnesses.has(py)) throw new Error('the harness must be stashed by the call that installs it')
+  const keep: { hidden?: PyProxyLike } = {}
+  const h = harnessOf(py, keep)
+  const s = stashing(py)
+  try {
+    s.put(h, rebinders.get(h), keep.hidden)
+  } finally {
+    keep.hidden?.destroy()
+    s.done()
+  }
+}
+
+/**
+ * Takes over the harness `stashHarness` left in an interpreter restored from that snapshot and
+ * puts back the clean state setup() recorded (the host's modules hidden again, the harness out
+ * of `sys`) before any subject runs. Throws when the snapshot holds no harness.
+ */
+export function adoptHarness(py: PyodideLike): void {
+  if (harnesses.has(py)) throw new Error('this interpreter already has a harness')
+  const s = stashing(py)
+  let both: PyProxyLike | undefined
+  try {
+    both = s.take() as PyProxyLike | undefined
+  } finally {
+    s.done()
+  }
+  if (!both) throw new Error('the Python snapshot holds no harness')
+  const [h, rebinder] = both.toJs({ depth: 1 }) as [PyProxyLike, PyProxyLike]
+  both.destroy()
+  harnesses.set(py, h)
+  rebinders.set(h, rebinder)
+  rebind(h)
 }
 
 /** An error thrown out of Python, as Pyodide gives it (`type` is the exception class's name). */

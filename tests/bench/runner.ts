@@ -8,8 +8,10 @@
  *   (the reference and every candidate at once, slow ones stopped at their case limits included),
  *   measured inside the page; and the same subjects one at a time, for what running side by side buys;
  * - input latency (Event Timing) while a slow candidate runs; an infinite loop's stop past its limit.
- * Run after `npm run build`: node --import tsx tests/bench/runner.ts [--rounds 3]
+ * Run after `npm run build`: node --import tsx tests/bench/runner.ts [--rounds 3] [--client dir]
+ * (`--client` serves another build, e.g. a copy of client/dist from before a change, to compare).
  */
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import { importTasks, startServer } from '../helpers/server'
@@ -24,7 +26,7 @@ import { getWorkspace } from '../../shared/schema'
 import { connectPeer } from '../helpers/peer'
 import { waitFor } from '../helpers/waitFor'
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } })
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, client: { type: 'string' } } })
 const ROUNDS = Number(values.rounds)
 const py = DEMO_TASKS.filter((t) => t.language === 'python')
 const js = DEMO_TASKS.filter((t) => t.language !== 'python')
@@ -119,7 +121,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const range = (xs: number[]) =>
   `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))} ms${xs.length > 3 ? ` (median ${Math.round(median(xs))})` : ''}`
 
-const server = await startServer()
+const server = await startServer(values.client ? { config: { clientDir: path.resolve(values.client) } } : {})
 const browser = await launchBrowser()
 const out: Record<string, number[]> = {}
 const note = (k: string, v: number) => (out[k] ??= []).push(v)
