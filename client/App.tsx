@@ -3,7 +3,7 @@ import { lazy } from 'solid-js'
 import type { Component } from 'solid-js'
 import { Route, Router } from '@solidjs/router'
 import { SessionProvider } from './stores/session'
-import { Shell } from './components/Shell'
+import { Shell } from './components/common/Shell'
 import Queue from './pages/Queue'
 import NotFound from './pages/NotFound'
 
