@@ -14,7 +14,8 @@ import { createQueue } from '../../stores/queue'
 import { createPolling } from '../../stores/createPolling'
 import { ErrorNote } from '../common/ErrorNote'
 import { StatusCounts } from './StatusCounts'
-import { LeadTaskTable } from './LeadTaskTable'
+import { TaskTable } from '../tasks/TaskTable'
+import { LEAD_COLUMNS, LeadTaskRow } from './LeadTaskRow'
 import { StorageAlert } from './StorageAlert'
 import '../../styles/review.css'
 import '../../styles/comments.css'
@@ -55,6 +56,7 @@ export const LeadDashboard: Component = () => {
     return byTask
   })
   const names = createMemo(() => new Map((users() ?? []).map((u) => [u.id, u.name])))
+  const annotators = createMemo(() => (users() ?? []).filter((u) => u.role === 'annotator'))
   const batches = createMemo(() => [...new Set(queue.state.tasks.map((t) => t.batch))].sort())
   const inBatchAndPerson = createMemo(() =>
     queue.state.tasks.filter(
@@ -93,12 +95,20 @@ export const LeadDashboard: Component = () => {
             </p>
           </div>
           <StatusCounts tasks={inBatchAndPerson()} filter={status()} onFilter={(s) => set({ status: s === 'all' ? undefined : s })} />
-          <LeadTaskTable
+          <TaskTable
             tasks={shown()}
-            names={names()}
-            annotators={(users() ?? []).filter((u) => u.role === 'annotator')}
-            time={time()}
-            onAssigned={() => void Promise.all([queue.refresh(), refetchUsers()])}
+            label="All tasks"
+            columns={LEAD_COLUMNS}
+            empty="No tasks match."
+            row={(task) => (
+              <LeadTaskRow
+                task={task}
+                names={names()}
+                annotators={annotators()}
+                time={time().get(task.id) ?? []}
+                onAssigned={() => void Promise.all([queue.refresh(), refetchUsers()])}
+              />
+            )}
           />
           {/* Statistics of the chosen batch, or of the first one (agreement work). */}
           <Show when={params.batch ?? batches()[0]} keyed>

@@ -4,7 +4,7 @@ import { A, useNavigate } from '@solidjs/router'
 import type { TaskSummary } from '../../../shared/types'
 import { StatusBadge } from '../common/StatusBadge'
 import { QueueProgress } from '../tasks/QueueProgress'
-import { QueuePresent } from '../tasks/QueuePresent'
+import { PresentPeople } from '../tasks/PresentPeople'
 import { ThreadsCount } from '../tasks/ThreadsCount'
 import '../../styles/comments.css'
 
@@ -36,7 +36,7 @@ export const TaskRow: Component<{ task: TaskSummary }> = (props) => {
         <QueueProgress progress={props.task.progress} />
       </td>
       <td>
-        <QueuePresent people={props.task.present} />
+        <PresentPeople people={props.task.present} detail={(person) => person.role} />
       </td>
     </tr>
   )

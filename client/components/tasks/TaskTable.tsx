@@ -1,37 +1,46 @@
-/** The queue's table of tasks; ↑/↓ or j/k move between rows, Enter opens the focused task. */
+/** A table of tasks, one row per task; ↑/↓ or j/k move between rows, Enter opens the focused task. */
 import { For } from 'solid-js'
-import type { Component } from 'solid-js'
+import type { Component, JSX } from 'solid-js'
 import type { TaskSummary } from '../../../shared/types'
-import { TaskRow } from '../queue/TaskRow'
 import { onRowKeys } from './rowKeys'
 
-export const TaskTable: Component<{ tasks: TaskSummary[]; label: string }> = (props) => (
-  <>
-    <table class="tasks" aria-label={props.label} onKeyDown={onRowKeys}>
-      <thead>
-        <tr>
-          <th scope="col">Task</th>
-          <th scope="col">Batch</th>
-          <th scope="col">Status</th>
-          <th scope="col">Progress</th>
-          <th scope="col">Here now</th>
-        </tr>
-      </thead>
-      <tbody>
-        <For
-          each={props.tasks}
-          fallback={
-            <tr>
-              <td colSpan={5} class="muted">
-                No tasks match these filters.
-              </td>
-            </tr>
-          }
-        >
-          {(task) => <TaskRow task={task} />}
+/** A column heading; a hidden one is read by screen readers only (a column of buttons). */
+export type TaskColumn = string | { hidden: string }
+
+/** The queue and the lead's dashboard differ only in their columns, rows and empty message. */
+export const TaskTable: Component<{
+  tasks: TaskSummary[]
+  label: string
+  columns: readonly TaskColumn[]
+  /** Shown in one full-width row when no task is listed. */
+  empty: string
+  row: (task: TaskSummary) => JSX.Element
+}> = (props) => (
+  <table class="tasks" aria-label={props.label} onKeyDown={onRowKeys}>
+    <thead>
+      <tr>
+        <For each={props.columns}>
+          {(column) => (
+            <th scope="col">
+              {typeof column === 'string' ? column : <span class="visually-hidden">{column.hidden}</span>}
+            </th>
+          )}
         </For>
-      </tbody>
-    </table>
-    <p class="muted small">Tip: ↑ and ↓ (or j and k) move between tasks, Enter opens one.</p>
-  </>
+      </tr>
+    </thead>
+    <tbody>
+      <For
+        each={props.tasks}
+        fallback={
+          <tr>
+            <td colSpan={props.columns.length} class="muted">
+              {props.empty}
+            </td>
+          </tr>
+        }
+      >
+        {(task) => props.row(task)}
+      </For>
+    </tbody>
+  </table>
 )

@@ -12,8 +12,8 @@ import { useCandidateLabels } from '../../../stores/candidateLabels'
 import { createRankingStore } from '../../../stores/ranking'
 import { useView } from '../../../stores/view'
 import { RankingList } from './RankingList'
-import { RankingPool } from './RankingPool'
 import { dropAction, rankingCollision, RankingZone } from './rankingDrop'
+import { placedKeys, poolKeys } from './rankingKeys'
 import '../../../styles/review.css'
 import '../../../styles/ranking.css'
 
@@ -90,6 +90,7 @@ export const RankingPanel: Component<{
     else if (action) onPlace(action.id, action.toIndex)
   }
   const refused = () => setSaid('The ranking is read-only for you.')
+  const readOnly = () => props.readOnly
 
   return (
     <section
@@ -117,22 +118,21 @@ export const RankingPanel: Component<{
           <DragDropSensors />
         </Show>
         <RankingList
-          order={store.state.placed}
+          zone={RankingZone.ranking}
+          ids={store.state.placed}
           candidates={props.candidates}
           readOnly={props.readOnly}
           describedBy={`${uid}-help`}
-          onMove={onMove}
-          onUnplace={unplaceByKey}
-          onRefused={refused}
+          onItemKey={placedKeys(() => store.state.placed, { readOnly, refused, move: onMove, unplace: unplaceByKey })}
         />
         <h3 class="ranking-sub" id={`${uid}-pool`}>Unranked</h3>
-        <RankingPool
+        <RankingList
+          zone={RankingZone.unranked}
           ids={store.state.unranked}
           candidates={props.candidates}
           readOnly={props.readOnly}
           describedBy={`${uid}-help`}
-          onPlace={placeByKey}
-          onRefused={refused}
+          onItemKey={poolKeys({ readOnly, refused, place: placeByKey })}
         />
       </DragDropProvider>
       <p class="sr-only" role="status" aria-live="polite">
