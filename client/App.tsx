@@ -1,4 +1,4 @@
-/** The app: session, router and the three pages of DESIGN.md (`/`, `/tasks/:id`, `/lead`). */
+/** The app: session, router and the pages of docs/workspace.md (`/`, `/tasks/:id`, `/lead`, …). */
 import { lazy } from 'solid-js'
 import type { Component } from 'solid-js'
 import { Route, Router } from '@solidjs/router'

@@ -126,7 +126,7 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   const [wasOpen, setWasOpen] = createSignal(provider.wsconnected)
   const [denied, setDenied] = createSignal<string | null>(null)
   const stopDenied = onPermissionDenied(provider, (reason) => setDenied(reason))
-  // Persisted per cache (issue 13): after a reload while offline, the merge message still says
+  // Persisted per cache: after a reload while offline, the merge message still says
   // how many edits went in. One edit is one local transaction, not one character.
   const unsentKey = options.user ? UNSENT_KEY_PREFIX + cacheName(options.user.id, room) : null
   const [unsentEdits, setUnsentSignal] = createSignal(readCount(unsentKey))
@@ -169,7 +169,7 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   // Counts local edits (neither the server's nor the cache's) made while no socket is open; the
   // first load is not "offline" unless a connection attempt already failed. An edit is a run of
   // changes to the same field with no pause of EDIT_GAP_MS (like an undo step), so a typed
-  // sentence is one edit, not one per keystroke (issue 13).
+  // sentence is one edit, not one per keystroke.
   let lastEdit = { at: 0, field: '' }
   const onTransaction = (tr: Y.Transaction) => {
     const origin = tr.origin

@@ -2,7 +2,7 @@
 import type { Component } from 'solid-js'
 import type { TaskStatus } from '../../../shared/types'
 
-/** Human labels for DESIGN's workflow states. */
+/** Human labels for the workflow states (docs/workflow.md). */
 export const STATUS_LABEL: Record<TaskStatus, string> = {
   open: 'Open',
   in_progress: 'In progress',

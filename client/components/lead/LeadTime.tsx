@@ -5,7 +5,7 @@ import type { ActiveTime } from '../../../shared/types'
 import { formatDuration } from '../../format'
 
 /**
- * The people who worked on the task and their active time (issue 10, part 5), measured by the
+ * The people who worked on the task and their active time (docs/workflow.md, "Time on task"), measured by the
  * server; names come from the user list, ids when it is unavailable. Plain text only.
  */
 export const LeadTime: Component<{ rows: ActiveTime[]; names: Map<string, string> }> = (props) => (

@@ -40,7 +40,7 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   // A reopen (a new revision) or a request for changes on submitted work gives write back on the
   // same socket: stop showing the old denial once the live status allows writing again.
   createEffect(on([meta.revision, readOnly], () => !readOnly() && room.clearDenied(), { defer: true }))
-  // Blind batches (issue 11.2): letters, not ids or models, for everyone but the lead.
+  // Blind batches (docs/workflow.md, "Blind judging"): letters, not ids or models, for everyone but the lead.
   const labels = createCandidateLabels(props.task, me().role)
   return (
     <CandidateLabelsProvider labels={labels}>

@@ -22,7 +22,7 @@ async function copy(text: string, area: HTMLTextAreaElement | undefined): Promis
 
 /**
  * Shown only when there is something to offer; Dismiss hides it. Posting starts a thread on the
- * whole task quoting the text. DESIGN makes the comments room read-only too while the task is
+ * whole task quoting the text. The comments room is read-only too while the task is
  * finalized, so the button is disabled then and says when it will work (after a reopen).
  */
 export const UnsentTextPanel: Component<{ unsent: UnsentText; comments: CommentsStore }> = (props) => {

@@ -40,14 +40,14 @@ export const WorkspaceGrid: Component<{
   ws: Workspace
   awareness: Awareness
   readOnly: boolean
-  /** The live status says finalized: comments turn read-only too (DESIGN.md, "Rooms"). */
+  /** The live status says finalized: comments turn read-only too (docs/workspace.md, "Read-only"). */
   finalized: boolean
   unsent: UnsentText
   ui: WorkspaceUi
 }> = (props) => {
   const task = props.task
   const ws = props.ws
-  // Comments (issue 10): one comments room per workspace; editors below pick it up from context.
+  // Comments: one comments room per workspace; editors below pick it up from context.
   const comments = createComments(task.id, ws.explanation.doc!, useMe()(), () => props.finalized)
   comments.onShowCandidate((id) => props.ui.setTab(id))
   const me = useMe()()
@@ -64,7 +64,7 @@ export const WorkspaceGrid: Component<{
       ...(judgePx !== null ? { '--judge-w': `${judgePx}px` } : {}),
     }
   }
-  // Compare opens wide (issue 13): the candidates pane alone, full width; leaving Compare ends it.
+  // Compare opens wide: the candidates pane alone, full width; leaving Compare ends it.
   let candidatesPane: HTMLElement | null = null
   createEffect(
     on(props.ui.tab, (tab) => {

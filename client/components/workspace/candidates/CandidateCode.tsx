@@ -11,7 +11,7 @@ import { useCandidateLabels } from '../../../stores/candidateLabels'
 
 export const CandidateCode: Component<{ candidate: Candidate; language: string }> = (props) => {
   // Built once per candidate: the parent re-creates this component when the candidate changes.
-  // Comments on lines of the code (issue 10): select lines, then Ctrl+Alt+M or "Comment".
+  // Comments on lines of the code: select lines, then Ctrl+Alt+M or "Comment".
   const comments = useComments()
   const labels = useCandidateLabels()
   const editor = createEditor(() => ({

@@ -51,7 +51,7 @@ export const CandidatesPanel: Component<{
   onCleanup(view.registerArea('compare', revealCompare))
   candidateShortcuts({ ids: ids(), ui, focusNotes: () => notesView?.focus() })
   // Notes open to 12 lines when focused (a click, `n`) and stay open while focus is anywhere in
-  // this pane (issue 13): clicking back into the code then moves nothing under the pointer. They
+  // this pane: clicking back into the code then moves nothing under the pointer. They
   // fold when focus goes to another pane, not when the window loses focus. The pane itself takes
   // focus (tabindex -1), so a click on its blank parts keeps them open too.
   const [notesOpen, setNotesOpen] = createSignal(false)

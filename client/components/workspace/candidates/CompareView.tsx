@@ -1,6 +1,6 @@
 /**
  * Two candidates as a diff (@codemirror/merge, loaded on first use): side by side from 1280px up,
- * one unified view below, so each side keeps room for its lines (issue 13).
+ * one unified view below, so each side keeps room for its lines.
  */
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import type { Component } from 'solid-js'
@@ -15,7 +15,7 @@ type MergeModule = typeof import('@codemirror/merge')
 /** From this window width up the two candidates stand side by side. */
 export const SIDE_BY_SIDE_MIN_PX = 1280
 
-// Lazy: the merge package is only needed once someone opens Compare (issue 3, initial JS budget).
+// Lazy: the merge package is only needed once someone opens Compare (the initial JS budget, docs/performance.md).
 // A plain signal rather than a resource, so loading never suspends the whole workspace.
 const [merge, setMerge] = createSignal<MergeModule>()
 const [mergeFailed, setMergeFailed] = createSignal(false)

@@ -11,7 +11,7 @@ import { CollabEditor } from './CollabEditor'
 import { revealElement } from '../reveal'
 
 export const CodeEditorPanel: Component<{
-  /** The accessible name, as DESIGN.md spells it. */
+  /** The accessible name, as docs/workspace.md spells it. */
   label: string
   area: ViewArea
   /** The single key that focuses this editor from outside any text field. */

@@ -30,7 +30,7 @@ export const CollabEditor: Component<{
   const ytext = props.ytext
   const undoManager = new Y.UndoManager(ytext)
   onCleanup(() => undoManager.destroy())
-  // Inside a workspace every anchorable text carries comments (issue 10): highlights, Ctrl+Alt+M.
+  // Inside a workspace every anchorable text carries comments: highlights, Ctrl+Alt+M.
   const comments = useComments()
   const field = comments ? fieldOf(ytext) : null
   const editor = createEditor(() => ({

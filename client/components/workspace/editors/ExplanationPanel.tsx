@@ -27,7 +27,7 @@ export const ExplanationPanel: Component<{
   let editor: EditorView | undefined
   let preview: HTMLDivElement | undefined
   onCleanup(view.registerArea('explanation', () => revealElement(section)))
-  // Code blocks in the preview are highlighted after each render (issue 13).
+  // Code blocks in the preview are highlighted after each render, so they read like the editors' code.
   createEffect(() => {
     text()
     if (props.preview && preview) highlightBlocks(preview, props.language)

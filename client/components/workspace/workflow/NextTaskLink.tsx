@@ -8,7 +8,7 @@ const NEEDS_WORK = new Set(['open', 'in_progress', 'changes_requested'])
 
 /**
  * Shown once the person handed their work over, so the next task is one click away instead of a
- * trip through the queue (issue 13). Follows the queue's order; says so when nothing is left.
+ * trip through the queue. Follows the queue's order; says so when nothing is left.
  */
 export const NextTaskLink: Component<{ currentId: string }> = (props) => {
   const [next] = createResource(

@@ -137,7 +137,7 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
 }
 
 /**
- * The refusal, and when every reason comes from the test runs, a written override (issue 12): the
+ * The refusal, and when every reason comes from the test runs, a written override: the
  * lead may finalize against the runs only by saying why, and the note goes into the record.
  */
 const FinalizeReasonsPopover: Component<{
