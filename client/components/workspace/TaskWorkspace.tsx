@@ -1,5 +1,5 @@
 /** One task's live workspace: the room `task:<id>`, its bar, its panels and its overlays. */
-import { createEffect, createMemo, on, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { TaskDetail } from '../../../shared/types'
 import { roomName } from '../../../shared/roomNames'
@@ -8,6 +8,7 @@ import { useMe } from '../../stores/session'
 import { canWriteWorkspace, toPresenceUser } from '../../stores/access'
 import { createViewController, ViewProvider } from '../../stores/view'
 import { createRoomDoc } from '../../sync/createRoomDoc'
+import type { RoomDoc } from '../../sync/createRoomDoc'
 import { closeMessage } from '../../sync/closeMessage'
 import { TaskHeader } from './TaskHeader'
 import { SyncStatus } from './SyncStatus'
@@ -18,15 +19,38 @@ import { ReadOnlyNotice } from './ReadOnlyNotice'
 import { HelpOverlay } from './HelpOverlay'
 import { createWorkspaceUi } from './workspaceUi'
 import { createTaskMeta } from '../../stores/taskMeta'
-import { createUnsentText } from '../../stores/unsentText'
+import { createUnsentText, readTexts } from '../../stores/unsentText'
+import type { CarriedText } from '../../stores/unsentText'
 import { WorkflowBar } from './workflow/WorkflowBar'
 import { WorkflowNotice } from './workflow/WorkflowNotice'
 import { useTaskTitle } from '../../stores/pageTitle'
 import { taskTitle } from '../../format'
 import { CandidateLabelsProvider, createCandidateLabels } from '../../stores/candidateLabels'
 
-/** Opens the room for as long as it is mounted; one instance per task id. */
+/** What a reload hands the next room: the old texts and offers, to compare with the server's. */
+type Carried = Omit<CarriedText, 'synced'>
+
+/**
+ * Opens the room for as long as it is mounted; one instance per task id. When the server dropped
+ * writes this page's doc still holds (`room.stale`), the room is opened afresh from the server,
+ * without its offline copy, and what the server lacks is offered under "Your unsent text".
+ */
 export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
+  const [generation, setGeneration] = createSignal<{ carried?: Carried }>({})
+  const onStale = (room: RoomDoc, carried: Carried) =>
+    void room.discardCache().then(() => setGeneration({ carried }))
+  return (
+    <Show when={generation()} keyed>
+      {(g) => <RoomWorkspace task={props.task} carried={g.carried} onStale={onStale} />}
+    </Show>
+  )
+}
+
+const RoomWorkspace: Component<{
+  task: TaskDetail
+  carried: Carried | undefined
+  onStale: (room: RoomDoc, carried: Carried) => void
+}> = (props) => {
   const me = useMe()
   const room = createRoomDoc(roomName.workspace(props.task.id), { user: toPresenceUser(me()) })
   const ui = createWorkspaceUi(props.task.candidates.map((c) => c.id))
@@ -36,7 +60,15 @@ export const TaskWorkspace: Component<{ task: TaskDetail }> = (props) => {
   const readOnly = createMemo(() => !canWriteWorkspace(me(), live()))
   const ws = getWorkspace(room.doc)
   useTaskTitle(() => `${taskTitle(props.task.prompt, props.task.id)} (${props.task.id})`)
-  const unsent = createUnsentText(ws, readOnly, meta.revision)
+  const unsent = createUnsentText(ws, readOnly, meta.revision, props.carried && { ...props.carried, synced: room.synced })
+  // The revision the refused writes were made in, for the offer's wording (a reopen moves it on).
+  let deniedIn = meta.revision()
+  createEffect(on(room.denied, (reason) => void (reason !== null && (deniedIn = meta.revision()))))
+  createEffect(
+    on(room.stale, (stale) => {
+      if (stale) props.onStale(room, { offers: unsent.fields(), local: readTexts(ws, deniedIn) })
+    }),
+  )
   // A reopen (a new revision) or a request for changes on submitted work gives write back on the
   // same socket: stop showing the old denial once the live status allows writing again.
   createEffect(on([meta.revision, readOnly], () => !readOnly() && room.clearDenied(), { defer: true }))
