@@ -9,7 +9,6 @@ import * as Y from 'yjs'
 import { roomName } from '../../shared/roomNames'
 import { getWorkspace, WorkspaceRoot } from '../../shared/schema'
 import { browserFixture, newUserPage, readText, waitForText } from '../helpers/browser'
-import type { UserPage } from '../helpers/browser'
 import type { Peer } from '../helpers/peer'
 import { act, completeWorkspace, reviewTask, syncedPeer } from '../helpers/review'
 import { waitFor } from '../helpers/waitFor'
@@ -19,19 +18,8 @@ const TESTS = 'def test_add():\n    assert add(1, 2) == 3\n'
 
 const test = suite('browser refused resync')
 const fx = browserFixture(test)
-let peers: Peer[] = []
-test.after.each(() => {
-  for (const p of peers) p.destroy()
-  peers = []
-})
-
-async function open(token: string, taskId: string): Promise<UserPage> {
-  const user = await newUserPage(fx.browser, fx.server, token)
-  fx.users.push(user)
-  await user.page.goto(`/tasks/${taskId}`)
-  await user.page.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
-  return user
-}
+const peers: Peer[] = []
+test.after.each(() => peers.splice(0).forEach((p) => p.destroy()))
 
 const editorReadOnly = (page: Page, ro: boolean) =>
   page.waitForFunction(
@@ -53,9 +41,16 @@ test('reloads the workspace from the server when write comes back after a refuse
   const watcher = await syncedPeer(s, room, s.leadToken, peers)
   onPermissionDenied(watcher.provider, () => {}) // the stock handler logs the URL, token included
   await completeWorkspace(s, watcher, id, { tests: TESTS })
-  const annotator = await open(ann.token, id)
-  const lead = await open(s.leadToken, id)
-  const { page } = annotator
+  // The annotator's page and the lead's, each in the task's workspace and connected.
+  const [page, leadPage] = await Promise.all(
+    [ann.token, s.leadToken].map(async (token) => {
+      const user = await newUserPage(fx.browser, s, token)
+      fx.users.push(user)
+      await user.page.goto(`/tasks/${id}`)
+      await user.page.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+      return user.page
+    }),
+  )
 
   assert.is((await act(s, s.leadToken, id, 'finalize')).status, 200)
   await editorReadOnly(page, true)
@@ -74,7 +69,7 @@ test('reloads the workspace from the server when write comes back after a refuse
   assert.is(getWorkspace(watcher.doc).tests.toString(), TESTS, 'the refused text reached nobody')
   assert.ok((await readText(page, room, WorkspaceRoot.tests))?.includes('zq-refused'), 'the page still shows it')
   await mark(page, room)
-  await mark(lead.page, room)
+  await mark(leadPage, room)
 
   assert.is((await act(s, s.leadToken, id, 'reopen')).status, 200)
   await editorReadOnly(page, false)
@@ -86,12 +81,12 @@ test('reloads the workspace from the server when write comes back after a refuse
   )
   assert.is(await sameDoc(page, room), false, 'the annotator has a fresh doc')
   // Control: the lead wrote nothing while read-only, so its page keeps its doc and its socket.
-  assert.is(await sameDoc(lead.page, room), true, 'the lead keeps the doc it had')
+  assert.is(await sameDoc(leadPage, room), true, 'the lead keeps the doc it had')
 
   const unsent = page.getByRole('region', { name: 'Your unsent text' })
   await unsent.waitFor({ timeout: 5_000 })
   assert.match(await unsent.getByRole('textbox', { name: 'Tests' }).inputValue(), /zq-refused/)
-  assert.is(await lead.page.getByRole('region', { name: 'Your unsent text' }).count(), 0, 'the lead is offered nothing')
+  assert.is(await leadPage.getByRole('region', { name: 'Your unsent text' }).count(), 0, 'the lead is offered nothing')
 
   // An edit where the refused text stood reaches the room and the other page.
   const editor = page.locator('.cm-content[aria-label="Tests"]')
@@ -101,7 +96,7 @@ test('reloads the workspace from the server when write comes back after a refuse
   await page.keyboard.type('zq-after ')
   const after = `def zq-after ${TESTS.slice(4)}`
   await waitFor(() => getWorkspace(watcher.doc).tests.toString() === after, 'the new edit at the watcher')
-  await waitForText(lead.page, room, WorkspaceRoot.tests, ['def zq-after test_add'])
+  await waitForText(leadPage, room, WorkspaceRoot.tests, ['def zq-after test_add'])
   assert.is(await readText(page, room, WorkspaceRoot.tests), after)
 })
 
