@@ -1,9 +1,9 @@
-/** The app: session, router and the three pages of DESIGN.md (`/`, `/tasks/:id`, `/lead`). */
+/** The app: session, router and the pages of docs/workspace.md (`/`, `/tasks/:id`, `/lead`, …). */
 import { lazy } from 'solid-js'
 import type { Component } from 'solid-js'
 import { Route, Router } from '@solidjs/router'
 import { SessionProvider } from './stores/session'
-import { Shell } from './components/Shell'
+import { Shell } from './components/common/Shell'
 import Queue from './pages/Queue'
 import NotFound from './pages/NotFound'
 

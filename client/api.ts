@@ -4,7 +4,7 @@
  */
 import { hc } from 'hono/client'
 import type { ClientResponse } from 'hono/client'
-// The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
+// The one import from server/: a type, erased from the bundle (docs/architecture.md).
 import type { AppType } from '../server/app'
 import type { ActiveTime, Batch, Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
 import type { BatchInput } from '../shared/validation'

@@ -3,7 +3,7 @@
  * typecheck), the NDJSON preview through fetch (the body is lines, not JSON), and the download URL.
  */
 import { hc } from 'hono/client'
-// The one import from server/: a type, erased from the bundle (DESIGN.md, "Layout").
+// The one import from server/: a type, erased from the bundle (docs/architecture.md).
 import type { AppType } from '../server/app'
 import { ApiError } from './api'
 

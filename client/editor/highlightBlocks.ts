@@ -1,6 +1,6 @@
 /**
  * Code blocks in rendered markdown, highlighted with the grammars the editors already load
- * (issue 13). Works on the DOM after sanitizing: tokens become spans whose text is set with
+ * so they read like code. Works on the DOM after sanitizing: tokens become spans whose text is set with
  * `textContent`, so no markup from the text can ever be interpreted.
  */
 import { Language, LanguageSupport } from '@codemirror/language'

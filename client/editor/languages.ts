@@ -9,7 +9,7 @@ export const PROSE_MARKDOWN = 'markdown'
 const legacy = (parser: StreamParser<unknown>): Extension => StreamLanguage.define(parser)
 
 // One dynamic import per language, so a Python task never downloads the PHP grammar
-// (issue 3: initial JS of the workspace ≤ 250 KB gzip).
+// (the workspace's initial JS stays within its budget, docs/performance.md).
 const LOADERS: Record<string, () => Promise<Extension>> = {
   // GFM without `markdown()`, which bundles the HTML, CSS and JavaScript parsers (~400 kB).
   [PROSE_MARKDOWN]: () =>

@@ -1,5 +1,5 @@
 /**
- * Keyboard without traps (issue 13): Tab indents in a code editor only once the person has typed
+ * Keyboard without traps: Tab indents in a code editor only once the person has typed
  * or pressed Enter in it since focusing it; before that Tab moves on like anywhere else. Escape
  * always leaves: focus goes to the enclosing pane, where single-key shortcuts work and the next
  * Tab moves past the editor.

@@ -23,7 +23,7 @@ export interface WorkspaceEditorOptions {
   awareness: Awareness
   /** Shared by the caller so it can be cleared or inspected; tracks this editor's edits. */
   undoManager: Y.UndoManager
-  /** The accessible name (DESIGN.md: "Explanation", "Reference solution", "Tests"). */
+  /** The accessible name ("Explanation", "Reference solution", "Tests"; docs/workspace.md). */
   label: string
   /**
    * Code rather than prose: line numbers, and Tab indents once the person typed here (see
@@ -58,7 +58,7 @@ const editorTheme = EditorView.theme({
   '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '-2px' },
   '.cm-content': { padding: '0.35rem 0' },
   '.cm-line': { padding: '0 0.6rem' },
-  // CodeMirror's default grey placeholder is under 4.5:1 (issue 13).
+  // CodeMirror's default grey placeholder is under 4.5:1 contrast; text must reach it.
   '.cm-placeholder': { color: 'var(--muted)' },
 })
 

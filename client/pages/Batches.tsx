@@ -5,8 +5,8 @@ import { A } from '@solidjs/router'
 import type { Batch } from '../../shared/types'
 import { listBatches } from '../api'
 import { useMe } from '../stores/session'
-import { BatchForm } from '../components/BatchForm'
-import { ErrorNote } from '../components/ErrorNote'
+import { BatchForm } from '../components/batches/BatchForm'
+import { ErrorNote } from '../components/common/ErrorNote'
 import '../styles/intake.css'
 
 const BatchList: Component = () => {

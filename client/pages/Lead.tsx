@@ -2,7 +2,7 @@
 import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useMe } from '../stores/session'
-import { LeadDashboard } from '../components/LeadDashboard'
+import { LeadDashboard } from '../components/lead/LeadDashboard'
 
 const Lead: Component = () => {
   const me = useMe()

@@ -3,10 +3,11 @@ import { createMemo, Match, onCleanup, Show, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useSearchParams } from '@solidjs/router'
 import { createQueue } from '../stores/queue'
-import { ErrorNote } from '../components/ErrorNote'
-import { QueueFilters } from '../components/QueueFilters'
-import { TaskTable } from '../components/TaskTable'
-import { focusFirstRowOnKey } from '../components/rowKeys'
+import { ErrorNote } from '../components/common/ErrorNote'
+import { QueueFilters } from '../components/queue/QueueFilters'
+import { TaskTable } from '../components/tasks/TaskTable'
+import { focusFirstRowOnKey } from '../components/tasks/rowKeys'
+import { TaskRow } from '../components/queue/TaskRow'
 import '../styles/review.css'
 
 const Queue: Component = () => {
@@ -38,7 +39,14 @@ const Queue: Component = () => {
             shown={shown().length}
             onChange={(next) => setParams(next, { replace: true })}
           />
-          <TaskTable tasks={shown()} label="Your tasks" />
+          <TaskTable
+            tasks={shown()}
+            label="Your tasks"
+            columns={['Task', 'Batch', 'Status', 'Progress', 'Here now']}
+            empty="No tasks match these filters."
+            row={(task) => <TaskRow task={task} />}
+          />
+          <p class="muted small">Tip: ↑ and ↓ (or j and k) move between tasks, Enter opens one.</p>
         </Match>
       </Switch>
     </section>

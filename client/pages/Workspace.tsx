@@ -3,8 +3,8 @@ import { createResource, Match, Show, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import { A, useParams } from '@solidjs/router'
 import { getTask, isRetryable } from '../api'
-import { ErrorNote } from '../components/ErrorNote'
-import { TaskWorkspace } from '../components/TaskWorkspace'
+import { ErrorNote } from '../components/common/ErrorNote'
+import { TaskWorkspace } from '../components/workspace/TaskWorkspace'
 
 const TaskLoader: Component<{ id: string }> = (props) => {
   const [task, { refetch }] = createResource(() => props.id, getTask)

@@ -11,7 +11,7 @@ import type { Candidate, Role } from '../../shared/types'
  * task's blind order, shared/blind.ts), so "B fails" means the same code to everyone. Only the
  * lead is sent models and import ids; the ids the rooms use are opaque, and still never reach the
  * DOM when blind (text, attributes, aria, titles). Components never print `candidate.id` or
- * `candidate.model`; they ask here. The workspace stores room ids (DESIGN.md); only what is shown
+ * `candidate.model`; they ask here. The workspace stores room ids; only what is shown
  * changes.
  */
 export interface CandidateLabels {

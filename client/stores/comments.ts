@@ -49,7 +49,7 @@ export interface CommentsStore {
   dismissRefused: () => void
   threads: Accessor<ThreadView[]>
   /**
-   * Why nobody may comment now (the task is finalized: DESIGN makes every room read-only until
+   * Why nobody may comment now (the task is finalized: every room is read-only until
    * it is reopened), or null. The panel disables its controls and says this; the server refuses
    * the writes whatever the page does.
    */

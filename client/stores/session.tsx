@@ -22,7 +22,7 @@ export const SessionProvider: ParentComponent = (props) => {
     me,
     async signOut() {
       await signOut()
-      // The next person at this browser must not find our cached workspaces (issue 3).
+      // The next person at this browser must not find our cached workspaces.
       await clearOfflineCaches()
       // A full reload drops every room, cache handle and socket of the old identity.
       location.assign('/')

@@ -31,9 +31,15 @@ export interface UnsentText {
 }
 
 /** Watches the three texts for this person's own edits (local transactions) and `readOnly`'s rise. */
-export function createUnsentText(ws: Workspace, readOnly: Accessor<boolean>, revision: Accessor<number> = () => 0): UnsentText {
+export function createUnsentText(
+  ws: Workspace,
+  readOnly: Accessor<boolean>,
+  revision: Accessor<number> = () => 0,
+  carried?: CarriedText,
+): UnsentText {
   const edited = new Set<UnsentField['field']>()
-  const [fields, setFields] = createSignal<UnsentField[]>([])
+  const [fields, setFields] = createSignal<UnsentField[]>(carried?.offers ?? [])
+  if (carried) offerWhatTheServerLacks(ws, carried, setFields)
   for (const [field] of FIELDS) {
     const text: Y.Text = ws[field]
     // Remote updates and the offline cache arrive through applyUpdate: not local.
@@ -53,6 +59,37 @@ export function createUnsentText(ws: Workspace, readOnly: Accessor<boolean>, rev
     }),
   )
   return { fields, dismiss: () => setFields([]) }
+}
+
+/**
+ * What a workspace reloaded from the server carries over from the doc it replaces: the offers
+ * already made, and every text as that doc held it (which may hold what the server refused).
+ */
+export interface CarriedText {
+  offers: UnsentField[]
+  local: UnsentField[]
+  /** True once the new doc holds the server's state. */
+  synced: Accessor<boolean>
+}
+
+/** The three texts of `ws` as they are now, for a reload to compare with the server's. */
+export function readTexts(ws: Workspace, revision: number): UnsentField[] {
+  return FIELDS.map(([field, label]) => ({ field, label, text: ws[field].toString(), revision }))
+}
+
+/**
+ * Once the new doc has synced, offers each old text the server does not hold, unless that field
+ * is on offer already (the text as it was when the workspace turned read-only).
+ */
+function offerWhatTheServerLacks(ws: Workspace, carried: CarriedText, setFields: (f: (now: UnsentField[]) => UnsentField[]) => void): void {
+  createEffect(
+    on(carried.synced, (synced, _before, done: boolean | undefined) => {
+      if (done || !synced) return done
+      const lost = carried.local.filter((f) => f.text !== ws[f.field].toString())
+      setFields((now) => [...now, ...lost.filter((f) => !now.some((o) => o.field === f.field))])
+      return true
+    }),
+  )
 }
 
 /** A run of `~` longer than any in `text`, so the fence cannot be closed from inside it. */

@@ -1,4 +1,4 @@
-/** What a user reads when the server refuses a room (close codes 4400–4499, DESIGN.md). */
+/** What a user reads when the server refuses a room (close codes 4400–4499, docs/protocol.md). */
 import { CLOSE } from '../../shared/errors'
 
 /** True for the close codes y-websocket treats as final (no reconnect). */
@@ -8,7 +8,7 @@ export function isRefusal(code: number): boolean {
 
 /**
  * A sentence explaining a refusal and what to do about it. `wasOpen` says the room had been open
- * on this page: then the refusal means access was taken away while working (issue 8), which the
+ * on this page: then the refusal means access was taken away while working, which the
  * user must be told as such, not as a room they never had.
  */
 export function closeMessage(code: number, wasOpen = false): string {

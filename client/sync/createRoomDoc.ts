@@ -60,6 +60,12 @@ export interface RoomDoc {
    * again, once, if it is not.
    */
   clearDenied(): void
+  /**
+   * True once the server asked this connection to reconnect (1012) after denying it write: write
+   * is back, and the writes it dropped meanwhile were sealed on the server, so this doc holds
+   * state the room never will. Open the room afresh (after `discardCache`).
+   */
+  stale: Accessor<boolean>
   /** True after a connection was lost or failed, until one opens again. */
   offline: Accessor<boolean>
   /** Local updates made since the room went offline that the server has not merged yet. */
@@ -125,8 +131,14 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   const [closedCode, setClosedCode] = createSignal<number | null>(null)
   const [wasOpen, setWasOpen] = createSignal(provider.wsconnected)
   const [denied, setDenied] = createSignal<string | null>(null)
-  const stopDenied = onPermissionDenied(provider, (reason) => setDenied(reason))
-  // Persisted per cache (issue 13): after a reload while offline, the merge message still says
+  const [stale, setStale] = createSignal(false)
+  // Whether this connection was ever denied write; unlike `denied`, a reopen does not clear it.
+  let deniedHere = false
+  const stopDenied = onPermissionDenied(provider, (reason) => {
+    deniedHere = true
+    setDenied(reason)
+  })
+  // Persisted per cache: after a reload while offline, the merge message still says
   // how many edits went in. One edit is one local transaction, not one character.
   const unsentKey = options.user ? UNSENT_KEY_PREFIX + cacheName(options.user.id, room) : null
   const [unsentEdits, setUnsentSignal] = createSignal(readCount(unsentKey))
@@ -144,6 +156,7 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
       setOffline(false)
       setWasOpen(true)
       setDenied(null)
+      deniedHere = false
     }
   })
   provider.on('sync', (state) => {
@@ -156,6 +169,9 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     }
   })
   provider.on('connection-close', (event) => {
+    // The server asks a denied connection to reconnect only when it gains write after dropping
+    // some of its writes (a restart then is rarer, and reloading costs nothing but a fetch).
+    if (event?.code === CLOSE.restart.code && deniedHere) setStale(true)
     if (event && isRefusal(event.code)) {
       setClosedCode(event.code)
       if (cache && DROP_CACHE_CODES.includes(event.code)) {
@@ -169,7 +185,7 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
   // Counts local edits (neither the server's nor the cache's) made while no socket is open; the
   // first load is not "offline" unless a connection attempt already failed. An edit is a run of
   // changes to the same field with no pause of EDIT_GAP_MS (like an undo step), so a typed
-  // sentence is one edit, not one per keystroke (issue 13).
+  // sentence is one edit, not one per keystroke.
   let lastEdit = { at: 0, field: '' }
   const onTransaction = (tr: Y.Transaction) => {
     const origin = tr.origin
@@ -205,6 +221,7 @@ export function createRoomDoc(room: string, options: RoomDocOptions = {}): RoomD
     wasOpen,
     denied,
     clearDenied: () => setDenied(null),
+    stale,
     offline,
     unsentEdits,
     lastMerge,

@@ -6,7 +6,7 @@ import { clearApiCache } from './serviceWorker'
 
 /**
  * The IndexedDB name of `userId`'s copy of `room`. Per user, so two people who share a browser
- * never read each other's cached workspace (issue 3, offline).
+ * never read each other's cached workspace.
  */
 export function cacheName(userId: string, room: string): string {
   return `${userId}:${room}`

@@ -5,7 +5,7 @@
 export const API_CACHE = 'codejury-api'
 
 /**
- * Registers `/sw.js` so a page opened once reloads without the network (issue 13). The first
+ * Registers `/sw.js` so a page opened once reloads without the network. The first
  * visit is not yet controlled when it fetches the session and the task, so once the worker takes
  * control those two reads are repeated through it, and the cache holds them from the start.
  */
