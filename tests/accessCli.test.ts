@@ -1,7 +1,7 @@
 /** `codejury users remove|rotate` against a real server: what they print, and that they take effect. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { runCli } from '../cli/cli'
 import { api, createUser, startServer } from './helpers/server'
 import type { TestServer } from './helpers/server'
 

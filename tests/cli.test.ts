@@ -6,7 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { runCli } from '../cli/cli'
 import { api, createUser, startServer, taskLine, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
 

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { runCli } from '../cli/cli'
 import { api, createUser, importTasks, startServer, taskLine, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
 

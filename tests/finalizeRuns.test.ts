@@ -1,7 +1,7 @@
 /** Finalize and the test runs (issue 12): reasons from current runs, and the lead's written override. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { runCli } from '../cli/cli'
 import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
 import type { RunResult } from '../shared/schema'

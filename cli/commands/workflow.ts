@@ -1,9 +1,9 @@
 /** `codejury submit|request-changes|finalize|reopen ID`: the workflow's actions from a terminal. */
 import * as v from 'valibot'
-import { ID_RE } from '../../../shared/roomNames'
-import { formatIssues } from '../../../shared/validation'
-import { FinalizeSchema, RequestChangesSchema } from '../../../shared/workflow'
-import type { FinalizeReason } from '../../../shared/workflow'
+import { ID_RE } from '../../shared/roomNames'
+import { formatIssues } from '../../shared/validation'
+import { FinalizeSchema, RequestChangesSchema } from '../../shared/workflow'
+import type { FinalizeReason } from '../../shared/workflow'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, toPrintable } from '../format'
 import type { Command, CommandContext } from '../types'

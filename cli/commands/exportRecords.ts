@@ -2,8 +2,8 @@
 import fs from 'node:fs'
 import { once } from 'node:events'
 import * as path from 'node:path'
-import { EXPORT_FORMATS } from '../../../shared/exports/formats'
-import { PAIR_POLICIES } from '../../../shared/exports/pairs'
+import { EXPORT_FORMATS } from '../../shared/exports/formats'
+import { PAIR_POLICIES } from '../../shared/exports/pairs'
 import { CliError, ExitCode } from '../cliError'
 import type { Command, CommandContext } from '../types'
 

@@ -1,8 +1,8 @@
 /** `codejury users add|list|remove|rotate`: accounts, their sign-in links and their tokens. */
 import * as v from 'valibot'
-import { CreateUserSchema, formatIssues } from '../../../shared/validation'
-import { ROLES } from '../../../shared/types'
-import type { Role, User } from '../../../shared/types'
+import { CreateUserSchema, formatIssues } from '../../shared/validation'
+import { ROLES } from '../../shared/types'
+import type { Role, User } from '../../shared/types'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, formatTable } from '../format'
 import type { Command, CommandContext } from '../types'

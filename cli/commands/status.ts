@@ -1,6 +1,6 @@
 /** `codejury status`: is the server up, and how far along is the work. */
-import { TaskStatus } from '../../../shared/types'
-import type { TaskSummary, User } from '../../../shared/types'
+import { TaskStatus } from '../../shared/types'
+import type { TaskSummary, User } from '../../shared/types'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, formatTable } from '../format'
 import type { Command } from '../types'
