@@ -294,6 +294,12 @@ test('lists and revokes sessions from the command line', async () => {
   assert.match(table.stdout, new RegExp(`${row.id}\\s+${ann.id}\\s+Ann`))
   const usage = await run(['sessions', 'revoke'])
   assert.is(usage.code, 2)
+  // An id is one path segment: a hostile one is refused as an id and reaches no other route.
+  const hostile = await run(['sessions', 'revoke', `../users/${ann.id}`])
+  assert.is(hostile.code, 1)
+  assert.match(hostile.stderr, /a session id is 16–64 hex digits/, hostile.stderr)
+  assert.ok((await run(['users', 'list', '--json'])).stdout.includes(ann.id), 'Ann was not removed')
+  assert.is(await meStatus(server, cookie), 200)
   const revoke = await run(['sessions', 'revoke', row.id])
   assert.is(revoke.code, 0)
   assert.is(revoke.stdout.trim(), 'revoked 1 session')
