@@ -17,8 +17,8 @@ export function colorFor(userId: string): string {
 
 /**
  * The colour a person gets in a room where `taken` are already in use: their own colour when it
- * is free, else the first free palette colour, so no two people in one room share a colour
- * (issue 13). Past ten people the palette is exhausted and the person's own colour is reused.
+ * is free, else the first free palette colour, so no two people in one room share a colour.
+ * Past ten people the palette is exhausted and the person's own colour is reused.
  */
 export function pickRoomColor(preferred: string, taken: ReadonlySet<string>): string {
   if (!taken.has(preferred)) return preferred

@@ -1,4 +1,4 @@
-/** Finalize and the test runs (issue 12): reasons from current runs, and the lead's written override. */
+/** Finalize and the test runs: reasons from current runs, and the lead's written override. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { runCli } from '../cli/cli'

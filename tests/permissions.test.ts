@@ -224,7 +224,7 @@ function routeCells(): RouteCell[] {
       expect: leadOnly,
     },
     { name: 'GET /api/tasks', call: get('/api/tasks'), expect: signedIn },
-    // Issue 13: the task itself says "not assigned to you" (403) instead of hiding (404).
+    // The task itself says "not assigned to you" (403) instead of hiding (404).
     { name: 'GET /api/tasks/t1', call: get('/api/tasks/t1'), expect: { ...onT1, other: 403 } },
     { name: 'GET /api/tasks/t1/people', call: get('/api/tasks/t1/people'), expect: onT1 },
     {

@@ -247,7 +247,7 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
   const task = await deps.db.updateTask(taskId, (t) => {
     t.assignees = [...new Set(userIds)]
   })
-  // Access is live (issue 8): the unassigned lose write at once, the newly assigned gain it.
+  // Access is live: the unassigned lose write at once, the newly assigned gain it.
   deps.access?.refresh({ taskId })
   await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, task))
   return task
