@@ -1,4 +1,4 @@
-/** Server configuration, read once from the environment (README.md, "Configuration"). */
+/** Server configuration, read once from the environment (docs/configuration.md#environment). */
 import path from 'node:path'
 
 export type StorageMode = 'disk' | 'memory'

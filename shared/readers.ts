@@ -154,7 +154,7 @@ function readCase(value: unknown): RunCase | null {
 }
 
 /**
- * A run as DESIGN.md shapes it, or null when any field is missing or of the wrong type (a
+ * A run as docs/protocol.md#the-runs-map shapes it, or null when any field is missing or of the wrong type (a
  * malformed run is absent as a whole: half a run would mislead more than none).
  */
 export function readRun(value: unknown): RunResult | null {

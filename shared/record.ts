@@ -1,5 +1,5 @@
 /**
- * The immutable review record (DESIGN.md "Review record"): reading a finalized workspace into
+ * The immutable review record (docs/workflow.md#the-review-record): reading a finalized workspace into
  * plain JSON, canonical JSON, and the record's SHA-256 hash. A record is never mutated; reopening
  * writes a new revision.
  */

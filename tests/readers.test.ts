@@ -38,7 +38,7 @@ const RUBRIC: RubricCriterion[] = [
   { id: 'style', name: 'Style', description: '', min: 0, max: 3 },
 ]
 
-/** A run as DESIGN.md shapes it. */
+/** A run as docs/protocol.md#the-runs-map shapes it. */
 const RUN: RunResult = {
   status: 'fail',
   passed: 1,

@@ -32,7 +32,7 @@ export interface TaskDeps {
 
 /**
  * Creates a batch with defaults if it does not exist yet: what an import into a new name gets
- * (DESIGN: collaborative, the default rubric), blind unless the lead said otherwise (`blind`).
+ * (docs/formats.md#import: collaborative, the default rubric), blind unless the lead said otherwise (`blind`).
  * A batch made after a crash cut an import short is blind too: the safe side.
  */
 export async function ensureBatch(db: Db, name: string, blind = true): Promise<Batch> {

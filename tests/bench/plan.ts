@@ -1,6 +1,6 @@
 /**
  * Workload sizes and durations of the two modes: `--quick` (CI, about a minute) and the full run
- * (README).
+ * (docs/performance.md).
  */
 import type { ChurnPlan } from './churn'
 
@@ -52,7 +52,7 @@ export interface Plan {
   validate: { clients: number; ratePerSec: number; seconds: number }
   /** Rooms whose final state is read back and checked for every marker, per W1 run. */
   verifyRooms: number
-  /** Message size the populating clients stay under (codejury caps frames; see DESIGN). */
+  /** Message size the populating clients stay under (codejury caps frames; see docs/protocol.md#close-codes). */
   chunkBytes: number
   /** Longest wait, before each window, for other processes to leave our cores alone. */
   quietWaitS: number
