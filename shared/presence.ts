@@ -1,6 +1,6 @@
 /** Presence identity: the colours the server assigns and the `user` field every client shows. */
 
-/** A fixed palette, so a remote colour can never carry CSS (see STYLE.md, "CSS can be injected"). */
+/** A fixed palette, so a remote colour can never carry CSS (docs/security.md#rules-and-bounds). */
 export const PALETTE = [
   '#d1495b', '#2e86ab', '#3a7d44', '#8e44ad', '#e07a1f',
   '#00798c', '#c2185b', '#5c6bc0', '#6d4c41', '#2f9c95',
