@@ -7,7 +7,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { hashToken } from '../server/auth/tokens'
-import { runCli } from '../cli/cli'
+import { against, runCliCaptured } from './helpers/cli'
 import { MAX_SESSIONS_PER_USER, SessionStore } from '../server/storage/sessions'
 import { roomName } from '../shared/roomNames'
 import { api, assign, createUser, importTasks, startServer, taskLine, tempDir } from './helpers/server'
@@ -275,17 +275,7 @@ test('lists and revokes sessions from the command line', async () => {
   server = await startServer()
   const ann = await createUser(server, 'Ann', 'annotator')
   const cookie = await signIn(server, ann.token)
-  const run = async (argv: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const code = await runCli([...argv, '--url', server!.url, '--token', server!.leadToken], {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {},
-      cwd: process.cwd(),
-    })
-    return { code, stdout, stderr }
-  }
+  const run = (argv: string[]) => runCliCaptured([...argv, ...against(server!)])
   const list = await run(['sessions', 'list', '--json'])
   assert.is(list.code, 0)
   const [row] = JSON.parse(list.stdout).sessions
