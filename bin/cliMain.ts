@@ -1,6 +1,6 @@
 /** The `codejury` process: prints its version, or runs one command and exits with its code. */
 import pkg from '../package.json' with { type: 'json' }
-import { runCli } from '../server/cli.ts'
+import { runCli } from '../cli/cli.ts'
 
 // A reader that stops early (`codejury users list | head -1`) closes the pipe: that ends the
 // command quietly, it is not a crash with a stack trace.

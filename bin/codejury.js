@@ -4,7 +4,7 @@
 import { staleReason } from '../scripts/buildState.mjs'
 
 if (staleReason('cli') === null) {
-  await import('../dist/server/cli.js')
+  await import('../dist/cli/codejury.js')
 } else {
   let register
   try {

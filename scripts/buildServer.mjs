@@ -13,12 +13,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const OUT_DIR = path.join(ROOT, 'dist')
 
 /** What is built: entry (source) → output file, both relative to the repository root. */
 export const ENTRIES = new Map([
   ['server/main.ts', 'dist/server/main.js'],
-  ['bin/cliMain.ts', 'dist/server/cli.js'],
+  ['bin/cliMain.ts', 'dist/cli/codejury.js'],
 ])
 
 const META = /\bimport\.meta\.(url|dirname|filename)\b/g
@@ -48,7 +47,9 @@ function sourceLocations(outFile) {
 }
 
 export async function buildServer() {
-  fs.rmSync(path.join(OUT_DIR, 'server'), { recursive: true, force: true })
+  for (const out of new Set([...ENTRIES.values()].map((o) => path.dirname(o)))) {
+    fs.rmSync(path.join(ROOT, out), { recursive: true, force: true })
+  }
   for (const [entry, out] of ENTRIES) {
     const outfile = path.join(ROOT, out)
     await build({

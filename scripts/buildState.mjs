@@ -16,8 +16,8 @@ export const TARGETS = {
     sources: ['server', 'shared', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/buildServer.mjs'],
   },
   cli: {
-    outputs: ['dist/server/cli.js'],
-    sources: ['server', 'shared', 'bin/cliMain.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/buildServer.mjs'],
+    outputs: ['dist/cli/codejury.js'],
+    sources: ['cli', 'server', 'shared', 'bin/cliMain.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/buildServer.mjs'],
   },
   client: {
     outputs: ['client/dist/index.html', 'client/dist/runner/frame.html'],

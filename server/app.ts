@@ -65,7 +65,7 @@ const limitBody = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => c.json(
 export function createApp(deps: AppDeps) {
   const allowed = [...deps.config.allowedOrigins, ...(deps.config.publicUrl ? [deps.config.publicUrl] : [])]
   const app = new Hono<AppEnv>()
-    // Issue 12: the sandbox frame's files need their own headers, set after (so over) secureHeaders.
+    // The sandbox frame's files need their own headers, set after (so over) secureHeaders.
     .use('/runner/*', runnerHeaders(deps))
     // No page of ours is framed by another (the sign-in page above all); the runner's frame
     // replaces this for its own files.
@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps) {
     }
     if (err instanceof CodejuryError) return c.json({ error: err.message }, STATUS_OF_REASON[err.reason])
     if (err instanceof StorageError) {
-      // Issue 9.3: nothing changed, in memory or on disk; a full disk is 507 and heals.
+      // A failed write changed nothing, in memory or on disk; a full disk is 507 and heals.
       deps.log.error('a write failed; nothing was changed', err, { path: c.req.path, code: err.code })
       return c.json({ error: err.message }, err.full ? 507 : 500)
     }

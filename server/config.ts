@@ -1,4 +1,4 @@
-/** Server configuration, read once from the environment (README.md, "Configuration"). */
+/** Server configuration, read once from the environment (docs/configuration.md#environment). */
 import path from 'node:path'
 
 export type StorageMode = 'disk' | 'memory'
@@ -62,7 +62,10 @@ export const PING_INTERVAL_MS = 30_000
 export const SESSION_TTL_DAYS = 30
 const DAY_MS = 24 * 60 * 60_000
 
-/** Bytes queued to slow readers, server-wide, before the slowest are closed (issue 9.6). */
+/**
+ * Bytes queued to slow readers, server-wide, before the slowest are closed: slow readers never
+ * grow the server's memory without bound.
+ */
 export const MAX_QUEUED_BYTES = 256 * 1024 * 1024
 /** The same per user: one user's stalled tabs or scripts cannot take the whole budget. */
 export const MAX_QUEUED_BYTES_PER_USER = 128 * 1024 * 1024

@@ -29,7 +29,7 @@ export interface AppDeps {
   sessions: SessionStore
   /** Re-decides open connections' access after a change to users, tokens, assignments or status. */
   access: LiveAccess
-  /** Bytes queued to slow readers, capped server-wide and per user (issue 9.6). */
+  /** Bytes queued to slow readers, capped server-wide and per user. */
   backlog: Backlog
   workflow: Workflow
   records: RecordStore

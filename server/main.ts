@@ -8,7 +8,7 @@ import { RecordKeyError } from './storage/recordKey'
 import { StorageError } from './storage/storageError'
 
 async function main(): Promise<void> {
-  // Issue 9.7: whatever this process creates under DATA_DIR is the server user's alone.
+  // Whatever this process creates under DATA_DIR is the server user's alone (0600 files, 0700 directories).
   process.umask(0o077)
   let config
   try {

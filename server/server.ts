@@ -76,7 +76,7 @@ export async function startServer(
     await recoverImports({ db, log, ensureBatch })
     // Blind tasks imported before opaque ids existed get theirs now (or keep import ids if opened).
     await assignRoomIds({ db, log })
-    // Issue 9.4: a damaged room file is loud: logged as an error and listed by /api/health.
+    // A damaged room file is loud: logged as an error and listed by /api/health.
     const storage =
       parts.storage ??
       createStorageProvider(

@@ -1,4 +1,4 @@
-/** A ballot's submission and completeness, read defensively from the ballot room (DESIGN.md, independent mode). */
+/** A ballot's submission and completeness, read defensively from the ballot room (docs/workflow.md#independent-mode). */
 import type * as Y from 'yjs'
 import { getBallot } from './schema'
 import { ownValue } from './readers'

@@ -25,7 +25,7 @@ export const MAX_CREATED_AT_SKEW_MS = 2 * 60_000
 /** Longest stored quote of the anchored text; longer selections are cut with an ellipsis. */
 export const MAX_QUOTE_CHARS = 500
 
-/** Keys of a thread's Y.Map and of a comment's Y.Map (DESIGN.md, "Rooms"). */
+/** Keys of a thread's Y.Map and of a comment's Y.Map (docs/protocol.md#comment-threads). */
 export const ThreadKey = {
   id: 'id',
   anchor: 'anchor',

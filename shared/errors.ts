@@ -26,7 +26,7 @@ export interface CloseEntry {
 }
 
 /**
- * WebSocket close codes (DESIGN.md, "Wire protocol"). Codes 4400–4499 stop y-websocket's
+ * WebSocket close codes (docs/protocol.md#close-codes). Codes 4400–4499 stop y-websocket's
  * reconnect loop, so they are used for refusals a retry cannot fix; 1012 asks clients to retry.
  * Reasons stay far below the 123-byte limit of `ws.close()`.
  */

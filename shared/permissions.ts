@@ -1,4 +1,4 @@
-/** Who may do what in which room: DESIGN.md's permission table as one pure function. */
+/** Who may do what in which room: the permission table of docs/protocol.md#who-may-open-which-room as one pure function. */
 import type { ParsedRoom } from './roomNames'
 import type { Role } from './types'
 

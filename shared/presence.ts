@@ -1,6 +1,6 @@
 /** Presence identity: the colours the server assigns and the `user` field every client shows. */
 
-/** A fixed palette, so a remote colour can never carry CSS (see STYLE.md, "CSS can be injected"). */
+/** A fixed palette, so a remote colour can never carry CSS (docs/security.md#rules-and-bounds). */
 export const PALETTE = [
   '#d1495b', '#2e86ab', '#3a7d44', '#8e44ad', '#e07a1f',
   '#00798c', '#c2185b', '#5c6bc0', '#6d4c41', '#2f9c95',
@@ -17,8 +17,8 @@ export function colorFor(userId: string): string {
 
 /**
  * The colour a person gets in a room where `taken` are already in use: their own colour when it
- * is free, else the first free palette colour, so no two people in one room share a colour
- * (issue 13). Past ten people the palette is exhausted and the person's own colour is reused.
+ * is free, else the first free palette colour, so no two people in one room share a colour.
+ * Past ten people the palette is exhausted and the person's own colour is reused.
  */
 export function pickRoomColor(preferred: string, taken: ReadonlySet<string>): string {
   if (!taken.has(preferred)) return preferred

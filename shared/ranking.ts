@@ -1,6 +1,6 @@
 /**
  * The ranking: a Y.Array<string> of the candidate ids someone placed, best first. It starts empty
- * (DESIGN.md, "Rooms"): a candidate is ranked only when a person put it there, so an untouched
+ * (docs/protocol.md#rooms-and-roots): a candidate is ranked only when a person put it there, so an untouched
  * task is never read as judged, and a deliberate order equal to the import order still counts.
  *
  * Kept a permutation of the placed ids under concurrency. A move is a delete plus an insert; two
@@ -43,7 +43,7 @@ export function unrankedIds(placed: readonly string[], candidateIds: readonly st
 }
 
 /**
- * Whether the task is ranked: every candidate placed exactly once (DESIGN.md). `placed` must come
+ * Whether the task is ranked: every candidate placed exactly once (docs/protocol.md#rooms-and-roots). `placed` must come
  * from `readRanking`, which already dropped copies and unknown ids.
  */
 export function isFullyRanked(placed: readonly string[], candidateIds: readonly string[]): boolean {

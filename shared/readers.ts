@@ -3,7 +3,7 @@
  *
  * Everything in a document is untrusted: Yjs applies whatever a writer sends, so a hostile (or
  * buggy) client can put any value anywhere, a number where a Y.Map belongs, a Y.Text where a
- * string belongs, a `__proto__` key (issue 9). Every reader here walks the task's known candidate
+ * string belongs, a `__proto__` key. Every reader here walks the task's known candidate
  * ids and rubric criteria (never a map's own keys), reads own properties only, treats a value of
  * the wrong type as absent and never throws. What they return is plain data.
  */
@@ -154,7 +154,7 @@ function readCase(value: unknown): RunCase | null {
 }
 
 /**
- * A run as DESIGN.md shapes it, or null when any field is missing or of the wrong type (a
+ * A run as docs/protocol.md#the-runs-map shapes it, or null when any field is missing or of the wrong type (a
  * malformed run is absent as a whole: half a run would mislead more than none).
  */
 export function readRun(value: unknown): RunResult | null {

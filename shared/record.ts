@@ -1,5 +1,5 @@
 /**
- * The immutable review record (DESIGN.md "Review record"): reading a finalized workspace into
+ * The immutable review record (docs/workflow.md#the-review-record): reading a finalized workspace into
  * plain JSON, canonical JSON, and the record's SHA-256 hash. A record is never mutated; reopening
  * writes a new revision.
  */
@@ -107,9 +107,9 @@ function safely<T>(read: () => T, fallback: T): T {
 /**
  * Reads a workspace doc for the gate and the record through the shared readers. A root of the
  * wrong type, a score that is not a whole number on the criterion's scale (2.5 is missing), an
- * unknown id: all read as absent, never a crash (STYLE.md: "A well-formed update can still be
- * hostile"). Walks known ids only and builds every id-keyed object with own keys, so an id such as
- * `__proto__` or `constructor` is data, never a prototype.
+ * unknown id: all read as absent, never a crash (a well-formed update can still be hostile:
+ * docs/security.md#rules-and-bounds). Walks known ids only and builds every id-keyed object with
+ * own keys, so an id such as `__proto__` or `constructor` is data, never a prototype.
  */
 export function readWorkspaceContent(
   doc: Y.Doc,

@@ -1,6 +1,6 @@
-/** Room names: the one place that builds and parses them (DESIGN.md, "Rooms"). */
+/** Room names: the one place that builds and parses them (docs/protocol.md#rooms-and-roots). */
 
-/** DESIGN's room-name pattern; anything else is refused before any document is loaded. */
+/** The room-name pattern of docs/protocol.md#rooms-and-roots; anything else is refused before any document is loaded. */
 export const ROOM_NAME_RE = /^task:([A-Za-z0-9_-]{1,64})(?::(comments|meta|ballot:([A-Za-z0-9_-]{1,64})))?$/
 
 /** Task and user ids follow the same alphabet as room-name segments. */
@@ -22,7 +22,7 @@ export const roomName = {
   ballot: (taskId: string, userId: string) => `task:${taskId}:ballot:${userId}`,
 } as const
 
-/** Parses a room name, or returns null when it does not match DESIGN's pattern. */
+/** Parses a room name, or returns null when it does not match that pattern. */
 export function parseRoomName(name: string): ParsedRoom | null {
   if (typeof name !== 'string' || name.length > 160) return null
   const m = ROOM_NAME_RE.exec(name)

@@ -24,7 +24,7 @@ const ReportedCaseSchema = v.strictObject({
   message: v.optional(Text),
 })
 
-/** One run as a browser reports it: DESIGN's `runs` value without `ran_by` and `ran_at`. */
+/** One run as a browser reports it: the `runs` value of docs/protocol.md#the-runs-map without `ran_by` and `ran_at`. */
 export const ReportedRunSchema = v.pipe(
   v.strictObject({
     status: v.picklist(['pass', 'fail', 'error', 'timeout']),

@@ -1,4 +1,4 @@
-/** Test runs (DESIGN.md "Running tests against candidates"): sandbox messages, outcomes, checks. */
+/** Test runs (docs/sandbox.md#test-format): sandbox messages, outcomes, checks. */
 import * as v from 'valibot'
 import type { RunCase, RunResult, RunStatus } from './schema'
 import type { ReportedRun } from './runReport'
@@ -89,7 +89,7 @@ export type FromSandbox = v.InferOutput<typeof FromSandboxSchema>
  * The message of a case stopped at its own time limit (`test(name, fn, { timeout_ms })` in
  * JavaScript, `@time_limit(ms)` in Python). Such a case is a `fail`, not a new case status: the
  * code ran and was too slow, which is what an efficiency test asserts; the subject's own status
- * stays DESIGN's pass/fail/error/timeout.
+ * stays pass/fail/error/timeout (docs/protocol.md#the-runs-map).
  */
 export function caseLimitMessage(limitMs: number): string {
   return `exceeded its ${limitMs} ms limit`

@@ -1,4 +1,4 @@
-/** The Yjs document schema: every root name of every room, defined once (DESIGN.md, "Rooms"). */
+/** The Yjs document schema: every root name of every room, defined once (docs/protocol.md#rooms-and-roots). */
 import * as Y from 'yjs'
 
 /** Root names of the workspace document (`task:<id>`). Part of the public interface. */
@@ -27,7 +27,7 @@ export interface RunCase {
   message?: string
 }
 /**
- * The latest run of one subject (a candidate or the reference solution), as DESIGN.md shapes it.
+ * The latest run of one subject (a candidate or the reference solution), as docs/protocol.md#the-runs-map shapes it.
  * The hashes say which code and tests it ran, so a stale run can be told from a current one.
  * Read it only through `readRun` (shared/readers.ts): a stored value may be anything.
  */
@@ -85,12 +85,12 @@ export function getThreads(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
 
 /** Root of the meta room (`task:<id>:meta`), written by the server only. */
 export const META_ROOT = 'meta'
-/** Keys of the meta map, DESIGN.md's names (part of the public interface). */
+/** Keys of the meta map, the names of docs/protocol.md#rooms-and-roots (part of the public interface). */
 export const MetaKey = {
   status: 'status',
   revision: 'revision',
   assignees: 'assignees',
-  /** `{ action, by, at, message? }` of the latest workflow action (DESIGN.md "Rooms"). */
+  /** `{ action, by, at, message? }` of the latest workflow action (docs/protocol.md#rooms-and-roots). */
   last_action: 'last_action',
   /** ISO time of the finalize that made the current revision read-only; null while editable. */
   finalized_at: 'finalized_at',
@@ -127,7 +127,7 @@ export function getBallot(doc: Y.Doc): Ballot {
 /**
  * Seeds a new workspace from its task: an empty notes text and ratings map per candidate, and the
  * task's seed tests. No ranking: it starts empty, so a task nobody ranked is never read (or
- * exported) as ranked (DESIGN.md, "Rooms"). Called once, when the task is created, never because
+ * exported) as ranked (docs/protocol.md#rooms-and-roots). Called once, when the task is created, never because
  * a loaded document looks empty (that would duplicate content on a concurrent first load).
  */
 export function seedWorkspace(

@@ -14,7 +14,7 @@ export const MAX_METADATA_DEPTH = 8
 /** The largest `metadata` a task may carry, as UTF-8 JSON. */
 export const MAX_METADATA_BYTES = 64 * 1024
 
-/** A task, candidate or user id: DESIGN's `[A-Za-z0-9_-]{1,64}`. */
+/** A task, candidate or user id: `[A-Za-z0-9_-]{1,64}` (docs/protocol.md#rooms-and-roots). */
 export const IdSchema = v.pipe(v.string(), v.regex(ID_RE, 'must be 1–64 letters, digits, _ or -'))
 const Id = IdSchema
 

@@ -1,4 +1,4 @@
-/** The review workflow (DESIGN.md "Workflow"): which action moves a task where, and who may take it. */
+/** The review workflow (docs/workflow.md#states-and-actions): which action moves a task where, and who may take it. */
 import { TaskStatus } from './types'
 import * as v from 'valibot'
 import type { Role } from './types'

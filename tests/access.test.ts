@@ -58,7 +58,7 @@ test('closes the workspace of an annotator unassigned while typing with 4403, an
   await waitFor(() => text(b) === 'typed while assigned.', 'the first keystrokes at b')
 
   await assign(server, 't1', [ann2.id])
-  // DESIGN's table: an unassigned annotator may not even read the workspace.
+  // The room table (docs/protocol.md#who-may-open-which-room): an unassigned annotator may not even read the workspace.
   await waitFor(() => a.closes.some((c) => c.code === 4403), 'the 4403 close at the unassigned annotator')
   getWorkspace(a.doc).explanation.insert(text(a).length, ' AFTER')
   // Positive control: the annotator who is still assigned reaches everyone.

@@ -1,7 +1,7 @@
 /** `codejury users remove|rotate` against a real server: what they print, and that they take effect. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { against, runCliCaptured } from './helpers/cli'
 import { api, createUser, startServer } from './helpers/server'
 import type { TestServer } from './helpers/server'
 
@@ -15,17 +15,7 @@ test.after.each(async () => {
   await server.stop()
 })
 
-async function cli(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli([...argv, '--url', server.url, '--token', server.leadToken], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: process.cwd(),
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[]) => runCliCaptured([...argv, ...against(server)])
 
 test('rotates a token and prints the new sign-in link once; the old token stops working', async () => {
   const ann = await createUser(server, 'Ada', 'annotator')

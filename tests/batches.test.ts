@@ -104,7 +104,7 @@ test('lets only the lead list, create and edit batches', async () => {
   assert.equal((await api(server, server.leadToken, 'GET', '/api/batches')).body.batches.length, 1)
 })
 
-test('gives an import-created batch the defaults DESIGN names: blind unless the import says blind=0', async () => {
+test('gives an import-created batch the documented defaults: blind unless the import says blind=0', async () => {
   const res = await api(server, server.leadToken, 'POST', '/api/tasks/import?batch=imported', taskLine('t1'), 'application/x-ndjson')
   assert.is(res.status, 200)
   await importTasks(server, taskLine('t2'), 'open-one') // blind=0

@@ -76,14 +76,14 @@ test('the compiled server starts from a clean build with the demo data, answers 
 
 test('the built CLI answers --version with the package version and --help with its commands, and refuses an unknown command', async () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
-  const version = await run(process.execPath, ['dist/server/cli.js', '--version'], { cwd: ROOT })
+  const version = await run(process.execPath, ['dist/cli/codejury.js', '--version'], { cwd: ROOT })
   assert.is(version.stdout, `codejury ${pkg.version}\n`)
-  const help = await run(process.execPath, ['dist/server/cli.js', '--help'], { cwd: ROOT })
+  const help = await run(process.execPath, ['dist/cli/codejury.js', '--help'], { cwd: ROOT })
   assert.match(help.stdout, /^codejury: manage a running codejury server/)
   assert.match(help.stdout, /users add/)
   const bin = await run(process.execPath, ['bin/codejury.js', '--version'], { cwd: ROOT })
   assert.is(bin.stdout, `codejury ${pkg.version}\n`)
-  const bad = await run(process.execPath, ['dist/server/cli.js', 'no-such-command'], { cwd: ROOT }).then(
+  const bad = await run(process.execPath, ['dist/cli/codejury.js', 'no-such-command'], { cwd: ROOT }).then(
     () => null,
     (e: { code: number; stderr: string }) => e,
   )
@@ -95,7 +95,7 @@ test('the built CLI answers --version with the package version and --help with i
 test('the built CLI ends quietly when its reader closes the pipe early, and prints everything when it does not', async () => {
   const runHelp = (closeEarly: boolean) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['dist/server/cli.js', '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, ['dist/cli/codejury.js', '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
       children.push(child)
       let stdout = ''
       let stderr = ''

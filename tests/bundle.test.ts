@@ -1,4 +1,4 @@
-/** The workspace route's initial JavaScript stays within budget (issue 3: ≤ 250 KB gzip). */
+/** The workspace route's initial JavaScript stays within budget (≤ 250 KB gzip, docs/performance.md#browser). */
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

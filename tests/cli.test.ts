@@ -6,33 +6,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { runCliCaptured } from './helpers/cli'
+import type { CliRun } from './helpers/cli'
 import { api, createUser, startServer, taskLine, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
 
 const BIN = fileURLToPath(new URL('../bin/codejury.js', import.meta.url))
 
-interface Captured {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs the CLI in-process with a controlled environment, so the developer's own never leaks in. */
-async function cli(
-  argv: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
-): Promise<Captured> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: options.env ?? {},
-    cwd: options.cwd ?? process.cwd(),
-  })
-  return { code, stdout, stderr }
-}
+type Captured = CliRun
+const cli = runCliCaptured
 
 /** A port that nothing listens on: bind one, then close it. */
 async function closedPort(): Promise<number> {

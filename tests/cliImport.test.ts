@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { against, runCliCaptured } from './helpers/cli'
 import { api, createUser, importTasks, startServer, taskLine, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
 
@@ -19,18 +19,7 @@ test.after.each(async () => {
   fs.rmSync(cwd, { recursive: true, force: true })
 })
 
-async function cli(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const argv = [...args, '--url', server.url, '--token', server.leadToken]
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd,
-  })
-  return { code, stdout, stderr }
-}
+const cli = (args: string[]) => runCliCaptured([...args, ...against(server)], { cwd })
 
 const ids = async (token = server.leadToken) =>
   (await api(server, token, 'GET', '/api/tasks')).body.tasks.map((t: { id: string }) => t.id).sort()

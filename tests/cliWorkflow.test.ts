@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { against, runCliCaptured } from './helpers/cli'
 import { roomName } from '../shared/roomNames'
 import { startServer, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
@@ -24,17 +24,7 @@ test.after.each(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
 
-async function cli(argv: string[], token = server.leadToken) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli([...argv, '--url', server.url, '--token', token], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: process.cwd(),
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[], token = server.leadToken) => runCliCaptured([...argv, ...against(server, token)])
 
 function fields(text: string): Record<string, string> {
   return Object.fromEntries(text.trim().split('\n').map((l) => l.split(/\s{2,}/) as [string, string]))

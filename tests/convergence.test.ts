@@ -46,7 +46,7 @@ function randomStep(gen: prng.PRNG, p: Peer): void {
     text.delete(at, prng.uint32(gen, 1, Math.min(5, text.length - at)))
   } else if (roll < 75) {
     const len = ws.ranking.length
-    // The ranking starts empty (DESIGN.md): place a candidate before there is anything to move.
+    // The ranking starts empty (docs/protocol.md#rooms-and-roots): place a candidate before there is anything to move.
     if (len === 0) return ws.ranking.push([['a', 'b', 'c'][prng.uint32(gen, 0, 2)]])
     const from = prng.uint32(gen, 0, len - 1)
     const to = prng.uint32(gen, 0, len - 1)

@@ -17,8 +17,9 @@ import type { ChildServer } from './helpers/child'
 import { getWorkspace } from '../shared/schema'
 import { roomName } from '../shared/roomNames'
 
-// Issue 9.4 at the storage level: every bit flip and every truncation of a small snapshot and a
-// small log is reported, destroys nothing, never crashes, and recovers what verifiably remains.
+// Damage is loud and destroys nothing, at the storage level: every bit flip and every truncation
+// of a small snapshot and a small log is reported, destroys nothing, never crashes, and recovers
+// what verifiably remains.
 const test = suite('corruption')
 const SHM = '/dev/shm'
 let root = ''

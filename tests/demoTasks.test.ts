@@ -12,7 +12,7 @@ import { createJsEngine } from '../shared/harness/jsEngine'
 import { installHarness, runPython, type PyodideLike } from '../shared/harness/pyEngine'
 import type { RawCase } from '../shared/harness/types'
 
-/** Per-subject limit, as in the browser sandbox (DESIGN.md, "Running tests against candidates"). */
+/** Per-subject limit, as in the browser sandbox (docs/sandbox.md#test-format). */
 const RUN_TIMEOUT_MS = 5_000
 
 type Nature = 'clean' | 'wrong' | 'slow' | 'verbose'
@@ -210,7 +210,7 @@ for (const task of DEMO_TASKS) {
     }
     // The correct candidates pass the efficiency case with room to spare: the least CPU time of
     // up to three runs of each within a fifth of the limit (a tenth or less on a quiet machine,
-    // README "Performance").
+    // docs/performance.md#data-and-execution).
     for (const [id] of [...byNature('clean'), ...byNature('verbose')]) {
       const code = task.candidates.find((c) => c.id === id)!.code
       let ms = runs.get(id)!.cases.find((c) => c.name === efficiency.name)!.ms

@@ -61,7 +61,7 @@ export function brokenLinks(page: string, text: string, root: string): string[] 
 /** Every code path a page cites in backticks (`server/…`, `shared/…`) that does not exist. */
 export function missingCodePaths(page: string, text: string, root: string): string[] {
   const missing: string[] = []
-  for (const match of text.matchAll(/`((?:server|client|shared|tests|bin|docs)\/[\w./-]*[\w/])`/g)) {
+  for (const match of text.matchAll(/`((?:server|client|shared|cli|tests|bin|scripts|docs)\/[\w./-]*[\w/])`/g)) {
     const cited = match[1]
     if (cited.includes('<') || cited.includes('*')) continue
     if (!fs.existsSync(path.join(root, cited))) missing.push(`${page}: ${cited}`)
@@ -76,7 +76,7 @@ function sourceFiles(dir: string): string[] {
     if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name === 'results') continue
     const rel = path.join(dir, entry.name)
     if (entry.isDirectory()) out.push(...sourceFiles(rel))
-    else if (/\.(ts|tsx|js|css|html)$/.test(entry.name)) out.push(rel)
+    else if (/\.(ts|tsx|js|mjs|css|html)$/.test(entry.name)) out.push(rel)
   }
   return out
 }
@@ -98,18 +98,33 @@ test('every code path the pages cite in backticks exists', () => {
   assert.equal(missingCodePaths('docs/x.md', '`server/sync/room.ts` and `server/sync/nope.ts`', ROOT), ['docs/x.md: server/sync/nope.ts'])
 })
 
-test('every docs/ page the code cites exists', () => {
-  const cited: string[] = []
-  for (const file of ['server', 'client', 'shared', 'tests', 'bin'].flatMap(sourceFiles)) {
-    if (file === path.join('tests', 'docsLinks.test.ts')) continue
-    for (const match of fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/\bdocs\/[\w/-]+\.md\b/g)) {
-      cited.push(`${file}: ${match[0]}`)
+/** Every `docs/<page>.md[#heading]` a source text cites whose page or heading does not exist. */
+export function missingDocCitations(file: string, text: string, root: string): string[] {
+  const missing: string[] = []
+  for (const match of text.matchAll(/\bdocs\/[\w/-]+\.md(?:#[\w-]+)?/g)) {
+    const [page, anchor] = match[0].split('#', 2)
+    const resolved = path.join(root, page)
+    if (!fs.existsSync(resolved)) missing.push(`${file}: ${match[0]} (no such file)`)
+    else if (anchor !== undefined && !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(anchor)) {
+      missing.push(`${file}: ${match[0]} (no such heading)`)
     }
   }
-  const missing = cited.filter((c) => !fs.existsSync(path.join(ROOT, c.slice(c.indexOf(': ') + 2))))
+  return missing
+}
+
+test('every docs/ page and heading the code cites exists', () => {
+  const missing: string[] = []
+  for (const file of ['server', 'client', 'shared', 'cli', 'bin', 'scripts', 'tests'].flatMap(sourceFiles)) {
+    if (file === path.join('tests', 'docsLinks.test.ts')) continue
+    missing.push(...missingDocCitations(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), ROOT))
+  }
   assert.equal(missing, [], missing.join('\n'))
-  // The control: the pages it would look for are there to be found.
-  assert.ok(fs.existsSync(path.join(ROOT, 'docs', 'architecture.md')))
+  // The controls: a real page and heading pass, a missing page or heading is named.
+  const planted = 'docs/protocol.md#close-codes docs/nope.md docs/protocol.md#no-such-heading docs/architecture.md'
+  assert.equal(missingDocCitations('x.ts', planted, ROOT), [
+    'x.ts: docs/nope.md (no such file)',
+    'x.ts: docs/protocol.md#no-such-heading (no such heading)',
+  ])
 })
 
 test('keeps README.md the front door: at most 250 lines, with the test command CI reads', () => {

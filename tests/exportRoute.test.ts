@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { against, runCliCaptured } from './helpers/cli'
 import { EXPORT_FORMATS, TRL_FORMATS } from '../shared/exports/formats'
 import { roomName } from '../shared/roomNames'
 import { api, importTasks, startServer, taskLine, tempDir } from './helpers/server'
@@ -176,14 +176,8 @@ test('writes kto rows in a seeded shuffle with no two neighbours sharing a promp
   const counts = JSON.parse((await get('', '/api/export/counts')).text)
   assert.equal(counts.kto, { desirable: 6, undesirable: 12, desirable_weight: 2, undesirable_weight: 1, ratio: 1 })
   assert.is((await api(server, server.leadToken, 'GET', '/api/export?format=kto&seed=x')).status, 400)
-  let stderr = ''
   const out = path.join(d, 'cli.jsonl')
-  const code = await runCli(['export', '--format', 'kto', '--seed', '12345', '--out', out, '--url', server.url, '--token', server.leadToken], {
-    stdout: { write: () => true },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: process.cwd(),
-  })
+  const { code, stderr } = await runCliCaptured(['export', '--format', 'kto', '--seed', '12345', '--out', out, ...against(server)])
   assert.is(code, 0, stderr)
   assert.is(fs.readFileSync(out, 'utf8'), other, 'the CLI passes --seed on')
   assert.match(stderr, /exported 18 rows written, 6 of 6 records read/)
@@ -284,15 +278,9 @@ test('refuses a dpo export and the counts when a record fails its integrity chec
 test('writes a dpo file with the CLI, printing rows written and records read on stderr', async () => {
   await seed()
   const out = path.join(dir(), 'pairs.jsonl')
-  let stderr = ''
-  let stdout = ''
-  const code = await runCli(['export', '--format', 'dpo', '--pairs', 'best-vs-rest', '--batch', 'b1', '--out', out,
-    '--url', server.url, '--token', server.leadToken], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: process.cwd(),
-  })
+  const { code, stdout, stderr } = await runCliCaptured(
+    ['export', '--format', 'dpo', '--pairs', 'best-vs-rest', '--batch', 'b1', '--out', out, ...against(server)],
+  )
   assert.is(code, 0, stderr)
   assert.is(stdout, '')
   const rows = ndjson(fs.readFileSync(out, 'utf8'))
@@ -300,15 +288,9 @@ test('writes a dpo file with the CLI, printing rows written and records read on 
   assert.match(stderr, /exported 4 rows written, 2 of 2 records read/)
   assert.ok((await checkTrl('dpo', out)).ok)
   assert.not.ok(fs.existsSync(`${out}.partial`))
-  let bad = ''
-  const refused = await runCli(['export', '--format', 'dpo', '--since', 'soon', '--url', server.url, '--token', server.leadToken], {
-    stdout: { write: () => true },
-    stderr: { write: (s: string) => (bad += s) },
-    env: {},
-    cwd: process.cwd(),
-  })
-  assert.is(refused, 1)
-  assert.match(bad, /since must be an ISO 8601 date/)
+  const refused = await runCliCaptured(['export', '--format', 'dpo', '--since', 'soon', ...against(server)])
+  assert.is(refused.code, 1)
+  assert.match(refused.stderr, /since must be an ISO 8601 date/)
 })
 
 test.run()

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert'
 import fs from 'node:fs'
 import path from 'node:path'
 import { roomName } from '../shared/roomNames'
+import { mulberry32 } from '../shared/seeded'
 import { importTasks, startServer, taskLine, tempDir } from './helpers/server'
 import { completeWorkspace, syncedPeer } from './helpers/review'
 import { spawnServer } from './helpers/child'
@@ -28,18 +29,6 @@ test.after.each(async () => {
   }
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
 })
-
-/** mulberry32: a small seeded PRNG, so a failing run can be repeated from its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function get(c: ChildServer, route: string): Promise<{ status: number; text: string }> {
   const res = await fetch(c.url + route, { headers: { authorization: `Bearer ${c.leadToken}` } })
@@ -82,7 +71,7 @@ async function checkAll(c: ChildServer, ids: string[], answered: Set<string>, ro
 test('leaves every task finalized with exactly its record or open with none, whenever the server is killed', async () => {
   const seed = Number(process.env.SEED ?? Date.now() % 1_000_000)
   console.log(`  finalize kill -9 seed: ${seed} (SEED=${seed} to repeat)`)
-  const random = prng(seed)
+  const random = mulberry32(seed)
   dataDir = tempDir('codejury-atomic-')
   const t0 = performance.now()
   const ids = Array.from({ length: TASKS }, (_, i) => `k${String(i).padStart(2, '0')}`)

@@ -1,7 +1,7 @@
-/** Finalize and the test runs (issue 12): reasons from current runs, and the lead's written override. */
+/** Finalize and the test runs: reasons from current runs, and the lead's written override. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { runCli } from '../server/cli'
+import { against, runCliCaptured } from './helpers/cli'
 import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
 import type { RunResult } from '../shared/schema'
@@ -124,13 +124,12 @@ test('answers a malformed finalize body with 400 or 415 and changes nothing', as
 test('the CLI lists run reasons as overridable and finalizes with --override-note', async () => {
   await contradictedTask('t1', RUNS())
   const io = { out: '', err: '' }
-  const cli = (argv: string[]) =>
-    runCli([...argv, '--url', fx.server.url, '--token', fx.server.leadToken], {
-      stdout: { write: (s: string) => (io.out += s) },
-      stderr: { write: (s: string) => (io.err += s) },
-      env: {},
-      cwd: process.cwd(),
-    })
+  const cli = async (argv: string[]) => {
+    const run = await runCliCaptured([...argv, ...against(fx.server)])
+    io.out += run.stdout
+    io.err += run.stderr
+    return run.code
+  }
   assert.is(await cli(['finalize', 't1']), 1)
   assert.match(io.err, /the tests fail the reference solution \(0 of 1 pass\) \(overridable with --override-note\)/)
   assert.is(await cli(['finalize', 't1', '--override-note', '']), 2)

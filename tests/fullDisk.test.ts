@@ -10,8 +10,9 @@ import type { TestServer } from './helpers/server'
 import { spawnExpectingExit, spawnServer } from './helpers/child'
 import { fill, mountTmpfs, unmountTmpfs } from './helpers/tmpfs'
 
-// Issue 9.3 on a real full disk: a small tmpfs, filled to the last byte. Appends are whole or
-// absent, HTTP writes answer 507 and change nothing, and everything resumes once space is freed.
+// A write is persisted before memory changes, on a real full disk: a small tmpfs, filled to the
+// last byte. Appends are whole or absent, HTTP writes answer 507 and change nothing, and
+// everything resumes once space is freed.
 const test = suite('full disk')
 let mnt = ''
 let servers: TestServer[] = []

@@ -13,7 +13,7 @@ import type { Peer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
 import { fill, mountTmpfs, unmountTmpfs } from './helpers/tmpfs'
 
-// Issue 9.3: an append that fails is neither applied for others nor relayed; the writer is sent
+// An append that fails is neither applied for others nor relayed; the writer is sent
 // away with 1012, its stock client keeps the edit and sends it again once space returns; nothing
 // anyone saw is lost after kill -9 and a restart.
 const test = suite('full disk room')

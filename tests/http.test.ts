@@ -113,7 +113,7 @@ test('shows annotators only their assigned tasks, with the batch rubric on the d
   const rev = await createUser(fx.server, 'Rev', 'reviewer')
   await assign(fx.server, 't2', [ann.id])
   assert.equal((await api(fx.server, ann.token, 'GET', '/api/tasks')).body.tasks.map((t: any) => t.id), ['t2'])
-  // Issue 13: an unassigned task says so and whom to ask; a missing one says there is none.
+  // An unassigned task says so and whom to ask; a missing one says there is none.
   const unassigned = await api(fx.server, ann.token, 'GET', '/api/tasks/t1')
   assert.is(unassigned.status, 403)
   assert.match(unassigned.body.error, /not assigned to you: ask .+ to assign it/)

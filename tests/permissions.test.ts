@@ -58,7 +58,7 @@ const roomOf = (task: string, kind: Kind) =>
         : roomName.ballot(task, kind === 'ownBallot' ? ids.ann : ids.ann2)
 
 /**
- * DESIGN.md's room table written out by hand (never computed from shared/permissions.ts, which
+ * The room table of docs/protocol.md#who-may-open-which-room written out by hand (never computed from shared/permissions.ts, which
  * is what is under test) for a task that is not finalized. Unassigned annotators are refused
  * every room of the task; signed-out sockets get 4401.
  */
@@ -178,7 +178,7 @@ async function checkRooms(table: typeof OPEN_ROOMS): Promise<void> {
 
 // ---------------------------------------------------------------- routes
 
-/** A route of the HTTP API and who may use it, as DESIGN.md's table says. */
+/** A route of the HTTP API and who may use it, as the table of docs/http-api.md says. */
 interface RouteCell {
   name: string
   call: (token: string | null) => Promise<number>
@@ -224,7 +224,7 @@ function routeCells(): RouteCell[] {
       expect: leadOnly,
     },
     { name: 'GET /api/tasks', call: get('/api/tasks'), expect: signedIn },
-    // Issue 13: the task itself says "not assigned to you" (403) instead of hiding (404).
+    // The task itself says "not assigned to you" (403) instead of hiding (404).
     { name: 'GET /api/tasks/t1', call: get('/api/tasks/t1'), expect: { ...onT1, other: 403 } },
     { name: 'GET /api/tasks/t1/people', call: get('/api/tasks/t1/people'), expect: onT1 },
     {
@@ -273,7 +273,7 @@ const status = (id: string) => server.running.deps.db.task(id)?.status
 
 /**
  * Every workflow action by everyone who may not take it in this state: refused with the status
- * DESIGN gives, and the task's status untouched. `allowed` (who, action) is taken last, as the
+ * docs/http-api.md gives, and the task's status untouched. `allowed` (who, action) is taken last, as the
  * positive control, and must succeed.
  */
 async function checkActions(refusals: Record<Action, Record<Exclude<Who, 'ann2'>, number | null>>, allowed: [Who, Action]): Promise<void> {

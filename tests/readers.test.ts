@@ -38,7 +38,7 @@ const RUBRIC: RubricCriterion[] = [
   { id: 'style', name: 'Style', description: '', min: 0, max: 3 },
 ]
 
-/** A run as DESIGN.md shapes it. */
+/** A run as docs/protocol.md#the-runs-map shapes it. */
 const RUN: RunResult = {
   status: 'fail',
   passed: 1,
@@ -402,7 +402,7 @@ server('keeps serving the queue after an annotator sets a rating to a number, al
   await queue(c1.url, c1.leadToken)
   const p = await annotatorPeer(c1, ann.token)
 
-  // Issue 9: a well-formed update that puts a number where a candidate's Y.Map belongs.
+  // A well-formed update that puts a number where a candidate's Y.Map belongs.
   ;(p.doc.getMap('ratings') as Y.Map<unknown>).set('a', 5)
   await waitFor(() => /event: progress/.test(events.text), 'progress computed from the hostile document')
   assert.is((await queue(c1.url, c1.leadToken)).progress?.scores, 0, 'the hostile rating counts for nothing')

@@ -9,7 +9,7 @@ import { spawnExpectingExit, spawnServer } from './helpers/child'
 import type { ChildServer } from './helpers/child'
 
 // Record files (users, batches, tasks): a damaged one stops the server with one clear line
-// naming it (issue 9.4), and every write is on disk before memory changes (issue 9.3).
+// naming it, and every write is on disk before memory changes.
 const test = suite('record files')
 let dir = ''
 let children: ChildServer[] = []

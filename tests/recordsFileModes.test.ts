@@ -11,7 +11,7 @@ import { connectPeer } from './helpers/peer'
 import type { Peer } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
 
-// Issue 9.7: every file under DATA_DIR is 0600 and every directory 0700, including what an older
+// Every file under DATA_DIR is 0600 and every directory 0700, including what an older
 // version left readable, after a real server run (records, rooms, logs, snapshots, lock, tokens).
 const test = suite('file modes')
 let dir = ''

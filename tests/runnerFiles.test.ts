@@ -1,4 +1,4 @@
-/** The sandbox's files over HTTP (issue 12): the frame's own CSP, cross-origin loadable files, runtimes from node_modules, lazy. */
+/** The sandbox's files over HTTP: the frame's own CSP, cross-origin loadable files, runtimes from node_modules, lazy. */
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -7,7 +7,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { hashToken } from '../server/auth/tokens'
-import { runCli } from '../server/cli'
+import { against, runCliCaptured } from './helpers/cli'
 import { MAX_SESSIONS_PER_USER, SessionStore } from '../server/storage/sessions'
 import { roomName } from '../shared/roomNames'
 import { api, assign, createUser, importTasks, startServer, taskLine, tempDir } from './helpers/server'
@@ -275,17 +275,7 @@ test('lists and revokes sessions from the command line', async () => {
   server = await startServer()
   const ann = await createUser(server, 'Ann', 'annotator')
   const cookie = await signIn(server, ann.token)
-  const run = async (argv: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const code = await runCli([...argv, '--url', server!.url, '--token', server!.leadToken], {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {},
-      cwd: process.cwd(),
-    })
-    return { code, stdout, stderr }
-  }
+  const run = (argv: string[]) => runCliCaptured([...argv, ...against(server!)])
   const list = await run(['sessions', 'list', '--json'])
   assert.is(list.code, 0)
   const [row] = JSON.parse(list.stdout).sessions
@@ -294,6 +284,12 @@ test('lists and revokes sessions from the command line', async () => {
   assert.match(table.stdout, new RegExp(`${row.id}\\s+${ann.id}\\s+Ann`))
   const usage = await run(['sessions', 'revoke'])
   assert.is(usage.code, 2)
+  // An id is one path segment: a hostile one is refused as an id and reaches no other route.
+  const hostile = await run(['sessions', 'revoke', `../users/${ann.id}`])
+  assert.is(hostile.code, 1)
+  assert.match(hostile.stderr, /a session id is 16–64 hex digits/, hostile.stderr)
+  assert.ok((await run(['users', 'list', '--json'])).stdout.includes(ann.id), 'Ann was not removed')
+  assert.is(await meStatus(server, cookie), 200)
   const revoke = await run(['sessions', 'revoke', row.id])
   assert.is(revoke.code, 0)
   assert.is(revoke.stdout.trim(), 'revoked 1 session')

@@ -7,7 +7,7 @@ import { readAwarenessUpdate, writeAwarenessUpdate } from '../shared/protocol'
 
 const rooms = suite('room names')
 
-rooms('parses every room kind DESIGN.md names', () => {
+rooms('parses every room kind the protocol names', () => {
   assert.equal(parseRoomName('task:t1'), { kind: 'workspace', taskId: 't1' })
   assert.equal(parseRoomName('task:t1:comments'), { kind: 'comments', taskId: 't1' })
   assert.equal(parseRoomName('task:t1:meta'), { kind: 'meta', taskId: 't1' })

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { runCli } from '../server/cli'
+import { runCliCaptured } from './helpers/cli'
 import { canonicalJson } from '../shared/record'
 import { roomName } from '../shared/roomNames'
 import { api, importTasks, taskLine, tempDir } from './helpers/server'
@@ -19,17 +19,7 @@ test.before.each(() => {
 })
 test.after.each(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-async function cli(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: dir,
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[]) => runCliCaptured(argv, { cwd: dir })
 
 /** Two finalized tasks exported natively to `export.jsonl`; the server's keys saved as JSON and PEM. */
 async function exportTwo() {

@@ -25,7 +25,7 @@ async function completeAs(id: string, token: string) {
   return peer
 }
 
-test('allows each action only from the states DESIGN names, and only reopen bumps the revision', () => {
+test('allows each action only from the states the workflow names, and only reopen bumps the revision', () => {
   const lead = { role: 'lead', assigned: false } as const
   const ann = { role: 'annotator', assigned: true } as const
   const states: TaskStatus[] = ['open', 'in_progress', 'submitted', 'changes_requested', 'finalized']

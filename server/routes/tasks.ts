@@ -104,7 +104,7 @@ export function tasksRoutes(deps: AppDeps) {
     .get('/:id', (c) => {
       const task = deps.db.task(c.req.param('id'))
       if (!task) throw new HTTPException(404, { message: 'No such task: check the link, or pick one from your queue.' })
-      // Issue 13: say why, and whom to ask, instead of pretending the task does not exist.
+      // Say why, and whom to ask, instead of pretending the task does not exist.
       if (!canSeeTask(c.get('user')!, task)) {
         const leads = deps.db.users.filter((u) => u.role === 'lead').map((u) => u.name)
         const ask = leads.length ? `ask ${leads.join(' or ')} to assign it to you` : 'ask your lead'

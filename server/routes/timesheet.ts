@@ -4,23 +4,14 @@
  * minutes to a tenth. Without `to`, today; without `from`, six days before `to`.
  */
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
-import { dayOf } from '../services/activity'
+import { parseDayRange } from './dayRange'
 
-const DAY_RE = /^\d{4}-\d{2}-\d{2}$/
-const DAY_MS = 86_400_000
+/** Days covered when the request names no `from`: `to` and the six days before it. */
+export const DEFAULT_TIMESHEET_DAYS = 7
 /** Longest range one request may ask for. */
 export const MAX_TIMESHEET_DAYS = 366
-
-function parseDay(value: string, name: string): number {
-  const at = DAY_RE.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN
-  if (Number.isNaN(at) || dayOf(at) !== value) {
-    throw new HTTPException(400, { message: `${name} must be a date as YYYY-MM-DD, got "${value}"` })
-  }
-  return at
-}
 
 /**
  * One CSV field: quoted when it holds a comma, quote or line break, and with a leading `'` when
@@ -34,15 +25,10 @@ export function csvField(value: string): string {
 /** The timesheet route; the CSV is built from the activity tracker's day totals, flushed first. */
 export function timesheetRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/', requireRole('lead'), (c) => {
-    const to = parseDay(c.req.query('to') || dayOf(Date.now()), 'to')
-    const from = parseDay(c.req.query('from') || dayOf(to - 6 * DAY_MS), 'from')
-    if (from > to) throw new HTTPException(400, { message: 'from must not be after to' })
-    if ((to - from) / DAY_MS + 1 > MAX_TIMESHEET_DAYS) {
-      throw new HTTPException(400, { message: `at most ${MAX_TIMESHEET_DAYS} days at a time` })
-    }
+    const { from, to } = parseDayRange(c.req.query(), { defaultDays: DEFAULT_TIMESHEET_DAYS, maxDays: MAX_TIMESHEET_DAYS })
     deps.activity.flush()
     const rows = deps.activity
-      .daysBetween(dayOf(from), dayOf(to))
+      .daysBetween(from, to)
       .map((r) => ({ ...r, person: deps.db.userById(r.user)?.name ?? r.user }))
       .sort((a, b) => cmp(a.person, b.person) || cmp(a.user, b.user) || cmp(a.day, b.day) || cmp(a.task, b.task))
     const lines = ['person,day,task,active_minutes']
@@ -51,7 +37,7 @@ export function timesheetRoutes(deps: AppDeps) {
     }
     return c.body(lines.join('\r\n') + '\r\n', 200, {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="timesheet-${dayOf(from)}-to-${dayOf(to)}.csv"`,
+      'Content-Disposition': `attachment; filename="timesheet-${from}-to-${to}.csv"`,
       'Cache-Control': 'no-store',
     })
   })

@@ -50,7 +50,8 @@ export function workflowRoutes(deps: AppDeps) {
 
 /**
  * The finalize body is optional (the CLI and older clients send none); when present it must be
- * JSON `{override_note}` (issue 12), and anything else is a 400 that changes nothing.
+ * JSON `{override_note}` (the lead's written reason to override what the test runs say), and
+ * anything else is a 400 that changes nothing.
  */
 async function finalizeBody(c: Context<AppEnv>): Promise<v.InferOutput<typeof FinalizeSchema>> {
   const text = await c.req.text()

@@ -12,8 +12,8 @@ export const DEFAULT_RUBRIC: RubricCriterion[] = [
 ]
 
 /**
- * Defaults of a batch made on the batches page or `POST /api/batches`: blind (issue 11.2, "on
- * by default for new batches"), collaborative, the default rubric, 5 s per test subject.
+ * Defaults of a batch made on the batches page or `POST /api/batches`: blind (blind judging is
+ * on by default for new batches), collaborative, the default rubric, 5 s per test subject.
  */
 export const NEW_BATCH_DEFAULTS = {
   mode: 'collaborative',

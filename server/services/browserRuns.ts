@@ -14,7 +14,7 @@ import type { StoredUser, Db } from '../storage/db'
 import type { Rooms } from '../sync/rooms'
 import type { LiveAccess } from './access'
 
-/** A stored run as DESIGN shapes it: the report, stamped, with its tampering flags if any. */
+/** A stored run as docs/protocol.md#the-runs-map shapes it: the report, stamped, with its tampering flags if any. */
 export type StampedRun = RunResult & { flags?: string[] }
 
 export interface BrowserRunDeps {

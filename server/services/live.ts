@@ -143,7 +143,7 @@ export class LiveHub {
     // Unchanged since it was loaded: what was saved still holds (and reading it from the
     // document would decode a room that is only being read).
     if (!room || !room.changed) return task.progress ?? null
-    // Read through shared/readers.ts: the document may hold anything a writer sent (issue 9).
+    // Read through shared/readers.ts: the document may hold anything a writer sent.
     return computeProgress(room.doc, task, this.db.batch(task.batch)?.rubric ?? [])
   }
 

@@ -24,7 +24,7 @@ export interface RecordSource {
   evidence?: EvidenceSource
 }
 
-/** Builds and seals the record of the task's current revision (DESIGN.md "Review record"). */
+/** Builds and seals the record of the task's current revision (docs/workflow.md#the-review-record). */
 export function buildRecord(src: RecordSource): ReviewRecord {
   const { task, content } = src
   const ids = task.candidates.map((c) => c.id)

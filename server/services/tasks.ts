@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { getMeta, MetaKey, seedWorkspace } from '../../shared/schema'
 import { parseRoomName, roomName } from '../../shared/roomNames'
 import { SERVER } from '../../shared/origins'
+import { fnv1a } from '../../shared/seeded'
 import { splitLines, TaskLineParser } from '../../shared/validation'
 import type { LineError } from '../../shared/validation'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
@@ -31,7 +32,7 @@ export interface TaskDeps {
 
 /**
  * Creates a batch with defaults if it does not exist yet: what an import into a new name gets
- * (DESIGN: collaborative, the default rubric), blind unless the lead said otherwise (`blind`).
+ * (docs/formats.md#import: collaborative, the default rubric), blind unless the lead said otherwise (`blind`).
  * A batch made after a crash cut an import short is blind too: the safe side.
  */
 export async function ensureBatch(db: Db, name: string, blind = true): Promise<Batch> {
@@ -223,14 +224,7 @@ export function seedRoomState(db: Db, name: string): Uint8Array | null {
 
 /** A Yjs client id (uint32) from FNV-1a over the room name and the seed's content. */
 export function seedClientId(name: string, content: string): number {
-  let h = 0x811c9dc5
-  for (const text of [name, '\u0000', content]) {
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i)
-      h = Math.imul(h, 0x01000193)
-    }
-  }
-  return h >>> 0
+  return fnv1a(content, fnv1a('\u0000', fnv1a(name)))
 }
 
 function writeMeta(doc: Y.Doc, task: Task): void {
@@ -253,7 +247,7 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
   const task = await deps.db.updateTask(taskId, (t) => {
     t.assignees = [...new Set(userIds)]
   })
-  // Access is live (issue 8): the unassigned lose write at once, the newly assigned gain it.
+  // Access is live: the unassigned lose write at once, the newly assigned gain it.
   deps.access?.refresh({ taskId })
   await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, task))
   return task

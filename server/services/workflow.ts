@@ -1,5 +1,5 @@
 /**
- * The workflow on the server: applies DESIGN.md's transitions to stored tasks, writes the meta
+ * The workflow on the server: applies the transitions of docs/workflow.md#states-and-actions to stored tasks, writes the meta
  * room every open page watches, logs every action to the audit log, seals the record on finalize
  * and asks live access to follow each status change. One action per task at a time.
  */

@@ -45,33 +45,26 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
 }
 
 /**
- * Replaces `file` with `data` or leaves it untouched: a temporary file beside it is written,
- * fsynced and renamed over it, then the directory is fsynced. On failure the temporary file is
- * removed (it holds space a full disk needs) and a StorageError is thrown. Callers serialize
- * writes to one file.
+ * Writes a new file completely and fsyncs it, or removes what it wrote and throws a StorageError
+ * (a partial file holds space a full disk needs): the first half of an atomic replace, for
+ * callers that rename or link it themselves.
  */
-export function replaceFileSync(file: string, data: Uint8Array | string, options: { syncDir?: boolean } = {}): void {
-  const tmp = `${file}.tmp`
+export function writeDurableSync(file: string, data: Uint8Array | string): void {
   let fd: number | null = null
   try {
-    fd = fs.openSync(tmp, 'w', FILE_MODE)
+    fd = fs.openSync(file, 'w', FILE_MODE)
     writeAllSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
     fs.fsyncSync(fd)
     fs.closeSync(fd)
     fd = null
-    fs.renameSync(tmp, file)
   } catch (err) {
     if (fd !== null) fs.closeSync(fd)
-    fs.rmSync(tmp, { force: true })
+    fs.rmSync(file, { force: true })
     throw toStorageError(err, file)
   }
-  if (options.syncDir !== false) fsyncDir(path.dirname(file))
 }
 
-/**
- * Writes a new file completely and fsyncs it, or removes what it wrote and throws a StorageError:
- * the first half of an atomic replace, for callers that rename it themselves.
- */
+/** The async form of `writeDurableSync`, for writes that should not block the event loop. */
 export async function writeDurable(file: string, data: Uint8Array | string): Promise<void> {
   let handle: fs.promises.FileHandle | null = null
   try {
@@ -87,8 +80,26 @@ export async function writeDurable(file: string, data: Uint8Array | string): Pro
   }
 }
 
+/**
+ * Replaces `file` with `data` or leaves it untouched: a temporary file beside it (mode 0600) is
+ * written and fsynced, renamed over `file`, and the directory is fsynced so the rename survives a
+ * power cut. On failure the temporary file is removed and a StorageError is thrown. This is the
+ * one way a whole file under DATA_DIR is rewritten; callers serialize writes to one file.
+ */
+export function replaceFileSync(file: string, data: Uint8Array | string): void {
+  const tmp = `${file}.tmp`
+  writeDurableSync(tmp, data)
+  try {
+    fs.renameSync(tmp, file)
+  } catch (err) {
+    fs.rmSync(tmp, { force: true })
+    throw toStorageError(err, file)
+  }
+  fsyncDir(path.dirname(file))
+}
+
 /** The async form of `replaceFileSync`, for writes that should not block the event loop. */
-export async function replaceFile(file: string, data: Uint8Array | string, options: { syncDir?: boolean } = {}): Promise<void> {
+export async function replaceFile(file: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${file}.tmp`
   await writeDurable(tmp, data)
   try {
@@ -97,7 +108,7 @@ export async function replaceFile(file: string, data: Uint8Array | string, optio
     await fs.promises.rm(tmp, { force: true })
     throw toStorageError(err, file)
   }
-  if (options.syncDir !== false) fsyncDir(path.dirname(file))
+  fsyncDir(path.dirname(file))
 }
 
 /**
@@ -110,7 +121,7 @@ export function createFileOnceSync(file: string, data: Uint8Array | string): boo
   ensureDir(path.dirname(file))
   const tmp = `${file}.${process.pid}.tmp`
   try {
-    replaceFileSync(tmp, data, { syncDir: false })
+    writeDurableSync(tmp, data)
     fs.linkSync(tmp, file)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false

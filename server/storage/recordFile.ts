@@ -31,7 +31,6 @@ export class RecordFile<T> implements Adapter<T> {
   constructor(
     readonly file: string,
     private readonly check: ShapeCheck,
-    private readonly options: { syncDir?: boolean } = {},
   ) {}
 
   async read(): Promise<T | null> {
@@ -56,7 +55,7 @@ export class RecordFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await replaceFile(this.file, JSON.stringify(data, null, 2), this.options)
+    await replaceFile(this.file, JSON.stringify(data, null, 2))
   }
 }
 

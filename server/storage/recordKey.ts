@@ -6,8 +6,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { ensureDir, fsyncDir, FILE_MODE } from './durableFile'
-import { toStorageError } from './storageError'
+import { createFileOnceSync, ensureDir } from './durableFile'
 
 /** One published public key: its id and its SPKI PEM. */
 export interface PublicRecordKey {
@@ -104,7 +103,7 @@ export class RecordKeys {
     const keyId = keyIdOf(publicKey)
     const dir = path.dirname(file)
     const own = path.join(dir, `${keyId}.pub.pem`)
-    if (!fs.existsSync(own)) writeNew(own, publicKey.export({ type: 'spki', format: 'pem' }) as string)
+    if (!fs.existsSync(own)) createFileOnceSync(own, publicKey.export({ type: 'spki', format: 'pem' }) as string)
     const accepted = new Map<string, crypto.KeyObject>()
     for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.pub.pem')).sort()) {
       try {
@@ -143,27 +142,7 @@ export class RecordKeys {
 function createKeyFile(file: string): string {
   const { privateKey } = crypto.generateKeyPairSync('ed25519')
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
-  writeNew(file, pem)
+  createFileOnceSync(file, pem)
   // Whatever is there now is the key (a racing creator's, had there been one).
   return fs.readFileSync(file, 'utf8')
-}
-
-/** Writes a new file whole (0600, fsynced, then its directory); never over an existing one. */
-function writeNew(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  try {
-    const fd = fs.openSync(tmp, 'w', FILE_MODE)
-    try {
-      fs.writeFileSync(fd, text)
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
-    fs.linkSync(tmp, file)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw toStorageError(err, file)
-  } finally {
-    fs.rmSync(tmp, { force: true })
-  }
-  fsyncDir(path.dirname(file))
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { decodeRecords, HEADER_BYTES, MAX_RECORD_BYTES } from './recordCodec'
-import { fsyncDir, moveAside, replaceFileSync } from './durableFile'
+import { fsyncDir, moveAside, writeDurableSync } from './durableFile'
 import { toStorageError } from './storageError'
 
 /** What kind of damage a room file had. */
@@ -93,7 +93,7 @@ export function readLogFile(file: string, onCorruption: OnCorruption): { records
   if (validBytes === bytes.length) return { records, bytes: validBytes }
   // Prefix first, then the renames: a full disk here leaves the original file where it was.
   const tmp = `${file}.recovered`
-  if (validBytes > 0) replaceFileSync(tmp, bytes.subarray(0, validBytes), { syncDir: false })
+  if (validBytes > 0) writeDurableSync(tmp, bytes.subarray(0, validBytes))
   const keptAs = moveAside(file, 'corrupt')
   if (validBytes > 0) {
     fs.renameSync(tmp, file)

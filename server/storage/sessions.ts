@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { Low } from 'lowdb'
 import type { Adapter } from 'lowdb'
 import { hashToken } from '../auth/tokens'
+import { replaceFile } from './durableFile'
 
 /** One session as stored. The session id itself lives only in the browser's cookie. */
 export interface StoredSession {
@@ -42,8 +43,9 @@ export const MAX_SESSIONS_PER_USER = 20
 export const LAST_USED_WRITE_MS = 10 * 60_000
 
 /**
- * A lowdb adapter that writes atomically with mode 0600: a temp file created 0600, fsynced,
- * renamed over the target. lowdb's own JSONFile creates its file with the umask's 0644.
+ * A lowdb adapter that writes through `replaceFile` (mode 0600, fsynced, renamed, directory
+ * fsynced): a revoked session stays revoked after a power cut. lowdb's own JSONFile creates its
+ * file with the umask's 0644 and never fsyncs.
  */
 class PrivateJsonFile<T> implements Adapter<T> {
   constructor(private readonly file: string) {}
@@ -66,16 +68,7 @@ class PrivateJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const tmp = `${this.file}.tmp`
-    fs.rmSync(tmp, { force: true })
-    const handle = await fs.promises.open(tmp, 'wx', 0o600)
-    try {
-      await handle.writeFile(JSON.stringify(data))
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await fs.promises.rename(tmp, this.file)
+    await replaceFile(this.file, JSON.stringify(data))
   }
 }
 

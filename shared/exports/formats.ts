@@ -10,7 +10,7 @@ import { PromptForm } from './prompts'
 import { toRankedRecord } from './rankedRecord'
 import { desirableCount, humanevalRows, ktoRows, rankingRows, sftRows } from './singleRows'
 
-/** Every format `GET /api/export` and `codejury export` write (DESIGN.md, "HTTP interface"). */
+/** Every format `GET /api/export` and `codejury export` write (docs/formats.md#export). */
 export const ExportFormat = {
   native: 'native',
   dpo: 'dpo',

@@ -1,4 +1,5 @@
 /** The order of a `kto` file: a seeded shuffle of records and rows, interleaved so neighbours rarely share a prompt. */
+import { mulberry32, shuffled } from '../seeded'
 
 /**
  * The seed an export uses when `seed=` is not given. The order depends only on the seed and on
@@ -41,20 +42,7 @@ export function seededOrder<T>(items: readonly T[], keyOf: (item: T) => string, 
 
 /** One record's rows in a seeded order (Fisher–Yates driven by mulberry32), so the best one is not always first. */
 export function seededShuffle<T>(rows: readonly T[], key: string, seed: number): T[] {
-  const out = [...rows]
-  let state = seededHash(`${key}\u0000rows`, seed) >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1))
-    ;[out[i], out[j]] = [out[j], out[i]]
-  }
-  return out
+  return shuffled(rows, mulberry32(seededHash(`${key}\u0000rows`, seed)))
 }
 
 interface Pending<T> {

@@ -1,5 +1,5 @@
 /**
- * The churn run (issue 4: "no growth over a 30-minute churn run"). Cohorts of clients keep
+ * The churn run (the target: no growth over a 30-minute churn run). Cohorts of clients keep
  * arriving in rooms, editing with presence, and leaving; rooms load, fill, empty and (on servers
  * that unload) unload, over and over. Memory after a forced GC is sampled every minute. A leak in
  * the life cycle of a room or a connection shows as a heap that keeps rising; content cannot

@@ -52,7 +52,7 @@ export interface ColdLoadFigures {
   storm: ColdPhase
   /**
    * After a second restart, the same two waves by clients that reconnect holding each document
-   * minus its tail (issue 8: a non-empty state vector must not cost a cold room more).
+   * minus its tail (a non-empty state vector must not cost a cold room more).
    */
   reconnect?: { paced: ColdPhase; storm: ColdPhase }
   loadedKBPerRoom: number

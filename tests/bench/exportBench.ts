@@ -1,7 +1,8 @@
 /**
- * Issue 11's export and finalize bars: `GET /api/export` of 1k and 10k finalized records (rows/s,
- * and the server's RSS growth while it streams, which must not grow with the number of records),
- * and finalize's latency on top of 100 and of 10k stored records (p99 ≤ 50 ms, flat).
+ * The export and finalize bars (docs/performance.md#data-and-execution): `GET /api/export` of
+ * 1k and 10k finalized records (rows/s, and the server's RSS growth while it streams, which must
+ * not grow with the number of records), and finalize's latency on top of 100 and of 10k stored
+ * records (p99 ≤ 50 ms, flat).
  * Run alone with `node --import tsx tests/bench/exportBench.ts [--quick]`, or through
  * `npm run bench -- --workloads exports [--quick]`.
  */

@@ -1,6 +1,6 @@
 /**
- * Import benchmark (issue 11 quality bar): N tasks (10,000; 500 in --quick) in one JSONL body
- * through `POST /api/tasks/import` against a real codejury process on disk storage, as `npm start`
+ * Import benchmark (the import bar, docs/performance.md#data-and-execution): N tasks (10,000;
+ * 500 in --quick) in one JSONL body through `POST /api/tasks/import` against a real codejury process on disk storage, as `npm start`
  * runs it. Reports the wall time of the request and the server's peak RSS (VmHWM) during it; then
  * what the import leaves for later: a stock client's time to `sync` on the first join of 100
  * imported tasks (each room is seeded and its first snapshot written then), the server's restart

@@ -1,5 +1,5 @@
 /**
- * Issue 3's quality bars, measured in real Chromium against a real server:
+ * The browser's quality bars (docs/performance.md#browser), measured in real Chromium against a real server:
  * - keystroke latency: a key pressed in one browser's Explanation editor until the other browser's
  *   Y.Text holds it (both clocks are this machine's, read as performance.timeOrigin + now());
  * - initial JavaScript of the workspace: every script loaded by opening /tasks/:id, gzip-compressed.

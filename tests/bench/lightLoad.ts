@@ -1,5 +1,5 @@
 /**
- * Issue 8's light load: 50 rooms × 6 clients × 2 edits/s, one round per call, so that run.ts can
+ * The light load: 50 rooms × 6 clients × 2 edits/s, one round per call, so that run.ts can
  * alternate servers round by round on a noisy machine.
  */
 import { measure, type RunRow } from './measure'

@@ -1,6 +1,6 @@
 /**
  * Workload sizes and durations of the two modes: `--quick` (CI, about a minute) and the full run
- * (README).
+ * (docs/performance.md).
  */
 import type { ChurnPlan } from './churn'
 
@@ -34,7 +34,7 @@ export interface Plan {
   /** The churn run (`--workloads churn`, not in the default list: it takes half an hour). */
   churn: ChurnPlan
   /**
-   * Issue 8's light load, the one that flatters codejury least: small rooms at a typing pace,
+   * The light load, the one that flatters codejury least: small rooms at a typing pace,
    * each server on its default storage, in `rounds` alternating rounds (a fresh process each).
    */
   light: {
@@ -52,7 +52,7 @@ export interface Plan {
   validate: { clients: number; ratePerSec: number; seconds: number }
   /** Rooms whose final state is read back and checked for every marker, per W1 run. */
   verifyRooms: number
-  /** Message size the populating clients stay under (codejury caps frames; see DESIGN). */
+  /** Message size the populating clients stay under (codejury caps frames; see docs/protocol.md#close-codes). */
   chunkBytes: number
   /** Longest wait, before each window, for other processes to leave our cores alone. */
   quietWaitS: number
@@ -67,7 +67,7 @@ export interface Plan {
 
 /**
  * W3's mix of stored document sizes (encoded Yjs state), by share of rooms. 160 KB is the size
- * issue 4's cold-load target names.
+ * the cold-load target names.
  */
 export const W3_SIZE_MIX: Array<{ bytes: number; share: number }> = [
   { bytes: 4_000, share: 0.5 },

@@ -1,6 +1,6 @@
 /**
  * Turns the results into the markdown printed on stdout: the like-for-like headline, one table per
- * figure, then issue 4's targets as ratios.
+ * figure, then the sync targets as ratios.
  */
 import { NOISY_PCT, type RunRow } from './measure'
 import { FULL } from './plan'
@@ -316,7 +316,7 @@ export function toMarkdown(results: Results): string {
     '### Real-provider check (small scale)',
     validationTable(results),
     '',
-    '### Issue 4 targets: codejury vs the better of y-websocket and Hocuspocus',
+    '### Targets: codejury vs the better of y-websocket and Hocuspocus',
     targetsTable(results),
     ...(errors.length ? ['', '### Errors', ...errors] : []),
     '',

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick]`: runs issue 4's workloads against every server, alternating, and
- * writes the table and results/latest.json.
+ * `npm run bench [-- --quick]`: runs the sync workloads (docs/performance.md#sync-server) against
+ * every server, alternating, and writes the table and results/latest.json.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -53,7 +53,7 @@ if (values.help) {
   process.exit(0)
 }
 
-// exports (issue 11): export throughput and finalize cost, in-process, no server adapter; only when named
+// exports: export throughput and finalize cost, in-process, no server adapter; only when named
 if (values.workloads.split(',').includes('exports')) {
   const { EXPORT_FULL, EXPORT_QUICK, exportBenchMarkdown, runExportBench } = await import('./exportBench')
   const r = await runExportBench(values.quick ? EXPORT_QUICK : EXPORT_FULL, (m) => process.stderr.write(`[bench exports] ${m}\n`))
@@ -169,7 +169,8 @@ const sessions: Session[] = [
   { name: 'w4', documentsOnly: true, run: async (a, r) => void (r.w4 = await sessionW4(ctx, a)) },
   { name: 'w3', documentsOnly: true, run: async (a, r) => void (r.w3 = await sessionW3(ctx, a)) },
   {
-    // Issue 11's bar: 10,000 tasks in ≤ 5 s under 300 MB. Only codejury imports tasks.
+    // The import bar (docs/performance.md#data-and-execution): 10,000 tasks in ≤ 5 s under
+    // 300 MB. Only codejury imports tasks.
     name: 'import',
     documentsOnly: true,
     run: async (a, r) => {

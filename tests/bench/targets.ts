@@ -1,6 +1,6 @@
 /**
  * The verdicts of a run: codejury against the better of stock y-websocket and Hocuspocus, row by
- * row (issue 8's like-for-like table) and on issue 4's targets. A figure the harness marks as
+ * row (the like-for-like table) and on the sync targets. A figure the harness marks as
  * capped or noisy never gets a verdict.
  */
 import type { ColdPhase } from './coldLoad'
@@ -132,7 +132,7 @@ function compare(
   }
 }
 
-/** Issue 4's targets (and issue 8's for reconnecting joins), on their own thresholds. */
+/** The sync targets (docs/performance.md#sync-server), reconnecting joins included, each on its own threshold. */
 export function targets(results: Results): Target[] {
   const list: Target[] = []
   const add = (
@@ -221,7 +221,7 @@ export function targets(results: Results): Target[] {
 }
 
 /**
- * Issue 8's headline: on every workload, codejury's p99 against the best of stock y-websocket and
+ * The headline: on every workload, codejury's p99 against the best of stock y-websocket and
  * Hocuspocus under the same Node flags; the target is ≤ 0.8×.
  */
 export function likeForLike(results: Results): Target[] {

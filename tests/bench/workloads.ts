@@ -209,7 +209,7 @@ export interface W2Session {
   tenWriters: RunRow
   allWriting: RunRow
   joins: JoinFigures | null
-  /** The same wave again, by clients that reconnect holding the document (issue 8). */
+  /** The same wave again, by clients that reconnect holding the document. */
   reconnectJoins?: JoinFigures | null
 }
 

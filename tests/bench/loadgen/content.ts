@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs'
 import { getWorkspace } from '../../../shared/schema'
+import { mulberry32 } from '../../../shared/seeded'
 
 /** A document's history as update messages no larger than the chunk size, and its encoded size. */
 export interface Content {
@@ -60,17 +61,6 @@ const WORDS = [
   'lambda',
 ]
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const cache = new Map<string, Content>()
 
 /**
@@ -82,7 +72,7 @@ export function getContent(targetBytes: number, chunkBytes: number): Content {
   const key = `${targetBytes}/${chunkBytes}`
   const hit = cache.get(key)
   if (hit) return hit
-  const rand = prng(targetBytes)
+  const rand = mulberry32(targetBytes)
   const doc = new Y.Doc()
   const text = getWorkspace(doc).solution
   const chunks: Uint8Array[] = []

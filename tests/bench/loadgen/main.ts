@@ -137,7 +137,7 @@ function owed(receiversByRoom: Record<string, number>): number {
   return n
 }
 
-// A quiet gap alone ended the drain before issue 8, and cut off a server that delivers in bursts
+// A quiet gap alone must not end the drain: it cut off a server that delivers in bursts
 // under load (codejury's merged turns, 48% delivered in a quick run on a busy machine, 100% with
 // a longer wait): when the receivers are known, the drain waits for the deliveries themselves.
 async function drain(cmd: DrainCmd): Promise<void> {

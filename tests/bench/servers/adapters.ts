@@ -122,7 +122,7 @@ const IMPORT_BATCH_TASKS = 200
 
 /**
  * The Node flags `npm start` runs codejury with (package.json). Every headline server gets them, so
- * the comparison is like for like (issue 8: codejury alone had `--max-semi-space-size=64`).
+ * the comparison is like for like (codejury alone with `--max-semi-space-size=64` would flatter it).
  */
 export function serverNodeFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {

@@ -1,18 +1,18 @@
 /** The `codejury` command: parses arguments and runs one command against a running server. */
 import { parseArgs } from 'node:util'
-import { createApiClient } from './cli/apiClient'
-import { CliError, ExitCode } from './cli/cliError'
-import { resolveToken, resolveUrl } from './cli/config'
-import { exportRecords } from './cli/commands/exportRecords'
-import { importTasks } from './cli/commands/importTasks'
-import { status } from './cli/commands/status'
-import { sessionsList, sessionsRevoke } from './cli/commands/sessions'
-import { usersAdd, usersList, usersRemove, usersRotate } from './cli/commands/users'
-import { finalize, reopen, requestChanges, submit } from './cli/commands/workflow'
-import { verify } from './cli/commands/verify'
-import type { CliIO, Command, OptionSpecs } from './cli/types'
+import { createApiClient } from './apiClient'
+import { CliError, ExitCode } from './cliError'
+import { resolveToken, resolveUrl } from './config'
+import { exportRecords } from './commands/exportRecords'
+import { importTasks } from './commands/importTasks'
+import { status } from './commands/status'
+import { sessionsList, sessionsRevoke } from './commands/sessions'
+import { usersAdd, usersList, usersRemove, usersRotate } from './commands/users'
+import { finalize, reopen, requestChanges, submit } from './commands/workflow'
+import { verify } from './commands/verify'
+import type { CliIO, Command, OptionSpecs } from './types'
 
-export type { CliIO } from './cli/types'
+export type { CliIO } from './types'
 
 /** Options every command accepts, wherever they appear on the line. */
 const GLOBAL_OPTIONS = {

@@ -26,7 +26,7 @@ export const sessionsList: Command = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run(ctx) {
-    const { data } = await ctx.api.request<{ sessions: SessionRow[] }>('GET', '/api/sessions')
+    const { data } = await ctx.api.json<{ sessions: SessionRow[] }>((r) => r.api.sessions.$get())
     const sessions = Array.isArray(data.sessions) ? data.sessions : []
     if (ctx.json) ctx.out(JSON.stringify({ sessions }, null, 2))
     else if (sessions.length === 0) ctx.out('no sessions')
@@ -62,12 +62,13 @@ export const sessionsRevoke: Command = {
     if ((typeof user === 'string') === (id !== undefined)) {
       throw new CliError('give a session ID or --user USER_ID, not both', ExitCode.usage, `usage: ${sessionsRevoke.usage}`)
     }
-    const path = typeof user === 'string'
-      ? `/api/sessions?user=${encodeURIComponent(user)}`
-      : `/api/sessions/${encodeURIComponent(id!)}`
-    const { status, data } = await ctx.api.request<{ revoked?: number; error?: string }>('DELETE', path, {
-      accept: [400, 404],
-    })
+    const { status, data } = await ctx.api.json<{ revoked?: number; error?: string }>(
+      (r) =>
+        typeof user === 'string'
+          ? r.api.sessions.$delete({ query: { user } })
+          : r.api.sessions[':id'].$delete({ param: { id: encodeURIComponent(id!) } }),
+      { accept: [400, 404] },
+    )
     if (status !== 200) throw new CliError(data.error ?? `the server answered ${status}`)
     const n = data.revoked ?? 0
     ctx.out(ctx.json ? JSON.stringify(data, null, 2) : `revoked ${n} session${n === 1 ? '' : 's'}`)

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import * as v from 'valibot'
-import { BatchNameSchema, formatIssues } from '../../../shared/validation'
-import type { LineError } from '../../../shared/validation'
+import { BatchNameSchema, formatIssues } from '../../shared/validation'
+import type { LineError } from '../../shared/validation'
 import { CliError, ExitCode } from '../cliError'
 import { toPrintable } from '../format'
 import type { Command } from '../types'
@@ -70,18 +70,17 @@ export const importTasks: Command = {
       throw new CliError('--on-conflict must be error or skip', ExitCode.usage, `usage: ${importTasks.usage}`)
     }
     const assign = typeof ctx.values.assign === 'string' ? ctx.values.assign : ''
-    const query = new URLSearchParams({ batch })
-    if (onConflict === 'skip') query.set('onConflict', 'skip')
-    if (assign) query.set('assign', assign)
-    if (ctx.values['open-label'] === true) query.set('blind', '0')
+    const query: Record<string, string> = { batch }
+    if (onConflict === 'skip') query.onConflict = 'skip'
+    if (assign) query.assign = assign
+    if (ctx.values['open-label'] === true) query.blind = '0'
     const file = ctx.args[0]
     const text = await readFile(path.resolve(ctx.io.cwd, file), 'utf8').catch((err: Error) => {
       throw new CliError(`cannot read ${file}: ${describeFsError(err)}`)
     })
-    const { status, data } = await ctx.api.request<ImportResponse>(
-      'POST',
-      `/api/tasks/import?${query}`,
-      { text, contentType: 'application/x-ndjson', accept: [400, 409, 413] },
+    const { status, data } = await ctx.api.json<ImportResponse>(
+      (r) => r.api.tasks.import.$post({ query }, { headers: { 'content-type': 'application/x-ndjson' }, init: { body: text } }),
+      { accept: [400, 409, 413] },
     )
     if (status === 200) {
       const tasks = `${data.imported} task${data.imported === 1 ? '' : 's'}`

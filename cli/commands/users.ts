@@ -1,8 +1,8 @@
 /** `codejury users add|list|remove|rotate`: accounts, their sign-in links and their tokens. */
 import * as v from 'valibot'
-import { CreateUserSchema, formatIssues } from '../../../shared/validation'
-import { ROLES } from '../../../shared/types'
-import type { Role, User } from '../../../shared/types'
+import { CreateUserSchema, formatIssues } from '../../shared/validation'
+import { ROLES } from '../../shared/types'
+import type { Role, User } from '../../shared/types'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, formatTable } from '../format'
 import type { Command, CommandContext } from '../types'
@@ -39,10 +39,9 @@ export const usersAdd: Command = {
     if (!input.success) {
       throw new CliError(formatIssues(input.issues).join('; '), ExitCode.usage)
     }
-    const { data, status } = await ctx.api.request<CreatedUser & { error?: string }>(
-      'POST',
-      '/api/users',
-      { json: input.output, accept: [400] },
+    const { data, status } = await ctx.api.json<CreatedUser & { error?: string }>(
+      (r) => r.api.users.$post({ json: input.output }),
+      { accept: [400] },
     )
     if (status === 400) throw new CliError(`the server refused the user: ${data.error ?? status}`)
     printCredentials(ctx, data)
@@ -74,7 +73,7 @@ export const usersList: Command = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run(ctx) {
-    const { data } = await ctx.api.request<{ users: User[] }>('GET', '/api/users')
+    const { data } = await ctx.api.json<{ users: User[] }>((r) => r.api.users.$get())
     const users = Array.isArray(data.users) ? data.users : []
     if (ctx.json) {
       ctx.out(JSON.stringify({ users }, null, 2))
@@ -117,9 +116,8 @@ export const usersRemove: Command = {
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const id = userIdArg(ctx.args[0])
-    const { data, status } = await ctx.api.request<{ removed?: User; error?: string }>(
-      'DELETE',
-      `/api/users/${id}`,
+    const { data, status } = await ctx.api.json<{ removed?: User; error?: string }>(
+      (r) => r.api.users[':id'].$delete({ param: { id } }),
       { accept: [404, 409] },
     )
     if (status !== 200 || !data.removed) throw new CliError(`cannot remove ${id}: ${data.error ?? status}`)
@@ -145,9 +143,8 @@ export const usersRotate: Command = {
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const id = userIdArg(ctx.args[0])
-    const { data, status } = await ctx.api.request<CreatedUser & { error?: string }>(
-      'POST',
-      `/api/users/${id}/token`,
+    const { data, status } = await ctx.api.json<CreatedUser & { error?: string }>(
+      (r) => r.api.users[':id'].token.$post({ param: { id } }),
       { accept: [404] },
     )
     if (status !== 200) throw new CliError(`cannot rotate the token of ${id}: ${data.error ?? status}`)

@@ -1,9 +1,10 @@
 /** `codejury submit|request-changes|finalize|reopen ID`: the workflow's actions from a terminal. */
 import * as v from 'valibot'
-import { ID_RE } from '../../../shared/roomNames'
-import { formatIssues } from '../../../shared/validation'
-import { FinalizeSchema, RequestChangesSchema } from '../../../shared/workflow'
-import type { FinalizeReason } from '../../../shared/workflow'
+import { ID_RE } from '../../shared/roomNames'
+import { formatIssues } from '../../shared/validation'
+import { FinalizeSchema, RequestChangesSchema } from '../../shared/workflow'
+import type { FinalizeReason } from '../../shared/workflow'
+import type { Call } from '../apiClient'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, toPrintable } from '../format'
 import type { Command, CommandContext } from '../types'
@@ -21,13 +22,9 @@ function taskId(ctx: CommandContext): string {
   return id
 }
 
-/** POSTs an action; 404 and 409 answers are the user's to read, so they become one-line errors. */
-async function post<T>(ctx: CommandContext, id: string, action: string, json?: unknown) {
-  const res = await ctx.api.request<T & { error?: string }>('POST', `/api/tasks/${encodeURIComponent(id)}/${action}`, {
-    json,
-    accept: [400, 404, 409],
-  })
-  return res
+/** POSTs an action; 400, 404 and 409 answers are the user's to read, so they become one-line errors. */
+function post<T>(ctx: CommandContext, call: Call) {
+  return ctx.api.json<T & { error?: string }>(call, { accept: [400, 404, 409] })
 }
 
 function printState(ctx: CommandContext, state: TaskState): number {
@@ -44,7 +41,7 @@ function refused(status: number, data: { error?: string; reasons?: FinalizeReaso
 }
 
 /** One simple action: POST, then print the task's new status. */
-function simpleAction(name: string, action: string, summary: string, help: string): Command {
+function simpleAction(name: string, action: 'submit' | 'reopen', summary: string, help: string): Command {
   return {
     words: [name],
     usage: `codejury ${name} ID`,
@@ -54,7 +51,7 @@ function simpleAction(name: string, action: string, summary: string, help: strin
     positionals: { min: 1, max: 1 },
     async run(ctx) {
       const id = taskId(ctx)
-      const { status, data } = await post<TaskState>(ctx, id, action)
+      const { status, data } = await post<TaskState>(ctx, (r) => r.api.tasks[':id'][action].$post({ param: { id } }))
       if (status !== 200) refused(status, data, id)
       return printState(ctx, data)
     },
@@ -87,7 +84,9 @@ export const requestChanges: Command = {
     const id = taskId(ctx)
     const input = v.safeParse(RequestChangesSchema, { message: ctx.values.message ?? '' })
     if (!input.success) throw new CliError(`--message ${formatIssues(input.issues).join('; ')}`, ExitCode.usage)
-    const { status, data } = await post<TaskState>(ctx, id, 'request-changes', input.output)
+    const { status, data } = await post<TaskState>(ctx, (r) =>
+      r.api.tasks[':id']['request-changes'].$post({ param: { id }, json: input.output }),
+    )
     if (status !== 200) refused(status, data, id)
     return printState(ctx, data)
   },
@@ -111,8 +110,16 @@ export const finalize: Command = {
     const raw = ctx.values['override-note']
     const input = v.safeParse(FinalizeSchema, raw === undefined ? {} : { override_note: raw })
     if (!input.success) throw new CliError(`--override-note ${formatIssues(input.issues).join('; ')}`, ExitCode.usage)
-    const body = input.output.override_note === undefined ? undefined : input.output
-    const { status, data } = await post<{ revision: number; record_hash: string; reasons?: FinalizeReason[] }>(ctx, id, 'finalize', body)
+    const note = input.output.override_note
+    const { status, data } = await post<{ revision: number; record_hash: string; reasons?: FinalizeReason[] }>(ctx, (r) =>
+      r.api.tasks[':id'].finalize.$post(
+        { param: { id } },
+        // The route reads its optional body itself (no validator), so it is sent as is.
+        note === undefined
+          ? undefined
+          : { headers: { 'content-type': 'application/json' }, init: { body: JSON.stringify({ override_note: note }) } },
+      ),
+    )
     if (status === 409 && Array.isArray(data.reasons)) {
       if (ctx.json) ctx.out(JSON.stringify({ error: data.error, reasons: data.reasons }, null, 2))
       else {

@@ -2,8 +2,8 @@
 import fs from 'node:fs'
 import { once } from 'node:events'
 import * as path from 'node:path'
-import { EXPORT_FORMATS } from '../../../shared/exports/formats'
-import { PAIR_POLICIES } from '../../../shared/exports/pairs'
+import { EXPORT_FORMATS } from '../../shared/exports/formats'
+import { PAIR_POLICIES } from '../../shared/exports/pairs'
 import { CliError, ExitCode } from '../cliError'
 import type { Command, CommandContext } from '../types'
 
@@ -32,13 +32,13 @@ function createCounter() {
   }
 }
 
-function queryOf(values: CommandContext['values']): URLSearchParams {
-  const query = new URLSearchParams({ format: String(values.format ?? 'native') })
+function queryOf(values: CommandContext['values']): Record<string, string> {
+  const query: Record<string, string> = { format: String(values.format ?? 'native') }
   for (const name of ['pairs', 'batch', 'since', 'revisions', 'limit', 'seed'] as const) {
     const v = values[name]
-    if (typeof v === 'string') query.set(name, v)
+    if (typeof v === 'string') query[name] = v
   }
-  if (typeof values['since-seq'] === 'string') query.set('since_seq', values['since-seq'])
+  if (typeof values['since-seq'] === 'string') query.since_seq = values['since-seq']
   return query
 }
 
@@ -80,7 +80,7 @@ export const exportRecords: Command = {
   },
   positionals: { min: 0, max: 0 },
   async run(ctx) {
-    const res = await ctx.api.send('GET', `/api/export?${queryOf(ctx.values)}`)
+    const res = await ctx.api.send((r) => r.api.export.$get({ query: queryOf(ctx.values) }))
     const total = res.headers.get('x-export-records') ?? '?'
     const counter = createCounter()
     const report = (final: boolean) =>

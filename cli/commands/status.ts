@@ -1,6 +1,6 @@
 /** `codejury status`: is the server up, and how far along is the work. */
-import { TaskStatus } from '../../../shared/types'
-import type { TaskSummary, User } from '../../../shared/types'
+import { TaskStatus } from '../../shared/types'
+import type { TaskSummary, User } from '../../shared/types'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, formatTable } from '../format'
 import type { Command } from '../types'
@@ -14,11 +14,11 @@ export const status: Command = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run(ctx) {
-    const health = await ctx.api.request<{ ok?: boolean }>('GET', '/api/health', { auth: false })
+    const health = await ctx.api.json<{ ok?: boolean }>((r) => r.api.health.$get(), { auth: false })
     if (health.data.ok !== true) throw new CliError(`the server at ${ctx.url} is not healthy`)
     const [{ data: taskData }, { data: userData }] = await Promise.all([
-      ctx.api.request<{ tasks: TaskSummary[] }>('GET', '/api/tasks'),
-      ctx.api.request<{ users: User[] }>('GET', '/api/users'),
+      ctx.api.json<{ tasks: TaskSummary[] }>((r) => r.api.tasks.$get()),
+      ctx.api.json<{ users: User[] }>((r) => r.api.users.$get()),
     ])
     const tasks = Array.isArray(taskData.tasks) ? taskData.tasks : []
     const users = Array.isArray(userData.users) ? userData.users : []
