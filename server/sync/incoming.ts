@@ -12,7 +12,7 @@ import { MessageType, SyncType } from '../../shared/protocol'
 /**
  * Largest state vector a client may send in sync step 1. A state vector names every client id the
  * sender has seen (a few bytes each): 64 KB is thousands of editing sessions, far above any real
- * room; a 1 MiB one cost 0.1–0.6 s of event loop to answer (issue 9.6). Larger closes with 4413.
+ * room; a 1 MiB one cost 0.1–0.6 s of event loop to answer. Larger closes with 4413.
  */
 export const MAX_STATE_VECTOR_BYTES = 64 * 1024
 

@@ -26,7 +26,7 @@ export class RoomPresence {
   private readonly speakers = new Map<number, Connection>()
   /** Connections that have bound an id: they never bind another, even after losing theirs. */
   private readonly bound = new WeakSet<Connection>()
-  /** The colour each present user has in this room: distinct while they are here (issue 13). */
+  /** The colour each present user has in this room: distinct while they are here. */
   private readonly colors = new Map<string, string>()
 
   /**
@@ -53,7 +53,7 @@ export class RoomPresence {
         accepted.push({ clientID: entry.clientID, clock: entry.clock, state: null, json: 'null' })
         continue
       }
-      // Bytes, not characters: a state of 16 K emoji is 64 KB on the wire (issue 9.6).
+      // Bytes, not characters: a state of 16 K emoji is 64 KB on the wire.
       if (entry.state.length > MAX_AWARENESS_STATE_BYTES) continue
       if (utf8.encode(entry.state).length > MAX_AWARENESS_STATE_BYTES) continue
       const state: unknown = JSON.parse(entry.state)

@@ -7,7 +7,7 @@
  * (clients drop a socket that stays silent for 30 s). Each connection gets its share in one write.
  *
  * Nothing is relayed that was not stored: when the append throws (a full disk), the turn's updates
- * go nowhere and the owner is told, so it can drop the document that applied them (issue 9.3).
+ * go nowhere and the owner is told, so it can drop the document that applied them.
  */
 import * as Y from 'yjs'
 import { writeAwarenessMessage, writeUpdateMessage } from '../../shared/protocol'
