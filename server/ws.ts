@@ -35,7 +35,6 @@ export function wsRoutes(deps: AppDeps) {
         conn.alive = true
         if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
         if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
-        deps.activity.onMessage(conn, roomName, bytes)
         if (room) room.receive(conn, bytes)
         else queue.push(bytes)
       }
