@@ -66,7 +66,9 @@ presence('shows who is here with role and view, each user once, yourself marked'
   tab.on('pageerror', (err) => b.errors.push(`second tab: ${err.message}`))
   await tab.goto(`/tasks/${TASK}`)
   await here(tab).getByText('Ada Lovelace').waitFor({ timeout: 10_000 })
-  await new Promise((r) => setTimeout(r, 500))
+  // The tab shows a view of its own; once Ada sees it, both of Grace's states have reached her.
+  await tab.getByRole('list', { name: 'Unranked' }).locator('[data-candidate="c"]').focus()
+  await waitForText(a.page, 'Grace Hopper', 'Ranking')
   assert.is(await person(a.page, 'Grace Hopper').count(), 1, 'one entry for two tabs')
   await tab.close()
 
