@@ -28,7 +28,10 @@ function tracker(dataDir: string | null = null): ActivityTracker {
   return t
 }
 
+let rooms: RoomHarness[] = []
 test.after.each(async () => {
+  for (const r of rooms) r.close()
+  rooms = []
   for (const t of trackers) t.close()
   trackers = []
   for (const p of peers) p.destroy()
@@ -63,6 +66,7 @@ test('counts the time between a person’s messages as active, and a gap over tw
 test('counts cursor and presence changes but not the renewal that repeats the same state, as the room classifies them', () => {
   const t = tracker()
   const room = new RoomHarness({ name: 'task:t1:comments', onActivity: (conn, activity) => t.onActivity(conn, 'task:t1:comments', activity) })
+  rooms.push(room)
   const client = new TestClient(room.connect({ id: 'rae' }))
   room.settle(client)
   client.awareness.setLocalState({ cursor: null })
@@ -76,13 +80,12 @@ test('counts cursor and presence changes but not the renewal that repeats the sa
   client.awareness.setLocalStateField('cursor', { anchor: 3, head: 5 })
   assert.is(room.activity.at(-1)?.activity, 'presenceChange')
   assert.is(t.activeOn('t1', 1).get('rae'), 90_000, 'the cursor move counts the time since the last real change')
-  client.destroy()
-  room.close()
 })
 
 test('counts a writer’s update as an edit and a read-only connection’s as activity without an edit', () => {
   const t = tracker()
   const room = new RoomHarness({ onActivity: (conn, activity) => t.onActivity(conn, 'task:t1', activity) })
+  rooms.push(room)
   const writer = new TestClient(room.connect({ id: 'ann' }))
   const reader = new TestClient(room.connect({ id: 'rita', role: 'reviewer' }, Access.read))
   room.settle(writer, reader)
@@ -96,9 +99,6 @@ test('counts a writer’s update as an edit and a read-only connection’s as ac
   const day = t.daysBetween('2026-03-02', '2026-03-02')
   assert.is(day.find((r) => r.user === 'rita')?.active_ms, MIN, 'the reader was active')
   assert.equal(t.workedOn('t1', 1).has('ann'), true)
-  writer.destroy()
-  reader.destroy()
-  room.close()
 })
 
 test('keeps time on task across restarts, in small files per day', () => {

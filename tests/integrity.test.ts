@@ -157,7 +157,6 @@ inRoom.before.each(() => {
   clients = []
 })
 inRoom.after.each(() => {
-  for (const c of clients) c.destroy()
   harness.close()
 })
 const client = (id: string, role = 'annotator') => {

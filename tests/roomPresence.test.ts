@@ -23,7 +23,6 @@ test.before.each(() => {
   harness.settle(observer)
 })
 test.after.each(() => {
-  observer.destroy()
   harness.close()
 })
 

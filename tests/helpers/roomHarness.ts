@@ -49,7 +49,7 @@ export class TestConnection {
   readonly conn: Connection
 
   constructor(
-    private readonly harness: RoomHarness,
+    readonly harness: RoomHarness,
     user: TestUser,
     access: Access,
   ) {
@@ -97,6 +97,8 @@ export class RoomHarness {
   readonly warnings: Array<{ message: string; detail?: Record<string, unknown> }> = []
   readonly errors: Array<{ message: string; err: unknown }> = []
   private turns: Array<() => void> = []
+  /** Clients made on this room's connections, destroyed by `close()` (their awareness holds a timer). */
+  readonly clients = new Set<TestClient>()
 
   constructor(options: HarnessOptions = {}) {
     this.storage = options.storage ?? new MemoryStorage()
@@ -146,8 +148,10 @@ export class RoomHarness {
     throw new Error('the room and its clients did not settle in 100 rounds')
   }
 
-  /** Frees the room without storing anything more. */
+  /** Destroys its clients and frees the room without storing anything more. */
   close(): void {
+    for (const c of this.clients) c.destroy()
+    this.clients.clear()
     this.room.discard()
   }
 }
@@ -163,6 +167,7 @@ export class TestClient {
   private read = 0
 
   constructor(readonly tc: TestConnection) {
+    tc.harness.clients.add(this)
     const enc = encoding.createEncoder()
     encoding.writeVarUint(enc, MessageType.sync)
     syncProtocol.writeSyncStep1(enc, this.doc)
