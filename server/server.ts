@@ -114,6 +114,7 @@ export async function startServer(
       idleMs: config.roomIdleMs,
       log,
       onPresence: (room) => live.onPresence(room),
+      onActivity: (room, conn, kind) => activity.onActivity(conn, room.name, kind),
       onChange: (room) => {
         live.onChange(room)
         workflow.onRoomChange(room)

@@ -13,7 +13,7 @@ import { parseRoomName } from '../shared/roomNames'
 import { Access } from '../shared/permissions'
 import type { AppDeps, AppEnv } from './env'
 import { hashToken } from './auth/tokens'
-import type { Credential } from './services/access'
+import type { Credential } from './sync/credential'
 import { Connection } from './sync/connection'
 import type { Room } from './sync/room'
 import { PING_INTERVAL_MS } from './config'
@@ -35,7 +35,6 @@ export function wsRoutes(deps: AppDeps) {
         conn.alive = true
         if (bytes.length > deps.config.maxMessageBytes) return conn.close(CLOSE.tooLarge)
         if (!conn.takeMessage()) return conn.close(CLOSE.tooMany)
-        deps.activity.onMessage(conn, roomName, bytes)
         if (room) room.receive(conn, bytes)
         else queue.push(bytes)
       }

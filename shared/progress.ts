@@ -4,21 +4,9 @@ import { getWorkspace } from './schema'
 import { isFullyRanked, readRanking } from './ranking'
 import { countScores, readRatings, readText } from './readers'
 import type { ScaleCriterion } from './readers'
+import type { Progress } from './types'
 
-/** The queue's chips for one task. */
-export interface Progress {
-  /** Every candidate has been placed in the ranking (it starts empty). */
-  ranked: boolean
-  /** Scores given, out of candidates × criteria (only scores on the criterion's scale count). */
-  scores: number
-  scoresNeeded: number
-  /** Words in the explanation. */
-  explanationWords: number
-  /** Test cases found in the tests text (`def test_…` or `test(`). */
-  testCases: number
-  /** The reference solution is not empty. */
-  solution: boolean
-}
+export type { Progress }
 
 const TEST_CASE_RE = /^\s*(?:async\s+)?def\s+test_\w*\s*\(|\btest\s*\(\s*['"`]/gm
 
@@ -29,7 +17,7 @@ export function countTestCases(tests: string): number {
 
 /**
  * The progress of `doc`, read through the defensive readers: whatever a writer put in the
- * document, this never throws (issue 9: one rating set to a number crashed the server here).
+ * document (a rating set to a number, say), this never throws.
  */
 export function computeProgress(
   doc: Y.Doc,

@@ -2,7 +2,7 @@
  * The y-websocket wire format: message types and the messages the server writes. Sync and auth
  * payloads are written by y-protocols' own encoders; the two step writers that take bytes exist
  * because y-protocols only encodes from a live Y.Doc, and a room answers from stored bytes while it
- * has not decoded them (issue 4, W3: a cold read costs a file read, not a decode).
+ * has not decoded them (a cold read costs a file read, not a decode).
  */
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'

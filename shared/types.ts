@@ -118,7 +118,7 @@ export interface Task extends TaskInput {
   createdAt: string
   updatedAt: string
   /** Progress as of the workspace room's last save (see shared/progress.ts). */
-  progress?: import('./progress').Progress
+  progress?: Progress
   /** Comment thread counts as of the comments room's last change (server/services/threads.ts). */
   threadCounts?: ThreadCounts
 }
@@ -189,9 +189,24 @@ export interface TaskSummary {
   candidateCount: number
   updatedAt: string
   /** From the live document when its room is loaded, else as of its last save; null if never opened. */
-  progress: import('./progress').Progress | null
+  progress: Progress | null
   /** Who is in the task's workspace room right now. */
   present: PresentUser[]
   /** Unresolved comment threads, and how many of them mention the caller. */
   threads: ThreadSummary
+}
+
+/** The queue's chips for one task. */
+export interface Progress {
+  /** Every candidate has been placed in the ranking (it starts empty). */
+  ranked: boolean
+  /** Scores given, out of candidates × criteria (only scores on the criterion's scale count). */
+  scores: number
+  scoresNeeded: number
+  /** Words in the explanation. */
+  explanationWords: number
+  /** Test cases found in the tests text (`def test_…` or `test(`). */
+  testCases: number
+  /** The reference solution is not empty. */
+  solution: boolean
 }

@@ -1,10 +1,8 @@
-/** Time on task: scripted sessions on an injected clock, real protocol frames, restarts, and the record. */
+/** Time on task: scripted sessions on an injected clock, frames classified by a real room, restarts, and the record. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import fs from 'node:fs'
-import * as Y from 'yjs'
-import * as awarenessProtocol from 'y-protocols/awareness'
-import { writeAwarenessMessage, writeUpdateMessage } from '../shared/protocol'
+import { Access } from '../shared/permissions'
 import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
 import { ActivityTracker, IDLE_MS } from '../server/services/activity'
@@ -13,6 +11,7 @@ import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
 import { act, completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
 import { waitFor } from './helpers/waitFor'
+import { RoomHarness, TestClient } from './helpers/roomHarness'
 
 const test = suite('activity')
 const T0 = Date.parse('2026-03-02T09:00:00Z')
@@ -29,7 +28,10 @@ function tracker(dataDir: string | null = null): ActivityTracker {
   return t
 }
 
+let rooms: RoomHarness[] = []
 test.after.each(async () => {
+  for (const r of rooms) r.close()
+  rooms = []
   for (const t of trackers) t.close()
   trackers = []
   for (const p of peers) p.destroy()
@@ -41,60 +43,62 @@ test.after.each(async () => {
   clock = T0
 })
 
-/** A real update frame from a real document. */
-function editFrame(doc: Y.Doc, text: string): Uint8Array {
-  let update: Uint8Array | null = null
-  doc.once('update', (u: Uint8Array) => (update = u))
-  doc.getText('explanation').insert(0, text)
-  return writeUpdateMessage(update!)
-}
-
-/** A real awareness frame for the local state of `awareness`. */
-function presenceFrame(awareness: awarenessProtocol.Awareness): Uint8Array {
-  return writeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]))
-}
-
 test('counts the time between a person’s messages as active, and a gap over two minutes as idle', () => {
   const t = tracker()
   const conn = { user: { id: 'ann' } }
-  const doc = new Y.Doc()
-  const at = (minutes: number, frame: Uint8Array) => {
+  const at = (minutes: number) => {
     clock = T0 + minutes * MIN
-    t.onMessage(conn, 'task:t1', frame)
+    t.onActivity(conn, 'task:t1', 'edit')
   }
-  at(0, editFrame(doc, 'a'))
-  at(1, editFrame(doc, 'b')) // +1 min
-  at(2.5, editFrame(doc, 'c')) // +1.5 min
-  at(10, editFrame(doc, 'd')) // 7.5 min gap: idle
-  at(11, editFrame(doc, 'e')) // +1 min
+  at(0)
+  at(1) // +1 min
+  at(2.5) // +1.5 min
+  at(10) // 7.5 min gap: idle
+  at(11) // +1 min
   clock = T0 + 11 * MIN + IDLE_MS // exactly two minutes: still active
-  t.onMessage(conn, 'task:t1', editFrame(doc, 'f'))
+  t.onActivity(conn, 'task:t1', 'edit')
   assert.is(t.activeOn('t1', 1).get('ann'), 3.5 * MIN + IDLE_MS)
   assert.is(t.activeOn('t2', 1).get('ann'), undefined, 'another task is counted apart')
-  t.onMessage(conn, 'task:x9', editFrame(doc, 'g'))
+  t.onActivity(conn, 'task:x9', 'edit')
   assert.is(t.activeOn('x9', 1).size, 0, 'unknown tasks are ignored')
-  doc.destroy()
 })
 
-test('counts cursor and presence changes but not the renewal that repeats the same state', () => {
+test('counts cursor and presence changes but not the renewal that repeats the same state, as the room classifies them', () => {
   const t = tracker()
-  const conn = { user: { id: 'rae' } }
-  const doc = new Y.Doc()
-  const awareness = new awarenessProtocol.Awareness(doc)
-  awareness.setLocalState({ user: { name: 'Rae' }, cursor: null })
-  t.onMessage(conn, 'task:t1:comments', presenceFrame(awareness))
+  const room = new RoomHarness({ name: 'task:t1:comments', onActivity: (conn, activity) => t.onActivity(conn, 'task:t1:comments', activity) })
+  rooms.push(room)
+  const client = new TestClient(room.connect({ id: 'rae' }))
+  room.settle(client)
+  client.awareness.setLocalState({ cursor: null })
   for (let i = 1; i <= 4; i++) {
     clock = T0 + i * 15_000
-    awareness.setLocalState(awareness.getLocalState()) // y-websocket's 15 s renewal: same state
-    t.onMessage(conn, 'task:t1:comments', presenceFrame(awareness))
+    client.awareness.setLocalState(client.awareness.getLocalState()) // y-websocket's 15 s renewal: same state
   }
+  assert.equal(room.activity.map((a) => a.activity), ['presenceChange', ...Array(4).fill('presenceRenewal')])
   assert.is(t.activeOn('t1', 1).get('rae'), 0)
   clock = T0 + 90_000
-  awareness.setLocalStateField('cursor', { anchor: 3, head: 5 })
-  t.onMessage(conn, 'task:t1:comments', presenceFrame(awareness))
+  client.awareness.setLocalStateField('cursor', { anchor: 3, head: 5 })
+  assert.is(room.activity.at(-1)?.activity, 'presenceChange')
   assert.is(t.activeOn('t1', 1).get('rae'), 90_000, 'the cursor move counts the time since the last real change')
-  awareness.destroy()
-  doc.destroy()
+})
+
+test('counts a writer’s update as an edit and a read-only connection’s as activity without an edit', () => {
+  const t = tracker()
+  const room = new RoomHarness({ onActivity: (conn, activity) => t.onActivity(conn, 'task:t1', activity) })
+  rooms.push(room)
+  const writer = new TestClient(room.connect({ id: 'ann' }))
+  const reader = new TestClient(room.connect({ id: 'rita', role: 'reviewer' }, Access.read))
+  room.settle(writer, reader)
+  writer.doc.getText('explanation').insert(0, 'a')
+  clock += MIN
+  reader.doc.getText('explanation').insert(0, 'b')
+  clock += MIN
+  reader.doc.getText('explanation').insert(0, 'c')
+  room.settle(writer, reader)
+  assert.equal(room.activity.filter((a) => a.activity === 'edit').map((a) => a.user), ['ann', 'rita', 'rita'])
+  const day = t.daysBetween('2026-03-02', '2026-03-02')
+  assert.is(day.find((r) => r.user === 'rita')?.active_ms, MIN, 'the reader was active')
+  assert.equal(t.workedOn('t1', 1).has('ann'), true)
 })
 
 test('keeps time on task across restarts, in small files per day', () => {

@@ -73,7 +73,13 @@ test('stops a stock provider from reconnecting after a refusal', async () => {
   peers.push(p)
   await waitFor(() => p.closes.length > 0, 'the provider to be closed')
   assert.is(p.closes[0].code, 4401)
-  await new Promise((r) => setTimeout(r, 300))
+  // A 4xxx close is terminal for the provider: its scheduled reconnect finds shouldConnect false.
+  assert.is(p.provider.shouldConnect, false, 'the provider gave up the connection')
+  assert.is(p.provider.ws, null, 'and holds no socket')
+  const good = connectPeer(server.wsUrl, roomName.workspace('t1'), server.leadToken)
+  peers.push(good)
+  await waitFor(() => good.provider.synced, 'a provider with a good token syncs (positive control)')
+  assert.is(good.provider.shouldConnect, true)
   assert.is(p.closes.length, 1, 'no reconnect attempts')
 })
 
@@ -127,7 +133,14 @@ test('survives seeded random frames on many connections', async () => {
         if (r.ws.readyState === 1) r.ws.send(bytes)
       }
     }
-    await new Promise((res) => setTimeout(res, 200))
+    // A query for presence, sent last on each open socket: the room answers it only after it has
+    // handled every earlier frame of that socket, so each socket is now either closed or answered.
+    const answered = raws.map((r) => {
+      const before = r.messages.length
+      if (r.ws.readyState === 1) r.ws.send(new Uint8Array([3]))
+      return () => r.closed !== null || r.messages.length > before
+    })
+    await waitFor(() => answered.every((done) => done()), 'every socket closed or answered')
     for (const r of raws) assert.ok(r.closed === null || [4400, 1006, 1005].includes(r.closed.code), `unexpected ${JSON.stringify(r.closed)}`)
     await stillServes('random frames')
   } catch (err) {

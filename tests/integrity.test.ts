@@ -11,6 +11,7 @@ import type { TestServer } from './helpers/server'
 import { connectPeer, rawSocket } from './helpers/peer'
 import type { Peer, RawSocket } from './helpers/peer'
 import { waitFor } from './helpers/waitFor'
+import { RoomHarness, TestClient } from './helpers/roomHarness'
 import fs from 'node:fs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
@@ -84,64 +85,6 @@ const refused = async (update: Uint8Array, what: string) => {
   assert.is(sock.closed!.code, 4400, what)
 }
 
-test('refuses a GC struct a few clocks ahead of another user’s client id, and that user stays relayed', async () => {
-  const victim = peer(ann.token)
-  const observer = peer(server.leadToken)
-  await synced(victim)
-  await synced(observer)
-  getWorkspace(victim.doc).explanation.insert(0, 'before ')
-  await waitFor(() => text(observer) === 'before ', 'the first edit at the observer')
-  const id = victim.doc.clientID
-  const clock = Y.getState(victim.doc.store, id)
-  await refused(gcUpdate(id, clock + 5, 2 ** 40), 'a GC five clocks ahead')
-  await refused(gcUpdate(id, clock, 2 ** 40), 'a GC at the next clock of another user')
-  assert.is(Y.getState(serverDoc().store, id), clock, 'the victim’s clock is untouched')
-  getWorkspace(victim.doc).explanation.insert(7, 'and after')
-  await waitFor(() => text(observer) === 'before and after', 'the victim’s later edit at the observer')
-  assert.is(serverDoc().store.pendingStructs, null)
-})
-
-test('accepts structs for a client id of one’s own and refuses them for one another user owns', async () => {
-  const observer = peer(server.leadToken)
-  await synced(observer)
-  const sock = await attacker()
-  const doc = new Y.Doc()
-  getWorkspace(doc).explanation.insert(0, 'mine')
-  sock.ws.send(writeUpdateMessage(Y.encodeStateAsUpdate(doc)))
-  await waitFor(() => text(observer) === 'mine', 'an unclaimed client id written by its first user')
-  assert.is(sock.closed, null)
-  const annSock = await rawSocket(server.wsUrl, room, ann.token)
-  raws.push(annSock)
-  const before = Y.encodeStateVector(doc)
-  getWorkspace(doc).explanation.insert(4, ' or not')
-  annSock.ws.send(writeUpdateMessage(Y.encodeStateAsUpdate(doc, before)))
-  await waitFor(() => annSock.closed !== null, 'the close of the other user')
-  assert.is(annSock.closed!.code, 4400)
-  assert.is(text(observer), 'mine')
-})
-
-test('refuses structs with missing dependencies and a delete set over unknown clients', async () => {
-  const observer = peer(server.leadToken)
-  await synced(observer)
-  // client 1 writes "abc", never sent; client 2 types after it
-  const doc = new Y.Doc()
-  doc.clientID = 1
-  getWorkspace(doc).explanation.insert(0, 'abc')
-  const sv = Y.encodeStateVector(doc)
-  doc.clientID = 2
-  getWorkspace(doc).explanation.insert(3, 'def')
-  await refused(Y.encodeStateAsUpdate(doc, sv), 'structs whose origin the room lacks')
-  await refused(deleteUpdate(987654, 0, 10), 'a delete set over an unknown client')
-  await refused(gcUpdate(424242, 3, 1), 'structs that start past clock 0 of a new client')
-  assert.is(serverDoc().store.pendingStructs, null)
-  assert.is(serverDoc().store.pendingDs, null)
-  // positive control: the same content, whole, is accepted
-  const whole = await attacker()
-  whole.ws.send(writeUpdateMessage(Y.encodeStateAsUpdate(doc)))
-  await waitFor(() => text(observer) === 'abcdef', 'the whole update at the observer')
-  assert.is(whole.closed, null)
-})
-
 test('keeps 50 keystrokes fast after hostile attempts', async () => {
   const typist = peer(ann.token)
   const observer = peer(server.leadToken)
@@ -201,3 +144,89 @@ test('keeps who owns each client id across a restart', async () => {
 })
 
 test.run()
+
+/**
+ * The same rules in process: a room with an explicit turn flush, no server and no waits. A refused
+ * update closes its sender with 4400 before `send` returns.
+ */
+const inRoom = suite('integrity in a room')
+let harness: RoomHarness
+let clients: TestClient[] = []
+inRoom.before.each(() => {
+  harness = new RoomHarness({ name: room })
+  clients = []
+})
+inRoom.after.each(() => {
+  harness.close()
+})
+const client = (id: string, role = 'annotator') => {
+  const c = new TestClient(harness.connect({ id, role }))
+  clients.push(c)
+  harness.settle(...clients)
+  return c
+}
+const docText = (c: TestClient) => getWorkspace(c.doc).explanation.toString()
+const refusedIn = (update: Uint8Array, what: string, user = 'mallory') => {
+  const tc = harness.connect({ id: user })
+  tc.send(writeUpdateMessage(update))
+  assert.is(tc.closedWith?.code, 4400, what)
+  harness.settle(...clients)
+}
+
+inRoom('refuses a GC struct a few clocks ahead of another user’s client id, and that user stays relayed', () => {
+  const victim = client('ann')
+  const observer = client('lead', 'lead')
+  getWorkspace(victim.doc).explanation.insert(0, 'before ')
+  harness.settle(...clients)
+  assert.is(docText(observer), 'before ')
+  const id = victim.doc.clientID
+  const clock = Y.getState(victim.doc.store, id)
+  refusedIn(gcUpdate(id, clock + 5, 2 ** 40), 'a GC five clocks ahead')
+  refusedIn(gcUpdate(id, clock, 2 ** 40), 'a GC at the next clock of another user')
+  assert.is(Y.getState(harness.room.doc.store, id), clock, 'the victim’s clock is untouched')
+  getWorkspace(victim.doc).explanation.insert(7, 'and after')
+  harness.settle(...clients)
+  assert.is(docText(observer), 'before and after', 'the victim’s later edit at the observer')
+  assert.is(harness.room.doc.store.pendingStructs, null)
+})
+
+inRoom('accepts structs for a client id of one’s own and refuses them for one another user owns', () => {
+  const observer = client('lead', 'lead')
+  const mallory = harness.connect({ id: 'mallory' })
+  const doc = new Y.Doc()
+  getWorkspace(doc).explanation.insert(0, 'mine')
+  mallory.send(writeUpdateMessage(Y.encodeStateAsUpdate(doc)))
+  harness.settle(...clients)
+  assert.is(docText(observer), 'mine', 'an unclaimed client id written by its first user')
+  assert.is(mallory.closedWith, null)
+  const before = Y.encodeStateVector(doc)
+  getWorkspace(doc).explanation.insert(4, ' or not')
+  refusedIn(Y.encodeStateAsUpdate(doc, before), 'the other user', 'ann')
+  assert.is(docText(observer), 'mine')
+  doc.destroy()
+})
+
+inRoom('refuses structs with missing dependencies and a delete set over unknown clients', () => {
+  const observer = client('lead', 'lead')
+  // client 1 writes "abc", never sent; client 2 types after it
+  const doc = new Y.Doc()
+  doc.clientID = 1
+  getWorkspace(doc).explanation.insert(0, 'abc')
+  const sv = Y.encodeStateVector(doc)
+  doc.clientID = 2
+  getWorkspace(doc).explanation.insert(3, 'def')
+  refusedIn(Y.encodeStateAsUpdate(doc, sv), 'structs whose origin the room lacks')
+  refusedIn(deleteUpdate(987654, 0, 10), 'a delete set over an unknown client')
+  refusedIn(gcUpdate(424242, 3, 1), 'structs that start past clock 0 of a new client')
+  assert.is(harness.room.doc.store.pendingStructs, null)
+  assert.is(harness.room.doc.store.pendingDs, null)
+  // positive control: the same content, whole, is accepted
+  const whole = harness.connect({ id: 'mallory' })
+  whole.send(writeUpdateMessage(Y.encodeStateAsUpdate(doc)))
+  harness.settle(...clients)
+  assert.is(docText(observer), 'abcdef', 'the whole update at the observer')
+  assert.is(whole.closedWith, null)
+  doc.destroy()
+})
+
+inRoom.run()

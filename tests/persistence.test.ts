@@ -52,9 +52,11 @@ const unloadingServer = async () => {
 /** Waits until every room has unloaded and finished saving. */
 const allUnloaded = (s: TestServer) =>
   waitFor(() => s.running.deps.rooms.size === 0 && s.running.deps.rooms.unloadingCount === 0, 'every room to unload')
-/** Waits until task `id`'s workspace log holds an append. */
-const appended = (id = 't1') =>
-  waitFor(() => fs.existsSync(path.join(dir, 'rooms', id, 'workspace.log')), 'the append')
+/** Waits until task `id`'s workspace log holds an append (the file exists from the room's first open). */
+const appended = (id = 't1') => {
+  const log = path.join(dir, 'rooms', id, 'workspace.log')
+  return waitFor(() => fs.existsSync(log) && fs.statSync(log).size > 0, 'the append')
+}
 
 /** A child server with task t1 imported. */
 const childWithTask = async () => {
@@ -72,11 +74,14 @@ test('keeps every edit across a clean restart', async () => {
   const s1 = await startServer({ dataDir: dir })
   await importTasks(s1, taskLine('t1'))
   const a = peer(s1.wsUrl, s1.leadToken)
-  await waitFor(() => a.provider.synced, 'sync')
+  const watcher = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => a.provider.synced && watcher.provider.synced, 'sync')
   getWorkspace(a.doc).explanation.insert(0, 'kept across restart')
   getWorkspace(a.doc).ranking.push(['b', 'c'])
-  await new Promise((r) => setTimeout(r, 50))
+  // Nothing is relayed before it is stored: seen by another client means stored.
+  await waitFor(() => getWorkspace(watcher.doc).ranking.length === 2 && getWorkspace(watcher.doc).explanation.length > 0, 'both edits relayed')
   a.destroy()
+  watcher.destroy()
   await s1.stop()
   const s2 = await startServer({ dataDir: dir })
   servers.push(s2)
@@ -109,9 +114,11 @@ test('loses no relayed update when the server is killed with SIGKILL', async () 
 test('flushes, closes sockets with 1012 and releases the lock on SIGTERM', async () => {
   const c1 = await childWithTask()
   const a = peer(c1.wsUrl, c1.leadToken)
-  await waitFor(() => a.provider.synced, 'sync')
+  const watcher = peer(c1.wsUrl, c1.leadToken)
+  await waitFor(() => a.provider.synced && watcher.provider.synced, 'sync')
   getWorkspace(a.doc).solution.insert(0, 'def add(a, b):\n    return a + b\n')
-  await new Promise((r) => setTimeout(r, 50))
+  await waitFor(() => getWorkspace(watcher.doc).solution.length > 0, 'the edit received by the server (relayed)')
+  watcher.destroy()
   c1.proc.kill('SIGTERM')
   assert.is(await c1.exited, 0)
   await waitFor(() => a.closes.some((c) => c.code === 1012), 'the 1012 close at the client')
@@ -149,10 +156,14 @@ test('recovers a room whose log ends in a torn record', async () => {
   await importTasks(s1, taskLine('t1'))
   const a = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => a.provider.synced, 'sync')
+  // Two appends, each waited for, so that tearing the log's last record loses only the second.
+  const logFile = path.join(dir, 'rooms', 't1', 'workspace.log')
+  const logSize = () => (fs.existsSync(logFile) ? fs.statSync(logFile).size : 0)
   getWorkspace(a.doc).explanation.insert(0, 'first')
-  await new Promise((r) => setTimeout(r, 50))
+  await waitFor(() => logSize() > 0, 'the first append')
+  const afterFirst = logSize()
   getWorkspace(a.doc).explanation.insert(5, ' second')
-  await new Promise((r) => setTimeout(r, 50))
+  await waitFor(() => logSize() > afterFirst, 'the second append')
   a.destroy()
   // Simulate a crash mid-append: keep the room's files as they were while it ran, with the
   // last record torn, in place of what the clean shutdown writes.
@@ -286,10 +297,13 @@ test('merges a returning client that holds part of a reloaded room, both ways', 
   // while a is away: a edits offline, and someone else edits on the server
   getWorkspace(a.doc).tests.insert(0, 'def test_offline(): pass\n')
   const b = peer(s1.wsUrl, s1.leadToken)
-  await waitFor(() => b.provider.synced, 'b syncs')
+  const watcher = peer(s1.wsUrl, s1.leadToken)
+  await waitFor(() => b.provider.synced && watcher.provider.synced, 'b syncs')
   getWorkspace(b.doc).solution.insert(0, 'def add(a, b): return a + b\n')
-  await new Promise((r) => setTimeout(r, 50))
+  // relayed means stored
+  await waitFor(() => getWorkspace(watcher.doc).solution.length > 0, 'b’s edit relayed')
   b.destroy()
+  watcher.destroy()
   await allUnloaded(s1)
   const c = peer(s1.wsUrl, s1.leadToken)
   await waitFor(() => c.provider.synced, 'a fresh reader syncs')

@@ -65,11 +65,15 @@ test('relays an edit from one annotator to another', async () => {
 
 test('keeps rooms apart', async () => {
   const a = peer(roomName.workspace('t1'), server.leadToken)
+  const a2 = peer(roomName.workspace('t1'), ann.token)
   const b = peer(roomName.workspace('t2'), server.leadToken)
-  await synced(a)
-  await synced(b)
+  const b2 = peer(roomName.workspace('t2'), server.leadToken)
+  await Promise.all([a, a2, b, b2].map(synced))
   getWorkspace(a.doc).explanation.insert(0, 'only t1')
-  await new Promise((r) => setTimeout(r, 150))
+  await waitFor(() => getWorkspace(a2.doc).explanation.toString() === 'only t1', 'the edit in its own room (positive control)')
+  // Relayed to t1 already; anything sent to b since would arrive before this later t2 marker.
+  getWorkspace(b2.doc).solution.insert(0, 't2 marker')
+  await waitFor(() => getWorkspace(b.doc).solution.toString() === 't2 marker', 'a later edit in the other room')
   assert.is(getWorkspace(b.doc).explanation.toString(), '')
 })
 
@@ -79,9 +83,12 @@ test('drops updates from a reviewer and never relays or stores them', async () =
   await synced(a)
   await synced(r)
   getWorkspace(r.doc).explanation.insert(0, 'reviewer was here')
+  // The reviewer's presence, sent after its edit on the same socket: once the annotator sees it,
+  // the room has handled the edit, and a relay of it would have come first.
+  r.provider.awareness.setLocalStateField('view', 'after the edit')
   getWorkspace(a.doc).solution.insert(0, 'marker')
   await waitFor(() => getWorkspace(r.doc).solution.toString() === 'marker', 'the annotator edit at the reviewer')
-  await new Promise((res) => setTimeout(res, 100))
+  await waitFor(() => (a.provider.awareness.getStates().get(r.doc.clientID) as any)?.view === 'after the edit', 'the reviewer’s later presence at the annotator')
   assert.is(getWorkspace(a.doc).explanation.toString(), '')
   // A fresh peer sees what the server holds: no reviewer text.
   const c = peer(roomName.workspace('t1'), server.leadToken)
@@ -103,8 +110,12 @@ test('answers a read-only connection with the document but ignores its sync step
   encoding.writeVarUint8Array(enc, Y.encodeStateAsUpdate(doc))
   sock.ws.send(encoding.toUint8Array(enc))
   sock.ws.send(writeUpdateMessage(Y.encodeStateAsUpdate(doc)))
-  await new Promise((r) => setTimeout(r, 150))
+  // Presence sent after both writes on the same socket: when it reaches the annotator, the room
+  // has handled the writes, and a relay of them would have come first (positive control: it relays).
+  sock.ws.send(writeAwarenessMessage(writeAwarenessUpdate([{ clientID: 4343, clock: 1, state: '{"view":"after"}' }])))
+  await waitFor(() => (a.provider.awareness.getStates().get(4343) as any)?.view === 'after', 'the reviewer’s later presence')
   assert.is(getWorkspace(a.doc).explanation.toString(), '')
+  assert.ok(sock.messages.some((m) => m[0] === MessageType.sync), 'the reviewer was answered with the document')
   assert.is(sock.closed, null, 'the reviewer stays connected')
 })
 
@@ -121,9 +132,12 @@ test('refuses writes to the meta room from everyone, the lead included', async (
   const l = peer(roomName.meta('t1'), server.leadToken)
   await synced(l)
   l.doc.getMap('meta').set('status', 'finalized')
+  // The lead's presence, sent after the write on the same socket: once another peer sees it, the
+  // room has handled the write, and a relay of it would have come first (positive control: it relays).
+  l.provider.awareness.setLocalStateField('view', 'after the write')
   const other = peer(roomName.meta('t1'), ann.token)
   await synced(other)
-  await new Promise((r) => setTimeout(r, 100))
+  await waitFor(() => (other.provider.awareness.getStates().get(l.doc.clientID) as any)?.view === 'after the write', 'the lead’s later presence')
   assert.is(other.doc.getMap('meta').get('status'), 'open')
   assert.equal(other.doc.getMap('meta').get('assignees'), [ann.id, ann2.id])
 })
@@ -145,8 +159,9 @@ test('stamps presence with the signed-in user and refuses to speak for another c
   raws.push(sock)
   sock.ws.send(writeAwarenessMessage(writeAwarenessUpdate([{ clientID: 4242, clock: 1, state: '{}' }])))
   sock.ws.send(writeAwarenessMessage(writeAwarenessUpdate([{ clientID: b.doc.clientID, clock: 999, state: '{"user":{"name":"Evil"}}' }])))
-  await waitFor(() => (a.provider.awareness.getStates().get(b.doc.clientID) as any)?.user?.name === 'Bob', 'b stamped at a')
-  await new Promise((r) => setTimeout(r, 150))
+  // The raw socket's own id, sent after the spoof: once a sees it, the spoof was handled.
+  sock.ws.send(writeAwarenessMessage(writeAwarenessUpdate([{ clientID: 4242, clock: 2, state: '{"view":"after"}' }])))
+  await waitFor(() => (a.provider.awareness.getStates().get(4242) as any)?.view === 'after', 'the raw socket’s later state at a')
   assert.is((a.provider.awareness.getStates().get(b.doc.clientID) as any)?.user?.name, 'Bob')
 })
 
@@ -183,11 +198,15 @@ test('closes a connection that stops answering pings and keeps the ones that ans
     const silent = await open(false)
     let pings = 0
     silent.on('ping', () => pings++)
+    let answered = 0
+    answering.on('ping', () => answered++)
     const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)))
     await waitFor(() => silent.readyState === WebSocket.CLOSED, 'the silent connection to be closed', 3_000)
     assert.ok(pings >= 1, 'it was pinged first')
     assert.is(await closed, 1006, 'terminated, not closed politely: it is not listening')
-    await new Promise((r) => setTimeout(r, 350))
+    // Three more ping rounds after the silent one went: each would have closed a silent socket.
+    const seen = answered
+    await waitFor(() => answered >= seen + 3 || answering.readyState !== WebSocket.OPEN, 'three more pings to the answering connection', 3_000)
     assert.is(answering.readyState, WebSocket.OPEN)
     answering.terminate()
   } finally {
@@ -203,8 +222,10 @@ test('brings every client that joins a large room while someone types to the sam
   const joiners: Peer[] = []
   for (let i = 0; i < 8; i++) {
     text.insert(text.length, `edit ${i} `)
-    joiners.push(peer(roomName.workspace('t1'), server.leadToken))
-    await new Promise((r) => setTimeout(r, 15))
+    const joiner = peer(roomName.workspace('t1'), server.leadToken)
+    joiners.push(joiner)
+    // the next edit comes once this joiner is connected, so joins and edits interleave
+    await waitFor(() => joiner.provider.wsconnected, `joiner ${i} connected`)
   }
   text.insert(0, 'last edit ')
   const want = () => text.toString()

@@ -5,13 +5,7 @@ import { Access, readsOnlyWhileSubmitted, roomAccess } from '../../shared/permis
 import type { ParsedRoom } from '../../shared/roomNames'
 import type { Db, StoredUser } from '../storage/db'
 import type { Connection } from '../sync/connection'
-
-/**
- * How a connection authenticated, kept for its lifetime so that revoking that one credential
- * closes exactly its sockets. Only the hash is kept, as it is stored: a token's, or a browser
- * session's (the cookie carries a session id, never the token).
- */
-export type Credential = { kind: 'token'; hash: string } | { kind: 'session'; hash: string }
+import type { Credential } from '../sync/credential'
 
 /** Which sessions are still live: the session store, as access needs it. */
 export interface SessionCheck {
@@ -86,7 +80,7 @@ export interface AccessScope {
 }
 
 /**
- * Makes access a live value (issue 8): after any change to an assignment, a role, a task's state,
+ * Makes access a live value: after any change to an assignment, a role, a task's state,
  * a user or a token, `refresh` re-decides every affected open connection at once. A connection
  * loses write (its later writes are dropped by the room, and the client is told with the
  * protocol's permission-denied message), gains write when allowed again, or is closed with

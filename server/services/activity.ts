@@ -1,15 +1,16 @@
 /**
  * Time on task: active time per person per task, measured by the server from that person's own
- * messages in the task's rooms. Edits and real presence changes (a cursor moved, a selection, a
- * focus) count; y-websocket's 15-second presence renewal, which repeats the same state, does not.
+ * messages in the task's rooms, as the room classified them (server/sync/roomActivity.ts). Edits
+ * and real presence changes (a cursor moved, a selection, a focus) count; y-websocket's 15-second
+ * presence renewal, which repeats the same state, does not.
  * The time between two messages counts when the gap is at most IDLE_MS; a longer gap is idle.
  * Totals are kept per UTC day in `activity/<YYYY-MM-DD>.json` and written in batches.
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { MessageType, SyncType } from '../../shared/protocol'
 import { parseRoomName } from '../../shared/roomNames'
 import { replaceFileSync } from '../storage/durableFile'
+import type { RoomActivity } from '../sync/roomActivity'
 
 /** A gap longer than this between two of a person's messages on a task is idle time. */
 export const IDLE_MS = 2 * 60_000
@@ -74,7 +75,6 @@ export class ActivityTracker {
   private readonly days = new Map<string, Map<string, ActivityRow>>()
   private readonly lastAt = new Map<string, number>()
   private readonly lastEditAt = new Map<string, number>()
-  private readonly lastPresence = new WeakMap<ActiveConnection, Uint8Array>()
   private readonly dirty = new Set<string>()
   private readonly timer: NodeJS.Timeout | null
   private readonly dir: string | null
@@ -109,44 +109,17 @@ export class ActivityTracker {
   }
 
   /**
-   * Classifies one frame a connection sent to `room` and notes it if it is activity. Called for
-   * every frame (server/ws.ts), so it never throws and decodes no JSON.
+   * Notes what a room classified one frame of `conn` in `room` as (server/sync/roomActivity.ts).
+   * An edit counts as one only from a connection that may write (a read-only one's are dropped);
+   * a presence renewal, which repeats the same state, is no activity. Never throws.
    */
-  onMessage(conn: ActiveConnection, room: string, bytes: Uint8Array): void {
-    try {
-      const kind = this.classify(conn, bytes)
-      if (kind === null) return
-      const parsed = parseRoomName(room)
-      if (!parsed) return
-      const edit = kind === 'edit' && (conn.access === undefined || conn.access === 'write')
-      const at = this.note(conn.user.id, parsed.taskId, undefined, edit)
-      if (kind === 'edit' && parsed.kind === 'workspace' && at !== null) {
-        this.lastEditAt.set(pairKey(parsed.taskId, conn.user.id), at)
-      }
-    } catch {
-      // a malformed frame is the room's to refuse; it is simply not activity
-    }
-  }
-
-  private classify(conn: ActiveConnection, bytes: Uint8Array): 'edit' | 'other' | null {
-    if (bytes.length < 2) return null
-    if (bytes[0] === MessageType.sync) {
-      // Clients send updates only for local changes. A sync step 2 larger than a fresh client's
-      // empty answer ([0, 1, 2, 0, 0]) carries offline work: activity, but maybe nothing new.
-      if (bytes[1] === SyncType.update) return 'edit'
-      if (bytes[1] === SyncType.step2 && bytes.length > 5) return 'other'
-      return null
-    }
-    if (bytes[0] !== MessageType.awareness) return null
-    // The state's bytes after its clock: a renewal repeats them with a new clock. Compared as
-    // bytes, so the hot path decodes no JSON (the room decodes it once already).
-    const state = singleStateBytes(bytes)
-    if (state === null) return null
-    const prev = this.lastPresence.get(conn)
-    if (prev && equalBytes(prev, state)) return null
-    if (state.length === 5 && state[0] === 4 && String.fromCharCode(...state.subarray(1)) === 'null') return null
-    this.lastPresence.set(conn, state.slice())
-    return 'other'
+  onActivity(conn: ActiveConnection, room: string, activity: RoomActivity): void {
+    if (activity === 'presenceRenewal') return
+    const parsed = parseRoomName(room)
+    if (!parsed) return
+    const edit = activity === 'edit' && (conn.access === undefined || conn.access === 'write')
+    const at = this.note(conn.user.id, parsed.taskId, undefined, edit)
+    if (edit && parsed.kind === 'workspace' && at !== null) this.lastEditAt.set(pairKey(parsed.taskId, conn.user.id), at)
   }
 
   /**
@@ -269,30 +242,4 @@ function pairKey(task: string, user: string): string {
 
 function rowKey(task: string, user: string, revision: number): string {
   return `${task}\n${user}\n${revision}`
-}
-
-/** Reads a varuint at `i`; returns the index after it, or -1 past the end. */
-function skipVarUint(bytes: Uint8Array, i: number): number {
-  while (i < bytes.length && bytes[i] & 0x80) i++
-  return i < bytes.length ? i + 1 : -1
-}
-
-/**
- * The state (length-prefixed JSON) of an awareness message holding one client's entry, as
- * y-websocket clients send: [1][length][count=1][clientID][clock][state]. Null otherwise.
- */
-function singleStateBytes(bytes: Uint8Array): Uint8Array | null {
-  let i = skipVarUint(bytes, 1) // the payload's length
-  if (i < 0 || bytes[i] !== 1) return null // one entry
-  i = skipVarUint(bytes, i + 1) // clientID
-  if (i < 0) return null
-  i = skipVarUint(bytes, i) // clock
-  if (i < 0) return null
-  return bytes.subarray(i)
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }

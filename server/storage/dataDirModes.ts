@@ -5,7 +5,7 @@ import { DIR_MODE, FILE_MODE } from './durableFile'
 
 /**
  * Walks DATA_DIR (itself included) and takes group and other permissions away from every file
- * and directory that has any (issue 9.7: record files were 0644). Symbolic links are left alone
+ * and directory that has any (record files once were 0644). Symbolic links are left alone
  * and not followed. Returns how many entries were changed, for the start-up log.
  */
 export function tightenDataDir(dataDir: string): number {

@@ -4,7 +4,7 @@
  * rewrites a few kilobytes, whatever the number of tasks. Imported tasks are read from their
  * import's pack (taskPacks.ts) until a change gives them their own file.
  *
- * A write is persisted before memory changes (issue 9.3): each change is made on a copy, the copy
+ * A write is persisted before memory changes: each change is made on a copy, the copy
  * is written (temporary file, fsync, rename, directory fsync) and only then becomes what the
  * server serves. A write that fails (a full disk: StorageError, 507) leaves file and memory as
  * they were. Writes to one file are serialized, so each change applies to the latest state.

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { toStorageError } from './storageError'
 
-/** Every file under DATA_DIR: readable and writable by the server's user only (issue 9.7). */
+/** Every file under DATA_DIR: readable and writable by the server's user only. */
 export const FILE_MODE = 0o600
 /** Every directory under DATA_DIR, DATA_DIR included. */
 export const DIR_MODE = 0o700

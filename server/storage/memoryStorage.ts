@@ -4,7 +4,7 @@ import type { RoomStorage } from './updateLog'
 /**
  * What benchmarks and throwaway servers use: it survives room unloads, not restarts. Appends
  * count toward `logBytes` exactly as disk records do, so the compactor folds them into one
- * snapshot on the same triggers (issue 8.3: before, the log size read 0 and a long-running
+ * snapshot on the same triggers (before, the log size read 0 and a long-running
  * server kept every update it was ever sent). Between compactions it holds one snapshot and the
  * updates since.
  */

@@ -1,7 +1,7 @@
 /** A room's client-id owner record on disk: `<stem>.owners.jsonl` beside its log, append-only. */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { OwnerStore } from '../sync/clientOwners'
+import type { OwnerStore } from './ownerStore'
 
 /**
  * The sidecar record of one room (see server/sync/clientOwners.ts): one `[clientId, userId]` JSON

@@ -7,8 +7,8 @@ import type { RoomStorage } from './updateLog'
 import type { CorruptionReport } from './roomRecovery'
 import { MemoryStorage } from './memoryStorage'
 import { OwnerFile } from './ownerFile'
-import { MemoryOwnerStore } from '../sync/clientOwners'
-import type { OwnerStore } from '../sync/clientOwners'
+import { MemoryOwnerStore } from './ownerStore'
+import type { OwnerStore } from './ownerStore'
 
 /** Health lists at most this many damaged files; every one is still logged. */
 const MAX_LISTED_DAMAGES = 1_000

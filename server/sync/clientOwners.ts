@@ -1,12 +1,13 @@
 /**
  * Which user first wrote each Yjs client id in a room, persisted with the room. A connection may
- * add structs only for client ids that are unclaimed or its user's own (issue 9.2): otherwise one
+ * add structs only for client ids that are unclaimed or its user's own: otherwise one
  * annotator could write at another's next clock and swallow their later edits. Stock clients pick
  * a fresh random id per session, so a room gains one entry (~30 bytes) per editing session.
  *
  * The rule's cost, by design: a client that re-sends another person's edits which the room no
  * longer holds (after a server data loss) is refused with 4400, whole, and says so in the log.
  */
+import type { OwnerStore } from '../storage/ownerStore'
 
 /**
  * How many client ids one connection may write structs for. A stock client writes with one id per
@@ -14,14 +15,6 @@
  * connection that mints ids by the thousand would grow the owner record with every update.
  */
 export const MAX_CLIENT_IDS_PER_CONNECTION = 64
-
-/** Where a room's owner record lives: a sidecar file beside its log, or memory. */
-export interface OwnerStore {
-  /** Every recorded owner, as `[clientId, userId]`. */
-  load(): Array<[number, string]>
-  /** Adds owners to the record before the claiming update is relayed; throws when it cannot (the claim is then refused). */
-  add(entries: Array<[number, string]>): void
-}
 
 /** The owner record of one loaded room. */
 export class ClientOwners {
@@ -55,16 +48,5 @@ export class ClientOwners {
 
   get size(): number {
     return this.owners.size
-  }
-}
-
-/** An owner record in memory only: for STORAGE=memory (kept across unloads by its provider) and tests. */
-export class MemoryOwnerStore implements OwnerStore {
-  private entries: Array<[number, string]> = []
-  load(): Array<[number, string]> {
-    return this.entries.slice()
-  }
-  add(entries: Array<[number, string]>): void {
-    this.entries.push(...entries)
   }
 }

@@ -12,7 +12,7 @@ import { MessageType, SyncType } from '../../shared/protocol'
 /**
  * Largest state vector a client may send in sync step 1. A state vector names every client id the
  * sender has seen (a few bytes each): 64 KB is thousands of editing sessions, far above any real
- * room; a 1 MiB one cost 0.1–0.6 s of event loop to answer (issue 9.6). Larger closes with 4413.
+ * room; a 1 MiB one cost 0.1–0.6 s of event loop to answer. Larger closes with 4413.
  */
 export const MAX_STATE_VECTOR_BYTES = 64 * 1024
 
@@ -22,7 +22,7 @@ export type Incoming =
   /** `resync`: a sync step 2, which carries the sender's whole delete set, not one edit's. */
   | { readonly kind: 'update'; readonly update: Uint8Array; readonly resync: boolean }
   /** A write from a read-only connection: never applied; its bytes only say what to seal. */
-  | { readonly kind: 'denied'; readonly update: Uint8Array }
+  | { readonly kind: 'denied'; readonly update: Uint8Array; readonly resync: boolean }
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
   | { readonly kind: 'queryAwareness' }
   | { readonly kind: 'nothing' }
@@ -77,6 +77,8 @@ function readSync(dec: decoding.Decoder, access: Access): Incoming {
   // Read-only: dropped without decoding the update; never applied, stored or relayed. A step 2
   // without structs (its first varint, the struct-client count, is 0) is what any client that
   // holds nothing new sends on reconnect, with its whole delete set: no attempt worth telling.
-  if (access !== Access.write) return syncType === SyncType.step2 && update[0] === 0 ? NOTHING : { kind: 'denied', update }
+  if (access !== Access.write) {
+    return syncType === SyncType.step2 && update[0] === 0 ? NOTHING : { kind: 'denied', update, resync: syncType === SyncType.step2 }
+  }
   return { kind: 'update', update, resync: syncType === SyncType.step2 }
 }

@@ -2,7 +2,7 @@
  * The whole document, encoded once for the clients that join holding nothing, and kept while
  * joins keep coming. Every update the room stores afterwards is added to it, so a joiner gets the
  * encoding plus those updates (merged once) instead of a fresh encoding of the whole document:
- * 200 people opening a 1.75 MB document within two seconds while ten others type (issue 4, W2)
+ * 200 people opening a 1.75 MB document within two seconds while ten others type
  * cost the server one encoding per turn of typing, not one per joiner.
  *
  * The kept encoding is dropped once the updates since outgrow a quarter of it, or when no one has

@@ -18,8 +18,9 @@ import { FrameError, readIncoming } from './incoming'
 import { RoomDoc } from './roomDoc'
 import { RoomPresence } from './roomPresence'
 import { TurnFlush } from './turnFlush'
-import { ClientOwners, MAX_CLIENT_IDS_PER_CONNECTION, MemoryOwnerStore } from './clientOwners'
-import type { OwnerStore } from './clientOwners'
+import { ClientOwners, MAX_CLIENT_IDS_PER_CONNECTION } from './clientOwners'
+import { MemoryOwnerStore } from '../storage/ownerStore'
+import type { OwnerStore } from '../storage/ownerStore'
 import { WORKSPACE_TEXTS, checkUpdate, dropPending } from './updateIntegrity'
 import type { TextSchema } from './updateIntegrity'
 import { parseRoomName } from '../../shared/roomNames'
@@ -27,6 +28,8 @@ import { SyncAnswers } from './syncAnswers'
 import { staticRulesFor } from './writeRules'
 import type { WriteRules } from './writeRules'
 import { UpdateView } from './updateView'
+import { syncActivity } from './roomActivity'
+import type { RoomActivity } from './roomActivity'
 import { RefusedDeletes, encodeSeal, liveDeletes, unheldRanges } from './refusedWrites'
 
 /** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
@@ -52,7 +55,15 @@ export interface RoomHooks {
    * stored, so the next join reloads it from what storage holds.
    */
   onReset?: () => void
+  /**
+   * What a frame said of its sender's activity (roomActivity.ts), for time on task: the room has
+   * decoded the frame, so nothing else reads the wire. Its errors are logged, never the sender's.
+   */
+  onActivity?: (conn: Connection, activity: RoomActivity) => void
 }
+
+/** Runs a room's turn flush once the current event-loop turn is over; tests pass their own trigger. */
+export type TurnScheduler = (flush: () => void) => void
 
 /** The reason a read-only writer is given, once per connection. */
 
@@ -93,6 +104,8 @@ export class Room {
     rules?: WriteRules | null,
     /** Deletes refused to each user; pass one that outlives the room (RefusedDeletesByRoom). */
     private readonly refusedDeletes: RefusedDeletes = new RefusedDeletes(),
+    /** When the turn's flush runs: after the current event-loop turn (setImmediate) unless given. */
+    scheduleTurn?: TurnScheduler,
   ) {
     const parsed = parseRoomName(name)
     this.texts = parsed?.kind === 'workspace' ? WORKSPACE_TEXTS : null
@@ -133,6 +146,7 @@ export class Room {
       },
       onStoreFailed: (err) => this.resetAfterFailedStore(err),
       encodePresence: (ids) => this.presence.encode(ids),
+      schedule: scheduleTurn,
     })
     // Everything in the doc is stored before it is handed out (y-websocket#81 spirit).
     this.answers = new SyncAnswers(
@@ -202,6 +216,8 @@ export class Room {
     if (conn.closed || this.destroyed || this.discarded || this.broken) return
     try {
       const message = readIncoming(bytes, conn.access)
+      const activity = syncActivity(message)
+      if (activity) this.noteActivity(conn, activity)
       switch (message.kind) {
         case 'syncStep1':
           return this.answers.request(conn, message.stateVector)
@@ -211,8 +227,11 @@ export class Room {
           // Never applied; the connection tells its client once why (LiveAccess's reason).
           conn.refuseWrite()
           return this.seal(conn, message.update, null)
-        case 'awareness':
-          return this.presence.receive(conn, message.update)
+        case 'awareness': {
+          const presence = this.presence.receive(conn, message.update)
+          if (presence) this.noteActivity(conn, presence)
+          return
+        }
         case 'queryAwareness':
           return conn.send(writeAwarenessMessage(this.presence.encode(this.awareness.getStates().keys())))
         case 'nothing':
@@ -227,6 +246,15 @@ export class Room {
         error: (err as Error).message,
       })
       conn.close(close)
+    }
+  }
+
+  private noteActivity(conn: Connection, activity: RoomActivity): void {
+    if (!this.hooks.onActivity) return
+    try {
+      this.hooks.onActivity(conn, activity)
+    } catch (err) {
+      this.log.error('noting activity failed', err, { room: this.name, user: conn.user.id })
     }
   }
 

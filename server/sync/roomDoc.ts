@@ -5,7 +5,7 @@
  * A room loaded from one snapshot answers fresh clients with the snapshot as it is and applies it
  * only when it must (a write, a server read):
  * opening a room to read it (a reviewer's first visit, the CLI, a cold load) costs a file read,
- * not a decode and a re-encode of the whole document (issue 4, W3).
+ * not a decode and a re-encode of the whole document.
  */
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -92,8 +92,7 @@ export class RoomDoc {
    * the room holds now; the last is sync step 2, on which a stock provider fires `sync`.
    *
    * A client that holds nothing gets the stored bytes, or the encoding kept for joiners as an
-   * update message followed by what was stored since as step 2 (so at `sync` it holds all of it,
-   * issue 8.2). Folding the two into one step 2 would cost a merge or a fresh encoding per turn of
+   * update message followed by what was stored since as step 2 (so at `sync` it holds all of it). Folding the two into one step 2 would cost a merge or a fresh encoding per turn of
    * typing while people join: for a 785 KB document, `Y.mergeUpdates` took 28–260 ms and
    * `Y.encodeStateAsUpdate` 7–28 ms, against nothing for sending them in this order.
    */
@@ -108,7 +107,7 @@ export class RoomDoc {
     if (this.stored) {
       // A client that holds part of the document (a reconnect after a restart) gets what it lacks
       // cut from the stored bytes: no decode into a Y.Doc, whose cost made 100 reconnecting
-      // clients of 160 KB rooms wait 4.8 s at p50 with 3 s stalls (issue 8).
+      // clients of 160 KB rooms wait 4.8 s at p50 with 3 s stalls.
       try {
         return [writeSyncStep2Message(Y.diffUpdate(this.stored, stateVector))]
       } catch (err) {

@@ -13,6 +13,7 @@ import { lightColor, pickRoomColor } from '../../shared/presence'
 import type { Connection } from './connection'
 import { PresenceStates } from './presenceStates'
 import type { StampedState } from './presenceStates'
+import type { RoomActivity } from './roomActivity'
 
 const utf8 = new TextEncoder()
 
@@ -26,7 +27,9 @@ export class RoomPresence {
   private readonly speakers = new Map<number, Connection>()
   /** Connections that have bound an id: they never bind another, even after losing theirs. */
   private readonly bound = new WeakSet<Connection>()
-  /** The colour each present user has in this room: distinct while they are here (issue 13). */
+  /** Each connection's last accepted state as its client sent it, to tell a change from a renewal. */
+  private readonly lastSent = new WeakMap<Connection, string>()
+  /** The colour each present user has in this room: distinct while they are here. */
   private readonly colors = new Map<string, string>()
 
   /**
@@ -42,9 +45,14 @@ export class RoomPresence {
     this.states = new PresenceStates(this.awareness)
   }
 
-  /** Applies a connection's awareness update, keeping only the states it may speak for. */
-  receive(conn: Connection, update: Uint8Array): void {
+  /**
+   * Applies a connection's awareness update, keeping only the states it may speak for. Returns
+   * what it says of its sender: a changed state, a renewal of the same state, or nothing (a
+   * removal, or no state it may speak for).
+   */
+  receive(conn: Connection, update: Uint8Array): RoomActivity | null {
     const accepted: StampedState[] = []
+    let activity: RoomActivity | null = null
     for (const entry of readAwarenessUpdate(update)) {
       if (conn.clientId === null && !this.bind(conn, entry.clientID)) continue
       // One clientID per connection: a connection cannot speak for another client.
@@ -53,17 +61,20 @@ export class RoomPresence {
         accepted.push({ clientID: entry.clientID, clock: entry.clock, state: null, json: 'null' })
         continue
       }
-      // Bytes, not characters: a state of 16 K emoji is 64 KB on the wire (issue 9.6).
+      // Bytes, not characters: a state of 16 K emoji is 64 KB on the wire.
       if (entry.state.length > MAX_AWARENESS_STATE_BYTES) continue
       if (utf8.encode(entry.state).length > MAX_AWARENESS_STATE_BYTES) continue
       const state: unknown = JSON.parse(entry.state)
       if (state === null || typeof state !== 'object' || Array.isArray(state)) continue
       // The server, not the client, says who this is.
+      activity = this.lastSent.get(conn) === entry.state ? 'presenceRenewal' : 'presenceChange'
+      this.lastSent.set(conn, entry.state)
       const stamped = state as Record<string, unknown>
       stamped.user = { ...conn.presence, ...this.colorOf(conn) }
       accepted.push({ clientID: entry.clientID, clock: entry.clock, state: stamped, json: JSON.stringify(stamped) })
     }
     if (accepted.length) this.states.apply(accepted, conn.origin)
+    return activity
   }
 
   /** Binds `conn` to `clientId` when no other user has used it; a same-user stale connection yields it. */

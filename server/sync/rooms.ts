@@ -12,7 +12,8 @@ import type { RoomStorage } from '../storage/updateLog'
 import type { Connection } from './connection'
 import { Room } from './room'
 import type { RoomLog } from './room'
-import type { OwnerStore } from './clientOwners'
+import type { RoomActivity } from './roomActivity'
+import type { OwnerStore } from '../storage/ownerStore'
 import type { WriteRules } from './writeRules'
 import { unloads } from './turnQueue'
 import { RefusedDeletesByRoom } from './refusedWrites'
@@ -30,6 +31,8 @@ export interface RoomsOptions {
   onChange?: (room: Room) => void
   /** Called after a room's whole document was stored in a snapshot. */
   onStored?: (room: Room) => void
+  /** What a frame said of its sender's activity (roomActivity.ts), for time on task. */
+  onActivity?: (room: Room, conn: Connection, activity: RoomActivity) => void
   /** Called after a connection joins or leaves a room. */
   onPresence?: (room: Room) => void
   /** Called before a room's document is freed, to save what is derived from it. */
@@ -84,6 +87,7 @@ export class Rooms {
             }
           },
           onReset: () => this.drop(room),
+          onActivity: (conn, activity) => this.options.onActivity?.(room, conn, activity),
         },
         this.options.ownersFor?.(name),
         this.options.rulesFor?.(name),

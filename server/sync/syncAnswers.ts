@@ -1,6 +1,6 @@
 /**
  * Sync answers, one in flight per connection. A reader slower than its asks (50 reviewers asking
- * for a 900 KB document 40 times each took RSS from 329 to 1,285 MB, issue 9.6) gets its next
+ * for a 900 KB document 40 times each took RSS from 329 to 1,285 MB) gets its next
  * answer only when the previous one has left the process; asks made meanwhile are coalesced into
  * the latest, which is answered from the room as it is then (a superset of every earlier answer).
  */

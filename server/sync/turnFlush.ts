@@ -7,7 +7,7 @@
  * (clients drop a socket that stays silent for 30 s). Each connection gets its share in one write.
  *
  * Nothing is relayed that was not stored: when the append throws (a full disk), the turn's updates
- * go nowhere and the owner is told, so it can drop the document that applied them (issue 9.3).
+ * go nowhere and the owner is told, so it can drop the document that applied them.
  */
 import * as Y from 'yjs'
 import { writeAwarenessMessage, writeUpdateMessage } from '../../shared/protocol'
@@ -36,6 +36,8 @@ export interface TurnFlushOptions {
   onStoreFailed(err: unknown): void
   /** Encodes the presence entries of `ids` for a broadcast. */
   encodePresence(ids: Iterable<number>): Uint8Array
+  /** Runs the flush once the current turn is over; setImmediate unless a test drives turns itself. */
+  schedule?: (flush: () => void) => void
 }
 
 /** One room's collected changes and their flush. */
@@ -110,7 +112,11 @@ export class TurnFlush {
   private schedule(): void {
     if (this.scheduled || this.stopped) return
     this.scheduled = true
-    setImmediate(() => this.flush())
+    const flush = () => {
+      if (this.scheduled) this.flush()
+    }
+    if (this.options.schedule) this.options.schedule(flush)
+    else setImmediate(flush)
   }
 
   private relay(pending: Pending[], merged: Uint8Array, presence: Uint8Array | null): void {

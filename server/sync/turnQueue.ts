@@ -2,7 +2,7 @@
  * Background work spread over event-loop turns: one job per turn, in order. Jobs that would all
  * fall due in the same timers phase (every room's save debounce under even load, every room left
  * idle by the same batch of disconnects) would otherwise run back to back and stall the relays
- * of every other room for the sum of their costs (issue 4). Queued, each costs one short turn.
+ * of every other room for the sum of their costs. Queued, each costs one short turn.
  *
  * A job that returns a promise holds the queue until it settles, so at most one of them is in
  * flight (compactions: one snapshot write at a time).

@@ -1,5 +1,5 @@
 /**
- * The integrity check every client update passes before a room applies it (issue 9.2). Yjs
+ * The integrity check every client update passes before a room applies it. Yjs
  * applies whatever a writer sends: structs whose dependencies the room lacks park in
  * `store.pendingStructs`, deletes over unknown clocks in `pendingDs`, both forever, re-sent to every
  * joiner; a GC struct for another person's client id at that id's next clock, with a huge length,

@@ -6,6 +6,7 @@ import { assign, createUser, importTasks, taskLine } from '../helpers/server'
 import { browserFixture, newUserPage } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import { waitFor } from '../helpers/waitFor'
+import { roomName } from '../../shared/roomNames'
 
 const presence = suite('presence')
 
@@ -66,7 +67,15 @@ presence('shows who is here with role and view, each user once, yourself marked'
   tab.on('pageerror', (err) => b.errors.push(`second tab: ${err.message}`))
   await tab.goto(`/tasks/${TASK}`)
   await here(tab).getByText('Ada Lovelace').waitFor({ timeout: 10_000 })
-  await new Promise((r) => setTimeout(r, 500))
+  // Once the server holds both of Grace's states, it has relayed the tab's to Ada; an edit made
+  // after that reaches Ada behind it, so when Ada's document has the edit, she has both states.
+  const room = fx.server.running.deps.rooms.peek(roomName.workspace(TASK))!
+  const graceStates = () => [...room.awareness.getStates().values()].filter((st) => (st.user as { name?: string } | undefined)?.name === 'Grace Hopper').length
+  await waitFor(() => graceStates() === 2, 'both of Grace’s states at the server')
+  await b.page.keyboard.type('!')
+  const explanationAtAda = () =>
+    a.page.evaluate((name) => window.__codejury?.docs.get(name)?.getText('explanation').toString() ?? '', roomName.workspace(TASK))
+  await waitFor(async () => (await explanationAtAda()).includes('!'), 'Grace’s later edit at Ada')
   assert.is(await person(a.page, 'Grace Hopper').count(), 1, 'one entry for two tabs')
   await tab.close()
 

@@ -53,8 +53,13 @@ queue('shows who is in each room live and the progress after the window regains 
     ws.ranking.push(['a', 'b', 'c'])
     ws.ratings.get('a')!.set('correctness', 4)
   })
-  // Give the server a moment to apply the update before the list is read again.
-  await new Promise((r) => setTimeout(r, 200))
+  // Relayed means stored, and a room's change hooks (live progress) run before it relays.
+  const watcher = connectPeer(fx.server.wsUrl, roomName.workspace('q-1'), fx.server.leadToken)
+  try {
+    await waitFor(() => getWorkspace(watcher.doc).ranking.length === 3, 'the ranking relayed by the server')
+  } finally {
+    watcher.destroy()
+  }
   await page.evaluate(() => window.dispatchEvent(new Event('focus')))
   await rowOf(user, 'q-1').getByText('Ranked', { exact: true }).waitFor({ timeout: 10_000 })
   assert.match(await rowOf(user, 'q-1').innerText(), /Scores 1\/9/)

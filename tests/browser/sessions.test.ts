@@ -80,6 +80,7 @@ test("opens a WebSocket to the app's own origin but not to another host (connect
     })
     const same = await open('ws://' + location.host + '/ws/${room}')
     const foreign = await open(${JSON.stringify(other)})
+    // waits for the violation report; the timer only bounds the wait when none comes
     if (foreign !== 'open') await Promise.race([violated, new Promise((r) => setTimeout(r, 3000))])
     return { same, foreign, violations }
   })()`
