@@ -9,7 +9,7 @@ const API_TARGET = 'http://127.0.0.1:8787'
 const RUNNER_ROOT = fileURLToPath(new URL('./client/runner', import.meta.url))
 
 /**
- * Issue 12: the test-run sandbox is a separate build into client/dist/runner, so none of its
+ * The test-run sandbox is a separate build into client/dist/runner, so none of its
  * files (frame, workers, QuickJS, sucrase) share a chunk with the app: the opaque-origin frame
  * loads them with CORS from /runner/ only, and the app's initial bundle never carries them.
  * Worker entries keep fixed names because the frame imports them from a `data:` module.
@@ -50,7 +50,7 @@ export default defineConfig({
   plugins: [
     solid(),
     runnerBuild(),
-    // Offline reloads (issue 13): a workbox service worker precaches the app shell; the two reads
+    // Offline reloads: a workbox service worker precaches the app shell; the two reads
     // a workspace needs to render (/api/me, /api/tasks/:id) fall back to their last answer.
     VitePWA({
       injectRegister: false,

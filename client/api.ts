@@ -159,7 +159,7 @@ export const finalizeTask = (id: string, overrideNote?: string) =>
   call<{ revision: number; record_hash: string }>(
     client.api.tasks[':id'].finalize.$post(
       { param: { id } },
-      // Issue 12: the optional body `{override_note}` overrides what the test runs say.
+      // The optional body `{override_note}` overrides what the test runs say (docs/workflow.md#finalize).
       overrideNote === undefined
         ? undefined
         : { init: { body: JSON.stringify({ override_note: overrideNote }), headers: { 'content-type': 'application/json' } } },

@@ -9,7 +9,7 @@ import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as authProtocol from 'y-protocols/auth'
 
-/** Top-level message types of the y-websocket protocol (DESIGN.md, "Wire protocol"). */
+/** Top-level message types of the y-websocket protocol (docs/protocol.md#message-types). */
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const
 export type MessageType = (typeof MessageType)[keyof typeof MessageType]
 
@@ -41,7 +41,7 @@ export function writeSyncStep1Message(stateVector: Uint8Array): Uint8Array {
 /**
  * Sync step 2 carrying `update`: what y-protocols' writeSyncStep2 sends, for an update the caller
  * already holds. A stock provider fires `sync` when it has applied this message, so `update` must
- * hold everything the sender had (DESIGN.md, "Pitfalls": y-websocket fires `sync` on step 2).
+ * hold everything the sender had (docs/protocol.md#what-the-server-guarantees: y-websocket fires `sync` on step 2).
  */
 export function writeSyncStep2Message(update: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder()

@@ -1,4 +1,4 @@
-/** Domain types shared by the server, the client and the exports: the nouns of DESIGN.md. */
+/** Domain types shared by the server, the client and the exports: the nouns of docs/formats.md#import. */
 
 /** Roles as an `as const` object plus a type of the same name. */
 export const Role = { annotator: 'annotator', lead: 'lead', reviewer: 'reviewer' } as const
@@ -26,7 +26,7 @@ export interface RubricCriterion {
   max: number
 }
 
-/** A test run's time limit per subject when a batch sets none (DESIGN.md, "Running tests"). */
+/** A test run's time limit per subject when a batch sets none (docs/sandbox.md#test-format). */
 export const DEFAULT_RUN_TIMEOUT_MS = 5000
 
 export interface Batch {
@@ -70,7 +70,7 @@ export interface ChatMessage {
   content: string
 }
 
-/** A task's prompt: markdown, or a conversation for multi-turn tasks (DESIGN.md, "Domain"). */
+/** A task's prompt: markdown, or a conversation for multi-turn tasks (docs/formats.md#import). */
 export type Prompt = string | ChatMessage[]
 
 /** True when the prompt is a conversation rather than markdown. */

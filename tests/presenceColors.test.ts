@@ -1,4 +1,4 @@
-/** Presence colours: the server gives everyone in one room a different colour (issue 13). */
+/** Presence colours: the server gives everyone in one room a different colour. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { roomName } from '../shared/roomNames'

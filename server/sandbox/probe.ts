@@ -1,5 +1,5 @@
 /**
- * The start-up probe: can this machine give a sandboxed process the isolation DESIGN.md asks for?
+ * The start-up probe: can this machine give a sandboxed process the isolation docs/sandbox.md#the-servers-sandbox describes?
  * It starts one sandbox and, with every right JavaScript has inside it, tries to reach what must
  * be out of reach. Any success (or no bubblewrap at all) means the server runs no code.
  */

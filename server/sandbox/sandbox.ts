@@ -1,5 +1,5 @@
 /**
- * The server's own sandbox for test runs (DESIGN.md "Running tests against candidates"): probes
+ * The server's own sandbox for test runs (docs/sandbox.md#the-servers-sandbox): probes
  * the machine at start-up, keeps a warm pool per runtime, and runs one subject per process. When
  * the machine cannot give the isolation, it says why and runs nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * The server's own evidence (DESIGN.md "Running tests against candidates"): the team's tests run
+ * The server's own evidence (docs/sandbox.md#evidence): the team's tests run
  * against the reference solution and every candidate in the server's sandbox, one fresh process
  * per subject. On request the runs land in the workspace's `server_runs` map (written by the
  * server only); at finalize they are the record's only runs. When the machine cannot isolate
@@ -25,7 +25,7 @@ const MAX_KEPT_TASKS = 256
 /** `ran_by` of every run the server made itself. */
 export const SERVER_RAN_BY = 'server'
 
-/** A run the server made: DESIGN's run, its tampering flags, and the runtime that ran it. */
+/** A run the server made: a run as docs/protocol.md#the-runs-map describes it, its tampering flags, and the runtime that ran it. */
 export type ServerRun = RunResult & { flags?: string[]; runtime: Record<string, string> }
 
 /** Where a record's evidence came from; `reason` says why it is not the server's own. */

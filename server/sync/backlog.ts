@@ -16,8 +16,8 @@ export interface BacklogLimits {
 }
 
 /**
- * Issue 9.6: fifty readers that stop reading, each asking for a large document again and again,
- * took RSS from 329 to 1,285 MB. Every send reports its connection's queue here; the sums are
+ * Bytes queued to readers that stop reading are capped server-wide and per user: without a cap,
+ * fifty such readers asking for a large document again and again took RSS from 329 to 1,285 MB. Every send reports its connection's queue here; the sums are
  * kept by deltas, so a send costs two map updates at most. When a sum passes its cap, the queues
  * are read afresh (the ones not sent to since may have drained) and the connections with the
  * largest queues, the slowest readers, are closed with 1013 until the sum is back under.

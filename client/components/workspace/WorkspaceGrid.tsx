@@ -190,8 +190,8 @@ export const WorkspaceGrid: Component<{
           </BallotJudgment>
           <PresenceList awareness={props.awareness} />
           <ThreadsPanel store={comments} />
-          {/* Issue 12 (runner): test runs matrix and derived checks. Last in the scrolling judge
-              column so it squeezes no editor; the layout owner may move it. */}
+          {/* The test runs matrix and derived checks: last in the scrolling judge column so it
+              squeezes no editor. */}
           <RunPanel task={task} ws={ws} readOnly={props.readOnly} />
         </aside>
         </div>

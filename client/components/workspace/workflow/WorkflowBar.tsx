@@ -31,7 +31,7 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
   const [refused, setRefused] = createSignal<WorkflowAction | null>(null)
   const [asking, setAsking] = createSignal(false)
   const [message, setMessage] = createSignal('')
-  // Issue 13 (layout): after a submit, offer the next task of the queue.
+  // After a submit, offer the next task of the queue.
   const [submitted, setSubmitted] = createSignal(false)
   const actions = () =>
     availableActions(props.meta.status(), {
