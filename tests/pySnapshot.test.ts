@@ -50,6 +50,18 @@ test('an interpreter adopts its harness once, and one from a snapshot without a 
   assert.throws(() => adoptHarness(bare), /holds no harness/)
 })
 
+test('interpreters restored from one snapshot draw their own random numbers; a seeded generator repeats in each, the control', async () => {
+  const tests = 'def test_value():\n    assert False, repr(VALUE)\n'
+  const value = async (code: string) => (await run(await restored(), code, tests)).cases[0]?.message ?? ''
+  const [a, b] = [await value('import random\nVALUE = random.random()\n'), await value('import random\nVALUE = random.random()\n')]
+  assert.match(a, /0\.\d+/)
+  assert.is.not(a, b, 'two interpreters restored from one snapshot drew the same number')
+  const seeded = 'import random\nrandom.seed(7)\nVALUE = random.random()\n'
+  const [c, d] = [await value(seeded), await value(seeded)]
+  assert.match(c, /0\.\d+/)
+  assert.is(c, d)
+})
+
 test('an async test runs on its own event loop: sleep, gather and timers pass, a wrong await fails, a loop that never ends meets its limit', async () => {
   const py = await restored()
   const code = 'import asyncio\nasync def double(x):\n    await asyncio.sleep(0)\n    return 2 * x\n'

@@ -8,13 +8,15 @@ const here = new URL(location.href)
 const APP_ORIGIN = here.origin
 const VENDOR = new URL('vendor/', new URL('./', here)).href
 /**
- * Subjects run at once per runtime. QuickJS workers are small (a few MB) and "Run tests" sends the
- * reference and every candidate together, so two run side by side where there are two cores.
- * Pyodide stays at one: a second copy costs about 100 MB and 2–3 s of CPU to start, more than a
- * whole demo task's run once its efficiency case has its own limit (README "Performance").
+ * Subjects run at once per runtime, two where there are two cores: "Run tests" sends the reference
+ * and every candidate together. QuickJS workers are small (a few MB). Each Python subject gets an
+ * interpreter restored from a snapshot (~200 ms of its worker's thread, which a single worker
+ * cannot overlap with the subject it restores for); two Python workers take subjects in turn, each
+ * restoring while the other runs. The second (about 100 MB, 2–3 s of CPU to start) starts once
+ * the first is warm and idle, and two is also the most the pool keeps (workerPool.ts).
  */
-const JS_WORKERS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1))
-const pools = { python: new WorkerPool('python', VENDOR, 1), js: new WorkerPool('js', VENDOR, JS_WORKERS) }
+const CORES = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1))
+const pools = { python: new WorkerPool('python', VENDOR, CORES), js: new WorkerPool('js', VENDOR, CORES) }
 
 function send(msg: FromSandbox): void {
   // Addressed to the app's origin only: a page that framed us elsewhere hears nothing.

@@ -7,6 +7,7 @@
  * way; at most that spare and the running one are alive.
  */
 import { adoptHarness, stashHarness, type PyodideLike } from '../../shared/harness/pyEngine'
+import { servePyodideFiles } from './pyFiles'
 
 type Imports = WebAssembly.Imports & { env: WebAssembly.ModuleImports }
 type Instantiated = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void
@@ -23,9 +24,10 @@ type LoadPyodide = (options: object) => Promise<Pyodide>
  * Pyodide does), the later ones instantiate the kept module. Pyodide adds two imports of its own
  * to `env` before instantiating; they are module-wide, so they are kept with it.
  */
-function compileOnce(create: CreateModule, fail: (e: unknown) => void): CreateModule {
+function compileOnce(create: CreateModule, fail: (e: unknown) => void): { create: CreateModule; compiled: () => boolean } {
   let kept: { module: WebAssembly.Module; env: WebAssembly.ModuleImports } | null = null
-  return (settings) => {
+  const compiled = () => kept !== null
+  const wrapped: CreateModule = (settings) => {
     const original = settings.instantiateWasm
     if (!original) return create(settings)
     settings.instantiateWasm = (imports, done) => {
@@ -43,6 +45,7 @@ function compileOnce(create: CreateModule, fail: (e: unknown) => void): CreateMo
     }
     return create(settings)
   }
+  return { create: wrapped, compiled }
 }
 
 export class Interpreters {
@@ -68,7 +71,8 @@ export class Interpreters {
     let failed: (e: unknown) => void = () => {}
     const failure = new Promise<never>((_, reject) => (failed = reject))
     failure.catch(() => {})
-    const create = compileOnce(asm.default, (e) => failed(e))
+    const { create, compiled } = compileOnce(asm.default, (e) => failed(e))
+    servePyodideFiles(base, compiled)
     const options = { indexURL: base, fullStdLib: false, lockFileContents: lockFile, createPyodideModule: create }
     const first = await mod.loadPyodide({ ...options, _makeSnapshot: true })
     stashHarness(first)

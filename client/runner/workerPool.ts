@@ -94,10 +94,25 @@ export class WorkerPool {
     return this.kind === 'js' ? this.size + 1 : 1
   }
 
-  /** Starts the runtime now (a workspace opening), resolving when one worker is warm. */
+  /**
+   * Workers alive at most: `size` running plus a spare. A Python worker already restores its next
+   * interpreter while one runs, so Python stops at two workers, one of them spare or both running
+   * (about 100 MB each): where two run, each restores its spare while the other's subject runs.
+   */
+  private get cap(): number {
+    return this.kind === 'js' ? this.size + 1 : Math.max(2, this.size)
+  }
+
+  /**
+   * Starts the runtime now (a workspace opening), resolving when one worker is warm. Pyodide's
+   * second worker starts only once the first is warm and no subject runs, so the first run never
+   * waits on two starts sharing the cores.
+   */
   warm(): Promise<void> {
     while (this.idle.length + this.busy.size < this.keep) this.idle.push(this.spawn())
-    return (this.idle[0] ?? [...this.busy][0]).warmed
+    const first = (this.idle[0] ?? [...this.busy][0]).warmed
+    if (this.kind === 'python') first.then(() => this.refillSpare(true), () => {})
+    return first
   }
 
   /** Runs one subject as soon as a worker is free; `onProgress` hears (done, total) as cases finish. */
@@ -288,8 +303,8 @@ export class WorkerPool {
   private refillSpare(idleOnly: boolean): void {
     if (idleOnly && this.pending > 0) return
     const alive = this.busy.size + this.idle.length
-    // At most `size` running plus one spare; a slow subject needs a spare only if none is idle.
-    if (alive === 0 || alive > this.size || (!idleOnly && this.idle.length > 0)) return
+    // At most `cap` alive; a slow subject needs a spare only if none is idle.
+    if (alive === 0 || alive >= this.cap || (!idleOnly && this.idle.length > 0)) return
     this.idle.push(this.spawn())
   }
 }

@@ -9,17 +9,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core'
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync'
-import { createJsEngine, installHarness, runPython, type PyodideLike, type Progress, type RawOutcome, toCase } from './engines'
+import { adoptHarness, createJsEngine, installHarness, runPython, stashHarness, type PyodideLike, type Progress, type RawOutcome, toCase } from './engines'
 import type { RunRequest as HarnessRequest } from '../../shared/harness/types'
-import { PY_HARNESS } from '../../shared/harness/pyHarness'
 import { MAX_CASES, MAX_OUTPUT_CHARS } from '../../shared/runs'
 import type { FromDriver, RunRequest, ProbeRequest } from './protocol'
 import { INSIDE_SNAPSHOT } from './launch'
-
-/** A Python object handed to JavaScript. */
-interface PyProxy {
-  destroy(): void
-}
 
 // The protocol is ours alone: console output (Pyodide's, a runtime's warning) never reaches it.
 const protocolFd = 1
@@ -53,51 +47,25 @@ function readRequest(): Promise<unknown> {
 }
 
 /**
- * The harness compiled once into the snapshot (Pyodide's own compile of its 20 KB takes ~0.3 s
- * of each process's ~1 s start): the code object waits on `sys` under this name until the
- * process installs the harness, which takes it off first, so no subject ever sees it.
+ * Pyodide for one subject: restored from the snapshot (its harness installed, adopted here and
+ * taken out of `sys` before any subject runs; a restore draws its own random state), or loaded
+ * and given the harness where there is no snapshot.
  */
-const PRECOMPILED = '_codejury_harness'
-
-/**
- * The interpreter as the harness sees it: running the harness's own source runs the code object
- * the snapshot holds (the same compile: filename `<harness>`, no flags), everything else is Pyodide's.
- */
-function withPrecompiledHarness(py: PyodideLike): PyodideLike {
-  let code = py.runPython(`__import__('sys').__dict__.pop('${PRECOMPILED}', None)`) as (PyProxy & { type?: string }) | undefined
-  if (code?.type !== 'code') code = undefined
-  return {
-    runPython(source, options) {
-      if (source !== PY_HARNESS || !code || options?.filename !== '<harness>' || !options.globals) return py.runPython(source, options)
-      const exec = py.runPython('exec') as (code: unknown, globals: unknown) => unknown
-      try {
-        return exec(code, options.globals)
-      } finally {
-        ;(exec as unknown as PyProxy).destroy()
-        code.destroy()
-        code = undefined
-      }
-    },
-    setInterruptBuffer: (buffer) => py.setInterruptBuffer(buffer),
-  }
-}
-
-/**
- * After a restore every process would share the snapshot's random state: reseeded from the
- * system's entropy, so no subject can predict another's (or the tests') random numbers.
- */
-const RESEED = "__import__('random').seed()"
-
 async function loadPython(snapshot: boolean): Promise<PyodideLike & { version: string }> {
   const { loadPyodide, version } = await import('pyodide')
   const quiet = () => {}
+  const restoring = !snapshot && fs.existsSync(INSIDE_SNAPSHOT)
   const py = await loadPyodide({
     stdout: quiet,
     stderr: quiet,
     // The subject's `import js` sees an empty object, not Node's globals.
     jsglobals: Object.create(null),
-    ...(snapshot ? { _makeSnapshot: true } : fs.existsSync(INSIDE_SNAPSHOT) ? { _loadSnapshot: fs.readFileSync(INSIDE_SNAPSHOT) } : {}),
+    ...(snapshot ? { _makeSnapshot: true } : restoring ? { _loadSnapshot: fs.readFileSync(INSIDE_SNAPSHOT) } : {}),
   })
+  if (!snapshot) {
+    if (restoring) adoptHarness(py as unknown as PyodideLike)
+    else installHarness(py as unknown as PyodideLike)
+  }
   return Object.assign(py as unknown as PyodideLike, { version })
 }
 
@@ -138,8 +106,8 @@ async function main(): Promise<void> {
   const mode = process.argv[2]
   if (mode === 'snapshot') {
     const py = (await loadPython(true)) as unknown as PyodideLike & { makeMemorySnapshot(): Uint8Array }
-    // An attribute, not a name: __main__ stays as Pyodide left it.
-    py.runPython(`__import__('sys').${PRECOMPILED} = compile(${JSON.stringify(PY_HARNESS)}, '<harness>', 'exec')`)
+    // The harness installed, its clean state recorded, before the snapshot: a process only adopts it.
+    stashHarness(py)
     fs.writeSync(protocolFd, py.makeMemorySnapshot())
     return
   }
@@ -152,11 +120,8 @@ async function main(): Promise<void> {
     return
   }
   if (mode === 'python') {
-    const loaded = await loadPython(false)
-    loaded.runPython(RESEED)
-    const py = withPrecompiledHarness(loaded)
-    installHarness(py)
-    send({ type: 'ready', versions: { pyodide: loaded.version } })
+    const py = await loadPython(false)
+    send({ type: 'ready', versions: { pyodide: py.version } })
     const req = (await readRequest()) as RunRequest
     const raw = await runPython(py, toHarnessRequest(req), progressOf())
     send(toDone(raw))

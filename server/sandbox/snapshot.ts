@@ -1,7 +1,8 @@
 /**
  * The Pyodide memory snapshot every Python sandbox starts from (a fresh interpreter in ~0.7 s
- * instead of ~2.7 s). It is made by the driver in its own sandbox before any subject runs, so no
- * untrusted code ever touched the memory it captures, and kept owner-only in the cache folder.
+ * instead of ~2.7 s), the harness already installed in it: a process only adopts it. It is made
+ * by the driver in its own sandbox before any subject runs, so no untrusted code ever touched the
+ * memory it captures, and kept owner-only in the cache folder.
  */
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'

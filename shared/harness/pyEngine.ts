@@ -133,7 +133,9 @@ const STASH = '_codejury_harness'
 /**
  * Python: `put(h, rebind, hidden)` leaves the harness in `sys` and gives the host's modules and
  * finders back to the import system (a snapshot's restore imports \`pyodide\` by name);
- * `take()` removes the harness from `sys` and returns it.
+ * `take()` removes the harness from `sys` and returns it, and reseeds \`random\` from the
+ * system's entropy: every interpreter restored from one snapshot would otherwise draw the same
+ * numbers as the others, so a subject could predict another's (or its tests').
  */
 const STASHING = `
 import sys
@@ -143,6 +145,8 @@ def put(h, rebind, hidden):
     sys.meta_path[:] = finders
     setattr(sys, '${STASH}', (h, rebind))
 def take():
+    import random
+    random.seed()
     return sys.__dict__.pop('${STASH}', None)
 `
 
