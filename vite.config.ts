@@ -4,7 +4,7 @@ import { build, defineConfig, type Plugin } from 'vite'
 import solid from 'vite-plugin-solid'
 import { VitePWA } from 'vite-plugin-pwa'
 
-/** Where `node --import tsx server/main.ts` listens by default (DESIGN.md, "Running it"). */
+/** Where `node --import tsx server/main.ts` listens by default (docs/configuration.md#environment). */
 const API_TARGET = 'http://127.0.0.1:8787'
 const RUNNER_ROOT = fileURLToPath(new URL('./client/runner', import.meta.url))
 

@@ -29,7 +29,7 @@ interface Slot {
   listener: ((msg: FromWorker) => void) | null
 }
 
-/** A worker can only start from a `data:` module URL in an opaque frame (DESIGN's known pitfalls). */
+/** A worker can only start from a `data:` module URL in an opaque frame (docs/sandbox.md#the-browser-sandbox). */
 function spawn(kind: 'python' | 'js', vendor: string): Slot {
   const script = new URL(`assets/${kind === 'python' ? 'pyWorker' : 'jsWorker'}.js`, new URL('./', location.href)).href
   const worker = new Worker(`data:text/javascript;charset=utf-8,${encodeURIComponent(`import ${JSON.stringify(script)}`)}`, {

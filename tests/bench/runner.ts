@@ -1,5 +1,5 @@
 /**
- * Issue 12's quality bars for the test runner, in real Chromium against a real server:
+ * The test runner's quality bars, in real Chromium against a real server:
  * - Python's first run of a demo task (runtime download and start included) against a bare
  *   `loadPyodide()` running the same tests in the same browser, each in a fresh context (cold cache);
  * - "Run tests" pressed 10 s after opening a Python task (runtime warmed while reading), then again:

@@ -69,7 +69,7 @@ blind('shows the lead and an annotator the same letter for the same code, models
   await page.getByRole('combobox', { name: 'Left candidate' }).waitFor({ timeout: 10_000 })
   assert.equal(await leaks(page), [], 'nothing names a model after ranking, notes and compare')
 
-  // The workspace stores the opaque room id behind the letter, never an import id (DESIGN.md).
+  // The workspace stores the opaque room id behind the letter, never an import id (docs/workflow.md#blind-judging).
   const leadView = (await api(s, s.leadToken, 'GET', `/api/tasks/${TASK}`)).body
   const byLabel = new Map<string, { id: string; import_id: string; code: string; model: string }>(
     leadView.candidates.map((c: { label: string }) => [c.label, c]),

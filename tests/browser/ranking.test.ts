@@ -56,7 +56,7 @@ const idsIn = (list: ReturnType<Page['getByRole']>) =>
 const domOrder = (page: Page) => idsIn(list(page))
 
 /**
- * The ranking as DESIGN reads it: the first copy of each id. Two concurrent moves of one candidate
+ * The ranking as docs/protocol.md#rooms-and-roots reads it: the first copy of each id. Two concurrent moves of one candidate
  * leave a second copy in the array until its next move (shared/ranking.ts), which readers skip.
  */
 const yOrder = (page: Page) =>

@@ -78,7 +78,7 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   // the lead typed nothing, so the lead is offered nothing
   assert.is(await lead.page.getByRole('region', { name: 'Your unsent text' }).count(), 0)
 
-  // Post as comment: while finalized the comments room is read-only too (DESIGN.md, "Rooms"), so
+  // Post as comment: while finalized the comments room is read-only too (docs/protocol.md#who-may-open-which-room), so
   // the button is disabled and says when it will work instead of pretending to post.
   const post = unsent.getByRole('button', { name: 'Post Explanation as comment' })
   assert.ok(await post.isDisabled(), 'not offered while comments are read-only')
