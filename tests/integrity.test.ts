@@ -85,30 +85,30 @@ const refused = async (update: Uint8Array, what: string) => {
   assert.is(sock.closed!.code, 4400, what)
 }
 
-test('keeps 50 keystrokes fast after hostile attempts', async () => {
+test('relays every keystroke after hostile attempts and leaves nothing pending', async () => {
+  // How fast the integrity check is lives in tests/bench/micro/integrity.ts; this test holds
+  // what must stay true after refused updates: the room still takes and relays every edit.
   const typist = peer(ann.token)
   const observer = peer(server.leadToken)
   await synced(typist)
   await synced(observer)
-  const keystrokes = async () => {
-    const started = performance.now()
+  const keystrokes = async (mark: string) => {
     for (let i = 0; i < 50; i++) {
       const t = getWorkspace(typist.doc).solution
-      t.insert(t.length, 'k')
-      const expected = t.length
-      await waitFor(() => getWorkspace(observer.doc).solution.length === expected, `keystroke ${i}`)
+      t.insert(t.length, mark)
+      const expected = t.toString()
+      await waitFor(() => getWorkspace(observer.doc).solution.toString() === expected, `keystroke ${mark}${i}`)
     }
-    return performance.now() - started
   }
-  const baseline = await keystrokes()
+  await keystrokes('k') // the control: the same typing before any hostile update
   for (let i = 0; i < 20; i++) {
     await refused(gcUpdate(typist.doc.clientID, Y.getState(typist.doc.store, typist.doc.clientID) + 3 + i, 2 ** 40), 'a GC ahead')
     await refused(deleteUpdate(5000 + i, 0, 2 ** 30), 'a delete over an unknown client')
   }
-  const after = await keystrokes()
-  console.log(`50 keystrokes: ${baseline.toFixed(0)} ms before, ${after.toFixed(0)} ms after 40 hostile updates`)
-  assert.ok(after < baseline * 3 + 200, `${after.toFixed(0)} ms after, ${baseline.toFixed(0)} ms before`)
+  await keystrokes('a')
+  assert.is(getWorkspace(serverDoc()).solution.toString(), 'k'.repeat(50) + 'a'.repeat(50))
   assert.is(serverDoc().store.pendingStructs, null)
+  assert.is(serverDoc().store.pendingDs, null)
 })
 
 test('keeps who owns each client id across a restart', async () => {
