@@ -20,234 +20,11 @@
  * flags: `frame-introspection` (reading frames, a traceback's frame, a code object), `harness`
  * (patching the standard library or the builtins, the refused calls above), `exit`.
  */
-export const PY_HARNESS = String.raw`
-import sys, io, ast, builtins, types, os, gc
-from operator import is_ as _is
+import { PY_CLEAN_STATE } from './pyCleanState'
+import { PY_GUARD } from './pyGuard'
 
-_STD = (sys.prefix + '/lib', '/lib/python', '<frozen')
-_COMMON = ('collections', 'heapq', 'bisect', 'itertools', 'functools', 'math', 're', 'json', 'string',
-           'typing', 'random', 'copy', 'operator')
-_HIDDEN = ('js', 'pyodide', 'pyodide_js', '_pyodide', '_pyodide_core')
-_WRITES = frozenset(('os.remove', 'os.rename', 'os.mkdir', 'os.rmdir', 'os.symlink', 'os.link', 'os.truncate',
-                     'os.chmod', 'os.chown', 'os.utime', 'shutil.rmtree', 'shutil.move', 'os.putenv', 'os.unsetenv', 'os.chdir'))
-_FRAMEY = frozenset(('f_code', 'f_back', 'tb_frame', 'gi_frame', 'cr_frame', 'ag_frame', 'gi_code', 'cr_code', 'f_globals', 'f_locals'))
-_state = {'armed': False, 'inside': False, 'flags': set(), 'why': []}
-_limits = {}
-_base = {}
-
-def _same(d, saved):
-    '''Whether a dict (or list) still holds exactly the saved objects, in C speed, calling no __eq__.'''
-    if len(d) != len(saved):
-        return False
-    if type(d) is dict:
-        return all(map(_is, d.values(), saved.values())) and all(map(_is, d, saved))
-    return all(map(_is, d, saved))
-
-class _Refused(RuntimeError):
-    pass
-
-def _subject_frame(depth, through_imports=True):
-    '''The first frame below the hook that is not the import machinery; None when it is the standard library's or the harness's.'''
-    f = sys._getframe(depth)
-    while through_imports and f is not None and f.f_code.co_filename.startswith('<frozen'):
-        f = f.f_back
-    if f is None:
-        return None
-    name = f.f_code.co_filename
-    if name == '<harness>' or name.startswith(_STD) or name.startswith(sys.prefix):
-        return None
-    return f
-
-def _importing(name):
-    '''Whether the import system is compiling a standard module it found (import datetime):
-    the compile's caller is the loader's source_to_code, called by its get_code.'''
-    if not name.startswith(_STD[:2]):
-        return False
-    f = sys._getframe(2)  # 0: here, 1: the hook, 2: what called compile
-    g = f.f_back if f is not None else None
-    return (f is not None and g is not None and f.f_code.co_filename.startswith('<frozen') and g.f_code.co_filename.startswith('<frozen')
-            and f.f_code.co_name in ('source_to_code', '_compile_source') and g.f_code.co_name in ('get_code', '_get_module_code'))
-
-def _flag(flag, why):
-    _state['flags'].add(flag)
-    if len(_state['why']) < 8:
-        _state['why'].append(why)
-
-def _hook(event, args):
-    if not _state['armed'] or _state['inside']:
-        return
-    _state['inside'] = True
-    try:
-        if event == 'import':
-            root = str(args[0]).split('.')[0]
-            if root in _HIDDEN and _subject_frame(2) is not None:
-                _flag('harness', 'imported ' + root)
-                raise _Refused('the module ' + root + ' is not available to code under test')
-        elif event in ('gc.get_objects', 'gc.get_referrers', 'gc.get_referents', 'sys.addaudithook', 'sys._current_frames', 'sys.settrace', 'sys.setprofile', 'sys._current_exceptions'):
-            if _subject_frame(2) is not None:
-                _flag('harness' if not event.startswith('sys._current') else 'frame-introspection', event)
-                raise _Refused(event + ' is not available to code under test')
-        elif event == 'object.__setattr__':
-            if len(args) > 1 and args[1] in ('__code__', '__globals__', '__defaults__', '__kwdefaults__', '__closure__') and _subject_frame(2) is not None:
-                _flag('harness', 'replaced a function ' + str(args[1]))
-                raise _Refused('replacing a function ' + str(args[1]) + ' is not allowed in the sandbox')
-        elif event == 'sys._getframe':
-            f = args[0] if args else None
-            if _subject_frame(2) is not None or (f is not None and f.f_code.co_filename in ('<tests>', '<harness>')):
-                _flag('frame-introspection', 'sys._getframe')
-        elif event == 'object.__getattr__':
-            if len(args) > 1 and args[1] in _FRAMEY and _subject_frame(2) is not None:
-                _flag('frame-introspection', 'read ' + str(args[1]))
-        elif event == 'compile':
-            name = str(args[1]) if len(args) > 1 else ''
-            # Only a direct call: the import machinery compiles the standard library for the subject.
-            if (name in ('<tests>', '<harness>') or name.startswith(_STD)) and not _importing(name) and _subject_frame(2, False) is not None:
-                _flag('harness', 'compiled code under the name ' + name)
-        elif event == 'open':
-            mode = args[1] if len(args) > 1 else 'r'
-            flags = args[2] if len(args) > 2 else 0
-            writes = (isinstance(mode, str) and any(c in mode for c in 'wax+')) or (isinstance(flags, int) and flags & 3)
-            if writes and _subject_frame(2) is not None:
-                raise _Refused('writing files is not allowed in the sandbox')
-        elif event in _WRITES:
-            if _subject_frame(2) is not None:
-                raise _Refused(event + ' is not allowed in the sandbox')
-    finally:
-        _state['inside'] = False
-
-def _exit(*_):
-    raise SystemExit('os._exit')
-
-def _classes():
-    seen = set()
-    todo = [object]
-    while todo:
-        c = todo.pop()
-        try:
-            subs = type.__subclasses__(c)
-        except TypeError:
-            continue
-        for s in subs:
-            if id(s) not in seen:
-                seen.add(id(s))
-                todo.append(s)
-    return seen
-
-def _is_mutable_class(c):
-    return isinstance(c, type) and not (c.__flags__ & (1 << 8))
-
-def setup():
-    '''Once per interpreter: the clean state every subject starts from; returns the host's modules and finders it hid.'''
-    for name in _COMMON:
-        try:
-            __import__(name)
-        except ImportError:
-            pass
-    os._exit = _exit
-    try:
-        import posix
-        posix._exit = _exit
-    except ImportError:
-        pass
-    # The host's bridges are not the subject's: out of sys.modules and the import path, an import
-    # goes through the audit hook, which refuses it to code that is not the standard library's.
-    hidden = {n: m for n, m in sys.modules.items() if n.split('.')[0] in _HIDDEN}
-    for name in hidden:
-        del sys.modules[name]
-    finders = list(sys.meta_path)
-    sys.meta_path[:] = [f for f in finders if type(f).__module__.split('.')[0] not in _HIDDEN]
-    _base['builtins'] = dict(builtins.__dict__)
-    _base['modules'] = dict(sys.modules)
-    mods = {}
-    containers = {}
-    classes = {}
-    for name, mod in list(sys.modules.items()):
-        d = getattr(mod, '__dict__', None)
-        if not isinstance(d, dict):
-            continue
-        mods[name] = (d, dict(d))
-        for key, value in list(d.items()):
-            if type(value) is dict and value is not d and value is not sys.modules:
-                containers[id(value)] = (value, dict(value))
-            elif type(value) is list:
-                containers[id(value)] = (value, list(value))
-            elif _is_mutable_class(value) and id(value) not in classes:
-                classes[id(value)] = (value, dict(value.__dict__))
-    _base['mods'] = mods
-    _base['containers'] = list(containers.values())
-    _base['classes'] = list(classes.values())
-    _base['environ'] = dict(os.environ)
-    _base['cwd'] = os.getcwd()
-    _base['recursion'] = sys.getrecursionlimit()
-    _base['stdout'] = (sys.stdout, sys.stderr, sys.displayhook, sys.excepthook)
-    _base['known'] = _classes()
-    sys.addaudithook(_hook)
-    # Handed to the host only (never kept here): what a snapshot's restore needs back until restore() hides it again.
-    return hidden, finders
-
-def restore(keep_imports=False):
-    '''Puts back what a subject changed; returns the names of what was patched (module and class attributes).
-    With keep_imports (between the subject's code and its tests) the modules the subject imported stay
-    loaded, so the tests share them; they are dropped once the subject's tests finished, in end().'''
-    changed = []
-    now = sys.modules
-    if not keep_imports:
-        for name in [n for n in now if n not in _base['modules']]:
-            del now[name]
-    for name, mod in _base['modules'].items():
-        if now.get(name) is not mod:
-            now[name] = mod
-            changed.append('sys.modules[' + name + ']')
-    for name, (d, saved) in _base['mods'].items():
-        if not _same(d, saved):
-            keys = [k for k in d if k not in saved] + [k for k, v in saved.items() if d.get(k, _exit) is not v]
-            if name not in ('__main__', 'sys'):
-                changed.extend(name + '.' + str(k) for k in keys[:3])
-            d.clear()
-            d.update(saved)
-    for value, saved in _base['containers']:
-        if _same(value, saved):
-            continue
-        if type(value) is dict:
-            value.clear()
-            value.update(saved)
-        else:
-            value[:] = saved
-    for cls, saved in _base['classes']:
-        d = cls.__dict__
-        if not (len(d) == len(saved) and all(map(_is, d.values(), saved.values()))):
-            changed.append(cls.__module__ + '.' + cls.__qualname__)
-            for k in [k for k in d if k not in saved]:
-                try:
-                    type.__delattr__(cls, k)
-                except (AttributeError, TypeError):
-                    pass
-            for k, v in saved.items():
-                if d.get(k, _exit) is not v:
-                    try:
-                        type.__setattr__(cls, k, v)
-                    except (AttributeError, TypeError):
-                        pass
-    bd = builtins.__dict__
-    if not _same(bd, _base['builtins']):
-        changed.append('builtins')
-        bd.clear()
-        bd.update(_base['builtins'])
-    if dict(os.environ) != _base['environ']:
-        os.environ.clear()
-        os.environ.update(_base['environ'])
-    if os.getcwd() != _base['cwd']:
-        os.chdir(_base['cwd'])
-    sys.setrecursionlimit(_base['recursion'])
-    sys.stdout, sys.stderr, sys.displayhook, sys.excepthook = _base['stdout']
-    if _state['armed']:
-        sys.stdout, sys.stderr = _state['out'], _state['err']
-    sys.settrace(None)
-    sys.setprofile(None)
-    if not gc.isenabled():
-        gc.enable()
-    return changed
-
+/** The case runner: begin, load the code and the tests, call, describe, end. */
+const PY_RUNNER = String.raw`
 def begin():
     _state.clear()
     _state.update(armed=False, inside=False, flags=set(), why=[], code_ns=None, tests_ns=None)
@@ -490,23 +267,11 @@ def end():
     out, err = _state['out'].getvalue(), _state['err'].getvalue()
     try:
         known = _base['known']
-        seen = set()
-        todo = [object]
-        while todo:
-            c = todo.pop()
-            try:
-                subs = type.__subclasses__(c)
-            except TypeError:
-                continue
-            for s in subs:
-                if id(s) in seen:
-                    continue
-                seen.add(id(s))
-                todo.append(s)
-                if id(s) not in known:
-                    known.add(id(s))
-                    if _always_equal(s):
-                        _flag('eq-override', s.__qualname__)
+        for s in _all_classes():
+            if id(s) not in known:
+                known.add(id(s))
+                if _always_equal(s):
+                    _flag('eq-override', s.__qualname__)
     except BaseException:
         pass
     for name in restore():
@@ -516,3 +281,5 @@ def end():
     _limits.clear()
     return {'stdout': out, 'stderr': err, 'flags': sorted(_state['flags']), 'why': list(_state['why'])}
 `
+
+export const PY_HARNESS = PY_GUARD + PY_CLEAN_STATE + PY_RUNNER
