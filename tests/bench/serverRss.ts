@@ -47,7 +47,7 @@ async function settledRss(pid: number): Promise<number> {
     if (window.length > 8) window.shift()
     const lo = Math.min(...window)
     if ((window.length === 8 && Math.max(...window) - lo <= lo * 0.01) || Date.now() > deadline) return window.at(-1)!
-    await new Promise((r) => setTimeout(r, 250))
+    await new Promise((r) => setTimeout(r, 250)) // the sampling period: RSS is read, not waited for
   }
 }
 
@@ -87,7 +87,7 @@ async function oneRun(mode: Mode): Promise<Sample> {
     const until = Date.now() + LOAD_S * 1000
     while (Date.now() < until) {
       loadedKB = Math.max(loadedKB, readRssKB(proc.pid!))
-      await new Promise((r) => setTimeout(r, 250))
+      await new Promise((r) => setTimeout(r, 250)) // the sampling period while the load runs
     }
     clearInterval(timer)
     // The load was real: the last edit reached another client of the same task.
