@@ -46,6 +46,12 @@ async function openFile<T>(file: string, defaults: T, check: ShapeCheck): Promis
   return db
 }
 
+/** One stored task's change: `before` is undefined for a task just added. */
+export interface TaskChange {
+  before: Task | undefined
+  after: Task
+}
+
 /** Runs writes to one file one after another; a failed write does not stop the next. */
 class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve()
@@ -71,6 +77,28 @@ export class Db {
   /** What opening the records found worth a warning in the log (nothing was changed on disk). */
   readonly notices: string[] = []
   private readonly queues = new Map<string, WriteQueue>()
+  private readonly taskListeners = new Set<(changes: readonly TaskChange[]) => void>()
+
+  /**
+   * Calls `listener` with the tasks whose stored record changed (status, assignees, progress…) or
+   * that were added (`before` undefined), once memory holds the change. Returns the unsubscribe function.
+   */
+  onTasksChanged(listener: (changes: readonly TaskChange[]) => void): () => void {
+    this.taskListeners.add(listener)
+    return () => this.taskListeners.delete(listener)
+  }
+
+  /** Tells the listeners; one that throws stops neither the others nor the write, which happened. */
+  protected tasksChanged(changes: readonly TaskChange[]): void {
+    if (!changes.length) return
+    for (const listener of this.taskListeners) {
+      try {
+        listener(changes)
+      } catch {
+        // a listener's failure is its own; the write already happened
+      }
+    }
+  }
 
   /** Opens every record file; throws RecordFileError naming the first damaged one. */
   static async open(dataDir: string): Promise<Db> {
@@ -210,18 +238,23 @@ export class Db {
     for (const task of tasks) {
       this.taskDbs.set(task.id, new Low<Task>(new RecordFile<Task>(this.taskFile(task.id), TASK_SHAPE), task))
     }
+    this.tasksChanged(tasks.map((after) => ({ before: undefined, after })))
   }
 
   /** Applies `change` to a copy of a stored task, writes it, then serves the copy. */
   async updateTask(id: string, change: (task: Task) => void): Promise<Task> {
     const db = this.taskDbs.get(id)
     if (!db) throw new Error(`no task ${id}`)
-    return this.commit(db, (data) => {
+    let before: Task | undefined
+    const task = await this.commit(db, (data) => {
+      before = data
       const next = structuredClone(data)
       change(next)
       next.updatedAt = new Date().toISOString()
       return next
     })
+    this.tasksChanged([{ before, after: task }])
+    return task
   }
 
   /**
@@ -232,13 +265,17 @@ export class Db {
   async updateTaskCommitted(id: string, change: (task: Task) => void, onUnsaved: (err: unknown) => void): Promise<Task> {
     const db = this.taskDbs.get(id)
     if (!db) throw new Error(`no task ${id}`)
+    let before: Task | undefined
     const next = (data: Task) => {
+      before = data
       const copy = structuredClone(data)
       change(copy)
       copy.updatedAt = new Date().toISOString()
       return copy
     }
-    return this.commit(db, next, onUnsaved)
+    const task = await this.commit(db, next, onUnsaved)
+    this.tasksChanged([{ before, after: task }])
+    return task
   }
 
   /**
