@@ -36,10 +36,26 @@ export function createZoneChoice(): [() => string, (zone: string) => void] {
   return [zone, choose]
 }
 
+/** Names ICU still lists under their old spelling, and the ones people know them by today. */
+const RENAMED = new Map([
+  ['Asia/Calcutta', 'Asia/Kolkata'],
+  ['Europe/Kiev', 'Europe/Kyiv'],
+  ['Asia/Saigon', 'Asia/Ho_Chi_Minh'],
+  ['Asia/Katmandu', 'Asia/Kathmandu'],
+  ['Asia/Rangoon', 'Asia/Yangon'],
+  ['America/Godthab', 'America/Nuuk'],
+  ['Africa/Asmera', 'Africa/Asmara'],
+  ['Atlantic/Faeroe', 'Atlantic/Faroe'],
+])
+
 /** Every zone this browser knows, UTC first, with `current` kept even when the list lacks it. */
 export function zoneNames(current: string): string[] {
   const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
-  const names = new Set(['UTC', ...known])
+  const modern = (name: string) => {
+    const now = RENAMED.get(name)
+    return now && isTimeZone(now) ? now : name
+  }
+  const names = new Set(['UTC', ...known.map(modern).sort()])
   names.add(current)
   return [...names]
 }
