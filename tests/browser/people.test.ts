@@ -5,6 +5,8 @@ import type { Browser } from 'playwright-core'
 import { browserFixture, newUserPage } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
 import { waitFor } from '../helpers/waitFor'
+import { seriousViolations } from '../helpers/axe'
+import { createUser } from '../helpers/server'
 
 const test = suite('people page')
 const fx = browserFixture(test)
@@ -73,7 +75,7 @@ test('adds a person whose once-shown link signs them in, changes their role, end
   // new link: shown once; the old link stops working and the new one signs in
   const second = await signInWithLink(fx.browser, link)
   assert.is(await meStatus(second), 200)
-  await page.getByRole('button', { name: 'New sign-in link for Dana Doe' }).click()
+  await page.getByRole('button', { name: 'New link for Dana Doe' }).click()
   const newBox = page.getByRole('textbox', { name: 'Sign-in link for Dana Doe' })
   await newBox.waitFor()
   const newLink = await newBox.inputValue()
@@ -129,6 +131,24 @@ test('shows each person’s figures and keeps the chosen time zone in the addres
   await page.goto('/lead/people?tz=Not/AZone')
   assert.is(await page.getByLabel('Time zone').inputValue(), 'Asia/Kolkata', 'a bad zone in the address falls back')
   assert.equal(lead.errors, [])
+})
+
+test('the people page with a link shown and the time page have no serious accessibility problem', async () => {
+  const s = fx.server
+  await createUser(s, 'Bo', 'annotator')
+  const lead = await newUserPage(fx.browser, s, s.leadToken)
+  fx.users.push(lead)
+  const page = lead.page
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto('/lead/people')
+  await page.getByRole('button', { name: 'New link for Bo' }).click()
+  await page.getByRole('textbox', { name: 'Sign-in link for Bo' }).waitFor()
+  await page.getByRole('button', { name: 'Remove Bo' }).click()
+  await page.getByRole('button', { name: 'Yes, remove Bo' }).waitFor()
+  assert.equal(await seriousViolations(page), [], 'the people page')
+  await page.getByRole('link', { name: 'Time' }).click()
+  await page.getByText('No active time in this range.').waitFor()
+  assert.equal(await seriousViolations(page), [], 'the time page')
 })
 
 test.run()

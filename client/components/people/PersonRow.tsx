@@ -43,7 +43,7 @@ export const PersonRow: Component<{ user: User; figures?: PersonFigures; self: b
       <td class="num">{props.figures?.finalized ?? '—'}</td>
       <td class="num">{props.figures ? props.figures.hours_week.toFixed(2) : '—'}</td>
       <td class="actions">
-        <button type="button" class="link" disabled={props.busy} aria-label={`New sign-in link for ${name()}`} onClick={() => props.actions.newLink(props.user)}>
+        <button type="button" class="link" disabled={props.busy} aria-label={`New link for ${name()}`} onClick={() => props.actions.newLink(props.user)}>
           New link
         </button>
         <Show when={!props.self}>
