@@ -45,7 +45,7 @@ export const PersonRow: Component<{ user: User; figures?: PersonFigures; self: b
       <td class="actions">
         <button type="button" class="link" disabled={props.busy} aria-label={`New link for ${name()}`} onClick={() => props.actions.newLink(props.user)}>
           New link
-        </button>
+        </button>{' '}
         <Show when={!props.self}>
           <Show
             when={confirming()}

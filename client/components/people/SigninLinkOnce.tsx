@@ -28,7 +28,7 @@ export const SigninLinkOnce: Component<{ issued: IssuedToken; onDone: () => void
     <section class="panel signin-once" aria-labelledby="signin-once-title">
       <h2 id="signin-once-title">Sign-in link for {props.issued.name}</h2>
       <p class="warning">
-        This link is shown only once and will not be shown again. Copy it now and send it to {props.issued.name}
+        This link is shown only once and will not be shown again. Copy it now and send it to {props.issued.name}{' '}
         privately; anyone who has it can sign in as them. If it is lost, make a new link.
       </p>
       <div class="row">
