@@ -14,6 +14,8 @@ const Lead = lazy(() => import('./pages/Lead'))
 const Export = lazy(() => import('./pages/Export'))
 const Batches = lazy(() => import('./pages/Batches'))
 const Import = lazy(() => import('./pages/Import'))
+const People = lazy(() => import('./pages/People'))
+const Time = lazy(() => import('./pages/Time'))
 
 const App: Component = () => (
   <SessionProvider>
@@ -24,6 +26,8 @@ const App: Component = () => (
       <Route path="/lead/export" component={Export} />
       <Route path="/lead/batches" component={Batches} />
       <Route path="/lead/import" component={Import} />
+      <Route path="/lead/people" component={People} />
+      <Route path="/lead/time" component={Time} />
       <Route path="*404" component={NotFound} />
     </Router>
   </SessionProvider>

@@ -213,3 +213,87 @@ export const getSandboxState = () => call<SandboxState>(client.api.sandbox.$get(
  */
 export const runOnServer = (id: string) =>
   call<{ runs: Record<string, RunResult> }>(client.api.tasks[':id']['server-runs'].$post({ param: { id } }))
+
+// People and time (the lead's /lead/people and /lead/time pages).
+
+/** A new or re-linked person with the token of their sign-in link, given once. */
+export interface IssuedToken {
+  id: string
+  name: string
+  role: User['role']
+  color: string
+  token: string
+}
+
+/** Adds a person (lead); the answer holds their sign-in token, shown once. */
+export const addUser = (name: string, role: User['role']) =>
+  call<IssuedToken>(client.api.users.$post({ json: { name, role } }))
+
+/** Changes a person's role (lead); their open pages get the new role's access at once. */
+export const changeUserRole = (id: string, role: User['role']) =>
+  call<User>(client.api.users[':id'].$patch({ param: { id }, json: { role } }))
+
+/** Gives a person a new sign-in link (lead); the old one and its sessions end at once. */
+export const rotateUserToken = (id: string) =>
+  call<IssuedToken>(client.api.users[':id'].token.$post({ param: { id } }))
+
+/** Removes a person (lead; never yourself). */
+export const removeUser = (id: string) =>
+  call<{ removed: User }>(client.api.users[':id'].$delete({ param: { id } }))
+
+/** A live sign-in session as the lead sees it (never anything that signs in). */
+export interface SessionRow {
+  id: string
+  userId: string
+  createdAt: string
+  lastUsedAt: string
+  expiresAt: string
+  userName: string | null
+  role: string | null
+}
+
+/** Every live session (lead). */
+export const listSessions = () =>
+  call<{ sessions: SessionRow[] }>(client.api.sessions.$get()).then((r) => r.sessions)
+
+/** Ends one session by its public id (lead). */
+export const revokeSession = (id: string) =>
+  call<{ revoked: number }>(client.api.sessions[':id'].$delete({ param: { id } }))
+
+/** Ends every session of one person (lead). */
+export const revokeUserSessions = (userId: string) =>
+  call<{ revoked: number }>(client.api.sessions.$delete({ query: { user: userId } }))
+
+/** Per person: tasks assigned, submitted, finalized and this week's hours in `tz`. */
+export interface PeopleSummary {
+  tz: string
+  week: { from: string; to: string }
+  people: { id: string; assigned: number; submitted: number; finalized: number; hours_week: number }[]
+}
+
+export const getPeopleSummary = (tz: string) =>
+  call<PeopleSummary>(client.api.people.summary.$get({ query: { tz } }))
+
+/** One person's active time on one task on one day of the zone. */
+export interface TimesheetRow {
+  user: string
+  person: string
+  day: string
+  task: string
+  active_ms: number
+}
+
+/** The query of a timesheet: days `from`..`to` of zone `tz`. */
+export interface TimesheetRange {
+  from: string
+  to: string
+  tz: string
+}
+
+/** The timesheet's rows as JSON (lead); the CSV at `timesheetCsvUrl` holds the same. */
+export const getTimesheet = (range: TimesheetRange) =>
+  call<TimesheetRange & { rows: TimesheetRow[] }>(client.api.timesheet.$get({ query: { ...range, format: 'json' } }))
+
+/** Where the CSV of the same range and zone downloads from. */
+export const timesheetCsvUrl = (range: TimesheetRange) =>
+  `/api/timesheet?${new URLSearchParams({ from: range.from, to: range.to, tz: range.tz }).toString()}`

@@ -22,6 +22,7 @@ import { workflowRoutes } from './routes/workflow'
 import { exportRoutes } from './routes/export'
 import { recordKeyRoutes } from './routes/recordKey'
 import { timesheetRoutes } from './routes/timesheet'
+import { peopleSummaryRoutes } from './routes/peopleSummary'
 import { activeTimeRoutes } from './routes/activeTime'
 import { ballotRoutes } from './routes/ballots'
 import { runsRoutes } from './routes/runs'
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/export', exportRoutes(deps))
     .route('/api/records', recordKeyRoutes(deps))
     .route('/api/timesheet', timesheetRoutes(deps))
+    .route('/api/people', peopleSummaryRoutes(deps))
     .route('/api/active-time', activeTimeRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
     .route('/signin', signinRoutes(deps))

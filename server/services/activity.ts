@@ -4,7 +4,10 @@
  * and real presence changes (a cursor moved, a selection, a focus) count; y-websocket's 15-second
  * presence renewal, which repeats the same state, does not.
  * The time between two messages counts when the gap is at most IDLE_MS; a longer gap is idle.
- * Totals are kept per UTC day in `activity/<YYYY-MM-DD>.json` and written in batches.
+ * Totals are kept per quarter hour (UTC) in one file per UTC day, `activity/<YYYY-MM-DD>.json`,
+ * written in batches: every zone's days are whole quarter hours, so the timesheet can split days in
+ * any time zone (shared/timeZone.ts). Rows written before quarters were kept (no `q`) hold a whole
+ * UTC day and are reported on that day's date in every zone.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -27,6 +30,19 @@ export interface ActivityRow {
   active_ms: number
   /** Edits (updates from a connection that may write) the person sent to the task's rooms. */
   edits?: number
+  /** The quarter hour of the UTC day (0–95) the time was spent in; absent on whole-day rows of old files. */
+  q?: number
+}
+
+/** A person's active time on a task in one quarter hour (revisions summed). */
+export interface QuarterTotal {
+  /** The UTC day of the file the row came from. */
+  day: string
+  /** Start of the quarter hour in ms, or null for an old whole-day row (its UTC day only). */
+  start: number | null
+  task: string
+  user: string
+  active_ms: number
 }
 
 /** A person's active time on a task, all revisions and days together. */
@@ -56,6 +72,9 @@ export interface ActiveConnection {
 }
 
 const DAY_MS = 86_400_000
+/** The finest unit time is kept in: every time zone's offset is a whole number of these. */
+export const QUARTER_MS = 15 * 60_000
+const QUARTERS_PER_DAY = DAY_MS / QUARTER_MS
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.json$/
 
 // every frame asks for the day; it changes once a day
@@ -71,7 +90,7 @@ export function dayOf(at: number): string {
 /** Measures and keeps time on task for one server (one DATA_DIR). */
 export class ActivityTracker {
   private readonly now: () => number
-  /** day → `task\nuser\nrevision` → row */
+  /** day → `task\nuser\nrevision\nquarter` → row */
   private readonly days = new Map<string, Map<string, ActivityRow>>()
   private readonly lastAt = new Map<string, number>()
   private readonly lastEditAt = new Map<string, number>()
@@ -98,8 +117,11 @@ export class ActivityTracker {
         for (const r of Array.isArray(rows) ? rows : []) {
           if (typeof r?.task !== 'string' || typeof r.user !== 'string' || !Number.isInteger(r.revision)) continue
           if (typeof r.active_ms !== 'number' || !(r.active_ms >= 0)) continue
+          const q = r.q === undefined ? undefined : Number.isInteger(r.q) && r.q >= 0 && r.q < QUARTERS_PER_DAY ? r.q : null
+          if (q === null) continue
           const edits = Number.isSafeInteger(r.edits) && r.edits! > 0 ? { edits: r.edits } : {}
-          map.set(rowKey(r.task, r.user, r.revision), { task: r.task, user: r.user, revision: r.revision, active_ms: r.active_ms, ...edits })
+          const quarter = q === undefined ? {} : { q }
+          map.set(rowKey(r.task, r.user, r.revision, q), { task: r.task, user: r.user, revision: r.revision, active_ms: r.active_ms, ...edits, ...quarter })
         }
         this.days.set(day, map)
       } catch (err) {
@@ -133,18 +155,37 @@ export class ActivityTracker {
     const prev = this.lastAt.get(key)
     this.lastAt.set(key, at)
     const gap = prev === undefined ? 0 : at - prev
-    const credit = gap > 0 && gap <= IDLE_MS ? gap : 0
+    // the row of `at`'s quarter exists even without credit: a first act shows as a zero row
+    const last = this.row(at, taskId, userId, revision)
+    if (edit) {
+      last.edits = (last.edits ?? 0) + 1
+      this.dirty.add(dayOf(at))
+    }
+    if (gap > 0 && gap <= IDLE_MS) {
+      // the credited span [prev, at) split at quarter-hour (and so day) boundaries
+      for (let start = prev!; start < at; ) {
+        const end = Math.min(at, Math.floor(start / QUARTER_MS) * QUARTER_MS + QUARTER_MS)
+        this.row(start, taskId, userId, revision).active_ms += end - start
+        this.dirty.add(dayOf(start))
+        start = end
+      }
+    }
+    return at
+  }
+
+  /** The row of the quarter hour `at` falls in, made (and its day marked for writing) when missing. */
+  private row(at: number, task: string, user: string, revision: number): ActivityRow {
     const day = dayOf(at)
     let rows = this.days.get(day)
     if (!rows) this.days.set(day, (rows = new Map()))
-    const k = rowKey(taskId, userId, revision)
-    const row = rows.get(k)
-    const target = row ?? { task: taskId, user: userId, revision, active_ms: 0 }
-    if (!row) rows.set(k, target)
-    target.active_ms += credit
-    if (edit) target.edits = (target.edits ?? 0) + 1
-    if (credit > 0 || edit || !row) this.dirty.add(day)
-    return at
+    const q = Math.floor((at - Math.floor(at / DAY_MS) * DAY_MS) / QUARTER_MS)
+    const k = rowKey(task, user, revision, q)
+    let row = rows.get(k)
+    if (!row) {
+      rows.set(k, (row = { task, user, revision, active_ms: 0, q }))
+      this.dirty.add(day)
+    }
+    return row
   }
 
   /** Whether `userId` sent an edit to the task's workspace in the last moments. */
@@ -211,7 +252,28 @@ export class ActivityTracker {
         if (s) s.active_ms += r.active_ms
         else sums.set(k, { day, task: r.task, user: r.user, active_ms: r.active_ms })
       }
-      out.push(...sums.values())
+      for (const s of sums.values()) out.push(s)
+    }
+    return out
+  }
+
+  /**
+   * Active time per quarter hour in the UTC days from `from` to `to` (inclusive, `YYYY-MM-DD`),
+   * revisions summed. Old whole-day rows come with `start: null`.
+   */
+  quartersBetween(from: string, to: string): QuarterTotal[] {
+    const out: QuarterTotal[] = []
+    for (const [day, rows] of this.days) {
+      if (day < from || day > to) continue
+      const dayStart = Date.parse(`${day}T00:00:00Z`)
+      const sums = new Map<string, QuarterTotal>()
+      for (const r of rows.values()) {
+        const k = `${pairKey(r.task, r.user)}\n${r.q ?? '-'}`
+        const s = sums.get(k)
+        if (s) s.active_ms += r.active_ms
+        else sums.set(k, { day, start: r.q === undefined ? null : dayStart + r.q * QUARTER_MS, task: r.task, user: r.user, active_ms: r.active_ms })
+      }
+      for (const s of sums.values()) out.push(s)
     }
     return out
   }
@@ -240,6 +302,6 @@ function pairKey(task: string, user: string): string {
   return `${task}\n${user}`
 }
 
-function rowKey(task: string, user: string, revision: number): string {
-  return `${task}\n${user}\n${revision}`
+function rowKey(task: string, user: string, revision: number, q: number | undefined): string {
+  return `${task}\n${user}\n${revision}\n${q ?? '-'}`
 }

@@ -95,6 +95,11 @@ export async function changeRole(deps: UserDeps, id: string, role: Role, byId: s
   const user = existing(deps.db, id)
   if (id === byId && role !== user.role) throw new CodejuryError('conflict', 'you cannot change your own role; ask another lead')
   if (role === user.role) return publicUser(user)
+  // Unreachable from the API today (the caller is a lead and cannot demote themselves), kept so
+  // that no path can leave the server without a lead.
+  if (user.role === 'lead' && !deps.db.users.some((u) => u.role === 'lead' && u.id !== id)) {
+    throw new CodejuryError('conflict', 'the last lead cannot change role; make someone else a lead first')
+  }
   const next = { ...user, role }
   await deps.db.replaceUsers(deps.db.users.map((u) => (u.id === id ? next : u)))
   // The role first: an annotator who becomes a reviewer keeps reading while being unassigned.

@@ -115,3 +115,41 @@ function endsWithNewline(file: string): boolean {
     fs.closeSync(fd)
   }
 }
+
+/** Where an incremental reader of the audit log stopped: bytes read per month file. */
+export type AuditCursor = Map<string, number>
+
+/**
+ * The entries appended to `dataDir`'s audit log since `cursor` (moved on in place), oldest first.
+ * Reads only the new bytes, so a reader that keeps its cursor pays for each line once; a line
+ * without its newline yet is left for the next read, and a torn one is skipped.
+ */
+export function readAuditSince(dataDir: string, cursor: AuditCursor): AuditEntry[] {
+  const dir = path.join(dataDir, 'audit')
+  if (!fs.existsSync(dir)) return []
+  const out: AuditEntry[] = []
+  for (const name of fs.readdirSync(dir).filter((n) => MONTH_FILE.test(n)).sort()) {
+    const fd = fs.openSync(path.join(dir, name), 'r')
+    try {
+      const from = cursor.get(name) ?? 0
+      const size = fs.fstatSync(fd).size
+      if (size <= from) continue
+      const bytes = Buffer.alloc(size - from)
+      const got = fs.readSync(fd, bytes, 0, bytes.length, from)
+      const end = bytes.lastIndexOf(0x0a, got - 1) + 1
+      if (end === 0) continue
+      cursor.set(name, from + end)
+      for (const line of bytes.subarray(0, end).toString('utf8').split('\n')) {
+        if (!line) continue
+        try {
+          out.push(JSON.parse(line) as AuditEntry)
+        } catch {
+          // a line torn by a crash mid-append
+        }
+      }
+    } finally {
+      fs.closeSync(fd)
+    }
+  }
+  return out
+}

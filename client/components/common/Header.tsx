@@ -33,6 +33,15 @@ export const Header: Component = () => {
                 <A href="/lead/export" activeClass="active">
                   Export
                 </A>
+                <A href="/lead/people" activeClass="active">
+                  People
+                </A>
+                <A href="/lead/time" activeClass="active">
+                  Time
+                </A>
+                <A href="/lead/quality" activeClass="active">
+                  Quality
+                </A>
               </Show>
             </nav>
             <div class="whoami">

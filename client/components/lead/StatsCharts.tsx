@@ -12,6 +12,7 @@ import { createPolling } from '../../stores/createPolling'
 import { ErrorNote } from '../common/ErrorNote'
 import { formatShare, formatTau } from '../workspace/ballot/agreementFormat'
 import { SERIES_COLORS, UPlotChart } from './UPlotChart'
+import { taskLabelsHook } from './taskLabels'
 import '../../styles/agreement.css'
 
 /**
@@ -22,17 +23,22 @@ const STATS_REFRESH_MS = 5 * 60_000
 
 const hours = (ms: number) => Math.round((ms / 3_600_000) * 100) / 100
 
-/** Bars of mean tau-b per task, x = task index labelled with the task id. */
+/**
+ * Bars of mean tau-b per task, x = task index. The task ids are text under the plot, thinned so
+ * none overlap (taskLabels.ts); the canvas axis draws no labels of its own.
+ */
 function agreementOptions(stats: BatchStats) {
+  const ids = stats.tasks.map((t) => t.id)
   return (width: number): uPlot.Options => ({
     width,
     height: 220,
     legend: { show: false },
     scales: { x: { time: false, range: [-0.5, stats.tasks.length - 0.5] }, y: { range: [-1, 1] } },
     axes: [
-      { values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? (stats.tasks[i]?.id ?? '') : '')), space: 30 },
+      { values: (_u, splits) => splits.map(() => ''), size: 28, space: 10 },
       { label: 'tau-b' },
     ],
+    hooks: { draw: [taskLabelsHook(ids)] },
     series: [
       { label: 'Task' },
       { label: 'Mean tau-b', fill: SERIES_COLORS[0], stroke: SERIES_COLORS[0], width: 0, paths: barPaths(), points: { show: false } },

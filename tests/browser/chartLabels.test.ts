@@ -1,0 +1,69 @@
+/** The agreement chart's task labels at 1440 px: thinned so no two overlap with 50 tasks, all shown with 5. */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { Page } from 'playwright-core'
+import { importTasks, taskLine } from '../helpers/server'
+import { browserFixture, newUserPage } from '../helpers/browser'
+
+const test = suite('agreement chart labels')
+const fx = browserFixture(test)
+
+const ids = (n: number, prefix: string) => Array.from({ length: n }, (_v, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`)
+
+/** The drawn labels' text and boxes, left to right, and the chart's box. */
+async function drawnLabels(page: Page) {
+  await page.locator('.task-label').first().waitFor()
+  return page.evaluate(() => {
+    const chart = document.querySelector('.stats-canvas')!.getBoundingClientRect()
+    const labels = [...document.querySelectorAll<HTMLElement>('.task-label')]
+      .filter((el) => getComputedStyle(el).visibility !== 'hidden')
+      .map((el) => {
+        const r = el.getBoundingClientRect()
+        return { text: el.textContent ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+      })
+      .sort((a, b) => a.left - b.left)
+    return { chart: { left: chart.left, right: chart.right }, labels }
+  })
+}
+
+async function leadAt1440() {
+  const lead = await newUserPage(fx.browser, fx.server, fx.server.leadToken)
+  fx.users.push(lead)
+  await lead.page.setViewportSize({ width: 1440, height: 900 })
+  return lead
+}
+
+test('with 50 tasks at 1440 px the drawn task labels never overlap and still label the chart evenly', async () => {
+  const many = ids(50, 'task')
+  await importTasks(fx.server, many.map((id) => taskLine(id)).join('\n'), 'fifty')
+  const lead = await leadAt1440()
+  await lead.page.goto('/lead?batch=fifty')
+  const { chart, labels } = await drawnLabels(lead.page)
+  assert.ok(labels.length >= 8, `enough labels to read the axis by (${labels.length})`)
+  assert.ok(labels.length < 50, 'thinned: 50 ids do not fit side by side')
+  for (let i = 1; i < labels.length; i++) {
+    const a = labels[i - 1]
+    const b = labels[i]
+    const overlap = a.right > b.left && b.right > a.left && a.bottom > b.top && b.bottom > a.top
+    assert.not.ok(overlap, `“${a.text}” [${a.left}, ${a.right}] overlaps “${b.text}” [${b.left}, ${b.right}]`)
+  }
+  for (const l of labels) assert.ok(l.left >= chart.left - 1 && l.right <= chart.right + 1, `${l.text} inside the chart`)
+  // every k-th task, from the first
+  const shown = labels.map((l) => many.indexOf(l.text))
+  const step = shown[1] - shown[0]
+  assert.equal(shown, shown.map((_v, i) => i * step))
+  assert.equal(lead.errors, [])
+})
+
+test('control: with 5 tasks every label is drawn, in order, without overlap', async () => {
+  const few = ids(5, 'task')
+  await importTasks(fx.server, few.map((id) => taskLine(id)).join('\n'), 'five')
+  const lead = await leadAt1440()
+  await lead.page.goto('/lead?batch=five')
+  const { labels } = await drawnLabels(lead.page)
+  assert.equal(labels.map((l) => l.text), few)
+  for (let i = 1; i < labels.length; i++) assert.ok(labels[i - 1].right <= labels[i].left)
+  assert.equal(lead.errors, [])
+})
+
+test.run()
