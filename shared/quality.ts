@@ -146,7 +146,9 @@ export function resolveGoldRanking(
     const toRoom = new Map(importIds.map((id, i) => [id, roomIds[i]]))
     return { ranking: ranking.map((id) => toRoom.get(id)!) }
   }
-  return { problem: asRoom }
+  // Neither reading fits: name the problem of the one whose ids the task knows best.
+  const knownIn = (ids: readonly string[]) => ranking.filter((id) => ids.includes(id)).length
+  return { problem: knownIn(importIds) > knownIn(roomIds) ? asImport : asRoom }
 }
 
 /** Why `ranking` is not a permutation of `ids`, or null when it is. */
