@@ -14,6 +14,7 @@ const Lead = lazy(() => import('./pages/Lead'))
 const Export = lazy(() => import('./pages/Export'))
 const Batches = lazy(() => import('./pages/Batches'))
 const Import = lazy(() => import('./pages/Import'))
+const Quality = lazy(() => import('./pages/Quality'))
 
 const App: Component = () => (
   <SessionProvider>
@@ -24,6 +25,7 @@ const App: Component = () => (
       <Route path="/lead/export" component={Export} />
       <Route path="/lead/batches" component={Batches} />
       <Route path="/lead/import" component={Import} />
+      <Route path="/lead/quality" component={Quality} />
       <Route path="*404" component={NotFound} />
     </Router>
   </SessionProvider>

@@ -181,3 +181,11 @@ export const GoldRankingBodySchema = v.strictObject({
 export const GoldFromRecordBodySchema = v.strictObject({
   from_record: v.literal(true, 'from_record must be true'),
 })
+
+/** `GET /api/quality`: the rows of one batch (or of every batch, `batch: null`), by name. */
+export interface QualityReport {
+  batch: string | null
+  tasks: number
+  gold_tasks: number
+  annotators: QualityRow[]
+}

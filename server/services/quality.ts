@@ -9,7 +9,7 @@ import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
 import { getWorkspace } from '../../shared/schema'
 import { judgeAgainstGold, qualityRow } from '../../shared/quality'
-import type { GoldJudgment, QualityRow, WorkflowEvent } from '../../shared/quality'
+import type { GoldJudgment, QualityReport, WorkflowEvent } from '../../shared/quality'
 import type { RecordBallot } from '../../shared/record'
 import type { Task } from '../../shared/types'
 import type { AuditLog } from '../storage/audit'
@@ -28,14 +28,6 @@ export interface QualityDeps {
   audit: AuditLog
   activity: ActivityTracker
   gold: GoldStore
-}
-
-/** `GET /api/quality`: one row per annotator, by name. */
-export interface QualityReport {
-  batch: string | null
-  tasks: number
-  gold_tasks: number
-  annotators: QualityRow[]
 }
 
 const WORKFLOW_ACTIONS: ReadonlySet<string> = new Set(['submit', 'request_changes', 'finalize'])
