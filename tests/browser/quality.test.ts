@@ -125,4 +125,36 @@ test('the lead marks a finalized task as gold from the workspace and unmarks it;
   assert.equal(annotator.errors, [])
 })
 
+test('the export page leaves gold tasks out until "Include gold tasks" is checked, and the download follows', async () => {
+  const s = fx.server
+  await importTasks(s, [taskLine('e1'), taskLine('e2')].join('\n'), 'b1')
+  for (const id of ['e1', 'e2']) {
+    const peer = await syncedPeer(s, roomName.workspace(id), s.leadToken, peers)
+    await completeWorkspace(s, peer, id, { ranking: ['a', 'c', 'b'] })
+    assert.is((await act(s, s.leadToken, id, 'finalize')).status, 200)
+  }
+  assert.is((await api(s, s.leadToken, 'POST', '/api/tasks/e2/gold', { from_record: true })).status, 200)
+  const lead = await newUserPage(fx.browser, s, s.leadToken)
+  fx.users.push(lead)
+  const page = lead.page
+  await page.goto('/lead/export?format=native')
+  const records = page.getByTestId('export-records')
+  await waitFor(async () => (await records.count()) === 1 && (await records.innerText()) === '1', 'one record without gold', 20_000)
+  const box = page.getByRole('checkbox', { name: 'Include gold tasks' })
+  assert.is(await box.isChecked(), false, 'off by default')
+  const preview = page.getByRole('list', { name: 'Preview rows' })
+  await waitFor(async () => (await preview.getByRole('listitem').count()) === 1, 'one preview row', 20_000)
+  assert.not.match(await preview.innerText(), /"task_id": "e2"/)
+  await box.check()
+  await waitFor(async () => (await records.innerText()) === '2', 'both records with gold', 20_000)
+  assert.match(page.url(), /gold=include/)
+  await waitFor(async () => /"task_id": "e2"/.test(await preview.innerText()), 'the gold task in the preview', 20_000)
+  const href = await page.getByRole('link', { name: /Download/ }).getAttribute('href')
+  assert.match(href ?? '', /gold=include/)
+  await box.uncheck()
+  await waitFor(async () => (await records.innerText()) === '1', 'gold left out again', 20_000)
+  assert.not.match((await page.getByRole('link', { name: /Download/ }).getAttribute('href')) ?? '', /gold/)
+  assert.equal(lead.errors, [])
+})
+
 test.run()
