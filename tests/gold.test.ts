@@ -137,6 +137,28 @@ test('unmarks a gold task, which stays unmarked after a restart, and unmarking a
   ], 'the audit log says who marked what')
 })
 
+test('task ids like __proto__ and constructor are data: marked, read, exported around and reloaded like any other', async () => {
+  await importTasks(server, [taskLine('__proto__'), taskLine('constructor'), taskLine('plain')].join('\n'))
+  assert.is((await gold('__proto__', { ranking: ['b', 'a', 'c'] })).status, 200)
+  assert.is((await gold('constructor', { ranking: ['c', 'a', 'b'] })).status, 200)
+  assert.equal((await gold('plain', undefined, lead(), 'GET')).body.gold, null, 'positive control: an unmarked task')
+  const quality = await api(server, lead(), 'GET', '/api/quality?batch=test')
+  assert.is(quality.status, 200)
+  assert.is(quality.body.gold_tasks, 2)
+  const dataDir = server.dataDir
+  await server.running.stop()
+  const again = await startServer({ dataDir })
+  try {
+    const read = (id: string) => api(again, again.leadToken, 'GET', `/api/tasks/${id}/gold`)
+    assert.equal((await read('__proto__')).body.gold.ranking, ['b', 'a', 'c'])
+    assert.equal((await read('constructor')).body.gold.ranking, ['c', 'a', 'b'])
+    assert.equal((await read('plain')).body.gold, null)
+  } finally {
+    await again.stop()
+    server.stop = async () => fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+})
+
 test('accepts import ids in a blind batch and keeps the rooms\u2019 opaque ids', async () => {
   await importTasks(server, taskLine('t1'), 'blind', true)
   const detail = await api(server, lead(), 'GET', '/api/tasks/t1')
