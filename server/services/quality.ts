@@ -104,7 +104,8 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
   for (const total of totals) {
     if (inScope.has(total.task) && total.active_ms > 0) push(activeMs, total.user, total.active_ms)
   }
-  for (const id of submittedTasks.keys()) if (isAnnotator(id)) people.add(id)
+  // Everyone who did something in scope: assigned, submitted, judged on gold, or active there.
+  for (const id of [...submittedTasks.keys(), ...gold.keys(), ...activeMs.keys()]) if (isAnnotator(id)) people.add(id)
 
   const anyIndependent = tasks.some((t) => db.batch(t.batch)?.mode === 'independent')
   const rows = [...people].map((user) =>
