@@ -52,30 +52,42 @@ export interface WorkflowEvent {
 const pairKey = (e: { task: string; revision: number }) => `${e.task}\u0000${e.revision}`
 
 /**
- * First-time-right of `user`: over the task revisions they submitted that have since been decided
- * (finalized, or sent back with a request for changes), the share finalized with no request for
- * changes in that revision. A submission still waiting for the lead is not counted either way.
- * Null when none of their submissions has been decided.
+ * First-time-right per person: over the task revisions they submitted that have since been
+ * decided (finalized, or sent back with a request for changes), the share finalized with no
+ * request for changes in that revision. A submission still waiting for the lead is not counted
+ * either way. Null for a person none of whose submissions has been decided. One pass over events.
  */
-export function firstTimeRight(events: readonly WorkflowEvent[], user: string): number | null {
-  const submitted = new Set<string>()
+export function firstTimeRightByUser(events: readonly WorkflowEvent[]): Map<string, number | null> {
+  const submitted = new Map<string, Set<string>>()
   const sentBack = new Set<string>()
   const finalized = new Set<string>()
   for (const e of events) {
-    if (e.action === 'submit' && e.by === user) submitted.add(pairKey(e))
-    else if (e.action === 'request_changes') sentBack.add(pairKey(e))
+    if (e.action === 'submit') {
+      const mine = submitted.get(e.by) ?? new Set<string>()
+      mine.add(pairKey(e))
+      submitted.set(e.by, mine)
+    } else if (e.action === 'request_changes') sentBack.add(pairKey(e))
     else if (e.action === 'finalize') finalized.add(pairKey(e))
   }
-  let decided = 0
-  let right = 0
-  for (const k of submitted) {
-    if (sentBack.has(k)) decided++
-    else if (finalized.has(k)) {
-      decided++
-      right++
+  const out = new Map<string, number | null>()
+  for (const [user, keys] of submitted) {
+    let decided = 0
+    let right = 0
+    for (const k of keys) {
+      if (sentBack.has(k)) decided++
+      else if (finalized.has(k)) {
+        decided++
+        right++
+      }
     }
+    out.set(user, decided ? right / decided : null)
   }
-  return decided ? right / decided : null
+  return out
+}
+
+/** First-time-right of one person (see `firstTimeRightByUser`). */
+export function firstTimeRight(events: readonly WorkflowEvent[], user: string): number | null {
+  return firstTimeRightByUser(events).get(user) ?? null
 }
 
 /** One row of the quality table (`GET /api/quality`). */
@@ -98,8 +110,8 @@ export interface QualityInput {
   /** Distinct tasks they submitted (a workflow submit, or a submitted ballot). */
   submitted: number
   gold: readonly GoldJudgment[]
-  /** The workflow events of the tasks in scope, anyone's (first-time-right needs the lead's too). */
-  events: readonly WorkflowEvent[]
+  /** Their first-time-right (`firstTimeRightByUser`). */
+  firstTimeRight: number | null
   /** Active milliseconds per task they worked on (above zero). */
   activeMs: readonly number[]
   /** Tau-b of their ballot against each other ballot on the same task; null outside independent mode. */
@@ -114,7 +126,7 @@ export function qualityRow(input: QualityInput): QualityRow {
     name: input.name,
     submitted: input.submitted,
     ...goldSummary(input.gold),
-    first_time_right: firstTimeRight(input.events, input.user),
+    first_time_right: input.firstTimeRight,
     median_active_minutes: minutes,
     peer_tau_b: input.peers === null ? null : meanOf(input.peers),
   }

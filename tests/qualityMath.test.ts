@@ -73,7 +73,7 @@ test('first-time-right counts per revision: a reopened task submitted again and 
 })
 
 test('a row has median minutes of the positive active times, peer tau-b null outside independent mode, and no NaN', () => {
-  const row = qualityRow({ user: 'u1', name: 'Ann', submitted: 0, gold: [], events: [], activeMs: [0, 60_000, 180_000], peers: null })
+  const row = qualityRow({ user: 'u1', name: 'Ann', submitted: 0, gold: [], firstTimeRight: null, activeMs: [0, 60_000, 180_000], peers: null })
   assert.equal(row, {
     user: 'u1',
     name: 'Ann',
@@ -85,7 +85,7 @@ test('a row has median minutes of the positive active times, peer tau-b null out
     median_active_minutes: 2,
     peer_tau_b: null,
   })
-  const peers = qualityRow({ user: 'u1', name: 'Ann', submitted: 2, gold: [], events: [], activeMs: [], peers: [1, null, 0] })
+  const peers = qualityRow({ user: 'u1', name: 'Ann', submitted: 2, gold: [], firstTimeRight: 0.5, activeMs: [], peers: [1, null, 0] })
   assert.is(peers.peer_tau_b, 0.5)
   assert.is(peers.median_active_minutes, null)
   assert.not.ok(Object.values(peers).some((v) => typeof v === 'number' && Number.isNaN(v)))

@@ -8,7 +8,7 @@ import { ballotTauB } from '../../shared/agreement'
 import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
 import { getWorkspace } from '../../shared/schema'
-import { judgeAgainstGold, qualityRow } from '../../shared/quality'
+import { firstTimeRightByUser, judgeAgainstGold, qualityRow } from '../../shared/quality'
 import type { GoldJudgment, QualityReport, WorkflowEvent } from '../../shared/quality'
 import type { RecordBallot } from '../../shared/record'
 import type { Task } from '../../shared/types'
@@ -57,6 +57,7 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
   const inScope = new Set(tasks.map((t) => t.id))
   const goldIds = deps.gold.taskIds()
   const isAnnotator = (id: string) => db.userById(id)?.role === 'annotator'
+  const modes = new Map(db.batches.map((b) => [b.name, b.mode]))
 
   const events: WorkflowEvent[] = []
   const submittedTasks = new Map<string, Set<string>>()
@@ -79,7 +80,7 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
   const people = new Set<string>()
   for (const task of tasks) {
     for (const a of task.assignees) if (isAnnotator(a)) people.add(a)
-    const mode = db.batch(task.batch)?.mode
+    const mode = modes.get(task.batch)
     const goldEntry = goldIds.has(task.id) ? deps.gold.get(task.id) : undefined
     const record = latestRecord(records, task)
     if (mode === 'independent') {
@@ -107,14 +108,15 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
   // Everyone who did something in scope: assigned, submitted, judged on gold, or active there.
   for (const id of [...submittedTasks.keys(), ...gold.keys(), ...activeMs.keys()]) if (isAnnotator(id)) people.add(id)
 
-  const anyIndependent = tasks.some((t) => db.batch(t.batch)?.mode === 'independent')
+  const anyIndependent = tasks.some((t) => modes.get(t.batch) === 'independent')
+  const right = firstTimeRightByUser(events)
   const rows = [...people].map((user) =>
     qualityRow({
       user,
       name: db.userById(user)?.name ?? user,
       submitted: submittedTasks.get(user)?.size ?? 0,
       gold: gold.get(user) ?? [],
-      events,
+      firstTimeRight: right.get(user) ?? null,
       activeMs: activeMs.get(user) ?? [],
       peers: anyIndependent ? (peers.get(user) ?? []) : null,
     }),
