@@ -149,6 +149,10 @@ test('a gold task two annotators worked on together judges neither, and a lone w
   await completeWorkspace(server, bobPeer, 'c1', { ranking: ['a', 'b', 'c'] })
   const c2 = await syncedPeer(server, roomName.workspace('c2'), ann.token, peers)
   await completeWorkspace(server, c2, 'c2', { ranking: ['c', 'b', 'a'] })
+  // Their time on task, as the tracker counts it (a burst of frames within one millisecond counts none).
+  workFor(ann, 'c1', 1)
+  workFor(bob, 'c1', 1)
+  workFor(ann, 'c2', 1)
   const res = await api(server, server.leadToken, 'GET', '/api/quality?batch=col')
   const byName = new Map(res.body.annotators.map((r: any) => [r.name, r]))
   const a = byName.get('Ann') as any

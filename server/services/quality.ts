@@ -48,8 +48,10 @@ function latestRecord(records: RecordStore, task: Task): SealedRecord | null {
 
 /**
  * The quality table of `batch` (null: every batch). Reads each independent task's submitted
- * ballots (from its record once finalized, else from the ballot rooms, one at a time) and each
- * collaborative gold task's shared ranking; everything else comes from memory and the audit log.
+ * ballots (from its record once finalized, else from the ballot rooms, one at a time) and the
+ * shared ranking of each collaborative gold task that exactly one annotator has active time on
+ * (over all its revisions, from the tracker's totals); everything else comes from memory and the
+ * audit log.
  */
 export async function qualityReport(deps: QualityDeps, batch: string | null): Promise<QualityReport> {
   const { db, rooms, records, activity } = deps
@@ -75,6 +77,9 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
   // Any frame a person sent to a task's rooms leaves a row; a ballot nobody touched is not opened.
   const totals = activity.totalsByTask()
   const touched = new Set(totals.map((t) => `${t.task}\n${t.user}`))
+  // Who has active time on each task (every revision): one pass, whatever the number of gold tasks.
+  const activeOn = new Map<string, string[]>()
+  for (const t of totals) if (t.active_ms > 0) push(activeOn, t.task, t.user)
   const gold = new Map<string, GoldJudgment[]>()
   const peers = new Map<string, (number | null)[]>()
   const people = new Set<string>()
@@ -92,8 +97,7 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
       }
     } else if (goldEntry) {
       // Collaborative: the shared ranking speaks for one person only when they worked on it alone.
-      const revision = record?.revision ?? task.revision
-      const workers = [...activity.workedOn(task.id, revision).keys()].filter(isAnnotator)
+      const workers = (activeOn.get(task.id) ?? []).filter(isAnnotator)
       if (workers.length !== 1) continue
       const ids = task.candidates.map((c) => c.id)
       const ranking = record ? record.ranking : readRanking(getWorkspace((await rooms.open(roomName.workspace(task.id))).doc).ranking, ids)
