@@ -87,9 +87,8 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
     for (const a of task.assignees) if (isAnnotator(a)) people.add(a)
     const mode = modes.get(task.batch)
     const goldEntry = goldIds.has(task.id) ? deps.gold.get(task.id) : undefined
-    const record = latestRecord(records, task)
     if (mode === 'independent') {
-      const ballots = await submittedBallots(deps, task, record, (user) => touched.has(`${task.id}\n${user}`))
+      const ballots = await submittedBallots(deps, task, latestRecord(records, task), (user) => touched.has(`${task.id}\n${user}`))
       for (const b of ballots) {
         submittedBy(b.user, task.id)
         if (goldEntry) push(gold, b.user, judgeAgainstGold(b.ranking, goldEntry.ranking))
@@ -99,6 +98,8 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
       // Collaborative: the shared ranking speaks for one person only when they worked on it alone.
       const workers = (activeOn.get(task.id) ?? []).filter(isAnnotator)
       if (workers.length !== 1) continue
+      // Read only here: a record file is read (and verified) only for a gold task that judges someone.
+      const record = latestRecord(records, task)
       const ids = task.candidates.map((c) => c.id)
       const ranking = record ? record.ranking : readRanking(getWorkspace((await rooms.open(roomName.workspace(task.id))).doc).ranking, ids)
       if (ranking.length) push(gold, workers[0], judgeAgainstGold(ranking, goldEntry.ranking))
