@@ -16,6 +16,7 @@ const Batches = lazy(() => import('./pages/Batches'))
 const Import = lazy(() => import('./pages/Import'))
 const People = lazy(() => import('./pages/People'))
 const Time = lazy(() => import('./pages/Time'))
+const Quality = lazy(() => import('./pages/Quality'))
 
 const App: Component = () => (
   <SessionProvider>
@@ -28,6 +29,7 @@ const App: Component = () => (
       <Route path="/lead/import" component={Import} />
       <Route path="/lead/people" component={People} />
       <Route path="/lead/time" component={Time} />
+      <Route path="/lead/quality" component={Quality} />
       <Route path="*404" component={NotFound} />
     </Router>
   </SessionProvider>

@@ -297,3 +297,38 @@ export const getTimesheet = (range: TimesheetRange) =>
 /** Where the CSV of the same range and zone downloads from. */
 export const timesheetCsvUrl = (range: TimesheetRange) =>
   `/api/timesheet?${new URLSearchParams({ from: range.from, to: range.to, tz: range.tz }).toString()}`
+
+// Gold tasks and annotator quality (lead only).
+
+/** A gold task as the lead reads it: the true ranking in room ids and in import ids. */
+export interface GoldView {
+  task: string
+  ranking: string[]
+  import_ranking: string[]
+  by: string
+  by_name: string
+  at: string
+  source: 'ranking' | 'record'
+  revision?: number
+}
+
+/** The task's gold ranking, or null when it is not gold. */
+export const getGold = (id: string) =>
+  call<{ task: string; gold: GoldView | null }>(client.api.tasks[':id'].gold.$get({ param: { id } })).then((r) => r.gold)
+
+/** Marks a task as gold with the ranking of its latest finalized record (409 before it is finalized). */
+export const markGoldFromRecord = (id: string) =>
+  call<{ task: string; gold: GoldView }>(
+    client.api.tasks[':id'].gold.$post(
+      { param: { id } },
+      { init: { body: JSON.stringify({ from_record: true }), headers: { 'content-type': 'application/json' } } },
+    ),
+  ).then((r) => r.gold)
+
+/** Unmarks a gold task. */
+export const unmarkGold = (id: string) =>
+  call<{ task: string; gold: null; was_gold: boolean }>(client.api.tasks[':id'].gold.$delete({ param: { id } }))
+
+/** Per-annotator quality of one batch, or of every batch when `batch` is empty. */
+export const getQuality = (batch: string) =>
+  call<import('../shared/quality').QualityReport>(client.api.quality.$get({ query: batch ? { batch } : {} }))

@@ -14,6 +14,8 @@ export interface ExportParams {
   batch: string
   since: string
   revisions: string
+  /** `include` puts gold tasks in the export; empty leaves them out (the server's default). */
+  gold: string
 }
 
 /** What `/api/export/counts` answers. */
@@ -38,6 +40,7 @@ function filterQuery(p: ExportParams): Record<string, string> {
   const q: Record<string, string> = { pairs: p.pairs, revisions: p.revisions }
   if (p.batch) q.batch = p.batch
   if (p.since) q.since = p.since
+  if (p.gold === 'include') q.gold = 'include'
   return q
 }
 

@@ -28,6 +28,8 @@ import { ballotRoutes } from './routes/ballots'
 import { runsRoutes } from './routes/runs'
 import { sandboxStatusRoutes, serverRunsRoutes } from './routes/serverRuns'
 import { statsRoutes } from './routes/stats'
+import { goldRoutes } from './routes/gold'
+import { qualityRoutes } from './routes/quality'
 import { wsRoutes } from './ws'
 import { runnerHeaders, runnerRoutes } from './routes/runner'
 
@@ -89,7 +91,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/tasks', ballotRoutes(deps))
     .route('/api/tasks', runsRoutes(deps))
     .route('/api/tasks', serverRunsRoutes(deps))
+    .route('/api/tasks', goldRoutes(deps))
     .route('/api/stats', statsRoutes(deps))
+    .route('/api/quality', qualityRoutes(deps))
     .route('/api/export', exportRoutes(deps))
     .route('/api/records', recordKeyRoutes(deps))
     .route('/api/timesheet', timesheetRoutes(deps))

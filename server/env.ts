@@ -15,6 +15,8 @@ import type { ActivityTracker } from './services/activity'
 import type { RecordStore } from './storage/records'
 import type { RecordKeys } from './storage/recordKey'
 import type { EvidenceService } from './services/evidence'
+import type { AuditLog } from './storage/audit'
+import type { GoldStore } from './storage/goldStore'
 
 export interface AppDeps {
   config: Config
@@ -39,6 +41,10 @@ export interface AppDeps {
   activity: ActivityTracker
   /** The server's own test runs in its sandbox (services/evidence.ts). */
   evidence: EvidenceService
+  /** The append-only log of workflow actions (read by the quality figures, written by gold changes). */
+  audit: AuditLog
+  /** Gold tasks' true rankings, kept apart from everything that serves a task. */
+  gold: GoldStore
 }
 
 export type AppEnv = { Variables: SessionVariables }

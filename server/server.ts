@@ -29,6 +29,7 @@ import { Workflow } from './services/workflow'
 import { ActivityTracker } from './services/activity'
 import { RecordStore } from './storage/records'
 import { AuditLog } from './storage/audit'
+import { GoldStore } from './storage/goldStore'
 import { RecordKeys } from './storage/recordKey'
 import { recoverFinalizes } from './services/finalizeRecovery'
 import { RoomRules } from './services/roomRules'
@@ -103,6 +104,7 @@ export async function startServer(
       onError: (err) => log.error('saving time on task failed; retrying', err),
     })
     const audit = new AuditLog(config.dataDir)
+    const gold = GoldStore.open(config.dataDir)
     const recordKeys = RecordKeys.open(config.recordKeyFile ?? path.join(config.dataDir, 'keys', 'record-key.pem'))
     const records = new RecordStore(config.dataDir, recordKeys, audit)
     const roomRules = new RoomRules({ db, audit })
@@ -177,6 +179,8 @@ export async function startServer(
       recordKeys,
       activity,
       evidence,
+      audit,
+      gold,
     }
     const leadToken = await ensureLead(db, config.dataDir)
     if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)

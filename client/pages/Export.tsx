@@ -23,6 +23,7 @@ const ExportPanel: Component = () => {
     batch: search.batch || '',
     since: search.since || '',
     revisions: search.revisions || 'latest',
+    gold: search.gold === 'include' ? 'include' : '',
   }))
   const filterKey = createMemo(() => JSON.stringify({ ...params(), format: '' }))
   const [counts, { refetch: refetchCounts }] = createResource(filterKey, () => getExportCounts(params()))

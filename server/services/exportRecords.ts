@@ -23,17 +23,22 @@ function selected(record: SealedRecord, filter: RecordFilter): boolean {
   return true
 }
 
+/** No task left out. */
+const NONE: ReadonlySet<string> = new Set()
+
 /**
- * The records a filter selects, in a deterministic order: task ids in code-point order, then
+ * The records a filter selects (every task in `leaveOut` left out: gold tasks, unless asked for),
+ * in a deterministic order: task ids in code-point order, then
  * revisions oldest first. Every record is verified as it is read; a tampered one throws
  * RecordIntegrityError. With `revisions: 'latest'` a task counts by its latest revision only: an
  * older revision is never exported in its place, whatever the other filters say.
  */
-export function* selectRecords(store: RecordStore, filter: RecordFilter): Generator<SealedRecord> {
+export function* selectRecords(store: RecordStore, filter: RecordFilter, leaveOut: ReadonlySet<string> = NONE): Generator<SealedRecord> {
   // Only what was committed when the pass began: a reader who resumes from the highest seq it
   // received (`since_seq`) then misses nothing committed while it read.
   const upToSeq = store.lastSeq
   for (const taskId of store.taskIds()) {
+    if (leaveOut.has(taskId)) continue
     const revs = store.revisions(taskId)
     const chosen = filter.revisions === 'all' ? revs : revs.slice(-1)
     for (const rev of chosen) {
@@ -61,11 +66,11 @@ export interface Selection {
  * export before a byte is sent) and decides the prompt form: conversational as soon as one record
  * has a conversational prompt, so no column mixes strings and message lists.
  */
-export function scanSelection(store: RecordStore, filter: RecordFilter): Selection {
+export function scanSelection(store: RecordStore, filter: RecordFilter, leaveOut: ReadonlySet<string> = NONE): Selection {
   let records = 0
   let promptForm: PromptForm = PromptForm.standard
   const keys: RecordKey[] = []
-  for (const record of selectRecords(store, filter)) {
+  for (const record of selectRecords(store, filter, leaveOut)) {
     records++
     keys.push({ taskId: record.task_id, revision: record.revision })
     if (promptFormOf(record.prompt) === PromptForm.conversational) promptForm = PromptForm.conversational
@@ -88,13 +93,14 @@ export function* exportLines(
   query: ExportQuery,
   selection: Selection,
   progress: ExportProgress = { records: 0, rows: 0 },
+  leaveOut: ReadonlySet<string> = NONE,
 ): Generator<string> {
   if (query.format === 'kto') {
     yield* ktoLines(store, query, selection, progress)
     return
   }
   const options = { format: query.format, pairs: query.pairs, promptForm: selection.promptForm }
-  for (const record of selectRecords(store, query)) {
+  for (const record of selectRecords(store, query, leaveOut)) {
     progress.records++
     let chunk = ''
     for (const row of exportRows(record, options)) {
@@ -156,13 +162,13 @@ export interface ExportCounts {
 }
 
 /** Counts one pass over the selection (verifying it too); rows are counted, never built. */
-export function exportCounts(store: RecordStore, filter: RecordFilter, pairs: PairPolicy): ExportCounts {
+export function exportCounts(store: RecordStore, filter: RecordFilter, pairs: PairPolicy, leaveOut: ReadonlySet<string> = NONE): ExportCounts {
   const rows = Object.fromEntries(EXPORT_FORMATS.map((f) => [f, 0])) as Record<ExportFormat, number>
   let records = 0
   let promptForm: PromptForm = PromptForm.standard
   let desirable = 0
   const leftOut = Object.fromEntries(HUMANEVAL_SKIPS.map((k) => [k, 0])) as Record<HumanevalSkip, number>
-  for (const record of selectRecords(store, filter)) {
+  for (const record of selectRecords(store, filter, leaveOut)) {
     records++
     if (promptFormOf(record.prompt) === PromptForm.conversational) promptForm = PromptForm.conversational
     for (const f of EXPORT_FORMATS) rows[f] += rowCount(record, f, pairs)

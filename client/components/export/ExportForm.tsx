@@ -1,4 +1,4 @@
-/** The export page's choices: format, pair expansion and the record filters. */
+/** The export page's choices: format, pair expansion, the record filters and whether gold tasks are in. */
 import { For } from 'solid-js'
 import type { Component } from 'solid-js'
 import { EXPORT_FORMATS, PAIRWISE_FORMATS } from '../../../shared/exports/formats'
@@ -49,6 +49,14 @@ export const ExportForm: Component<{
           <option value="latest">Latest of each task</option>
           <option value="all">Every revision</option>
         </select>
+      </label>
+      <label title="Gold tasks check annotators; they stay out of training data unless included">
+        <input
+          type="checkbox"
+          checked={props.params.gold === 'include'}
+          onChange={(e) => props.onChange({ gold: e.currentTarget.checked ? 'include' : '' })}
+        />
+        Include gold tasks
       </label>
     </div>
   )

@@ -14,6 +14,7 @@ import { LastActionNote } from './LastActionNote'
 import { FinalizeReasons } from './FinalizeReasons'
 import '../../../styles/workflow.css'
 import { NextTaskLink } from './NextTaskLink'
+import { GoldControl } from './GoldControl'
 
 const LABEL = {
   submit: 'Submit',
@@ -86,6 +87,9 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
           </button>
         )}
       </For>
+      <Show when={props.me.role === 'lead'}>
+        <GoldControl taskId={props.task.id} status={props.meta.status()} />
+      </Show>
       <Show when={asking() && actions().includes('request_changes')}>
         <form
           class="workflow-popover"
