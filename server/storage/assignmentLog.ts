@@ -102,7 +102,12 @@ export class AssignmentLog {
     const created = !fs.existsSync(this.file)
     const lines = batch.map((e) => JSON.stringify({ task: e.task, assignees: e.assignees, at: e.at }))
     lines.push(JSON.stringify({ committed: batch.length }))
-    appendWholeSync(this.file, Buffer.from(`${lines.join('\n')}\n`))
+    try {
+      appendWholeSync(this.file, Buffer.from(`${lines.join('\n')}\n`))
+    } catch (err) {
+      if (created) fs.rmSync(this.file, { force: true }) // the empty file a failed first batch made
+      throw err
+    }
     if (created) fsyncDir(path.dirname(this.file))
     this.entries += batch.length
     for (const e of batch) this.named.set(e.task, e.at)
