@@ -20,7 +20,7 @@ test.after.each(async () => {
 })
 
 const ids = (n: number, prefix = 't') => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`)
-const distribute = (s: TestServer, body: unknown, token = s.leadToken, batch = 'test') =>
+const distribute = (s: TestServer, body: unknown, token: string | null = s.leadToken, batch = 'test') =>
   api(s, token, 'POST', `/api/batches/${encodeURIComponent(batch)}/distribute`, body)
 const assigneesOf = (s: TestServer, id: string) => s.running.deps.db.task(id)!.assignees
 

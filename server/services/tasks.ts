@@ -293,13 +293,10 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
     if (!user) throw new CodejuryError('bad-input', `no user "${id}"`)
     if (user.role !== 'annotator') throw new CodejuryError('bad-input', `"${id}" is a ${user.role}, not an annotator`)
   }
-  // The same batched path as a distribution: one source of truth for assignees.
-  await deps.db.setAssignees(new Map([[taskId, [...new Set(userIds)]]]))
-  // Access is live: the unassigned lose write at once, the newly assigned gain it.
-  deps.access?.refresh({ taskId })
-  const task = deps.db.task(taskId)!
-  await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, deps.db.task(taskId) ?? task))
-  return task
+  // The same path as a distribution: one source of truth for assignees; access is live (the
+  // unassigned lose write at once, the newly assigned gain it); a loaded meta room is told now.
+  await applyAssignments(deps, new Map([[taskId, [...new Set(userIds)]]]))
+  return deps.db.task(taskId)!
 }
 
 /** Whether a user sees a task: leads and reviewers see all, annotators what they are assigned. */
