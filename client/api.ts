@@ -213,3 +213,18 @@ export const getSandboxState = () => call<SandboxState>(client.api.sandbox.$get(
  */
 export const runOnServer = (id: string) =>
   call<{ runs: Record<string, RunResult> }>(client.api.tasks[':id']['server-runs'].$post({ param: { id } }))
+
+/**
+ * Gives every unfinished task of a batch `per_task` distinct annotators from `annotators`,
+ * balanced, keeping started work unless `reassign_started` (lead); a 400 names the problem.
+ */
+export const distributeBatch = (name: string, input: import('../shared/validation').DistributeInput) =>
+  call<{
+    batch: string
+    tasks: number
+    per_task: number
+    loads: { annotator: string; tasks: number }[]
+    kept: number
+    moved: number
+    added: number
+  }>(client.api.batches[':name'].distribute.$post({ param: { name }, json: input }))
