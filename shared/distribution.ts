@@ -63,76 +63,73 @@ export function planDistribution(input: PlanInput): Plan {
   const index = new Map<string, number>(names.map((n, i) => [n, i]))
   const load = new Array<number>(m).fill(0)
   const n = input.tasks.length
-  /** Listed annotators on each task (fixed and free). */
-  const members: Set<number>[] = new Array(n)
-  /** Each annotator's free slots: the tasks where they may move. */
-  const free: Set<number>[] = names.map(() => new Set<number>())
+  /** Listed annotators on each task: its fixed ones first (`fixed[t]` of them), then free slots. */
+  const members: number[][] = new Array(n)
+  const fixed = new Int32Array(n)
 
-  input.tasks.forEach((task, t) => {
-    const startedSet = new Set(task.started)
-    const mine = new Set<number>()
-    for (const s of startedSet) {
+  for (let t = 0; t < n; t++) {
+    const task = input.tasks[t]
+    const mine: number[] = []
+    for (const s of task.started) {
       const a = index.get(s)
-      if (a === undefined || mine.has(a)) continue
-      mine.add(a)
+      if (a === undefined || mine.includes(a)) continue
+      mine.push(a)
       load[a]++
     }
-    let need = Math.max(0, input.perTask - mine.size)
+    fixed[t] = mine.length
     for (const holder of task.assignees) {
-      if (need === 0) break
+      if (mine.length >= input.perTask) break
       const a = index.get(holder)
-      if (a === undefined || mine.has(a) || startedSet.has(holder)) continue
-      mine.add(a)
-      free[a].add(t)
+      if (a === undefined || mine.includes(a) || task.started.includes(holder)) continue
+      mine.push(a)
       load[a]++
-      need--
     }
     members[t] = mine
-  })
+  }
 
   // Greedy fill: each missing slot to the least loaded annotator the task lacks.
-  input.tasks.forEach((_, t) => {
+  for (let t = 0; t < n; t++) {
     const mine = members[t]
-    let need = input.perTask - mine.size
-    while (need-- > 0) {
+    while (mine.length < input.perTask) {
       let best = -1
-      for (let a = 0; a < m; a++) if (!mine.has(a) && (best < 0 || load[a] < load[best])) best = a
-      mine.add(best)
-      free[best].add(t)
+      for (let a = 0; a < m; a++) if ((best < 0 || load[a] < load[best]) && !mine.includes(a)) best = a
+      mine.push(best)
       load[best]++
     }
-  })
+  }
 
-  while (improveOnce(members, free, load)) {
-    // each move lowers the sum of squared loads by at least 2, so this ends
+  if (Math.max(...load) - Math.min(...load) >= 2) {
+    // Each annotator's free slots, for the paths: built only when some load may still come down.
+    const free: Set<number>[] = names.map(() => new Set<number>())
+    for (let t = 0; t < n; t++) for (let i = fixed[t]; i < members[t].length; i++) free[members[t][i]].add(t)
+    while (improveOnce(members, free, load)) {
+      // each move lowers the sum of squared loads by at least 2, so this ends
+    }
   }
 
   const assignees = new Map<string, string[]>()
   let kept = 0
   let moved = 0
   let added = 0
-  input.tasks.forEach((task, t) => {
+  for (let t = 0; t < n; t++) {
+    const task = input.tasks[t]
     const mine = members[t]
-    const startedSet = new Set(task.started)
     const out: string[] = []
-    const seen = new Set<string>()
     for (const holder of task.assignees) {
-      if (seen.has(holder)) continue
-      seen.add(holder)
+      if (out.includes(holder)) continue
       const a = index.get(holder)
-      if (startedSet.has(holder) || (a !== undefined && mine.has(a))) {
+      if ((a !== undefined && mine.includes(a)) || task.started.includes(holder)) {
         out.push(holder)
         kept++
       } else moved++
     }
-    for (let a = 0; a < m; a++) {
-      if (mine.has(a) && !seen.has(names[a])) {
-        out.push(names[a])
-        added++
-      }
+    for (const a of mine) {
+      if (out.includes(names[a])) continue
+      out.push(names[a])
+      added++
     }
     assignees.set(task.id, out)
-  })
+  }
   return { assignees, loads: new Map(names.map((name, a) => [name, load[a]])), kept, moved, added }
 }
 
@@ -140,7 +137,7 @@ export function planDistribution(input: PlanInput): Plan {
  * Finds one annotator b and an alternating path from b to an annotator a with load(a) ≤
  * load(b) − 2, and moves one slot along it; false when there is none.
  */
-function improveOnce(members: Set<number>[], free: Set<number>[], load: number[]): boolean {
+function improveOnce(members: number[][], free: Set<number>[], load: number[]): boolean {
   const m = load.length
   const order = [...load.keys()].sort((x, y) => load[y] - load[x])
   const lowest = Math.min(...load)
@@ -156,7 +153,7 @@ function improveOnce(members: Set<number>[], free: Set<number>[], load: number[]
       for (const t of free[u]) {
         const mine = members[t]
         for (let v = 0; v < m; v++) {
-          if (seen[v] || mine.has(v)) continue
+          if (seen[v] || mine.includes(v)) continue
           seen[v] = true
           visited++
           via[v] = { from: u, task: t }
@@ -176,13 +173,13 @@ function improveOnce(members: Set<number>[], free: Set<number>[], load: number[]
 }
 
 /** Applies the path ending at `end`: along each hop, `from` leaves the task and the next joins it. */
-function shift(end: number, via: ({ from: number; task: number } | undefined)[], members: Set<number>[], free: Set<number>[]): void {
+function shift(end: number, via: ({ from: number; task: number } | undefined)[], members: number[][], free: Set<number>[]): void {
   const hops: { from: number; to: number; task: number }[] = []
   for (let v = end, hop = via[v]; hop; v = hop.from, hop = via[v]) hops.push({ from: hop.from, to: v, task: hop.task })
   for (const { from, to, task } of hops.reverse()) {
-    members[task].delete(from)
+    const mine = members[task]
+    mine[mine.indexOf(from)] = to
     free[from].delete(task)
-    members[task].add(to)
     free[to].add(task)
   }
 }
