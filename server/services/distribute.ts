@@ -15,6 +15,7 @@ import { planDistribution } from '../../shared/distribution'
 import type { PlanTask } from '../../shared/distribution'
 import { CodejuryError } from '../../shared/errors'
 import { TaskStatus } from '../../shared/types'
+import type { Task } from '../../shared/types'
 import type { DistributeInput } from '../../shared/validation'
 import type { Db } from '../storage/db'
 import type { ActivityTracker } from './activity'
@@ -62,17 +63,18 @@ async function distribute(deps: DistributeDeps, batchName: string, input: Distri
   if (input.per_task > input.annotators.length) {
     throw new CodejuryError('bad-input', `per_task: ${input.per_task} is more than the ${input.annotators.length} annotator(s) named`)
   }
-  const tasks = deps.db.tasks.filter((t) => t.batch === batchName && t.status !== TaskStatus.finalized)
+  const tasks: Task[] = []
+  for (const t of deps.db.tasks) if (t.batch === batchName && t.status !== TaskStatus.finalized) tasks.push(t)
+  // (task, user) pairs with active time; other batches' pairs are never looked up
   const active = new Set<string>()
-  if (!input.reassign_started) {
-    const inBatch = new Set(tasks.map((t) => t.id))
-    for (const row of deps.activity.totalsByTask()) if (row.active_ms > 0 && inBatch.has(row.task)) active.add(pairKey(row.task, row.user))
+  if (!input.reassign_started) for (const row of deps.activity.totalsByTask()) if (row.active_ms > 0) active.add(pairKey(row.task, row.user))
+  const NONE: readonly string[] = []
+  const startedOn = (t: Task): readonly string[] => {
+    if (input.reassign_started || t.assignees.length === 0) return NONE
+    if (t.status !== TaskStatus.open) return t.assignees
+    return active.size ? t.assignees.filter((u) => active.has(pairKey(t.id, u))) : NONE
   }
-  const planTasks: PlanTask[] = tasks.map((t) => ({
-    id: t.id,
-    assignees: t.assignees,
-    started: input.reassign_started ? [] : t.status !== TaskStatus.open ? t.assignees : t.assignees.filter((u) => active.has(pairKey(t.id, u))),
-  }))
+  const planTasks: PlanTask[] = tasks.map((t) => ({ id: t.id, assignees: t.assignees, started: startedOn(t) }))
   const plan = planDistribution({ annotators: input.annotators, perTask: input.per_task, tasks: planTasks })
   const changes = new Map<string, string[]>()
   for (const t of tasks) {
