@@ -332,3 +332,18 @@ export const unmarkGold = (id: string) =>
 /** Per-annotator quality of one batch, or of every batch when `batch` is empty. */
 export const getQuality = (batch: string) =>
   call<import('../shared/quality').QualityReport>(client.api.quality.$get({ query: batch ? { batch } : {} }))
+
+/**
+ * Gives every unfinished task of a batch `per_task` distinct annotators from `annotators`,
+ * balanced, keeping started work unless `reassign_started` (lead); a 400 names the problem.
+ */
+export const distributeBatch = (name: string, input: import('../shared/validation').DistributeInput) =>
+  call<{
+    batch: string
+    tasks: number
+    per_task: number
+    loads: { annotator: string; tasks: number }[]
+    kept: number
+    moved: number
+    added: number
+  }>(client.api.batches[':name'].distribute.$post({ param: { name }, json: input }))

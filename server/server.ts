@@ -15,7 +15,7 @@ import { Db } from './storage/db'
 import { SessionStore } from './storage/sessions'
 import { recoverImports } from './services/importStaging'
 import { assignRoomIds } from './services/blindIds'
-import { ensureBatch, seedRoomState } from './services/tasks'
+import { ensureBatch, metaCatchUp, seedRoomState } from './services/tasks'
 import { seededStorage } from './storage/seededStorage'
 import { createStorageProvider } from './storage/roomStorage'
 import type { StorageProvider } from './storage/roomStorage'
@@ -109,8 +109,14 @@ export async function startServer(
     const records = new RecordStore(config.dataDir, recordKeys, audit)
     const roomRules = new RoomRules({ db, audit })
     const rooms = new Rooms({
-      // A task's workspace and meta get their seeded first state on their first load.
-      storageFor: (name) => seededStorage(storage.forRoom(name), () => seedRoomState(db, name)),
+      // A task's workspace and meta get their seeded first state on their first load; a stored
+      // meta room learns on load the assignees that changed while it was not loaded.
+      storageFor: (name) =>
+        seededStorage(
+          storage.forRoom(name),
+          () => seedRoomState(db, name),
+          (updates) => metaCatchUp(db, name, updates),
+        ),
       ownersFor: (name) => storage.ownersFor(name),
       rulesFor: (name) => roomRules.forRoom(name),
       idleMs: config.roomIdleMs,

@@ -41,6 +41,8 @@ export interface Batch {
   blind: boolean
   /** Time limit per subject of a test run, in milliseconds. */
   run_timeout_ms: number
+  /** Annotators per task the last distribution gave (an optional overlap, `POST /api/batches/:name/distribute`). */
+  per_task?: number
   createdAt: string
   updatedAt: string
 }

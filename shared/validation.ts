@@ -266,6 +266,26 @@ export const BatchInputSchema = v.strictObject({
 })
 export type BatchInput = v.InferOutput<typeof BatchInputSchema>
 
+/** Most annotators one distribution may name. */
+export const MAX_DISTRIBUTE_ANNOTATORS = 1000
+
+/**
+ * `POST /api/batches/:name/distribute`: `per_task` distinct annotators from `annotators` for every
+ * unfinished task of the batch. The server checks further that each is an existing annotator
+ * and that `per_task` is at most the number named.
+ */
+export const DistributeSchema = v.strictObject({
+  annotators: v.pipe(
+    v.array(Id),
+    v.minLength(1, 'name at least one annotator'),
+    v.maxLength(MAX_DISTRIBUTE_ANNOTATORS, `expected at most ${MAX_DISTRIBUTE_ANNOTATORS} annotators`),
+    v.check((a) => new Set(a).size === a.length, 'each annotator may be named once'),
+  ),
+  per_task: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
+  reassign_started: v.optional(v.boolean()),
+})
+export type DistributeInput = v.InferOutput<typeof DistributeSchema>
+
 /**
  * Reads a JSONL import one line at a time (the server streams the body through it, so a 10,000-
  * task body is never held whole): `line()` returns the valid task or null, and keeps every

@@ -41,7 +41,7 @@ function task(id: string): Task {
 
 /**
  * A data dir as a server leaves it: a lead, an annotator, a batch, two imported tasks in one pack,
- * and t1 changed since (assigned), so it has its own task file as well.
+ * t1 assigned (the assignment log) and changed since, so it has its own task file as well.
  */
 async function populate(): Promise<void> {
   const c = await spawnServer(dir)
@@ -54,6 +54,8 @@ async function populate(): Promise<void> {
   c.proc.kill('SIGTERM')
   assert.is(await c.exited, 0)
   children = []
+  const db = await Db.open(dir)
+  await db.updateTask('t1', (t) => void (t.metadata = { changed: true }))
 }
 
 /** The one task pack of the populated directory. */
@@ -66,6 +68,7 @@ const DAMAGES: [() => string, string, (text: string) => string, RegExp][] = [
   [() => 'tasks/t1.json', 'truncated', (t) => t.slice(0, t.length - 3), /is not valid JSON/],
   [() => 'tasks/t1.json', 'valid JSON of the wrong shape', () => '{"id":"t1"}', /is not a valid task \(prompt: is required\)/],
   [() => 'users.json', 'a users list with a broken entry', () => '{"users":[{"id":"x"}]}', /without a "name"/],
+  [() => 'assignments.log', 'a damaged line in a committed batch', (t) => `{,${t}`, /line 1 is not a valid assignment/],
   [pack, 'cut mid-line', (t) => t.slice(0, t.length - 10), /does not end with a whole line/],
   [pack, 'a line of invalid JSON', (t) => t.replace('\n{', '\n{,'), /line 2 is not valid JSON/],
   [pack, 'a line of the wrong shape', (t) => `{"id":"t3"}\n${t}`, /line 1 is not a valid task \(prompt: is required\)/],

@@ -1,4 +1,7 @@
-/** `/lead/batches`: the lead lists batches and creates or edits one (guidelines, rubric, mode, blind, time limit). */
+/**
+ * `/lead/batches`: the lead lists batches, creates or edits one (guidelines, rubric, mode, blind,
+ * time limit) and distributes one's unfinished tasks over annotators.
+ */
 import { createResource, createSignal, For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { A } from '@solidjs/router'
@@ -6,6 +9,7 @@ import type { Batch } from '../../shared/types'
 import { listBatches } from '../api'
 import { useMe } from '../stores/session'
 import { BatchForm } from '../components/batches/BatchForm'
+import { DistributeForm } from '../components/batches/DistributeForm'
 import { ErrorNote } from '../components/common/ErrorNote'
 import '../styles/intake.css'
 
@@ -14,9 +18,17 @@ const BatchList: Component = () => {
   // null: no editor open; 'new': a new batch; else the batch being edited.
   const [editing, setEditing] = createSignal<Batch | 'new' | null>(null)
   const [saved, setSaved] = createSignal('')
+  // The batch whose distribution form is open, if any.
+  const [distributing, setDistributing] = createSignal<Batch | null>(null)
   const open = (e: Batch | 'new') => {
     setSaved('')
+    setDistributing(null)
     setEditing(e)
+  }
+  const openDistribute = (b: Batch) => {
+    setSaved('')
+    setEditing(null)
+    setDistributing(b)
   }
   const onSaved = (b: Batch) => {
     setEditing(null)
@@ -56,7 +68,10 @@ const BatchList: Component = () => {
                 <td>{b.run_timeout_ms / 1000} s</td>
                 <td>{b.taskCount}</td>
                 <td>
-                  <button type="button" class="link" aria-label={`Edit ${b.name}`} onClick={() => open(b)}>Edit</button>
+                  <button type="button" class="link" aria-label={`Edit ${b.name}`} onClick={() => open(b)}>Edit</button>{' '}
+                  <button type="button" class="link" aria-label={`Distribute ${b.name}`} onClick={() => openDistribute(b)}>
+                    Distribute
+                  </button>
                 </td>
               </tr>
             )}
@@ -71,6 +86,9 @@ const BatchList: Component = () => {
       </Show>
       <Show when={editing()} keyed>
         {(e) => <BatchForm batch={e === 'new' ? null : e} onSaved={onSaved} onCancel={() => setEditing(null)} />}
+      </Show>
+      <Show when={distributing()} keyed>
+        {(b) => <DistributeForm batch={b} onDone={() => void refetch()} onClose={() => setDistributing(null)} />}
       </Show>
     </section>
   )

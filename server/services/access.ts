@@ -73,9 +73,14 @@ export function decideAccess(
   return { access, reason }
 }
 
-/** Which open connections a change affects: one task's rooms, one user's sockets, or both. */
+/**
+ * Which open connections a change affects: one task's rooms, the rooms of a set of tasks (a bulk
+ * change: one pass over the open connections, whatever the set's size), one user's sockets, or
+ * several of these together (a connection must match each given).
+ */
 export interface AccessScope {
   taskId?: string
+  taskIds?: ReadonlySet<string>
   userId?: string
 }
 
@@ -127,6 +132,7 @@ export class LiveAccess {
     for (const conn of [...this.connections]) {
       if (conn.closed || !conn.room) continue
       if (scope.taskId !== undefined && conn.room.taskId !== scope.taskId) continue
+      if (scope.taskIds !== undefined && !scope.taskIds.has(conn.room.taskId)) continue
       if (scope.userId !== undefined && conn.user.id !== scope.userId) continue
       this.apply(conn, this.decide(conn.user.id, conn.credential, conn.room))
     }

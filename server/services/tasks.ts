@@ -10,7 +10,7 @@ import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task } from '../../shared/types'
 import { DEFAULT_RUBRIC } from './batches'
 import { CodejuryError } from '../../shared/errors'
-import type { Db } from '../storage/db'
+import type { Db, TaskChange } from '../storage/db'
 import type { StorageProvider } from '../storage/roomStorage'
 import type { Rooms } from '../sync/rooms'
 import type { Config } from '../config'
@@ -227,13 +227,62 @@ export function seedClientId(name: string, content: string): number {
   return fnv1a(content, fnv1a('\u0000', fnv1a(name)))
 }
 
-function writeMeta(doc: Y.Doc, task: Task): void {
+/** The server's part of a meta room: status, revision, assignees. */
+export function writeMeta(doc: Y.Doc, task: Task): void {
   const meta = getMeta(doc)
   doc.transact(() => {
     meta.set(MetaKey.status, task.status)
     meta.set(MetaKey.revision, task.revision)
     meta.set(MetaKey.assignees, [...task.assignees])
   }, SERVER)
+}
+
+/**
+ * What a stored meta room must learn when it loads: an update setting the task's current
+ * assignees when the stored ones differ (they changed while the room was not loaded), else null.
+ * Any other room, an unknown task, or a state that does not decode: null (the load decides).
+ */
+export function metaCatchUp(db: Db, name: string, updates: readonly Uint8Array[]): Uint8Array | null {
+  const room = parseRoomName(name)
+  const task = room?.kind === 'meta' ? db.task(room.taskId) : undefined
+  if (!task) return null
+  const doc = new Y.Doc({ guid: name })
+  try {
+    for (const u of updates) Y.applyUpdate(doc, u)
+    const stored: unknown = getMeta(doc).get(MetaKey.assignees)
+    if (Array.isArray(stored) && stored.length === task.assignees.length && stored.every((a, i) => a === task.assignees[i])) return null
+    const before = Y.encodeStateVector(doc)
+    doc.transact(() => getMeta(doc).set(MetaKey.assignees, [...task.assignees]), SERVER)
+    return Y.encodeStateAsUpdate(doc, before)
+  } catch {
+    return null
+  } finally {
+    doc.destroy()
+  }
+}
+
+/**
+ * Gives tasks new assignees in one batch (Db.setAssignees: one log write, memory after it is
+ * durable; a full disk changes nothing), then re-decides the open connections of those tasks in
+ * one pass and writes the meta rooms that are loaded now; a meta room loaded later learns its
+ * assignees on load (metaCatchUp). A failed meta write there drops the room, whose next load
+ * catches up the same way. Returns the changes made (tasks whose assignees were already these
+ * are left out).
+ */
+export async function applyAssignments(deps: TaskDeps, changes: ReadonlyMap<string, readonly string[]>): Promise<TaskChange[]> {
+  const made = await deps.db.setAssignees(changes)
+  if (!made.length) return made
+  deps.access?.refresh({ taskIds: new Set(made.map((c) => c.after.id)) })
+  for (const { after } of made) {
+    const name = roomName.meta(after.id)
+    if (!deps.rooms.peek(name)) continue
+    try {
+      await deps.rooms.transact(name, (doc) => writeMeta(doc, deps.db.task(after.id) ?? after))
+    } catch {
+      // stored assignees stand; the room reloads from storage and catches up on load
+    }
+  }
+  return made
 }
 
 /** Replaces a task's assignees; only annotators can be assigned. */
@@ -244,13 +293,10 @@ export async function assignTask(deps: TaskDeps, taskId: string, userIds: string
     if (!user) throw new CodejuryError('bad-input', `no user "${id}"`)
     if (user.role !== 'annotator') throw new CodejuryError('bad-input', `"${id}" is a ${user.role}, not an annotator`)
   }
-  const task = await deps.db.updateTask(taskId, (t) => {
-    t.assignees = [...new Set(userIds)]
-  })
-  // Access is live: the unassigned lose write at once, the newly assigned gain it.
-  deps.access?.refresh({ taskId })
-  await deps.rooms.transact(roomName.meta(taskId), (doc) => writeMeta(doc, task))
-  return task
+  // The same path as a distribution: one source of truth for assignees; access is live (the
+  // unassigned lose write at once, the newly assigned gain it); a loaded meta room is told now.
+  await applyAssignments(deps, new Map([[taskId, [...new Set(userIds)]]]))
+  return deps.db.task(taskId)!
 }
 
 /** Whether a user sees a task: leads and reviewers see all, annotators what they are assigned. */

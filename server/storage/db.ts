@@ -4,6 +4,9 @@
  * rewrites a few kilobytes, whatever the number of tasks. Imported tasks are read from their
  * import's pack (taskPacks.ts) until a change gives them their own file.
  *
+ * Assignees are the exception: they live in the assignment log (assignmentLog.ts), written in
+ * batches, read over the packs and task files on start; `setAssignees` is their only writer.
+ *
  * A write is persisted before memory changes: each change is made on a copy, the copy
  * is written (temporary file, fsync, rename, directory fsync) and only then becomes what the
  * server serves. A write that fails (a full disk: StorageError, 507) leaves file and memory as
@@ -15,6 +18,8 @@ import { Low } from 'lowdb'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task, User } from '../../shared/types'
 import { ensureDir } from './durableFile'
+import { AssignmentLog } from './assignmentLog'
+import type { AssignmentEntry } from './assignmentLog'
 import { PackWriter, readPacks } from './taskPacks'
 import { listOf, RecordFile, RecordFileError } from './recordFile'
 import { storedTaskProblem } from '../../shared/validation'
@@ -69,6 +74,7 @@ export class Db {
     private readonly usersDb: Low<UsersFile>,
     private readonly batchesDb: Low<BatchesFile>,
     private readonly taskDbs: Map<string, Low<Task>>,
+    private readonly assignments: AssignmentLog,
   ) {
     for (const u of usersDb.data.users) this.byTokenHash.set(u.tokenHash, u)
   }
@@ -132,7 +138,20 @@ export class Db {
       if (`${db.data.id}.json` !== name) throw new RecordFileError(file, `holds task "${db.data.id}"`)
       taskDbs.set(db.data.id, db)
     }
-    const db = new Db(dataDir, users, batches, taskDbs)
+    // The assignment log's last entry per task wins over what its pack or file says.
+    const { log, read } = AssignmentLog.open(dataDir)
+    notices.push(...read.notices)
+    let unknown = 0
+    for (const [id, entry] of read.latest) {
+      const task = taskDbs.get(id)
+      if (!task?.data) {
+        unknown++
+        continue
+      }
+      task.data = { ...task.data, assignees: entry.assignees, updatedAt: entry.at > task.data.updatedAt ? entry.at : task.data.updatedAt }
+    }
+    if (unknown) notices.push(`${log.file} names ${unknown} task(s) that do not exist; their entries are ignored`)
+    const db = new Db(dataDir, users, batches, taskDbs, log)
     db.notices.push(...notices)
     return db
   }
@@ -241,6 +260,48 @@ export class Db {
     this.tasksChanged(tasks.map((after) => ({ before: undefined, after })))
   }
 
+  /**
+   * Gives each task in `changes` its new assignees: one batch in the assignment log (one write, one
+   * fsync), then memory, then the listeners. A failed write (StorageError, 507 on a full disk)
+   * changes nothing. Unknown task ids are skipped; tasks whose assignees are the same are left out.
+   * Returns the changes made. Serialized with itself.
+   */
+  setAssignees(changes: ReadonlyMap<string, readonly string[]>): Promise<TaskChange[]> {
+    let queue = this.queues.get(this.assignments.file)
+    if (!queue) this.queues.set(this.assignments.file, (queue = new WriteQueue()))
+    return queue.run(async () => {
+      const at = new Date().toISOString()
+      const batch: AssignmentEntry[] = []
+      for (const [id, assignees] of changes) {
+        const current = this.taskDbs.get(id)?.data
+        if (!current || sameList(current.assignees, assignees)) continue
+        batch.push({ task: id, assignees: [...assignees], at })
+      }
+      this.assignments.append(batch)
+      const made: TaskChange[] = []
+      for (const entry of batch) {
+        const db = this.taskDbs.get(entry.task)!
+        const before = db.data
+        db.data = { ...before, assignees: entry.assignees, updatedAt: at }
+        made.push({ before, after: db.data })
+      }
+      this.tasksChanged(made)
+      if (this.assignments.wantsCompaction) {
+        try {
+          await this.assignments.compact((id) => this.taskDbs.get(id)?.data?.assignees)
+        } catch {
+          // the log as it is stays correct; compaction is tried again after the next batch
+        }
+      }
+      return made
+    })
+  }
+
+  /** Entries in the assignment log and tasks it names (tests and benchmarks). */
+  get assignmentLogSize(): { entries: number; tasks: number } {
+    return this.assignments.size
+  }
+
   /** Applies `change` to a copy of a stored task, writes it, then serves the copy. */
   async updateTask(id: string, change: (task: Task) => void): Promise<Task> {
     const db = this.taskDbs.get(id)
@@ -287,13 +348,15 @@ export class Db {
     let queue = this.queues.get(file)
     if (!queue) this.queues.set(file, (queue = new WriteQueue()))
     return queue.run(async () => {
-      const next = change(db.data)
+      const previous = db.data
+      let next = change(previous)
       try {
         await db.adapter.write(next)
       } catch (err) {
         if (!onUnsaved) throw err
         onUnsaved(err)
       }
+      next = keepAssignees(previous, db.data, next)
       db.data = next
       return next
     })
@@ -302,4 +365,22 @@ export class Db {
   private taskFile(id: string): string {
     return path.join(this.dir, 'tasks', `${id}.json`)
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/**
+ * A task write that began before `setAssignees` changed the task's assignees must not put the old
+ * ones back: the assignees memory holds now (the log's) win over the ones the write started from.
+ */
+function keepAssignees<T>(previous: T, current: T, next: T): T {
+  if (previous === current || !isTask(previous) || !isTask(current) || !isTask(next)) return next
+  if (current.assignees === previous.assignees || !sameList(next.assignees, previous.assignees)) return next
+  return { ...next, assignees: current.assignees }
+}
+
+function isTask(value: unknown): value is Task {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Task).assignees)
 }

@@ -10,11 +10,25 @@ import type { RoomStorage } from './updateLog'
  * A room whose files were damaged is not "never stored", and is never re-seeded. When writing
  * the seed fails (a full disk), the load fails and nobody is served a state that is not stored.
  */
-export function seededStorage(inner: RoomStorage, seed: () => Uint8Array | null): RoomStorage {
+/**
+ * `catchUp`, when given, sees what a stored room loads and may return one more update (the meta
+ * room learning assignees that changed while it was not loaded): it is appended durably before
+ * the room is served, and loaded with the rest; a failed append fails the load.
+ */
+export function seededStorage(
+  inner: RoomStorage,
+  seed: () => Uint8Array | null,
+  catchUp?: (updates: readonly Uint8Array[]) => Uint8Array | null,
+): RoomStorage {
   return {
     load() {
       const updates = inner.load()
-      if (updates.length || !inner.neverStored) return updates
+      if (updates.length || !inner.neverStored) {
+        const extra = updates.length ? catchUp?.(updates) : null
+        if (!extra) return updates
+        inner.append(extra)
+        return [...updates, extra]
+      }
       const state = seed()
       if (!state) return updates
       inner.writeInitial(state)
