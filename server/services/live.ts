@@ -14,6 +14,7 @@ import { canSeeTask } from './tasks'
 import { taskTitle } from '../../shared/title'
 import { displayLabels } from '../../shared/blind'
 import { ThreadCounter } from './threads'
+import { BallotSubmissions } from './ballotSubmissions'
 import { viewOf, watchViews } from './looking'
 import type { ThreadSummary } from '../../shared/types'
 
@@ -52,6 +53,8 @@ export class LiveHub {
 
   /** Unresolved and mention counts of comment threads (server/services/threads.ts). */
   readonly threads: ThreadCounter
+  /** Which ballots are submitted, for the next-task route (server/services/ballotSubmissions.ts). */
+  readonly ballots = new BallotSubmissions()
 
   constructor(private readonly db: Db) {
     // Each person gets their own mention count, so the event is made per subscriber.
@@ -65,6 +68,7 @@ export class LiveHub {
 
   attach(rooms: Rooms): void {
     this.rooms = rooms
+    this.ballots.attach(rooms)
   }
 
   subscribe(user: Subscriber['user'], send: Subscriber['send']): () => void {
@@ -92,6 +96,7 @@ export class LiveHub {
   /** Rooms call this after document changes; progress goes out debounced, only when it moved. */
   onChange(room: Room): void {
     this.threads.onChange(room)
+    this.ballots.onChange(room)
     const parsed = parseRoomName(room.name)
     if (!parsed || parsed.kind !== 'workspace' || this.subscribers.size === 0) return
     if (this.progressTimers.has(parsed.taskId)) return
