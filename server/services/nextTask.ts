@@ -6,8 +6,8 @@
 import { CodejuryError } from '../../shared/errors'
 import type { Db } from '../storage/db'
 import type { BallotSubmissions } from './ballotSubmissions'
-import { keyOf, positionAfter } from './taskIndex'
-import type { IndexEntry, TaskIndex } from './taskIndex'
+import { keyOf } from './taskIndex'
+import type { TaskIndex } from './taskIndex'
 
 export interface NextTaskDeps {
   db: Db
@@ -26,11 +26,12 @@ export async function nextTask(deps: NextTaskDeps, userId: string, options: { ba
   const { index } = deps
   const list = index.order('created')
   let start = 0
-  let skip: IndexEntry | undefined
+  let skip = -1
   if (options.after !== undefined) {
-    skip = index.entry(options.after)
-    if (!skip) throw new CodejuryError('not-found', `no task ${options.after}`)
-    start = positionAfter(list, 'created', keyOf('created', skip))
+    const from = index.entry(options.after)
+    if (!from) throw new CodejuryError('not-found', `no task ${options.after}`)
+    skip = from.slot
+    start = index.positionAfter('created', keyOf('created', from))
   }
   const mine = index.assignedTo(userId)
   const independent = new Map<string, boolean>()
@@ -41,14 +42,14 @@ export async function nextTask(deps: NextTaskDeps, userId: string, options: { ba
   }
   // Tasks are visited from `start` to the end, then from the top: the list wraps around.
   for (let n = 0; n < list.length; n++) {
-    const e = list[(start + n) % list.length]
-    if (e === skip || !mine.has(e)) continue
+    const slot = list[(start + n) % list.length]
+    if (slot === skip || !mine.has(slot)) continue
+    const e = index.at(slot)
     if (options.batch !== undefined && e.batch !== options.batch) continue
     if (DONE.has(e.task.status)) continue
     if (isIndependent(e.batch) && (await deps.submissions.submitted(e.id, userId))) continue
     // The await above may have let changes in: check the task as it is now.
-    const now = index.entry(e.id)
-    if (now && mine.has(now) && !DONE.has(now.task.status)) return e.id
+    if (index.assignedTo(userId).has(slot) && !DONE.has(index.at(slot).task.status)) return e.id
   }
   return null
 }

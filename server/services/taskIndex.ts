@@ -12,7 +12,7 @@ import { TextMatches } from './textMatches'
 
 /** One task as the index holds it; its key fields are a copy, so the old place can be found. */
 export interface IndexEntry {
-  /** Dense number of this entry, for per-request marks (never reused). */
+  /** Dense number of this entry: its place in the columns and per-request marks (never reused). */
   readonly slot: number
   task: Task
   id: string
@@ -61,26 +61,24 @@ const ORDERS = Object.values(IndexOrder)
 /** Changes at most this many are placed one by one; more are merged in one pass per order. */
 const SPLICE_MAX = 64
 
-/** The first position in `list` whose key is greater than `key` (or, `inclusive`, not less). */
-export function positionAfter(list: readonly IndexEntry[], order: IndexOrder, key: readonly string[], inclusive = false): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    const c = compareKeys(keyOf(order, list[mid]), key)
-    if (c < 0 || (c === 0 && !inclusive)) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 /** Everything `q` is matched against, in one place (the search and the index agree). */
 function searchFields(task: Task): { title: string; text: string } {
   const text = isConversation(task.prompt) ? task.prompt.map((m) => m.content).join('\n') : task.prompt
   return { title: taskTitle(task.prompt), text }
 }
 
-/** The list's index over one Db; `TaskIndex.of(db)` gives the one every route shares. */
+/** Column arrays grow by this factor when slots run out. */
+const GROWTH = 2
+
+/** Status codes for the per-slot column: an index into STATUSES. */
+export const STATUSES = Object.values(TaskStatus)
+const STATUS_CODE = new Map<string, number>(STATUSES.map((s, i) => [s, i]))
+
+/**
+ * The list's index over one Db; `TaskIndex.of(db)` gives the one every route shares. Tasks are
+ * numbered by slot; the hot loops read slot numbers and typed columns (status, batch), never
+ * the task objects, so a pass over 100,000 tasks stays in a few hundred kilobytes.
+ */
 export class TaskIndex {
   private static readonly byDb = new WeakMap<Db, TaskIndex>()
 
@@ -92,50 +90,77 @@ export class TaskIndex {
   }
 
   private readonly byId = new Map<string, IndexEntry>()
-  private readonly sorted = new Map<IndexOrder, IndexEntry[]>()
-  private readonly assigned = new Map<string, Set<IndexEntry>>()
-  private readonly batches = new Map<string, Set<IndexEntry>>()
-  private nextSlot = 0
+  private readonly bySlot: IndexEntry[] = []
+  private readonly sorted = new Map<IndexOrder, number[]>()
+  private readonly assigned = new Map<string, Set<number>>()
+  private readonly batchCodes = new Map<string, number>()
+  /** Per slot: the task's status as an index into STATUSES. */
+  statusColumn = new Uint8Array(1024)
+  /** Per slot: the task's batch as a number (batchCode). */
+  batchColumn = new Int32Array(1024)
   /** Cached `q` results; search text never changes once a task is imported. */
   readonly matches = new TextMatches()
 
   private constructor(db: Db) {
     for (const task of db.tasks) this.add(task)
-    for (const order of ORDERS) this.sorted.set(order, [...this.byId.values()].sort(COMPARE[order]))
+    for (const order of ORDERS) this.sorted.set(order, this.bySlot.map((e) => e.slot).sort(this.compareSlots(order)))
     db.onTasksChanged((changes) => this.apply(changes))
   }
 
-  /** Every task in `order`, ascending. Read only. */
-  order(order: IndexOrder): readonly IndexEntry[] {
+  private compareSlots(order: IndexOrder): (a: number, b: number) => number {
+    const compare = COMPARE[order]
+    return (a, b) => compare(this.bySlot[a], this.bySlot[b])
+  }
+
+  /** Every task's slot in `order`, ascending. Read only. */
+  order(order: IndexOrder): readonly number[] {
     return this.sorted.get(order)!
   }
 
-  /** The tasks assigned to `userId` (empty for anyone else). Read only. */
-  assignedTo(userId: string): ReadonlySet<IndexEntry> {
+  /** The slots of the tasks assigned to `userId` (empty for anyone else). Read only. */
+  assignedTo(userId: string): ReadonlySet<number> {
     return this.assigned.get(userId) ?? EMPTY
   }
 
-  /** The tasks of `batch`. Read only. */
-  inBatch(batch: string): ReadonlySet<IndexEntry> {
-    return this.batches.get(batch) ?? EMPTY
+  /** The number batchColumn holds for `batch`, or -1 when no task is in it. */
+  batchCode(batch: string): number {
+    return this.batchCodes.get(batch) ?? -1
   }
 
   entry(id: string): IndexEntry | undefined {
     return this.byId.get(id)
   }
 
+  at(slot: number): IndexEntry {
+    return this.bySlot[slot]
+  }
+
   get size(): number {
     return this.byId.size
   }
 
-  /** Slots handed out so far: per-request marks are this long. */
+  /** Slots handed out so far (no task is ever removed, so every slot below is a task). */
   get slots(): number {
-    return this.nextSlot
+    return this.bySlot.length
+  }
+
+  /** The first position in `list` whose key is greater than `key` (or, `inclusive`, not less). */
+  positionAfter(order: IndexOrder, key: readonly string[], inclusive = false): number {
+    const list = this.order(order)
+    let lo = 0
+    let hi = list.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      const c = compareKeys(keyOf(order, this.bySlot[list[mid]]), key)
+      if (c < 0 || (c === 0 && !inclusive)) lo = mid + 1
+      else hi = mid
+    }
+    return lo
   }
 
   private add(task: Task): IndexEntry {
     const e: IndexEntry = {
-      slot: this.nextSlot++,
+      slot: this.bySlot.length,
       task,
       id: task.id,
       batch: task.batch,
@@ -144,18 +169,29 @@ export class TaskIndex {
       ...searchFields(task),
     }
     this.byId.set(task.id, e)
+    this.bySlot.push(e)
+    if (e.slot >= this.statusColumn.length) {
+      const status = new Uint8Array(this.statusColumn.length * GROWTH)
+      status.set(this.statusColumn)
+      this.statusColumn = status
+      const batch = new Int32Array(this.batchColumn.length * GROWTH)
+      batch.set(this.batchColumn)
+      this.batchColumn = batch
+    }
     this.link(e)
     return e
   }
 
   private link(e: IndexEntry): void {
-    for (const user of e.task.assignees) setOf(this.assigned, user).add(e)
-    setOf(this.batches, e.batch).add(e)
+    for (const user of e.task.assignees) setOf(this.assigned, user).add(e.slot)
+    let code = this.batchCodes.get(e.batch)
+    if (code === undefined) this.batchCodes.set(e.batch, (code = this.batchCodes.size))
+    this.batchColumn[e.slot] = code
+    this.statusColumn[e.slot] = STATUS_CODE.get(e.task.status) ?? 0
   }
 
   private unlink(e: IndexEntry): void {
-    for (const user of e.task.assignees) this.assigned.get(user)?.delete(e)
-    this.batches.get(e.batch)?.delete(e)
+    for (const user of e.task.assignees) this.assigned.get(user)?.delete(e.slot)
   }
 
   /** Takes stored changes in: new tasks are placed, changed ones moved where their keys went. */
@@ -170,14 +206,14 @@ export class TaskIndex {
       if (e) updates.push({ e, after })
       else added.push(after)
     }
-    const shifted = new Map<IndexOrder, IndexEntry[]>()
+    const shifted = new Map<IndexOrder, number[]>()
     for (const order of ORDERS) {
-      const moving = updates.filter((u) => compareKeys(keyOf(order, u.e), keyOf(order, u.after)) !== 0).map((u) => u.e)
+      const moving = updates.filter((u) => compareKeys(keyOf(order, u.e), keyOf(order, u.after)) !== 0).map((u) => u.e.slot)
       shifted.set(order, moving)
       // Few changes: take each out where its old key puts it, before any key is overwritten.
       if (moving.length + added.length <= SPLICE_MAX) {
         const list = this.sorted.get(order)!
-        for (const e of moving) list.splice(positionAfter(list, order, keyOf(order, e), true), 1)
+        for (const slot of moving) list.splice(this.positionAfter(order, keyOf(order, this.bySlot[slot]), true), 1)
       }
     }
     for (const { e, after } of updates) {
@@ -192,49 +228,40 @@ export class TaskIndex {
       e.updatedAt = after.updatedAt
       this.link(e)
     }
-    const fresh = added.map((t) => this.add(t))
+    const fresh = added.map((t) => this.add(t).slot)
     for (const order of ORDERS) {
       const moving = shifted.get(order)!
       const list = this.sorted.get(order)!
       if (moving.length + fresh.length <= SPLICE_MAX) {
-        for (const e of [...moving, ...fresh]) list.splice(positionAfter(list, order, keyOf(order, e)), 0, e)
+        for (const slot of [...moving, ...fresh]) list.splice(this.positionAfter(order, keyOf(order, this.bySlot[slot])), 0, slot)
       } else {
-        this.sorted.set(order, merge(list, new Set(moving), [...moving, ...fresh], COMPARE[order]))
+        this.sorted.set(order, merge(list, new Set(moving), [...moving, ...fresh], this.compareSlots(order)))
       }
     }
   }
 }
 
-const EMPTY: ReadonlySet<IndexEntry> = new Set()
+const EMPTY: ReadonlySet<number> = new Set()
 
-function setOf(map: Map<string, Set<IndexEntry>>, key: string): Set<IndexEntry> {
+function setOf(map: Map<string, Set<number>>, key: string): Set<number> {
   let set = map.get(key)
   if (!set) map.set(key, (set = new Set()))
   return set
 }
 
 /** `list` without `removed`, with `added` merged in: one pass, plus sorting what was added. */
-function merge(list: readonly IndexEntry[], removed: ReadonlySet<IndexEntry>, added: IndexEntry[], compare: (a: IndexEntry, b: IndexEntry) => number): IndexEntry[] {
+function merge(list: readonly number[], removed: ReadonlySet<number>, added: number[], compare: (a: number, b: number) => number): number[] {
   added.sort(compare)
-  const out: IndexEntry[] = new Array(list.length - removed.size + added.length)
+  const out: number[] = []
   let i = 0
   let j = 0
-  let k = 0
   while (i < list.length || j < added.length) {
     if (i < list.length && removed.has(list[i])) {
       i++
       continue
     }
-    if (j >= added.length || (i < list.length && compare(list[i], added[j]) <= 0)) out[k++] = list[i++]
-    else out[k++] = added[j++]
+    if (j >= added.length || (i < list.length && compare(list[i], added[j]) <= 0)) out.push(list[i++])
+    else out.push(added[j++])
   }
-  out.length = k
   return out
-}
-
-/** Per-status zeroes, for counting. */
-export function zeroCounts(): Record<TaskStatus, number> {
-  const counts = {} as Record<TaskStatus, number>
-  for (const s of Object.values(TaskStatus)) counts[s] = 0
-  return counts
 }

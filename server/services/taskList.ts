@@ -9,8 +9,8 @@ import { DEFAULT_TASK_PAGE } from '../../shared/taskList'
 import type { TaskListQuery, TaskSort } from '../../shared/taskList'
 import type { Task, TaskStatus } from '../../shared/types'
 import { CodejuryError } from '../../shared/errors'
-import { keyOf, positionAfter, zeroCounts } from './taskIndex'
-import type { IndexEntry, IndexOrder, TaskIndex } from './taskIndex'
+import { keyOf, STATUSES } from './taskIndex'
+import type { IndexOrder, TaskIndex } from './taskIndex'
 
 /** Who asks: annotators see their assigned tasks only. */
 export interface Viewer {
@@ -90,46 +90,59 @@ export function listTasks(index: TaskIndex, viewer: Viewer, query: TaskListQuery
   const { order, descending } = orderOf(sort)
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, sort, query)
 
-  // The smallest set that every result is in: the caller's own tasks, the assignee's, the batch's.
-  const sets: ReadonlySet<IndexEntry>[] = []
+  // The smallest set every result is in: the caller's own tasks or the assignee's; else every slot.
+  const sets: ReadonlySet<number>[] = []
   if (viewer.role === 'annotator') sets.push(index.assignedTo(viewer.id))
   if (query.assignee !== undefined) sets.push(index.assignedTo(query.assignee))
-  if (query.batch !== undefined) sets.push(index.inBatch(query.batch))
   sets.sort((a, b) => a.size - b.size)
-  const base: Iterable<IndexEntry> = sets[0] ?? index.order(order)
-  const others = sets.slice(1)
-  const matches = query.q === undefined ? null : index.matches.matcher(query.q, index.slots)
+  const base = sets[0]
+  const other = sets[1]
+  const batch = query.batch === undefined ? -1 : index.batchCode(query.batch)
+  const wanted = query.status === undefined ? -1 : STATUSES.indexOf(query.status)
+  const matches = query.q === undefined ? null : index.matches.matcher(query.q, index.slots, (slot) => index.at(slot))
+  const statusColumn = index.statusColumn
+  const batchColumn = index.batchColumn
 
   // One pass counts and marks every match; the page is then read off the sorted order.
-  const counts = zeroCounts()
+  const perStatus = new Int32Array(STATUSES.length)
   const marked = new Uint8Array(index.slots)
   let total = 0
-  for (const e of base) {
-    if (others.length && !others.every((s) => s.has(e))) continue
-    if (matches && !matches(e)) continue
-    const status = e.task.status
-    counts[status]++
-    if (query.status !== undefined && status !== query.status) continue
-    marked[e.slot] = 1
+  const consider = (slot: number) => {
+    if (batch >= 0 && batchColumn[slot] !== batch) return
+    if (other && !other.has(slot)) return
+    if (matches && !matches(slot)) return
+    const status = statusColumn[slot]
+    perStatus[status]++
+    if (wanted >= 0 && status !== wanted) return
+    marked[slot] = 1
     total++
+  }
+  if (query.batch !== undefined && batch < 0) {
+    // No task is in that batch: nothing matches.
+  } else if (base) {
+    for (const slot of base) consider(slot)
+  } else {
+    for (let slot = 0, n = index.slots; slot < n; slot++) consider(slot)
   }
 
   const list = index.order(order)
-  const rows: IndexEntry[] = []
+  const rows: number[] = []
   if (total > 0) {
     const step = descending ? -1 : 1
     let i: number
     if (!after) i = descending ? list.length - 1 : 0
-    else i = descending ? positionAfter(list, order, after, true) - 1 : positionAfter(list, order, after)
+    else i = descending ? index.positionAfter(order, after, true) - 1 : index.positionAfter(order, after)
     for (; i >= 0 && i < list.length && rows.length <= limit; i += step) {
-      if (marked[list[i].slot]) rows.push(list[i])
+      if (marked[list[i]]) rows.push(list[i])
     }
   }
   const more = rows.length > limit
   if (more) rows.length = limit
-  const last = rows[rows.length - 1]
+  const last = rows.length ? index.at(rows[rows.length - 1]) : undefined
+  const counts = {} as Record<TaskStatus, number>
+  STATUSES.forEach((s, i) => (counts[s] = perStatus[i]))
   return {
-    tasks: rows.map((e) => e.task),
+    tasks: rows.map((slot) => index.at(slot).task),
     total,
     counts,
     next_cursor: more && last ? encodeCursor({ s: sort, f: fingerprint(query), k: keyOf(order, last) }) : null,

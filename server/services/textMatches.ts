@@ -16,7 +16,6 @@ const MAX_REMEMBERED = 16
 
 /** What a search reads of a task. */
 export interface Searchable {
-  slot: number
   id: string
   title: string
   text: string
@@ -55,10 +54,10 @@ export class TextMatches {
   private readonly remembered = new Map<string, Remembered>()
 
   /**
-   * A test of `q` (case-insensitive substring of id, title or text). `size` is the number of slots
-   * so far. The test answers from memory when it can.
+   * A test of `q` (case-insensitive substring of id, title or text) by slot; `at` reads a slot's
+   * task and `size` is the number of slots so far. The test answers from memory when it can.
    */
-  matcher(q: string, size: number): (e: Searchable) => boolean {
+  matcher(q: string, size: number, at: (slot: number) => Searchable): (slot: number) => boolean {
     const needle = q.toLowerCase()
     let r = this.remembered.get(needle)
     if (r) this.remembered.delete(needle)
@@ -68,12 +67,15 @@ export class TextMatches {
     // A shorter remembered text inside this one: whatever it did not match, this cannot match.
     const within = [...this.remembered.values()].filter((o) => o !== r && needle.includes(o.needle))
     const found = r
-    return (e) => {
-      const known = found.state(e.slot)
+    return (slot) => {
+      const known = found.state(slot)
       if (known !== UNKNOWN) return known === YES
-      const excluded = within.some((o) => o.state(e.slot) === NO)
-      const yes = !excluded && (found.pattern.test(e.id) || found.pattern.test(e.title) || found.pattern.test(e.text))
-      found.set(e.slot, yes ? YES : NO)
+      let yes = !within.some((o) => o.state(slot) === NO)
+      if (yes) {
+        const e = at(slot)
+        yes = found.pattern.test(e.id) || found.pattern.test(e.title) || found.pattern.test(e.text)
+      }
+      found.set(slot, yes ? YES : NO)
       return yes
     }
   }
