@@ -9,6 +9,7 @@ import { taskTitle } from '../../shared/title'
 import { isConversation } from '../../shared/types'
 import type { Db, TaskChange } from '../storage/db'
 import { TextMatches } from './textMatches'
+import { TrigramFilter } from './trigramFilter'
 
 /** One task as the index holds it; its key fields are a copy, so the old place can be found. */
 export interface IndexEntry {
@@ -100,6 +101,8 @@ export class TaskIndex {
   batchColumn = new Int32Array(1024)
   /** Cached `q` results; search text never changes once a task is imported. */
   readonly matches = new TextMatches()
+  /** Which trigrams each task's searchable text holds: most tasks are ruled out without reading it. */
+  readonly trigrams = new TrigramFilter()
 
   private constructor(db: Db) {
     for (const task of db.tasks) this.add(task)
@@ -170,6 +173,7 @@ export class TaskIndex {
     }
     this.byId.set(task.id, e)
     this.bySlot.push(e)
+    this.trigrams.set(e.slot, [e.id, e.title, e.text])
     if (e.slot >= this.statusColumn.length) {
       const status = new Uint8Array(this.statusColumn.length * GROWTH)
       status.set(this.statusColumn)
@@ -220,6 +224,7 @@ export class TaskIndex {
       this.unlink(e)
       if (after.prompt !== e.task.prompt) {
         Object.assign(e, searchFields(after))
+        this.trigrams.set(e.slot, [e.id, e.title, e.text])
         this.matches.forget(e.slot)
       }
       e.task = after

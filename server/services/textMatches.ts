@@ -57,7 +57,7 @@ export class TextMatches {
    * A test of `q` (case-insensitive substring of id, title or text) by slot; `at` reads a slot's
    * task and `size` is the number of slots so far. The test answers from memory when it can.
    */
-  matcher(q: string, size: number, at: (slot: number) => Searchable): (slot: number) => boolean {
+  matcher(q: string, size: number, at: (slot: number) => Searchable, mayMatch: ((slot: number) => boolean) | null = null): (slot: number) => boolean {
     const needle = q.toLowerCase()
     let r = this.remembered.get(needle)
     if (r) this.remembered.delete(needle)
@@ -70,7 +70,7 @@ export class TextMatches {
     return (slot) => {
       const known = found.state(slot)
       if (known !== UNKNOWN) return known === YES
-      let yes = !within.some((o) => o.state(slot) === NO)
+      let yes = !within.some((o) => o.state(slot) === NO) && (!mayMatch || mayMatch(slot))
       if (yes) {
         const e = at(slot)
         yes = found.pattern.test(e.id) || found.pattern.test(e.title) || found.pattern.test(e.text)

@@ -158,6 +158,9 @@ async function oneRun(): Promise<Map<string, Figures | number>> {
     out.set('q warm (same text)', await time(s, s.lead, () => '/api/tasks?q=merged%20intervals&limit=100', (b) => check(b.total > 0, 'q matches')))
     // Each request a text never searched before: the whole prompt text is read.
     out.set('q cold (new text each)', await time(s, s.lead, (i) => `/api/tasks?q=solve_${(i * 7919) % TASKS}(&limit=100`, (b) => check(b.total === 1, `one task matches q: ${b.total}`)))
+    // A search box: each request one more letter of `solve_N(`, a new N every 10 requests.
+    const typed = (i: number) => `solve_${(Math.floor(i / 10) * 7919) % TASKS}(`.slice(0, (i % 10) + 1)
+    out.set('q typed (letter by letter)', await time(s, s.lead, (i) => `/api/tasks?q=${encodeURIComponent(typed(i))}&limit=100`, (b) => check(b.total > 0, 's matches')))
     out.set('batch+status+assignee+q cold', await time(s, s.lead, (i) => `/api/tasks?batch=alpha&status=open&assignee=${ann.id}&q=task%20${(i * 7919) % ASSIGNED}:&limit=100`, (b) => check(b.total === 1, `combined: ${b.total}`)))
     // A cursor half way down the list: walk to it once, then time the page after it.
     let cursor = ''
