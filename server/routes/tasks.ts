@@ -10,6 +10,10 @@ import { assignTask, canSeeTask, importTasks } from '../services/tasks'
 import type { ImportOptions } from '../services/tasks'
 import { BodyTooLarge, bodyLines } from '../services/bodyLines'
 import { jsonBody } from '../validate'
+import { TaskIndex } from '../services/taskIndex'
+import { listTasks } from '../services/taskList'
+import { parseTaskListQuery } from '../../shared/taskList'
+import type { TaskPage } from '../../shared/taskList'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Task, TaskDetail, User } from '../../shared/types'
 
@@ -60,6 +64,8 @@ function compareLabels(a: string, b: string): number {
 }
 
 export function tasksRoutes(deps: AppDeps) {
+  // Built now, at start-up, rather than on the first request.
+  const index = TaskIndex.of(deps.db)
   return new Hono<AppEnv>()
     .use(requireRole())
     .post('/import', requireRole('lead'), async (c) => {
@@ -95,11 +101,11 @@ export function tasksRoutes(deps: AppDeps) {
     })
     .get('/', (c) => {
       const user = c.get('user')!
-      const tasks = deps.db.tasks
-        .filter((t) => canSeeTask(user, t))
-        .sort((a, b) => a.batch.localeCompare(b.batch) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-        .map((t) => deps.live.summarize(t, user.id))
-      return c.json({ tasks })
+      const parsed = parseTaskListQuery(c.req.query())
+      if (!parsed.ok) throw new HTTPException(400, { message: parsed.message })
+      const page = listTasks(index, user, parsed.query)
+      const body: TaskPage = { ...page, tasks: page.tasks.map((t) => deps.live.summarize(t, user.id)) }
+      return c.json(body)
     })
     .get('/:id', (c) => {
       const task = deps.db.task(c.req.param('id'))
