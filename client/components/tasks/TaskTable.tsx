@@ -115,11 +115,15 @@ export const TaskTable: Component<{
             }
           >
             <Show when={padTop() > 0}>
-              <tr class="task-spacer" aria-hidden="true" style={{ height: `${padTop()}px` }} />
+              <tr class="task-spacer" aria-hidden="true">
+                <td colSpan={props.columns.length} style={{ height: `${padTop()}px` }} />
+              </tr>
             </Show>
             <For each={shown()}>{(task, i) => props.row(task, slot(i))}</For>
             <Show when={padBottom() > 0}>
-              <tr class="task-spacer" aria-hidden="true" style={{ height: `${padBottom()}px` }} />
+              <tr class="task-spacer" aria-hidden="true">
+                <td colSpan={props.columns.length} style={{ height: `${padBottom()}px` }} />
+              </tr>
             </Show>
           </Show>
         </tbody>

@@ -23,8 +23,8 @@ export function searchText(s: string | undefined): string | undefined {
 
 /** How each order reads in the sort menu. */
 export const SORT_LABEL: ReadonlyMap<TaskSort, string> = new Map<TaskSort, string>([
-  ['created', 'Batch, then import order'],
-  ['-created', 'Newest imported first'],
+  ['created', 'Import order'],
+  ['-created', 'Import order, newest first'],
   ['-updated', 'Recently changed first'],
   ['updated', 'Least recently changed first'],
   ['id', 'Task id, A to Z'],
