@@ -53,9 +53,7 @@ export const MAX_TASK_QUERY_CHARS = 200
 /** The longest `cursor` accepted, in characters (a real one is far shorter). */
 export const MAX_TASK_CURSOR_CHARS = 1_000
 
-/** A query string value: absent and empty mean the same (an unset filter). */
-const optional = <T extends v.GenericSchema<string, unknown>>(schema: T) =>
-  v.optional(v.union([v.literal(''), schema]))
+const optional = v.optional
 
 /**
  * `GET /api/tasks`'s query string, as sent (every value a string). Unknown status or sort and a
@@ -82,7 +80,9 @@ export type ParsedTaskListQuery = { ok: true; query: TaskListQuery } | { ok: fal
 
 /** Reads `GET /api/tasks`'s query string (values as sent) into a TaskListQuery. */
 export function parseTaskListQuery(raw: Record<string, string | undefined>): ParsedTaskListQuery {
-  const parsed = v.safeParse(TaskListQuerySchema, raw)
+  // Absent and empty mean the same: an unset filter.
+  const set = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = v.safeParse(TaskListQuerySchema, set)
   if (!parsed.success) {
     const issue = parsed.issues[0]
     const field = issue.path?.map((p) => String(p.key)).join('.') ?? 'query'

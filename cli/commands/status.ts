@@ -4,6 +4,7 @@ import type { TaskSummary, User } from '../../shared/types'
 import { CliError, ExitCode } from '../cliError'
 import { formatFields, formatTable } from '../format'
 import type { Command } from '../types'
+import { forEachTaskPage } from '../taskPages'
 
 /** Health first (no token needed), then the lead-only counts. */
 export const status: Command = {
@@ -16,22 +17,26 @@ export const status: Command = {
   async run(ctx) {
     const health = await ctx.api.json<{ ok?: boolean }>((r) => r.api.health.$get(), { auth: false })
     if (health.data.ok !== true) throw new CliError(`the server at ${ctx.url} is not healthy`)
-    const [{ data: taskData }, { data: userData }] = await Promise.all([
-      ctx.api.json<{ tasks: TaskSummary[] }>((r) => r.api.tasks.$get()),
-      ctx.api.json<{ users: User[] }>((r) => r.api.users.$get()),
-    ])
-    const tasks = Array.isArray(taskData.tasks) ? taskData.tasks : []
-    const users = Array.isArray(userData.users) ? userData.users : []
     const byStatus: Record<string, number> = Object.fromEntries(
       Object.values(TaskStatus).map((s) => [s, 0]),
     )
     const byBatch: Record<string, number> = {}
-    for (const t of tasks) {
-      byStatus[t.status] = (byStatus[t.status] ?? 0) + 1
-      byBatch[t.batch] = (byBatch[t.batch] ?? 0) + 1
+    let count = 0
+    // Counted page by page: a program of 100,000 tasks is never held at once.
+    const countPage = (page: TaskSummary[]) => {
+      for (const t of page) {
+        count++
+        byStatus[t.status] = (byStatus[t.status] ?? 0) + 1
+        byBatch[t.batch] = (byBatch[t.batch] ?? 0) + 1
+      }
     }
+    const [, { data: userData }] = await Promise.all([
+      forEachTaskPage(ctx.api, countPage),
+      ctx.api.json<{ users: User[] }>((r) => r.api.users.$get()),
+    ])
+    const users = Array.isArray(userData.users) ? userData.users : []
     if (ctx.json) {
-      const summary = { url: ctx.url, ok: true, users: users.length, tasks: tasks.length }
+      const summary = { url: ctx.url, ok: true, users: users.length, tasks: count }
       ctx.out(JSON.stringify({ ...summary, byStatus, byBatch }, null, 2))
       return ExitCode.ok
     }
@@ -39,10 +44,10 @@ export const status: Command = {
       formatFields([
         ['server', `${ctx.url} (ok)`],
         ['users', users.length],
-        ['tasks', tasks.length],
+        ['tasks', count],
       ]),
     )
-    if (tasks.length > 0) {
+    if (count > 0) {
       ctx.out('')
       ctx.out(formatTable(['STATUS', 'TASKS'], Object.entries(byStatus)))
       ctx.out('')

@@ -2,7 +2,8 @@
  * The paged task list: the tasks a person may see, filtered, in one of TASK_SORTS, a page at a
  * time from a keyset cursor (the last row's sort key), with the total and per-status counts.
  * Reads the index (taskIndex.ts); never sorts. A cursor is a position, not a snapshot: the next
- * page starts after the last row's key, wherever that row has gone since.
+ * page starts after the last row's key, wherever that row has gone since. A cursor edited by hand
+ * into another well-formed one is only another position: what a page shows is decided per request.
  */
 import { DEFAULT_TASK_PAGE } from '../../shared/taskList'
 import type { TaskListQuery, TaskSort } from '../../shared/taskList'
@@ -32,6 +33,9 @@ interface CursorBody {
   k: string[]
 }
 
+/** What any part of a key can hold: batch names, ISO times and ids are all of these characters. */
+const KEY_PART_RE = /^[A-Za-z0-9_. :-]{1,80}$/
+
 const KEY_LENGTH: Record<IndexOrder, number> = { created: 3, updated: 2, id: 1 }
 
 function orderOf(sort: TaskSort): { order: IndexOrder; descending: boolean } {
@@ -56,7 +60,10 @@ export function decodeCursor(cursor: string, sort: TaskSort, query: TaskListQuer
   const bad = (why: string) => new CodejuryError('bad-input', `cursor ${why}; start again from the first page`)
   let body: unknown
   try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    const bytes = Buffer.from(cursor, 'base64url')
+    // Only the exact text encodeCursor makes: no padding, no trailing bits, no extra characters.
+    if (bytes.toString('base64url') !== cursor) throw new Error('not canonical')
+    body = JSON.parse(bytes.toString('utf8'))
   } catch {
     throw bad('is not a cursor this server made')
   }
@@ -67,7 +74,7 @@ export function decodeCursor(cursor: string, sort: TaskSort, query: TaskListQuer
   if (b.s !== sort) throw bad(`was made for sort=${String(b.s).slice(0, 20)}, not ${sort}`)
   if (b.f !== fingerprint(query)) throw bad('was made for other filters')
   const { order } = orderOf(sort)
-  if (b.k.length !== KEY_LENGTH[order] || !b.k.every((x) => typeof x === 'string' && x.length <= 200)) {
+  if (b.k.length !== KEY_LENGTH[order] || !b.k.every((x) => typeof x === 'string' && KEY_PART_RE.test(x))) {
     throw bad('is not a cursor this server made')
   }
   return b.k

@@ -46,13 +46,13 @@ page_('shows upload progress and every bad line, imports nothing, then imports t
   const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress)
   assert.ok(progress.length > 0, 'a progress bar was shown')
   assert.is(progress[progress.length - 1], '1', `the bar reached the end: ${progress.join(',')}`)
-  assert.is((await api(s, s.leadToken, 'GET', '/api/tasks')).body.tasks.length, 0, 'nothing was imported')
+  assert.is((await api(s, s.leadToken, 'GET', '/api/tasks')).body.total, 0, 'nothing was imported')
 
   await page.getByLabel('JSONL file').setInputFiles(file(good))
   await page.getByRole('button', { name: 'Import' }).click()
   await page.getByRole('status').filter({ hasText: `Imported ${COUNT} tasks into a new blind batch “week-1”.` }).waitFor({ timeout: 30_000 })
   await waitFor(async () => (await page.getByRole('alert').count()) === 0, 'the old errors to go')
-  assert.is((await api(s, s.leadToken, 'GET', '/api/tasks')).body.tasks.length, COUNT)
+  assert.is((await api(s, s.leadToken, 'GET', '/api/tasks')).body.total, COUNT)
   const batches = (await api(s, s.leadToken, 'GET', '/api/batches')).body.batches
   assert.equal(batches.map((b: { name: string; blind: boolean }) => [b.name, b.blind]), [['week-1', true]])
   assert.equal(lead.errors.filter((e) => !/Failed to load resource.*400/.test(e)), [])
