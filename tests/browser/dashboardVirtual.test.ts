@@ -29,10 +29,10 @@ const row = (page: Page, taskId: string) => page.locator(`tr[data-task="${taskId
 const rowCount = (page: Page) => page.locator('tr[data-task]').count()
 const statusText = (page: Page) => page.getByRole('group', { name: 'Filters' }).getByRole('status').innerText()
 
-/** Scrolls the task table's own box to its end, once. */
-const scrollToEnd = (page: Page) =>
+/** Scrolls the task table's own box down by most of a screen, as a reader would. */
+const scrollDown = (page: Page) =>
   page.locator('.task-scroll').evaluate((el) => {
-    el.scrollTop = el.scrollHeight
+    el.scrollTop += el.clientHeight * 0.8
   })
 
 /** Scrolls until `taskId`'s row is rendered, loading pages as the reader would. */
@@ -40,7 +40,7 @@ async function scrollUntil(page: Page, taskId: string) {
   await waitFor(
     async () => {
       if ((await row(page, taskId).count()) > 0) return true
-      await scrollToEnd(page)
+      await scrollDown(page)
       return false
     },
     `row ${taskId} to be scrolled in`,
