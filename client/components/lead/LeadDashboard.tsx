@@ -87,6 +87,7 @@ export const LeadDashboard: Component = () => {
     if (params.batch) all.add(params.batch)
     return [...all].sort((a, b) => a.localeCompare(b))
   })
+  const [statsAsked, setStatsAsked] = createSignal<string>()
   const status = () => (isStatus(params.status) ? params.status : 'all')
   const set = (next: DashboardParams) => setParams(next, { replace: true })
   return (
@@ -143,8 +144,20 @@ export const LeadDashboard: Component = () => {
           <Show when={pages.loading() && tasks().length > 0}>
             <p class="muted small" role="status">Loading more tasks…</p>
           </Show>
-          {/* Statistics of the chosen batch, or of the first one (agreement work). */}
-          <Show when={params.batch || batches()[0]} keyed>
+          {/* Statistics of the chosen batch; without one, of the first batch when asked (they grow with the batch). */}
+          <Show
+            when={params.batch || statsAsked()}
+            keyed
+            fallback={
+              <Show when={batches()[0]}>
+                {(first) => (
+                  <button type="button" class="link" onClick={() => setStatsAsked(first())}>
+                    Show statistics of batch {first()}
+                  </button>
+                )}
+              </Show>
+            }
+          >
             {(batch) => (
               <Suspense fallback={<p class="muted" role="status">Loading statistics…</p>}>
                 <StatsCharts batch={batch} />
