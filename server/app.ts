@@ -17,6 +17,7 @@ import { tasksRoutes, MAX_IMPORT_BYTES, IMPORT_TOO_LARGE } from './routes/tasks'
 import { batchesRoutes } from './routes/batches'
 import { healthRoutes } from './routes/health'
 import { eventsRoutes } from './routes/events'
+import { nextRoutes } from './routes/next'
 import { peopleRoutes } from './routes/people'
 import { workflowRoutes } from './routes/workflow'
 import { exportRoutes } from './routes/export'
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/timesheet', timesheetRoutes(deps))
     .route('/api/active-time', activeTimeRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
+    .route('/api/next', nextRoutes(deps))
     .route('/signin', signinRoutes(deps))
     .route('/ws', wsRoutes(deps))
     .route('/runner', runnerRoutes(deps))

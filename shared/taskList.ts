@@ -103,3 +103,9 @@ export function parseTaskListQuery(raw: Record<string, string | undefined>): Par
   }
   return { ok: true, query }
 }
+
+/** `GET /api/next`'s query string: the batch to stay in and the task to start after, both optional. */
+export const NextTaskQuerySchema = v.object({
+  batch: v.optional(BatchNameSchema),
+  after: v.optional(IdSchema),
+})

@@ -6,24 +6,44 @@
 import { parseRoomName, roomName } from '../../shared/roomNames'
 import { computeProgress } from '../../shared/progress'
 import type { Progress } from '../../shared/progress'
-import type { PresentUser, Task, TaskSummary } from '../../shared/types'
-import type { Db } from '../storage/db'
+import type { PresentUser, Task, TaskStatus, TaskSummary } from '../../shared/types'
+import type { Db, TaskChange } from '../storage/db'
 import type { Room } from '../sync/room'
 import type { Rooms } from '../sync/rooms'
 import { canSeeTask } from './tasks'
 import { taskTitle } from '../../shared/title'
 import { displayLabels } from '../../shared/blind'
 import { ThreadCounter } from './threads'
+import { BallotSubmissions } from './ballotSubmissions'
 import { viewOf, watchViews } from './looking'
 import type { ThreadSummary } from '../../shared/types'
 
-/** What `/api/events` streams: `presence` when someone joins or leaves, `progress` as work moves. */
+/** A list row's stored fields after a change: what the queue and the dashboard update in place. */
+export interface TaskRowChange {
+  taskId: string
+  status: TaskStatus
+  revision: number
+  assignees: string[]
+  updatedAt: string
+}
+
+/**
+ * What `/api/events` streams: `presence` when someone joins or leaves, `progress` as work moves,
+ * `threads` as comments come and go, `task` when a task's status, revision or assignees change
+ * (or it is added), and `tasks` instead when one write changed more than ROW_EVENTS_MAX of them:
+ * reload the first page.
+ */
 export type LiveEvent =
   | { type: 'presence'; data: { taskId: string; present: PresentUser[] } }
   | { type: 'progress'; data: { taskId: string; progress: Progress } }
   | { type: 'threads'; data: { taskId: string; threads: ThreadSummary } }
+  | { type: 'task'; data: TaskRowChange }
+  | { type: 'tasks'; data: { count: number } }
 
 type Subscriber = { user: { id: string; role: string }; send: (e: LiveEvent) => void }
+
+/** One write changing more rows than this (an import, a distribution) sends one `tasks` event. */
+export const ROW_EVENTS_MAX = 100
 
 /** Progress is recomputed at most this often per task while people type. */
 const PROGRESS_DEBOUNCE_MS = 1_000
@@ -52,8 +72,11 @@ export class LiveHub {
 
   /** Unresolved and mention counts of comment threads (server/services/threads.ts). */
   readonly threads: ThreadCounter
+  /** Which ballots are submitted, for the next-task route (server/services/ballotSubmissions.ts). */
+  readonly ballots = new BallotSubmissions()
 
   constructor(private readonly db: Db) {
+    db.onTasksChanged((changes) => this.onTasksChanged(changes))
     // Each person gets their own mention count, so the event is made per subscriber.
     this.threads = new ThreadCounter(db, (task) => {
       for (const s of this.subscribers) {
@@ -65,6 +88,7 @@ export class LiveHub {
 
   attach(rooms: Rooms): void {
     this.rooms = rooms
+    this.ballots.attach(rooms)
   }
 
   subscribe(user: Subscriber['user'], send: Subscriber['send']): () => void {
@@ -92,6 +116,7 @@ export class LiveHub {
   /** Rooms call this after document changes; progress goes out debounced, only when it moved. */
   onChange(room: Room): void {
     this.threads.onChange(room)
+    this.ballots.onChange(room)
     const parsed = parseRoomName(room.name)
     if (!parsed || parsed.kind !== 'workspace' || this.subscribers.size === 0) return
     if (this.progressTimers.has(parsed.taskId)) return
@@ -108,6 +133,38 @@ export class LiveHub {
     }, PROGRESS_DEBOUNCE_MS)
     timer.unref()
     this.progressTimers.set(parsed.taskId, timer)
+  }
+
+  /**
+   * Stored task changes go to everyone who could see the task before or after it (an annotator
+   * taken off a task hears of it, so their queue drops the row). Only status, revision and
+   * assignees make a row event; progress and threads have their own.
+   */
+  private onTasksChanged(changes: readonly TaskChange[]): void {
+    if (this.subscribers.size === 0) return
+    const rows = changes.filter(({ before, after }) => !before || before.status !== after.status || before.revision !== after.revision || !sameList(before.assignees, after.assignees))
+    if (rows.length === 0) return
+    if (rows.length > ROW_EVENTS_MAX) {
+      // Counted once per annotator, not per subscriber and row: a 100,000-task write stays one pass.
+      const perAnnotator = new Map<string, number>()
+      for (const { before, after } of rows) {
+        for (const id of new Set([...(before?.assignees ?? []), ...after.assignees])) perAnnotator.set(id, (perAnnotator.get(id) ?? 0) + 1)
+      }
+      for (const s of this.subscribers) {
+        const count = s.user.role === 'annotator' ? (perAnnotator.get(s.user.id) ?? 0) : rows.length
+        if (count > 0) s.send({ type: 'tasks', data: { count } })
+      }
+      return
+    }
+    for (const { before, after } of rows) {
+      const event: LiveEvent = {
+        type: 'task',
+        data: { taskId: after.id, status: after.status, revision: after.revision, assignees: after.assignees, updatedAt: after.updatedAt },
+      }
+      for (const s of this.subscribers) {
+        if ((before && canSeeTask(s.user, before)) || canSeeTask(s.user, after)) s.send(event)
+      }
+    }
   }
 
   private broadcast(task: Task, event: LiveEvent): void {
@@ -170,4 +227,8 @@ export class LiveHub {
       threads: this.threads.summaryFor(task, userId),
     }
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }
