@@ -96,13 +96,9 @@ function taskListParams(query: TaskListQuery): Record<string, string> {
   return params
 }
 
-// TEMPORARY until GET /api/next is merged: typed by hand.
-const nextRoute = () =>
-  (client.api as unknown as { next: { $get: (a: { query: Record<string, string> }) => Promise<ClientResponse<unknown>> } }).next
-
 /** The caller's next assigned, unfinished task in `batch` after `after`; null when none is left (204). */
 export const getNextTask = async (batch: string, after?: string): Promise<string | null> => {
-  const r = await call<{ task_id: string } | null>(nextRoute().$get({ query: after ? { batch, after } : { batch } }))
+  const r = await call<{ task_id: string } | null>(client.api.next.$get({ query: after ? { batch, after } : { batch } }))
   return r && typeof r.task_id === 'string' ? r.task_id : null
 }
 

@@ -27,7 +27,14 @@ export function createRowTime(ids: Accessor<readonly string[]>, intervalMs: numb
     const now = asked()
     return now.length === 0 ? [] : getActiveTime(now)
   }, intervalMs)
-  createEffect(on(asked, () => void polled.refresh(), { defer: true }))
+  // Asks made in one turn (new rows and their presence at once) share one request.
+  let queued: Promise<void> | null = null
+  const refresh = () =>
+    (queued ??= Promise.resolve().then(() => {
+      queued = null
+      return polled.refresh()
+    }))
+  createEffect(on(asked, () => void refresh(), { defer: true }))
   const byTask = createMemo(() => {
     const map = new Map<string, ActiveTime[]>()
     for (const r of polled.data() ?? []) {
@@ -37,5 +44,5 @@ export function createRowTime(ids: Accessor<readonly string[]>, intervalMs: numb
     }
     return map
   })
-  return { byTask, error: polled.error, refresh: polled.refresh }
+  return { byTask, error: polled.error, refresh }
 }

@@ -4,15 +4,18 @@ import type { Component } from 'solid-js'
 import { A } from '@solidjs/router'
 import { getNextTask, getTask } from '../../../api'
 import { taskTitle } from '../../../../shared/title'
+import { useMe } from '../../../stores/session'
 
 /**
  * Shown whenever the person has another task waiting in this batch, so it is one click away instead
  * of a trip through the queue; never leads into another batch. After a submit with nothing left, it
- * says so. Asked again after each submit.
+ * says so. Asked again after each submit; only for annotators.
  */
 export const NextTaskLink: Component<{ task: { id: string; batch: string }; submitted: boolean }> = (props) => {
+  const me = useMe()
+  // Only annotators have a queue to work through (the route answers 403 to anyone else).
   const [next] = createResource(
-    () => ({ id: props.task.id, batch: props.task.batch, submitted: props.submitted }),
+    () => me().role === 'annotator' && { id: props.task.id, batch: props.task.batch, submitted: props.submitted },
     async ({ id, batch }) => {
       const nextId = await getNextTask(batch, id)
       if (!nextId || nextId === id) return null
