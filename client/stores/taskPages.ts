@@ -134,8 +134,10 @@ export function createTaskPages(options: TaskPagesOptions): TaskPages {
     }
   }
 
-  // New filters: start again from their first page; the rows shown stay until it arrives.
-  createEffect(on(() => JSON.stringify(options.filters()), () => void loadFirst(false)))
+  // The first page is asked for at once, before the page's other requests; new filters start
+  // again from their first page, and the rows shown stay until it arrives.
+  void loadFirst(false)
+  createEffect(on(() => JSON.stringify(options.filters()), () => void loadFirst(false), { defer: true }))
 
   const onTask = (e: MessageEvent<string>) => {
     const event = parseTaskEvent(e.data)

@@ -3,8 +3,8 @@
  * revision, people in the room and what they look at, progress, unresolved threads and time on task
  * per person; filters by batch, status, assignee, text and order, all applied by the server and kept
  * in the URL. Live through the same event stream as the queue, so there is no refresh button; time
- * on task is read for the rows around the view, every ACTIVE_TIME_REFRESH_MS and whenever presence
- * or progress moves.
+ * on task is read for the rows around the view, every ACTIVE_TIME_REFRESH_MS and (at most every
+ * LIVE_TIME_REFRESH_MS) when presence or progress in view moves.
  */
 import { createEffect, createMemo, createResource, createSignal, For, lazy, Match, on, Show, Suspense, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
@@ -13,6 +13,7 @@ import { listBatches, listUsers } from '../../api'
 import { createTaskPages } from '../../stores/taskPages'
 import type { TaskFilters } from '../../stores/taskPages'
 import { createRowTime, MAX_TIME_TASKS } from '../../stores/rowTime'
+import { createThrottle } from '../../stores/createThrottle'
 import { ErrorNote } from '../common/ErrorNote'
 import { StatusCounts } from './StatusCounts'
 import { TaskTable } from '../tasks/TaskTable'
@@ -33,6 +34,9 @@ type DashboardParams = { batch?: string; status?: string; person?: string; q?: s
 /** How often time on task is re-read when nothing else on the page moved. */
 const ACTIVE_TIME_REFRESH_MS = 15_000
 
+/** The soonest time on task is re-read again after a live change in view. */
+const LIVE_TIME_REFRESH_MS = 2_000
+
 /** A dashboard row before it is measured, in pixels. */
 const ROW_ESTIMATE = 88
 
@@ -40,8 +44,6 @@ const ROW_ESTIMATE = 88
 const TIME_WINDOW_STEP = 200
 
 export const LeadDashboard: Component = () => {
-  const [users, { refetch: refetchUsers }] = createResource(listUsers)
-  const [batchList] = createResource(listBatches)
   const [params, setParams] = useSearchParams<DashboardParams>()
   const filters = createMemo<TaskFilters>(
     () => ({
@@ -54,28 +56,33 @@ export const LeadDashboard: Component = () => {
     {},
     { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
   )
+  // The rows first: their request goes out before the lists for the filters.
   const pages = createTaskPages({ filters })
   const tasks = () => pages.state.tasks
+  const [users, { refetch: refetchUsers }] = createResource(listUsers)
+  const [batchList] = createResource(listBatches)
 
   // Time on task for a window of held rows around the view.
-  const [firstShown, setFirstShown] = createSignal(0)
+  const [shownRange, setShownRange] = createSignal<[number, number]>([0, 0])
   const timeIds = createMemo(() => {
-    const start = Math.floor(firstShown() / TIME_WINDOW_STEP) * TIME_WINDOW_STEP
+    const start = Math.floor(shownRange()[0] / TIME_WINDOW_STEP) * TIME_WINDOW_STEP
     return tasks()
       .slice(start, start + MAX_TIME_TASKS)
       .map((t) => t.id)
   })
   const time = createRowTime(timeIds, ACTIVE_TIME_REFRESH_MS)
-  // Someone joining, leaving or making progress on a shown row is someone working: their time moved too.
+  // Someone joining, leaving or making progress on a row in view is someone working: their time
+  // moved too. Re-read at most every LIVE_TIME_REFRESH_MS, however busy the people are.
+  const refreshTime = createThrottle(() => void time.refresh(), LIVE_TIME_REFRESH_MS)
   createEffect(
     on(
       () => {
-        const start = Math.floor(firstShown() / TIME_WINDOW_STEP) * TIME_WINDOW_STEP
+        const [first, last] = shownRange()
         return tasks()
-          .slice(start, start + MAX_TIME_TASKS)
+          .slice(first, last + 1)
           .map((t) => [t.present.map((p) => p.id), t.progress && JSON.stringify(t.progress)])
       },
-      () => void time.refresh(),
+      refreshTime,
       { defer: true },
     ),
   )
@@ -129,7 +136,7 @@ export const LeadDashboard: Component = () => {
             estimate={ROW_ESTIMATE}
             resetKey={JSON.stringify(filters())}
             onNearEnd={() => void pages.loadMore()}
-            onRange={(first) => setFirstShown(first)}
+            onRange={(first, last) => setShownRange([first, last])}
             row={(task, slot) => (
               <LeadTaskRow
                 task={task}
