@@ -8,6 +8,7 @@ import type { ClientResponse } from 'hono/client'
 import type { AppType } from '../server/app'
 import type { ActiveTime, Batch, Me, PresentUser, TaskDetail, TaskSummary, User } from '../shared/types'
 import type { BatchInput } from '../shared/validation'
+import type { TaskListQuery, TaskPage } from '../shared/taskList'
 import type { ReportedRun } from '../shared/runReport'
 import type { RunResult } from '../shared/schema'
 
@@ -81,9 +82,25 @@ function errorMessage(res: Response, data: unknown): string {
 /** The signed-in user; rejects with a 401 `ApiError` when signed out. */
 export const getMe = () => call<Me>(client.api.me.$get())
 
-/** Tasks visible to the caller (annotators: their assigned tasks; leads and reviewers: all). */
-export const listTasks = () =>
-  call<{ tasks: TaskSummary[] }>(client.api.tasks.$get()).then((r) => r.tasks)
+/**
+ * One page of the tasks visible to the caller (annotators: their assigned tasks; leads and
+ * reviewers: all) matching `query` (shared/taskList.ts); `next_cursor` asks for the page after.
+ */
+export const listTaskPage = (query: TaskListQuery) =>
+  call<TaskPage>(client.api.tasks.$get({ query: taskListParams(query) }))
+
+/** A list query as query-string fields, the unset ones left out. */
+function taskListParams(query: TaskListQuery): Record<string, string> {
+  const params: Record<string, string> = {}
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params[key] = String(value)
+  return params
+}
+
+/** The caller's next assigned, unfinished task in `batch` after `after`; null when none is left (204). */
+export const getNextTask = async (batch: string, after?: string): Promise<string | null> => {
+  const r = await call<{ task_id: string } | null>(client.api.next.$get({ query: after ? { batch, after } : { batch } }))
+  return r && typeof r.task_id === 'string' ? r.task_id : null
+}
 
 /** One task with its batch's guidelines, rubric and mode. */
 export const getTask = (id: string) => call<TaskDetail>(client.api.tasks[':id'].$get({ param: { id } }))
@@ -121,9 +138,9 @@ export interface HealthProblem {
 /** `/api/health`: `{ ok: true }`, or what is wrong with storage right now. */
 export const getHealth = () =>
   call<{ ok: true } | { ok: false; degraded: HealthProblem[] }>(client.api.health.$get())
-/** Active time per person per task (lead only), for the dashboard's time column. */
-export const getActiveTime = () =>
-  call<{ rows: ActiveTime[] }>(client.api['active-time'].$get()).then((r) => r.rows)
+/** Active time per person on the given tasks (lead only, at most MAX_ACTIVE_TIME_TASKS ids), for the dashboard's time column. */
+export const getActiveTime = (taskIds: readonly string[]) =>
+  call<{ rows: ActiveTime[] }>(client.api['active-time'].$get({ query: { tasks: taskIds.join(',') } })).then((r) => r.rows)
 
 /** Clears the session cookie. */
 export const signOut = () => call<unknown>(client.api.signout.$post())

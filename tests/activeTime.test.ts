@@ -69,4 +69,30 @@ test('sums a person’s time over revisions, so a reopen does not hide work alre
   assert.is(activity.activeOn('t1', 1).get(ann.id), 30_000)
 })
 
+test('answers for only the tasks named in ?tasks=, and refuses a malformed or oversized list with a 400', async () => {
+  await importTasks(fx.server, [taskLine('t1'), taskLine('t2'), taskLine('t3')].join('\n'))
+  const ann = await createUser(fx.server, 'Ann', 'annotator')
+  const activity = fx.server.running.deps.activity
+  const now = Date.now()
+  for (const id of ['t1', 't2', 't3']) {
+    activity.note(ann.id, id, now - 30_000)
+    activity.note(ann.id, id, now)
+  }
+  const get = (query: string) => api<{ rows: ActiveTime[]; error?: string }>(fx.server, fx.server.leadToken, 'GET', `/api/active-time${query}`)
+  // Control: without the list, every task with time is there.
+  assert.equal((await get('')).body.rows.map((r) => r.task), ['t1', 't2', 't3'])
+  const some = await get('?tasks=t1,t3,nope')
+  assert.is(some.status, 200)
+  assert.equal(some.body.rows.map((r) => r.task), ['t1', 't3'], 'an unknown id is simply absent')
+
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `x${i}`).join(',')
+  assert.is((await get(`?tasks=t1,${ids(499)}`)).status, 200, '500 ids are allowed')
+  for (const bad of [`?tasks=${ids(501)}`, '?tasks=', '?tasks=t1,,t2', '?tasks=t1%2F..', '?tasks=__proto__,a%20b', '?tasks=t1&tasks=t2']) {
+    const res = await get(bad)
+    assert.is(res.status, 400, bad)
+    assert.type(res.body.error, 'string', bad)
+  }
+  assert.is((await get('?tasks=t2')).body.rows.length, 1, 'the server still answers after bad requests')
+})
+
 test.run()

@@ -1,24 +1,43 @@
-/** `/`: the caller's task queue (annotators: tasks assigned to them; leads, reviewers: all). */
-import { createMemo, Match, onCleanup, Show, Switch } from 'solid-js'
+/** `/`: the caller's task queue (annotators: tasks assigned to them; leads, reviewers: all), paged and live. */
+import { createMemo, createSignal, createEffect, Match, onCleanup, Show, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useSearchParams } from '@solidjs/router'
-import { createQueue } from '../stores/queue'
+import { createTaskPages } from '../stores/taskPages'
+import type { TaskFilters } from '../stores/taskPages'
+import { useMe } from '../stores/session'
 import { ErrorNote } from '../components/common/ErrorNote'
 import { QueueFilters } from '../components/queue/QueueFilters'
 import { TaskTable } from '../components/tasks/TaskTable'
 import { focusFirstRowOnKey } from '../components/tasks/rowKeys'
+import { isSort, isStatus, searchText } from '../components/tasks/listParams'
 import { TaskRow } from '../components/queue/TaskRow'
 import '../styles/review.css'
 
+type QueueParams = { batch?: string; status?: string; q?: string; sort?: string }
+
+/** A queue row before it is measured (title, id line and progress chips), in pixels. */
+const ROW_ESTIMATE = 72
+
 const Queue: Component = () => {
-  const queue = createQueue()
-  // The filters live in the URL (?batch=…&status=…), so a reload or a shared link keeps them.
-  const [params, setParams] = useSearchParams<{ batch?: string; status?: string }>()
-  const shown = createMemo(() =>
-    queue.state.tasks.filter(
-      (t) => (!params.batch || t.batch === params.batch) && (!params.status || t.status === params.status),
-    ),
-  )
+  const me = useMe()
+  // The filters live in the URL, so a reload or a shared link keeps them; the server applies them.
+  const [params, setParams] = useSearchParams<QueueParams>()
+  const filters = createMemo<TaskFilters>(() => ({
+    batch: params.batch || undefined,
+    status: isStatus(params.status) ? params.status : undefined,
+    q: searchText(params.q),
+    sort: isSort(params.sort) ? params.sort : undefined,
+  }), {}, { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) })
+  const queue = createTaskPages({ filters, member: () => (me().role === 'annotator' ? me().id : undefined) })
+  // Batches seen in any page so far: the reader may switch between them without clearing the filter.
+  const [batches, setBatches] = createSignal<readonly string[]>([])
+  createEffect(() => {
+    const seen = new Set(batches())
+    const before = seen.size
+    for (const t of queue.state.tasks) seen.add(t.batch)
+    if (seen.size !== before) setBatches([...seen])
+  })
+  const filtered = () => Object.values(filters()).some((v) => v !== undefined)
   let section!: HTMLElement
   onCleanup(focusFirstRowOnKey(() => section))
   return (
@@ -28,24 +47,33 @@ const Queue: Component = () => {
         <ErrorNote error={queue.error()} onRetry={queue.refresh} />
       </Show>
       <Switch fallback={<p class="muted" role="status">Loading tasks…</p>}>
-        <Match when={queue.loaded() && queue.state.tasks.length === 0}>
+        <Match when={queue.loaded() && queue.total() === 0 && !filtered()}>
           <p class="muted">No tasks for you yet. Your lead assigns them.</p>
         </Match>
         <Match when={queue.loaded()}>
           <QueueFilters
-            tasks={queue.state.tasks}
+            batches={batches()}
             batch={params.batch ?? ''}
             status={params.status ?? ''}
-            shown={shown().length}
+            q={params.q ?? ''}
+            sort={params.sort ?? ''}
+            total={queue.total()}
             onChange={(next) => setParams(next, { replace: true })}
           />
           <TaskTable
-            tasks={shown()}
+            tasks={queue.state.tasks}
+            total={queue.total()}
             label="Your tasks"
             columns={['Task', 'Batch', 'Status', 'Progress', 'Here now']}
             empty="No tasks match these filters."
-            row={(task) => <TaskRow task={task} />}
+            estimate={ROW_ESTIMATE}
+            resetKey={JSON.stringify(filters())}
+            onNearEnd={() => void queue.loadMore()}
+            row={(task, slot) => <TaskRow task={task} slot={slot} />}
           />
+          <Show when={queue.loading() && queue.state.tasks.length > 0}>
+            <p class="muted small" role="status">Loading more tasks…</p>
+          </Show>
           <p class="muted small">Tip: ↑ and ↓ (or j and k) move between tasks, Enter opens one.</p>
         </Match>
       </Switch>

@@ -1,9 +1,9 @@
-/** The queue store: the caller's tasks, refreshed on focus, with presence and progress live (SSE). */
-import { createSignal, onCleanup } from 'solid-js'
-import type { Accessor } from 'solid-js'
-import { createStore, reconcile } from 'solid-js/store'
-import { listTasks } from '../api'
+/**
+ * The live events of a task list (`GET /api/events`): presence, progress, threads and a row's
+ * workflow state, each parsed defensively (a malformed event reads as null and changes nothing).
+ */
 import type { PresentUser, TaskSummary, ThreadSummary } from '../../shared/types'
+import { TaskStatus } from '../../shared/types'
 import type { Progress } from '../../shared/progress'
 
 /** One `presence` event of `GET /api/events`. */
@@ -61,74 +61,31 @@ export function withPresence(tasks: TaskSummary[], live: ReadonlyMap<string, Pre
   return tasks.map((t) => (live.has(t.id) ? { ...t, present: live.get(t.id)! } : t))
 }
 
-export interface Queue {
-  readonly state: { tasks: TaskSummary[] }
-  loaded: Accessor<boolean>
-  error: Accessor<unknown>
-  refresh: () => Promise<void>
+/** One `task` event: a row's workflow state changed (status, revision or assignees). */
+export interface TaskEvent {
+  taskId: string
+  status: TaskStatus
+  revision: number
+  assignees: string[]
+  updatedAt: string
 }
 
-const EVENTS_URL = '/api/events'
+const STATUSES: ReadonlySet<string> = new Set(Object.values(TaskStatus))
 
-/** Loads the queue now, again when the window regains focus, and follows presence live. */
-export function createQueue(): Queue {
-  const [state, setState] = createStore<{ tasks: TaskSummary[] }>({ tasks: [] })
-  const [loaded, setLoaded] = createSignal(false)
-  const [error, setError] = createSignal<unknown>()
-  let alive = true
-  let pending: Map<string, PresentUser[]> | null = null // events during a fetch
-
-  const refresh = async () => {
-    const live = (pending = new Map())
-    try {
-      const tasks = await listTasks()
-      if (!alive) return
-      setState('tasks', reconcile(withPresence(tasks, live), { key: 'id' }))
-      setLoaded(true)
-      setError(undefined)
-    } catch (err) {
-      if (alive) setError(err)
-    } finally {
-      if (pending === live) pending = null
+/** Parses a `task` event's data; null unless every field has its type and the status is known. */
+export function parseTaskEvent(data: string): TaskEvent | null {
+  try {
+    const v = JSON.parse(data) as Record<string, unknown>
+    if (typeof v?.taskId !== 'string' || typeof v.status !== 'string' || !STATUSES.has(v.status)) return null
+    if (!Number.isInteger(v.revision) || !Array.isArray(v.assignees) || !v.assignees.every((a) => typeof a === 'string')) return null
+    return {
+      taskId: v.taskId,
+      status: v.status as TaskStatus,
+      revision: v.revision as number,
+      assignees: v.assignees as string[],
+      updatedAt: typeof v.updatedAt === 'string' ? v.updatedAt : '',
     }
+  } catch {
+    return null
   }
-
-  const onPresence = (e: MessageEvent<string>) => {
-    const event = parsePresenceEvent(e.data)
-    if (!event) return
-    pending?.set(event.taskId, event.present)
-    if (!state.tasks.some((t) => t.id === event.taskId)) return void refresh()
-    setState('tasks', (t) => t.id === event.taskId, 'present', reconcile(event.present, { key: 'id' }))
-  }
-
-  const onProgress = (e: MessageEvent<string>) => {
-    const event = parseProgressEvent(e.data)
-    if (!event) return
-    setState('tasks', (t) => t.id === event.taskId, 'progress', reconcile(event.progress))
-  }
-
-  const onThreads = (e: MessageEvent<string>) => {
-    const event = parseThreadsEvent(e.data)
-    if (!event) return
-    setState('tasks', (t) => t.id === event.taskId, 'threads', event.threads)
-  }
-
-  const source = new EventSource(EVENTS_URL)
-  source.addEventListener('threads', onThreads)
-  source.addEventListener('presence', onPresence)
-  source.addEventListener('progress', onProgress)
-  // After a dropped stream reconnects, reload: presence changes may have been missed meanwhile.
-  let dropped = false
-  source.addEventListener('error', () => (dropped = true))
-  source.addEventListener('open', () => dropped && ((dropped = false), void refresh()))
-  const onFocus = () => void refresh()
-  window.addEventListener('focus', onFocus)
-  void refresh()
-
-  onCleanup(() => {
-    alive = false
-    source.close()
-    window.removeEventListener('focus', onFocus)
-  })
-  return { state, loaded, error, refresh }
 }

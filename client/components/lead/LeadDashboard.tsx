@@ -1,20 +1,24 @@
 /**
- * The lead's live dashboard: every task with status, revision, people in the room and what they
- * look at, progress, unresolved threads and time on task per person; filters by batch, status and
- * person. Live through the same event stream as the queue, so there is no refresh button; time on
- * task is re-read every ACTIVE_TIME_REFRESH_MS and whenever presence or progress moves.
+ * The lead's live dashboard: the tasks matching the filters, a page at a time, with status,
+ * revision, people in the room and what they look at, progress, unresolved threads and time on task
+ * per person; filters by batch, status, assignee, text and order, all applied by the server and kept
+ * in the URL. Live through the same event stream as the queue, so there is no refresh button; time
+ * on task is read for the rows around the view, every ACTIVE_TIME_REFRESH_MS and (at most every
+ * LIVE_TIME_REFRESH_MS) when presence or progress in view moves.
  */
-import { createEffect, createMemo, createResource, For, lazy, Match, on, Show, Suspense, Switch } from 'solid-js'
+import { createEffect, createMemo, createResource, createSignal, For, lazy, Match, on, Show, Suspense, Switch } from 'solid-js'
 import type { Component } from 'solid-js'
 import { useSearchParams } from '@solidjs/router'
-import { getActiveTime, listUsers } from '../../api'
-import type { ActiveTime, TaskSummary } from '../../../shared/types'
-import { TaskStatus } from '../../../shared/types'
-import { createQueue } from '../../stores/queue'
-import { createPolling } from '../../stores/createPolling'
+import { listBatches, listUsers } from '../../api'
+import { createTaskPages } from '../../stores/taskPages'
+import type { TaskFilters } from '../../stores/taskPages'
+import { createRowTime, MAX_TIME_TASKS } from '../../stores/rowTime'
+import { createThrottle } from '../../stores/createThrottle'
 import { ErrorNote } from '../common/ErrorNote'
 import { StatusCounts } from './StatusCounts'
 import { TaskTable } from '../tasks/TaskTable'
+import { ListSearch } from '../tasks/ListSearch'
+import { isSort, isStatus, searchText } from '../tasks/listParams'
 import { LEAD_COLUMNS, LeadTaskRow } from './LeadTaskRow'
 import { StorageAlert } from './StorageAlert'
 import '../../styles/review.css'
@@ -24,57 +28,84 @@ import '../../styles/dashboard.css'
 /** Agreement and time charts (agreement work): lazy, so uPlot loads only with them. */
 const StatsCharts = lazy(() => import('./StatsCharts'))
 
-/** Filters kept in the URL (?batch=…&status=…&person=…), so a reload or a shared link keeps them. */
-type DashboardParams = { batch?: string; status?: string; person?: string }
+/** Filters kept in the URL, so a reload or a shared link keeps them; `person` is an assignee's id. */
+type DashboardParams = { batch?: string; status?: string; person?: string; q?: string; sort?: string }
 
 /** How often time on task is re-read when nothing else on the page moved. */
 const ACTIVE_TIME_REFRESH_MS = 15_000
 
-const isStatus = (s: string | undefined): s is TaskStatus => !!s && s in TaskStatus
+/** The soonest time on task is re-read again after a live change in view. */
+const LIVE_TIME_REFRESH_MS = 2_000
 
-/** Whether `person` is on the task: assigned to it, or in its room now. */
-function involves(t: TaskSummary, person: string): boolean {
-  return t.assignees.includes(person) || t.present.some((p) => p.id === person)
-}
+/** A dashboard row before it is measured, in pixels. */
+const ROW_ESTIMATE = 88
+
+/** Time on task is asked for rows in windows that start at multiples of this, so scrolling re-asks rarely. */
+const TIME_WINDOW_STEP = 200
 
 export const LeadDashboard: Component = () => {
-  const queue = createQueue()
-  const [users, { refetch: refetchUsers }] = createResource(listUsers)
   const [params, setParams] = useSearchParams<DashboardParams>()
-  const activeTime = createPolling(getActiveTime, ACTIVE_TIME_REFRESH_MS)
-  // Someone joining, leaving or making progress is someone working: their time moved too.
+  const filters = createMemo<TaskFilters>(
+    () => ({
+      batch: params.batch || undefined,
+      status: isStatus(params.status) ? params.status : undefined,
+      assignee: params.person || undefined,
+      q: searchText(params.q),
+      sort: isSort(params.sort) ? params.sort : undefined,
+    }),
+    {},
+    { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
+  )
+  // The rows first: their request goes out before the lists for the filters.
+  const pages = createTaskPages({ filters })
+  const tasks = () => pages.state.tasks
+  const [users, { refetch: refetchUsers }] = createResource(listUsers)
+  const [batchList] = createResource(listBatches)
+
+  // Time on task for a window of held rows around the view.
+  const [shownRange, setShownRange] = createSignal<[number, number]>([0, 0])
+  const timeIds = createMemo(() => {
+    const start = Math.floor(shownRange()[0] / TIME_WINDOW_STEP) * TIME_WINDOW_STEP
+    return tasks()
+      .slice(start, start + MAX_TIME_TASKS)
+      .map((t) => t.id)
+  })
+  const time = createRowTime(timeIds, ACTIVE_TIME_REFRESH_MS)
+  // Someone joining, leaving or making progress on a row in view is someone working: their time
+  // moved too. Re-read at most every LIVE_TIME_REFRESH_MS, however busy the people are.
+  const refreshTime = createThrottle(() => void time.refresh(), LIVE_TIME_REFRESH_MS)
   createEffect(
     on(
-      () => queue.state.tasks.map((t) => [t.id, t.present.map((p) => p.id), JSON.stringify(t.progress)]),
-      () => void activeTime.refresh(),
+      () => {
+        const [first, last] = shownRange()
+        return tasks()
+          .slice(first, last + 1)
+          .map((t) => [t.present.map((p) => p.id), t.progress && JSON.stringify(t.progress)])
+      },
+      refreshTime,
       { defer: true },
     ),
   )
-  const time = createMemo(() => {
-    const byTask = new Map<string, ActiveTime[]>()
-    for (const r of activeTime.data() ?? []) byTask.set(r.task, [...(byTask.get(r.task) ?? []), r])
-    return byTask
-  })
+
   const names = createMemo(() => new Map((users() ?? []).map((u) => [u.id, u.name])))
   const annotators = createMemo(() => (users() ?? []).filter((u) => u.role === 'annotator'))
-  const batches = createMemo(() => [...new Set(queue.state.tasks.map((t) => t.batch))].sort())
-  const inBatchAndPerson = createMemo(() =>
-    queue.state.tasks.filter(
-      (t) => (!params.batch || t.batch === params.batch) && (!params.person || involves(t, params.person)),
-    ),
-  )
+  const batches = createMemo(() => {
+    const all = new Set((batchList() ?? []).map((b) => b.name))
+    if (params.batch) all.add(params.batch)
+    return [...all].sort((a, b) => a.localeCompare(b))
+  })
+  const [statsAsked, setStatsAsked] = createSignal<string>()
   const status = () => (isStatus(params.status) ? params.status : 'all')
-  const shown = createMemo(() => inBatchAndPerson().filter((t) => status() === 'all' || t.status === status()))
   const set = (next: DashboardParams) => setParams(next, { replace: true })
   return (
     <section aria-labelledby="lead-title">
       <h1 id="lead-title">Lead dashboard</h1>
       <StorageAlert />
-      <Show when={queue.error()}>
-        <ErrorNote error={queue.error()} onRetry={queue.refresh} />
+      <Show when={pages.error()}>
+        <ErrorNote error={pages.error()} onRetry={pages.refresh} />
       </Show>
       <Switch fallback={<p class="muted" role="status">Loading tasks…</p>}>
-        <Match when={queue.loaded()}>
+        <Match when={pages.loaded()}>
           <div class="queue-filters" role="group" aria-label="Filters">
             <label>
               Batch
@@ -90,28 +121,50 @@ export const LeadDashboard: Component = () => {
                 <For each={users() ?? []}>{(u) => <option value={u.id}>{u.name}</option>}</For>
               </select>
             </label>
-            <p class="muted small" role="status">
-              {shown().length} of {queue.state.tasks.length} tasks
+            <ListSearch q={params.q ?? ''} sort={params.sort ?? ''} onChange={set} />
+            <p class="muted small" role="status" aria-live="polite">
+              {pages.total()} {pages.total() === 1 ? 'task' : 'tasks'}
             </p>
           </div>
-          <StatusCounts tasks={inBatchAndPerson()} filter={status()} onFilter={(s) => set({ status: s === 'all' ? undefined : s })} />
+          <StatusCounts counts={pages.counts()} filter={status()} onFilter={(s) => set({ status: s === 'all' ? undefined : s })} />
           <TaskTable
-            tasks={shown()}
+            tasks={tasks()}
+            total={pages.total()}
             label="All tasks"
             columns={LEAD_COLUMNS}
             empty="No tasks match."
-            row={(task) => (
+            estimate={ROW_ESTIMATE}
+            resetKey={JSON.stringify(filters())}
+            onNearEnd={() => void pages.loadMore()}
+            onRange={(first, last) => setShownRange([first, last])}
+            row={(task, slot) => (
               <LeadTaskRow
                 task={task}
+                slot={slot}
                 names={names()}
                 annotators={annotators()}
-                time={time().get(task.id) ?? []}
-                onAssigned={() => void Promise.all([queue.refresh(), refetchUsers()])}
+                time={time.byTask().get(task.id) ?? []}
+                onAssigned={() => void Promise.all([pages.refresh(), refetchUsers()])}
               />
             )}
           />
-          {/* Statistics of the chosen batch, or of the first one (agreement work). */}
-          <Show when={params.batch ?? batches()[0]} keyed>
+          <Show when={pages.loading() && tasks().length > 0}>
+            <p class="muted small" role="status">Loading more tasks…</p>
+          </Show>
+          {/* Statistics of the chosen batch; without one, of the first batch when asked (they grow with the batch). */}
+          <Show
+            when={params.batch || statsAsked()}
+            keyed
+            fallback={
+              <Show when={batches()[0]}>
+                {(first) => (
+                  <button type="button" class="link" onClick={() => setStatsAsked(first())}>
+                    Show statistics of batch {first()}
+                  </button>
+                )}
+              </Show>
+            }
+          >
             {(batch) => (
               <Suspense fallback={<p class="muted" role="status">Loading statistics…</p>}>
                 <StatsCharts batch={batch} />
@@ -120,7 +173,7 @@ export const LeadDashboard: Component = () => {
           </Show>
         </Match>
       </Switch>
-      <Show when={activeTime.error()}>
+      <Show when={time.error()}>
         <p class="muted small" role="status">Time on task could not be refreshed; the times shown may be behind.</p>
       </Show>
       <Show when={users.error}>

@@ -7,7 +7,7 @@ import { StatusBadge } from '../common/StatusBadge'
 import { QueueProgress } from '../tasks/QueueProgress'
 import { ThreadsCount } from '../tasks/ThreadsCount'
 import { PresentPeople } from '../tasks/PresentPeople'
-import type { TaskColumn } from '../tasks/TaskTable'
+import type { RowSlot, TaskColumn } from '../tasks/TaskTable'
 import { LeadAssign } from './LeadAssign'
 import { LeadTime } from './LeadTime'
 import { viewLabel } from './viewLabel'
@@ -26,6 +26,7 @@ export const LEAD_COLUMNS: readonly TaskColumn[] = [
 
 export const LeadTaskRow: Component<{
   task: TaskSummary
+  slot: RowSlot
   names: Map<string, string>
   annotators: User[]
   /** Active time on this task, most time first (GET /api/active-time). */
@@ -35,7 +36,7 @@ export const LeadTaskRow: Component<{
   const href = () => `/tasks/${encodeURIComponent(props.task.id)}`
   const title = () => props.task.title || props.task.id
   return (
-    <tr data-task={props.task.id}>
+    <tr data-task={props.task.id} ref={props.slot.ref} data-index={props.slot.index} aria-rowindex={props.slot.index + 2}>
       <td>
         <A href={href()} class="task-link">
           {title()}

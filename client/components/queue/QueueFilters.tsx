@@ -1,20 +1,24 @@
-/** The queue's filters: batch and status, each a labelled select. */
+/** The queue's filters: batch, status, text and order, each a labelled control; how many tasks match. */
 import { createMemo, For } from 'solid-js'
 import type { Component } from 'solid-js'
-import type { TaskSummary } from '../../../shared/types'
 import { TaskStatus } from '../../../shared/types'
 import { STATUS_LABEL } from '../common/StatusBadge'
+import { ListSearch } from '../tasks/ListSearch'
 
 export const QueueFilters: Component<{
-  tasks: TaskSummary[]
+  /** Batches the reader has seen tasks in. */
+  batches: readonly string[]
   batch: string
   status: string
-  shown: number
-  onChange: (next: { batch?: string; status?: string }) => void
+  q: string
+  sort: string
+  /** Tasks matching the filters on the server. */
+  total: number
+  onChange: (next: { batch?: string; status?: string; q?: string; sort?: string }) => void
 }> = (props) => {
-  // A batch in the URL that no task has (yet) stays selectable, so the filter never lies.
+  // A batch in the URL that no loaded task has (yet) stays selectable, so the filter never lies.
   const batches = createMemo(() => {
-    const names = new Set(props.tasks.map((t) => t.batch))
+    const names = new Set(props.batches)
     if (props.batch) names.add(props.batch)
     return [...names].sort((a, b) => a.localeCompare(b))
   })
@@ -34,8 +38,9 @@ export const QueueFilters: Component<{
           <For each={Object.values(TaskStatus)}>{(s) => <option value={s}>{STATUS_LABEL[s]}</option>}</For>
         </select>
       </label>
-      <p class="muted small" role="status">
-        {props.shown} of {props.tasks.length} tasks
+      <ListSearch q={props.q} sort={props.sort} onChange={props.onChange} />
+      <p class="muted small" role="status" aria-live="polite">
+        {props.total} {props.total === 1 ? 'task' : 'tasks'}
       </p>
     </div>
   )

@@ -6,9 +6,10 @@ import { StatusBadge } from '../common/StatusBadge'
 import { QueueProgress } from '../tasks/QueueProgress'
 import { PresentPeople } from '../tasks/PresentPeople'
 import { ThreadsCount } from '../tasks/ThreadsCount'
+import type { RowSlot } from '../tasks/TaskTable'
 import '../../styles/comments.css'
 
-export const TaskRow: Component<{ task: TaskSummary }> = (props) => {
+export const TaskRow: Component<{ task: TaskSummary; slot: RowSlot }> = (props) => {
   const navigate = useNavigate()
   const href = () => `/tasks/${encodeURIComponent(props.task.id)}`
   // The link stays the one control for keyboards and screen readers; the row is a mouse shortcut.
@@ -16,7 +17,14 @@ export const TaskRow: Component<{ task: TaskSummary }> = (props) => {
     if (!(e.target as HTMLElement).closest('a, button') && !getSelection()?.toString()) navigate(href())
   }
   return (
-    <tr class="queue-row" data-task={props.task.id} onClick={onClick}>
+    <tr
+      class="queue-row"
+      data-task={props.task.id}
+      ref={props.slot.ref}
+      data-index={props.slot.index}
+      aria-rowindex={props.slot.index + 2}
+      onClick={onClick}
+    >
       <td>
         <A href={href()} class="task-link">
           {props.task.title || props.task.id}

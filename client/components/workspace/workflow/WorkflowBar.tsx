@@ -32,7 +32,7 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
   const [refused, setRefused] = createSignal<WorkflowAction | null>(null)
   const [asking, setAsking] = createSignal(false)
   const [message, setMessage] = createSignal('')
-  // After a submit, offer the next task of the queue.
+  // After a submit, the next task is asked for again (and "nothing left" said).
   const [submitted, setSubmitted] = createSignal(false)
   const actions = () =>
     availableActions(props.meta.status(), {
@@ -71,9 +71,7 @@ export const WorkflowBar: Component<{ task: TaskDetail; me: Me; meta: TaskMeta }
   return (
     <div class="workflow-bar" aria-label="Workflow">
       <LastActionNote action={props.meta.lastAction()} />
-      <Show when={submitted()}>
-        <NextTaskLink currentId={props.task.id} />
-      </Show>
+      <NextTaskLink task={props.task} submitted={submitted()} />
       <For each={actions()}>
         {(action) => (
           <button
