@@ -52,6 +52,12 @@ test('with 50 tasks at 1440 px the drawn task labels never overlap and still lab
   const shown = labels.map((l) => many.indexOf(l.text))
   const step = shown[1] - shown[0]
   assert.equal(shown, shown.map((_v, i) => i * step))
+  // Every id is in the table, whose rows exist only once it is opened.
+  const rows = lead.page.locator('.agreement-table').first().locator('tbody tr')
+  assert.is(await rows.count(), 0)
+  await lead.page.getByText('Agreement per task as a table').click()
+  await lead.page.waitForFunction(() => document.querySelector('.agreement-table')?.querySelectorAll('tbody tr').length === 50)
+  assert.is(await rows.first().locator('th').textContent(), many[0])
   assert.equal(lead.errors, [])
 })
 

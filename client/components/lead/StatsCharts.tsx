@@ -3,7 +3,7 @@
  * task and hours per annotator per day, each chart with a text alternative (a summary as its
  * accessible name and the numbers as a table). Loaded lazily with uPlot, re-read every five minutes or on request.
  */
-import { createMemo, For, Show } from 'solid-js'
+import { createMemo, createSignal, For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import uPlot from 'uplot'
 import { getStats } from '../../api'
@@ -77,6 +77,7 @@ function hoursOptions(days: string[], people: string[]) {
 /** The statistics of `batch`: alpha, agreement per task, hours per annotator per day. */
 export const StatsCharts: Component<{ batch: string }> = (props) => {
   const stats = createPolling(() => getStats(props.batch), STATS_REFRESH_MS)
+  const [tableOpen, setTableOpen] = createSignal(false)
   const agreementData = createMemo<uPlot.AlignedData>(() => {
     const tasks = stats.data()?.tasks ?? []
     return [tasks.map((_t, i) => i), tasks.map((t) => t.mean_tau_b)]
@@ -129,7 +130,8 @@ export const StatsCharts: Component<{ batch: string }> = (props) => {
             <figure class="stats-chart" role="group" aria-label={agreementSummary()}>
               <h3>Agreement per task</h3>
               <UPlotChart options={agreementOptions(s())} data={agreementData()} />
-              <details>
+              {/* The rows exist only while the table is open: a batch of 10,000 tasks would otherwise keep 70,000 hidden elements. */}
+              <details onToggle={(e) => setTableOpen(e.currentTarget.open)}>
                 <summary>Agreement per task as a table</summary>
                 <table class="agreement-table">
                   <thead>
@@ -143,7 +145,7 @@ export const StatsCharts: Component<{ batch: string }> = (props) => {
                     </tr>
                   </thead>
                   <tbody>
-                    <For each={s().tasks}>
+                    <For each={tableOpen() ? s().tasks : []}>
                       {(t) => (
                         <tr>
                           <th scope="row">{t.id}</th>
