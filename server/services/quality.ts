@@ -5,32 +5,30 @@
  * and workspace rooms, the activity tracker and the gold file.
  */
 import { ballotTauB } from '../../shared/agreement'
-import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
-import { getWorkspace } from '../../shared/schema'
 import { firstTimeRightByUser, judgeAgainstGold, qualityRow } from '../../shared/quality'
-import type { GoldJudgment, QualityReport, WorkflowEvent } from '../../shared/quality'
+import type { GoldJudgment, QualityReport } from '../../shared/quality'
 import type { RecordBallot } from '../../shared/record'
 import type { Task } from '../../shared/types'
-import type { AuditLog } from '../storage/audit'
 import type { Db } from '../storage/db'
 import type { GoldStore } from '../storage/goldStore'
 import type { RecordStore, SealedRecord } from '../storage/records'
 import type { Rooms } from '../sync/rooms'
 import type { ActivityTracker } from './activity'
 import { readBallot } from './records'
+import type { WorkflowIndex } from './workflowIndex'
+import type { WorkspaceRankings } from './workspaceRankings'
 
 /** What the quality figures are read from. */
 export interface QualityDeps {
   db: Db
   rooms: Rooms
   records: RecordStore
-  audit: AuditLog
+  workflowIndex: WorkflowIndex
+  workspaceRankings: WorkspaceRankings
   activity: ActivityTracker
   gold: GoldStore
 }
-
-const WORKFLOW_ACTIONS: ReadonlySet<string> = new Set(['submit', 'request_changes', 'finalize'])
 
 /** Pushes `value` onto the list `key` holds in `map`. */
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -61,18 +59,14 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
   const isAnnotator = (id: string) => db.userById(id)?.role === 'annotator'
   const modes = new Map(db.batches.map((b) => [b.name, b.mode]))
 
-  const events: WorkflowEvent[] = []
+  const events = deps.workflowIndex.eventsOf(inScope)
   const submittedTasks = new Map<string, Set<string>>()
   const submittedBy = (user: string, task: string) => {
     const set = submittedTasks.get(user) ?? new Set<string>()
     set.add(task)
     submittedTasks.set(user, set)
   }
-  for (const e of deps.audit.read()) {
-    if (!inScope.has(e.task) || !WORKFLOW_ACTIONS.has(e.action)) continue
-    events.push({ task: e.task, revision: e.revision, action: e.action, by: e.by })
-    if (e.action === 'submit') submittedBy(e.by, e.task)
-  }
+  for (const e of events) if (e.action === 'submit') submittedBy(e.by, e.task)
 
   // Any frame a person sent to a task's rooms leaves a row; a ballot nobody touched is not opened.
   const totals = activity.totalsByTask()
@@ -100,8 +94,7 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
       if (workers.length !== 1) continue
       // Read only here: a record file is read (and verified) only for a gold task that judges someone.
       const record = latestRecord(records, task)
-      const ids = task.candidates.map((c) => c.id)
-      const ranking = record ? record.ranking : readRanking(getWorkspace((await rooms.open(roomName.workspace(task.id))).doc).ranking, ids)
+      const ranking = record ? record.ranking : await deps.workspaceRankings.of(rooms, task)
       if (ranking.length) push(gold, workers[0], judgeAgainstGold(ranking, goldEntry.ranking))
     }
   }
