@@ -22,8 +22,8 @@ export class WorkflowIndex {
 
   constructor(private readonly dataDir: string) {}
 
-  /** Reads the lines appended since the last call; a malformed line is skipped. */
-  private catchUp(): void {
+  /** Reads the lines the log gained since the last call (a malformed line is skipped); returns this. */
+  catchUp(): this {
     for (const e of readAuditSince(this.dataDir, this.cursor)) {
       if (typeof e !== 'object' || e === null) continue
       const { task, revision, action, by } = e
@@ -39,14 +39,12 @@ export class WorkflowIndex {
         tasks.add(task)
       }
     }
+    return this
   }
 
-  /** The workflow events of each task `tasks` yields, oldest first per task, tasks in that order. */
-  eventsOf(tasks: Iterable<string>): WorkflowEvent[] {
-    this.catchUp()
-    const out: WorkflowEvent[] = []
-    for (const id of tasks) for (const e of this.byTask.get(id) ?? NO_EVENTS) out.push(e)
-    return out
+  /** One task's workflow events, oldest first, as of the last `catchUp`. */
+  eventsOf(taskId: string): readonly WorkflowEvent[] {
+    return this.byTask.get(taskId) ?? NO_EVENTS
   }
 
   /** How many distinct tasks each person has submitted, over every batch. */
