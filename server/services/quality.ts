@@ -70,29 +70,24 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
     for (const a of task.assignees) if (isAnnotator(a)) people.add(a)
     const events = workflow.eventsOf(task.id)
     tallyFirstTimeRight(events, right)
-    const submitters = new Set<string>()
-    for (const e of events) if (e.action === 'submit') submitters.add(e.by)
+    const submitters: string[] = []
+    for (const e of events) if (e.action === 'submit' && !submitters.includes(e.by)) submitters.push(e.by)
     // Any frame a person sent to a task's rooms leaves a total (zero or more); active time is above zero.
     const totals = activity.totalsOf(task.id)
-    const workers: string[] = []
-    for (const [user, ms] of totals ?? []) {
-      if (ms <= 0) continue
-      push(activeMs, user, ms)
-      workers.push(user)
-    }
+    if (totals) for (const [user, ms] of totals) if (ms > 0) push(activeMs, user, ms)
     const mode = modes.get(task.batch)
     const goldEntry = goldIds.has(task.id) ? deps.gold.get(task.id) : undefined
     if (mode === 'independent') {
       // A ballot nobody touched is not opened.
       const ballots = await submittedBallots(deps, task, latestRecord(records, task), (user) => totals?.has(user) ?? false)
       for (const b of ballots) {
-        submitters.add(b.user)
+        if (!submitters.includes(b.user)) submitters.push(b.user)
         if (goldEntry) push(gold, b.user, judgeAgainstGold(b.ranking, goldEntry.ranking))
         for (const other of ballots) if (other.user !== b.user) push(peers, b.user, ballotTauB(b.ranking, other.ranking))
       }
     } else if (goldEntry) {
       // Collaborative: the shared ranking speaks for one person only when they worked on it alone.
-      const annotators = workers.filter(isAnnotator)
+      const annotators = [...(totals ?? [])].filter(([user, ms]) => ms > 0 && isAnnotator(user)).map(([user]) => user)
       if (annotators.length === 1) {
         // Read only here: a record file is read (and verified) only for a gold task that judges someone.
         const record = latestRecord(records, task)
