@@ -56,7 +56,8 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
   const { db, rooms, records, activity } = deps
   const tasks = db.tasks.filter((t) => batch === null || t.batch === batch)
   const goldIds = deps.gold.taskIds()
-  const isAnnotator = (id: string) => db.userById(id)?.role === 'annotator'
+  const annotatorIds = new Set(db.users.filter((u) => u.role === 'annotator').map((u) => u.id))
+  const isAnnotator = (id: string) => annotatorIds.has(id)
   const modes = new Map(db.batches.map((b) => [b.name, b.mode]))
   const workflow = deps.workflowIndex.catchUp()
 
