@@ -17,6 +17,8 @@ import type { RecordKeys } from './storage/recordKey'
 import type { EvidenceService } from './services/evidence'
 import type { AuditLog } from './storage/audit'
 import type { GoldStore } from './storage/goldStore'
+import type { WorkflowIndex } from './services/workflowIndex'
+import type { WorkspaceRankings } from './services/workspaceRankings'
 
 export interface AppDeps {
   config: Config
@@ -43,6 +45,10 @@ export interface AppDeps {
   evidence: EvidenceService
   /** The append-only log of workflow actions (read by the quality figures, written by gold changes). */
   audit: AuditLog
+  /** The audit log's workflow lines by task and by submitter, read incrementally. */
+  workflowIndex: WorkflowIndex
+  /** Workspace rankings read before, kept until their room changes (gold figures). */
+  workspaceRankings: WorkspaceRankings
   /** Gold tasks' true rankings, kept apart from everything that serves a task. */
   gold: GoldStore
 }

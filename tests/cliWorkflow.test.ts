@@ -5,7 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { against, runCliCaptured } from './helpers/cli'
 import { roomName } from '../shared/roomNames'
-import { startServer, tempDir } from './helpers/server'
+import { api, startServer, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
 import { completeWorkspace, reviewTask, syncedPeer } from './helpers/review'
@@ -90,6 +90,27 @@ test('exports native records to a file and refuses to export a tampered one', as
   assert.is(tampered.code, 1)
   assert.match(tampered.stderr, /fails its integrity check/)
   assert.is(tampered.stdout, '')
+})
+
+test('exports a gold task only with --gold include, and refuses any other --gold value as a usage error', async () => {
+  const { id } = await reviewTask(server)
+  const lead = await syncedPeer(server, roomName.workspace(id), server.leadToken, peers)
+  await completeWorkspace(server, lead, id)
+  assert.is((await cli(['finalize', id])).code, 0)
+  const taskIds = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).task_id)
+  const before = await cli(['export', '--format', 'native'])
+  assert.equal([before.code, taskIds(before.stdout)], [0, [id]], 'positive control: not gold yet, exported by default')
+  assert.is((await api(server, server.leadToken, 'POST', `/api/tasks/${id}/gold`, { from_record: true })).status, 200)
+  const byDefault = await cli(['export', '--format', 'native'])
+  assert.equal([byDefault.code, taskIds(byDefault.stdout)], [0, []], 'gold is left out by default')
+  const excluded = await cli(['export', '--format', 'native', '--gold', 'exclude'])
+  assert.equal([excluded.code, taskIds(excluded.stdout)], [0, []])
+  const included = await cli(['export', '--format', 'native', '--gold', 'include'])
+  assert.equal([included.code, taskIds(included.stdout)], [0, [id]], included.stderr)
+  const bad = await cli(['export', '--format', 'native', '--gold', 'yes'])
+  assert.is(bad.code, 2)
+  assert.match(bad.stderr, /--gold must be include or exclude/)
+  assert.is(bad.stdout, '')
 })
 
 test.run()

@@ -32,9 +32,14 @@ function createCounter() {
   }
 }
 
+/** What `--gold` accepts: leave gold tasks out (the default, as the API) or put them in. */
+const GOLD_CHOICES: ReadonlySet<string> = new Set(['include', 'exclude'])
+
 function queryOf(values: CommandContext['values']): Record<string, string> {
   const query: Record<string, string> = { format: String(values.format ?? 'native') }
-  for (const name of ['pairs', 'batch', 'since', 'revisions', 'limit', 'seed'] as const) {
+  const gold = values.gold
+  if (typeof gold === 'string' && !GOLD_CHOICES.has(gold)) throw new CliError(`--gold must be include or exclude (got "${gold.slice(0, 40)}")`, ExitCode.usage)
+  for (const name of ['pairs', 'batch', 'since', 'revisions', 'limit', 'seed', 'gold'] as const) {
     const v = values[name]
     if (typeof v === 'string') query[name] = v
   }
@@ -49,7 +54,7 @@ function queryOf(values: CommandContext['values']): Record<string, string> {
  */
 export const exportRecords: Command = {
   words: ['export'],
-  usage: 'codejury export --format F [--out FILE] [--pairs P] [--batch B] [--since ISO] [--since-seq N] [--revisions all] [--limit N] [--seed N]',
+  usage: 'codejury export --format F [--out FILE] [--pairs P] [--batch B] [--since ISO] [--since-seq N] [--revisions all] [--limit N] [--seed N] [--gold include|exclude]',
   summary: 'export finalized reviews as NDJSON training data',
   help: [
     'Writes finalized reviews as NDJSON (one JSON object per line) to stdout or a file,',
@@ -65,6 +70,7 @@ export const exportRecords: Command = {
     '  --revisions all  every finalized revision instead of the latest of each task',
     '  --limit N        at most N rows',
     '  --seed N         the seed of kto\'s shuffle, 0 to 4294967295 (default: 0)',
+    '  --gold G         include or exclude gold tasks (default: exclude, their answers are known)',
     '  --out FILE       write to FILE instead of stdout',
   ].join('\n'),
   options: {
@@ -76,6 +82,7 @@ export const exportRecords: Command = {
     'since-seq': { type: 'string' },
     limit: { type: 'string' },
     seed: { type: 'string' },
+    gold: { type: 'string' },
     out: { type: 'string', short: 'o' },
   },
   positionals: { min: 0, max: 0 },

@@ -6,14 +6,13 @@
 import { Hono } from 'hono'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
-import { peopleSummary, SubmittedIndex } from '../services/peopleSummary'
+import { peopleSummary } from '../services/peopleSummary'
 import { parseZone } from './dayRange'
 
 export function peopleSummaryRoutes(deps: AppDeps) {
-  const submitted = new SubmittedIndex(deps.config.dataDir)
   return new Hono<AppEnv>().get('/summary', requireRole('lead'), (c) => {
     const tz = parseZone(c.req.query('tz'))
     c.header('Cache-Control', 'no-store')
-    return c.json(peopleSummary({ db: deps.db, activity: deps.activity, submitted }, tz))
+    return c.json(peopleSummary({ db: deps.db, activity: deps.activity, submitted: deps.workflowIndex }, tz))
   })
 }

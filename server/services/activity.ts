@@ -92,6 +92,8 @@ export class ActivityTracker {
   private readonly now: () => number
   /** day → `task\nuser\nrevision\nquarter` → row */
   private readonly days = new Map<string, Map<string, ActivityRow>>()
+  /** task → user → active ms over every day and revision (a row at zero included), kept as rows change */
+  private readonly byTask = new Map<string, Map<string, number>>()
   private readonly lastAt = new Map<string, number>()
   private readonly lastEditAt = new Map<string, number>()
   private readonly dirty = new Set<string>()
@@ -102,6 +104,7 @@ export class ActivityTracker {
     this.now = options.now ?? Date.now
     this.dir = options.dataDir === null ? null : path.join(options.dataDir, 'activity')
     if (this.dir) this.load(this.dir)
+    for (const rows of this.days.values()) for (const r of rows.values()) this.credit(r.task, r.user, r.active_ms)
     this.timer = this.dir ? setInterval(() => this.flush(), options.flushMs ?? ACTIVITY_FLUSH_MS) : null
     this.timer?.unref()
   }
@@ -166,6 +169,7 @@ export class ActivityTracker {
       for (let start = prev!; start < at; ) {
         const end = Math.min(at, Math.floor(start / QUARTER_MS) * QUARTER_MS + QUARTER_MS)
         this.row(start, taskId, userId, revision).active_ms += end - start
+        this.credit(taskId, userId, end - start)
         this.dirty.add(dayOf(start))
         start = end
       }
@@ -184,8 +188,24 @@ export class ActivityTracker {
     if (!row) {
       rows.set(k, (row = { task, user, revision, active_ms: 0, q }))
       this.dirty.add(day)
+      this.credit(task, user, 0)
     }
     return row
+  }
+
+  /** Adds `ms` to the running total of `user` on `task`. */
+  private credit(task: string, user: string, ms: number): void {
+    let users = this.byTask.get(task)
+    if (!users) this.byTask.set(task, (users = new Map()))
+    users.set(user, (users.get(user) ?? 0) + ms)
+  }
+
+  /**
+   * Active milliseconds per person on one task over every day and revision, as `totalsByTask`
+   * gives them (a person with only a zero row is listed), read from running totals: no scan.
+   */
+  totalsOf(taskId: string): ReadonlyMap<string, number> | undefined {
+    return this.byTask.get(taskId)
   }
 
   /** Whether `userId` sent an edit to the task's workspace in the last moments. */

@@ -1,16 +1,15 @@
 /**
  * Per person, what the lead's people page shows: tasks assigned now, tasks they submitted, their
  * assigned tasks that are finalized, and active hours this week (Monday to today in the lead's
- * time zone). One pass over the tasks; submissions come from the audit log, read incrementally
- * (each line once per server), so a request at 100,000 tasks stays cheap.
+ * time zone). One pass over the tasks; submissions come from the shared index of the audit
+ * log's workflow lines (workflowIndex.ts, each line read once per server), so a request at
+ * 100,000 tasks stays cheap.
  */
-import { WorkflowAction } from '../../shared/workflow'
 import { dayInZone, mondayOf } from '../../shared/timeZone'
-import { readAuditSince } from '../storage/audit'
-import type { AuditCursor } from '../storage/audit'
 import type { Db } from '../storage/db'
 import type { ActivityTracker } from './activity'
 import { activeByPerson } from './timesheet'
+import type { WorkflowIndex } from './workflowIndex'
 
 /** One person's figures. */
 export interface PersonSummary {
@@ -29,33 +28,11 @@ export interface PeopleSummary {
   people: PersonSummary[]
 }
 
-/** The tasks each person submitted, kept up to date from the audit log's new lines. */
-export class SubmittedIndex {
-  private readonly cursor: AuditCursor = new Map()
-  /** user id → ids of the tasks they submitted (any revision, counted once) */
-  private readonly byUser = new Map<string, Set<string>>()
-
-  constructor(private readonly dataDir: string) {}
-
-  /** How many distinct tasks each person has submitted, after reading what the log gained. */
-  counts(): Map<string, number> {
-    for (const e of readAuditSince(this.dataDir, this.cursor)) {
-      if (e?.action !== WorkflowAction.submit || typeof e.by !== 'string' || typeof e.task !== 'string') continue
-      let tasks = this.byUser.get(e.by)
-      if (!tasks) this.byUser.set(e.by, (tasks = new Set()))
-      tasks.add(e.task)
-    }
-    const out = new Map<string, number>()
-    for (const [user, tasks] of this.byUser) out.set(user, tasks.size)
-    return out
-  }
-}
-
 /** What the summary reads. */
 export interface SummaryDeps {
   db: Pick<Db, 'users' | 'tasks'>
   activity: Pick<ActivityTracker, 'quartersBetween'>
-  submitted: Pick<SubmittedIndex, 'counts'>
+  submitted: Pick<WorkflowIndex, 'counts'>
 }
 
 /** Every current user's figures, in the order of the user list; `now` only for tests. */

@@ -5,32 +5,30 @@
  * and workspace rooms, the activity tracker and the gold file.
  */
 import { ballotTauB } from '../../shared/agreement'
-import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
-import { getWorkspace } from '../../shared/schema'
-import { firstTimeRightByUser, judgeAgainstGold, qualityRow } from '../../shared/quality'
-import type { GoldJudgment, QualityReport, WorkflowEvent } from '../../shared/quality'
+import { firstTimeRightOf, judgeAgainstGold, qualityRow, tallyFirstTimeRight } from '../../shared/quality'
+import type { FirstTimeRightTally, GoldJudgment, QualityReport } from '../../shared/quality'
 import type { RecordBallot } from '../../shared/record'
 import type { Task } from '../../shared/types'
-import type { AuditLog } from '../storage/audit'
 import type { Db } from '../storage/db'
 import type { GoldStore } from '../storage/goldStore'
 import type { RecordStore, SealedRecord } from '../storage/records'
 import type { Rooms } from '../sync/rooms'
 import type { ActivityTracker } from './activity'
 import { readBallot } from './records'
+import type { WorkflowIndex } from './workflowIndex'
+import type { WorkspaceRankings } from './workspaceRankings'
 
 /** What the quality figures are read from. */
 export interface QualityDeps {
   db: Db
   rooms: Rooms
   records: RecordStore
-  audit: AuditLog
+  workflowIndex: WorkflowIndex
+  workspaceRankings: WorkspaceRankings
   activity: ActivityTracker
   gold: GoldStore
 }
-
-const WORKFLOW_ACTIONS: ReadonlySet<string> = new Set(['submit', 'request_changes', 'finalize'])
 
 /** Pushes `value` onto the list `key` holds in `map`. */
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -50,78 +48,68 @@ function latestRecord(records: RecordStore, task: Task): SealedRecord | null {
  * The quality table of `batch` (null: every batch). Reads each independent task's submitted
  * ballots (from its record once finalized, else from the ballot rooms, one at a time) and the
  * shared ranking of each collaborative gold task that exactly one annotator has active time on
- * (over all its revisions, from the tracker's totals); everything else comes from memory and the
- * audit log.
+ * (over all its revisions, from the tracker's running totals); everything else comes from memory
+ * and the shared index of the audit log's workflow lines. One pass over the tasks in scope; a
+ * task outside the batch costs nothing.
  */
 export async function qualityReport(deps: QualityDeps, batch: string | null): Promise<QualityReport> {
   const { db, rooms, records, activity } = deps
   const tasks = db.tasks.filter((t) => batch === null || t.batch === batch)
-  const inScope = new Set(tasks.map((t) => t.id))
   const goldIds = deps.gold.taskIds()
-  const isAnnotator = (id: string) => db.userById(id)?.role === 'annotator'
+  const annotatorIds = new Set(db.users.filter((u) => u.role === 'annotator').map((u) => u.id))
+  const isAnnotator = (id: string) => annotatorIds.has(id)
   const modes = new Map(db.batches.map((b) => [b.name, b.mode]))
+  const workflow = deps.workflowIndex.catchUp()
 
-  const events: WorkflowEvent[] = []
-  const submittedTasks = new Map<string, Set<string>>()
-  const submittedBy = (user: string, task: string) => {
-    const set = submittedTasks.get(user) ?? new Set<string>()
-    set.add(task)
-    submittedTasks.set(user, set)
-  }
-  for (const e of deps.audit.read()) {
-    if (!inScope.has(e.task) || !WORKFLOW_ACTIONS.has(e.action)) continue
-    events.push({ task: e.task, revision: e.revision, action: e.action, by: e.by })
-    if (e.action === 'submit') submittedBy(e.by, e.task)
-  }
-
-  // Any frame a person sent to a task's rooms leaves a row; a ballot nobody touched is not opened.
-  const totals = activity.totalsByTask()
-  const touched = new Set(totals.map((t) => `${t.task}\n${t.user}`))
-  // Who has active time on each task (every revision): one pass, whatever the number of gold tasks.
-  const activeOn = new Map<string, string[]>()
-  for (const t of totals) if (t.active_ms > 0) push(activeOn, t.task, t.user)
+  const submitted = new Map<string, number>()
+  const right: FirstTimeRightTally = new Map()
+  const activeMs = new Map<string, number[]>()
   const gold = new Map<string, GoldJudgment[]>()
   const peers = new Map<string, (number | null)[]>()
   const people = new Set<string>()
   for (const task of tasks) {
     for (const a of task.assignees) if (isAnnotator(a)) people.add(a)
+    const events = workflow.eventsOf(task.id)
+    tallyFirstTimeRight(events, right)
+    const submitters: string[] = []
+    for (const e of events) if (e.action === 'submit' && !submitters.includes(e.by)) submitters.push(e.by)
+    // Any frame a person sent to a task's rooms leaves a total (zero or more); active time is above zero.
+    const totals = activity.totalsOf(task.id)
+    if (totals) for (const [user, ms] of totals) if (ms > 0) push(activeMs, user, ms)
     const mode = modes.get(task.batch)
     const goldEntry = goldIds.has(task.id) ? deps.gold.get(task.id) : undefined
     if (mode === 'independent') {
-      const ballots = await submittedBallots(deps, task, latestRecord(records, task), (user) => touched.has(`${task.id}\n${user}`))
+      // A ballot nobody touched is not opened.
+      const ballots = await submittedBallots(deps, task, latestRecord(records, task), (user) => totals?.has(user) ?? false)
       for (const b of ballots) {
-        submittedBy(b.user, task.id)
+        if (!submitters.includes(b.user)) submitters.push(b.user)
         if (goldEntry) push(gold, b.user, judgeAgainstGold(b.ranking, goldEntry.ranking))
         for (const other of ballots) if (other.user !== b.user) push(peers, b.user, ballotTauB(b.ranking, other.ranking))
       }
     } else if (goldEntry) {
       // Collaborative: the shared ranking speaks for one person only when they worked on it alone.
-      const workers = (activeOn.get(task.id) ?? []).filter(isAnnotator)
-      if (workers.length !== 1) continue
-      // Read only here: a record file is read (and verified) only for a gold task that judges someone.
-      const record = latestRecord(records, task)
-      const ids = task.candidates.map((c) => c.id)
-      const ranking = record ? record.ranking : readRanking(getWorkspace((await rooms.open(roomName.workspace(task.id))).doc).ranking, ids)
-      if (ranking.length) push(gold, workers[0], judgeAgainstGold(ranking, goldEntry.ranking))
+      const annotators = [...(totals ?? [])].filter(([user, ms]) => ms > 0 && isAnnotator(user)).map(([user]) => user)
+      if (annotators.length === 1) {
+        // Read only here: a record file is read (and verified) only for a gold task that judges someone.
+        const record = latestRecord(records, task)
+        const ranking = record ? record.ranking : await deps.workspaceRankings.of(rooms, task)
+        if (ranking.length) push(gold, annotators[0], judgeAgainstGold(ranking, goldEntry.ranking))
+      }
     }
-  }
-
-  const activeMs = new Map<string, number[]>()
-  for (const total of totals) {
-    if (inScope.has(total.task) && total.active_ms > 0) push(activeMs, total.user, total.active_ms)
+    for (const user of submitters) submitted.set(user, (submitted.get(user) ?? 0) + 1)
   }
   // Everyone who did something in scope: assigned, submitted, judged on gold, or active there.
-  for (const id of [...submittedTasks.keys(), ...gold.keys(), ...activeMs.keys()]) if (isAnnotator(id)) people.add(id)
+  for (const id of [...submitted.keys(), ...gold.keys(), ...activeMs.keys()]) if (isAnnotator(id)) people.add(id)
 
   const anyIndependent = tasks.some((t) => modes.get(t.batch) === 'independent')
-  const right = firstTimeRightByUser(events)
+  const firstTimeRight = firstTimeRightOf(right)
   const rows = [...people].map((user) =>
     qualityRow({
       user,
       name: db.userById(user)?.name ?? user,
-      submitted: submittedTasks.get(user)?.size ?? 0,
+      submitted: submitted.get(user) ?? 0,
       gold: gold.get(user) ?? [],
-      firstTimeRight: right.get(user) ?? null,
+      firstTimeRight: firstTimeRight.get(user) ?? null,
       activeMs: activeMs.get(user) ?? [],
       peers: anyIndependent ? (peers.get(user) ?? []) : null,
     }),

@@ -12,7 +12,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { ActivityTracker } from '../../server/services/activity'
-import { peopleSummary, SubmittedIndex } from '../../server/services/peopleSummary'
+import { peopleSummary } from '../../server/services/peopleSummary'
+import { WorkflowIndex } from '../../server/services/workflowIndex'
 import { timesheetRows } from '../../server/services/timesheet'
 import type { Db } from '../../server/storage/db'
 import { addDays, dayInZone, mondayOf } from '../../shared/timeZone'
@@ -63,7 +64,7 @@ try {
   const { db, activity, notes, now } = build(dir)
   const rows = activity.quartersBetween('0000-01-01', '9999-12-31').length
   console.log(`built ${TASKS} tasks, ${TASKS} audit lines, ${notes} activity notes (${rows} quarter rows) in ${ms(t0).toFixed(0)} ms`)
-  const submitted = new SubmittedIndex(dir)
+  const submitted = new WorkflowIndex(dir)
   const deps = { db, activity, submitted }
   const c0 = performance.now()
   peopleSummary(deps, 'UTC', now)

@@ -4,16 +4,18 @@
  * person, the others by two), and a submit and a finalize line per task in the audit log. Reports
  * the first request (it loads every gold task's workspace room) and the later ones (rooms loaded),
  * and `GET /api/export/counts`, which leaves gold tasks out, over the same server.
- * Run: node --import tsx tests/bench/qualityBench.ts [--tasks 10000] [--runs 5]
+ * Run: node --import tsx tests/bench/qualityBench.ts [--tasks 10000] [--runs 5] [--idle-ms 5000]
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { api, createUser, importTasks, startServer, taskLine, tempDir } from '../helpers/server'
+import { waitFor } from '../helpers/waitFor'
 
-const { values } = parseArgs({ options: { tasks: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } } })
+const { values } = parseArgs({ options: { tasks: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' }, 'idle-ms': { type: 'string', default: '5000' } } })
 const N = Number(values.tasks)
 const RUNS = Number(values.runs)
+const IDLE_MS = Number(values['idle-ms'])
 const ANNOTATORS = 50
 const IMPORT_CHUNK = 10_000
 
@@ -23,7 +25,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t, out]
 }
 
-const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))} ms`
+const range = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return `${Math.round(sorted[0])}–${Math.round(sorted[sorted.length - 1])} ms (p50 ${Math.round(sorted[(sorted.length - 1) >> 1])})`
+}
 
 async function main() {
   const dataDir = tempDir('codejury-quality-bench-')
@@ -49,7 +54,7 @@ async function main() {
     lines.push(JSON.stringify({ at: now, by: lead.id, by_name: lead.name, role: 'lead', task: id, action: 'finalize', from: 'submitted', to: 'finalized', revision }))
   })
   fs.appendFileSync(path.join(dataDir, 'audit', `${now.slice(0, 7)}.jsonl`), lines.join('\n') + '\n')
-  server = await startServer({ dataDir })
+  server = await startServer({ dataDir, config: { roomIdleMs: IDLE_MS } })
   const activity = server.running.deps.activity
   const at = Date.now() - 3_600_000
   ids.forEach((id, i) => {
@@ -69,12 +74,17 @@ async function main() {
     const [first, report] = await get('/api/quality?batch=q')
     const later: number[] = []
     for (let r = 0; r < RUNS; r++) later.push((await get('/api/quality?batch=q'))[0])
+    const rooms = server.running.deps.rooms
+    const loaded = rooms.size
+    await waitFor(() => rooms.size === 0, 'every room to unload', IDLE_MS + 60_000)
+    const unloaded: number[] = []
+    for (let r = 0; r < RUNS; r++) unloaded.push((await get('/api/quality?batch=q'))[0])
     const counts: number[] = []
     for (let r = 0; r < RUNS; r++) counts.push((await get('/api/export/counts'))[0])
     const rss = Math.round(process.memoryUsage().rss / 1e6)
-    console.log(`| tasks | gold | annotators | first GET /api/quality | later (${RUNS} runs) | GET /api/export/counts (${RUNS} runs) | process RSS after |`)
-    console.log('|---|---|---|---|---|---|---|')
-    console.log(`| ${N.toLocaleString('en')} | ${goldIds.length} | ${report.annotators.length} | ${Math.round(first)} ms | ${range(later)} | ${range(counts)} | ${rss} MB |`)
+    console.log(`| tasks | gold | annotators | first GET /api/quality | rooms loaded | later (${RUNS} runs) | later, rooms unloaded (${RUNS} runs) | GET /api/export/counts (${RUNS} runs) | process RSS after |`)
+    console.log('|---|---|---|---|---|---|---|---|---|')
+    console.log(`| ${N.toLocaleString('en')} | ${goldIds.length} | ${report.annotators.length} | ${Math.round(first)} ms | ${loaded} | ${range(later)} | ${range(unloaded)} | ${range(counts)} | ${rss} MB |`)
   } finally {
     await server.stop()
     fs.rmSync(dataDir, { recursive: true, force: true })

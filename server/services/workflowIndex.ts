@@ -1,0 +1,57 @@
+/**
+ * The workflow lines of the audit log (submit, request for changes, finalize), indexed by task and
+ * by submitter, kept up to date by reading only what the log gained since the last look (each
+ * line is parsed once per server). The quality figures and the people summary both read it.
+ */
+import { WorkflowAction } from '../../shared/workflow'
+import type { WorkflowEvent } from '../../shared/quality'
+import { readAuditSince } from '../storage/audit'
+import type { AuditCursor } from '../storage/audit'
+
+const WORKFLOW_ACTIONS: ReadonlySet<string> = new Set([WorkflowAction.submit, WorkflowAction.request_changes, WorkflowAction.finalize])
+
+const NO_EVENTS: readonly WorkflowEvent[] = Object.freeze([])
+
+/** Workflow events per task and submitted tasks per person, from `dataDir`'s audit log. */
+export class WorkflowIndex {
+  private readonly cursor: AuditCursor = new Map()
+  /** task id → its workflow events, oldest first */
+  private readonly byTask = new Map<string, WorkflowEvent[]>()
+  /** user id → ids of the tasks they submitted (any revision, counted once) */
+  private readonly submitted = new Map<string, Set<string>>()
+
+  constructor(private readonly dataDir: string) {}
+
+  /** Reads the lines the log gained since the last call (a malformed line is skipped); returns this. */
+  catchUp(): this {
+    for (const e of readAuditSince(this.dataDir, this.cursor)) {
+      if (typeof e !== 'object' || e === null) continue
+      const { task, revision, action, by } = e
+      if (typeof task !== 'string' || typeof by !== 'string' || typeof action !== 'string' || !WORKFLOW_ACTIONS.has(action)) continue
+      if (typeof revision !== 'number') continue
+      const event: WorkflowEvent = { task, revision, action, by }
+      const list = this.byTask.get(task)
+      if (list) list.push(event)
+      else this.byTask.set(task, [event])
+      if (action === WorkflowAction.submit) {
+        let tasks = this.submitted.get(by)
+        if (!tasks) this.submitted.set(by, (tasks = new Set()))
+        tasks.add(task)
+      }
+    }
+    return this
+  }
+
+  /** One task's workflow events, oldest first, as of the last `catchUp`. */
+  eventsOf(taskId: string): readonly WorkflowEvent[] {
+    return this.byTask.get(taskId) ?? NO_EVENTS
+  }
+
+  /** How many distinct tasks each person has submitted, over every batch. */
+  counts(): Map<string, number> {
+    this.catchUp()
+    const out = new Map<string, number>()
+    for (const [user, tasks] of this.submitted) out.set(user, tasks.size)
+    return out
+  }
+}
