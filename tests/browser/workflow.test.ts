@@ -68,7 +68,8 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   assert.is(await readText(page, roomName.workspace(id), WorkspaceRoot.explanation), atSwitch, 'typing after the switch changes nothing')
 
   const unsent = page.getByRole('region', { name: 'Your unsent text' })
-  await unsent.waitFor({ timeout: 1_000 })
+  // Offered once the server's state was read and lacks the refused keystrokes.
+  await unsent.waitFor({ timeout: 10_000 })
   const kept = await unsent.getByRole('textbox', { name: 'Explanation' }).inputValue()
   assert.ok(kept.includes('zq-typed-first'), kept)
   assert.is(kept, await readText(page, roomName.workspace(id), WorkspaceRoot.explanation), 'the text as it was on screen')
@@ -229,7 +230,7 @@ test('tells an annotator plainly that their own submit made the task read-only, 
   await page.getByRole('button', { name: 'Submit', exact: true }).click()
   await submittedNotice.waitFor({ timeout: 5_000 })
   await unsent.waitFor({ timeout: 10_000 })
-  assert.ok(probesClosed() > before, 'offered after reading the server state')
+  await waitFor(() => probesClosed() > before, 'the read of the server state')
   assert.match(await unsent.getByRole('textbox', { name: 'Explanation' }).inputValue(), /zq-never-sent$/)
   assert.is(await unsent.getByRole('textbox', { name: 'Reference solution' }).count(), 0, 'the stored field is not offered')
   assert.not.ok(getWorkspace(setup.doc).explanation.toString().includes('zq-never-sent'), 'the server never got it')
