@@ -27,6 +27,25 @@ async function open(token: string, taskId: string): Promise<UserPage> {
   return user
 }
 
+/**
+ * `open`, with the page's first workspace socket able to stop sending (`hold()`): keystrokes typed
+ * after it are never acknowledged, whatever the timing, while everything the server sends arrives.
+ */
+async function openHolding(token: string, taskId: string): Promise<{ user: UserPage; hold: () => void }> {
+  const user = await newUserPage(fx.browser, fx.server, token)
+  fx.users.push(user)
+  let holding = false
+  let sockets = 0
+  await user.page.routeWebSocket(/\/ws\/task%3A[A-Za-z0-9_-]+(\?|$)/, (ws) => {
+    const upstream = ws.connectToServer()
+    const first = ++sockets === 1
+    ws.onMessage((m) => (first && holding ? undefined : upstream.send(m)))
+  })
+  await user.page.goto(`/tasks/${taskId}`)
+  await user.page.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+  return { user, hold: () => (holding = true) }
+}
+
 /** 'true' when the editor labelled `label` takes no typing (CodeMirror's read-only state). */
 const readOnly = (page: Page, label: string) =>
   page.getByRole('textbox', { name: label, exact: true }).getAttribute('aria-readonly')
@@ -35,7 +54,7 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   const { id, ann } = await reviewTask(fx.server)
   const setup = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, peers)
   await completeWorkspace(fx.server, setup, id)
-  const annotator = await open(ann.token, id)
+  const { user: annotator, hold } = await openHolding(ann.token, id)
   await annotator.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fx.server.url })
   const lead = await open(fx.server.leadToken, id)
   const { page } = annotator
@@ -44,6 +63,8 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   await page.getByRole('textbox', { name: 'Explanation', exact: true }).click()
   await page.keyboard.press('Control+End')
   await page.keyboard.type(' Also: zq-typed-first')
+  // What is typed from here on never reaches the server: the text the finalize leaves unsent.
+  hold()
   const typing = page.keyboard.type(' zq-still-typing-while-the-lead-finalizes '.repeat(3), { delay: 25 })
   typing.catch(() => undefined) // a failed assertion below closes the page under it
 
