@@ -1,12 +1,15 @@
 /**
- * What the person typed that may not have reached the record: when the workspace turns
- * read-only (a finalize), the local contents of every editor they changed since it was last
- * writable are kept and offered, so text the server refused never silently vanishes. The offer
- * outlives a reopen (only Dismiss ends it), so it can then be posted as a comment.
+ * What the person typed that did not reach the record: when the workspace turns read-only (a
+ * finalize, a submit, access taken away), the server's copy is read and each editor they changed
+ * since it was last writable is offered only if the server lacks what this page holds, so text
+ * the server refused (or never acknowledged) never silently vanishes, and text it stored is never
+ * called unsent. The offer outlives a reopen (only Dismiss ends it), so it can then be posted as
+ * a comment.
  */
 import { createEffect, createSignal, on, onCleanup } from 'solid-js'
 import type { Accessor } from 'solid-js'
 import type * as Y from 'yjs'
+import { getWorkspace } from '../../shared/schema'
 import type { Workspace } from '../../shared/schema'
 
 /** One editor's text as it was on this screen when the task turned read-only. */
@@ -30,13 +33,36 @@ export interface UnsentText {
   dismiss(): void
 }
 
-/** Watches the three texts for this person's own edits (local transactions) and `readOnly`'s rise. */
+/**
+ * Reads what the server stores of the room now (null when it cannot be read); the caller destroys
+ * the doc. The check holds the offer back until it answers.
+ */
+export type ReadServer = () => Promise<Y.Doc | null>
+
+/** True when `server` holds every change `local` holds (its state vector covers local's). */
+export type HoldsAll = (server: Y.Doc, local: Y.Doc) => boolean
+
+/** How to learn what the server stores: without it, every edited field is offered. */
+export interface ServerCheck {
+  read: ReadServer
+  holdsAll: HoldsAll
+}
+
+/**
+ * Watches the three texts for this person's own edits (local transactions) and `readOnly`'s rise.
+ * On the rise, the fields they edited are offered unless the server holds all this page's changes;
+ * if it does not, those whose text differs from the server's. When the server cannot be read,
+ * every edited field is offered (nothing proves it stored them).
+ */
 export function createUnsentText(
   ws: Workspace,
   readOnly: Accessor<boolean>,
   revision: Accessor<number> = () => 0,
   carried?: CarriedText,
+  server?: ServerCheck,
 ): UnsentText {
+  let disposed = false
+  onCleanup(() => void (disposed = true))
   const edited = new Set<UnsentField['field']>()
   const [fields, setFields] = createSignal<UnsentField[]>(carried?.offers ?? [])
   if (carried) offerWhatTheServerLacks(ws, carried, setFields)
@@ -52,13 +78,28 @@ export function createUnsentText(
   createEffect(
     on(readOnly, (now, before) => {
       if (now && before === false && edited.size > 0) {
-        setFields(FIELDS.filter(([f]) => edited.has(f)).map(([field, label]) => ({ field, label, text: ws[field].toString(), revision: revision() })))
+        const kept = FIELDS.filter(([f]) => edited.has(f)).map(([field, label]) => ({ field, label, text: ws[field].toString(), revision: revision() }))
+        if (!server) setFields(kept)
+        else void offerUnstored(ws, kept, server).then((lost) => !disposed && lost.length > 0 && setFields(lost))
       }
       // Writable again (a reopen): start tracking anew, but keep what is on offer until dismissed.
       if (!now) edited.clear()
     }),
   )
   return { fields, dismiss: () => setFields([]) }
+}
+
+/** The fields of `kept` the server does not hold, as far as it can be read. */
+async function offerUnstored(ws: Workspace, kept: UnsentField[], server: ServerCheck): Promise<UnsentField[]> {
+  const doc = await server.read().catch(() => null)
+  if (!doc) return kept
+  try {
+    if (server.holdsAll(doc, ws.explanation.doc as Y.Doc)) return []
+    const stored = getWorkspace(doc)
+    return kept.filter((f) => f.text !== stored[f.field].toString())
+  } finally {
+    doc.destroy()
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Page } from 'playwright-core'
 import { roomName } from '../../shared/roomNames'
-import { WorkspaceRoot } from '../../shared/schema'
+import { getWorkspace, WorkspaceRoot } from '../../shared/schema'
 import { readThreads } from '../../shared/comments'
 import { browserFixture, newUserPage, readText } from '../helpers/browser'
 import type { UserPage } from '../helpers/browser'
@@ -27,6 +27,25 @@ async function open(token: string, taskId: string): Promise<UserPage> {
   return user
 }
 
+/**
+ * `open`, with the page's first workspace socket able to stop sending (`hold()`): keystrokes typed
+ * after it are never acknowledged, whatever the timing, while everything the server sends arrives.
+ */
+async function openHolding(token: string, taskId: string): Promise<{ user: UserPage; hold: () => void }> {
+  const user = await newUserPage(fx.browser, fx.server, token)
+  fx.users.push(user)
+  let holding = false
+  let sockets = 0
+  await user.page.routeWebSocket(/\/ws\/task%3A[A-Za-z0-9_-]+(\?|$)/, (ws) => {
+    const upstream = ws.connectToServer()
+    const first = ++sockets === 1
+    ws.onMessage((m) => (first && holding ? undefined : upstream.send(m)))
+  })
+  await user.page.goto(`/tasks/${taskId}`)
+  await user.page.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+  return { user, hold: () => (holding = true) }
+}
+
 /** 'true' when the editor labelled `label` takes no typing (CodeMirror's read-only state). */
 const readOnly = (page: Page, label: string) =>
   page.getByRole('textbox', { name: label, exact: true }).getAttribute('aria-readonly')
@@ -35,7 +54,7 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   const { id, ann } = await reviewTask(fx.server)
   const setup = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, peers)
   await completeWorkspace(fx.server, setup, id)
-  const annotator = await open(ann.token, id)
+  const { user: annotator, hold } = await openHolding(ann.token, id)
   await annotator.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fx.server.url })
   const lead = await open(fx.server.leadToken, id)
   const { page } = annotator
@@ -44,6 +63,8 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   await page.getByRole('textbox', { name: 'Explanation', exact: true }).click()
   await page.keyboard.press('Control+End')
   await page.keyboard.type(' Also: zq-typed-first')
+  // What is typed from here on never reaches the server: the text the finalize leaves unsent.
+  hold()
   const typing = page.keyboard.type(' zq-still-typing-while-the-lead-finalizes '.repeat(3), { delay: 25 })
   typing.catch(() => undefined) // a failed assertion below closes the page under it
 
@@ -68,7 +89,8 @@ test('turns the annotator’s editors read-only within a second of the lead fina
   assert.is(await readText(page, roomName.workspace(id), WorkspaceRoot.explanation), atSwitch, 'typing after the switch changes nothing')
 
   const unsent = page.getByRole('region', { name: 'Your unsent text' })
-  await unsent.waitFor({ timeout: 1_000 })
+  // Offered once the server's state was read and lacks the refused keystrokes.
+  await unsent.waitFor({ timeout: 10_000 })
   const kept = await unsent.getByRole('textbox', { name: 'Explanation' }).inputValue()
   assert.ok(kept.includes('zq-typed-first'), kept)
   assert.is(kept, await readText(page, roomName.workspace(id), WorkspaceRoot.explanation), 'the text as it was on screen')
@@ -169,6 +191,87 @@ test('shows each role its own buttons, lists why a submit is refused, reads only
   }
   await annotator.page.getByRole('button', { name: 'Submit', exact: true }).waitFor()
   await waitFor(async () => (await readOnly(annotator.page, 'Explanation')) !== 'true', 'the annotator’s editor to be writable again')
+})
+
+test('tells an annotator plainly that their own submit made the task read-only, offers no text the server stored, and offers text that never reached it', async () => {
+  const { id, ann } = await reviewTask(fx.server)
+  const room = roomName.workspace(id)
+  const setup = await syncedPeer(fx.server, room, fx.server.leadToken, peers)
+  await completeWorkspace(fx.server, setup, id)
+  const annotator = await newUserPage(fx.browser, fx.server, ann.token)
+  fx.users.push(annotator)
+  const { page } = annotator
+  // The page's own workspace socket can stop sending (a keystroke never acknowledged); every other
+  // socket, the workspace's server-state read included, passes through.
+  let holding = false
+  let workspaceSockets = 0
+  await page.routeWebSocket(/\/ws\/task%3A[A-Za-z0-9_-]+(\?|$)/, (ws) => {
+    const upstream = ws.connectToServer()
+    const first = ++workspaceSockets === 1
+    ws.onMessage((m) => (first && holding ? undefined : upstream.send(m)))
+  })
+  const closed: string[] = []
+  page.on('websocket', (ws) => ws.on('close', () => closed.push(ws.url())))
+  const probesClosed = () => closed.filter((u) => /\/ws\/task%3A/.test(u)).length
+  await page.goto(`/tasks/${id}`)
+  await page.locator('[data-testid="sync-status"][data-state="connected"]').waitFor()
+  const lead = await open(fx.server.leadToken, id)
+  const unsent = page.getByRole('region', { name: 'Your unsent text' })
+  const submittedNotice = page.getByRole('status').filter({ hasText: 'You submitted this task; it is read-only until your lead sends it back or reopens it.' })
+
+  // Typed, and held by the server (a stock peer reads it), then submitted.
+  const explanation = page.getByRole('textbox', { name: 'Explanation', exact: true })
+  await explanation.click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type(' zq-stored-before-submit')
+  await page.getByRole('textbox', { name: 'Reference solution', exact: true }).click()
+  await page.keyboard.type('// zq-solution-stored ')
+  await waitFor(() => getWorkspace(setup.doc).explanation.toString().endsWith(' zq-stored-before-submit'), 'the explanation at the server')
+  await waitFor(() => getWorkspace(setup.doc).solution.toString().includes('// zq-solution-stored '), 'the solution at the server')
+  await page.getByRole('button', { name: 'Submit', exact: true }).click()
+  await submittedNotice.waitFor({ timeout: 5_000 })
+  assert.is(await readOnly(page, 'Explanation'), 'true')
+  // The server's state was read and compared (that socket closed) before anything could be offered.
+  await waitFor(() => probesClosed() >= 1, 'the read of the server state')
+  assert.is(await unsent.count(), 0, 'nothing the server holds is offered as unsent')
+  assert.is(await page.getByRole('alert').filter({ hasText: 'no longer edit' }).count(), 0, 'no accident banner')
+
+  // Positive control: write comes back, a keystroke never reaches the server, then a submit.
+  await lead.page.getByRole('button', { name: 'Request changes' }).click()
+  await lead.page.getByRole('textbox', { name: 'What should change?' }).fill('One more line.')
+  await lead.page.getByRole('button', { name: 'Send back' }).click()
+  await waitFor(async () => (await readOnly(page, 'Explanation')) !== 'true', 'the editor to be writable again')
+  await submittedNotice.waitFor({ state: 'detached' })
+  holding = true
+  await explanation.click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type(' zq-never-sent')
+  await waitFor(async () => (await readText(page, room, WorkspaceRoot.explanation))?.endsWith(' zq-never-sent') ?? false, 'the keystrokes on the page')
+  const before = probesClosed()
+  await page.getByRole('button', { name: 'Submit', exact: true }).click()
+  await submittedNotice.waitFor({ timeout: 5_000 })
+  await unsent.waitFor({ timeout: 10_000 })
+  await waitFor(() => probesClosed() > before, 'the read of the server state')
+  assert.match(await unsent.getByRole('textbox', { name: 'Explanation' }).inputValue(), /zq-never-sent$/)
+  assert.is(await unsent.getByRole('textbox', { name: 'Reference solution' }).count(), 0, 'the stored field is not offered')
+  assert.not.ok(getWorkspace(setup.doc).explanation.toString().includes('zq-never-sent'), 'the server never got it')
+})
+
+test('tells the lead who finalized that the task is finalized and that Reopen gives the editors back', async () => {
+  const { id } = await reviewTask(fx.server)
+  const setup = await syncedPeer(fx.server, roomName.workspace(id), fx.server.leadToken, peers)
+  await completeWorkspace(fx.server, setup, id)
+  const lead = await open(fx.server.leadToken, id)
+  assert.is(await readOnly(lead.page, 'Explanation'), null, 'writable before the finalize')
+  await lead.page.getByRole('button', { name: 'Finalize', exact: true }).click()
+  await lead.page.locator('.ws-bar .badge', { hasText: 'Finalized' }).waitFor({ timeout: 5_000 })
+  const notice = lead.page.locator('.ws-readonly')
+  await notice.filter({ hasText: 'This task is finalized, so it is read-only. Reopen gives the editors back.' }).waitFor({ timeout: 5_000 })
+  const text = (await notice.allTextContents()).join(' ')
+  assert.not.match(text, /being finalized/, text)
+  assert.not.match(text, /your lead/i, text)
+  assert.is(await lead.page.getByRole('region', { name: 'Your unsent text' }).count(), 0)
+  await lead.page.getByRole('button', { name: 'Reopen', exact: true }).waitFor()
 })
 
 test.run()

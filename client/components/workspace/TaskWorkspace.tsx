@@ -10,6 +10,7 @@ import { createViewController, ViewProvider } from '../../stores/view'
 import { createRoomDoc } from '../../sync/createRoomDoc'
 import type { RoomDoc } from '../../sync/createRoomDoc'
 import { closeMessage } from '../../sync/closeMessage'
+import { holdsAll, readServerState } from '../../sync/serverState'
 import { TaskHeader } from './TaskHeader'
 import { SyncStatus } from './SyncStatus'
 import { WorkspaceGrid } from './WorkspaceGrid'
@@ -60,7 +61,10 @@ const RoomWorkspace: Component<{
   const readOnly = createMemo(() => !canWriteWorkspace(me(), live()))
   const ws = getWorkspace(room.doc)
   useTaskTitle(() => `${taskTitle(props.task.prompt, props.task.id)} (${props.task.id})`)
-  const unsent = createUnsentText(ws, readOnly, meta.revision, props.carried && { ...props.carried, synced: room.synced })
+  const unsent = createUnsentText(ws, readOnly, meta.revision, props.carried && { ...props.carried, synced: room.synced }, {
+    read: () => readServerState(room.room),
+    holdsAll,
+  })
   // The revision the refused writes were made in, for the offer's wording (a reopen moves it on).
   let deniedIn = meta.revision()
   createEffect(on(room.denied, (reason) => void (reason !== null && (deniedIn = meta.revision()))))
@@ -101,7 +105,7 @@ const RoomWorkspace: Component<{
             </p>
           }
         >
-          <ReadOnlyNotice reason={room.denied()} />
+          <ReadOnlyNotice reason={room.denied()} status={meta.status()} role={me().role} />
           <WorkflowNotice meta={meta} />
           <WorkspaceKeys
             awareness={room.awareness}
