@@ -31,8 +31,9 @@ const QualityPanel: Component = () => {
         <label>
           Batch{' '}
           <select value={batch()} onChange={(e) => setSearch({ batch: e.currentTarget.value || undefined })}>
-            <option value="">All batches</option>
-            <For each={batches() ?? []}>{(b) => <option value={b.name}>{b.name}</option>}</For>
+            {/* `selected` on each option: the batch names arrive after the value, and a select keeps only a value it can show. */}
+            <option value="" selected={batch() === ''}>All batches</option>
+            <For each={batches() ?? []}>{(b) => <option value={b.name} selected={b.name === batch()}>{b.name}</option>}</For>
           </select>
         </label>
         <button type="button" onClick={() => void refetch()}>Refresh</button>

@@ -159,4 +159,34 @@ test('the workspace’s Next task leads to the person’s next task in the same 
   assert.equal(user.errors, [])
 })
 
+test('the sticky header of the dashboard stays above a row’s Assign button scrolled under it', async () => {
+  const s = fx.server
+  await importTasks(s, lines(ids('z', 60)), 'big')
+  const lead = await newUserPage(fx.browser, s, s.leadToken)
+  fx.users.push(lead)
+  const page = lead.page
+  await page.goto('/lead')
+  const button = row(page, id('z', 5)).getByRole('button', { name: /^Assign / })
+  await button.waitFor({ timeout: 15_000 })
+  const head = (await page.locator('.task-scroll thead').boundingBox())!
+  const target = (await button.boundingBox())!
+  const point = { x: target.x + target.width / 2, y: head.y + head.height / 2 }
+  const topmost = () =>
+    page.evaluate(({ x, y }) => {
+      const el = document.elementFromPoint(x, y)
+      return el?.closest('thead') ? 'thead' : (el?.closest('button')?.getAttribute('aria-label') ?? el?.tagName ?? 'nothing')
+    }, point)
+  assert.is(await topmost(), 'thead', 'control: the header before scrolling')
+  // Scroll the button up to exactly the header's middle.
+  await page.locator('.task-scroll').evaluate((el, dy) => {
+    el.scrollTop += dy
+  }, target.y + target.height / 2 - point.y)
+  await waitFor(async () => {
+    const b = await button.boundingBox()
+    return b !== null && Math.abs(b.y + b.height / 2 - point.y) < 2
+  }, 'the button under the header')
+  assert.is(await topmost(), 'thead', 'the header, not the button, is on top')
+  assert.equal(lead.errors, [])
+})
+
 test.run()

@@ -128,8 +128,33 @@ test('shows each person’s figures and keeps the chosen time zone in the addres
   assert.is(await page.getByLabel('Time zone').inputValue(), 'Asia/Kolkata', 'remembered in this browser')
   await page.goto('/lead/people?tz=Europe/Paris')
   assert.is(await page.getByLabel('Time zone').inputValue(), 'Europe/Paris', 'the address wins')
+  await page.getByText('(Europe/Paris), weeks start on Monday').waitFor()
   await page.goto('/lead/people?tz=Not/AZone')
   assert.is(await page.getByLabel('Time zone').inputValue(), 'Asia/Kolkata', 'a bad zone in the address falls back')
+  assert.equal(lead.errors, [])
+})
+
+test('after adding a person, the sign-in link panel below the fold scrolls into view with the focus on its Copy button', async () => {
+  const s = fx.server
+  for (let i = 1; i <= 25; i++) await createUser(s, `Person ${i}`, 'annotator')
+  const lead = await newUserPage(fx.browser, s, s.leadToken)
+  fx.users.push(lead)
+  const page = lead.page
+  await page.setViewportSize({ width: 1200, height: 600 })
+  await page.goto('/lead/people')
+  await page.getByRole('row', { name: /Person 25/ }).waitFor()
+  const inView = (name: string) =>
+    page.getByRole(name === 'People' ? 'heading' : 'region', { name }).evaluate((el) => {
+      const r = el.getBoundingClientRect()
+      return r.top >= 0 && r.bottom <= window.innerHeight
+    })
+  await page.getByLabel('Name', { exact: true }).fill('Eve Late')
+  await page.getByRole('button', { name: 'Add person' }).click()
+  const panel = page.getByRole('region', { name: 'Sign-in link for Eve Late' })
+  await panel.waitFor()
+  await waitFor(() => inView('Sign-in link for Eve Late'), 'the panel in the viewport')
+  assert.not.ok(await inView('People'), 'control: the page heading has scrolled out of view')
+  assert.ok(await page.getByRole('button', { name: 'Copy link' }).evaluate((el) => el === document.activeElement), 'the Copy button has the focus')
   assert.equal(lead.errors, [])
 })
 

@@ -1,8 +1,9 @@
 /**
  * A sign-in link the server gave once (a new person, or a new link): shown here with a copy
  * button and a plain warning, and gone for good when dismissed. The server keeps only its hash.
+ * It comes into view with the focus on its Copy button, so a link shown below the fold is not missed.
  */
-import { createSignal, Show } from 'solid-js'
+import { createSignal, onMount, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import type { IssuedToken } from '../../api'
 
@@ -14,6 +15,12 @@ export function signinLinkOf(token: string): string {
 export const SigninLinkOnce: Component<{ issued: IssuedToken; onDone: () => void }> = (props) => {
   const [copied, setCopied] = createSignal<'yes' | 'failed' | null>(null)
   let input: HTMLInputElement | undefined
+  let panel: HTMLElement | undefined
+  let copyButton: HTMLButtonElement | undefined
+  onMount(() => {
+    panel?.scrollIntoView({ block: 'center' })
+    copyButton?.focus({ preventScroll: true })
+  })
   const link = () => signinLinkOf(props.issued.token)
   const copy = async () => {
     try {
@@ -25,7 +32,7 @@ export const SigninLinkOnce: Component<{ issued: IssuedToken; onDone: () => void
     }
   }
   return (
-    <section class="panel signin-once" aria-labelledby="signin-once-title">
+    <section ref={panel} class="panel signin-once" aria-labelledby="signin-once-title">
       <h2 id="signin-once-title">Sign-in link for {props.issued.name}</h2>
       <p class="warning">
         This link is shown only once and will not be shown again. Copy it now and send it to {props.issued.name}{' '}
@@ -40,7 +47,7 @@ export const SigninLinkOnce: Component<{ issued: IssuedToken; onDone: () => void
           aria-label={`Sign-in link for ${props.issued.name}`}
           onFocus={(e) => e.currentTarget.select()}
         />
-        <button type="button" onClick={() => void copy()}>
+        <button ref={copyButton} type="button" onClick={() => void copy()}>
           Copy link
         </button>
         <button type="button" onClick={() => props.onDone()}>

@@ -31,6 +31,9 @@ export function isQualityKey(key: string | undefined): key is QualityKey {
   return QUALITY_COLUMNS.some((c) => c.key === key)
 }
 
+/** Names in natural order: "Ann 2" before "Ann 10". */
+const byName = new Intl.Collator(undefined, { numeric: true })
+
 /** Rows sorted by `key`; null figures always last, ties by name. */
 export function sortRows(rows: readonly QualityRow[], key: QualityKey, descending: boolean): QualityRow[] {
   const dir = descending ? -1 : 1
@@ -39,8 +42,8 @@ export function sortRows(rows: readonly QualityRow[], key: QualityKey, descendin
     if (x === null || y === null) {
       if (x !== y) return x === null ? 1 : -1
     } else if (x !== y) {
-      return (typeof x === 'string' ? x.localeCompare(y as string) : x - (y as number)) * dir
+      return (typeof x === 'string' ? byName.compare(x, y as string) : x - (y as number)) * dir
     }
-    return a.name.localeCompare(b.name)
+    return byName.compare(a.name, b.name)
   })
 }
