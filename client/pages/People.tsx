@@ -37,6 +37,7 @@ const PeopleList: Component = () => {
   const [status, setStatus] = createSignal('')
   const [error, setError] = createSignal<unknown>(null)
   const [busy, setBusy] = createSignal(false)
+  const [confirmingId, setConfirmingId] = createSignal<string | null>(null)
   const figures = createMemo(() => new Map((summary()?.people ?? []).map((p) => [p.id, p])))
 
   const reload = () => {
@@ -124,7 +125,17 @@ const PeopleList: Component = () => {
           </thead>
           <tbody>
             <For each={users() ?? []}>
-              {(u) => <PersonRow user={u} figures={figures().get(u.id)} self={u.id === me().id} busy={busy()} actions={actions} />}
+              {(u) => (
+                <PersonRow
+                  user={u}
+                  figures={figures().get(u.id)}
+                  self={u.id === me().id}
+                  busy={busy()}
+                  actions={actions}
+                  confirming={confirmingId() === u.id}
+                  setConfirming={(on) => setConfirmingId(on ? u.id : null)}
+                />
+              )}
             </For>
           </tbody>
         </table>

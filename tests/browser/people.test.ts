@@ -176,4 +176,27 @@ test('the people page with a link shown and the time page have no serious access
   assert.equal(await seriousViolations(page), [], 'the time page')
 })
 
+test('a removal being confirmed survives the list being re-read after another action', async () => {
+  const s = fx.server
+  await createUser(s, 'Dee', 'annotator')
+  await createUser(s, 'Eli', 'annotator')
+  const lead = await newUserPage(fx.browser, s, s.leadToken)
+  fx.users.push(lead)
+  const page = lead.page
+  await page.goto('/lead/people')
+  await page.getByRole('button', { name: 'Remove Dee' }).click()
+  const confirm = page.getByRole('button', { name: 'Yes, remove Dee' })
+  await confirm.waitFor()
+  // Another action re-reads the list (every row arrives as a new object).
+  const reread = page.waitForResponse((r) => r.url().endsWith('/api/users') && r.request().method() === 'GET')
+  await page.getByLabel('Role of Eli').selectOption('reviewer')
+  await reread
+  await waitFor(async () => (await page.getByLabel('Role of Eli').inputValue()) === 'reviewer', 'Eli shown as a reviewer')
+  assert.ok(await confirm.isVisible(), 'still asking to confirm removing Dee')
+  // The control: Cancel ends the confirm step.
+  await page.getByRole('group', { name: 'Confirm removing Dee' }).getByRole('button', { name: 'Cancel' }).click()
+  await page.getByRole('button', { name: 'Remove Dee' }).waitFor()
+  assert.is(await confirm.count(), 0)
+})
+
 test.run()

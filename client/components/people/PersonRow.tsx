@@ -3,7 +3,7 @@
  * removal behind a confirm step. The signed-in lead cannot change their own role or remove
  * themselves (the server refuses both too).
  */
-import { createSignal, Show } from 'solid-js'
+import { Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import { ROLES } from '../../../shared/types'
 import type { Role, User } from '../../../shared/types'
@@ -17,8 +17,21 @@ export interface PersonActions {
   remove: (user: User) => void
 }
 
-export const PersonRow: Component<{ user: User; figures?: PersonFigures; self: boolean; busy: boolean; actions: PersonActions }> = (props) => {
-  const [confirming, setConfirming] = createSignal(false)
+/**
+ * `confirming` and `setConfirming` belong to the page, keyed by person: the list is re-read after
+ * every action, and a row made anew must not forget that its removal was being confirmed.
+ */
+export const PersonRow: Component<{
+  user: User
+  figures?: PersonFigures
+  self: boolean
+  busy: boolean
+  actions: PersonActions
+  confirming: boolean
+  setConfirming: (on: boolean) => void
+}> = (props) => {
+  const confirming = () => props.confirming
+  const setConfirming = (on: boolean) => props.setConfirming(on)
   const name = () => props.user.name
   return (
     <tr data-person={props.user.id}>
