@@ -209,15 +209,15 @@ for (const task of DEMO_TASKS) {
       assert.ok(others.length > 0 && others.every((c) => c.status === 'pass'), `${task.id}/${id} passes every other case: ${describeRun(r)}`)
     }
     // The correct candidates pass the efficiency case with room to spare: the least CPU time of
-    // up to three runs of each within a fifth of the limit (a tenth or less on a quiet machine,
-    // docs/performance.md#data-and-execution).
+    // up to five runs of each within half the limit. How much room (a fifth or less, a tenth on a
+    // quiet machine) is a measurement, in docs/performance.md#data-and-execution, not a test.
     for (const [id] of [...byNature('clean'), ...byNature('verbose')]) {
       const code = task.candidates.find((c) => c.id === id)!.code
       let ms = runs.get(id)!.cases.find((c) => c.name === efficiency.name)!.ms
-      for (let again = 0; again < 2 && ms > efficiency.limit_ms / 5; again++) {
+      for (let again = 0; again < 4 && ms > efficiency.limit_ms / 2; again++) {
         ms = Math.min(ms, (await run(task, code)).cases.find((c) => c.name === efficiency.name)!.ms)
       }
-      assert.ok(ms <= efficiency.limit_ms / 5, `${task.id}/${id}: ${efficiency.name} took ${ms.toFixed(1)} ms of CPU of its ${efficiency.limit_ms} ms`)
+      assert.ok(ms <= efficiency.limit_ms / 2, `${task.id}/${id}: ${efficiency.name} took ${ms.toFixed(1)} ms of CPU of its ${efficiency.limit_ms} ms`)
     }
     if (process.env.DEMO_TIMINGS) {
       for (const c of task.candidates) {
