@@ -15,6 +15,7 @@ import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { freePort, spawnServer } from './servers/serverProcess'
 import type { ServerProcess } from './servers/serverProcess'
+import { serverNodeFlags } from './servers/adapters'
 import { benchTaskLine } from './importBench'
 import { connectPeer } from '../helpers/peer'
 import { roomName } from '../../shared/roomNames'
@@ -36,7 +37,7 @@ async function start(entry: string): Promise<Server> {
   const port = await freePort()
   const proc = await spawnServer({
     args: [entry],
-    nodeFlags: ['--max-semi-space-size=64'],
+    nodeFlags: serverNodeFlags(), // npm start's flags, read from package.json, as every bench server gets
     env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: '0', STORAGE: 'disk', QUIET: '1', SANDBOX: 'off', WARM_UP: '0' },
     cpu: null,
     readyTimeoutMs: 60_000,
