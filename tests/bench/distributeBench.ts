@@ -18,6 +18,7 @@ import type { ServerProcess } from './servers/serverProcess'
 import { serverNodeFlags } from './servers/adapters'
 import { benchTaskLine } from './importBench'
 import { connectPeer } from '../helpers/peer'
+import { waitFor } from '../helpers/waitFor'
 import { roomName } from '../../shared/roomNames'
 import { getWorkspace } from '../../shared/schema'
 
@@ -91,22 +92,14 @@ async function startWork(s: Server, ids: string[], people: Map<string, string>):
         const token = people.get(task.assignees[0])!
         const peer = connectPeer(wsUrl, roomName.workspace(id), token)
         try {
-          await until(() => peer.provider.synced, `${id} synced`)
+          await waitFor(() => peer.provider.synced, `${id} synced`, 20_000)
           getWorkspace(peer.doc).explanation.insert(0, 'started ')
-          await until(async () => (await call(s, 'GET', `/api/tasks/${id}`)).status === 'in_progress', `${id} in progress`)
+          await waitFor(async () => (await call(s, 'GET', `/api/tasks/${id}`)).status === 'in_progress', `${id} in progress`, 20_000)
         } finally {
           peer.destroy()
         }
       }),
     )
-  }
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
   }
 }
 
