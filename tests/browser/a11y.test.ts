@@ -1,9 +1,8 @@
 /** Accessibility: axe-core finds no serious or critical problem; no text is smaller than 12 px. */
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Page } from 'playwright-core'
+import { seriousViolations } from '../helpers/axe'
 import { api, assign, createUser } from '../helpers/server'
 import { browserFixture, newUserPage } from '../helpers/browser'
 
@@ -12,27 +11,6 @@ const a11y = suite('accessibility')
 const fx = browserFixture(a11y, { seedDemo: true })
 
 // Read from node_modules, never a CDN. Evaluated through the DevTools protocol rather than
-// `addScriptTag`, which the app's CSP (script-src 'self', no inline scripts) rightly refuses.
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[] }[]
-}
-
-/** Runs axe-core (from node_modules, never a CDN) on the page; serious and critical problems. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE)
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations
-  })
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** Visible text whose computed size is under 12 px. */
 function tinyText(page: Page): Promise<string[]> {

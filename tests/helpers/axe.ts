@@ -1,4 +1,4 @@
-/** axe-core's serious and critical findings on a page (the same check tests/browser/a11y.test.ts makes). */
+/** axe-core's serious and critical findings on a page, for every accessibility test. */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
