@@ -10,6 +10,8 @@ import { isConversation } from '../../shared/types'
 import type { Db, TaskChange } from '../storage/db'
 import { TextMatches } from './textMatches'
 import { TrigramFilter } from './trigramFilter'
+import { ShortTextFilter } from './shortTextFilter'
+import type { TextFilter } from './textMatches'
 
 /** One task as the index holds it; its key fields are a copy, so the old place can be found. */
 export interface IndexEntry {
@@ -102,7 +104,9 @@ export class TaskIndex {
   /** Cached `q` results; search text never changes once a task is imported. */
   readonly matches = new TextMatches()
   /** Which trigrams each task's searchable text holds: most tasks are ruled out without reading it. */
-  readonly trigrams = new TrigramFilter()
+  private readonly trigrams = new TrigramFilter()
+  /** Which one and two characters each task's searchable text holds: short searches read no text. */
+  private readonly shortText = new ShortTextFilter()
 
   private constructor(db: Db) {
     for (const task of db.tasks) this.add(task)
@@ -113,6 +117,17 @@ export class TaskIndex {
   private compareSlots(order: IndexOrder): (a: number, b: number) => number {
     const compare = COMPARE[order]
     return (a, b) => compare(this.bySlot[a], this.bySlot[b])
+  }
+
+  /** What the filters can tell of `q` without reading text, or null when they cannot. */
+  textFilter(q: string): TextFilter | null {
+    return this.trigrams.tester(q) ?? this.shortText.tester(q)
+  }
+
+  private setFilters(e: IndexEntry): void {
+    const texts = [e.id, e.title, e.text]
+    this.trigrams.set(e.slot, texts)
+    this.shortText.set(e.slot, texts)
   }
 
   /** Every task's slot in `order`, ascending. Read only. */
@@ -173,7 +188,7 @@ export class TaskIndex {
     }
     this.byId.set(task.id, e)
     this.bySlot.push(e)
-    this.trigrams.set(e.slot, [e.id, e.title, e.text])
+    this.setFilters(e)
     if (e.slot >= this.statusColumn.length) {
       const status = new Uint8Array(this.statusColumn.length * GROWTH)
       status.set(this.statusColumn)
@@ -224,7 +239,7 @@ export class TaskIndex {
       this.unlink(e)
       if (after.prompt !== e.task.prompt) {
         Object.assign(e, searchFields(after))
-        this.trigrams.set(e.slot, [e.id, e.title, e.text])
+        this.setFilters(e)
         this.matches.forget(e.slot)
       }
       e.task = after

@@ -99,7 +99,7 @@ export function listTasks(index: TaskIndex, viewer: Viewer, query: TaskListQuery
   const other = sets[1]
   const batch = query.batch === undefined ? -1 : index.batchCode(query.batch)
   const wanted = query.status === undefined ? -1 : STATUSES.indexOf(query.status)
-  const matches = query.q === undefined ? null : index.matches.matcher(query.q, index.slots, (slot) => index.at(slot), index.trigrams.tester(query.q))
+  const matches = query.q === undefined ? null : index.matches.matcher(query.q, index.slots, (slot) => index.at(slot), index.textFilter(query.q))
   const statusColumn = index.statusColumn
   const batchColumn = index.batchColumn
 

@@ -49,6 +49,12 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
+/** A per-slot filter of a needle: `exact` ones answer the match, others never wrongly say no. */
+export interface TextFilter {
+  test(slot: number): boolean
+  exact: boolean
+}
+
 /** Remembered `q` answers over one index's slots. */
 export class TextMatches {
   private readonly remembered = new Map<string, Remembered>()
@@ -57,7 +63,10 @@ export class TextMatches {
    * A test of `q` (case-insensitive substring of id, title or text) by slot; `at` reads a slot's
    * task and `size` is the number of slots so far. The test answers from memory when it can.
    */
-  matcher(q: string, size: number, at: (slot: number) => Searchable, mayMatch: ((slot: number) => boolean) | null = null): (slot: number) => boolean {
+  matcher(q: string, size: number, at: (slot: number) => Searchable, filter: TextFilter | null = null): (slot: number) => boolean {
+    // An exact filter is the answer itself: nothing to read, nothing worth remembering.
+    if (filter?.exact) return filter.test
+    const mayMatch = filter ? filter.test : null
     const needle = q.toLowerCase()
     let r = this.remembered.get(needle)
     if (r) this.remembered.delete(needle)

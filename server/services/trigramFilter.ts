@@ -5,6 +5,7 @@
  * ASCII needle matches case-insensitively (a RegExp with `i` and no `u` folds ASCII only to
  * ASCII) only where each of its folded trigrams occurs in the folded text.
  */
+import type { TextFilter } from './textMatches'
 
 /** 32-bit words a task: 1,024 bits, for texts of a few hundred distinct trigrams. */
 const WORDS = 32
@@ -42,7 +43,7 @@ export class TrigramFilter {
    * A test by slot that says false only where `needle` cannot occur; null when the filter cannot
    * tell (fewer than three characters, or any character outside ASCII).
    */
-  tester(needle: string): ((slot: number) => boolean) | null {
+  tester(needle: string): TextFilter | null {
     // eslint-disable-next-line no-control-regex -- ASCII is exactly what the folding covers
     if (needle.length < 3 || !/^[\x00-\x7f]*$/.test(needle)) return null
     const keys = new Set<number>()
@@ -51,11 +52,12 @@ export class TrigramFilter {
     }
     const offsets = [...keys].map((k) => k >>> 5)
     const masks = [...keys].map((k) => 1 << (k & 31))
-    return (slot) => {
+    const test = (slot: number) => {
       const base = slot * WORDS
       if (base >= this.words.length) return true
       for (let j = 0; j < offsets.length; j++) if ((this.words[base + offsets[j]] & masks[j]) === 0) return false
       return true
     }
+    return { test, exact: false }
   }
 }
