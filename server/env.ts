@@ -18,7 +18,7 @@ import type { EvidenceService } from './services/evidence'
 import type { AuditLog } from './storage/audit'
 import type { GoldStore } from './storage/goldStore'
 import type { WorkflowIndex } from './services/workflowIndex'
-import type { WorkspaceRankings } from './services/workspaceRankings'
+import type { RoomReadings } from './services/roomReadings'
 
 export interface AppDeps {
   config: Config
@@ -48,7 +48,7 @@ export interface AppDeps {
   /** The audit log's workflow lines by task and by submitter, read incrementally. */
   workflowIndex: WorkflowIndex
   /** Workspace rankings read before, kept until their room changes (gold figures). */
-  workspaceRankings: WorkspaceRankings
+  roomReadings: RoomReadings
   /** Gold tasks' true rankings, kept apart from everything that serves a task. */
   gold: GoldStore
 }

@@ -30,7 +30,7 @@ import { ActivityTracker } from './services/activity'
 import { RecordStore } from './storage/records'
 import { AuditLog } from './storage/audit'
 import { WorkflowIndex } from './services/workflowIndex'
-import { WorkspaceRankings } from './services/workspaceRankings'
+import { RoomReadings } from './services/roomReadings'
 import { GoldStore } from './storage/goldStore'
 import { RecordKeys } from './storage/recordKey'
 import { recoverFinalizes } from './services/finalizeRecovery'
@@ -110,7 +110,7 @@ export async function startServer(
     const recordKeys = RecordKeys.open(config.recordKeyFile ?? path.join(config.dataDir, 'keys', 'record-key.pem'))
     const records = new RecordStore(config.dataDir, recordKeys, audit)
     const roomRules = new RoomRules({ db, audit })
-    const workspaceRankings = new WorkspaceRankings()
+    const roomReadings = new RoomReadings()
     const rooms = new Rooms({
       // A task's workspace and meta get their seeded first state on their first load; a stored
       // meta room learns on load the assignees that changed while it was not loaded.
@@ -129,7 +129,7 @@ export async function startServer(
       onChange: (room) => {
         live.onChange(room)
         workflow.onRoomChange(room)
-        workspaceRankings.forget(room.name)
+        roomReadings.forget(room.name)
       },
       beforeUnload: (room) => live.saveProgress(room),
       onStored: (room) => {
@@ -191,7 +191,7 @@ export async function startServer(
       evidence,
       audit,
       workflowIndex: new WorkflowIndex(config.dataDir),
-      workspaceRankings,
+      roomReadings,
       gold,
     }
     const leadToken = await ensureLead(db, config.dataDir)

@@ -5,13 +5,11 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import * as Y from 'yjs'
 import { roomName } from '../shared/roomNames'
-import { getBallot } from '../shared/schema'
 import { api, assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
-import { act, completeWorkspace, CRITERIA, syncedPeer, waitForServerDoc } from './helpers/review'
+import { act, completeWorkspace, submitBallot, syncedPeer } from './helpers/review'
 
 const test = suite('quality')
 let server: TestServer
@@ -28,20 +26,8 @@ test.after.each(async () => {
 
 type User = { id: string; token: string }
 
-/** Fills and submits `user`'s ballot of `taskId` with `ranking` through their own provider and the route. */
-async function ballot(taskId: string, user: User, ranking: string[]) {
-  assert.is((await api(server, user.token, 'POST', `/api/tasks/${taskId}/ballot`)).status, 200)
-  const peer = await syncedPeer(server, roomName.ballot(taskId, user.id), user.token, peers)
-  const b = getBallot(peer.doc)
-  peer.doc.transact(() => {
-    b.ranking.push(ranking)
-    for (const id of ranking) for (const k of CRITERIA) (b.ratings.get(id) as Y.Map<number>).set(k, 3)
-  })
-  const want = ranking.join()
-  await waitForServerDoc(server, roomName.ballot(taskId, user.id), (d) => getBallot(d).ranking.toArray().join() === want, `the ballot of ${user.id} on ${taskId}`)
-  const res = await api(server, user.token, 'POST', `/api/tasks/${taskId}/ballot/submit`)
-  assert.is(res.status, 200, JSON.stringify(res.body))
-}
+/** Fills and submits `user`'s ballot of `taskId` with `ranking`. */
+const ballot = (taskId: string, user: User, ranking: string[]) => submitBallot(server, peers, taskId, user, ranking)
 
 /** The annotator completes the shared workspace with `ranking` and submits it. */
 async function submitWork(taskId: string, user: User, ranking: string[]) {

@@ -7,10 +7,11 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
-import { api, assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
+import fs from 'node:fs'
+import { api, assign, createUser, importTasks, startServer, taskLine, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
-import { act, completeWorkspace, syncedPeer, waitForServerDoc } from './helpers/review'
+import { act, completeWorkspace, submitBallot, syncedPeer, waitForServerDoc } from './helpers/review'
 import { waitFor } from './helpers/waitFor'
 
 const test = suite('quality stays fresh')
@@ -51,7 +52,7 @@ test('a gold ranking changed after a request is read again once its room has unl
 
   const first = await quality()
   assert.equal([first.name, first.gold_judged, first.gold_tau_b, first.submitted], ['Ann', 1, -1, 0])
-  await unloaded('c1')
+  assert.is(server.running.deps.rooms.peek(roomName.workspace('c1')), undefined, 'read from storage without loading the room')
   const again = await quality()
   assert.equal([again.gold_judged, again.gold_tau_b], [1, -1], 'the remembered ranking, the room not loaded')
 
@@ -76,6 +77,47 @@ test('a gold ranking changed after a request is read again once its room has unl
   assert.is(people.body.people.find((p: { id: string }) => p.id === ann.id).submitted, 1)
   assert.is((await act(server, server.leadToken, 'c1', 'finalize')).status, 200)
   assert.is((await quality()).first_time_right, 1, 'finalized with no request for changes')
+})
+
+test('after a restart, ballots and a lone worker\'s ranking are read from storage without loading a room', async () => {
+  const dataDir = tempDir()
+  try {
+    await server.stop()
+    server = await startServer({ dataDir, config: { roomIdleMs: 100 } })
+    await importTasks(server, taskLine('i1'), 'ind')
+    await server.running.deps.db.putBatch({ ...server.running.deps.db.batch('ind')!, mode: 'independent' })
+    await importTasks(server, taskLine('c1'), 'col')
+    const ann = await createUser(server, 'Ann', 'annotator')
+    const bob = await createUser(server, 'Bob', 'annotator')
+    await assign(server, 'i1', [ann.id, bob.id])
+    await assign(server, 'c1', [ann.id])
+    for (const id of ['i1', 'c1']) assert.is((await api(server, server.leadToken, 'POST', `/api/tasks/${id}/gold`, { ranking: ['a', 'b', 'c'] })).status, 200)
+    await submitBallot(server, peers, 'i1', ann, ['a', 'b', 'c'])
+    await submitBallot(server, peers, 'i1', bob, ['c', 'b', 'a'])
+    const peer = await syncedPeer(server, roomName.workspace('c1'), ann.token, peers)
+    await completeWorkspace(server, peer, 'c1', { ranking: ['c', 'b', 'a'] })
+    for (const p of peers) p.destroy()
+    peers = []
+    await server.stop()
+
+    server = await startServer({ dataDir, config: { roomIdleMs: 100 } })
+    const rooms = server.running.deps.rooms
+    assert.is(rooms.size, 0, 'nothing loaded after the start')
+    const gold = async (batch: string) => {
+      const res = await api(server, server.leadToken, 'GET', `/api/quality?batch=${batch}`)
+      assert.is(res.status, 200, JSON.stringify(res.body))
+      return res.body.annotators.map((r: { name: string; gold_judged: number; gold_tau_b: number | null }) => [r.name, r.gold_judged, r.gold_tau_b])
+    }
+    assert.equal(await gold('ind'), [['Ann', 1, 1], ['Bob', 1, -1]], 'each ballot against gold')
+    assert.equal(await gold('col'), [['Ann', 1, -1]], 'the shared ranking against gold')
+    assert.is(rooms.size, 0, 'and no room was loaded to read them')
+    // Control: a room a client opens is loaded as ever.
+    peers.push(await syncedPeer(server, roomName.workspace('c1'), ann.token, peers))
+    assert.is(rooms.size, 1)
+  } finally {
+    await server.stop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
 })
 
 test('time noted after a request counts in the next one', async () => {

@@ -35,6 +35,7 @@ function fullDiskStorage(): { storage: StorageProvider; disk: { full: boolean; r
       const s = inner.forRoom(name)
       return {
         load: () => s.load(),
+        peek: () => s.peek(),
         append(update) {
           if (disk.full) {
             disk.refused++

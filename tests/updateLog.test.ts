@@ -81,6 +81,38 @@ test('drops and truncates a torn tail on load, keeping every whole record', () =
   assert.is(replay(new UpdateLog(dir, 'room').load()), 'abcdefghij')
 })
 
+test('peeks what a load returns without writing, and declines a torn log that only a load repairs', async () => {
+  const fresh = new UpdateLog(dir, 'room')
+  assert.equal(fresh.peek(), { updates: [], neverStored: true })
+  const { updates } = edits(10)
+  for (const u of updates.slice(0, 6)) fresh.append(u)
+  await fresh.compact(Y.encodeStateAsUpdate((() => {
+    const d = new Y.Doc()
+    for (const u of updates.slice(0, 6)) Y.applyUpdate(d, u)
+    return d
+  })()))
+  for (const u of updates.slice(6)) fresh.append(u)
+  fresh.close()
+  const files = () => Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f)).toString('base64')]))
+  const before = files()
+  const peeked = new UpdateLog(dir, 'room').peek()
+  assert.ok(peeked && !peeked.neverStored)
+  assert.is(replay(peeked.updates), 'abcdefghij', 'snapshot and log, as a load reads them')
+  assert.equal(files(), before, 'nothing written, not even the mark')
+
+  fs.truncateSync(path.join(dir, 'room.log'), fs.statSync(path.join(dir, 'room.log')).size - 3)
+  const torn = files()
+  assert.is(new UpdateLog(dir, 'room').peek(), null, 'a torn tail is left to a load')
+  assert.equal(files(), torn, 'and left as it was')
+  // Control: the load repairs it, and then a peek reads it.
+  const repairs: number[] = []
+  const loaded = new UpdateLog(dir, 'room', (r) => repairs.push(r.lostBytes))
+  assert.is(replay(loaded.load()), 'abcdefghi')
+  loaded.close()
+  assert.is(repairs.length, 1)
+  assert.is(replay(new UpdateLog(dir, 'room').peek()!.updates), 'abcdefghi')
+})
+
 test('keeps appends made while a compaction is writing its snapshot', async () => {
   const { doc, updates } = edits(20)
   const log = new UpdateLog(dir, 'room')

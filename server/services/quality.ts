@@ -5,7 +5,9 @@
  * and workspace rooms, the activity tracker and the gold file.
  */
 import { ballotTauB } from '../../shared/agreement'
+import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
+import { getWorkspace } from '../../shared/schema'
 import { firstTimeRightOf, judgeAgainstGold, qualityRow, tallyFirstTimeRight } from '../../shared/quality'
 import type { FirstTimeRightTally, GoldJudgment, QualityReport } from '../../shared/quality'
 import type { RecordBallot } from '../../shared/record'
@@ -17,7 +19,7 @@ import type { Rooms } from '../sync/rooms'
 import type { ActivityTracker } from './activity'
 import { readBallot } from './records'
 import type { WorkflowIndex } from './workflowIndex'
-import type { WorkspaceRankings } from './workspaceRankings'
+import type { RoomReadings } from './roomReadings'
 
 /** What the quality figures are read from. */
 export interface QualityDeps {
@@ -25,7 +27,7 @@ export interface QualityDeps {
   rooms: Rooms
   records: RecordStore
   workflowIndex: WorkflowIndex
-  workspaceRankings: WorkspaceRankings
+  roomReadings: RoomReadings
   activity: ActivityTracker
   gold: GoldStore
 }
@@ -46,9 +48,10 @@ function latestRecord(records: RecordStore, task: Task): SealedRecord | null {
 
 /**
  * The quality table of `batch` (null: every batch). Reads each independent task's submitted
- * ballots (from its record once finalized, else from the ballot rooms, one at a time) and the
- * shared ranking of each collaborative gold task that exactly one annotator has active time on
- * (over all its revisions, from the tracker's running totals); everything else comes from memory
+ * ballots (from its record once finalized, else from the ballot rooms) and the shared ranking of
+ * each collaborative gold task that exactly one annotator has active time on (over all its
+ * revisions, from the tracker's running totals). Rooms are read live when loaded, else from
+ * storage without loading them, and remembered per revision (roomReadings.ts); everything else comes from memory
  * and the shared index of the audit log's workflow lines. One pass over the tasks in scope; a
  * task outside the batch costs nothing.
  */
@@ -92,7 +95,10 @@ export async function qualityReport(deps: QualityDeps, batch: string | null): Pr
       if (annotators.length === 1) {
         // Read only here: a record file is read (and verified) only for a gold task that judges someone.
         const record = latestRecord(records, task)
-        const ranking = record ? record.ranking : await deps.workspaceRankings.of(rooms, task)
+        const ids = task.candidates.map((c) => c.id)
+        const ranking = record
+          ? record.ranking
+          : await deps.roomReadings.of(rooms, roomName.workspace(task.id), task.revision, (doc) => readRanking(getWorkspace(doc).ranking, ids))
         if (ranking.length) push(gold, annotators[0], judgeAgainstGold(ranking, goldEntry.ranking))
       }
     }
@@ -133,8 +139,7 @@ async function submittedBallots(
   const out: RecordBallot[] = []
   for (const user of task.assignees) {
     if (!touched(user)) continue
-    const room = await deps.rooms.open(roomName.ballot(task.id, user))
-    const ballot = readBallot(user, room.doc, task, batch)
+    const ballot = await deps.roomReadings.of(deps.rooms, roomName.ballot(task.id, user), task.revision, (doc) => readBallot(user, doc, task, batch))
     if (ballot) out.push(ballot)
   }
   return out

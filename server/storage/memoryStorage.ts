@@ -1,5 +1,5 @@
 /** A room's state held in memory only (STORAGE=memory), compacted as the disk log is. */
-import type { RoomStorage } from './updateLog'
+import type { RoomStorage, StoredUpdates } from './updateLog'
 
 /**
  * What benchmarks and throwaway servers use: it survives room unloads, not restarts. Appends
@@ -20,6 +20,10 @@ export class MemoryStorage implements RoomStorage {
 
   load(): Uint8Array[] {
     return this.snapshot ? [this.snapshot, ...this.log] : this.log.slice()
+  }
+
+  peek(): StoredUpdates {
+    return { updates: this.load(), neverStored: this.neverStored }
   }
 
   append(update: Uint8Array): void {

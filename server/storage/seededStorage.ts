@@ -34,6 +34,17 @@ export function seededStorage(
       inner.writeInitial(state)
       return [state]
     },
+    // The same state a load would serve, with nothing written: a seed or catch-up stays in memory.
+    peek() {
+      const stored = inner.peek()
+      if (!stored) return null
+      if (!stored.neverStored) {
+        const extra = stored.updates.length ? catchUp?.(stored.updates) : null
+        return extra ? { updates: [...stored.updates, extra], neverStored: false } : stored
+      }
+      const state = seed()
+      return { updates: state ? [state] : [], neverStored: true }
+    },
     get neverStored() {
       return inner.neverStored
     },

@@ -19,9 +19,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { encodeRecord, HEADER_BYTES } from './recordCodec'
+import { decodeRecords, encodeRecord, HEADER_BYTES } from './recordCodec'
 import { appendWholeSync, ensureDir, FILE_MODE, fsyncDir, replaceFileSync, writeAllSync, writeDurable } from './durableFile'
-import { Damage, readLogFile, readSnapshotFile } from './roomRecovery'
+import { Damage, readIfExists, readLogFile, readSnapshotFile, snapshotPayload } from './roomRecovery'
 import { LogMarker, snapshotHeader } from './logMarker'
 import type { OnCorruption } from './roomRecovery'
 import { toStorageError } from './storageError'
@@ -46,12 +46,24 @@ export interface RoomStorage {
    * generation, nothing damaged). A task's room in that state is seeded from its task record.
    */
   readonly neverStored: boolean
+  /**
+   * What a load would return, read without repairing, marking or writing anything (a reader
+   * that does not load the room); null when the files need the repair only a load makes.
+   * `neverStored`: nothing of the room exists, as after `load()`.
+   */
+  peek(): StoredUpdates | null
   /** Bytes appended since the last compaction. */
   readonly logBytes: number
   readonly snapshotBytes: number
   close(): void
 }
 
+
+/** A room's stored updates as `peek` reads them. */
+export interface StoredUpdates {
+  updates: Uint8Array[]
+  neverStored: boolean
+}
 
 /** The disk storage of one room, under `dir` with the file stem `stem`. */
 export class UpdateLog implements RoomStorage {
@@ -135,6 +147,24 @@ export class UpdateLog implements RoomStorage {
       for (const r of reports) this.onCorruption({ ...r, recoveredFrom: sources })
     }
     return updates
+  }
+
+  peek(): StoredUpdates | null {
+    const updates: Uint8Array[] = []
+    const snap = readIfExists(this.snapPath)
+    if (snap) {
+      const payload = snapshotPayload(snap)
+      if (!payload) return null
+      updates.push(payload)
+    } else if (fs.existsSync(this.prevSnapPath)) return null
+    for (const file of [this.oldPath, this.logPath]) {
+      const bytes = readIfExists(file)
+      if (!bytes) continue
+      const { records, validBytes } = decodeRecords(bytes)
+      if (validBytes !== bytes.length) return null
+      updates.push(...records)
+    }
+    return { updates, neverStored: updates.length === 0 && !this.anyFile() }
   }
 
   append(update: Uint8Array): void {

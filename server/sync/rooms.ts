@@ -5,7 +5,7 @@
  * whose append failed is dropped at once without being stored, and reloads on the next join; the
  * rooms whose storage failed are listed by `degraded()` until a store of theirs succeeds.
  */
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { CLOSE } from '../../shared/errors'
 import { SERVER } from '../../shared/origins'
 import type { RoomStorage } from '../storage/updateLog'
@@ -142,6 +142,27 @@ export class Rooms {
   /** The room if it is loaded, without loading it. */
   peek(name: string): Room | undefined {
     return this.ready.get(name)
+  }
+
+  /**
+   * A document to read room `name` from without loading the room: the loaded room's own (read
+   * it, never write it), else one built from what storage holds, with nothing written and nothing
+   * kept, not even a seed. Files that need the repair only a load makes are read by loading.
+   */
+  async readDoc(name: string): Promise<Y.Doc> {
+    const loading = this.rooms.get(name)
+    if (loading) return (await loading).doc
+    const storage = this.options.storageFor(name)
+    let stored
+    try {
+      stored = storage.peek()
+    } finally {
+      storage.close()
+    }
+    if (!stored) return (await this.open(name)).doc
+    const doc = new Y.Doc({ gc: true })
+    if (stored.updates.length) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates), SERVER)
+    return doc
   }
 
   /**

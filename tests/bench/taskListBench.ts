@@ -161,6 +161,10 @@ async function oneRun(): Promise<Map<string, Figures | number>> {
     // A search box: each request one more letter of `solve_N(`, a new N every 10 requests.
     const typed = (i: number) => `solve_${(Math.floor(i / 10) * 7919) % TASKS}(`.slice(0, (i % 10) + 1)
     out.set('q typed (letter by letter)', await time(s, s.lead, (i) => `/api/tasks?q=${encodeURIComponent(typed(i))}&limit=100`, (b) => check(b.total > 0, 's matches')))
+    // The first letters of searches: one or two characters, a different text each request.
+    const SYMBOLS = 'abcdefghijklmnopqrstuvwxyz0123456789_'
+    const short = (i: number) => (i % 2 ? SYMBOLS[(i * 7) % 37] + SYMBOLS[(i * 13) % 37] : SYMBOLS[i % 37])
+    out.set('q one or two letters (new each)', await time(s, s.lead, (i) => `/api/tasks?q=${short(i)}&limit=100`, (b) => check(b.total > 0, `'a' matches`)))
     out.set('batch+status+assignee+q cold', await time(s, s.lead, (i) => `/api/tasks?batch=alpha&status=open&assignee=${ann.id}&q=task%20${(i * 7919) % ASSIGNED}:&limit=100`, (b) => check(b.total === 1, `combined: ${b.total}`)))
     // A cursor half way down the list: walk to it once, then time the page after it.
     let cursor = ''

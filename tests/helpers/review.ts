@@ -1,7 +1,8 @@
 /** Test helpers for the review loop: a task whose workspace is ready to finalize, edited through real peers. */
+import * as assert from 'uvu/assert'
 import * as Y from 'yjs'
 import { roomName } from '../../shared/roomNames'
-import { getThreads, getWorkspace } from '../../shared/schema'
+import { getBallot, getThreads, getWorkspace } from '../../shared/schema'
 import { api, assign, createUser, importTasks, taskLine } from './server'
 import type { TestServer } from './server'
 import { connectPeer } from './peer'
@@ -100,4 +101,19 @@ export async function addThread(server: TestServer, peer: Peer, taskId: string, 
 /** POSTs a workflow action with a Bearer token. */
 export function act(server: TestServer, token: string, taskId: string, action: string, body?: unknown) {
   return api(server, token, 'POST', `/api/tasks/${taskId}/${action}`, body)
+}
+
+/** Opens, fills (ranking, every rating 3) and submits `user`'s ballot of `taskId` through their own provider and the routes. */
+export async function submitBallot(server: TestServer, peers: Peer[], taskId: string, user: { id: string; token: string }, ranking: string[]) {
+  assert.is((await api(server, user.token, 'POST', `/api/tasks/${taskId}/ballot`)).status, 200)
+  const peer = await syncedPeer(server, roomName.ballot(taskId, user.id), user.token, peers)
+  const b = getBallot(peer.doc)
+  peer.doc.transact(() => {
+    b.ranking.push(ranking)
+    for (const id of ranking) for (const k of CRITERIA) (b.ratings.get(id) as Y.Map<number>).set(k, 3)
+  })
+  const want = ranking.join()
+  await waitForServerDoc(server, roomName.ballot(taskId, user.id), (d) => getBallot(d).ranking.toArray().join() === want, `the ballot of ${user.id} on ${taskId}`)
+  const res = await api(server, user.token, 'POST', `/api/tasks/${taskId}/ballot/submit`)
+  assert.is(res.status, 200, JSON.stringify(res.body))
 }
