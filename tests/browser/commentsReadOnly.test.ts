@@ -48,7 +48,7 @@ test('disables the composer, reply and resolve with a reason while finalized, ke
   await box.fill('Half-written when it was finalized')
 
   assert.is((await act(s, s.leadToken, id, 'finalize')).status, 200)
-  await panel(p).getByRole('note').filter({ hasText: REASON }).waitFor({ timeout: 1_000 })
+  await panel(p).getByRole('note').filter({ hasText: REASON }).waitFor({ timeout: 10_000 })
   assert.ok(await panel(p).getByRole('button', { name: /Comment on selection/ }).isDisabled())
   assert.ok(await panel(p).getByRole('button', { name: 'On the whole task' }).isDisabled())
   assert.ok(await panel(p).getByRole('button', { name: 'Comment', exact: true }).isDisabled())
