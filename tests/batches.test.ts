@@ -67,6 +67,19 @@ test('applies to the tasks of the batch without rewriting their records', async 
   assert.is(list.body.batches[0].taskCount, 1)
 })
 
+test('counts each batch\'s tasks, and counts tasks imported after the list was first read', async () => {
+  assert.is((await post({ name: 'empty' })).status, 201, 'created')
+  await importTasks(server, [taskLine('a1'), taskLine('a2')].join('\n'), 'alpha')
+  await importTasks(server, taskLine('b1'), 'beta')
+  const counts = async () => {
+    const list = await api(server, server.leadToken, 'GET', '/api/batches')
+    return list.body.batches.map((b: { name: string; taskCount: number }) => [b.name, b.taskCount])
+  }
+  assert.equal(await counts(), [['alpha', 2], ['beta', 1], ['empty', 0]])
+  await importTasks(server, [taskLine('b2'), taskLine('b3')].join('\n'), 'beta')
+  assert.equal(await counts(), [['alpha', 2], ['beta', 3], ['empty', 0]])
+})
+
 test('refuses invalid batches with a message naming the field, and stores none of them', async () => {
   const cases: [unknown, RegExp][] = [
     [{ name: 'a/b' }, /^name: must be 1–80 letters/],

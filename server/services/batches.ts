@@ -3,6 +3,7 @@ import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, RubricCriterion } from '../../shared/types'
 import type { BatchInput } from '../../shared/validation'
 import type { Db } from '../storage/db'
+import { TaskIndex } from './taskIndex'
 
 /** The rubric a batch gets when nobody gave it one (an import-created batch, or a new one without). */
 export const DEFAULT_RUBRIC: RubricCriterion[] = [
@@ -56,10 +57,9 @@ export interface BatchSummary extends Batch {
   taskCount: number
 }
 
-/** Every batch with its task count, by name. */
+/** Every batch with its task count (from the list index, which reads no task), by name. */
 export function listBatches(db: Db): BatchSummary[] {
-  const counts = new Map<string, number>()
-  for (const t of db.tasks) counts.set(t.batch, (counts.get(t.batch) ?? 0) + 1)
+  const counts = TaskIndex.of(db).batchCounts()
   return db.batches
     .map((b) => ({ ...b, taskCount: counts.get(b.name) ?? 0 }))
     .sort((a, b) => a.name.localeCompare(b.name))

@@ -140,6 +140,15 @@ export class TaskIndex {
     return this.assigned.get(userId) ?? EMPTY
   }
 
+  /** How many tasks each batch holds (batches with none are absent): one pass over a column. */
+  batchCounts(): Map<string, number> {
+    const perCode = new Int32Array(this.batchCodes.size)
+    for (let slot = 0; slot < this.bySlot.length; slot++) perCode[this.batchColumn[slot]]++
+    const out = new Map<string, number>()
+    for (const [name, code] of this.batchCodes) if (perCode[code] > 0) out.set(name, perCode[code])
+    return out
+  }
+
   /** The number batchColumn holds for `batch`, or -1 when no task is in it. */
   batchCode(batch: string): number {
     return this.batchCodes.get(batch) ?? -1
