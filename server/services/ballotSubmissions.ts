@@ -23,14 +23,13 @@ export class BallotSubmissions {
     this.known.set(room.name, readSubmission(room.doc) !== null)
   }
 
-  /** Whether `userId` submitted their ballot of `taskId`; opens the room the first time only. */
+  /** Whether `userId` submitted their ballot of `taskId`; reads the room (without loading it) the first time only. */
   async submitted(taskId: string, userId: string): Promise<boolean> {
     const name = roomName.ballot(taskId, userId)
     const known = this.known.get(name)
     if (known !== undefined) return known
     if (!this.rooms) throw new Error('ballot submissions read before the rooms were attached')
-    const room = this.rooms.peek(name) ?? (await this.rooms.open(name))
-    const submitted = readSubmission(room.doc) !== null
+    const submitted = readSubmission(await this.rooms.readDoc(name)) !== null
     // A change stored while the room loaded was recorded by onChange; it is the newer answer.
     if (!this.known.has(name)) this.known.set(name, submitted)
     return this.known.get(name)!
