@@ -61,3 +61,6 @@ export function describeGaps(gaps: BallotGaps): string {
   if (gaps.unscored) parts.push(`${gaps.unscored} score${gaps.unscored === 1 ? '' : 's'} to give`)
   return parts.length ? `The ballot is not complete: ${parts.join(' and ')}.` : 'The ballot is complete.'
 }
+
+/** The audit action of a ballot's submit; the people page counts it as a task submitted. */
+export const BALLOT_SUBMIT_ACTION = 'submit_ballot'

@@ -5,7 +5,7 @@ import { roomName } from '../shared/roomNames'
 import { ActivityTracker } from '../server/services/activity'
 import { peopleSummary } from '../server/services/peopleSummary'
 import { api, assign, createUser, importTasks, taskLine } from './helpers/server'
-import { act, completeWorkspace, syncedPeer } from './helpers/review'
+import { act, completeWorkspace, submitBallot, syncedPeer } from './helpers/review'
 import { serverPerTest } from './helpers/perTest'
 
 const test = suite('peopleSummary')
@@ -58,6 +58,22 @@ test('counts each person’s assigned tasks, distinct submitted tasks and finali
   assert.is((await act(fx.server, ann.token, 't2', 'submit')).status, 200)
   const after = new Map((await summary()).body.people.map((p) => [p.id, p]))
   assert.equal([after.get(ann.id)!.assigned, after.get(ann.id)!.submitted, after.get(ann.id)!.finalized], [2, 2, 1])
+})
+
+test('counts a submitted ballot as a task submitted, once however often it is withdrawn and submitted again', async () => {
+  await importTasks(fx.server, [taskLine('i1'), taskLine('i2')].join('\n'), 'ind')
+  const db = fx.server.running.deps.db
+  await db.putBatch({ ...db.batch('ind')!, mode: 'independent' })
+  const ann = await createUser(fx.server, 'Ann', 'annotator')
+  const bo = await createUser(fx.server, 'Bo', 'annotator')
+  for (const id of ['i1', 'i2']) await assign(fx.server, id, [ann.id, bo.id])
+  await submitBallot(fx.server, fx.peers, 'i1', ann, ['a', 'b', 'c'])
+  assert.is((await api(fx.server, ann.token, 'DELETE', '/api/tasks/i1/ballot/submit')).status, 200, 'withdrawn')
+  assert.is((await api(fx.server, ann.token, 'POST', '/api/tasks/i1/ballot/submit')).status, 200)
+  await submitBallot(fx.server, fx.peers, 'i2', ann, ['c', 'b', 'a'])
+  const byId = new Map((await summary()).body.people.map((p) => [p.id, p]))
+  assert.equal([byId.get(ann.id)!.assigned, byId.get(ann.id)!.submitted], [2, 2], 'two ballots, one withdrawn and submitted again')
+  assert.equal([byId.get(bo.id)!.assigned, byId.get(bo.id)!.submitted], [2, 0], 'Bo submitted none')
 })
 
 test('takes this week’s hours from Monday in the chosen zone, and refuses an unknown zone', async () => {

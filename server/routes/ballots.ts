@@ -10,7 +10,7 @@ import { BallotService } from '../services/ballots'
  * ballots into the shared ranking. The rules and the writes are in services/ballots.ts.
  */
 export function ballotRoutes(deps: AppDeps) {
-  const ballots = new BallotService({ db: deps.db, rooms: deps.rooms })
+  const ballots = new BallotService({ db: deps.db, rooms: deps.rooms, audit: deps.audit })
   return new Hono<AppEnv>()
     .use(requireRole())
     .post('/:id/ballot', async (c) => {

@@ -6,7 +6,7 @@
 import * as Y from 'yjs'
 import { bordaMerge, mergeRatings } from '../../shared/agreement'
 import type { BallotInput } from '../../shared/agreement'
-import { ballotGaps, describeGaps, isBallotComplete, readSubmission, SubmissionKey } from '../../shared/ballots'
+import { BALLOT_SUBMIT_ACTION, ballotGaps, describeGaps, isBallotComplete, readSubmission, SubmissionKey } from '../../shared/ballots'
 import type { Submission } from '../../shared/ballots'
 import { CodejuryError } from '../../shared/errors'
 import { isScoreOnScale, readBallot } from '../../shared/readers'
@@ -15,6 +15,7 @@ import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
 import { getBallot, getWorkspace } from '../../shared/schema'
 import type { Batch, Task } from '../../shared/types'
+import type { AuditLog } from '../storage/audit'
 import type { Db, StoredUser } from '../storage/db'
 import type { Rooms } from '../sync/rooms'
 
@@ -27,12 +28,14 @@ export interface BallotView {
   submission: Submission | null
 }
 
-/** What the ballot service needs: the task files and the rooms. */
+/** What the ballot service needs: the task files, the rooms and the audit log. */
 export interface BallotDeps {
   db: Db
   rooms: Rooms
+  audit: Pick<AuditLog, 'append'>
   now?: () => Date
 }
+
 
 /** The batch of a task when it is in independent mode; a conflict otherwise. */
 function independentBatch(db: Db, task: Task): Batch {
@@ -52,15 +55,15 @@ export class BallotService {
     const ids = task.candidates.map((c) => c.id)
     const criteria = batch?.rubric ?? []
     const out: BallotView[] = []
-    // One room at a time: a batch-wide read never holds more than the rooms it has not unloaded yet.
+    // Read from storage unless loaded: a batch-wide read loads no room and holds one document at a time.
     for (const user of task.assignees) {
-      const room = await this.deps.rooms.open(roomName.ballot(task.id, user))
-      const content = readBallot(room.doc, task, criteria)
+      const doc = await this.deps.rooms.readDoc(roomName.ballot(task.id, user))
+      const content = readBallot(doc, task, criteria)
       out.push({
         user,
         ...content,
         complete: isBallotComplete(content, ids, criteria),
-        submission: readSubmission(room.doc),
+        submission: readSubmission(doc),
       })
     }
     return out
@@ -106,6 +109,18 @@ export class BallotService {
       throw new CodejuryError('conflict', describeGaps(ballotGaps(content, ids, batch.rubric)))
     }
     const submission = { submitted_at: (this.deps.now?.() ?? new Date()).toISOString(), by: user.id }
+    // Logged first: a submit the log could not take fails before it changes anything.
+    this.deps.audit.append({
+      at: submission.submitted_at,
+      by: user.id,
+      by_name: user.name,
+      role: user.role,
+      task: task.id,
+      action: BALLOT_SUBMIT_ACTION,
+      from: 'draft',
+      to: 'submitted',
+      revision: task.revision,
+    })
     await this.deps.rooms.transact(name, (doc) => {
       const map = getBallot(doc).submission
       map.set(SubmissionKey.submitted_at, submission.submitted_at)

@@ -3,6 +3,7 @@ import { krippendorffAlphaOrdinal, meanTauB, rankUnits, splitPairs, top1Agreemen
 import type { BallotInput } from '../../shared/agreement'
 import type { BatchStats, DayCount, PersonDay, TaskStats } from '../../shared/stats'
 import type { Batch } from '../../shared/types'
+import type { AuditLog } from '../storage/audit'
 import type { Db } from '../storage/db'
 import type { RecordStore } from '../storage/records'
 import type { Rooms } from '../sync/rooms'
@@ -16,6 +17,7 @@ export interface StatsDeps {
   rooms: Rooms
   records: RecordStore
   activity: ActivityTracker
+  audit: AuditLog
 }
 
 /**
@@ -23,7 +25,7 @@ export interface StatsDeps {
  * at a time and left to unload when idle, so a large batch never stays loaded.
  */
 export async function batchStats(deps: StatsDeps, batch: Batch, from: string, to: string): Promise<BatchStats> {
-  const ballotService = new BallotService({ db: deps.db, rooms: deps.rooms })
+  const ballotService = new BallotService({ db: deps.db, rooms: deps.rooms, audit: deps.audit })
   const tasks = deps.db.tasks.filter((t) => t.batch === batch.name).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const rows: TaskStats[] = []
   // Alpha's reliability data: one unit per (task, candidate); coders are annotators by user id.

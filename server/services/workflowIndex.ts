@@ -1,8 +1,9 @@
 /**
- * The workflow lines of the audit log (submit, request for changes, finalize), indexed by task and
- * by submitter, kept up to date by reading only what the log gained since the last look (each
+ * The workflow lines of the audit log (submit, request for changes, finalize), indexed by task, and
+ * the tasks each person submitted (their work or their ballot), kept up to date by reading only what the log gained since the last look (each
  * line is parsed once per server). The quality figures and the people summary both read it.
  */
+import { BALLOT_SUBMIT_ACTION } from '../../shared/ballots'
 import { WorkflowAction } from '../../shared/workflow'
 import type { WorkflowEvent } from '../../shared/quality'
 import { readAuditSince } from '../storage/audit'
@@ -27,19 +28,26 @@ export class WorkflowIndex {
     for (const e of readAuditSince(this.dataDir, this.cursor)) {
       if (typeof e !== 'object' || e === null) continue
       const { task, revision, action, by } = e
-      if (typeof task !== 'string' || typeof by !== 'string' || typeof action !== 'string' || !WORKFLOW_ACTIONS.has(action)) continue
-      if (typeof revision !== 'number') continue
+      if (typeof task !== 'string' || typeof by !== 'string' || typeof action !== 'string') continue
+      // A ballot's submit is a task submitted, not a step of the task's workflow.
+      if (action === BALLOT_SUBMIT_ACTION) {
+        this.noteSubmitted(by, task)
+        continue
+      }
+      if (!WORKFLOW_ACTIONS.has(action) || typeof revision !== 'number') continue
       const event: WorkflowEvent = { task, revision, action, by }
       const list = this.byTask.get(task)
       if (list) list.push(event)
       else this.byTask.set(task, [event])
-      if (action === WorkflowAction.submit) {
-        let tasks = this.submitted.get(by)
-        if (!tasks) this.submitted.set(by, (tasks = new Set()))
-        tasks.add(task)
-      }
+      if (action === WorkflowAction.submit) this.noteSubmitted(by, task)
     }
     return this
+  }
+
+  private noteSubmitted(by: string, task: string): void {
+    let tasks = this.submitted.get(by)
+    if (!tasks) this.submitted.set(by, (tasks = new Set()))
+    tasks.add(task)
   }
 
   /** One task's workflow events, oldest first, as of the last `catchUp`. */
@@ -47,7 +55,7 @@ export class WorkflowIndex {
     return this.byTask.get(taskId) ?? NO_EVENTS
   }
 
-  /** How many distinct tasks each person has submitted, over every batch. */
+  /** How many distinct tasks each person has submitted (their work or their ballot), over every batch. */
   counts(): Map<string, number> {
     this.catchUp()
     const out = new Map<string, number>()
