@@ -61,7 +61,8 @@ export async function createTestDatabase(prefix = 'cj_test_'): Promise<TestDatab
     name,
     url,
     pool(config = {}) {
-      const pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000, ...config })
+      // A statement stuck on a lock fails after 10 s instead of hanging the run.
+      const pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000, statement_timeout: 10_000, ...config })
       // Tests kill sessions on purpose; an idle connection that dies must not crash the run.
       pool.on('error', () => {})
       pools.push(pool)
