@@ -9,7 +9,7 @@ import * as Y from 'yjs'
 import { PostgresRoomLog } from '../server/storage/postgres/roomLog'
 import { migrate } from '../server/storage/postgres/migrations'
 import { RoomSealedError } from '../server/storage/roomLog'
-import { createTestDatabase } from './helpers/postgres'
+import { suiteDatabase } from './helpers/postgres'
 import { rejection } from './helpers/rejection'
 import type { TestDatabase } from './helpers/postgres'
 
@@ -17,18 +17,18 @@ const test = suite('postgres room log')
 let db: TestDatabase
 const open: PostgresRoomLog[] = []
 
-test.before(async () => {
-  db = await createTestDatabase()
-  const pool = db.pool()
+const shared = suiteDatabase(async (made) => {
+  const pool = made.pool()
   try {
     await migrate(pool)
   } finally {
     await pool.end()
   }
 })
-test.after(async () => {
-  await db?.drop()
+test.before.each(async () => {
+  db = await shared.get()
 })
+test.after(() => shared.drop())
 test.after.each(async () => {
   await Promise.all(open.splice(0).map((log) => log.close()))
 })

@@ -12,7 +12,7 @@ import type { Pool } from 'pg'
 import { PostgresRoomLog } from '../server/storage/postgres/roomLog'
 import { migrate } from '../server/storage/postgres/migrations'
 import { compactionLeaseKey } from '../server/storage/postgres/lockKeys'
-import { createTestDatabase } from './helpers/postgres'
+import { suiteDatabase } from './helpers/postgres'
 import type { TestDatabase } from './helpers/postgres'
 import { rejection } from './helpers/rejection'
 import { waitFor } from './helpers/waitFor'
@@ -34,15 +34,15 @@ let watcher: Pool
 let gate: Client | null = null
 const open: PostgresRoomLog[] = []
 
-test.before(async () => {
-  db = await createTestDatabase()
-  watcher = db.pool({ max: 2 })
+const shared = suiteDatabase(async (made) => {
+  watcher = made.pool({ max: 2 })
   await migrate(watcher)
   await watcher.query(GATE_SQL)
 })
-test.after(async () => {
-  await db?.drop()
+test.before.each(async () => {
+  db = await shared.get()
 })
+test.after(() => shared.drop())
 test.after.each(async () => {
   await gate?.end().catch(() => {})
   gate = null

@@ -70,13 +70,46 @@ export async function createTestDatabase(prefix = 'cj_test_'): Promise<TestDatab
     },
     async drop() {
       // A pool whose owner already ended it rejects a second end; either way it is closed.
-      await Promise.all(pools.map((p) => (p.ended ? undefined : p.end().catch(() => {}))))
+      await Promise.all(pools.filter((p) => !p.ended).map((p) => p.end().catch(() => {})))
       const admin = await connectAdmin()
       try {
         await admin.client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
       } finally {
         await admin.client.end()
       }
+    },
+  }
+}
+
+/** A database shared by one suite's tests, made on first use. */
+export interface SuiteDatabase {
+  get(): Promise<TestDatabase>
+  drop(): Promise<void>
+}
+
+/**
+ * One database for a whole suite, created (then `prepare`d) on first use. Call `get()` from
+ * `before.each`, never from `before`: uvu 0.5 reports a suite whose `before` hook throws as
+ * passed, so a PostgreSQL that is down would read as green. Here a failed creation fails every
+ * test with its message.
+ */
+export function suiteDatabase(prepare: (db: TestDatabase) => Promise<void> = async () => {}): SuiteDatabase {
+  let made: Promise<TestDatabase> | null = null
+  return {
+    get() {
+      made ??= createTestDatabase().then(async (db) => {
+        try {
+          await prepare(db)
+        } catch (err) {
+          await db.drop()
+          throw err
+        }
+        return db
+      })
+      return made
+    },
+    async drop() {
+      if (made) await made.then((db) => db.drop(), () => {})
     },
   }
 }
