@@ -101,11 +101,11 @@ export class PostgresRoomLog implements RoomLog {
     if (!(state instanceof Uint8Array)) throw new TypeError('a snapshot is a Uint8Array')
     return inTransaction(this.pool, async (client) => {
       if (!(await takeLease(client, room))) return false
-      const { rows } = await client.query<{ head: string }>(
-        'UPDATE room_logs SET snapshot = $2, snapshot_seq = $3 WHERE name = $1 AND snapshot_seq < $3 AND head >= $3 RETURNING head',
+      const { rowCount } = await client.query(
+        'UPDATE room_logs SET snapshot = $2, snapshot_seq = $3 WHERE name = $1 AND snapshot_seq < $3 AND head >= $3',
         [room, state, upTo],
       )
-      if (rows.length === 0) {
+      if (rowCount !== 1) {
         // Either a snapshot as new exists (false) or `upTo` is past the head: the caller's mistake.
         const found = await client.query<{ head: string }>('SELECT head FROM room_logs WHERE name = $1', [room])
         const head = found.rows.length ? toSeq(found.rows[0].head) : 0
