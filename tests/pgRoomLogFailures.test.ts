@@ -1,8 +1,8 @@
 /**
- * The PostgreSQL room log when sessions die mid-work, against the real PostgreSQL. A test-only
- * trigger holds a write to a `gated:` room's updates on an advisory lock the test owns (the
- * gate), so an append or a compaction can be caught inside its transaction and its backend
- * killed there with pg_terminate_backend.
+ * The PostgreSQL room log with work caught inside its transaction, against the real PostgreSQL.
+ * A test-only trigger holds a write to a `gated:` room's updates on an advisory lock the test
+ * owns (the gate), so an append or a compaction can be stopped mid-transaction, and its backend
+ * killed there with pg_terminate_backend or raced by a seal.
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -12,6 +12,7 @@ import type { Pool } from 'pg'
 import { PostgresRoomLog } from '../server/storage/postgres/roomLog'
 import { migrate } from '../server/storage/postgres/migrations'
 import { compactionLeaseKey } from '../server/storage/postgres/lockKeys'
+import { RoomSealedError } from '../server/storage/roomLog'
 import { suiteDatabase } from './helpers/postgres'
 import type { TestDatabase } from './helpers/postgres'
 import { rejection } from './helpers/rejection'
@@ -167,6 +168,29 @@ test("a lease taken by another session refuses a room's compaction, not another 
   assert.ok(await log.compact('task:free', state, 3))
   await kill(rows[0].pid)
   assert.ok(await log.compact('task:leased', state, 3))
+})
+
+test('a seal issued while an append is inside its transaction waits for it, and refuses every append after it', async () => {
+  const appender = instance('cj-appender')
+  const sealer = instance('cj-sealer')
+  const { updates } = edits(2)
+  await closeGate()
+  const inFlight = appender.append('gated:fence', updates[0])
+  await waitingBackend('cj-appender')
+  const sealing = sealer.seal('gated:fence')
+  // The seal queues behind the append's lock on the room's row (any lock wait but the gate's).
+  await waitFor(async () => {
+    const { rows } = await watcher.query(
+      `SELECT 1 FROM pg_stat_activity WHERE application_name = 'cj-sealer' AND wait_event_type = 'Lock'
+         AND wait_event <> 'advisory'`,
+    )
+    return rows.length === 1
+  }, 'the seal waiting for the append')
+  await openGate()
+  assert.is(await inFlight, 1, 'the append that came first is stored')
+  await sealing
+  assert.instance(await rejection(() => appender.append('gated:fence', updates[1]), 'append after the seal'), RoomSealedError)
+  assert.equal(await sealer.load('gated:fence').then((s) => [s.head, s.sealed]), [1, true])
 })
 
 test.run()
