@@ -4,7 +4,10 @@
  * the update at the new head, so the row lock on the room orders appends from every instance,
  * numbers them consecutively in commit order, and checks the seal in the same step. It returns
  * once PostgreSQL has committed (with `synchronous_commit` on, once the WAL is flushed), and a
- * statement that fails stores nothing. Room names are always bound parameters.
+ * statement that fails stores nothing. One case no remote database rules out: a connection lost
+ * after the commit but before its answer rejects an append that was stored. The caller treats it
+ * like any failed append (relays nothing, reloads the room), and Yjs applies a resent update
+ * once. Room names are always bound parameters.
  */
 import type { Pool, PoolClient } from 'pg'
 import { RoomSealedError } from '../roomLog'
