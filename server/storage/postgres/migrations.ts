@@ -1,0 +1,150 @@
+/**
+ * Versioned schema migrations for the PostgreSQL engine. Each migration runs in its own
+ * transaction together with the row that records it in `codejury_migrations`, so a version is
+ * either wholly applied and recorded or not at all. Runners serialize on a session-level advisory
+ * lock: when several instances start at once, one applies what is missing and the others wait,
+ * then find nothing left to do. A runner that dies releases the lock with its session. A database
+ * whose recorded version is newer than the code (or whose history differs from it) is refused:
+ * older code must not write to a schema it does not know.
+ */
+import type { Pool, PoolClient } from 'pg'
+import { LOCK_SPACE } from './lockKeys'
+
+export interface Migration {
+  /** 1, 2, 3…: applied in this order, each exactly once per database. */
+  version: number
+  /** A short description, recorded with the version and compared on every start. */
+  name: string
+  sql: string
+}
+
+/**
+ * The room log (version 1). A room is one row in `room_logs`: its head (the sequence number of
+ * its last update, 0 for none), the snapshot that folds updates 1..snapshot_seq (null: none) and
+ * the seal that fences appends. Each update after the snapshot is one row in `room_updates`,
+ * numbered within its room; compaction deletes the rows a new snapshot folds in.
+ */
+const ROOM_LOG_SQL = `
+CREATE TABLE room_logs (
+  name text PRIMARY KEY,
+  head bigint NOT NULL DEFAULT 0,
+  snapshot bytea,
+  snapshot_seq bigint NOT NULL DEFAULT 0,
+  sealed boolean NOT NULL DEFAULT false,
+  CONSTRAINT room_logs_seq_order CHECK (0 <= snapshot_seq AND snapshot_seq <= head),
+  CONSTRAINT room_logs_name_length CHECK (octet_length(name) BETWEEN 1 AND 512)
+);
+CREATE TABLE room_updates (
+  room text NOT NULL REFERENCES room_logs (name) ON DELETE CASCADE,
+  seq bigint NOT NULL CHECK (seq > 0),
+  update bytea NOT NULL,
+  PRIMARY KEY (room, seq)
+);
+`
+
+/** Every migration this code knows, oldest first. Later versions append; none is ever edited. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'room log', sql: ROOM_LOG_SQL }]
+
+/** The second half of the migration lock's key; the first is LOCK_SPACE.migrations. */
+const MIGRATION_LOCK_KEY = 0
+
+/** A database that was migrated by newer code (or another history): starting against it is refused. */
+export class SchemaMismatchError extends Error {
+  readonly code = 'schema-mismatch'
+  constructor(message: string) {
+    super(message)
+    this.name = 'SchemaMismatchError'
+  }
+}
+
+export interface MigrationResult {
+  /** The versions this runner applied (empty when another runner or an earlier start did). */
+  applied: number[]
+  /** The database's version afterwards. */
+  version: number
+}
+
+/**
+ * Brings the database to the newest version in `migrations`, applying each missing one in its
+ * own transaction while holding the migration lock. Rejects with SchemaMismatchError, changing
+ * nothing, when the database records a version the list lacks or a version under another name.
+ */
+export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
+  checkList(migrations)
+  const client = await pool.connect()
+  let broken: Error | undefined
+  const onError = (err: Error) => {
+    broken = err
+  }
+  client.on('error', onError)
+  try {
+    await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_SPACE.migrations, MIGRATION_LOCK_KEY])
+    try {
+      return await applyMissing(client, migrations)
+    } finally {
+      if (!broken) await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE.migrations, MIGRATION_LOCK_KEY])
+    }
+  } catch (err) {
+    broken ??= err instanceof SchemaMismatchError ? undefined : (err as Error)
+    throw err
+  } finally {
+    client.off('error', onError)
+    // A connection that failed is destroyed, never pooled: its session (and lock) ends with it.
+    client.release(broken)
+  }
+}
+
+/** Under the migration lock: reads the history, checks it against the code, applies the rest. */
+async function applyMissing(client: PoolClient, migrations: readonly Migration[]): Promise<MigrationResult> {
+  await client.query(`CREATE TABLE IF NOT EXISTS codejury_migrations (
+    version integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`)
+  const { rows } = await client.query<{ version: number; name: string }>(
+    'SELECT version, name FROM codejury_migrations ORDER BY version',
+  )
+  const known = migrations.length
+  const recorded = rows.length ? rows[rows.length - 1].version : 0
+  if (recorded > known) {
+    const newest = rows[rows.length - 1]
+    throw new SchemaMismatchError(
+      `the database is at schema version ${recorded} ("${newest.name}"), but this codejury knows versions up to ` +
+        `${known}: it was migrated by a newer codejury. Run that version (or newer), or point DATABASE_URL at ` +
+        'another database; refusing to start.',
+    )
+  }
+  rows.forEach((row, i) => {
+    const ours = migrations[i]
+    if (row.version !== ours.version || row.name !== ours.name) {
+      throw new SchemaMismatchError(
+        `the database records schema version ${row.version} as "${row.name}", but this codejury's version ` +
+          `${ours.version} is "${ours.name}": the database was migrated by another build; refusing to start.`,
+      )
+    }
+  })
+  const applied: number[] = []
+  for (const m of migrations.slice(rows.length)) {
+    await client.query('BEGIN')
+    try {
+      await client.query(m.sql)
+      await client.query('INSERT INTO codejury_migrations (version, name) VALUES ($1, $2)', [m.version, m.name])
+      await client.query('COMMIT')
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw new Error(`schema migration ${m.version} ("${m.name}") failed and was rolled back: ${(err as Error).message}`, {
+        cause: err,
+      })
+    }
+    applied.push(m.version)
+  }
+  return { applied, version: known }
+}
+
+/** Versions must run 1, 2, 3… with distinct names; a gap or repeat is a programming error. */
+function checkList(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new RangeError(`migration ${i + 1} has version ${m.version}: versions run 1, 2, 3…`)
+    if (!m.name || !m.sql.trim()) throw new RangeError(`migration ${m.version} needs a name and SQL`)
+  })
+}

@@ -1,0 +1,154 @@
+/**
+ * The room log in PostgreSQL (schema: migrations.ts), shared by every instance on one database.
+ * An append is one statement: it bumps the room's head where the room is not sealed and inserts
+ * the update at the new head, so the row lock on the room orders appends from every instance,
+ * numbers them consecutively in commit order, and checks the seal in the same step. It returns
+ * once PostgreSQL has committed (with `synchronous_commit` on, once the WAL is flushed), and a
+ * statement that fails stores nothing. One case no remote database rules out: a connection lost
+ * after the commit but before its answer rejects an append that was stored. The caller treats it
+ * like any failed append (relays nothing, reloads the room), and Yjs applies a resent update
+ * once. Room names are always bound parameters.
+ */
+import type { Pool, PoolClient } from 'pg'
+import { RoomSealedError } from '../roomLog'
+import type { LogTail, RoomLog, StoredRoom } from '../roomLog'
+import { compactionLeaseKey } from './lockKeys'
+import { inTransaction } from './transaction'
+import { checkRoomName, checkSeq, readRows, toSeq } from './rows'
+
+const APPEND_SQL = `
+WITH bumped AS (
+  INSERT INTO room_logs AS r (name, head) VALUES ($1, 1)
+  ON CONFLICT (name) DO UPDATE SET head = r.head + 1 WHERE NOT r.sealed
+  RETURNING r.head
+)
+INSERT INTO room_updates (room, seq, update) SELECT $1, head, $2 FROM bumped RETURNING seq`
+
+// One statement reads the room row and its updates from one snapshot: a compaction or append
+// that commits meanwhile is either wholly seen or not at all.
+const LOAD_SQL = `
+SELECT 0 AS part, head AS seq, snapshot AS data, snapshot_seq, sealed FROM room_logs WHERE name = $1
+UNION ALL
+SELECT 1, u.seq, u.update, NULL, NULL FROM room_updates u JOIN room_logs r ON r.name = u.room
+  WHERE u.room = $1 AND u.seq > r.snapshot_seq
+ORDER BY part, seq`
+
+const READ_SINCE_SQL = `
+SELECT 0 AS part, head AS seq, NULL::bytea AS data, snapshot_seq FROM room_logs WHERE name = $1
+UNION ALL
+SELECT 1, u.seq, u.update, NULL FROM room_updates u JOIN room_logs r ON r.name = u.room
+  WHERE u.room = $1 AND u.seq > $2 AND r.snapshot_seq <= $2
+ORDER BY part, seq`
+
+const SEAL_SQL = `
+INSERT INTO room_logs (name, sealed) VALUES ($1, true) ON CONFLICT (name) DO UPDATE SET sealed = true`
+
+export interface PostgresRoomLogOptions {
+  /**
+   * Called when an idle pooled connection fails (PostgreSQL restarted, a session was killed); the
+   * pool drops it and opens another when needed. Defaults to a warning on stderr.
+   */
+  onIdleError?: (err: Error) => void
+}
+
+/** `RoomLog` over a `pg.Pool` the log owns from now on: `close()` ends it. */
+export class PostgresRoomLog implements RoomLog {
+  private readonly onIdleError: (err: Error) => void
+  private closed: Promise<void> | null = null
+
+  constructor(
+    private readonly pool: Pool,
+    options: PostgresRoomLogOptions = {},
+  ) {
+    this.onIdleError =
+      options.onIdleError ??
+      ((err) => console.warn(`codejury: a pooled PostgreSQL connection failed; the pool replaces it: ${err.message}`))
+    pool.on('error', this.onIdleError)
+  }
+
+  async load(room: string): Promise<StoredRoom> {
+    checkRoomName(room)
+    const { head, snapshotSeq, sealed, snapshot, updates } = readRows(room, (await this.pool.query(LOAD_SQL, [room])).rows)
+    const from = snapshotSeq ?? 0
+    if (updates.length !== head - from || updates.some((u, i) => u.seq !== from + 1 + i)) {
+      throw gapError(room, from, head, updates.length)
+    }
+    return { snapshot, snapshotSeq: from, updates: updates.map((u) => u.update), head, sealed }
+  }
+
+  async readSince(room: string, since: number): Promise<LogTail | null> {
+    checkRoomName(room)
+    checkSeq(since, 'since')
+    const { head, snapshotSeq, updates } = readRows(room, (await this.pool.query(READ_SINCE_SQL, [room, since])).rows)
+    if (snapshotSeq !== null && since < snapshotSeq) return null
+    // A reader ahead of the head (a database restored from an older backup) gets nothing and the head.
+    const expected = Math.max(0, head - since)
+    if (updates.length !== expected || updates.some((u, i) => u.seq !== since + 1 + i)) {
+      throw gapError(room, since, head, updates.length)
+    }
+    return { updates, head }
+  }
+
+  async append(room: string, update: Uint8Array): Promise<number> {
+    checkRoomName(room)
+    if (!(update instanceof Uint8Array)) throw new TypeError('an update is a Uint8Array')
+    const { rows } = await this.pool.query<{ seq: string }>(APPEND_SQL, [room, update])
+    // No row: the room exists and is sealed (the upsert's WHERE refused the bump).
+    if (rows.length === 0) throw new RoomSealedError(room)
+    return toSeq(rows[0].seq)
+  }
+
+  async compact(room: string, state: Uint8Array, upTo: number): Promise<boolean> {
+    checkRoomName(room)
+    checkSeq(upTo, 'upTo')
+    if (!(state instanceof Uint8Array)) throw new TypeError('a snapshot is a Uint8Array')
+    return inTransaction(this.pool, async (client) => {
+      if (!(await takeLease(client, room))) return false
+      const { rowCount } = await client.query(
+        'UPDATE room_logs SET snapshot = $2, snapshot_seq = $3 WHERE name = $1 AND snapshot_seq < $3 AND head >= $3',
+        [room, state, upTo],
+      )
+      if (rowCount !== 1) {
+        // Either a snapshot as new exists (false) or `upTo` is past the head: the caller's mistake.
+        const found = await client.query<{ head: string }>('SELECT head FROM room_logs WHERE name = $1', [room])
+        const head = found.rows.length ? toSeq(found.rows[0].head) : 0
+        if (head < upTo) throw new RangeError(`cannot compact room ${JSON.stringify(room)} up to ${upTo}: its head is ${head}`)
+        return false
+      }
+      await client.query('DELETE FROM room_updates WHERE room = $1 AND seq <= $2', [room, upTo])
+      return true
+    })
+  }
+
+  async seal(room: string): Promise<void> {
+    checkRoomName(room)
+    await this.pool.query(SEAL_SQL, [room])
+  }
+
+  async unseal(room: string): Promise<void> {
+    checkRoomName(room)
+    await this.pool.query('UPDATE room_logs SET sealed = false WHERE name = $1', [room])
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.pool.end().finally(() => this.pool.off('error', this.onIdleError))
+    return this.closed
+  }
+}
+
+/**
+ * The room's compaction lease, held until the transaction ends: a holder that crashes loses it
+ * with its session. False when another session holds it; never waits.
+ */
+async function takeLease(client: PoolClient, room: string): Promise<boolean> {
+  const [space, key] = compactionLeaseKey(room)
+  const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS got', [space, key])
+  return rows[0].got
+}
+
+function gapError(room: string, from: number, head: number, count: number): Error {
+  return new Error(
+    `room ${JSON.stringify(room)}: the log after ${from} holds ${count} updates, not a run up to head ${head}; ` +
+      'the database was changed outside codejury',
+  )
+}
