@@ -9,6 +9,7 @@
  *   letters, digits and `_`, and a filter (never a false "no") for a pair with anything else.
  * 200 bytes a task. An exact answer is the answer: the task's text is never read.
  */
+import { SlotWords } from './slotWords'
 import type { TextFilter } from './textMatches'
 
 const UNI_WORDS = 4
@@ -30,18 +31,12 @@ function fold(c: number): number {
 }
 
 export class ShortTextFilter {
-  private words = new Uint32Array(WORDS * 1024)
+  private readonly rows = new SlotWords(WORDS)
 
   /** Sets `slot`'s sets from its texts (replacing what they held). */
   set(slot: number, texts: readonly string[]): void {
-    if ((slot + 1) * WORDS > this.words.length) {
-      const grown = new Uint32Array(Math.max((slot + 1) * WORDS, this.words.length * 2))
-      grown.set(this.words)
-      this.words = grown
-    }
-    const base = slot * WORDS
-    const words = this.words
-    words.fill(0, base, base + WORDS)
+    const base = this.rows.clear(slot)
+    const words = this.rows.words
     for (const text of texts) {
       let prev = -1
       for (let i = 0; i < text.length; i++) {
@@ -68,7 +63,7 @@ export class ShortTextFilter {
     // eslint-disable-next-line no-control-regex -- ASCII is exactly what the folding covers
     if (needle.length < 1 || needle.length > 2 || !/^[\x00-\x7f]*$/.test(needle)) return null
     // A slot never set holds nothing; the index sets every slot it makes.
-    const words = this.words
+    const words = this.rows.words
     if (needle.length === 1) {
       const f = fold(needle.charCodeAt(0))
       const offset = f >>> 5

@@ -5,6 +5,7 @@
  * ASCII needle matches case-insensitively (a RegExp with `i` and no `u` folds ASCII only to
  * ASCII) only where each of its folded trigrams occurs in the folded text.
  */
+import { SlotWords } from './slotWords'
 import type { TextFilter } from './textMatches'
 
 /** 32-bit words a task: 1,024 bits, for texts of a few hundred distinct trigrams. */
@@ -20,21 +21,16 @@ function bit(a: number, b: number, c: number): number {
 }
 
 export class TrigramFilter {
-  private words = new Uint32Array(WORDS * 1024)
+  private readonly rows = new SlotWords(WORDS)
 
   /** Sets `slot`'s filter from its texts (replacing what it held). */
   set(slot: number, texts: readonly string[]): void {
-    if ((slot + 1) * WORDS > this.words.length) {
-      const grown = new Uint32Array(Math.max((slot + 1) * WORDS, this.words.length * 2))
-      grown.set(this.words)
-      this.words = grown
-    }
-    const base = slot * WORDS
-    this.words.fill(0, base, base + WORDS)
+    const base = this.rows.clear(slot)
+    const words = this.rows.words
     for (const text of texts) {
       for (let i = 2; i < text.length; i++) {
         const k = bit(fold(text.charCodeAt(i - 2)), fold(text.charCodeAt(i - 1)), fold(text.charCodeAt(i)))
-        this.words[base + (k >>> 5)] |= 1 << (k & 31)
+        words[base + (k >>> 5)] |= 1 << (k & 31)
       }
     }
   }
@@ -52,10 +48,11 @@ export class TrigramFilter {
     }
     const offsets = [...keys].map((k) => k >>> 5)
     const masks = [...keys].map((k) => 1 << (k & 31))
+    const words = this.rows.words
     const test = (slot: number) => {
       const base = slot * WORDS
-      if (base >= this.words.length) return true
-      for (let j = 0; j < offsets.length; j++) if ((this.words[base + offsets[j]] & masks[j]) === 0) return false
+      if (base >= words.length) return true
+      for (let j = 0; j < offsets.length; j++) if ((words[base + offsets[j]] & masks[j]) === 0) return false
       return true
     }
     return { test, exact: false }

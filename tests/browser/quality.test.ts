@@ -1,13 +1,11 @@
 /** The lead's quality page (table, sorting, a chart per person) and the workspace's gold control. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import * as Y from 'yjs'
 import { roomName } from '../../shared/roomNames'
-import { getBallot } from '../../shared/schema'
 import { api, assign, createUser, importTasks, taskLine } from '../helpers/server'
 import { browserFixture, newUserPage } from '../helpers/browser'
 import type { Peer } from '../helpers/peer'
-import { act, completeWorkspace, CRITERIA, syncedPeer, waitForServerDoc } from '../helpers/review'
+import { act, completeWorkspace, submitBallot, syncedPeer } from '../helpers/review'
 import { waitFor } from '../helpers/waitFor'
 
 const test = suite('quality page')
@@ -19,18 +17,7 @@ test.after.each(() => {
 })
 
 /** Fills and submits `user`'s ballot of `taskId` through their own provider and the route. */
-async function ballot(taskId: string, user: { id: string; token: string }, ranking: string[]) {
-  const s = fx.server
-  assert.is((await api(s, user.token, 'POST', `/api/tasks/${taskId}/ballot`)).status, 200)
-  const peer = await syncedPeer(s, roomName.ballot(taskId, user.id), user.token, peers)
-  const b = getBallot(peer.doc)
-  peer.doc.transact(() => {
-    b.ranking.push(ranking)
-    for (const id of ranking) for (const k of CRITERIA) (b.ratings.get(id) as Y.Map<number>).set(k, 3)
-  })
-  await waitForServerDoc(s, roomName.ballot(taskId, user.id), (d) => getBallot(d).ranking.toArray().join() === ranking.join(), 'the ballot')
-  assert.is((await api(s, user.token, 'POST', `/api/tasks/${taskId}/ballot/submit`)).status, 200)
-}
+const ballot = (taskId: string, user: { id: string; token: string }, ranking: string[]) => submitBallot(fx.server, peers, taskId, user, ranking)
 
 test('shows one row per annotator with formatted figures, sorts by a column in the URL, and draws a chart per person', async () => {
   const s = fx.server
