@@ -5,54 +5,11 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RedisRoomBus } from '../server/storage/redis/roomBus'
-import type { RedisRoomBusOptions } from '../server/storage/redis/roomBus'
-import { BusRecorder, bytes } from './helpers/busRecorder'
-import { REDIS_URL, deleteKeys, requireRedis, uniquePrefix, withClient } from './helpers/redis'
+import { BusRecorder, busClients, bytes, rejects, withBuses } from './helpers/busFixture'
+import { withClient } from './helpers/redis'
 import { waitFor } from './helpers/waitFor'
 
 const test = suite('redis room bus')
-
-interface Fixture {
-  prefix: string
-  bus(options?: RedisRoomBusOptions): RedisRoomBus
-}
-
-/** Runs `fn` with buses on one fresh prefix; closes them and deletes the prefix's keys after. */
-async function withBuses(name: string, fn: (fx: Fixture) => Promise<void>): Promise<void> {
-  await requireRedis()
-  const prefix = uniquePrefix(name)
-  const buses: RedisRoomBus[] = []
-  try {
-    await fn({
-      prefix,
-      bus: (options = {}) => {
-        const bus = new RedisRoomBus({ redis: REDIS_URL, prefix, ...options })
-        buses.push(bus)
-        return bus
-      },
-    })
-  } finally {
-    for (const bus of buses) await bus.close()
-    await deleteKeys(prefix)
-  }
-}
-
-/** Fails unless `fn` rejects with an error matching `pattern`. */
-async function rejects(fn: () => Promise<unknown>, pattern: RegExp, what: string): Promise<void> {
-  try {
-    await fn()
-  } catch (err) {
-    assert.match(String((err as Error).message), pattern, what)
-    return
-  }
-  assert.unreachable(`${what} was accepted`)
-}
-
-/** The CLIENT LIST line of a bus's reading connection. */
-async function readerLine(bus: RedisRoomBus): Promise<string | undefined> {
-  const list = await withClient((c) => c.client('LIST') as Promise<string>)
-  return list.split('\n').find((l) => l.includes(` name=codejury-bus-reader:${bus.instanceId} `))
-}
 
 test('two instances on one room: B receives A\'s messages in order and intact, A never receives its own', () =>
   withBuses('order', async (fx) => {
@@ -118,7 +75,7 @@ test('a subscription added while the reader is blocked is served at once: the bl
     await waitFor(() => b.health().connected, 'B to connect')
     await a.publish({ room: 'one' }, 'update', bytes('one-1'), 1)
     await waitFor(() => first.messages.length === 1, 'room one to flow')
-    await waitFor(async () => /cmd=xread\b/.test((await readerLine(b)) ?? '') && / flags=b /.test((await readerLine(b)) ?? ''), 'B\'s reader to block in XREAD')
+    await waitFor(async () => /flags=b .*cmd=xread\b/.test((await busClients(b)).reader ?? ''), 'B\'s reader to block in XREAD')
     const before = await a.publish({ room: 'two' }, 'update', bytes('two-0'), 0)
     const second = new BusRecorder()
     b.subscribe({ room: 'two' }, before, second)
