@@ -39,6 +39,11 @@ export class StreamReader {
   private wake: (() => void) | null = null
   private readonly pauses = new Map<NodeJS.Timeout, () => void>()
   private readonly done: Promise<void>
+  private stopped!: () => void
+  /** Settles when close() starts: no command of the loop outlives it, even one ioredis keeps. */
+  private readonly stopping = new Promise<never>((_, reject) => {
+    this.stopped = () => reject(new Error('the room bus is closed'))
+  })
 
   constructor(
     private readonly conn: Redis,
@@ -49,7 +54,14 @@ export class StreamReader {
       this.clientId = null
       this.disconnectedAt ??= Date.now()
     })
+    this.stopping.catch(() => {})
     this.done = this.run()
+  }
+
+  /** `reply`, unless close() comes first (a read cut by a lost connection can wait for a reconnect). */
+  private guard<T>(reply: Promise<T>): Promise<T> {
+    reply.catch(() => {})
+    return Promise.race([reply, this.stopping])
   }
 
   /** Adds a subscription; with a null position it waits for `start`. */
@@ -95,6 +107,7 @@ export class StreamReader {
 
   async close(): Promise<void> {
     this.closed = true
+    this.stopped()
     this.wake?.()
     for (const [timer, resolve] of this.pauses) {
       clearTimeout(timer)
@@ -207,7 +220,7 @@ export class StreamReader {
    * not persisted, so every subscription that had a position is told of a gap.
    */
   private async onConnection(): Promise<void> {
-    const [id, server] = await Promise.all([this.conn.client('ID'), this.conn.info('server')])
+    const [id, server] = await this.guard(Promise.all([this.conn.client('ID'), this.conn.info('server')]))
     const runId = /^run_id:(\w+)/m.exec(server)?.[1] ?? null
     const restarted = this.runId !== null && runId !== this.runId
     this.runId = runId
@@ -248,7 +261,7 @@ export class StreamReader {
     const batch = this.opts.batch
     const multi = this.conn.multi()
     for (const it of items) multi.xinfo('STREAM', it.state.key).xrangeBuffer(it.state.key, `(${it.from}`, '+', 'COUNT', batch + 1)
-    const replies = await multi.exec()
+    const replies = await this.guard(multi.exec())
     if (!replies) throw new Error('the MULTI of a checked read was aborted')
     items.forEach((it, i) => {
       const [infoErr, info] = replies[2 * i]
@@ -282,8 +295,8 @@ export class StreamReader {
     try {
       reply =
         blockMs === null
-          ? await this.conn.xreadBuffer('COUNT', batch, 'STREAMS', ...streams)
-          : await this.conn.xreadBuffer('COUNT', batch, 'BLOCK', Math.max(1, Math.ceil(blockMs)), 'STREAMS', ...streams)
+          ? await this.guard(this.conn.xreadBuffer('COUNT', batch, 'STREAMS', ...streams))
+          : await this.guard(this.conn.xreadBuffer('COUNT', batch, 'BLOCK', Math.max(1, Math.ceil(blockMs)), 'STREAMS', ...streams))
     } finally {
       if (this.inFlight === flight) this.inFlight = null
     }
