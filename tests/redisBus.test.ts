@@ -198,11 +198,34 @@ test('a room key holding another type is reported once and every other room keep
     await waitFor(() => squat.messages.length === 1, 'the room to recover once it is a stream', 3_000)
   }))
 
+test('a subscriber that throws costs only that call: its later messages and the other subscribers keep coming', () =>
+  withBuses('throws', async (fx) => {
+    const errors: unknown[] = []
+    const a = fx.bus()
+    const b = fx.bus({ onError: (err) => errors.push(err) })
+    const start = await a.publish({ room: 't' }, 'update', bytes('m0'), 0)
+    const seen: string[] = []
+    const calm = new BusRecorder()
+    b.subscribe({ room: 't' }, start, {
+      onMessage: (m) => {
+        seen.push(Buffer.from(m.payload).toString())
+        throw new Error('subscriber bug')
+      },
+      onGap: () => {},
+    })
+    b.subscribe({ room: 't' }, start, calm)
+    for (let i = 1; i <= 3; i++) await a.publish({ room: 't' }, 'update', bytes(`m${i}`), i)
+    await waitFor(() => seen.length === 3 && calm.messages.length === 3, 'all three, to both')
+    assert.equal(seen, ['m1', 'm2', 'm3'])
+    assert.equal(calm.texts(), ['m1', 'm2', 'm3'])
+    assert.equal(errors.map((e) => (e as Error).message), ['subscriber bug', 'subscriber bug', 'subscriber bug'])
+  }))
+
 test('hostile room names are data: each is its own stream, and malformed names and values are refused', () =>
   withBuses('hostile', async (fx) => {
     const a = fx.bus()
     const b = fx.bus()
-    const names = ['__proto__', 'constructor', 'a room with spaces', 'ünïcødé 🎉 房间', '*', '[a-z]?', 'room:x', 'x\r\nDEL *']
+    const names = ['__proto__', 'constructor', 'a room with spaces', 'ünïcødé 🎉 房间', '*', '[a-z]?', 'room:x', 'workspace', 'x\r\nDEL *']
     const recorders = new Map(names.map((n) => [n, new BusRecorder()]))
     for (const [n, r] of recorders) b.subscribe({ room: n }, '0-0', r)
     for (const n of names) await a.publish({ room: n }, 'event', bytes(`for ${n}`))
@@ -210,6 +233,7 @@ test('hostile room names are data: each is its own stream, and malformed names a
     for (const [n, r] of recorders) assert.equal(r.texts(), [`for ${n}`], n)
     const exists = await withClient((c) => Promise.all(names.map((n) => c.exists(`${fx.prefix}room:${n}`))))
     assert.equal(exists, names.map(() => 1), 'each name is its own key, byte for byte')
+    assert.equal(await withClient((c) => c.exists(`${fx.prefix}workspace`)), 0, 'a room named workspace is not the workspace stream')
     assert.equal(({} as Record<string, unknown>).constructor, Object, 'no prototype was touched')
     for (const bad of ['', 'lone \uD800 surrogate', 'x'.repeat(1025), 42, null]) {
       await rejects(() => a.publish({ room: bad } as any, 'event', bytes('no')), /room|stream/, `room ${String(bad).slice(0, 20)}`)

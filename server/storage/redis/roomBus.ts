@@ -168,7 +168,13 @@ export class RedisRoomBus implements RoomBus {
           this.reader.start(sub, ZERO_ID)
           return
         }
-        await new Promise<void>((resolve) => this.command.once('ready', resolve).once('end', resolve))
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            this.command.off('ready', done).off('end', done)
+            resolve()
+          }
+          this.command.once('ready', done).once('end', done)
+        })
       }
     }
   }
