@@ -16,7 +16,7 @@
  * transactions never wait for each other in a circle. The lock serializes writers from the moment
  * they draw a number to their commit: keep that stretch short.
  */
-import type { PoolClient } from 'pg'
+import type { ClientBase } from 'pg'
 import { LOCK_SPACE, recordLogLockKey } from './lockKeys'
 import { checkName, checkSeq, toSeq } from './rows'
 
@@ -79,7 +79,7 @@ export function checkLogName(log: unknown): asserts log is string {
 }
 
 /** Waits for the documents' version lock; held until the transaction ends. */
-async function lockDocs(client: PoolClient): Promise<void> {
+async function lockDocs(client: ClientBase): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_SPACE.recordDocs])
 }
 
@@ -87,7 +87,7 @@ async function lockDocs(client: PoolClient): Promise<void> {
 const pairKey = (kind: string, key: string) => `${kind}\u0000${key}`
 
 /** Checks every compare-and-set in `writes` against what is stored; call under the documents' lock. */
-async function checkExpected(client: PoolClient, writes: { kind: string; key: string; expectVersion?: number }[]): Promise<void> {
+async function checkExpected(client: ClientBase, writes: { kind: string; key: string; expectVersion?: number }[]): Promise<void> {
   const guarded = writes.filter((w) => w.expectVersion !== undefined)
   if (guarded.length === 0) return
   const { rows } = await client.query<{ kind: string; key: string; version: string; live: boolean }>(
@@ -116,7 +116,7 @@ RETURNING d.kind, d.key, d.version`
  * Rejects (storing nothing once the caller rolls back) on a bad argument, on a key given twice,
  * or with VersionConflictError when a compare-and-set finds another version.
  */
-export async function putDocs(client: PoolClient, writes: readonly DocWrite[]): Promise<number[]> {
+export async function putDocs(client: ClientBase, writes: readonly DocWrite[]): Promise<number[]> {
   if (!Array.isArray(writes)) throw new TypeError('putMany takes an array of writes')
   const seen = new Set<string>()
   const texts = writes.map((w, i) => {
@@ -149,7 +149,7 @@ export async function putDocs(client: PoolClient, writes: readonly DocWrite[]): 
  * Marks a document removed (a tombstone with a new version) and resolves with that version, or
  * with null when there was nothing live to remove (nothing is written then).
  */
-export async function removeDoc(client: PoolClient, kind: string, key: string, expectVersion?: number): Promise<number | null> {
+export async function removeDoc(client: ClientBase, kind: string, key: string, expectVersion?: number): Promise<number | null> {
   checkKind(kind)
   checkKey(key)
   if (expectVersion !== undefined) checkSeq(expectVersion, 'expectVersion')
@@ -164,7 +164,7 @@ export async function removeDoc(client: PoolClient, kind: string, key: string, e
 }
 
 /** Appends `bodies` to log `log` in the order given and resolves with their sequence numbers. */
-export async function appendLog(client: PoolClient, log: string, bodies: readonly unknown[]): Promise<number[]> {
+export async function appendLog(client: ClientBase, log: string, bodies: readonly unknown[]): Promise<number[]> {
   checkLogName(log)
   if (!Array.isArray(bodies)) throw new TypeError('appendMany takes an array of bodies')
   const texts = bodies.map((b, i) => bodyText(b, `log entry ${i}`))
