@@ -383,6 +383,14 @@ test('logs keep each writer\'s order, and a reader paging while two instances ap
     assert.equal(mine.map((body) => body.i), mine.map((_, i) => i), `writer ${s} in order`)
   }
   assert.equal((await b.readLog('other-log', 0)).entries.map((e) => e.body), [{ s: 9 }])
+
+  // A batch larger than one statement's rows: numbered in the order given, all in one commit.
+  const bulk = Array.from({ length: 2_500 }, (_, i) => ({ i }))
+  const bulkSeqs = await a.appendMany('bulk-log', bulk)
+  for (let i = 1; i < bulkSeqs.length; i++) assert.is(bulkSeqs[i], bulkSeqs[0] + i)
+  const back = await b.readLog('bulk-log', 0, 10_000)
+  assert.equal(back.entries.map((e) => e.body), bulk)
+  assert.equal(back.entries.map((e) => e.seq), bulkSeqs)
 })
 
 test.run()

