@@ -6,10 +6,13 @@
  *   - bulk: 10,000 tasks in one putMany (one commit) / one Db.addTasks (one task pack);
  *   - single: SINGLES writes of one changed task, one after another: put / Db.updateTask; p50, p99;
  *   - start-up: loadAll of the 10,000 / Db.open of the directory;
- *   - feed (PostgreSQL only): changesSince returning 1,000 rows.
+ *   - feed (PostgreSQL only): changesSince returning 1,000 rows;
+ *   - writers at once (PostgreSQL only): WRITERS pools each putting SINGLES/WRITERS tasks in turn,
+ *     in puts per second: every write waits for the version lock (recordWrites.ts), so this is
+ *     the ceiling the lock sets on this machine.
  * Rounds alternate which engine goes first.
  *
- * Run: node --import tsx tests/bench/micro/pgRecordDocs.ts   (ROUNDS, TASKS, SINGLES)
+ * Run: node --import tsx tests/bench/micro/pgRecordDocs.ts   (ROUNDS, TASKS, SINGLES, WRITERS)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -25,6 +28,7 @@ import { benchTaskLine } from '../importBench'
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
 const TASKS = Number(process.env.TASKS ?? 10_000)
 const SINGLES = Number(process.env.SINGLES ?? 300)
+const WRITERS = Number(process.env.WRITERS ?? 8)
 const FEED_ROWS = 1_000
 
 function task(i: number, round: number): Task {
@@ -38,6 +42,7 @@ interface Figures {
   singleMs: number[]
   startMs: number
   feedMs?: number
+  concurrentPerSecond?: number
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
@@ -60,9 +65,31 @@ async function postgresRound(db: TestDatabase, tasks: Task[]): Promise<Figures> 
     if (loaded.docs.length < tasks.length) throw new Error(`loadAll found ${loaded.docs.length} of ${tasks.length}`)
     const [page, feedMs] = await timed(() => store.changesSince(loaded.version - FEED_ROWS - SINGLES, FEED_ROWS))
     if (page.changes.length !== FEED_ROWS) throw new Error(`changesSince returned ${page.changes.length}`)
-    return { bulkMs, singleMs, startMs, feedMs }
+    const concurrentPerSecond = await concurrentPuts(db, tasks)
+    return { bulkMs, singleMs, startMs, feedMs, concurrentPerSecond }
   } finally {
     await store.close()
+  }
+}
+
+/** Puts per second with WRITERS instances (a pool of one connection each) writing at once. */
+async function concurrentPuts(db: TestDatabase, tasks: Task[]): Promise<number> {
+  const writers = Array.from({ length: WRITERS }, () => new PostgresRecordDocs(db.pool({ max: 1 })))
+  try {
+    await Promise.all(writers.map((w) => w.loadAll('warm-up')))
+    const each = Math.ceil(SINGLES / WRITERS)
+    const t0 = performance.now()
+    await Promise.all(
+      writers.map(async (w, n) => {
+        for (let i = 0; i < each; i++) {
+          const t = tasks[(n * each + i) % tasks.length]
+          await w.put('task', t.id, { ...t, revision: 2 })
+        }
+      }),
+    )
+    return (WRITERS * each * 1000) / (performance.now() - t0)
+  } finally {
+    await Promise.all(writers.map((w) => w.close()))
   }
 }
 
@@ -92,7 +119,10 @@ function quantile(samples: number[], q: number): number {
 const fmt = (ms: number) => ms.toFixed(2)
 
 function line(name: string, f: Figures): string {
-  const feed = f.feedMs === undefined ? '' : `  changesSince(${FEED_ROWS}) ${fmt(f.feedMs)} ms`
+  const feed =
+    f.feedMs === undefined
+      ? ''
+      : `  changesSince(${FEED_ROWS}) ${fmt(f.feedMs)} ms  ${WRITERS} writers ${f.concurrentPerSecond?.toFixed(0)} puts/s`
   return (
     `  ${name.padEnd(10)} bulk ${TASKS} ${fmt(f.bulkMs)} ms  single p50 ${fmt(quantile(f.singleMs, 0.5))} ` +
     `p99 ${fmt(quantile(f.singleMs, 0.99))} ms  start-up ${fmt(f.startMs)} ms${feed}`
