@@ -248,6 +248,23 @@ test('the change feed never skips a lower version that commits after a higher on
   assert.is(next.version, after.version)
 })
 
+test('a writer killed while it holds the version lock frees it, and its version never reaches the feed', async () => {
+  const [writer, reader] = [instance(), instance()]
+  const held = await session()
+  const probe = await session()
+  const from = (await reader.loadAll()).version
+  await held.query('BEGIN')
+  const [lost] = await putDocs(held, [{ kind: 'killed', key: 'lost', body: 'never committed' }])
+  const waiting = writer.put('killed', 'kept', 'committed')
+  await waitFor(async () => (await waitersOn(probe, LOCK_SPACE.recordDocs)) === 1, 'the second writer waiting for the version lock')
+  const pid = (await held.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+  assert.ok((await probe.query('SELECT pg_terminate_backend($1) AS done', [pid])).rows[0].done)
+  const kept = await waiting
+  assert.ok(kept > lost)
+  assert.equal(ofKind((await reader.changesSince(from, 1_000)).changes, 'killed').map((c) => [c.key, c.version]), [['kept', kept]])
+  assert.equal((await reader.loadAll('killed')).docs.map((d) => d.key), ['kept'])
+})
+
 test('a log append held open is never skipped by a reader, and entries after it wait for it', async () => {
   const [writer, reader] = [instance(), instance()]
   const held = await session()
