@@ -11,6 +11,10 @@ export const LOCK_SPACE = {
   migrations: 0x636a0001,
   /** A room's compaction lease (transaction lock); the second half comes from the room's name. */
   compaction: 0x636a0002,
+  /** Drawing record document versions, held until commit (transaction lock, second half 0). */
+  recordDocs: 0x636a0003,
+  /** Drawing one record log's sequence numbers (transaction lock); the second half names the log. */
+  recordLog: 0x636a0004,
 } as const
 
 /**
@@ -19,5 +23,18 @@ export const LOCK_SPACE = {
  * waits for the next compaction, which is harmless.
  */
 export function compactionLeaseKey(room: string): [number, number] {
-  return [LOCK_SPACE.compaction, createHash('sha256').update(room, 'utf8').digest().readInt32BE(0)]
+  return [LOCK_SPACE.compaction, nameHash(room)]
+}
+
+/**
+ * The lock that orders appends to record log `log`. Two logs may share it (1 in 2^32 per pair);
+ * then their appends wait for each other, which is harmless.
+ */
+export function recordLogLockKey(log: string): [number, number] {
+  return [LOCK_SPACE.recordLog, nameHash(log)]
+}
+
+/** The first 32 bits of the SHA-256 of a name's UTF-8 bytes, as a signed int. */
+function nameHash(name: string): number {
+  return createHash('sha256').update(name, 'utf8').digest().readInt32BE(0)
 }

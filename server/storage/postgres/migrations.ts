@@ -42,8 +42,44 @@ CREATE TABLE room_updates (
 );
 `
 
+/**
+ * The records store (version 2). `record_docs` holds keyed JSON documents per kind (users,
+ * batches, tasks…): one row per (kind, key), its body the document's JSON text, or NULL once it
+ * was removed (a tombstone, kept so the change feed carries the deletion). `record_logs` holds
+ * append-only logs (audit lines and the like), one row per entry. Versions and log sequence
+ * numbers come from the one sequence `record_version`, drawn under the locks described in
+ * recordWrites.ts, so "version > v" is a change feed that never skips a late commit.
+ *
+ * Bodies are `text`, not `jsonb`: jsonb reorders object keys, drops duplicate keys, rewrites
+ * numbers and refuses \u0000, while review records are hashed and signed and must come back as
+ * they went in. Instances keep the documents in memory and never query inside a body.
+ */
+const RECORDS_SQL = `
+CREATE SEQUENCE record_version AS bigint;
+CREATE TABLE record_docs (
+  kind text NOT NULL,
+  key text NOT NULL,
+  body text,
+  version bigint NOT NULL,
+  PRIMARY KEY (kind, key),
+  CONSTRAINT record_docs_kind_length CHECK (octet_length(kind) BETWEEN 1 AND 64),
+  CONSTRAINT record_docs_key_length CHECK (octet_length(key) BETWEEN 1 AND 512)
+);
+CREATE UNIQUE INDEX record_docs_version ON record_docs (version);
+CREATE TABLE record_logs (
+  log text NOT NULL,
+  seq bigint NOT NULL,
+  body text NOT NULL,
+  PRIMARY KEY (log, seq),
+  CONSTRAINT record_logs_name_length CHECK (octet_length(log) BETWEEN 1 AND 128)
+);
+`
+
 /** Every migration this code knows, oldest first. Later versions append; none is ever edited. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'room log', sql: ROOM_LOG_SQL }]
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'room log', sql: ROOM_LOG_SQL },
+  { version: 2, name: 'record documents and logs', sql: RECORDS_SQL },
+]
 
 /** The second half of the migration lock's key; the first is LOCK_SPACE.migrations. */
 const MIGRATION_LOCK_KEY = 0

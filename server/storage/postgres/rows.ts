@@ -15,12 +15,19 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * string of at most MAX_ROOM_NAME_BYTES, well-formed UTF-16, without NUL (which `text` refuses).
  */
 export function checkRoomName(room: unknown): asserts room is string {
-  if (typeof room !== 'string' || room.length === 0) throw new RangeError('a room name is a non-empty string')
-  if (room.includes('\u0000')) throw new RangeError('a room name cannot contain NUL')
-  if (LONE_SURROGATE.test(room)) throw new RangeError('a room name must be well-formed Unicode')
-  if (Buffer.byteLength(room, 'utf8') > MAX_ROOM_NAME_BYTES) {
-    throw new RangeError(`a room name takes at most ${MAX_ROOM_NAME_BYTES} UTF-8 bytes`)
-  }
+  checkName(room, 'a room name', MAX_ROOM_NAME_BYTES)
+}
+
+/**
+ * Throws a RangeError (its message starting with `what`) unless `name` is text PostgreSQL stores
+ * exactly as given: a non-empty string of at most `maxBytes` UTF-8 bytes, well-formed UTF-16
+ * (a lone surrogate would be stored as U+FFFD, so two names would share one row), without NUL.
+ */
+export function checkName(name: unknown, what: string, maxBytes: number): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0) throw new RangeError(`${what} is a non-empty string`)
+  if (name.includes('\u0000')) throw new RangeError(`${what} cannot contain NUL`)
+  if (LONE_SURROGATE.test(name)) throw new RangeError(`${what} must be well-formed Unicode`)
+  if (Buffer.byteLength(name, 'utf8') > maxBytes) throw new RangeError(`${what} takes at most ${maxBytes} UTF-8 bytes`)
 }
 
 /** Throws a RangeError unless `n` is a sequence number: a safe integer ≥ 0. */
