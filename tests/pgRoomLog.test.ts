@@ -7,9 +7,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as Y from 'yjs'
 import { PostgresRoomLog } from '../server/storage/postgres/roomLog'
-import { migrate } from '../server/storage/postgres/migrations'
 import { RoomSealedError } from '../server/storage/roomLog'
-import { suiteDatabase } from './helpers/postgres'
+import { migratedSuiteDatabase } from './helpers/postgres'
 import { rejection } from './helpers/rejection'
 import type { TestDatabase } from './helpers/postgres'
 
@@ -17,14 +16,7 @@ const test = suite('postgres room log')
 let db: TestDatabase
 const open: PostgresRoomLog[] = []
 
-const shared = suiteDatabase(async (made) => {
-  const pool = made.pool()
-  try {
-    await migrate(pool)
-  } finally {
-    await pool.end()
-  }
-})
+const shared = migratedSuiteDatabase()
 test.before.each(async () => {
   db = await shared.get()
 })

@@ -8,8 +8,7 @@ import type { Test } from 'uvu'
 import { Client } from 'pg'
 import { PostgresRecordDocs } from '../../server/storage/postgres/recordDocs'
 import type { StoredDoc } from '../../server/storage/postgres/recordDocs'
-import { migrate } from '../../server/storage/postgres/migrations'
-import { suiteDatabase } from './postgres'
+import { migratedSuiteDatabase } from './postgres'
 import type { TestDatabase } from './postgres'
 
 export interface RecordsSuite {
@@ -25,14 +24,7 @@ export function recordsSuite(name: string): RecordsSuite {
   let db: TestDatabase
   const open: PostgresRecordDocs[] = []
   const clients: Client[] = []
-  const shared = suiteDatabase(async (made) => {
-    const pool = made.pool()
-    try {
-      await migrate(pool)
-    } finally {
-      await pool.end()
-    }
-  })
+  const shared = migratedSuiteDatabase()
   test.before.each(async () => {
     db = await shared.get()
   })

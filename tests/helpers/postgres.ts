@@ -7,6 +7,7 @@
 import crypto from 'node:crypto'
 import { Client, Pool } from 'pg'
 import type { PoolConfig } from 'pg'
+import { migrate } from '../../server/storage/postgres/migrations'
 
 const CANDIDATES = process.env.CODEJURY_TEST_PG_URL
   ? [process.env.CODEJURY_TEST_PG_URL]
@@ -112,4 +113,16 @@ export function suiteDatabase(prepare: (db: TestDatabase) => Promise<void> = asy
       if (made) await made.then((db) => db.drop(), () => {})
     },
   }
+}
+
+/** A suite database with every migration applied. */
+export function migratedSuiteDatabase(): SuiteDatabase {
+  return suiteDatabase(async (made) => {
+    const pool = made.pool()
+    try {
+      await migrate(pool)
+    } finally {
+      await pool.end()
+    }
+  })
 }
