@@ -25,13 +25,16 @@ import { WORKSPACE_TEXTS, checkUpdate, dropPending } from './updateIntegrity'
 import type { TextSchema } from './updateIntegrity'
 import { parseRoomName } from '../../shared/roomNames'
 import { SyncAnswers } from './syncAnswers'
-import { staticRulesFor } from './writeRules'
+import { SERVER_ROOTS, staticRulesFor, workspaceRules } from './writeRules'
 import type { WriteRules } from './writeRules'
 import { UpdateView } from './updateView'
+import { checkPlainEdit } from './plainEdit'
 import { syncActivity } from './roomActivity'
 import type { RoomActivity } from './roomActivity'
 import { RefusedDeletes, encodeSeal, liveDeletes, unheldRanges } from './refusedWrites'
 
+/** The workspace roots only the server writes, for the plain-edit fast path. */
+const SERVER_ROOT_SET: ReadonlySet<string> = new Set(SERVER_ROOTS)
 /** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
 const SEAL = Object.freeze({ source: 'seal' as const })
 /** Where a room reports what it cannot handle itself. */
@@ -268,7 +271,12 @@ export class Room {
    */
   private apply(conn: Connection, update: Uint8Array, resync = false): void {
     const doc = this.state.doc
-    const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
+    const mayWrite = (client: number) => this.owners.mayWrite(client, conn.user.id)
+    // A plain keystroke (strings and deletes) skips the full decode when the fast path can tell
+    // the full path would accept it; a sync step 2 may replay refused deletes: full path.
+    const plain = !resync && this.rules === workspaceRules ? checkPlainEdit(update, doc, mayWrite, SERVER_ROOT_SET) : null
+    if (plain) return this.commit(conn, update, plain, null)
+    const verdict = checkUpdate(update, doc, mayWrite, this.texts)
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
     const view = this.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
     const writer = { id: conn.user.id, role: conn.user.role }
@@ -283,23 +291,29 @@ export class Room {
       conn.refuseUpdate(ruled)
       return this.seal(conn, update, verdict.decoded.ds)
     }
+    this.commit(conn, update, verdict.writes, view)
+  }
+
+  /** Claims the client ids an accepted update writes, applies it, and runs the rules' bookkeeping. */
+  private commit(conn: Connection, update: Uint8Array, writes: readonly number[], view: UpdateView | null): void {
     let ids = this.writers.get(conn)
     if (!ids) this.writers.set(conn, (ids = new Set()))
-    for (const id of verdict.writes) ids.add(id)
+    for (const id of writes) ids.add(id)
     if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
     try {
-      this.owners.claim(verdict.writes, conn.user.id)
+      this.owners.claim(writes, conn.user.id)
     } catch (err) {
       this.log.error('recording client id owners failed; the update was refused', err, { room: this.name, user: conn.user.id })
       this.hooks.onStoreFailed?.(err)
       return conn.close(CLOSE.restart)
     }
+    const doc = this.state.doc
     Y.applyUpdate(doc, update, conn.origin)
     // The backstop: anything left pending was never integrated, stored or relayed (see dropPending).
     if (dropPending(doc)) return this.refuse(conn, 'it left structs or deletes pending')
     if (view && this.rules?.afterApply) {
       try {
-        this.rules.afterApply(view, writer)
+        this.rules.afterApply(view, { id: conn.user.id, role: conn.user.role })
       } catch (err) {
         this.log.error('after applying an update', err, { room: this.name, user: conn.user.id })
       }
