@@ -17,6 +17,11 @@ import type { RoomActivity } from './roomActivity'
 
 const utf8 = new TextEncoder()
 
+/** Who first wrote each client id of the room's document (ClientOwners). */
+export interface OwnerLookup {
+  ownerOf(client: number): string | undefined
+}
+
 /** The awareness of one room and the rule of who may speak for which client id. */
 export class RoomPresence {
   readonly awareness: awarenessProtocol.Awareness
@@ -33,12 +38,12 @@ export class RoomPresence {
   private readonly colors = new Map<string, string>()
 
   /**
-   * @param docOwnerOf who owns a client id in the document (clientOwners.ts): a client id someone
+   * @param docOwners who owns a client id in the document (clientOwners.ts): a client id someone
    *   edits with is theirs for presence too
    */
   constructor(
     doc: Y.Doc,
-    private readonly docOwnerOf: (client: number) => string | undefined,
+    private readonly docOwners: OwnerLookup,
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc)
     this.awareness.setLocalState(null)
@@ -80,7 +85,7 @@ export class RoomPresence {
   /** Binds `conn` to `clientId` when no other user has used it; a same-user stale connection yields it. */
   private bind(conn: Connection, clientId: number): boolean {
     if (this.bound.has(conn)) return false
-    const user = this.users.get(clientId) ?? this.docOwnerOf(clientId)
+    const user = this.users.get(clientId) ?? this.docOwners.ownerOf(clientId)
     if (user !== undefined && user !== conn.user.id) return false
     const holder = this.speakers.get(clientId)
     if (holder && holder !== conn) holder.clientId = null
