@@ -90,8 +90,8 @@ export class Room {
   private readonly texts: TextSchema | null
   /** What a writer may change here beyond write access (writeRules.ts); null: anything. */
   private readonly rules: WriteRules | null
-  /** The client ids each connection has written structs for. */
-  private readonly writers = new WeakMap<Connection, Set<number>>()
+  /** The client ids each connection has written structs for; made on the first write. */
+  private writers: WeakMap<Connection, Set<number>> | null = null
   destroyed = false
   /** A failed append reset it: it serves nobody and stores nothing more. */
   discarded = false
@@ -321,8 +321,9 @@ export class Room {
 
   /** Claims the client ids an accepted update writes, applies it, and runs the rules' bookkeeping. */
   private commit(conn: Connection, update: Uint8Array, writes: readonly number[], view: UpdateView | null): void {
-    let ids = this.writers.get(conn)
-    if (!ids) this.writers.set(conn, (ids = new Set()))
+    const writers = (this.writers ??= new WeakMap())
+    let ids = writers.get(conn)
+    if (!ids) writers.set(conn, (ids = new Set()))
     for (const id of writes) ids.add(id)
     if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
     try {
@@ -360,8 +361,9 @@ export class Room {
     }
     const ranges = unheldRanges(doc, update, (client) => this.owners.mayWrite(client, user))
     if (ranges.length === 0) return
-    let ids = this.writers.get(conn)
-    if (!ids) this.writers.set(conn, (ids = new Set()))
+    const writers = (this.writers ??= new WeakMap())
+    let ids = writers.get(conn)
+    if (!ids) writers.set(conn, (ids = new Set()))
     for (const r of ranges) ids.add(r.client)
     if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
     try {
