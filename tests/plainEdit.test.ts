@@ -40,7 +40,7 @@ interface Tally {
 
 /** Judges `update` both ways, asserts they agree, applies it when accepted; returns the verdict. */
 function judge(update: Uint8Array, room: Y.Doc, mayWrite: (c: number) => boolean, tally: Tally, what: string): boolean {
-  const fast = checkPlainEdit(update, room, mayWrite, FORBIDDEN)
+  const fast = checkPlainEdit(update, room, { mayWrite }, 'u1', FORBIDDEN)
   const full = fullVerdict(update, room, mayWrite)
   if (fast !== null) {
     assert.ok(full.ok, `${what}: the fast path accepted what the full path refuses`)
@@ -204,7 +204,7 @@ test('refuses hostile hand-written updates through the full path, and accepts th
   const tally: Tally = { fast: 0, full: 0, refused: 0 }
   const anyone = () => true
   const honest = stringStruct(5, 0, 'hello', { parent: WorkspaceRoot.explanation })
-  assert.ok(checkPlainEdit(honest, room, anyone, FORBIDDEN) !== null, 'a string into a text root (positive control)')
+  assert.ok(checkPlainEdit(honest, room, { mayWrite: anyone }, 'u1', FORBIDDEN) !== null, 'a string into a text root (positive control)')
   assert.ok(judge(honest, room, anyone, tally, 'honest'))
   const hostile: Array<[string, Uint8Array, (c: number) => boolean]> = [
     ['a string into a server-only root', stringStruct(6, 0, 'x', { parent: WorkspaceRoot.runs }), anyone],
@@ -215,11 +215,11 @@ test('refuses hostile hand-written updates through the full path, and accepts th
     ['a delete of an unknown client', stringStruct(5, 5, 'x', { origin: Y.createID(5, 4) }, [[77, 0, 1]]), anyone],
   ]
   for (const [what, update, mayWrite] of hostile) {
-    assert.is(checkPlainEdit(update, room, mayWrite, FORBIDDEN), null, `${what}: not accepted fast`)
+    assert.is(checkPlainEdit(update, room, { mayWrite }, 'u1', FORBIDDEN), null, `${what}: not accepted fast`)
     assert.is(judge(update, room, mayWrite, tally, what), false, `${what}: refused`)
   }
   const next = stringStruct(5, 5, 'x', { origin: Y.createID(5, 4) }, [[5, 0, 2]])
-  assert.equal(checkPlainEdit(next, room, anyone, FORBIDDEN), [5], 'the honest next keystroke with a delete (positive control)')
+  assert.equal(checkPlainEdit(next, room, { mayWrite: anyone }, 'u1', FORBIDDEN), [5], 'the honest next keystroke with a delete (positive control)')
   // Every truncation and many byte flips of honest updates: never a verdict the full path lacks.
   for (const update of [next, honest]) {
     for (let cut = 0; cut < update.length; cut++) judge(update.subarray(0, cut), room, anyone, tally, `cut at ${cut}`)

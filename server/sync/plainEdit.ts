@@ -41,19 +41,25 @@ interface StringStruct {
   root?: string | null
 }
 
+/** The ownership rule the full path applies (ClientOwners): whether `userId` may write `client`. */
+export interface Ownership {
+  mayWrite(client: number, userId: string): boolean
+}
+
 /**
- * The client ids `update` writes, when the full path accepts it in a room whose write rules refuse
- * only changes under `forbiddenRoots` (the workspace's rules); null when the full path must judge
- * it. `mayWrite(client)` is the ownership rule the full path applies. Never throws.
+ * The client ids `update` writes, when the full path accepts it from `userId` in a room whose
+ * write rules refuse only changes under `forbiddenRoots` (the workspace's rules); null when the
+ * full path must judge it. Never throws.
  */
 export function checkPlainEdit(
   update: Uint8Array,
   doc: Y.Doc,
-  mayWrite: (client: number) => boolean,
+  owners: Ownership,
+  userId: string,
   forbiddenRoots: ReadonlySet<string>,
 ): number[] | null {
   try {
-    return check(update, doc, mayWrite, forbiddenRoots)
+    return check(update, doc, owners, userId, forbiddenRoots)
   } catch {
     return null // the full path decodes it again and decides (and refuses what does not decode)
   }
@@ -62,7 +68,8 @@ export function checkPlainEdit(
 function check(
   update: Uint8Array,
   doc: Y.Doc,
-  mayWrite: (client: number) => boolean,
+  owners: Ownership,
+  userId: string,
   forbiddenRoots: ReadonlySet<string>,
 ): number[] | null {
   const dec = decoding.createDecoder(update)
@@ -101,7 +108,7 @@ function check(
         if (decoding.readVarUint(dec) !== 1) return null
         rootName = decoding.readVarString(dec)
       }
-      const length = decoding.readVarString(dec).length
+      const length = stringLength(dec, update)
       if (length === 0) return null
       structs.push({ client, clock, length, refClient, refClock, origin, rightClient, rightClock, rootName })
       clock += length
@@ -110,10 +117,9 @@ function check(
 
   // Integrity, as checkUpdate: no gap, no structs for a client id another user owns.
   const reach = new Map<number, number>()
-  const reachOf = (client: number) => reach.get(client) ?? Y.getState(store, client)
   const writes: number[] = []
   for (const s of structs) {
-    const known = reachOf(s.client)
+    const known = reachOf(reach, store, s.client)
     if (s.clock > known) return null
     const end = s.clock + s.length
     if (end > known) {
@@ -121,13 +127,13 @@ function check(
       if (!writes.includes(s.client)) writes.push(s.client)
     }
   }
-  for (const client of writes) if (!mayWrite(client)) return null
+  for (const client of writes) if (!owners.mayWrite(client, userId)) return null
   // Every dependency of a new struct is held by the room or comes in the update.
   const added: StringStruct[] = []
   for (const s of structs) {
     if (s.clock + s.length <= Y.getState(store, s.client)) continue // held already: a no-op
-    if (s.origin && s.refClock >= reachOf(s.refClient)) return null
-    if (s.rightClient !== -1 && s.rightClock >= reachOf(s.rightClient)) return null
+    if (s.origin && s.refClock >= reachOf(reach, store, s.refClient)) return null
+    if (s.rightClient !== -1 && s.rightClock >= reachOf(reach, store, s.rightClient)) return null
     added.push(s)
   }
   const deletes: Array<[number, number, number]> = []
@@ -136,7 +142,7 @@ function check(
     const client = decoding.readVarUint(dec)
     const count = decoding.readVarUint(dec)
     if (count === 0) continue
-    const known = reachOf(client)
+    const known = reachOf(reach, store, client)
     for (let i = 0; i < count; i++) {
       const clock = decoding.readVarUint(dec)
       const len = decoding.readVarUint(dec)
@@ -168,6 +174,11 @@ function check(
   return writes
 }
 
+/** How far `client`'s clocks reach in the room plus the update (no closure: this runs per keystroke). */
+function reachOf(reach: ReadonlyMap<number, number>, store: Y.Doc['store'], client: number): number {
+  return reach.get(client) ?? Y.getState(store, client)
+}
+
 /**
  * The root a new string struct sits under, as UpdateView places it: the root it names, else the
  * root of the struct it was typed next to (held, or earlier in the update). Null: under nothing
@@ -196,8 +207,40 @@ function rootOfHeld(item: Y.Item, doc: Y.Doc): string | null | undefined {
       at = parent._item
       continue
     }
-    for (const [name, root] of doc.share) if (root === parent) return name
-    return null
+    let name = rootNames.get(parent)
+    if (name === undefined) {
+      name = null
+      for (const [key, root] of doc.share) if (root === parent) name = key
+      rootNames.set(parent, name)
+    }
+    return name
   }
   return undefined
+}
+
+/**
+ * The root name of each type that has no parent item, found once: a type is a root of its
+ * document from the moment it is made (Doc.get) and never stops being one, and a type that is no
+ * root never becomes one.
+ */
+const rootNames = new WeakMap<Y.AbstractType<unknown>, string | null>()
+
+/**
+ * Reads a V1 string and returns its length in UTF-16 code units, as ContentString counts it. An
+ * ASCII string (every keystroke of plain text) is measured from its bytes without decoding it;
+ * anything else is decoded as Yjs decodes it, so malformed UTF-8 counts the same.
+ */
+function stringLength(dec: decoding.Decoder, update: Uint8Array): number {
+  const start = dec.pos
+  const bytes = decoding.readVarUint(dec)
+  const end = dec.pos + bytes
+  if (end > update.length) throw new RangeError('string past the end of the update')
+  for (let i = dec.pos; i < end; i++) {
+    if (update[i] >= 0x80) {
+      dec.pos = start
+      return decoding.readVarString(dec).length
+    }
+  }
+  dec.pos = end
+  return bytes
 }

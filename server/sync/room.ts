@@ -296,12 +296,11 @@ export class Room {
    */
   private apply(conn: Connection, update: Uint8Array, resync = false): void {
     const doc = this.state.doc
-    const mayWrite = (client: number) => this.owners.mayWrite(client, conn.user.id)
     // A plain keystroke (strings and deletes) skips the full decode when the fast path can tell
     // the full path would accept it; a sync step 2 may replay refused deletes: full path.
-    const plain = !resync && this.rules === workspaceRules ? checkPlainEdit(update, doc, mayWrite, SERVER_ROOT_SET) : null
+    const plain = !resync && this.rules === workspaceRules ? checkPlainEdit(update, doc, this.owners, conn.user.id, SERVER_ROOT_SET) : null
     if (plain) return this.commit(conn, update, plain, null)
-    const verdict = checkUpdate(update, doc, mayWrite, this.texts)
+    const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
     const view = this.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
     const writer = { id: conn.user.id, role: conn.user.role }
