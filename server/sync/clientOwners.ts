@@ -18,20 +18,22 @@ export const MAX_CLIENT_IDS_PER_CONNECTION = 64
 
 /** The owner record of one loaded room. */
 export class ClientOwners {
-  private readonly owners: Map<number, string>
+  /** Null until someone writes: a room nobody edited since it was made holds no map. */
+  private owners: Map<number, string> | null
 
   constructor(private readonly store: OwnerStore) {
-    this.owners = new Map(store.load())
+    const entries = store.load()
+    this.owners = entries.length > 0 ? new Map(entries) : null
   }
 
   /** The user who first wrote `client`, if anyone did. */
   ownerOf(client: number): string | undefined {
-    return this.owners.get(client)
+    return this.owners?.get(client)
   }
 
   /** Whether `userId` may add structs for `client`: it is unclaimed or theirs. */
   mayWrite(client: number, userId: string): boolean {
-    const owner = this.owners.get(client)
+    const owner = this.owners?.get(client)
     return owner === undefined || owner === userId
   }
 
@@ -40,13 +42,14 @@ export class ClientOwners {
    * that writes them is applied. On a failed save nothing is recorded and the error is thrown.
    */
   claim(clients: readonly number[], userId: string): void {
-    const added = clients.filter((c) => !this.owners.has(c))
+    const added = clients.filter((c) => !this.owners?.has(c))
     if (added.length === 0) return
     this.store.add(added.map((c) => [c, userId]))
-    for (const c of added) this.owners.set(c, userId)
+    const owners = (this.owners ??= new Map())
+    for (const c of added) owners.set(c, userId)
   }
 
   get size(): number {
-    return this.owners.size
+    return this.owners?.size ?? 0
   }
 }

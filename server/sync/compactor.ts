@@ -30,80 +30,94 @@ export interface Compactor {
   readonly idle: boolean
 }
 
-export function createCompactor({ storage, encodeState, onStored, onError }: CompactorOptions): Compactor {
-  let timer: NodeJS.Timeout | null = null
-  let firstRequestAt = 0
-  let running: Promise<void> | null = null
-  let again = false
-  let failed = false
-  let stopped = false
+/**
+ * Builds a room's compactor. A class rather than closures: a loaded room keeps one, so its state
+ * sits in fields and its methods on the prototype, not in a context and eight functions per room.
+ */
+export function createCompactor(options: CompactorOptions): Compactor {
+  return new RoomCompactor(options)
+}
 
-  const clear = () => {
-    if (timer) clearTimeout(timer)
-    timer = null
+class RoomCompactor implements Compactor {
+  private timer: NodeJS.Timeout | null = null
+  private firstRequestAt = 0
+  private running: Promise<void> | null = null
+  private again = false
+  private failed = false
+  private stopped = false
+
+  constructor(private readonly options: CompactorOptions) {}
+
+  noteAppend(): void {
+    const { storage } = this.options
+    if (storage.logBytes > LOG_COMPACT_BYTES) this.schedule(0)
+    else if (storage.logBytes > Math.max(MIN_COMPACT_BYTES, storage.snapshotBytes)) {
+      this.schedule(SAVE_DEBOUNCE_MS)
+    }
   }
 
-  const run = (): Promise<void> => {
-    clear()
-    if (running) {
-      again = true
-      return running
+  requestNow(): void {
+    this.failed = true
+    this.schedule(SAVE_DEBOUNCE_MS)
+  }
+
+  async finish(): Promise<void> {
+    this.clear()
+    if (this.running) await this.running
+    if (this.options.storage.logBytes > 0 || this.failed) await this.run()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.clear()
+  }
+
+  get idle(): boolean {
+    return this.running === null && this.timer === null
+  }
+
+  private clear(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  }
+
+  private run(): Promise<void> {
+    this.clear()
+    if (this.running) {
+      this.again = true
+      return this.running
     }
-    firstRequestAt = 0
+    this.firstRequestAt = 0
+    const { storage, encodeState, onStored, onError } = this.options
     // Encoded synchronously with the rotation inside compact(): the state covers exactly what
     // the log holds when it is rotated.
-    running = compactions
+    this.running = compactions
       .run(() => storage.compact(encodeState()))
       .then(() => {
-        failed = false
+        this.failed = false
         onStored?.()
       })
       .catch((err) => {
-        failed = true
+        this.failed = true
         onError(err)
       })
       .finally(() => {
-        running = null
-        if (again) {
-          again = false
-          schedule(SAVE_DEBOUNCE_MS)
+        this.running = null
+        if (this.again) {
+          this.again = false
+          this.schedule(SAVE_DEBOUNCE_MS)
         }
       })
-    return running
+    return this.running
   }
 
-  const schedule = (delayMs: number) => {
-    if (stopped) return
+  private schedule(delayMs: number): void {
+    if (this.stopped) return
     const now = Date.now()
-    if (!firstRequestAt) firstRequestAt = now
-    const wait = Math.max(0, Math.min(delayMs, firstRequestAt + SAVE_MAX_WAIT_MS - now))
-    clear()
-    timer = setTimeout(() => void run(), wait)
-    timer.unref()
-  }
-
-  return {
-    noteAppend() {
-      if (storage.logBytes > LOG_COMPACT_BYTES) schedule(0)
-      else if (storage.logBytes > Math.max(MIN_COMPACT_BYTES, storage.snapshotBytes)) {
-        schedule(SAVE_DEBOUNCE_MS)
-      }
-    },
-    requestNow() {
-      failed = true
-      schedule(SAVE_DEBOUNCE_MS)
-    },
-    async finish() {
-      clear()
-      if (running) await running
-      if (storage.logBytes > 0 || failed) await run()
-    },
-    stop() {
-      stopped = true
-      clear()
-    },
-    get idle() {
-      return running === null && timer === null
-    },
+    if (!this.firstRequestAt) this.firstRequestAt = now
+    const wait = Math.max(0, Math.min(delayMs, this.firstRequestAt + SAVE_MAX_WAIT_MS - now))
+    this.clear()
+    this.timer = setTimeout(() => void this.run(), wait)
+    this.timer.unref()
   }
 }

@@ -92,26 +92,28 @@ export const MAX_ROOMS_REMEMBERED = 5_000
 
 /** The deletes each user of one room was refused. */
 export class RefusedDeletes {
-  private readonly byUser = new Map<string, ClockRange[]>()
+  /** Made on the first refusal: most rooms never refuse a delete. */
+  private byUser: Map<string, ClockRange[]> | null = null
 
   remember(userId: string, ranges: readonly ClockRange[]): void {
     if (ranges.length === 0) return
-    const list = this.byUser.get(userId) ?? []
+    const byUser = (this.byUser ??= new Map())
+    const list = byUser.get(userId) ?? []
     list.push(...ranges)
     if (list.length > MAX_REFUSED_DELETES) list.splice(0, list.length - MAX_REFUSED_DELETES)
-    this.byUser.set(userId, list)
+    byUser.set(userId, list)
   }
 
   /** Whether `deletes` (live deletes of an update by `userId`) touch any range refused to that user. */
   touches(userId: string, deletes: readonly ClockRange[]): boolean {
-    const list = this.byUser.get(userId)
+    const list = this.byUser?.get(userId)
     if (!list || deletes.length === 0) return false
     return deletes.some((d) => list.some((r) => r.client === d.client && d.clock < r.clock + r.len && r.clock < d.clock + d.len))
   }
 
   /** Whether anything is remembered for `userId` (so updates of others skip the check). */
   has(userId: string): boolean {
-    return this.byUser.has(userId)
+    return this.byUser?.has(userId) ?? false
   }
 }
 

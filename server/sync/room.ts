@@ -25,13 +25,16 @@ import { WORKSPACE_TEXTS, checkUpdate, dropPending } from './updateIntegrity'
 import type { TextSchema } from './updateIntegrity'
 import { parseRoomName } from '../../shared/roomNames'
 import { SyncAnswers } from './syncAnswers'
-import { staticRulesFor } from './writeRules'
+import { SERVER_ROOTS, staticRulesFor, workspaceRules } from './writeRules'
 import type { WriteRules } from './writeRules'
 import { UpdateView } from './updateView'
+import { checkPlainEdit } from './plainEdit'
 import { syncActivity } from './roomActivity'
 import type { RoomActivity } from './roomActivity'
 import { RefusedDeletes, encodeSeal, liveDeletes, unheldRanges } from './refusedWrites'
 
+/** The workspace roots only the server writes, for the plain-edit fast path. */
+const SERVER_ROOT_SET: ReadonlySet<string> = new Set(SERVER_ROOTS)
 /** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
 const SEAL = Object.freeze({ source: 'seal' as const })
 /** Where a room reports what it cannot handle itself. */
@@ -40,26 +43,29 @@ export interface RoomLog {
   error(message: string, err: unknown, detail?: Record<string, unknown>): void
 }
 
-/** What a room tells its owner. */
+/**
+ * What a room tells its owner. Every hook gets the room last, so one hooks object serves every
+ * room of a server (rooms.ts) instead of a set of closures per room.
+ */
 export interface RoomHooks {
   /** After a turn's document changes were stored and relayed. */
-  onChange?: () => void
+  onChange?: (room: Room) => void
   /** After a compaction stored the whole document in a snapshot. */
-  onStored?: () => void
+  onStored?: (room: Room) => void
   /** A store failed (the room is degraded until one succeeds). */
-  onStoreFailed?: (err: unknown) => void
+  onStoreFailed?: (err: unknown, room: Room) => void
   /** A store succeeded. */
-  onStoreOk?: () => void
+  onStoreOk?: (room: Room) => void
   /**
    * An append failed: the room closed its connections (1012) and must be dropped without being
    * stored, so the next join reloads it from what storage holds.
    */
-  onReset?: () => void
+  onReset?: (room: Room) => void
   /**
    * What a frame said of its sender's activity (roomActivity.ts), for time on task: the room has
    * decoded the frame, so nothing else reads the wire. Its errors are logged, never the sender's.
    */
-  onActivity?: (conn: Connection, activity: RoomActivity) => void
+  onActivity?: (conn: Connection, activity: RoomActivity, room: Room) => void
 }
 
 /** Runs a room's turn flush once the current event-loop turn is over; tests pass their own trigger. */
@@ -84,8 +90,8 @@ export class Room {
   private readonly texts: TextSchema | null
   /** What a writer may change here beyond write access (writeRules.ts); null: anything. */
   private readonly rules: WriteRules | null
-  /** The client ids each connection has written structs for. */
-  private readonly writers = new WeakMap<Connection, Set<number>>()
+  /** The client ids each connection has written structs for; made on the first write. */
+  private writers: WeakMap<Connection, Set<number>> | null = null
   destroyed = false
   /** A failed append reset it: it serves nobody and stores nothing more. */
   discarded = false
@@ -110,61 +116,83 @@ export class Room {
     const parsed = parseRoomName(name)
     this.texts = parsed?.kind === 'workspace' ? WORKSPACE_TEXTS : null
     this.rules = rules === undefined ? staticRulesFor(parsed) : rules
-    this.state = new RoomDoc((err) => this.onUndecodable(err))
+    // Bound methods, not arrow functions: a loaded room keeps each of these for its whole life.
+    this.state = new RoomDoc(this.onUndecodable.bind(this))
     this.owners = new ClientOwners(ownerStore)
-    this.presence = new RoomPresence(this.state.ydoc, (client) => this.owners.ownerOf(client))
+    this.presence = new RoomPresence(this.state.ydoc, this.owners)
     this.compactor = createCompactor({
       storage,
-      encodeState: () => this.state.encodeState(),
-      onStored: () => {
-        this.hooks.onStoreOk?.()
-        try {
-          hooks.onStored?.()
-        } catch (err) {
-          log.error('after storing the room', err, { room: name })
-        }
-      },
-      onError: (err) => {
-        log.error('storing the room failed; it stays in memory', err, { room: name })
-        this.hooks.onStoreFailed?.(err)
-      },
+      encodeState: this.state.encodeState.bind(this.state),
+      onStored: this.afterCompaction.bind(this),
+      onError: this.onCompactionFailed.bind(this),
     })
     this.turn = new TurnFlush({
       conns: this.conns,
-      store: (update) => storage.append(update),
-      afterStore: (update) => {
-        this.compactor.noteAppend()
-        this.state.noteStored(update)
-        this.hooks.onStoreOk?.()
-      },
-      afterRelay: () => {
-        try {
-          this.hooks.onChange?.()
-        } catch (err) {
-          log.error('after relaying a change', err, { room: name })
-        }
-      },
-      onStoreFailed: (err) => this.resetAfterFailedStore(err),
-      encodePresence: (ids) => this.presence.encode(ids),
+      store: storage.append.bind(storage),
+      afterStore: this.afterStore.bind(this),
+      afterRelay: this.afterRelay.bind(this),
+      onStoreFailed: this.resetAfterFailedStore.bind(this),
+      encodePresence: this.presence.encode.bind(this.presence),
       schedule: scheduleTurn,
     })
     // Everything in the doc is stored before it is handed out (y-websocket#81 spirit).
-    this.answers = new SyncAnswers(
-      (stateVector) => (this.turn.hasUpdates && !this.turn.flush() ? null : this.state.answer(stateVector)),
-      (conn) => !conn.closed && this.conns.has(conn) && !this.discarded,
-      (conn, err) => {
-        this.log.warn('closing a connection after a failed sync answer', { room: name, user: conn.user.id, error: (err as Error).message })
-        conn.close(CLOSE.badMessage)
-      },
-    )
-    this.state.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === LOAD) return
-      this.changed = true
-      this.turn.addUpdate(update, origin)
-    })
-    this.presence.awareness.on('update', (change: { added: number[]; updated: number[]; removed: number[] }) => {
-      this.turn.addPresence([...change.added, ...change.updated, ...change.removed])
-    })
+    this.answers = new SyncAnswers(this.answerFor.bind(this), this.canAnswer.bind(this), this.onAnswerFailed.bind(this))
+    this.state.ydoc.on('update', this.onDocUpdate.bind(this))
+    this.presence.awareness.on('update', this.onPresenceUpdate.bind(this))
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === LOAD) return
+    this.changed = true
+    this.turn.addUpdate(update, origin)
+  }
+
+  private onPresenceUpdate(change: { added: number[]; updated: number[]; removed: number[] }): void {
+    this.turn.addPresence([...change.added, ...change.updated, ...change.removed])
+  }
+
+  private afterCompaction(): void {
+    this.hooks.onStoreOk?.(this)
+    try {
+      this.hooks.onStored?.(this)
+    } catch (err) {
+      this.log.error('after storing the room', err, { room: this.name })
+    }
+  }
+
+  private onCompactionFailed(err: unknown): void {
+    this.log.error('storing the room failed; it stays in memory', err, { room: this.name })
+    this.hooks.onStoreFailed?.(err, this)
+  }
+
+  private afterStore(update: Uint8Array): void {
+    this.compactor.noteAppend()
+    this.state.noteStored(update)
+    this.hooks.onStoreOk?.(this)
+  }
+
+  private afterRelay(): void {
+    try {
+      this.hooks.onChange?.(this)
+    } catch (err) {
+      this.log.error('after relaying a change', err, { room: this.name })
+    }
+  }
+
+  /** What answers a state vector, once everything in the doc is stored; null: nothing now. */
+  private answerFor(stateVector: Uint8Array): Uint8Array[] | null {
+    return this.turn.hasUpdates && !this.turn.flush() ? null : this.state.answer(stateVector)
+  }
+
+  /** Whether `conn` is still here to be answered. */
+  private canAnswer(conn: Connection): boolean {
+    return !conn.closed && this.conns.has(conn) && !this.discarded
+  }
+
+  /** An answer could not be made; the connection is closed. */
+  private onAnswerFailed(conn: Connection, err: unknown): void {
+    this.log.warn('closing a connection after a failed sync answer', { room: this.name, user: conn.user.id, error: (err as Error).message })
+    conn.close(CLOSE.badMessage)
   }
 
   /** Reads everything stored. Must complete before the first sync message is answered. */
@@ -252,7 +280,7 @@ export class Room {
   private noteActivity(conn: Connection, activity: RoomActivity): void {
     if (!this.hooks.onActivity) return
     try {
-      this.hooks.onActivity(conn, activity)
+      this.hooks.onActivity(conn, activity, this)
     } catch (err) {
       this.log.error('noting activity failed', err, { room: this.name, user: conn.user.id })
     }
@@ -268,6 +296,10 @@ export class Room {
    */
   private apply(conn: Connection, update: Uint8Array, resync = false): void {
     const doc = this.state.doc
+    // A plain keystroke (strings and deletes) skips the full decode when the fast path can tell
+    // the full path would accept it; a sync step 2 may replay refused deletes: full path.
+    const plain = !resync && this.rules === workspaceRules ? checkPlainEdit(update, doc, this.owners, conn.user.id, SERVER_ROOT_SET) : null
+    if (plain) return this.commit(conn, update, plain, null)
     const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
     if (!verdict.ok) return this.refuse(conn, verdict.reason)
     const view = this.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
@@ -283,23 +315,30 @@ export class Room {
       conn.refuseUpdate(ruled)
       return this.seal(conn, update, verdict.decoded.ds)
     }
-    let ids = this.writers.get(conn)
-    if (!ids) this.writers.set(conn, (ids = new Set()))
-    for (const id of verdict.writes) ids.add(id)
+    this.commit(conn, update, verdict.writes, view)
+  }
+
+  /** Claims the client ids an accepted update writes, applies it, and runs the rules' bookkeeping. */
+  private commit(conn: Connection, update: Uint8Array, writes: readonly number[], view: UpdateView | null): void {
+    const writers = (this.writers ??= new WeakMap())
+    let ids = writers.get(conn)
+    if (!ids) writers.set(conn, (ids = new Set()))
+    for (const id of writes) ids.add(id)
     if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
     try {
-      this.owners.claim(verdict.writes, conn.user.id)
+      this.owners.claim(writes, conn.user.id)
     } catch (err) {
       this.log.error('recording client id owners failed; the update was refused', err, { room: this.name, user: conn.user.id })
-      this.hooks.onStoreFailed?.(err)
+      this.hooks.onStoreFailed?.(err, this)
       return conn.close(CLOSE.restart)
     }
+    const doc = this.state.doc
     Y.applyUpdate(doc, update, conn.origin)
     // The backstop: anything left pending was never integrated, stored or relayed (see dropPending).
     if (dropPending(doc)) return this.refuse(conn, 'it left structs or deletes pending')
     if (view && this.rules?.afterApply) {
       try {
-        this.rules.afterApply(view, writer)
+        this.rules.afterApply(view, { id: conn.user.id, role: conn.user.role })
       } catch (err) {
         this.log.error('after applying an update', err, { room: this.name, user: conn.user.id })
       }
@@ -321,8 +360,9 @@ export class Room {
     }
     const ranges = unheldRanges(doc, update, (client) => this.owners.mayWrite(client, user))
     if (ranges.length === 0) return
-    let ids = this.writers.get(conn)
-    if (!ids) this.writers.set(conn, (ids = new Set()))
+    const writers = (this.writers ??= new WeakMap())
+    let ids = writers.get(conn)
+    if (!ids) writers.set(conn, (ids = new Set()))
     for (const r of ranges) ids.add(r.client)
     if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
     try {
@@ -361,9 +401,9 @@ export class Room {
     this.discarded = true
     this.turn.stop()
     this.compactor.stop()
-    this.hooks.onStoreFailed?.(err)
+    this.hooks.onStoreFailed?.(err, this)
     for (const conn of [...this.conns]) conn.close(CLOSE.restart)
-    this.hooks.onReset?.()
+    this.hooks.onReset?.(this)
   }
 
   /**

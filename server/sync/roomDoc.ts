@@ -19,7 +19,8 @@ export class RoomDoc {
   readonly ydoc = new Y.Doc({ gc: true })
   private stored: Uint8Array | null = null
   private storedStateVector: Uint8Array | null = null
-  private readonly joinState = new JoinStateCache(() => Y.encodeStateAsUpdate(this.doc))
+  /** Made on the first join that holds nothing once the document is decoded; most rooms never need it. */
+  private joinState: JoinStateCache | null = null
   /** Its stored state could not be decoded: it serves nobody until the room is reloaded. */
   broken = false
 
@@ -100,6 +101,7 @@ export class RoomDoc {
     const holdsNothing = stateVector.length === 1 && stateVector[0] === 0
     if (holdsNothing && this.stored) return [writeSyncStep2Message(this.stored)]
     if (holdsNothing) {
+      this.joinState ??= new JoinStateCache(() => Y.encodeStateAsUpdate(this.doc))
       const { state, since } = this.joinState.get()
       if (!since) return [writeSyncStep2Message(state)]
       return [writeUpdateMessage(state), writeSyncStep2Message(since)]
@@ -123,12 +125,12 @@ export class RoomDoc {
 
   /** Called with every update the room stored, in order, so the kept join encoding stays whole. */
   noteStored(update: Uint8Array): void {
-    this.joinState.add(update)
+    this.joinState?.add(update)
   }
 
   destroy(): void {
     this.stored = null
-    this.joinState.clear()
+    this.joinState?.clear()
     this.ydoc.destroy()
   }
 

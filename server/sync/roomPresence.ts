@@ -17,28 +17,39 @@ import type { RoomActivity } from './roomActivity'
 
 const utf8 = new TextEncoder()
 
+/** A room's record of who speaks for which awareness client id. */
+interface PresenceBook {
+  /** Each awareness client id used in this room, and the user who used it first. */
+  readonly users: Map<number, string>
+  /** Which connection currently speaks for each client id. */
+  readonly speakers: Map<number, Connection>
+  /** Connections that have bound an id: they never bind another, even after losing theirs. */
+  readonly bound: WeakSet<Connection>
+  /** Each connection's last accepted state as its client sent it, to tell a change from a renewal. */
+  readonly lastSent: WeakMap<Connection, string>
+  /** The colour each present user has in this room: distinct while they are here. */
+  readonly colors: Map<string, string>
+}
+
+/** Who first wrote each client id of the room's document (ClientOwners). */
+export interface OwnerLookup {
+  ownerOf(client: number): string | undefined
+}
+
 /** The awareness of one room and the rule of who may speak for which client id. */
 export class RoomPresence {
   readonly awareness: awarenessProtocol.Awareness
   private readonly states: PresenceStates
-  /** Each awareness client id used in this room, and the user who used it first. */
-  private readonly users = new Map<number, string>()
-  /** Which connection currently speaks for each client id. */
-  private readonly speakers = new Map<number, Connection>()
-  /** Connections that have bound an id: they never bind another, even after losing theirs. */
-  private readonly bound = new WeakSet<Connection>()
-  /** Each connection's last accepted state as its client sent it, to tell a change from a renewal. */
-  private readonly lastSent = new WeakMap<Connection, string>()
-  /** The colour each present user has in this room: distinct while they are here. */
-  private readonly colors = new Map<string, string>()
+  /** Who speaks for which id: made on the first awareness message (an idle room never needs it). */
+  private book: PresenceBook | null = null
 
   /**
-   * @param docOwnerOf who owns a client id in the document (clientOwners.ts): a client id someone
+   * @param docOwners who owns a client id in the document (clientOwners.ts): a client id someone
    *   edits with is theirs for presence too
    */
   constructor(
     doc: Y.Doc,
-    private readonly docOwnerOf: (client: number) => string | undefined,
+    private readonly docOwners: OwnerLookup,
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc)
     this.awareness.setLocalState(null)
@@ -51,10 +62,11 @@ export class RoomPresence {
    * removal, or no state it may speak for).
    */
   receive(conn: Connection, update: Uint8Array): RoomActivity | null {
+    const book = (this.book ??= { users: new Map(), speakers: new Map(), bound: new WeakSet(), lastSent: new WeakMap(), colors: new Map() })
     const accepted: StampedState[] = []
     let activity: RoomActivity | null = null
     for (const entry of readAwarenessUpdate(update)) {
-      if (conn.clientId === null && !this.bind(conn, entry.clientID)) continue
+      if (conn.clientId === null && !this.bind(book, conn, entry.clientID)) continue
       // One clientID per connection: a connection cannot speak for another client.
       if (entry.clientID !== conn.clientId) continue
       if (entry.state === 'null') {
@@ -67,10 +79,10 @@ export class RoomPresence {
       const state: unknown = JSON.parse(entry.state)
       if (state === null || typeof state !== 'object' || Array.isArray(state)) continue
       // The server, not the client, says who this is.
-      activity = this.lastSent.get(conn) === entry.state ? 'presenceRenewal' : 'presenceChange'
-      this.lastSent.set(conn, entry.state)
+      activity = book.lastSent.get(conn) === entry.state ? 'presenceRenewal' : 'presenceChange'
+      book.lastSent.set(conn, entry.state)
       const stamped = state as Record<string, unknown>
-      stamped.user = { ...conn.presence, ...this.colorOf(conn) }
+      stamped.user = { ...conn.presence, ...colorOf(book, conn) }
       accepted.push({ clientID: entry.clientID, clock: entry.clock, state: stamped, json: JSON.stringify(stamped) })
     }
     if (accepted.length) this.states.apply(accepted, conn.origin)
@@ -78,37 +90,28 @@ export class RoomPresence {
   }
 
   /** Binds `conn` to `clientId` when no other user has used it; a same-user stale connection yields it. */
-  private bind(conn: Connection, clientId: number): boolean {
-    if (this.bound.has(conn)) return false
-    const user = this.users.get(clientId) ?? this.docOwnerOf(clientId)
+  private bind(book: PresenceBook, conn: Connection, clientId: number): boolean {
+    if (book.bound.has(conn)) return false
+    const user = book.users.get(clientId) ?? this.docOwners.ownerOf(clientId)
     if (user !== undefined && user !== conn.user.id) return false
-    const holder = this.speakers.get(clientId)
+    const holder = book.speakers.get(clientId)
     if (holder && holder !== conn) holder.clientId = null
-    this.users.set(clientId, conn.user.id)
-    this.speakers.set(clientId, conn)
-    this.bound.add(conn)
+    book.users.set(clientId, conn.user.id)
+    book.speakers.set(clientId, conn)
+    book.bound.add(conn)
     conn.clientId = clientId
     return true
-  }
-
-  /** The user's colour in this room, picked on their first state and kept while they stay. */
-  private colorOf(conn: Connection): { color: string; colorLight: string } {
-    let color = this.colors.get(conn.user.id)
-    if (color === undefined) {
-      color = pickRoomColor(conn.presence.color, new Set(this.colors.values()))
-      this.colors.set(conn.user.id, color)
-    }
-    return { color, colorLight: lightColor(color) }
   }
 
   /** Releases the connection's client id and removes its state; the last one frees the colour. */
   leave(conn: Connection): void {
     const id = conn.clientId
-    if (id === null || this.speakers.get(id) !== conn) return
-    this.speakers.delete(id)
+    const book = this.book
+    if (id === null || !book || book.speakers.get(id) !== conn) return
+    book.speakers.delete(id)
     if (this.awareness.getStates().has(id)) awarenessProtocol.removeAwarenessStates(this.awareness, [id], null)
-    const stays = [...this.speakers.values()].some((c) => c.user.id === conn.user.id)
-    if (!stays) this.colors.delete(conn.user.id)
+    const stays = [...book.speakers.values()].some((c) => c.user.id === conn.user.id)
+    if (!stays) book.colors.delete(conn.user.id)
   }
 
   /** Encodes the current entries of `ids` (removed ones as null) for a broadcast. */
@@ -125,4 +128,14 @@ export class RoomPresence {
   destroy(): void {
     this.awareness.destroy()
   }
+}
+
+/** The user's colour in this room, picked on their first state and kept while they stay. */
+function colorOf(book: PresenceBook, conn: Connection): { color: string; colorLight: string } {
+  let color = book.colors.get(conn.user.id)
+  if (color === undefined) {
+    color = pickRoomColor(conn.presence.color, new Set(book.colors.values()))
+    book.colors.set(conn.user.id, color)
+  }
+  return { color, colorLight: lightColor(color) }
 }

@@ -11,7 +11,7 @@ import { SERVER } from '../../shared/origins'
 import type { RoomStorage } from '../storage/updateLog'
 import type { Connection } from './connection'
 import { Room } from './room'
-import type { RoomLog } from './room'
+import type { RoomHooks, RoomLog } from './room'
 import type { RoomActivity } from './roomActivity'
 import type { OwnerStore } from '../storage/ownerStore'
 import type { WriteRules } from './writeRules'
@@ -59,6 +59,21 @@ export class Rooms {
   /** The error of each failing room's last failed store, rethrown to server writes. */
   private readonly lastErrors = new Map<string, unknown>()
 
+  /** What every room tells the rooms: one object for all of them, each hook told which room. */
+  private readonly roomHooks: RoomHooks = {
+    onChange: (room) => this.options.onChange?.(room),
+    onStored: (room) => this.options.onStored?.(room),
+    onStoreFailed: (err, room) => this.noteFailure(room.name, err),
+    onStoreOk: (room) => {
+      if (this.failures.size) {
+        this.failures.delete(room.name)
+        this.lastErrors.delete(room.name)
+      }
+    },
+    onReset: (room) => this.drop(room),
+    onActivity: (conn, activity, room) => this.options.onActivity?.(room, conn, activity),
+  }
+
   constructor(private readonly options: RoomsOptions) {}
 
   /** The loaded room, loading it first if needed. */
@@ -76,19 +91,7 @@ export class Rooms {
         name,
         this.options.storageFor(name),
         this.options.log,
-        {
-          onChange: () => this.options.onChange?.(room),
-          onStored: () => this.options.onStored?.(room),
-          onStoreFailed: (err) => this.noteFailure(name, err),
-          onStoreOk: () => {
-            if (this.failures.size) {
-              this.failures.delete(name)
-              this.lastErrors.delete(name)
-            }
-          },
-          onReset: () => this.drop(room),
-          onActivity: (conn, activity) => this.options.onActivity?.(room, conn, activity),
-        },
+        this.roomHooks,
         this.options.ownersFor?.(name),
         this.options.rulesFor?.(name),
         this.refusedDeletes.forRoom(name),

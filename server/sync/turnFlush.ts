@@ -43,7 +43,8 @@ export interface TurnFlushOptions {
 /** One room's collected changes and their flush. */
 export class TurnFlush {
   private pending: Pending[] = []
-  private readonly presence = new Set<number>()
+  /** Presence ids changed this turn; made on the first change. */
+  private presence: Set<number> | null = null
   private scheduled = false
   private stopped = false
 
@@ -57,7 +58,8 @@ export class TurnFlush {
 
   /** Presence entries that changed in this turn. */
   addPresence(ids: Iterable<number>): void {
-    for (const id of ids) this.presence.add(id)
+    const presence = (this.presence ??= new Set())
+    for (const id of ids) presence.add(id)
     this.schedule()
   }
 
@@ -75,7 +77,7 @@ export class TurnFlush {
   stop(): void {
     this.stopped = true
     this.pending = []
-    this.presence.clear()
+    this.presence?.clear()
   }
 
   /** Stores, then relays, everything collected. Returns false when storing failed. */
@@ -85,7 +87,7 @@ export class TurnFlush {
     const pending = this.pending
     this.pending = []
     let presence: Uint8Array | null = null
-    if (this.presence.size) {
+    if (this.presence?.size) {
       presence = writeAwarenessMessage(this.options.encodePresence(this.presence))
       this.presence.clear()
     }
