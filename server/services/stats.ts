@@ -67,7 +67,8 @@ export async function batchStats(deps: StatsDeps, batch: Batch, from: string, to
         if (!coders.has(user)) coders.set(user, coders.size)
         unit.set(coders.get(user)!, v)
       })
-      units.push(unit)
+      // Alpha pairs values within a unit: one with fewer than two never counts, so it is not kept.
+      if (unit.size >= 2) units.push(unit)
     })
   }
   const matrix = units.map((u) => Array.from({ length: coders.size }, (_v, k) => u.get(k) ?? null))
