@@ -42,7 +42,17 @@ export interface BatchStats {
   /** The UTC days (inclusive) that throughput and active time cover. */
   from: string
   to: string
+  /**
+   * The tasks with at least one ballot that places a candidate, by id. A task without one has no
+   * agreement to show and is only counted in `task_count`, so a collaborative batch lists none.
+   */
   tasks: TaskStats[]
+  /** Every task of the batch, listed in `tasks` or not. */
+  task_count: number
+  /** Tasks whose `mean_tau_b` is a number: those the agreement chart can draw. */
+  tasks_compared: number
+  /** The mean of those tasks' `mean_tau_b`; null when no task has one. */
+  mean_tau_b: number | null
   /**
    * Krippendorff's alpha (ordinal) over the batch: units are (task, candidate), coders the
    * annotators, values the rank positions of complete ballots. Null when nothing is comparable.

@@ -9,6 +9,7 @@ import { api, assign, createUser, importTasks, startServer, taskLine } from './h
 import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
 import { act, completeWorkspace, CRITERIA, syncedPeer, waitForServerDoc } from './helpers/review'
+import { makeIndependent, seedBallots } from './helpers/seedBallots'
 
 const test = suite('stats')
 let server: TestServer
@@ -59,7 +60,10 @@ test('stats are for the lead only and name what is wrong with a bad query', asyn
   // positive control: the lead gets the batch
   const ok = await api<BatchStats>(server, server.leadToken, 'GET', '/api/stats?batch=indie')
   assert.is(ok.status, 200)
-  assert.equal(ok.body.tasks.map((t) => [t.id, t.status, t.ballots]), [['t1', 'open', 0], ['t2', 'open', 0]])
+  assert.equal(ok.body.tasks, [], 'no task has a ballot to show')
+  assert.is(ok.body.task_count, 2)
+  assert.is(ok.body.tasks_compared, 0)
+  assert.is(ok.body.mean_tau_b, null)
   assert.is(ok.body.alpha_ordinal, null)
 })
 
@@ -96,6 +100,9 @@ test('stats give per-task agreement, the batch\'s ordinal alpha, throughput and 
   assert.is(t2.submitted, 1)
   assert.is(t2.mean_tau_b, null, 'one shared candidate gives no tau')
   assert.is(t2.top1_agreement, 1)
+  assert.is(res.body.task_count, 2)
+  assert.is(res.body.tasks_compared, 1, 't2 has no tau')
+  assert.ok(Math.abs(res.body.mean_tau_b! - 1 / 3) < 1e-12)
   // Complete ballots only: t1's units (1,1), (2,3), (3,2); t2's have one coder each and do not
   // pair. By hand: n = 6, n_c = 2 each, δ²(1,2) = δ²(2,3) = 4, δ²(1,3) = 16;
   // D_o ∝ 16, D_e ∝ 192; α = 1 − 5 · 16 / 192 = 7/12
@@ -110,6 +117,36 @@ test('stats give per-task agreement, the batch\'s ordinal alpha, throughput and 
     { user: bea.id, name: 'Bea', role: 'annotator', day: '2026-01-06', active_ms: 45_000 },
   ])
   assert.equal(jan.body.finalized_per_day, [])
+})
+
+test('a batch of 3,000 tasks lists only the tasks with ballots and answers in a few KB', async () => {
+  const ids = Array.from({ length: 3000 }, (_v, i) => `big-${String(i).padStart(4, '0')}`)
+  assert.is((await importTasks(server, ids.map((id) => taskLine(id)).join('\n'), 'big')).imported, 3000)
+  await makeIndependent(server, 'big')
+  // tau-b: identical rankings 1, reversed −1, one candidate swapped 1/3; one ballot: no tau
+  await seedBallots(server, 'big-0100', [ann, bea], [['a', 'b', 'c'], ['a', 'b', 'c']])
+  await seedBallots(server, 'big-2000', [ann, bea], [['a', 'b', 'c'], ['c', 'b', 'a']])
+  await seedBallots(server, 'big-2999', [ann, bea], [['a', 'b', 'c'], ['a', 'c', 'b']])
+  await seedBallots(server, 'big-0007', [ann], [['b']])
+  await assign(server, 'big-0008', [ann.id, bea.id]) // assigned, nothing placed: not listed
+
+  const res = await fetch(`${server.url}/api/stats?batch=big`, { headers: { authorization: `Bearer ${server.leadToken}` } })
+  const text = await res.text()
+  assert.is(res.status, 200)
+  const body = JSON.parse(text) as BatchStats
+  assert.equal(body.tasks.map((t) => [t.id, t.ballots, t.assignees.length]), [['big-0007', 1, 1], ['big-0100', 2, 2], ['big-2000', 2, 2], ['big-2999', 2, 2]])
+  assert.equal(body.tasks.map((t) => t.mean_tau_b), [null, 1, -1, 1 / 3])
+  assert.is(body.task_count, 3000)
+  assert.is(body.tasks_compared, 3)
+  assert.ok(Math.abs(body.mean_tau_b! - 1 / 9) < 1e-12, `mean ${body.mean_tau_b}`)
+  assert.ok(text.length < 3000, `small: ${text.length} bytes`)
+
+  // control: the small batch beside it lists its tasks once they have ballots
+  await seedBallots(server, 't1', [ann, bea], [['a', 'b', 'c'], ['a', 'b', 'c']])
+  await seedBallots(server, 't2', [ann], [['c']])
+  const small = await api<BatchStats>(server, server.leadToken, 'GET', '/api/stats?batch=indie')
+  assert.equal(small.body.tasks.map((t) => [t.id, t.ballots]), [['t1', 2], ['t2', 1]])
+  assert.is(small.body.task_count, 2)
 })
 
 test.run()

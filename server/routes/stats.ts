@@ -12,8 +12,9 @@ export const DEFAULT_STATS_DAYS = 14
 export const MAX_STATS_DAYS = 366
 
 /**
- * Per task: status, ballots, mean pairwise tau-b, top-1 agreement; per batch: ordinal alpha,
- * finalized revisions per day and active time per person per day (services/stats.ts).
+ * Per task with a ballot: status, ballots, mean pairwise tau-b, top-1 agreement; per batch: the
+ * task count, mean tau-b, ordinal alpha, finalized revisions per day and active time per person
+ * per day (services/stats.ts).
  */
 export function statsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/', requireRole('lead'), async (c) => {

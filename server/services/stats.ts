@@ -22,12 +22,15 @@ export interface StatsDeps {
 
 /**
  * Computes the stats of `batch` over the UTC days `from`…`to`. Ballot rooms are opened one task
- * at a time and left to unload when idle, so a large batch never stays loaded.
+ * at a time and left to unload when idle, so a large batch never stays loaded. Per-task entries
+ * are kept only for tasks with a ballot; the rest are counted.
  */
 export async function batchStats(deps: StatsDeps, batch: Batch, from: string, to: string): Promise<BatchStats> {
   const ballotService = new BallotService({ db: deps.db, rooms: deps.rooms, audit: deps.audit })
   const tasks = deps.db.tasks.filter((t) => t.batch === batch.name).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const rows: TaskStats[] = []
+  let tauSum = 0
+  let compared = 0
   // Alpha's reliability data: one unit per (task, candidate); coders are annotators by user id.
   const coders = new Map<string, number>()
   const units: Map<number, number>[] = []
@@ -36,17 +39,24 @@ export async function batchStats(deps: StatsDeps, batch: Batch, from: string, to
     const ids = task.candidates.map((c) => c.id)
     const ballots = batch.mode === 'independent' ? await ballotService.read(task, batch) : []
     const placed: BallotInput[] = ballots.filter((b) => b.ranking.length > 0)
-    rows.push({
+    const submitted = ballots.filter((b) => b.submission && b.complete).length
+    const row: TaskStats = {
       id: task.id,
       status: task.status,
       revision: task.revision,
       assignees: [...task.assignees],
       ballots: placed.length,
-      submitted: ballots.filter((b) => b.submission && b.complete).length,
+      submitted,
       mean_tau_b: meanTauB(placed),
       top1_agreement: top1Agreement(placed),
       split_pairs: splitPairs(placed, ids).length,
-    })
+    }
+    // Only tasks with a ballot to show are listed: the answer grows with ballots, not with tasks.
+    if (row.ballots > 0 || row.submitted > 0) rows.push(row)
+    if (row.mean_tau_b !== null) {
+      tauSum += row.mean_tau_b
+      compared++
+    }
     const complete = ballots.filter((b) => b.complete)
     alphaBallots += complete.length
     rankUnits(complete, ids).forEach((values) => {
@@ -57,7 +67,8 @@ export async function batchStats(deps: StatsDeps, batch: Batch, from: string, to
         if (!coders.has(user)) coders.set(user, coders.size)
         unit.set(coders.get(user)!, v)
       })
-      units.push(unit)
+      // Alpha pairs values within a unit: one with fewer than two never counts, so it is not kept.
+      if (unit.size >= 2) units.push(unit)
     })
   }
   const matrix = units.map((u) => Array.from({ length: coders.size }, (_v, k) => u.get(k) ?? null))
@@ -68,6 +79,9 @@ export async function batchStats(deps: StatsDeps, batch: Batch, from: string, to
     from,
     to,
     tasks: rows,
+    task_count: tasks.length,
+    tasks_compared: compared,
+    mean_tau_b: compared ? tauSum / compared : null,
     alpha_ordinal: krippendorffAlphaOrdinal(matrix),
     alpha_ballots: alphaBallots,
     finalized_per_day: finalizedPerDay(deps.records, [...taskIds], from, to),

@@ -2,8 +2,9 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Page } from 'playwright-core'
-import { importTasks, taskLine } from '../helpers/server'
+import { createUser, importTasks, taskLine } from '../helpers/server'
 import { browserFixture, newUserPage } from '../helpers/browser'
+import { makeIndependent, seedBallots } from '../helpers/seedBallots'
 
 const test = suite('agreement chart labels')
 const fx = browserFixture(test)
@@ -26,6 +27,15 @@ async function drawnLabels(page: Page) {
   })
 }
 
+/** Imports `tasks` into an independent `batch` and gives each two agreeing ballots, so each is a bar. */
+async function comparedBatch(tasks: string[], batch: string) {
+  await importTasks(fx.server, tasks.map((id) => taskLine(id)).join('\n'), batch)
+  await makeIndependent(fx.server, batch)
+  const ann = await createUser(fx.server, 'Ann', 'annotator')
+  const bea = await createUser(fx.server, 'Bea', 'annotator')
+  for (const id of tasks) await seedBallots(fx.server, id, [ann, bea], [['a', 'b', 'c'], ['a', 'b', 'c']])
+}
+
 async function leadAt1440() {
   const lead = await newUserPage(fx.browser, fx.server, fx.server.leadToken)
   fx.users.push(lead)
@@ -35,7 +45,7 @@ async function leadAt1440() {
 
 test('with 50 tasks at 1440 px the drawn task labels never overlap and still label the chart evenly', async () => {
   const many = ids(50, 'task')
-  await importTasks(fx.server, many.map((id) => taskLine(id)).join('\n'), 'fifty')
+  await comparedBatch(many, 'fifty')
   const lead = await leadAt1440()
   await lead.page.goto('/lead?batch=fifty')
   const { chart, labels } = await drawnLabels(lead.page)
@@ -63,7 +73,7 @@ test('with 50 tasks at 1440 px the drawn task labels never overlap and still lab
 
 test('control: with 5 tasks every label is drawn, in order, without overlap', async () => {
   const few = ids(5, 'task')
-  await importTasks(fx.server, few.map((id) => taskLine(id)).join('\n'), 'five')
+  await comparedBatch(few, 'five')
   const lead = await leadAt1440()
   await lead.page.goto('/lead?batch=five')
   const { labels } = await drawnLabels(lead.page)

@@ -1,16 +1,18 @@
 /**
  * The lead dashboard's statistics for one batch (`GET /api/stats`): ordinal alpha, agreement per
  * task and hours per annotator per day, each chart with a text alternative (a summary as its
- * accessible name and the numbers as a table). Loaded lazily with uPlot, re-read every five minutes or on request.
+ * accessible name and the numbers as a table). The agreement chart and table are bounded
+ * (agreementRows.ts), whatever the batch's size. Loaded lazily with uPlot, re-read every five minutes or on request.
  */
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createMemo, For, Show } from 'solid-js'
 import type { Component } from 'solid-js'
 import uPlot from 'uplot'
 import { getStats } from '../../api'
-import type { BatchStats } from '../../../shared/stats'
 import { createPolling } from '../../stores/createPolling'
 import { ErrorNote } from '../common/ErrorNote'
-import { formatShare, formatTau } from '../workspace/ballot/agreementFormat'
+import { formatTau } from '../workspace/ballot/agreementFormat'
+import { AgreementTable } from './AgreementTable'
+import { chartTasks } from './agreementRows'
 import { SERIES_COLORS, UPlotChart } from './UPlotChart'
 import { taskLabelsHook } from './taskLabels'
 import '../../styles/agreement.css'
@@ -24,16 +26,15 @@ const STATS_REFRESH_MS = 5 * 60_000
 const hours = (ms: number) => Math.round((ms / 3_600_000) * 100) / 100
 
 /**
- * Bars of mean tau-b per task, x = task index. The task ids are text under the plot, thinned so
- * none overlap (taskLabels.ts); the canvas axis draws no labels of its own.
+ * Bars of mean tau-b per task, x = index in `ids`. The task ids are text under the plot, thinned
+ * so none overlap (taskLabels.ts); the canvas axis draws no labels of its own.
  */
-function agreementOptions(stats: BatchStats) {
-  const ids = stats.tasks.map((t) => t.id)
+function agreementOptions(ids: string[]) {
   return (width: number): uPlot.Options => ({
     width,
     height: 220,
     legend: { show: false },
-    scales: { x: { time: false, range: [-0.5, stats.tasks.length - 0.5] }, y: { range: [-1, 1] } },
+    scales: { x: { time: false, range: [-0.5, ids.length - 0.5] }, y: { range: [-1, 1] } },
     axes: [
       { values: (_u, splits) => splits.map(() => ''), size: 28, space: 10 },
       { label: 'tau-b' },
@@ -77,9 +78,9 @@ function hoursOptions(days: string[], people: string[]) {
 /** The statistics of `batch`: alpha, agreement per task, hours per annotator per day. */
 export const StatsCharts: Component<{ batch: string }> = (props) => {
   const stats = createPolling(() => getStats(props.batch), STATS_REFRESH_MS)
-  const [tableOpen, setTableOpen] = createSignal(false)
+  const bars = createMemo(() => chartTasks(stats.data()?.tasks ?? []))
   const agreementData = createMemo<uPlot.AlignedData>(() => {
-    const tasks = stats.data()?.tasks ?? []
+    const tasks = bars().shown
     return [tasks.map((_t, i) => i), tasks.map((t) => t.mean_tau_b)]
   })
   const hoursTable = createMemo(() => {
@@ -94,10 +95,11 @@ export const StatsCharts: Component<{ batch: string }> = (props) => {
     return [days.map((_d, i) => i), ...people.map(([user]) => days.map((d) => value(user, d)))]
   })
   const agreementSummary = () => {
-    const tasks = (stats.data()?.tasks ?? []).filter((t) => t.mean_tau_b !== null)
+    const tasks = bars().shown
     if (!tasks.length) return 'Agreement per task: no task has two ballots to compare yet.'
-    const lo = tasks.reduce((a, b) => (b.mean_tau_b! < a.mean_tau_b! ? b : a))
-    return `Agreement per task: mean tau-b of ${tasks.length} tasks, lowest ${formatTau(lo.mean_tau_b)} on ${lo.id}.`
+    const lo = tasks.reduce((a, b) => (b.mean_tau_b! < a.mean_tau_b! || (b.mean_tau_b === a.mean_tau_b && b.id < a.id) ? b : a))
+    const of = bars().of > tasks.length ? ` (the ${tasks.length} lowest of ${bars().of} drawn)` : ''
+    return `Agreement per task: mean tau-b of ${bars().of} tasks${of}, lowest ${formatTau(lo.mean_tau_b)} on ${lo.id}.`
   }
   const hoursSummary = () => {
     const { days, people, value } = hoursTable()
@@ -129,39 +131,18 @@ export const StatsCharts: Component<{ batch: string }> = (props) => {
           <div class="stats-charts">
             <figure class="stats-chart" role="group" aria-label={agreementSummary()}>
               <h3>Agreement per task</h3>
-              <UPlotChart options={agreementOptions(s())} data={agreementData()} />
-              {/* The rows exist only while the table is open: a batch of 10,000 tasks would otherwise keep 70,000 hidden elements. */}
-              <details onToggle={(e) => setTableOpen(e.currentTarget.open)}>
-                <summary>Agreement per task as a table</summary>
-                <table class="agreement-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Task</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Submitted</th>
-                      <th scope="col">Mean tau-b</th>
-                      <th scope="col">Top-1</th>
-                      <th scope="col">Split pairs</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={tableOpen() ? s().tasks : []}>
-                      {(t) => (
-                        <tr>
-                          <th scope="row">{t.id}</th>
-                          <td>{t.status.replace('_', ' ')}</td>
-                          <td>
-                            {t.submitted} of {t.assignees.length}
-                          </td>
-                          <td>{formatTau(t.mean_tau_b)}</td>
-                          <td>{formatShare(t.top1_agreement)}</td>
-                          <td>{t.split_pairs}</td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </details>
+              <Show
+                when={bars().shown.length}
+                fallback={<p class="muted small">No task has two ballots to compare yet.</p>}
+              >
+                <UPlotChart options={agreementOptions(bars().shown.map((t) => t.id))} data={agreementData()} />
+                <p class="muted small" data-testid="agreement-bars">
+                  {bars().of > bars().shown.length
+                    ? `The ${bars().shown.length} tasks of lowest agreement, of ${bars().of} with two ballots to compare; mean tau-b over all ${bars().of}: ${formatTau(s().mean_tau_b)}.`
+                    : `${bars().of} of ${s().task_count} tasks have two ballots to compare; mean tau-b ${formatTau(s().mean_tau_b)}.`}
+                </p>
+              </Show>
+              <AgreementTable tasks={s().tasks} taskCount={s().task_count} />
             </figure>
             <figure class="stats-chart" role="group" aria-label={hoursSummary()}>
               <h3>Hours per annotator per day</h3>
