@@ -17,7 +17,7 @@ const S = 1_000
 const KNOWN = new Set(['ind-2', 'sq-task-000', 't1', 't2'])
 let trackers: ActivityTracker[] = []
 let server: TestServer | null = null
-let peers: Peer[] = []
+const peers: Peer[] = []
 
 function tracker(): ActivityTracker {
   const t = new ActivityTracker({ dataDir: null, revisionOf: (id) => (KNOWN.has(id) ? 1 : undefined), now: () => T0 })
