@@ -71,6 +71,8 @@ export function wsRoutes(deps: AppDeps) {
           })
           conn.accessReason = accessReason
           deps.connections.add(conn)
+          // time on task: a person's timeline lives while any of their connections is open
+          deps.activity.connected(conn.user.id)
           raw.on('pong', () => {
             if (conn) conn.alive = true
           })
@@ -100,6 +102,7 @@ export function wsRoutes(deps: AppDeps) {
           conn.closed = true
           deps.backlog.forget(conn)
           deps.connections.delete(conn)
+          deps.activity.disconnected(conn.user.id)
           if (room) deps.rooms.leave(room, conn)
         },
       }

@@ -73,11 +73,12 @@ test('answers for only the tasks named in ?tasks=, and refuses a malformed or ov
   await importTasks(fx.server, [taskLine('t1'), taskLine('t2'), taskLine('t3')].join('\n'))
   const ann = await createUser(fx.server, 'Ann', 'annotator')
   const activity = fx.server.running.deps.activity
+  // one timeline: 30 s on each task in turn (each gap goes to the task of the act that ends it)
   const now = Date.now()
-  for (const id of ['t1', 't2', 't3']) {
-    activity.note(ann.id, id, now - 30_000)
-    activity.note(ann.id, id, now)
-  }
+  activity.note(ann.id, 't1', now - 90_000)
+  activity.note(ann.id, 't1', now - 60_000)
+  activity.note(ann.id, 't2', now - 30_000)
+  activity.note(ann.id, 't3', now)
   const get = (query: string) => api<{ rows: ActiveTime[]; error?: string }>(fx.server, fx.server.leadToken, 'GET', `/api/active-time${query}`)
   // Control: without the list, every task with time is there.
   assert.equal((await get('')).body.rows.map((r) => r.task), ['t1', 't2', 't3'])

@@ -24,11 +24,14 @@ const distribute = (s: TestServer, body: unknown, token: string | null = s.leadT
   api(s, token, 'POST', `/api/batches/${encodeURIComponent(batch)}/distribute`, body)
 const assigneesOf = (s: TestServer, id: string) => s.running.deps.db.task(id)!.assignees
 
-/** Active time measured for `userId` on `taskId`: two acts 30 s apart, as the tracker notes them. */
+/** When the next scripted work starts: a person has one timeline, so sessions must follow each other. */
+let nextWork = Date.now() - 86_400_000
+
+/** Active time measured for `userId` on `taskId`: two acts 30 s apart, as the tracker notes them, after an idle gap. */
 function work(s: TestServer, userId: string, taskId: string): void {
-  const now = Date.now()
-  s.running.deps.activity.note(userId, taskId, now - 60_000, true)
-  s.running.deps.activity.note(userId, taskId, now - 30_000, true)
+  const at = (nextWork += 10 * 60_000)
+  s.running.deps.activity.note(userId, taskId, at, true)
+  s.running.deps.activity.note(userId, taskId, at + 30_000, true)
 }
 
 test('gives every unfinished task exactly per_task distinct annotators, counts differing by at most one', async () => {

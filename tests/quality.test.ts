@@ -38,10 +38,17 @@ async function submitWork(taskId: string, user: User, ranking: string[]) {
   peer.destroy()
 }
 
-/** `minutes` of active time for `user` on `taskId`, an hour from now (the tracker credits gaps up to two minutes). */
+/** Where each person's scripted time goes on: one timeline per person, so sessions follow each other. */
+const nextSession = new Map<string, number>()
+
+/**
+ * `minutes` of active time for `user` on `taskId`, from an hour from now, after the person's
+ * previous scripted session and an idle gap (the tracker credits gaps up to two minutes).
+ */
 function workFor(user: User, taskId: string, minutes: number) {
   const activity = server.running.deps.activity
-  let at = Date.now() + 3_600_000
+  let at = Math.max(Date.now() + 3_600_000, nextSession.get(user.id) ?? 0)
+  nextSession.set(user.id, at + (minutes + 10) * 60_000)
   activity.note(user.id, taskId, at)
   for (let m = 0; m < minutes; m++) activity.note(user.id, taskId, (at += 60_000))
 }

@@ -130,7 +130,8 @@ test('time noted after a request counts in the next one', async () => {
   const at = Date.now() + 3_600_000
   activity.note(ann.id, 'c1', at)
   activity.note(ann.id, 'c1', at + 60_000)
-  for (let m = 2; m <= 5; m++) activity.note(ann.id, 'c2', at + m * 60_000)
+  // c2 after a pause longer than two minutes: its first act ends an idle gap
+  for (let m = 12; m <= 15; m++) activity.note(ann.id, 'c2', at + m * 60_000)
   const after = await quality()
   assert.is(after.median_active_minutes, 2, 'the median of 1 and 3 minutes')
   assert.equal(

@@ -10,6 +10,7 @@ import type { TestServer } from './helpers/server'
 import type { Peer } from './helpers/peer'
 import { act, completeWorkspace, CRITERIA, syncedPeer, waitForServerDoc } from './helpers/review'
 import { makeIndependent, seedBallots } from './helpers/seedBallots'
+import { waitFor } from './helpers/waitFor'
 
 const test = suite('stats')
 let server: TestServer
@@ -76,6 +77,9 @@ test('stats give per-task agreement, the batch\'s ordinal alpha, throughput and 
   const ws = await syncedPeer(server, roomName.workspace('t1'), server.leadToken, peers)
   await completeWorkspace(server, ws, 't1')
   assert.is((await act(server, server.leadToken, 't1', 'finalize')).status, 200)
+  // a person's timeline runs forward while they are connected: the live session ends first
+  for (const p of peers.splice(0)) p.destroy()
+  await waitFor(() => ![...server.running.deps.connections].some((c) => c.user.id === ann.id), 'Ann’s connections to close')
   // active time on a day of its own, scripted through the tracker's clock argument
   const t0 = Date.parse('2026-01-05T10:00:00Z')
   const activity = server.running.deps.activity
@@ -113,7 +117,8 @@ test('stats give per-task agreement, the batch\'s ordinal alpha, throughput and 
 
   const jan = await api<BatchStats>(server, server.leadToken, 'GET', '/api/stats?batch=indie&from=2026-01-01&to=2026-01-10')
   assert.equal(jan.body.active_per_day, [
-    { user: ann.id, name: 'Ann', role: 'annotator', day: '2026-01-05', active_ms: 60_000 + 30_000 },
+    // one timeline: 0–60 s on t1, then 60–90 s (ended by t2's act) and 90–120 s on t2
+    { user: ann.id, name: 'Ann', role: 'annotator', day: '2026-01-05', active_ms: 60_000 + 30_000 + 30_000 },
     { user: bea.id, name: 'Bea', role: 'annotator', day: '2026-01-06', active_ms: 45_000 },
   ])
   assert.equal(jan.body.finalized_per_day, [])

@@ -18,11 +18,11 @@ async function csv(query: string, token = fx.server.leadToken) {
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() }
 }
 
-test('gives the lead one row per person, day and task with active minutes to a tenth', async () => {
+test('gives the lead one row per person, day and task with active minutes to a tenth, and no row without active time', async () => {
   const { id, ann } = await reviewTask(fx.server)
   const bo = await createUser(fx.server, 'Bo, "the second"', 'annotator')
   const activity = fx.server.running.deps.activity
-  // a scripted session on an injected clock: Ann works 13 min 20 s around an idle gap, Bo once
+  // a scripted session on an injected clock: Ann works 13 min 20 s around an idle gap; Bo acts once, which is no time
   for (const [user, iso] of [
     [ann.id, '2026-03-02T09:00:00Z'],
     [ann.id, '2026-03-02T09:01:30Z'],
@@ -48,8 +48,16 @@ test('gives the lead one row per person, day and task with active minutes to a t
     'person,day,task,active_minutes',
     `Ann Annotator,2026-03-02,${id},13.3`,
     `Ann Annotator,2026-03-03,${id},0.1`,
-    `"Bo, ""the second""",2026-03-02,${id},0.0`,
   ])
+  assert.not.match(res.text, /the second/, 'Bo has no row of 0.0 minutes')
+  const json = await api<{ rows: { user: string; day: string; active_ms: number }[] }>(fx.server, fx.server.leadToken, 'GET', '/api/timesheet?from=2026-03-01&to=2026-03-03&format=json')
+  assert.equal(json.body.rows.map((r) => [r.user, r.day, r.active_ms]), [
+    [ann.id, '2026-03-02', 800_000],
+    [ann.id, '2026-03-03', 6_000],
+  ], 'the JSON form: the same rows, none at zero')
+  // control: once Bo acts again within two minutes, he has time and a row
+  activity.note(bo.id, id, at('2026-03-02T11:00:30Z'))
+  assert.ok((await csv('from=2026-03-01&to=2026-03-03')).text.includes(`"Bo, ""the second""",2026-03-02,${id},0.5`))
   const one = await csv('from=2026-03-03&to=2026-03-03')
   assert.equal(one.text.trimEnd().split('\r\n'), ['person,day,task,active_minutes', `Ann Annotator,2026-03-03,${id},0.1`])
 })
@@ -79,8 +87,9 @@ test('keeps a name that looks like a formula from running in a spreadsheet', asy
   const { id } = await reviewTask(fx.server)
   const evil = await createUser(fx.server, '=HYPERLINK("http://x")', 'annotator')
   fx.server.running.deps.activity.note(evil.id, id, at('2026-03-02T09:00:00Z'))
+  fx.server.running.deps.activity.note(evil.id, id, at('2026-03-02T09:01:00Z'))
   const res = await csv('from=2026-03-02&to=2026-03-02')
-  assert.ok(res.text.includes(`"'=HYPERLINK(""http://x"")",2026-03-02,${id},0.0`), res.text)
+  assert.ok(res.text.includes(`"'=HYPERLINK(""http://x"")",2026-03-02,${id},1.0`), res.text)
 })
 
 test.run()

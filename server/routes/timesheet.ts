@@ -1,9 +1,9 @@
 /**
  * `GET /api/timesheet?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Area/City&format=csv|json` (lead): active
- * time on task as CSV, `person,day,task,active_minutes`, one row per person, day and task with any
- * activity, minutes to a tenth; days are the zone's (`tz`, UTC by default; an unknown zone is a
- * 400). Without `to`, today in that zone; without `from`, six days before `to`. `format=json`
- * gives the same rows as `{from, to, tz, rows: [{user, person, day, task, active_ms}]}`.
+ * time on task as CSV, `person,day,task,active_minutes`, one row per person, day and task with
+ * active time above zero, minutes to a tenth; days are the zone's (`tz`, UTC by default; an
+ * unknown zone is a 400). Without `to`, today in that zone; without `from`, six days before `to`.
+ * `format=json` gives the same rows as `{from, to, tz, rows: [{user, person, day, task, active_ms}]}`.
  */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'

@@ -3,7 +3,13 @@
  * messages in the task's rooms, as the room classified them (server/sync/roomActivity.ts). Edits
  * and real presence changes (a cursor moved, a selection, a focus) count; y-websocket's 15-second
  * presence renewal, which repeats the same state, does not.
- * The time between two messages counts when the gap is at most IDLE_MS; a longer gap is idle.
+ * Each person has one timeline across every task: the gap between two of their consecutive
+ * messages (in any rooms) counts once, when it is at most IDLE_MS, and goes to the task of the
+ * message that ends it (the time before an act was spent on that act); a longer gap is idle. The
+ * timeline ends when the person's last open connection closes, so time with no connection never
+ * counts, and it never runs backwards: a message stamped before the last one counts nothing. So
+ * the time credited to a person never exceeds the time they were connected, however many tabs
+ * they keep open.
  * Totals are kept per quarter hour (UTC) in one file per UTC day, `activity/<YYYY-MM-DD>.json`,
  * written in batches: every zone's days are whole quarter hours, so the timesheet can split days in
  * any time zone (shared/timeZone.ts). Rows written before quarters were kept (no `q`) hold a whole
@@ -15,7 +21,7 @@ import { parseRoomName } from '../../shared/roomNames'
 import { replaceFileSync } from '../storage/durableFile'
 import type { RoomActivity } from '../sync/roomActivity'
 
-/** A gap longer than this between two of a person's messages on a task is idle time. */
+/** A gap longer than this between two consecutive messages of a person is idle time. */
 export const IDLE_MS = 2 * 60_000
 /** How often changed day files are written. */
 export const ACTIVITY_FLUSH_MS = 10_000
@@ -94,7 +100,10 @@ export class ActivityTracker {
   private readonly days = new Map<string, Map<string, ActivityRow>>()
   /** task → user → active ms over every day and revision (a row at zero included), kept as rows change */
   private readonly byTask = new Map<string, Map<string, number>>()
+  /** user → the time of their latest message on their current timeline; absent: no timeline */
   private readonly lastAt = new Map<string, number>()
+  /** user → their open connections, as the server reports them (connected/disconnected) */
+  private readonly open = new Map<string, number>()
   private readonly lastEditAt = new Map<string, number>()
   private readonly dirty = new Set<string>()
   private readonly timer: NodeJS.Timeout | null
@@ -147,16 +156,32 @@ export class ActivityTracker {
     if (edit && parsed.kind === 'workspace' && at !== null) this.lastEditAt.set(pairKey(parsed.taskId, conn.user.id), at)
   }
 
+  /** A connection of `userId` opened; the first one starts a fresh timeline. */
+  connected(userId: string): void {
+    const n = this.open.get(userId) ?? 0
+    if (n === 0) this.lastAt.delete(userId)
+    this.open.set(userId, n + 1)
+  }
+
+  /** A connection of `userId` closed; the last one ends their timeline, so the time until they come back is not credited. */
+  disconnected(userId: string): void {
+    const n = (this.open.get(userId) ?? 0) - 1
+    if (n > 0) return void this.open.set(userId, n)
+    this.open.delete(userId)
+    this.lastAt.delete(userId)
+  }
+
   /**
    * Notes one act by `userId` on `taskId` at `at` (the tracker's clock), counting it as an edit
-   * when `edit` says so; returns that time.
+   * when `edit` says so; returns that time. The gap since the person's previous act on any task
+   * is credited here, to `taskId`, when it is at most IDLE_MS. An act on an unknown task is
+   * credited nothing but still ends the gap before it.
    */
   note(userId: string, taskId: string, at = this.now(), edit = false): number | null {
+    const prev = this.lastAt.get(userId)
+    if (prev === undefined || at > prev) this.lastAt.set(userId, at)
     const revision = this.options.revisionOf(taskId)
     if (revision === undefined) return null
-    const key = pairKey(taskId, userId)
-    const prev = this.lastAt.get(key)
-    this.lastAt.set(key, at)
     const gap = prev === undefined ? 0 : at - prev
     // the row of `at`'s quarter exists even without credit: a first act shows as a zero row
     const last = this.row(at, taskId, userId, revision)

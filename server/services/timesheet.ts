@@ -32,7 +32,10 @@ function quartersInZone(activity: Pick<ActivityTracker, 'quartersBetween'>, from
   return out
 }
 
-/** Rows per person, day (in `zone`) and task from `from` to `to` (inclusive), unsorted. */
+/**
+ * Rows per person, day (in `zone`) and task from `from` to `to` (inclusive), unsorted; only rows
+ * with active time: a person who only touched a task that day (a single act) is no row.
+ */
 export function timesheetRows(
   activity: Pick<ActivityTracker, 'quartersBetween'>,
   from: string,
@@ -46,7 +49,7 @@ export function timesheetRows(
     if (s) s.active_ms += r.active_ms
     else sums.set(k, { user: r.user, day: r.day, task: r.task, active_ms: r.active_ms })
   }
-  return [...sums.values()]
+  return [...sums.values()].filter((r) => r.active_ms > 0)
 }
 
 /** Active milliseconds per person over days `from` to `to` of `zone`. */

@@ -56,9 +56,11 @@ async function main() {
   fs.appendFileSync(path.join(dataDir, 'audit', `${now.slice(0, 7)}.jsonl`), lines.join('\n') + '\n')
   server = await startServer({ dataDir, config: { roomIdleMs: IDLE_MS } })
   const activity = server.running.deps.activity
-  const at = Date.now() - 3_600_000
+  // each task its own three minutes: a person's time is one timeline, so sessions must not overlap
+  const start = Date.now() - (ids.length + 20) * 180_000
   ids.forEach((id, i) => {
     const workers = i % 100 === 0 ? [people[i % ANNOTATORS]] : [people[i % ANNOTATORS], people[(i + 1) % ANNOTATORS]]
+    const at = start + i * 180_000
     for (const p of workers) {
       activity.note(p.id, id, at)
       activity.note(p.id, id, at + 60_000 + (i % 7) * 1000)
