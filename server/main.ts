@@ -1,7 +1,10 @@
 /** `npm start`: reads the configuration, starts the server, prints sign-in links, stops on signals. */
+import path from 'node:path'
+import { LEAD_TOKEN_FILE } from './bootstrap'
 import { loadConfig } from './config'
 import { createLogger } from './log'
 import { startServer } from './server'
+import type { RunningServer } from './server'
 import { DataDirLockedError } from './storage/lock'
 import { RecordFileError } from './storage/recordFile'
 import { RecordKeyError } from './storage/recordKey'
@@ -50,10 +53,26 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
 
-  const lines = [`codejury listening on ${server.url}`, `data directory: ${config.dataDir}`]
-  if (server.leadToken) lines.push(`sign in as the lead:  ${server.url}/signin/${server.leadToken}`)
-  for (const l of server.links) lines.push(`sign in as ${l.name} (${l.role}):  ${server.url}/signin/${l.token}`)
+  const lines = [`codejury listening on ${server.url}`, `data directory: ${config.dataDir}`, ...signInLines(server, config.dataDir)]
   console.log(lines.join('\n'))
+}
+
+/**
+ * The saved sign-in links that still sign in, and for each that no longer does, why and how to
+ * get a new one: a link is printed only while its token is its user's current one.
+ */
+function signInLines(server: RunningServer, dataDir: string): string[] {
+  const lines: string[] = []
+  if (server.lead?.state === 'current') lines.push(`sign in as the lead:  ${server.url}/signin/${server.lead.token}`)
+  if (server.lead?.state === 'stale') {
+    lines.push(`the lead's token in ${path.join(dataDir, LEAD_TOKEN_FILE)} no longer signs in (rotated): sign in with the link \`codejury users rotate\` printed, and put its token in that file for the CLI`)
+  }
+  for (const l of server.links) {
+    if (l.state === 'current') lines.push(`sign in as ${l.name} (${l.role}):  ${server.url}/signin/${l.token}`)
+    else if (l.state === 'rotated') lines.push(`${l.name} (${l.role}): token rotated since this link was saved; use the link \`codejury users rotate\` printed, or get a new one (it replaces that) with: npx codejury users rotate ${l.id}`)
+    else lines.push(`${l.name} (${l.role}): the saved link no longer signs in (removed or rotated); \`npx codejury users list\` shows who is left`)
+  }
+  return lines
 }
 
 void main().catch((err) => {

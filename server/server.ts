@@ -36,10 +36,10 @@ import { RecordKeys } from './storage/recordKey'
 import { recoverFinalizes } from './services/finalizeRecovery'
 import { RoomRules } from './services/roomRules'
 import { warmUpYjs } from './sync/warmUp'
-import { ensureLead, readDemoLinks } from './bootstrap'
+import { checkLead, checkLinks, ensureLead, readDemoLinks } from './bootstrap'
 import { Sandbox } from './sandbox/sandbox'
 import { EvidenceService } from './services/evidence'
-import type { SignInLink } from './bootstrap'
+import type { CheckedLead, CheckedLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
 import { CLOSE } from '../shared/errors'
 
@@ -52,7 +52,10 @@ export interface RunningServer {
   url: string
   port: number
   leadToken: string | null
-  links: SignInLink[]
+  /** The lead's saved token as it stands now: what start-up prints for the lead. */
+  lead: CheckedLead
+  /** The saved demo links, each checked against its user's current token. */
+  links: CheckedLink[]
   /** The app's dependencies, for tests that look inside. */
   deps: AppDeps
   /** Stops accepting, closes sockets with 1012, stores every room, releases DATA_DIR. */
@@ -227,7 +230,7 @@ export async function startServer(
         activity.close()
         lock.release()
       })())
-    return { url, port, leadToken, links: readDemoLinks(config.dataDir), deps, stop }
+    return { url, port, leadToken, lead: checkLead(db, leadToken), links: checkLinks(db, readDemoLinks(config.dataDir)), deps, stop }
   } catch (err) {
     lock.release()
     throw err

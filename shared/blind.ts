@@ -46,6 +46,23 @@ export function candidateLabels(task: { id: string; candidates: readonly { id: s
   return new Map(task.candidates.map((c) => [c.id, byImport.get(importIdOf(c))!]))
 }
 
+/** Letters in reading order: A … Z, then AA, AB… */
+export function compareLetters(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+}
+
+/**
+ * Room ids of a task's candidates in the order every page shows them: letter order in a blind
+ * batch, import order otherwise. Whatever lists candidates to a person (refusal reasons, hints)
+ * walks this order, because the import order of a blind batch tells which letter is which model.
+ */
+export function shownOrder(task: { id: string; candidates: readonly { id: string; import_id?: string }[] }, blind: boolean): string[] {
+  const ids = task.candidates.map((c) => c.id)
+  if (!blind) return ids
+  const labels = candidateLabels(task)
+  return ids.sort((a, b) => compareLetters(labels.get(a)!, labels.get(b)!))
+}
+
 /** Room id → how every page names the candidate: its letter in a blind batch, else its import id. */
 export function displayLabels(task: { id: string; candidates: readonly { id: string; import_id?: string }[] }, blind: boolean): Map<string, string> {
   return blind ? candidateLabels(task) : new Map(task.candidates.map((c) => [c.id, importIdOf(c)]))

@@ -131,6 +131,10 @@ export const LISTED_THREADS = 3
 
 /** What the gate looks at, already read defensively from the rooms. */
 export interface GateInput {
+  /**
+   * In the order the pages show them (`shownOrder` in shared/blind.ts): reasons name candidates
+   * in this order, and in a blind batch the import order would tell which letter is which model.
+   */
   candidates: readonly string[]
   /** The rubric; with a scale, only a whole score on it counts (anything else is missing). */
   criteria: readonly { id: string; name: string; min?: number; max?: number }[]

@@ -2,7 +2,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { AssignSchema, BatchNameSchema, IdSchema, MAX_IMPORT_LINES } from '../../shared/validation'
-import { displayLabels, importIdOf } from '../../shared/blind'
+import { compareLetters, displayLabels, importIdOf } from '../../shared/blind'
 import * as v from 'valibot'
 import type { AppDeps, AppEnv } from '../env'
 import { requireRole } from '../middleware/session'
@@ -50,17 +50,12 @@ function importOptions(query: (name: string) => string | undefined): ImportOptio
 export function taskDetailFor(task: Task, detail: TaskDetail, user: Pick<User, 'role'>): TaskDetail {
   const labels = displayLabels(task, detail.blind)
   if (!detail.blind) return { ...detail, candidates: task.candidates.map((c) => ({ ...c, label: labels.get(c.id)! })) }
-  const ordered = [...task.candidates].sort((a, b) => compareLabels(labels.get(a.id)!, labels.get(b.id)!))
+  const ordered = [...task.candidates].sort((a, b) => compareLetters(labels.get(a.id)!, labels.get(b.id)!))
   if (user.role === 'lead') {
     return { ...detail, candidates: ordered.map((c) => ({ ...c, import_id: importIdOf(c), label: labels.get(c.id)! })) }
   }
   const { metadata: _hidden, ...rest } = detail
   return { ...rest, candidates: ordered.map((c) => ({ id: c.id, code: c.code, label: labels.get(c.id)! })) }
-}
-
-/** Letters in reading order: A … Z, then AA, AB… */
-function compareLabels(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 }
 
 export function tasksRoutes(deps: AppDeps) {

@@ -29,7 +29,7 @@ export async function seedDemo(deps: Pick<AppDeps, 'db' | 'rooms' | 'storage' | 
   const annotators: string[] = []
   for (const u of DEMO_USERS) {
     const { user, token } = await createUser(deps.db, u.name, u.role)
-    links.push({ name: u.name, role: u.role, token })
+    links.push({ id: user.id, name: u.name, role: u.role, token })
     if (u.role === 'annotator') annotators.push(user.id)
   }
   const jsonl = DEMO_TASKS.map((t) => JSON.stringify(t)).join('\n')

@@ -10,7 +10,7 @@ import { CodejuryError } from '../../shared/errors'
 import { SERVER } from '../../shared/origins'
 import { canOverride, finalizeReasons, submitReasons, transition, WorkflowAction } from '../../shared/workflow'
 import { currentRuns } from '../../shared/runs'
-import { displayLabels } from '../../shared/blind'
+import { displayLabels, shownOrder } from '../../shared/blind'
 import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readWorkspaceContent, sha256Hex } from '../../shared/record'
 import type { FinalizeReason, LastAction } from '../../shared/workflow'
@@ -102,10 +102,12 @@ export class Workflow {
    */
   private async submitGate(task: Task) {
     const workspace = await this.deps.rooms.open(roomName.workspace(task.id))
-    const criteria = this.deps.db.batch(task.batch)?.rubric ?? []
-    const ids = task.candidates.map((c) => c.id)
-    const labels = displayLabels(task, this.deps.db.batch(task.batch)?.blind ?? false)
-    return submitReasons({ candidates: ids, criteria, labels, ...readWorkspaceContent(workspace.doc, ids, criteria) })
+    const batch = this.deps.db.batch(task.batch)
+    const criteria = batch?.rubric ?? []
+    const blind = batch?.blind ?? false
+    // Reasons name candidates in the order the page shows them, never the import order.
+    const ids = shownOrder(task, blind)
+    return submitReasons({ candidates: ids, criteria, labels: displayLabels(task, blind), ...readWorkspaceContent(workspace.doc, ids, criteria) })
   }
 
   /**
@@ -161,7 +163,8 @@ export class Workflow {
         sha256Hex,
       )
       const labels = displayLabels(task, batch?.blind ?? false)
-      const all = finalizeReasons({ candidates: ids, criteria: batch?.rubric ?? [], labels, ...content, threads, runs })
+      const candidates = shownOrder(task, batch?.blind ?? false)
+      const all = finalizeReasons({ candidates, criteria: batch?.rubric ?? [], labels, ...content, threads, runs })
       const overridden = overrideNote !== undefined && canOverride(all)
       return { content, threads, reasons: overridden ? [] : all }
     }

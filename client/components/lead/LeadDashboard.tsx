@@ -21,6 +21,7 @@ import { ListSearch } from '../tasks/ListSearch'
 import { isSort, isStatus, searchText } from '../tasks/listParams'
 import { LEAD_COLUMNS, LeadTaskRow } from './LeadTaskRow'
 import { StorageAlert } from './StorageAlert'
+import { PersonFilter } from './PersonFilter'
 import '../../styles/review.css'
 import '../../styles/comments.css'
 import '../../styles/dashboard.css'
@@ -114,13 +115,12 @@ export const LeadDashboard: Component = () => {
                 <For each={batches()}>{(b) => <option value={b}>{b}</option>}</For>
               </select>
             </label>
-            <label>
-              Person
-              <select value={params.person ?? ''} onChange={(e) => set({ person: e.currentTarget.value || undefined })}>
-                <option value="">Anyone</option>
-                <For each={users() ?? []}>{(u) => <option value={u.id}>{u.name}</option>}</For>
-              </select>
-            </label>
+            <PersonFilter
+              value={params.person || undefined}
+              users={users.error ? undefined : users()}
+              loading={users.loading}
+              onChange={(person) => set({ person })}
+            />
             <ListSearch q={params.q ?? ''} sort={params.sort ?? ''} onChange={set} />
             <p class="muted small" role="status" aria-live="polite">
               {pages.total()} {pages.total() === 1 ? 'task' : 'tasks'}
