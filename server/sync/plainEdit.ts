@@ -131,7 +131,11 @@ function check(
   // Every dependency of a new struct is held by the room or comes in the update.
   const added: StringStruct[] = []
   for (const s of structs) {
-    if (s.clock + s.length <= Y.getState(store, s.client)) continue // held already: a no-op
+    const held = Y.getState(store, s.client)
+    if (s.clock + s.length <= held) continue // held already: a no-op
+    // Partly held: Yjs links the new part after the room's last struct of that client, wherever
+    // the bytes say the struct goes, and replicas place it there (with its map key): full path.
+    if (s.clock < held) return null
     if (s.origin && s.refClock >= reachOf(reach, store, s.refClient)) return null
     if (s.rightClient !== -1 && s.rightClock >= reachOf(reach, store, s.rightClient)) return null
     added.push(s)
