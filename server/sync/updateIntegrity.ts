@@ -6,7 +6,8 @@
  * silently swallows every later edit of theirs. So an update is refused, whole, when it
  *
  * - starts a client's structs past what the room holds of that client (a gap), or contains a Skip,
- * - references (origin, right origin, parent) a struct neither the room nor the update holds,
+ * - references (origin, right origin, parent) a struct neither the room nor the update holds, or
+ *   one of its own client at or after its own clock (even from a struct the room holds),
  * - deletes a range of a client past what the room and the update hold, or
  * - adds structs for a client id that another user already wrote (see clientOwners.ts), or
  * - puts anything but text into a text (see TextSchema): y-codemirror counts every item of a Y.Text
@@ -84,13 +85,15 @@ export function checkUpdate(
   let own: Map<string, Y.Item> | undefined // the update's type items by ID, built when needed
   for (const s of structs) {
     if (!(s instanceof Y.Item)) continue
-    if (s.id.clock + s.length <= Y.getState(store, s.id.client)) continue // held already: a no-op
+    // Yjs resolves the dependencies of every struct, held ones included, and those of the struct's
+    // own client without looking: they must come before it.
     const parent = s.parent instanceof Y.ID ? s.parent : null
     for (const dep of [s.origin, s.rightOrigin, parent]) {
-      if (dep && dep.clock >= reachOf(dep.client)) {
+      if (dep && (dep.clock >= reachOf(dep.client) || (dep.client === s.id.client && dep.clock >= s.id.clock))) {
         return refuse(`a struct of client ${s.id.client} depends on ${dep.client}:${dep.clock}, which the room lacks`)
       }
     }
+    if (s.id.clock + s.length <= Y.getState(store, s.id.client)) continue // held already: a no-op
     if (schema && !isTextContent(s.content) && inText(s, doc, (own ??= typeItems(structs)), schema)) {
       return refuse(`a ${s.content.constructor.name} of client ${s.id.client} inside a text`)
     }
