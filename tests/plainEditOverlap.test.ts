@@ -104,6 +104,39 @@ test('an overlapping struct whose held part sits where its bytes say is accepted
   assert.equal(replica.getMap(WorkspaceRoot.runs).toJSON(), { c0: { status: 'fail' } })
 })
 
+/** One string struct of `client` at `clock` after `origin`, no deletes (V1). */
+function overlappingAfter(client: number, clock: number, origin: Y.ID, str: string): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, 1)
+  encoding.writeVarUint(enc, 1)
+  encoding.writeVarUint(enc, client)
+  encoding.writeVarUint(enc, clock)
+  encoding.writeUint8(enc, 0x84) // ContentString after an origin
+  encoding.writeVarUint(enc, origin.client)
+  encoding.writeVarUint(enc, origin.clock)
+  encoding.writeVarString(enc, str)
+  encoding.writeVarUint(enc, 0)
+  return encoding.toUint8Array(enc)
+}
+
+test('the full path refuses an overlap whose held part is a text but whose origin is the server\'s run', () => {
+  // Yjs takes the parent and map key from the origin (runs, `c0`) and links the new part after
+  // the held character: in the room itself the string becomes runs.c0 and the character is deleted.
+  const room = new Y.Doc()
+  const server = room.clientID
+  room.getMap(WorkspaceRoot.runs).set('c0', { status: 'fail' })
+  room.getText(WorkspaceRoot.explanation).insert(0, 'hello')
+  const n = Y.getState(room.store, server)
+  const run = Y.createID(server, 0)
+  // Positive control: the same overlap after the text's own last character is accepted.
+  assert.ok(fullAccepts(overlappingAfter(server, n - 1, Y.createID(server, n - 2), 'oX'), room), 'an honest overlap')
+  const hostile = overlappingAfter(server, n - 1, run, 'oX')
+  const accepted = fullAccepts(hostile, room)
+  if (accepted) Y.applyUpdate(room, hostile)
+  assert.equal(room.getMap(WorkspaceRoot.runs).toJSON(), { c0: { status: 'fail' } }, 'the run stays')
+  assert.not.ok(accepted, 'refused')
+})
+
 let server: TestServer | null = null
 let dataDir = ''
 const peers: Peer[] = []
