@@ -131,9 +131,14 @@ function check(
   // Every dependency of a new struct is held by the room or comes in the update.
   const added: StringStruct[] = []
   for (const s of structs) {
-    if (s.clock + s.length <= Y.getState(store, s.client)) continue // held already: a no-op
-    if (s.origin && s.refClock >= reachOf(reach, store, s.refClient)) return null
-    if (s.rightClient !== -1 && s.rightClock >= reachOf(reach, store, s.rightClient)) return null
+    // Yjs resolves the dependencies of held structs too, and those of the own client unchecked.
+    if (s.origin && !precedes(s, s.refClient, s.refClock, reach, store)) return null
+    if (s.rightClient !== -1 && !precedes(s, s.rightClient, s.rightClock, reach, store)) return null
+    const held = Y.getState(store, s.client)
+    if (s.clock + s.length <= held) continue // held already: a no-op
+    // Partly held: Yjs links the new part after the room's last struct of that client, wherever
+    // the bytes say the struct goes, and replicas place it there (with its map key): full path.
+    if (s.clock < held) return null
     added.push(s)
   }
   const deletes: Array<[number, number, number]> = []
@@ -172,6 +177,11 @@ function check(
     }
   }
   return writes
+}
+
+/** Whether `s` may depend on `client`:`clock`: held or in the update, and before `s` in its own client. */
+function precedes(s: StringStruct, client: number, clock: number, reach: ReadonlyMap<number, number>, store: Y.Doc['store']): boolean {
+  return clock < reachOf(reach, store, client) && (client !== s.client || clock < s.clock)
 }
 
 /** How far `client`'s clocks reach in the room plus the update (no closure: this runs per keystroke). */

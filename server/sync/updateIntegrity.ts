@@ -6,7 +6,10 @@
  * silently swallows every later edit of theirs. So an update is refused, whole, when it
  *
  * - starts a client's structs past what the room holds of that client (a gap), or contains a Skip,
- * - references (origin, right origin, parent) a struct neither the room nor the update holds,
+ * - references (origin, right origin, parent) a struct neither the room nor the update holds, or
+ *   one of its own client at or after its own clock (even from a struct the room holds),
+ * - overlaps what the room holds of its client but names another type or key than the room's last
+ *   struct of that client, where Yjs links it (see overlap.ts),
  * - deletes a range of a client past what the room and the update hold, or
  * - adds structs for a client id that another user already wrote (see clientOwners.ts), or
  * - puts anything but text into a text (see TextSchema): y-codemirror counts every item of a Y.Text
@@ -18,6 +21,7 @@
  */
 import * as Y from 'yjs'
 import { TEXT_ROOTS, WorkspaceRoot } from '../../shared/schema'
+import { overlapAgrees } from './overlap'
 
 /** The verdict on one update: the client ids it writes new structs for, or why it is refused. */
 export type IntegrityVerdict =
@@ -84,12 +88,18 @@ export function checkUpdate(
   let own: Map<string, Y.Item> | undefined // the update's type items by ID, built when needed
   for (const s of structs) {
     if (!(s instanceof Y.Item)) continue
-    if (s.id.clock + s.length <= Y.getState(store, s.id.client)) continue // held already: a no-op
+    // Yjs resolves the dependencies of every struct, held ones included, and those of the struct's
+    // own client without looking: they must come before it.
     const parent = s.parent instanceof Y.ID ? s.parent : null
     for (const dep of [s.origin, s.rightOrigin, parent]) {
-      if (dep && dep.clock >= reachOf(dep.client)) {
+      if (dep && (dep.clock >= reachOf(dep.client) || (dep.client === s.id.client && dep.clock >= s.id.clock))) {
         return refuse(`a struct of client ${s.id.client} depends on ${dep.client}:${dep.clock}, which the room lacks`)
       }
+    }
+    const held = Y.getState(store, s.id.client)
+    if (s.id.clock + s.length <= held) continue // held already: a no-op
+    if (s.id.clock < held && !overlapAgrees(s, doc)) {
+      return refuse(`a struct of client ${s.id.client} overlaps what the room holds but names another place`)
     }
     if (schema && !isTextContent(s.content) && inText(s, doc, (own ??= typeItems(structs)), schema)) {
       return refuse(`a ${s.content.constructor.name} of client ${s.id.client} inside a text`)

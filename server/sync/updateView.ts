@@ -132,6 +132,15 @@ export class UpdateView {
       const root = rootName(this.doc, parent)
       return root === null ? LOST : { holder: { root }, key: item.parentSub }
     }
+    // Partly held: Yjs integrates only the new part, with the room's last struct of that client as
+    // its origin, and every replica of the re-encoded update puts it where that struct sits.
+    const held = Y.getState(this.doc.store, item.id.client)
+    if (item.id.clock < held) {
+      const beside = this.itemAt(Y.createID(item.id.client, held - 1))
+      if (!beside) return LOST
+      const p = this.placements.get(beside) ?? this.place(beside, depth + 1)
+      return { holder: p.holder, key: beside.parentSub }
+    }
     if (typeof parent === 'string') return { holder: { root: parent }, key: item.parentSub }
     if (parent instanceof Y.ID) {
       const holder = this.itemAt(parent)
