@@ -154,7 +154,17 @@ test('"Run tests" on a JavaScript demo task fills the matrix, the slow candidate
   const states = await page.evaluate(() =>
     Object.fromEntries([...document.querySelectorAll('.run-matrix tr[data-subject]')].map((tr) => [tr.getAttribute('data-subject'), tr.getAttribute('data-status')])),
   )
-  assert.equal(states, { solution: 'pass', a: 'fail', b: 'pass', c: 'pass', d: 'fail' })
+  // c is correct but clunky: on a loaded machine its long input can pass the 40 ms limit, so its
+  // timed case is a figure, not a pass mark; every other case of c must pass.
+  const { c, ...others } = states
+  assert.equal(others, { solution: 'pass', a: 'fail', b: 'pass', d: 'fail' })
+  const cMarks = await page.evaluate(() =>
+    [...document.querySelectorAll('.run-matrix tr[data-subject="c"] td[data-case]')].map((td) => [td.getAttribute('data-case'), td.querySelector('.run-cell-mark')?.textContent?.trim()]),
+  )
+  const cFailed = cMarks.filter(([, mark]) => mark !== '✓')
+  if (c !== 'pass') console.log(`  candidate c (clunky but correct) over its limit here: ${JSON.stringify(cFailed)}`)
+  assert.ok(cMarks.length > 1, JSON.stringify(cMarks))
+  assert.ok(cFailed.every(([name, mark]) => name === 'handles a long input quickly' && mark === '⏱'), JSON.stringify(cFailed))
   const slowCell = page.locator('.run-matrix tr[data-subject="d"] td[data-case="handles a long input quickly"] .run-cell-mark')
   assert.is((await slowCell.textContent())?.trim(), '⏱')
   assert.match((await slowCell.getAttribute('aria-label')) ?? '', /handles a long input quickly: fail — exceeded its 40 ms limit/)
