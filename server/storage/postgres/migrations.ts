@@ -9,6 +9,7 @@
  */
 import type { Pool, PoolClient } from 'pg'
 import { LOCK_SPACE } from './lockKeys'
+import { withConnection } from './transaction'
 
 export interface Migration {
   /** 1, 2, 3…: applied in this order, each exactly once per database. */
@@ -107,27 +108,20 @@ export interface MigrationResult {
  */
 export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationResult> {
   checkList(migrations)
-  const client = await pool.connect()
-  let broken: Error | undefined
-  const onError = (err: Error) => {
-    broken = err
-  }
-  client.on('error', onError)
-  try {
-    await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_SPACE.migrations, MIGRATION_LOCK_KEY])
+  // A connection that failed is destroyed, never pooled: its session (and lock) ends with it.
+  return withConnection(pool, async (client, state) => {
     try {
-      return await applyMissing(client, migrations)
-    } finally {
-      if (!broken) await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE.migrations, MIGRATION_LOCK_KEY])
+      await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_SPACE.migrations, MIGRATION_LOCK_KEY])
+      try {
+        return await applyMissing(client, migrations)
+      } finally {
+        if (!state.failed()) await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE.migrations, MIGRATION_LOCK_KEY])
+      }
+    } catch (err) {
+      if (!(err instanceof SchemaMismatchError)) state.fail(err as Error)
+      throw err
     }
-  } catch (err) {
-    broken ??= err instanceof SchemaMismatchError ? undefined : (err as Error)
-    throw err
-  } finally {
-    client.off('error', onError)
-    // A connection that failed is destroyed, never pooled: its session (and lock) ends with it.
-    client.release(broken)
-  }
+  })
 }
 
 /** Under the migration lock: reads the history, checks it against the code, applies the rest. */
