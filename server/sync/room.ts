@@ -320,11 +320,7 @@ export class Room {
 
   /** Claims the client ids an accepted update writes, applies it, and runs the rules' bookkeeping. */
   private commit(conn: Connection, update: Uint8Array, writes: readonly number[], view: UpdateView | null): void {
-    const writers = (this.writers ??= new WeakMap())
-    let ids = writers.get(conn)
-    if (!ids) writers.set(conn, (ids = new Set()))
-    for (const id of writes) ids.add(id)
-    if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
+    if (!this.countWrites(conn, writes)) return
     try {
       this.owners.claim(writes, conn.user.id)
     } catch (err) {
@@ -360,11 +356,7 @@ export class Room {
     }
     const ranges = unheldRanges(doc, update, (client) => this.owners.mayWrite(client, user))
     if (ranges.length === 0) return
-    const writers = (this.writers ??= new WeakMap())
-    let ids = writers.get(conn)
-    if (!ids) writers.set(conn, (ids = new Set()))
-    for (const r of ranges) ids.add(r.client)
-    if (ids.size > MAX_CLIENT_IDS_PER_CONNECTION) return this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
+    if (!this.countWrites(conn, ranges.map((r) => r.client))) return
     try {
       this.owners.claim(ranges.map((r) => r.client), user)
     } catch (err) {
@@ -373,6 +365,17 @@ export class Room {
     }
     Y.applyUpdate(doc, encodeSeal(ranges), SEAL)
     dropPending(doc)
+  }
+
+  /** Adds `clients` to what `conn` wrote; past the bound the connection is refused (false). */
+  private countWrites(conn: Connection, clients: readonly number[]): boolean {
+    const writers = (this.writers ??= new WeakMap())
+    let ids = writers.get(conn)
+    if (!ids) writers.set(conn, (ids = new Set()))
+    for (const id of clients) ids.add(id)
+    if (ids.size <= MAX_CLIENT_IDS_PER_CONNECTION) return true
+    this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
+    return false
   }
 
   private refuse(conn: Connection, reason: string): void {
