@@ -355,12 +355,4 @@ export const getQuality = (batch: string) =>
  * balanced, keeping started work unless `reassign_started` (lead); a 400 names the problem.
  */
 export const distributeBatch = (name: string, input: import('../shared/validation').DistributeInput) =>
-  call<{
-    batch: string
-    tasks: number
-    per_task: number
-    loads: { annotator: string; tasks: number }[]
-    kept: number
-    moved: number
-    added: number
-  }>(client.api.batches[':name'].distribute.$post({ param: { name }, json: input }))
+  call<import('../shared/distribution').DistributeResult>(client.api.batches[':name'].distribute.$post({ param: { name }, json: input }))

@@ -183,3 +183,19 @@ function shift(end: number, via: ({ from: number; task: number } | undefined)[],
     free[to].add(task)
   }
 }
+
+/** What a distribution did. */
+export interface DistributeResult {
+  batch: string
+  /** Unfinished tasks distributed. */
+  tasks: number
+  per_task: number
+  /** Tasks per named annotator afterwards (started ones included), in the order named. */
+  loads: { annotator: string; tasks: number }[]
+  /** Assignments that stayed. */
+  kept: number
+  /** Assignments taken away (moved to someone else for balance, or from someone not named). */
+  moved: number
+  /** Assignments given. */
+  added: number
+}

@@ -12,7 +12,7 @@
  * `per_task`. Finalized tasks are left alone.
  */
 import { planDistribution } from '../../shared/distribution'
-import type { PlanTask } from '../../shared/distribution'
+import type { DistributeResult, PlanTask } from '../../shared/distribution'
 import { CodejuryError } from '../../shared/errors'
 import { TaskStatus } from '../../shared/types'
 import type { Task } from '../../shared/types'
@@ -26,21 +26,6 @@ export interface DistributeDeps extends TaskDeps {
   activity: Pick<ActivityTracker, 'totalsByTask'>
 }
 
-/** What a distribution did. */
-export interface DistributeResult {
-  batch: string
-  /** Unfinished tasks distributed. */
-  tasks: number
-  per_task: number
-  /** Tasks per named annotator afterwards (started ones included), in the order named. */
-  loads: { annotator: string; tasks: number }[]
-  /** Assignments that stayed. */
-  kept: number
-  /** Assignments taken away (moved to someone else for balance, or from someone not named). */
-  moved: number
-  /** Assignments given. */
-  added: number
-}
 
 /** One distribution at a time per data directory: each plans from the assignments the last left. */
 const chains = new WeakMap<Db, Promise<unknown>>()
