@@ -85,7 +85,8 @@ offlineReload('reloads a workspace with the network off, keeps the edits and say
   const notice = a.page.getByTestId('merge-notice')
   await notice.waitFor({ timeout: 20_000 })
   assert.match((await notice.textContent()) ?? '', /Back online — your 2 offline edits were merged/)
-  const offlineErrors = /ERR_INTERNET_DISCONNECTED|Failed to load resource|WebSocket/
+  // What the network being off causes: failed loads and fetches (the runner warming Pyodide too), the socket.
+  const offlineErrors = /ERR_INTERNET_DISCONNECTED|Failed to load resource|Failed to fetch|WebSocket/
   assert.equal(a.errors.filter((e) => !offlineErrors.test(e)), [], 'console errors in Ada\'s page')
   assert.equal(b.errors, [], 'console errors in Grace\'s page')
 })
