@@ -39,6 +39,12 @@ export interface RoomBus {
   /** Appends a message; resolves with its id. */
   publish(stream: BusStream, kind: BusKind, payload: Uint8Array, seq?: number): Promise<string>
   /**
+   * The id of the stream's newest message (a stream never written: '0-0'). Subscribing after it
+   * and then reading the room log misses nothing: what was published before it was committed
+   * before the read.
+   */
+  position(stream: BusStream): Promise<string>
+  /**
    * Delivers every message after `afterId` (null: only those published from now on), in order,
    * until the returned function is called.
    */

@@ -54,6 +54,11 @@ export interface RoomLog {
    * exists; a lease of an instance that died lapses.
    */
   compact(room: string, state: Uint8Array, upTo: number): Promise<boolean>
+  /**
+   * Writes `state` as the first snapshot of a room nothing was ever written to, and resolves true;
+   * resolves false, writing nothing, when the room exists (another instance seeded it first).
+   */
+  initialize(room: string, state: Uint8Array): Promise<boolean>
   /** From when this resolves, every append to `room` on every instance is refused until `unseal`. */
   seal(room: string): Promise<void>
   unseal(room: string): Promise<void>

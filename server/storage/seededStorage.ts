@@ -1,5 +1,6 @@
 /** A room storage that gives a task's room its first state when the room is first loaded. */
 import type { RoomStorage } from './updateLog'
+import { andThen } from './maybeAsync'
 
 /**
  * Wraps `inner` so that the first load of a room that was never stored returns `seed()` (the
@@ -22,28 +23,29 @@ export function seededStorage(
 ): RoomStorage {
   return {
     load() {
-      const updates = inner.load()
-      if (updates.length || !inner.neverStored) {
-        const extra = updates.length ? catchUp?.(updates) : null
-        if (!extra) return updates
-        inner.append(extra)
-        return [...updates, extra]
-      }
-      const state = seed()
-      if (!state) return updates
-      inner.writeInitial(state)
-      return [state]
+      return andThen(inner.load(), (updates) => {
+        if (updates.length || !inner.neverStored) {
+          const extra = updates.length ? catchUp?.(updates) : null
+          if (!extra) return updates
+          return andThen(inner.append(extra), () => [...updates, extra])
+        }
+        const state = seed()
+        if (!state) return updates
+        // Another instance seeded the room first: serve its seed, never a second one beside it.
+        return andThen(inner.writeInitial(state), (wrote) => (wrote === false ? inner.load() : [state]))
+      })
     },
     // The same state a load would serve, with nothing written: a seed or catch-up stays in memory.
     peek() {
-      const stored = inner.peek()
-      if (!stored) return null
-      if (!stored.neverStored) {
-        const extra = stored.updates.length ? catchUp?.(stored.updates) : null
-        return extra ? { updates: [...stored.updates, extra], neverStored: false } : stored
-      }
-      const state = seed()
-      return { updates: state ? [state] : [], neverStored: true }
+      return andThen(inner.peek(), (stored) => {
+        if (!stored) return null
+        if (!stored.neverStored) {
+          const extra = stored.updates.length ? catchUp?.(stored.updates) : null
+          return extra ? { updates: [...stored.updates, extra], neverStored: false } : stored
+        }
+        const state = seed()
+        return { updates: state ? [state] : [], neverStored: true }
+      })
     },
     get neverStored() {
       return inner.neverStored
@@ -57,6 +59,7 @@ export function seededStorage(
     get snapshotBytes() {
       return inner.snapshotBytes
     },
+    ...(inner.follow ? { follow: (apply: (update: Uint8Array) => void) => inner.follow!(apply) } : {}),
     close: () => inner.close(),
   }
 }

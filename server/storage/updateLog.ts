@@ -25,22 +25,30 @@ import { Damage, readIfExists, readLogFile, readSnapshotFile, snapshotPayload } 
 import { LogMarker, snapshotHeader } from './logMarker'
 import type { OnCorruption } from './roomRecovery'
 import { toStorageError } from './storageError'
+import type { MaybePromise } from './maybeAsync'
 
 export { encodeRecord, decodeRecords } from './recordCodec'
 
-/** What a room needs from its storage; the memory store keeps nothing. */
+/**
+ * What a room needs from its storage; the memory store keeps nothing. The file and memory stores
+ * answer at once; a store shared by several instances (sharedRoomStorage.ts) answers with
+ * promises, and a room waits for them (maybeAsync.ts).
+ */
 export interface RoomStorage {
   /** Reads every stored update, oldest first, repairing a torn tail. */
-  load(): Uint8Array[]
+  load(): MaybePromise<Uint8Array[]>
   /**
-   * Appends one update durably (against process death) before it is relayed, or throws a
-   * StorageError having stored none of it.
+   * Appends one update durably (against process death) before it is relayed, or throws (rejects)
+   * having stored none of it.
    */
-  append(update: Uint8Array): void
+  append(update: Uint8Array): MaybePromise<void>
   /** Replaces snapshot and log with `state`, the full state encoded by the caller. */
   compact(state: Uint8Array): Promise<void>
-  /** Writes a first snapshot for a new room (task creation). */
-  writeInitial(state: Uint8Array): void
+  /**
+   * Writes a first snapshot for a new room (task creation). A shared store resolves false when
+   * another instance wrote the room first: nothing was written, and a new `load()` reads theirs.
+   */
+  writeInitial(state: Uint8Array): MaybePromise<void | boolean>
   /**
    * After `load()`: nothing of this room was ever stored (no snapshot, log or previous
    * generation, nothing damaged). A task's room in that state is seeded from its task record.
@@ -51,7 +59,13 @@ export interface RoomStorage {
    * that does not load the room); null when the files need the repair only a load makes.
    * `neverStored`: nothing of the room exists, as after `load()`.
    */
-  peek(): StoredUpdates | null
+  peek(): MaybePromise<StoredUpdates | null>
+  /**
+   * Shared stores only: from now on, hands the room every update other instances committed, in
+   * the order they committed, each once and after everything it depends on. The room applies
+   * them without storing them again and relays them.
+   */
+  follow?(apply: (update: Uint8Array) => void): void
   /** Bytes appended since the last compaction. */
   readonly logBytes: number
   readonly snapshotBytes: number

@@ -7,6 +7,7 @@
  */
 import * as Y from 'yjs'
 import { LOAD } from '../../shared/origins'
+import { andThen } from '../storage/maybeAsync'
 import { CLOSE } from '../../shared/errors'
 import { REFUSED_PREFIX } from '../../shared/refusals'
 import { writeAwarenessMessage } from '../../shared/protocol'
@@ -37,6 +38,8 @@ import { RefusedDeletes, encodeSeal, liveDeletes, unheldRanges } from './refused
 const SERVER_ROOT_SET: ReadonlySet<string> = new Set(SERVER_ROOTS)
 /** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
 const SEAL = Object.freeze({ source: 'seal' as const })
+/** An update another instance committed to the shared log: relayed, never stored again. */
+const COMMITTED = Object.freeze({ source: 'committed' as const })
 /** Where a room reports what it cannot handle itself. */
 export interface RoomLog {
   warn(message: string, detail?: Record<string, unknown>): void
@@ -144,7 +147,23 @@ export class Room {
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOAD) return
     this.changed = true
+    if (origin === COMMITTED) {
+      // Another instance stored it: relayed here, never stored again.
+      this.state.noteStored(update)
+      this.turn.addCommitted(update)
+      return
+    }
     this.turn.addUpdate(update, origin)
+  }
+
+  /** Applies an update another instance committed to this room's log (a shared store's `follow`). */
+  private applyCommitted(update: Uint8Array): void {
+    if (this.destroyed || this.discarded || this.broken) return
+    try {
+      Y.applyUpdate(this.state.doc, update, COMMITTED)
+    } catch (err) {
+      this.log.error('applying an update another instance stored failed', err, { room: this.name })
+    }
   }
 
   private onPresenceUpdate(change: { added: number[]; updated: number[]; removed: number[] }): void {
@@ -180,8 +199,14 @@ export class Room {
   }
 
   /** What answers a state vector, once everything in the doc is stored; null: nothing now. */
-  private answerFor(stateVector: Uint8Array): Uint8Array[] | null {
-    return this.turn.hasUpdates && !this.turn.flush() ? null : this.state.answer(stateVector)
+  private answerFor(stateVector: Uint8Array, conn: Connection): Uint8Array[] | null {
+    if (this.turn.hasUpdates && !this.turn.flush()) return null
+    // A shared store's append still in flight: answer once it committed.
+    if (this.turn.busy) {
+      this.answerWhenStored(conn, stateVector)
+      return null
+    }
+    return this.state.answer(stateVector)
   }
 
   /** Whether `conn` is still here to be answered. */
@@ -195,9 +220,15 @@ export class Room {
     conn.close(CLOSE.badMessage)
   }
 
-  /** Reads everything stored. Must complete before the first sync message is answered. */
-  load(): void {
-    if (this.state.load(this.storage.load())) this.changed = true
+  /**
+   * Reads everything stored (at once from files, later from a shared store). Must complete before
+   * the first sync message is answered.
+   */
+  load(): void | Promise<void> {
+    return andThen(this.storage.load(), (updates) => {
+      if (this.state.load(updates)) this.changed = true
+      this.storage.follow?.(this.applyCommitted.bind(this))
+    })
   }
 
   /** The document, with everything stored applied. */
@@ -248,7 +279,7 @@ export class Room {
       if (activity) this.noteActivity(conn, activity)
       switch (message.kind) {
         case 'syncStep1':
-          return this.answers.request(conn, message.stateVector)
+          return this.answerWhenStored(conn, message.stateVector)
         case 'update':
           return this.apply(conn, message.update, message.resync)
         case 'denied':
@@ -275,6 +306,17 @@ export class Room {
       })
       conn.close(close)
     }
+  }
+
+  /**
+   * Answers a state vector from a document whose every change is stored: at once when nothing is
+   * in flight (the file store always), else once the append in flight committed.
+   */
+  private answerWhenStored(conn: Connection, stateVector: Uint8Array): void {
+    if (!this.turn.busy) return this.answers.request(conn, stateVector)
+    void this.turn.settled().then((ok) => {
+      if (ok && this.canAnswer(conn)) this.answerWhenStored(conn, stateVector)
+    })
   }
 
   private noteActivity(conn: Connection, activity: RoomActivity): void {
@@ -417,6 +459,11 @@ export class Room {
     return this.turn.flush()
   }
 
+  /** Resolves once everything applied is stored and relayed (true), or a store failed (false). */
+  settled(): Promise<boolean> {
+    return this.turn.settled()
+  }
+
   /** True when nothing waits to be relayed or stored. */
   get idle(): boolean {
     return this.turn.idle && this.compactor.idle
@@ -424,7 +471,7 @@ export class Room {
 
   /** Flushes, compacts what the log holds, and frees the document. */
   async unload(): Promise<void> {
-    if (!this.turn.idle) this.turn.flush()
+    if (!this.turn.idle) await this.turn.settled()
     if (!this.discarded) await this.compactor.finish()
     this.discard()
   }

@@ -97,7 +97,7 @@ export class Rooms {
         this.refusedDeletes.forRoom(name),
       )
       try {
-        room.load()
+        await room.load()
       } catch (err) {
         room.discard() // its compactor and presence must not outlive a load that failed
         throw err
@@ -158,7 +158,7 @@ export class Rooms {
     const storage = this.options.storageFor(name)
     let stored
     try {
-      stored = storage.peek()
+      stored = await storage.peek()
     } finally {
       storage.close()
     }
@@ -177,7 +177,7 @@ export class Rooms {
     const room = await this.open(name)
     room.doc.transact(() => fn(room.doc), SERVER)
     // A failed store answers like any other failed write (507 on a full disk): nothing was kept.
-    if (!room.flush()) throw this.lastErrors.get(name) ?? new Error(`storing a write to ${name} failed`)
+    if (!(await room.settled())) throw this.lastErrors.get(name) ?? new Error(`storing a write to ${name} failed`)
     this.scheduleIdleCheck(room)
   }
 
@@ -265,13 +265,15 @@ export class Rooms {
     for (const t of this.idleTimers.values()) clearTimeout(t)
     this.idleTimers.clear()
     const rooms = await Promise.allSettled(this.rooms.values())
-    for (const r of rooms) {
-      if (r.status !== 'fulfilled') continue
-      for (const conn of [...r.value.conns]) {
-        r.value.flush()
-        conn.close(CLOSE.restart)
-      }
-    }
+    // Each room's last commit first, then its sockets close: a client reconnecting elsewhere
+    // finds every edit it sent.
+    await Promise.all(
+      rooms.map(async (r) => {
+        if (r.status !== 'fulfilled') return
+        await r.value.settled()
+        for (const conn of [...r.value.conns]) conn.close(CLOSE.restart)
+      }),
+    )
     await Promise.all(
       rooms.map(async (r) => {
         if (r.status === 'fulfilled') await this.unload(r.value)

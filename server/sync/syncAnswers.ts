@@ -21,7 +21,7 @@ export class SyncAnswers {
    * @param onError an answer could not be made (the connection is then closed by the caller)
    */
   constructor(
-    private readonly answerFor: (stateVector: Uint8Array) => Uint8Array[] | null,
+    private readonly answerFor: (stateVector: Uint8Array, conn: Connection) => Uint8Array[] | null,
     private readonly canSend: (conn: Connection) => boolean,
     private readonly onError: (conn: Connection, err: unknown) => void,
   ) {}
@@ -33,7 +33,7 @@ export class SyncAnswers {
       queue.next = stateVector
       return
     }
-    const messages = this.answerFor(stateVector)
+    const messages = this.answerFor(stateVector, conn)
     if (!messages) return
     if (!queue) this.queues.set(conn, (queue = { queued: false, next: null }))
     const q = queue

@@ -8,11 +8,17 @@
  *
  * Nothing is relayed that was not stored: when the append throws (a full disk), the turn's updates
  * go nowhere and the owner is told, so it can drop the document that applied them.
+ *
+ * A shared store's append resolves later (once PostgreSQL committed): one append is in flight per
+ * room, the turns that arrive meanwhile wait and go in the next one, and the relay of each happens
+ * when its commit resolved. Updates other instances committed are relayed at the next flush
+ * without being stored again (`addCommitted`).
  */
 import * as Y from 'yjs'
 import { writeAwarenessMessage, writeUpdateMessage } from '../../shared/protocol'
 import type { Connection } from './connection'
 import { outgoing } from './frames'
+import { isPromise } from '../storage/maybeAsync'
 
 /** Above this many originating connections in one turn, everyone gets the whole merged update. */
 const MAX_EXCLUSIVE_MERGES = 4
@@ -26,8 +32,8 @@ interface Pending {
 export interface TurnFlushOptions {
   /** Everyone to relay to. */
   conns: ReadonlySet<Connection>
-  /** Appends the turn's merged update durably; throws when it cannot. */
-  store(update: Uint8Array): void
+  /** Appends the turn's merged update durably; throws (rejects) when it cannot. */
+  store(update: Uint8Array): void | Promise<void>
   /** After the turn's update was stored and before it is relayed. */
   afterStore(update: Uint8Array): void
   /** After the turn's update was relayed. */
@@ -47,12 +53,22 @@ export class TurnFlush {
   private presence: Set<number> | null = null
   private scheduled = false
   private stopped = false
+  /** The append in flight (a shared store), resolving false when it failed. */
+  private storing: Promise<boolean> | null = null
+  /** Updates already committed by another instance, to relay at the next flush. */
+  private committed: Uint8Array[] = []
 
   constructor(private readonly options: TurnFlushOptions) {}
 
   /** A document update applied in this turn (never one replayed from storage). */
   addUpdate(update: Uint8Array, origin: unknown): void {
     this.pending.push({ update, origin })
+    this.schedule()
+  }
+
+  /** An update another instance committed: relayed to everyone at the next flush, never stored. */
+  addCommitted(update: Uint8Array): void {
+    this.committed.push(update)
     this.schedule()
   }
 
@@ -65,7 +81,28 @@ export class TurnFlush {
 
   /** True when nothing waits to be stored or relayed. */
   get idle(): boolean {
-    return this.pending.length === 0 && !this.scheduled
+    return this.pending.length === 0 && !this.scheduled && this.storing === null && this.committed.length === 0
+  }
+
+  /** True while an append is in flight: what the document holds is not all stored yet. */
+  get busy(): boolean {
+    return this.storing !== null
+  }
+
+  /**
+   * Resolves once everything applied so far is stored and relayed (true), or a store failed or
+   * the flush was stopped (false).
+   */
+  async settled(): Promise<boolean> {
+    for (;;) {
+      if (this.stopped) return false
+      if (this.storing) {
+        if (!(await this.storing)) return false
+        continue
+      }
+      if (this.pending.length === 0) return true
+      if (!this.flush()) return false
+    }
   }
 
   /** True when document updates wait for the flush. */
@@ -77,13 +114,20 @@ export class TurnFlush {
   stop(): void {
     this.stopped = true
     this.pending = []
+    this.committed = []
     this.presence?.clear()
   }
 
-  /** Stores, then relays, everything collected. Returns false when storing failed. */
+  /**
+   * Stores, then relays, everything collected. Returns false when storing failed; with a shared
+   * store, true means the append is under way (see `settled`).
+   */
   flush(): boolean {
     this.scheduled = false
     if (this.stopped) return true
+    this.relayCommitted()
+    // One append in flight: what arrives meanwhile goes in the next, once this one resolved.
+    if (this.storing) return true
     const pending = this.pending
     this.pending = []
     let presence: Uint8Array | null = null
@@ -99,16 +143,48 @@ export class TurnFlush {
       return true
     }
     const merged = pending.length === 1 ? pending[0].update : Y.mergeUpdates(pending.map((p) => p.update))
+    let stored: void | Promise<void>
     try {
-      this.options.store(merged)
+      stored = this.options.store(merged)
     } catch (err) {
       this.options.onStoreFailed(err)
       return false
     }
+    if (isPromise(stored)) {
+      this.storing = stored.then(
+        () => {
+          this.storing = null
+          if (this.stopped) return false
+          this.stored(pending, merged, presence)
+          if (this.pending.length || this.presence?.size || this.committed.length) this.schedule()
+          return true
+        },
+        (err: unknown) => {
+          this.storing = null
+          if (!this.stopped) this.options.onStoreFailed(err)
+          return false
+        },
+      )
+      return true
+    }
+    this.stored(pending, merged, presence)
+    return true
+  }
+
+  private stored(pending: Pending[], merged: Uint8Array, presence: Uint8Array | null): void {
     this.options.afterStore(merged)
     this.relay(pending, merged, presence)
     this.options.afterRelay()
-    return true
+  }
+
+  /** Relays what other instances committed: already durable, so it waits for no append of ours. */
+  private relayCommitted(): void {
+    if (this.committed.length === 0) return
+    const updates = this.committed
+    this.committed = []
+    const out = outgoing(writeUpdateMessage(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)))
+    for (const conn of this.options.conns) conn.sendOutgoing(out)
+    this.options.afterRelay()
   }
 
   private schedule(): void {

@@ -120,8 +120,11 @@ export class RoomHarness {
       undefined,
       (flush) => this.turns.push(flush),
     )
-    this.room.load()
+    this.loaded = Promise.resolve(this.room.load())
   }
+
+  /** Resolves once the room is loaded: at once from memory or files, later from a shared store. */
+  readonly loaded: Promise<void>
 
   /** Joins a connection for `user` with `access`; the room sends it step 1 (and presence) at once. */
   connect(user: TestUser, access: Access = Access.write): TestConnection {

@@ -120,6 +120,16 @@ export class PostgresRoomLog implements RoomLog {
     })
   }
 
+  async initialize(room: string, state: Uint8Array): Promise<boolean> {
+    checkRoomName(room)
+    if (!(state instanceof Uint8Array)) throw new TypeError('a snapshot is a Uint8Array')
+    const { rowCount } = await this.pool.query(
+      'INSERT INTO room_logs (name, snapshot) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
+      [room, state],
+    )
+    return rowCount === 1
+  }
+
   async seal(room: string): Promise<void> {
     checkRoomName(room)
     await this.pool.query(SEAL_SQL, [room])

@@ -123,6 +123,11 @@ export class RedisRoomBus implements RoomBus {
     return id
   }
 
+  position(stream: BusStream): Promise<string> {
+    if (this.closing) return Promise.reject(new Error('the room bus is closed'))
+    return lastGeneratedId(this.command, this.keyOf(stream))
+  }
+
   subscribe(stream: BusStream, afterId: string | null, subscriber: BusSubscriber): () => void {
     if (this.closing) throw new Error('the room bus is closed')
     const key = this.keyOf(stream)

@@ -1,0 +1,155 @@
+/**
+ * A room's storage when several instances share it: the room log (PostgreSQL) holds the room,
+ * and the room bus (Redis Streams) tells the other instances what each one committed. The room
+ * engine sees the same `RoomStorage` as with files; only its answers come later.
+ *
+ * - `load` notes the bus position first, then reads the log, then follows the bus from that
+ *   position: whatever was published before the position was committed before the read.
+ * - `append` resolves once the log committed the update (durable before relay, on every
+ *   instance), then publishes it with its number. A publish that fails loses nothing: the next
+ *   update another instance receives reveals the hole, and it reads it from the log.
+ * - Other instances' updates reach the room in commit order (commitOrder.ts); a gap the bus
+ *   reports, or a hole that lasts, is read from the log, or the whole room when the log already
+ *   folded it into a snapshot.
+ * - A sealed room refuses appends at the log itself (RoomSealedError): the room resets and its
+ *   clients reconnect, on any instance, to a room that takes no writes.
+ */
+import type { BusMessage, RoomBus } from './roomBus'
+import type { RoomLog, StoredRoom } from './roomLog'
+import type { RoomStorage, StoredUpdates } from './updateLog'
+import { CommitOrder } from './commitOrder'
+
+/** What every shared room of an instance uses. */
+export interface SharedRoomParts {
+  log: RoomLog
+  /** Null: one instance on the shared log, with nobody to tell (tests, a migration). */
+  bus: RoomBus | null
+  /** Something went wrong that the room itself cannot report (a publish, a catch-up). */
+  onError(message: string, err: unknown, detail: Record<string, unknown>): void
+}
+
+function stateOf(stored: StoredRoom): Uint8Array[] {
+  return stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
+}
+
+function bytesOf(updates: readonly Uint8Array[]): number {
+  let n = 0
+  for (const u of updates) n += u.length
+  return n
+}
+
+export class SharedRoomStorage implements RoomStorage {
+  neverStored = false
+  logBytes = 0
+  snapshotBytes = 0
+  private order: CommitOrder | null = null
+  /** Bus messages that arrived before the log was read. */
+  private early: BusMessage[] | null = []
+  private unsubscribe: (() => void) | null = null
+  private closed = false
+
+  constructor(
+    readonly room: string,
+    private readonly parts: SharedRoomParts,
+  ) {}
+
+  async load(): Promise<Uint8Array[]> {
+    const { bus, log } = this.parts
+    if (bus && !this.unsubscribe) {
+      const from = await bus.position({ room: this.room })
+      if (this.closed) throw new Error(`room ${this.room} was closed while it loaded`)
+      this.unsubscribe = bus.subscribe({ room: this.room }, from, {
+        onMessage: (m) => this.onMessage(m),
+        onGap: () => this.order && this.readMissing(this.order.head),
+        onBadEntry: (id, problem) => this.parts.onError('a bus entry did not parse; skipped', new Error(problem), { room: this.room, id }),
+      })
+    }
+    const stored = await log.load(this.room)
+    this.order?.close()
+    this.order = new CommitOrder(stored.head, (since) => void this.readMissing(since))
+    const early = this.early ?? []
+    this.early = null
+    for (const m of early) this.onMessage(m)
+    this.neverStored = stored.head === 0 && stored.snapshot === null
+    this.snapshotBytes = stored.snapshot?.length ?? 0
+    this.logBytes = bytesOf(stored.updates)
+    return stateOf(stored)
+  }
+
+  async peek(): Promise<StoredUpdates> {
+    const stored = await this.parts.log.load(this.room)
+    return { updates: stateOf(stored), neverStored: stored.head === 0 && stored.snapshot === null }
+  }
+
+  follow(apply: (update: Uint8Array) => void): void {
+    this.order?.follow(apply)
+  }
+
+  async append(update: Uint8Array): Promise<void> {
+    const seq = await this.parts.log.append(this.room, update)
+    this.logBytes += update.length
+    this.order?.own(seq)
+    this.publish(update, seq)
+  }
+
+  async writeInitial(state: Uint8Array): Promise<boolean> {
+    const wrote = await this.parts.log.initialize(this.room, state)
+    if (wrote) {
+      this.neverStored = false
+      this.snapshotBytes = state.length
+    }
+    return wrote
+  }
+
+  async compact(state: Uint8Array): Promise<void> {
+    // Numbered up to what the document surely holds; it may hold more, which the log keeps too.
+    const upTo = this.order?.head ?? 0
+    if (upTo === 0) return
+    if (await this.parts.log.compact(this.room, state, upTo)) {
+      this.snapshotBytes = state.length
+      this.logBytes = 0
+    }
+  }
+
+  close(): void {
+    this.closed = true
+    this.unsubscribe?.()
+    this.unsubscribe = null
+    this.order?.close()
+  }
+
+  private onMessage(message: BusMessage): void {
+    if (message.kind !== 'update' || message.seq === undefined) return
+    if (this.early) {
+      this.early.push(message)
+      return
+    }
+    this.order?.committed(message.seq, message.payload)
+  }
+
+  private publish(update: Uint8Array, seq: number): void {
+    const { bus } = this.parts
+    if (!bus) return
+    bus.publish({ room: this.room }, 'update', update, seq).catch((err) => {
+      this.parts.onError('publishing a stored update failed; other instances read it from the log', err, { room: this.room, seq })
+    })
+  }
+
+  /** Reads what the bus did not bring; the whole room when the log folded it into a snapshot. */
+  private async readMissing(since: number): Promise<void> {
+    const order = this.order
+    if (!order || this.closed) return
+    try {
+      const tail = await this.parts.log.readSince(this.room, since)
+      if (this.closed || order !== this.order) return
+      if (tail) {
+        for (const { seq, update } of tail.updates) order.committed(seq, update)
+        return
+      }
+      const stored = await this.parts.log.load(this.room)
+      if (!this.closed && order === this.order) order.replaced(stateOf(stored), stored.head)
+    } catch (err) {
+      this.parts.onError('reading missed updates from the room log failed; retrying on the next one', err, { room: this.room, since })
+    }
+  }
+}
