@@ -175,4 +175,55 @@ test('two instances loading a room nobody stored serve one seed, never two besid
   assert.is(text(bob), text(alice), 'one seed, the same on both instances')
 })
 
+test("a client id one user wrote with on one instance is refused to another user on the other instance, at the log", async () => {
+  const room = freshRoom()
+  const [a, b] = [instance(), instance()]
+  const ha = await harness(room, a.storage(room))
+  const hb = await harness(room, b.storage(room))
+  const alice = new TestClient(ha.connect({ id: 'alice' }))
+  const bob = new TestClient(hb.connect({ id: 'bob' }))
+  bob.doc.getText('solution').insert(0, 'bob here. ')
+  await converge([[ha, [alice]], [hb, [bob]]], () => text(alice) === 'bob here. ', "control: bob's own client id is accepted")
+  alice.doc.getText('solution').insert(10, 'alice here.')
+  await converge([[ha, [alice]], [hb, [bob]]], () => text(bob) === 'bob here. alice here.', "alice's edit at bob")
+  const owners = new Map(await a.log.loadOwners(room))
+  assert.is(owners.get(bob.doc.clientID), 'bob')
+  assert.is(owners.get(alice.doc.clientID), 'alice')
+
+  // Bob writes at alice's client id, through instance B, which has not learnt that it is hers.
+  const forged = new TestClient(hb.connect({ id: 'bob' }))
+  await converge([[hb, [forged]]], () => forged.synced, 'the forger synced')
+  // Set after the sync: Yjs would pick a new id on seeing its own in what it receives.
+  forged.doc.clientID = alice.doc.clientID
+  forged.doc.getText('solution').insert(0, 'FORGED ')
+  hb.flush()
+  assert.is(await hb.room.settled(), false, 'the append is refused')
+  assert.is(forged.tc.closedWith?.code, 1012)
+  const stored = await a.log.load(room)
+  const doc = new Y.Doc()
+  for (const u of stored.updates) Y.applyUpdate(doc, u)
+  assert.is(doc.getText('solution').toString(), 'bob here. alice here.', 'the log never held the forgery')
+  await converge([[ha, [alice]]], () => true, 'alice pumped')
+  assert.is(text(alice), 'bob here. alice here.')
+})
+
+test('presence said through one instance is seen by a client of the other, and leaving takes it away there', async () => {
+  const room = freshRoom()
+  const [a, b] = [instance(), instance()]
+  const ha = await harness(room, a.storage(room))
+  const hb = await harness(room, b.storage(room))
+  const aliceConn = ha.connect({ id: 'alice', name: 'Alice' })
+  const alice = new TestClient(aliceConn)
+  const bob = new TestClient(hb.connect({ id: 'bob' }))
+  await converge([[ha, [alice]], [hb, [bob]]], () => alice.synced && bob.synced, 'both synced')
+  assert.is(bob.awareness.getStates().has(alice.doc.clientID), false, 'control: not there before she says anything')
+  alice.awareness.setLocalStateField('cursor', { line: 3 })
+  await converge([[ha, [alice]], [hb, [bob]]], () => bob.awareness.getStates().has(alice.doc.clientID), "alice's presence at bob")
+  const seen = bob.awareness.getStates().get(alice.doc.clientID) as { cursor: unknown; user: { name: string } }
+  assert.equal(seen.cursor, { line: 3 })
+  assert.is(seen.user.name, 'Alice', 'stamped by the instance she is on')
+  aliceConn.leave()
+  await converge([[ha, []], [hb, [bob]]], () => !bob.awareness.getStates().has(alice.doc.clientID), 'her leaving at bob')
+})
+
 test.run()

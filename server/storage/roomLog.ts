@@ -34,6 +34,18 @@ export class RoomSealedError extends Error {
   }
 }
 
+/** An append refused because it writes at a client id another user claimed; nothing was stored. */
+export class ClientClaimedError extends Error {
+  readonly code = 'client-claimed'
+  constructor(
+    readonly room: string,
+    readonly client: number,
+  ) {
+    super(`room ${room}: client id ${client} belongs to another user`)
+    this.name = 'ClientClaimedError'
+  }
+}
+
 export interface RoomLog {
   /** The room as stored; a room never written reads as empty (head 0, no snapshot). */
   load(room: string): Promise<StoredRoom>
@@ -43,10 +55,14 @@ export interface RoomLog {
    */
   readSince(room: string, since: number): Promise<LogTail | null>
   /**
-   * Stores one update durably and resolves with its sequence number. Rejects, having stored
-   * nothing, with RoomSealedError when the room is sealed or with the engine's error.
+   * Stores one update durably and resolves with its sequence number. `claims` ([client id, user])
+   * are recorded with it, in the same transaction. Rejects, having stored nothing, with
+   * RoomSealedError when the room is sealed, ClientClaimedError when a claimed client id belongs
+   * to someone else, or with the engine's error.
    */
-  append(room: string, update: Uint8Array): Promise<number>
+  append(room: string, update: Uint8Array, claims?: ReadonlyArray<readonly [number, string]>): Promise<number>
+  /** Who first wrote each client id of the room, as [client id, user]. */
+  loadOwners(room: string): Promise<Array<[number, string]>>
   /**
    * Replaces the snapshot with `state` (the whole document with every update up to `upTo`
    * applied) and drops the updates it folds in, under a lease that one instance holds at a time.

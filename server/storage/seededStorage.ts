@@ -1,5 +1,5 @@
 /** A room storage that gives a task's room its first state when the room is first loaded. */
-import type { RoomStorage } from './updateLog'
+import type { RemoteChanges, RoomStorage } from './updateLog'
 import { andThen } from './maybeAsync'
 
 /**
@@ -59,7 +59,9 @@ export function seededStorage(
     get snapshotBytes() {
       return inner.snapshotBytes
     },
-    ...(inner.follow ? { follow: (apply: (update: Uint8Array) => void) => inner.follow!(apply) } : {}),
+    ...(inner.ownerStore ? { ownerStore: inner.ownerStore } : {}),
+    ...(inner.follow ? { follow: (from: RemoteChanges) => inner.follow!(from) } : {}),
+    ...(inner.publishPresence ? { publishPresence: (update: Uint8Array) => inner.publishPresence!(update) } : {}),
     close: () => inner.close(),
   }
 }

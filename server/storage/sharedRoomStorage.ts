@@ -16,8 +16,9 @@
  */
 import type { BusMessage, RoomBus } from './roomBus'
 import type { RoomLog, StoredRoom } from './roomLog'
-import type { RoomStorage, StoredUpdates } from './updateLog'
+import type { RemoteChanges, RoomStorage, StoredUpdates } from './updateLog'
 import { CommitOrder } from './commitOrder'
+import type { OwnerStore } from './ownerStore'
 
 /** What every shared room of an instance uses. */
 export interface SharedRoomParts {
@@ -46,12 +47,24 @@ export class SharedRoomStorage implements RoomStorage {
   /** Bus messages that arrived before the log was read. */
   private early: BusMessage[] | null = []
   private unsubscribe: (() => void) | null = null
+  private remote: RemoteChanges | null = null
   private closed = false
 
   constructor(
     readonly room: string,
     private readonly parts: SharedRoomParts,
   ) {}
+
+  /** Owners as loaded, plus the claims that wait for the next append to carry them. */
+  private owners: Array<[number, string]> = []
+  private claims: Array<[number, string]> = []
+  readonly ownerStore: OwnerStore = {
+    load: () => this.owners.slice(),
+    add: (entries) => {
+      this.owners.push(...entries)
+      this.claims.push(...entries)
+    },
+  }
 
   async load(): Promise<Uint8Array[]> {
     const { bus, log } = this.parts
@@ -64,7 +77,8 @@ export class SharedRoomStorage implements RoomStorage {
         onBadEntry: (id, problem) => this.parts.onError('a bus entry did not parse; skipped', new Error(problem), { room: this.room, id }),
       })
     }
-    const stored = await log.load(this.room)
+    const [stored, owners] = await Promise.all([log.load(this.room), log.loadOwners(this.room)])
+    this.owners = owners
     this.order?.close()
     this.order = new CommitOrder(stored.head, (since) => void this.readMissing(since))
     const early = this.early ?? []
@@ -81,12 +95,24 @@ export class SharedRoomStorage implements RoomStorage {
     return { updates: stateOf(stored), neverStored: stored.head === 0 && stored.snapshot === null }
   }
 
-  follow(apply: (update: Uint8Array) => void): void {
-    this.order?.follow(apply)
+  follow(from: RemoteChanges): void {
+    this.remote = from
+    this.order?.follow((update) => from.committed(update))
+  }
+
+  publishPresence(update: Uint8Array): void {
+    const { bus } = this.parts
+    if (!bus || this.closed) return
+    bus.publish({ room: this.room }, 'presence', update).catch((err) => {
+      this.parts.onError('publishing presence failed', err, { room: this.room })
+    })
   }
 
   async append(update: Uint8Array): Promise<void> {
-    const seq = await this.parts.log.append(this.room, update)
+    // The claims made for this update (and any before it in this append) commit with it or not at all.
+    const claims = this.claims
+    this.claims = []
+    const seq = await this.parts.log.append(this.room, update, claims)
     this.logBytes += update.length
     this.order?.own(seq)
     this.publish(update, seq)
@@ -119,6 +145,12 @@ export class SharedRoomStorage implements RoomStorage {
   }
 
   private onMessage(message: BusMessage): void {
+    if (message.from === this.parts.bus?.instanceId) return
+    if (message.kind === 'presence') {
+      // Presence is live only: what was said before the room loaded here is renewed within 15 s.
+      if (!this.early) this.remote?.presence(message.payload)
+      return
+    }
     if (message.kind !== 'update' || message.seq === undefined) return
     if (this.early) {
       this.early.push(message)

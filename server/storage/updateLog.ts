@@ -26,6 +26,7 @@ import { LogMarker, snapshotHeader } from './logMarker'
 import type { OnCorruption } from './roomRecovery'
 import { toStorageError } from './storageError'
 import type { MaybePromise } from './maybeAsync'
+import type { OwnerStore } from './ownerStore'
 
 export { encodeRecord, decodeRecords } from './recordCodec'
 
@@ -61,17 +62,31 @@ export interface RoomStorage {
    */
   peek(): MaybePromise<StoredUpdates | null>
   /**
-   * Shared stores only: from now on, hands the room every update other instances committed, in
-   * the order they committed, each once and after everything it depends on. The room applies
-   * them without storing them again and relays them.
+   * Shared stores only: from now on, hands the room what other instances did in it. `committed`
+   * gets every update they committed, in commit order, each once and after everything it depends
+   * on (the room applies it without storing it again and relays it); `presence` gets their
+   * clients' awareness updates.
    */
-  follow?(apply: (update: Uint8Array) => void): void
+  follow?(from: RemoteChanges): void
+  /**
+   * Shared stores only: the room's client-id owners, claimed with the append that writes with
+   * them (the separate owner file of the file store cannot hold across instances).
+   */
+  readonly ownerStore?: OwnerStore
+  /** Shared stores only: tells the other instances of this room's local presence changes. */
+  publishPresence?(update: Uint8Array): void
   /** Bytes appended since the last compaction. */
   readonly logBytes: number
   readonly snapshotBytes: number
   close(): void
 }
 
+
+/** What other instances did in a shared room (RoomStorage.follow). */
+export interface RemoteChanges {
+  committed(update: Uint8Array): void
+  presence(update: Uint8Array): void
+}
 
 /** A room's stored updates as `peek` reads them. */
 export interface StoredUpdates {

@@ -18,12 +18,20 @@ export const MAX_CLIENT_IDS_PER_CONNECTION = 64
 
 /** The owner record of one loaded room. */
 export class ClientOwners {
-  /** Null until someone writes: a room nobody edited since it was made holds no map. */
-  private owners: Map<number, string> | null
+  /**
+   * Read from the store on first use (a shared store has them only once the room loaded); null
+   * while nobody wrote: a room nobody edited since it was made holds no map.
+   */
+  private map: Map<number, string> | null | undefined = undefined
 
-  constructor(private readonly store: OwnerStore) {
-    const entries = store.load()
-    this.owners = entries.length > 0 ? new Map(entries) : null
+  constructor(private readonly store: OwnerStore) {}
+
+  private get owners(): Map<number, string> | null {
+    if (this.map === undefined) {
+      const entries = this.store.load()
+      this.map = entries.length > 0 ? new Map(entries) : null
+    }
+    return this.map
   }
 
   /** The user who first wrote `client`, if anyone did. */
@@ -45,7 +53,7 @@ export class ClientOwners {
     const added = clients.filter((c) => !this.owners?.has(c))
     if (added.length === 0) return
     this.store.add(added.map((c) => [c, userId]))
-    const owners = (this.owners ??= new Map())
+    const owners = (this.map ??= new Map())
     for (const c of added) owners.set(c, userId)
   }
 

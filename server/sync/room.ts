@@ -6,6 +6,7 @@
  * flush: store, then relay) and compactor.ts (snapshots).
  */
 import * as Y from 'yjs'
+import { applyAwarenessUpdate } from 'y-protocols/awareness'
 import { LOAD } from '../../shared/origins'
 import { andThen } from '../storage/maybeAsync'
 import { CLOSE } from '../../shared/errors'
@@ -121,7 +122,8 @@ export class Room {
     this.rules = rules === undefined ? staticRulesFor(parsed) : rules
     // Bound methods, not arrow functions: a loaded room keeps each of these for its whole life.
     this.state = new RoomDoc(this.onUndecodable.bind(this))
-    this.owners = new ClientOwners(ownerStore)
+    // A shared store keeps the owners itself: its claims commit with the append that writes with them.
+    this.owners = new ClientOwners(storage.ownerStore ?? ownerStore)
     this.presence = new RoomPresence(this.state.ydoc, this.owners)
     this.compactor = createCompactor({
       storage,
@@ -156,6 +158,16 @@ export class Room {
     this.turn.addUpdate(update, origin)
   }
 
+  /** Applies another instance's presence update (it checked who speaks for whom). */
+  private applyRemotePresence(update: Uint8Array): void {
+    if (this.destroyed || this.discarded) return
+    try {
+      applyAwarenessUpdate(this.presence.awareness, update, COMMITTED)
+    } catch (err) {
+      this.log.error('applying presence from another instance failed', err, { room: this.name })
+    }
+  }
+
   /** Applies an update another instance committed to this room's log (a shared store's `follow`). */
   private applyCommitted(update: Uint8Array): void {
     if (this.destroyed || this.discarded || this.broken) return
@@ -166,8 +178,14 @@ export class Room {
     }
   }
 
-  private onPresenceUpdate(change: { added: number[]; updated: number[]; removed: number[] }): void {
-    this.turn.addPresence([...change.added, ...change.updated, ...change.removed])
+  private onPresenceUpdate(change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
+    const ids = [...change.added, ...change.updated, ...change.removed]
+    this.turn.addPresence(ids)
+    // What this instance's connections said (or their leaving) goes to the other instances; not
+    // what came from them, and not states the awareness timed out (each instance does that).
+    if (this.storage.publishPresence && origin !== COMMITTED && origin !== 'timeout') {
+      this.storage.publishPresence(this.presence.encode(ids))
+    }
   }
 
   private afterCompaction(): void {
@@ -227,7 +245,7 @@ export class Room {
   load(): void | Promise<void> {
     return andThen(this.storage.load(), (updates) => {
       if (this.state.load(updates)) this.changed = true
-      this.storage.follow?.(this.applyCommitted.bind(this))
+      this.storage.follow?.({ committed: this.applyCommitted.bind(this), presence: this.applyRemotePresence.bind(this) })
     })
   }
 

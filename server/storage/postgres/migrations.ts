@@ -76,10 +76,27 @@ CREATE TABLE record_logs (
 );
 `
 
+/**
+ * Who first wrote each Yjs client id of a room (version 3): the rule that one person can never
+ * write at another's client id must hold across instances, so the claim is made in the same
+ * transaction as the append that writes with it, and a client id claimed by someone else on any
+ * instance refuses that append.
+ */
+const ROOM_OWNERS_SQL = `
+CREATE TABLE room_owners (
+  room text NOT NULL,
+  client bigint NOT NULL,
+  owner text NOT NULL,
+  PRIMARY KEY (room, client),
+  CONSTRAINT room_owners_owner_length CHECK (octet_length(owner) BETWEEN 1 AND 512)
+);
+`
+
 /** Every migration this code knows, oldest first. Later versions append; none is ever edited. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'room log', sql: ROOM_LOG_SQL },
   { version: 2, name: 'record documents and logs', sql: RECORDS_SQL },
+  { version: 3, name: 'room client owners', sql: ROOM_OWNERS_SQL },
 ]
 
 /** The second half of the migration lock's key; the first is LOCK_SPACE.migrations. */

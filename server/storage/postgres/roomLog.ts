@@ -10,7 +10,7 @@
  * once. Room names are always bound parameters.
  */
 import type { Pool, PoolClient } from 'pg'
-import { RoomSealedError } from '../roomLog'
+import { ClientClaimedError, RoomSealedError } from '../roomLog'
 import type { LogTail, RoomLog, StoredRoom } from '../roomLog'
 import { compactionLeaseKey } from './lockKeys'
 import { inTransaction } from './transaction'
@@ -39,6 +39,12 @@ UNION ALL
 SELECT 1, u.seq, u.update, NULL FROM room_updates u JOIN room_logs r ON r.name = u.room
   WHERE u.room = $1 AND u.seq > $2 AND r.snapshot_seq <= $2
 ORDER BY part, seq`
+
+const CLAIM_SQL = `
+INSERT INTO room_owners (room, client, owner) SELECT $1, c, o FROM unnest($2::bigint[], $3::text[]) AS t(c, o)
+ON CONFLICT (room, client) DO NOTHING`
+
+const OWNERS_OF_SQL = 'SELECT client, owner FROM room_owners WHERE room = $1 AND client = ANY($2::bigint[])'
 
 const SEAL_SQL = `
 INSERT INTO room_logs (name, sealed) VALUES ($1, true) ON CONFLICT (name) DO UPDATE SET sealed = true`
@@ -89,13 +95,28 @@ export class PostgresRoomLog implements RoomLog {
     return { updates, head }
   }
 
-  async append(room: string, update: Uint8Array): Promise<number> {
+  async append(room: string, update: Uint8Array, claims: ReadonlyArray<readonly [number, string]> = []): Promise<number> {
     checkRoomName(room)
     if (!(update instanceof Uint8Array)) throw new TypeError('an update is a Uint8Array')
-    const { rows } = await this.pool.query<{ seq: string }>(APPEND_SQL, [room, update])
-    // No row: the room exists and is sealed (the upsert's WHERE refused the bump).
-    if (rows.length === 0) throw new RoomSealedError(room)
-    return toSeq(rows[0].seq)
+    for (const [client, user] of claims) {
+      if (!Number.isSafeInteger(client) || client < 0) throw new RangeError(`a client id is a non-negative integer, not ${client}`)
+      if (typeof user !== 'string' || user.length === 0) throw new RangeError('a claim names its user')
+    }
+    if (claims.length === 0) return appendOne(this.pool, room, update)
+    return inTransaction(this.pool, async (client) => {
+      const clients = claims.map(([c]) => c)
+      await client.query(CLAIM_SQL, [room, clients, claims.map(([, u]) => u)])
+      const { rows } = await client.query<{ client: string; owner: string }>(OWNERS_OF_SQL, [room, clients])
+      const ownerOf = new Map(rows.map((r) => [Number(r.client), r.owner]))
+      for (const [c, user] of claims) if (ownerOf.get(c) !== user) throw new ClientClaimedError(room, c)
+      return appendOne(client, room, update)
+    })
+  }
+
+  async loadOwners(room: string): Promise<Array<[number, string]>> {
+    checkRoomName(room)
+    const { rows } = await this.pool.query<{ client: string; owner: string }>('SELECT client, owner FROM room_owners WHERE room = $1', [room])
+    return rows.map((r) => [Number(r.client), r.owner])
   }
 
   async compact(room: string, state: Uint8Array, upTo: number): Promise<boolean> {
@@ -144,6 +165,13 @@ export class PostgresRoomLog implements RoomLog {
     this.closed ??= this.pool.end().finally(() => this.pool.off('error', this.onIdleError))
     return this.closed
   }
+}
+
+async function appendOne(db: Pool | PoolClient, room: string, update: Uint8Array): Promise<number> {
+  const { rows } = await db.query<{ seq: string }>(APPEND_SQL, [room, update])
+  // No row: the room exists and is sealed (the upsert's WHERE refused the bump).
+  if (rows.length === 0) throw new RoomSealedError(room)
+  return toSeq(rows[0].seq)
 }
 
 /**
