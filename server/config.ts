@@ -1,7 +1,7 @@
 /** Server configuration, read once from the environment (docs/configuration.md#environment). */
 import path from 'node:path'
 
-export type StorageMode = 'disk' | 'memory'
+export type StorageMode = 'disk' | 'memory' | 'postgres'
 
 export interface Config {
   port: number
@@ -9,6 +9,11 @@ export interface Config {
   dataDir: string
   seedDemo: boolean
   storage: StorageMode
+  /**
+   * STORAGE=postgres: where rooms and records live (DATABASE_URL) and the bus between instances
+   * (REDIS_URL, keys under REDIS_PREFIX). Null otherwise.
+   */
+  shared: SharedConfig | null
   /** The origin printed in sign-in links and allowed for browser requests. */
   publicUrl: string | null
   /** Extra origins allowed to open WebSockets and send cookie-authenticated requests. */
@@ -45,6 +50,13 @@ export interface Config {
   sandboxMemoryMb: number
   /** Where the sandbox's driver bundle and Python snapshot are kept (SANDBOX_CACHE_DIR); null for the system temp folder. */
   sandboxCacheDir: string | null
+}
+
+/** The engines several instances share (docs/scale-out.md). */
+export interface SharedConfig {
+  databaseUrl: string
+  redisUrl: string
+  redisPrefix: string
 }
 
 /** Limits of the sync layer, with their units in their names. */
@@ -95,12 +107,28 @@ function days(value: string | undefined, fallback: number, name: string): number
   return n
 }
 
+/** STORAGE=postgres needs both engines named; a prefix keeps deployments on one Redis apart. */
+function sharedConfig(env: NodeJS.ProcessEnv): SharedConfig {
+  const databaseUrl = env.DATABASE_URL ?? ''
+  const redisUrl = env.REDIS_URL ?? ''
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`STORAGE=postgres needs DATABASE_URL, a postgres:// URL of an empty database created for codejury, got "${databaseUrl}"`)
+  }
+  if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`STORAGE=postgres needs REDIS_URL, a redis:// URL, got "${redisUrl}"`)
+  const redisPrefix = env.REDIS_PREFIX ?? 'codejury:'
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisPrefix)) {
+    throw new Error(`REDIS_PREFIX must be 1 to 64 letters, digits or ":_.-", got "${redisPrefix}"`)
+  }
+  return { databaseUrl, redisUrl, redisPrefix }
+}
+
 /** Reads the configuration; throws with a readable message on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const storage = (env.STORAGE ?? 'disk') as StorageMode
-  if (storage !== 'disk' && storage !== 'memory') {
-    throw new Error(`STORAGE must be "disk" or "memory", got "${env.STORAGE}"`)
+  const storage = (env.STORAGE || 'disk') as StorageMode
+  if (storage !== 'disk' && storage !== 'memory' && storage !== 'postgres') {
+    throw new Error(`STORAGE must be "disk", "memory" or "postgres", got "${env.STORAGE}"`)
   }
+  const shared = storage === 'postgres' ? sharedConfig(env) : null
   const sandbox = env.SANDBOX || 'auto'
   if (sandbox !== 'auto' && sandbox !== 'off') throw new Error(`SANDBOX must be "auto" or "off", got "${env.SANDBOX}"`)
   return {
@@ -109,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
     seedDemo: env.SEED_DEMO !== '0' && env.SEED_DEMO !== 'false',
     storage,
+    shared,
     publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     clientDir: path.resolve(cwd, env.CLIENT_DIR || 'client/dist'),

@@ -23,6 +23,8 @@ export interface RecordFeedOptions {
   pollMs?: number
   /** A handler threw or a catch-up failed (it is retried on the next poll). */
   onError?: (err: unknown, kind: string | null) => void
+  /** This instance wrote `version` (it `reach`es it): the bus tells the others to catch up now. */
+  onReach?: (version: number) => void
 }
 
 export class RecordFeed {
@@ -35,12 +37,14 @@ export class RecordFeed {
   private stopped = false
   private readonly pollMs: number
   private readonly onError: (err: unknown, kind: string | null) => void
+  private readonly onReach: (version: number) => void
 
   constructor(
     readonly docs: PostgresRecordDocs,
     options: RecordFeedOptions = {},
   ) {
     this.pollMs = options.pollMs ?? DEFAULT_FEED_POLL_MS
+    this.onReach = options.onReach ?? (() => {})
     this.onError = options.onError ?? ((err, kind) => console.error(`codejury: the records feed (${kind ?? 'catch-up'}) failed:`, err))
   }
 
@@ -71,6 +75,7 @@ export class RecordFeed {
    * writes). Rejects when a catch-up fails; the write itself is stored either way.
    */
   async reach(version: number): Promise<void> {
+    this.onReach(version)
     while (this.applied < version) {
       if (this.stopped) throw new Error('the records feed was stopped')
       await this.catchUp()
