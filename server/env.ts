@@ -7,7 +7,7 @@ import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import type { LiveHub } from './services/live'
-import type { SessionStore } from './storage/sessions'
+import type { Sessions } from './storage/sessionTypes'
 import type { LiveAccess } from './services/access'
 import type { Backlog } from './sync/backlog'
 import type { Workflow } from './services/workflow'
@@ -29,8 +29,8 @@ export interface AppDeps {
   /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
   connections: Set<Connection>
   live: LiveHub
-  /** Sign-in sessions (DATA_DIR/sessions.json): the cookie carries a session id, never a token. */
-  sessions: SessionStore
+  /** Sign-in sessions (DATA_DIR/sessions.json, or PostgreSQL): the cookie carries a session id, never a token. */
+  sessions: Sessions
   /** Re-decides open connections' access after a change to users, tokens, assignments or status. */
   access: LiveAccess
   /** Bytes queued to slow readers, capped server-wide and per user. */
