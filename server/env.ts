@@ -16,7 +16,7 @@ import type { RecordStore } from './storage/records'
 import type { RecordKeys } from './storage/recordKey'
 import type { EvidenceService } from './services/evidence'
 import type { AuditLog } from './storage/audit'
-import type { GoldStore } from './storage/goldStore'
+import type { Gold } from './storage/goldStore'
 import type { WorkflowIndex } from './services/workflowIndex'
 import type { RoomReadings } from './services/roomReadings'
 
@@ -50,7 +50,7 @@ export interface AppDeps {
   /** Workspace rankings read before, kept until their room changes (gold figures). */
   roomReadings: RoomReadings
   /** Gold tasks' true rankings, kept apart from everything that serves a task. */
-  gold: GoldStore
+  gold: Gold
 }
 
 export type AppEnv = { Variables: SessionVariables }
