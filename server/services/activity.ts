@@ -320,11 +320,16 @@ export class ActivityTracker {
     }
   }
 
-  /** Stops the timer and writes what is pending (shutdown); resolves once the store has it. */
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
+  /** Writes what is pending and resolves once the store has it (or reported failing to). */
+  async settle(): Promise<void> {
     this.flush()
     while (this.writing.size) await Promise.all([...this.writing])
+  }
+
+  /** Stops the timer and writes what is pending (shutdown); resolves once the store has it. */
+  close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    return this.settle()
   }
 
   /** Follows a write of `day` under way: a failure marks the day for the next flush. */
