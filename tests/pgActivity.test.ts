@@ -71,9 +71,18 @@ test('time from both instances adds up on each instance after a catch-up, and no
     assert.equal(t.daysBetween('2026-03-05', '2026-03-05').map((d) => `${d.task} ${d.user} ${d.active_ms}`).sort(), expected)
   }
 
+  const versions = async () => (await a.feed.docs.loadAll(ACTIVITY_KIND)).docs.map((d) => `${d.key} ${d.version}`)
+  const before = await versions()
+  assert.is(before.length, 3, 'one record per instance, day and person')
+  work(a.tracker, 'u9', 't9', T0, 0)
+  a.tracker.note('u9', 't9', T0)
   await Promise.all([a.tracker.settle(), b.tracker.settle(), a.feed.catchUp(), b.feed.catchUp()])
+  const after = await versions()
+  assert.is(after.length, 4, 'control: a new person\'s row is written')
+  assert.equal(after.filter((v) => !v.includes('/u9 ')).sort(), [...before].sort(), 'an unchanged person\'s day is not written again')
   await Promise.all([a.feed.catchUp(), b.feed.catchUp()])
-  assert.equal(totals(a.tracker), expected, 'flushing and catching up again changes nothing')
+  assert.equal(totals(a.tracker), [...expected, 't9 u9 0'].sort(), 'flushing and catching up again adds nothing twice')
+  assert.equal(totals(b.tracker), [...expected, 't9 u9 0'].sort())
 })
 
 test('a later flush replaces an instance\'s rows on the other instance instead of adding to them', async () => {

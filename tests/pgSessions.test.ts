@@ -164,6 +164,11 @@ test('an instance that starts later finds the live sessions and a session that i
   assert.is(c.store.resolve(id)?.userId, 'u1')
   assert.is(c.store.list().length, 1, 'only the well-formed session is held')
   assert.is(errors.length, 1, 'the malformed one is reported')
+  const odd = await c.store.create('__proto__', 'tok-p')
+  await a.feed.catchUp()
+  assert.is(a.store.resolve(odd.id)?.userId, '__proto__', 'user ids are data')
+  assert.is(await a.store.revokeUser('constructor'), 0, 'control: no other user matches')
+  assert.is(await a.store.revokeUser('__proto__'), 1)
   assert.match((await rejection(() => c.store.create('', 'tok'), 'a session without a user')).message, /user id/)
 })
 

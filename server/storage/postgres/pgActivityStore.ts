@@ -9,7 +9,7 @@
  * feed too and are skipped, since the tracker's memory is ahead of them.
  * A restarted process writes under a new id: what it stored before reads as another writer's rows.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { DAY, readActivityRows } from '../activityStore'
 import type { ActivityRow, ActivityStore, ForeignRows } from '../activityStore'
 import type { DocWrite, StoredDoc } from './recordDocs'
@@ -41,7 +41,7 @@ export interface PgActivityStoreOptions {
 export class PgActivityStore implements ActivityStore {
   /** This process's writer id. */
   readonly writer: string
-  /** key → JSON of the body last stored: an unchanged person's day is not written again. */
+  /** key → digest of the body last stored: an unchanged person's day is not written again. */
   private readonly stored = new Map<string, string>()
   /** Other writers' rows as the feed last gave them, until the tracker follows. */
   private readonly held = new Map<string, ForeignRows>()
@@ -75,20 +75,20 @@ export class PgActivityStore implements ActivityStore {
     }
     // Read now: the tracker keeps changing its rows after this call.
     const writes: DocWrite[] = []
-    const texts = new Map<string, string>()
+    const digests = new Map<string, string>()
     for (const [user, list] of byUser) {
       const key = `${day}/${this.writer}/${user}`
       const body: ActivityDoc = { writer: this.writer, day, user, rows: list }
-      const text = JSON.stringify(body)
-      if (this.stored.get(key) === text) continue
+      const digest = createHash('sha256').update(JSON.stringify(body)).digest('base64')
+      if (this.stored.get(key) === digest) continue
       writes.push({ kind: ACTIVITY_KIND, key, body })
-      texts.set(key, text)
+      digests.set(key, digest)
     }
     const run = this.tail.then(async () => {
       for (let from = 0; from < writes.length; from += WRITES_PER_PUT) {
         const part = writes.slice(from, from + WRITES_PER_PUT)
         await this.feed.docs.putMany(part)
-        for (const w of part) this.stored.set(w.key, texts.get(w.key)!)
+        for (const w of part) this.stored.set(w.key, digests.get(w.key)!)
       }
     })
     this.tail = run.catch(() => {})

@@ -67,7 +67,15 @@ export class PgSessionStore implements Sessions {
     const drop = mine.slice(0, Math.max(0, mine.length - MAX_SESSIONS_PER_USER + 1))
     const version = await this.feed.docs.put(SESSION_KIND, session.hash, session, 0)
     // Past the cap, the least recently used ones go, unless someone used or ended them meanwhile.
-    const dropped = await Promise.all(drop.map((h) => this.removeAt(h.session.hash, h.version)))
+    // A drop that fails leaves one session too many for a while; the new session stands.
+    const dropped = await Promise.all(
+      drop.map((h) =>
+        this.removeAt(h.session.hash, h.version).catch((err) => {
+          this.options.onError?.(err)
+          return 0
+        }),
+      ),
+    )
     await this.feed.reach(Math.max(version, ...dropped))
     if ([...this.byHash.values()].some((h) => this.expired(h.session))) this.background(this.pruneExpired())
     return { id, session }
