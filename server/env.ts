@@ -7,7 +7,7 @@ import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
 import type { LiveHub } from './services/live'
-import type { SessionStore } from './storage/sessions'
+import type { Sessions } from './storage/sessionTypes'
 import type { LiveAccess } from './services/access'
 import type { Backlog } from './sync/backlog'
 import type { Workflow } from './services/workflow'
@@ -16,7 +16,7 @@ import type { RecordStore } from './storage/records'
 import type { RecordKeys } from './storage/recordKey'
 import type { EvidenceService } from './services/evidence'
 import type { AuditLog } from './storage/audit'
-import type { GoldStore } from './storage/goldStore'
+import type { Gold } from './storage/goldStore'
 import type { WorkflowIndex } from './services/workflowIndex'
 import type { RoomReadings } from './services/roomReadings'
 
@@ -29,8 +29,8 @@ export interface AppDeps {
   /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
   connections: Set<Connection>
   live: LiveHub
-  /** Sign-in sessions (DATA_DIR/sessions.json): the cookie carries a session id, never a token. */
-  sessions: SessionStore
+  /** Sign-in sessions (DATA_DIR/sessions.json, or PostgreSQL): the cookie carries a session id, never a token. */
+  sessions: Sessions
   /** Re-decides open connections' access after a change to users, tokens, assignments or status. */
   access: LiveAccess
   /** Bytes queued to slow readers, capped server-wide and per user. */
@@ -50,7 +50,7 @@ export interface AppDeps {
   /** Workspace rankings read before, kept until their room changes (gold figures). */
   roomReadings: RoomReadings
   /** Gold tasks' true rankings, kept apart from everything that serves a task. */
-  gold: GoldStore
+  gold: Gold
 }
 
 export type AppEnv = { Variables: SessionVariables }

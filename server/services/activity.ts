@@ -10,16 +10,22 @@
  * counts, and it never runs backwards: a message stamped before the last one counts nothing. So
  * the time credited to a person never exceeds the time they were connected, however many tabs
  * they keep open.
- * Totals are kept per quarter hour (UTC) in one file per UTC day, `activity/<YYYY-MM-DD>.json`,
- * written in batches: every zone's days are whole quarter hours, so the timesheet can split days in
- * any time zone (shared/timeZone.ts). Rows written before quarters were kept (no `q`) hold a whole
- * UTC day and are reported on that day's date in every zone.
+ * Totals are kept per quarter hour (UTC) in rows per UTC day, written in batches through an
+ * ActivityStore (server/storage/activityStore.ts; by default one file per day,
+ * `activity/<YYYY-MM-DD>.json`): every zone's days are whole quarter hours, so the timesheet can
+ * split days in any time zone (shared/timeZone.ts). Rows written before quarters were kept (no `q`)
+ * hold a whole UTC day and are reported on that day's date in every zone.
+ * With several instances, each measures and stores its own connections' time; the rows other
+ * instances store (the store's `follow`) are added to every read, never to this tracker's rows.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import { parseRoomName } from '../../shared/roomNames'
-import { replaceFileSync } from '../storage/durableFile'
+import { FileActivityStore, QUARTER_MS } from '../storage/activityStore'
+import type { ActivityRow, ActivityStore, ForeignRows } from '../storage/activityStore'
 import type { RoomActivity } from '../sync/roomActivity'
+
+export { QUARTER_MS } from '../storage/activityStore'
+export type { ActivityRow, ActivityStore } from '../storage/activityStore'
 
 /** A gap longer than this between two consecutive messages of a person is idle time. */
 export const IDLE_MS = 2 * 60_000
@@ -27,18 +33,6 @@ export const IDLE_MS = 2 * 60_000
 export const ACTIVITY_FLUSH_MS = 10_000
 /** How recent an edit must be to count as the edit a room change came from. */
 const EDIT_MATCH_MS = 2_000
-
-/** One row of a day: a person's active time on one revision of a task. */
-export interface ActivityRow {
-  task: string
-  user: string
-  revision: number
-  active_ms: number
-  /** Edits (updates from a connection that may write) the person sent to the task's rooms. */
-  edits?: number
-  /** The quarter hour of the UTC day (0–95) the time was spent in; absent on whole-day rows of old files. */
-  q?: number
-}
 
 /** A person's active time on a task in one quarter hour (revisions summed). */
 export interface QuarterTotal {
@@ -60,8 +54,10 @@ export interface ActiveTotal {
 
 /** How a tracker stores, which tasks it knows, and its clock. */
 export interface ActivityOptions {
-  /** Where day files live; null keeps everything in memory. */
+  /** Where day files live; null keeps everything in memory. Ignored when `store` is given. */
   dataDir: string | null
+  /** Where rows are kept instead of DATA_DIR's day files (PostgreSQL, with several instances). */
+  store?: ActivityStore
   /** The task's current revision, or undefined for an unknown task (ignored). */
   revisionOf: (taskId: string) => number | undefined
   /** The clock, injected by tests that script idle gaps. */
@@ -78,10 +74,6 @@ export interface ActiveConnection {
 }
 
 const DAY_MS = 86_400_000
-/** The finest unit time is kept in: every time zone's offset is a whole number of these. */
-export const QUARTER_MS = 15 * 60_000
-const QUARTERS_PER_DAY = DAY_MS / QUARTER_MS
-const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.json$/
 
 // every frame asks for the day; it changes once a day
 let lastDay = { n: NaN, s: '' }
@@ -96,8 +88,12 @@ export function dayOf(at: number): string {
 /** Measures and keeps time on task for one server (one DATA_DIR). */
 export class ActivityTracker {
   private readonly now: () => number
-  /** day → `task\nuser\nrevision\nquarter` → row */
+  /** day → `task\nuser\nrevision\nquarter` → row: this tracker's own rows */
   private readonly days = new Map<string, Map<string, ActivityRow>>()
+  /** other writers' rows (other instances), by the store's key; read, never written here */
+  private readonly foreign = new Map<string, { day: string; rows: readonly ActivityRow[] }>()
+  /** writes the store has not finished yet */
+  private readonly writing = new Set<Promise<void>>()
   /** task → user → active ms over every day and revision (a row at zero included), kept as rows change */
   private readonly byTask = new Map<string, Map<string, number>>()
   /** user → the time of their latest message on their current timeline; absent: no timeline */
@@ -107,38 +103,39 @@ export class ActivityTracker {
   private readonly lastEditAt = new Map<string, number>()
   private readonly dirty = new Set<string>()
   private readonly timer: NodeJS.Timeout | null
-  private readonly dir: string | null
+  private readonly store: ActivityStore | null
 
   constructor(private readonly options: ActivityOptions) {
     this.now = options.now ?? Date.now
-    this.dir = options.dataDir === null ? null : path.join(options.dataDir, 'activity')
-    if (this.dir) this.load(this.dir)
+    this.store =
+      options.store ?? (options.dataDir === null ? null : new FileActivityStore(path.join(options.dataDir, 'activity'), options.onError))
+    for (const [day, rows] of this.store?.loadOwn() ?? []) {
+      this.days.set(day, new Map(rows.map((r) => [rowKey(r.task, r.user, r.revision, r.q), r])))
+    }
     for (const rows of this.days.values()) for (const r of rows.values()) this.credit(r.task, r.user, r.active_ms)
-    this.timer = this.dir ? setInterval(() => this.flush(), options.flushMs ?? ACTIVITY_FLUSH_MS) : null
+    this.store?.follow?.((change) => this.applyForeign(change))
+    this.timer = this.store ? setInterval(() => this.flush(), options.flushMs ?? ACTIVITY_FLUSH_MS) : null
     this.timer?.unref()
   }
 
-  private load(dir: string): void {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-    for (const name of fs.readdirSync(dir)) {
-      const day = DAY_FILE.exec(name)?.[1]
-      if (!day) continue
-      try {
-        const rows = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as ActivityRow[]
-        const map = new Map<string, ActivityRow>()
-        for (const r of Array.isArray(rows) ? rows : []) {
-          if (typeof r?.task !== 'string' || typeof r.user !== 'string' || !Number.isInteger(r.revision)) continue
-          if (typeof r.active_ms !== 'number' || !(r.active_ms >= 0)) continue
-          const q = r.q === undefined ? undefined : Number.isInteger(r.q) && r.q >= 0 && r.q < QUARTERS_PER_DAY ? r.q : null
-          if (q === null) continue
-          const edits = Number.isSafeInteger(r.edits) && r.edits! > 0 ? { edits: r.edits } : {}
-          const quarter = q === undefined ? {} : { q }
-          map.set(rowKey(r.task, r.user, r.revision, q), { task: r.task, user: r.user, revision: r.revision, active_ms: r.active_ms, ...edits, ...quarter })
-        }
-        this.days.set(day, map)
-      } catch (err) {
-        this.options.onError?.(err)
-      }
+  /** Replaces another writer's rows of one key, keeping the running totals in step. */
+  private applyForeign(change: ForeignRows): void {
+    const old = this.foreign.get(change.key)
+    for (const r of old?.rows ?? []) this.credit(r.task, r.user, -r.active_ms)
+    if (change.rows.length === 0) this.foreign.delete(change.key)
+    else this.foreign.set(change.key, { day: change.day, rows: change.rows })
+    for (const r of change.rows) this.credit(r.task, r.user, r.active_ms)
+  }
+
+  /** Every row, this tracker's and other writers', with its UTC day; only `from`–`to` when given. */
+  private *rows(from = '', to = '\uffff'): Generator<[string, ActivityRow]> {
+    for (const [day, rows] of this.days) {
+      if (day < from || day > to) continue
+      for (const r of rows.values()) yield [day, r]
+    }
+    for (const { day, rows } of this.foreign.values()) {
+      if (day < from || day > to) continue
+      for (const r of rows) yield [day, r]
     }
   }
 
@@ -242,10 +239,8 @@ export class ActivityTracker {
   /** Active milliseconds per user on one revision of a task, over every day. */
   activeOn(taskId: string, revision: number): Map<string, number> {
     const out = new Map<string, number>()
-    for (const rows of this.days.values()) {
-      for (const r of rows.values()) {
-        if (r.task === taskId && r.revision === revision) out.set(r.user, (out.get(r.user) ?? 0) + r.active_ms)
-      }
+    for (const [, r] of this.rows()) {
+      if (r.task === taskId && r.revision === revision) out.set(r.user, (out.get(r.user) ?? 0) + r.active_ms)
     }
     return out
   }
@@ -257,12 +252,10 @@ export class ActivityTracker {
   workedOn(taskId: string, revision: number): Map<string, number> {
     const active = new Map<string, number>()
     const edited = new Set<string>()
-    for (const rows of this.days.values()) {
-      for (const r of rows.values()) {
-        if (r.task !== taskId || r.revision !== revision) continue
-        active.set(r.user, (active.get(r.user) ?? 0) + r.active_ms)
-        if ((r.edits ?? 0) > 0) edited.add(r.user)
-      }
+    for (const [, r] of this.rows()) {
+      if (r.task !== taskId || r.revision !== revision) continue
+      active.set(r.user, (active.get(r.user) ?? 0) + r.active_ms)
+      if ((r.edits ?? 0) > 0) edited.add(r.user)
     }
     for (const [user, ms] of active) if (ms <= 0 && !edited.has(user)) active.delete(user)
     return active
@@ -274,32 +267,25 @@ export class ActivityTracker {
    */
   totalsByTask(): ActiveTotal[] {
     const sums = new Map<string, ActiveTotal>()
-    for (const rows of this.days.values()) {
-      for (const r of rows.values()) {
-        const k = pairKey(r.task, r.user)
-        const s = sums.get(k)
-        if (s) s.active_ms += r.active_ms
-        else sums.set(k, { task: r.task, user: r.user, active_ms: r.active_ms })
-      }
+    for (const [, r] of this.rows()) {
+      const k = pairKey(r.task, r.user)
+      const s = sums.get(k)
+      if (s) s.active_ms += r.active_ms
+      else sums.set(k, { task: r.task, user: r.user, active_ms: r.active_ms })
     }
     return [...sums.values()]
   }
 
   /** Rows of the days from `from` to `to` (inclusive, `YYYY-MM-DD`), revisions summed. */
   daysBetween(from: string, to: string): { day: string; task: string; user: string; active_ms: number }[] {
-    const out: { day: string; task: string; user: string; active_ms: number }[] = []
-    for (const [day, rows] of this.days) {
-      if (day < from || day > to) continue
-      const sums = new Map<string, { day: string; task: string; user: string; active_ms: number }>()
-      for (const r of rows.values()) {
-        const k = pairKey(r.task, r.user)
-        const s = sums.get(k)
-        if (s) s.active_ms += r.active_ms
-        else sums.set(k, { day, task: r.task, user: r.user, active_ms: r.active_ms })
-      }
-      for (const s of sums.values()) out.push(s)
+    const sums = new Map<string, { day: string; task: string; user: string; active_ms: number }>()
+    for (const [day, r] of this.rows(from, to)) {
+      const k = `${day}\n${pairKey(r.task, r.user)}`
+      const s = sums.get(k)
+      if (s) s.active_ms += r.active_ms
+      else sums.set(k, { day, task: r.task, user: r.user, active_ms: r.active_ms })
     }
-    return out
+    return [...sums.values()]
   }
 
   /**
@@ -307,39 +293,54 @@ export class ActivityTracker {
    * revisions summed. Old whole-day rows come with `start: null`.
    */
   quartersBetween(from: string, to: string): QuarterTotal[] {
-    const out: QuarterTotal[] = []
-    for (const [day, rows] of this.days) {
-      if (day < from || day > to) continue
-      const dayStart = Date.parse(`${day}T00:00:00Z`)
-      const sums = new Map<string, QuarterTotal>()
-      for (const r of rows.values()) {
-        const k = `${pairKey(r.task, r.user)}\n${r.q ?? '-'}`
-        const s = sums.get(k)
-        if (s) s.active_ms += r.active_ms
-        else sums.set(k, { day, start: r.q === undefined ? null : dayStart + r.q * QUARTER_MS, task: r.task, user: r.user, active_ms: r.active_ms })
-      }
-      for (const s of sums.values()) out.push(s)
+    const sums = new Map<string, QuarterTotal>()
+    for (const [day, r] of this.rows(from, to)) {
+      const k = `${day}\n${pairKey(r.task, r.user)}\n${r.q ?? '-'}`
+      const s = sums.get(k)
+      if (s) s.active_ms += r.active_ms
+      else sums.set(k, { day, start: r.q === undefined ? null : Date.parse(`${day}T00:00:00Z`) + r.q * QUARTER_MS, task: r.task, user: r.user, active_ms: r.active_ms })
     }
-    return out
+    return [...sums.values()]
   }
 
-  /** Writes every day file changed since the last flush; a failed write stays dirty and is retried. */
+  /**
+   * Writes every day changed since the last flush; a failed write stays dirty and is retried.
+   * The file store has written when this returns; an asynchronous store, when `close` resolves.
+   */
   flush(): void {
-    if (!this.dir) return this.dirty.clear()
+    if (!this.store) return this.dirty.clear()
     for (const day of [...this.dirty]) {
       try {
-        replaceFileSync(path.join(this.dir, `${day}.json`), JSON.stringify([...(this.days.get(day)?.values() ?? [])]))
+        const stored = this.store.writeDay(day, [...(this.days.get(day)?.values() ?? [])])
         this.dirty.delete(day)
+        if (stored) this.track(day, stored)
       } catch (err) {
         this.options.onError?.(err)
       }
     }
   }
 
-  /** Stops the timer and writes what is pending (shutdown). */
-  close(): void {
-    if (this.timer) clearInterval(this.timer)
+  /** Writes what is pending and resolves once the store has it (or reported failing to). */
+  async settle(): Promise<void> {
     this.flush()
+    while (this.writing.size) await Promise.all([...this.writing])
+  }
+
+  /** Stops the timer and writes what is pending (shutdown); resolves once the store has it. */
+  close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    return this.settle()
+  }
+
+  /** Follows a write of `day` under way: a failure marks the day for the next flush. */
+  private track(day: string, stored: Promise<void>): void {
+    const done: Promise<void> = stored
+      .catch((err) => {
+        this.dirty.add(day)
+        this.options.onError?.(err)
+      })
+      .finally(() => this.writing.delete(done))
+    this.writing.add(done)
   }
 }
 

@@ -10,14 +10,14 @@ import { resolveGoldRanking } from '../../shared/quality'
 import type { Task } from '../../shared/types'
 import type { AuditLog } from '../storage/audit'
 import type { Db, StoredUser } from '../storage/db'
-import type { GoldEntry, GoldStore } from '../storage/goldStore'
+import type { Gold, GoldEntry } from '../storage/goldStore'
 import type { RecordStore } from '../storage/records'
 
 /** What the gold service reads and writes. */
 export interface GoldDeps {
   db: Db
   records: RecordStore
-  gold: GoldStore
+  gold: Gold
   audit: AuditLog
   now?: () => Date
 }

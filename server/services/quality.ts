@@ -13,7 +13,7 @@ import type { FirstTimeRightTally, GoldJudgment, QualityReport } from '../../sha
 import type { RecordBallot } from '../../shared/record'
 import type { Task } from '../../shared/types'
 import type { Db } from '../storage/db'
-import type { GoldStore } from '../storage/goldStore'
+import type { Gold } from '../storage/goldStore'
 import type { RecordStore, SealedRecord } from '../storage/records'
 import type { Rooms } from '../sync/rooms'
 import type { ActivityTracker } from './activity'
@@ -29,7 +29,7 @@ export interface QualityDeps {
   workflowIndex: WorkflowIndex
   roomReadings: RoomReadings
   activity: ActivityTracker
-  gold: GoldStore
+  gold: Gold
 }
 
 /** Pushes `value` onto the list `key` holds in `map`. */

@@ -1,12 +1,12 @@
 /** Sign-in sessions as the rest of the server uses them: sign in, list for the lead, revoke. */
 import type { Db } from '../storage/db'
-import type { SessionInfo, SessionStore } from '../storage/sessions'
+import type { SessionInfo, Sessions } from '../storage/sessionTypes'
 import { userForToken } from './users'
 
 /** What the session functions need from AppDeps. */
 export interface SessionDeps {
   db: Db
-  sessions: SessionStore
+  sessions: Sessions
 }
 
 /** A session as `GET /api/sessions` shows it: who, and since when; never the secret. */

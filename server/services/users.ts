@@ -4,7 +4,7 @@ import { CodejuryError } from '../../shared/errors'
 import type { Role, User } from '../../shared/types'
 import { hashToken, newId, newToken } from '../auth/tokens'
 import type { Db, StoredUser } from '../storage/db'
-import type { SessionStore } from '../storage/sessions'
+import type { Sessions } from '../storage/sessionTypes'
 import { assignTask } from './tasks'
 import type { TaskDeps } from './tasks'
 import type { LiveAccess } from './access'
@@ -39,7 +39,7 @@ export function userForToken(db: Db, token: string | undefined | null): StoredUs
 /** What the lead's user changes need: the records, the rooms (for assignments) and live access. */
 export type UserDeps = TaskDeps & {
   access: Pick<LiveAccess, 'refresh'>
-  sessions: Pick<SessionStore, 'revokeUser'>
+  sessions: Pick<Sessions, 'revokeUser'>
 }
 
 function existing(db: Db, id: string): StoredUser {

@@ -26,7 +26,23 @@ interface GoldFile {
   gold: GoldEntry[]
 }
 
-function isEntry(x: unknown): x is GoldEntry {
+/**
+ * Gold tasks as the server uses them: reads answer from memory, a write is stored before it is
+ * served. Callers type against this, so the file store and the PostgreSQL store are interchangeable.
+ */
+export interface Gold {
+  get(taskId: string): GoldEntry | undefined
+  has(taskId: string): boolean
+  /** The ids of every gold task. */
+  taskIds(): Set<string>
+  /** Marks (or re-marks) a task as gold, stored before it is served. */
+  set(entry: GoldEntry): Promise<void>
+  /** Unmarks a task; resolves to whether it was gold. */
+  delete(taskId: string): Promise<boolean>
+}
+
+/** Whether a stored value has a gold entry's shape; anything else is skipped on load. */
+export function isGoldEntry(x: unknown): x is GoldEntry {
   if (!x || typeof x !== 'object') return false
   const e = x as Record<string, unknown>
   return (
@@ -39,7 +55,7 @@ function isEntry(x: unknown): x is GoldEntry {
 }
 
 /** The gold file of one DATA_DIR; writes one after another, each durable before it is served. */
-export class GoldStore {
+export class GoldStore implements Gold {
   private entries = new Map<string, GoldEntry>()
   private tail: Promise<unknown> = Promise.resolve()
   private readonly file: string
@@ -66,7 +82,7 @@ export class GoldStore {
       throw new Error(`${store.file} is not valid JSON (${(err as Error).message}); restore it from a backup or move it away`)
     }
     const list = (parsed as Partial<GoldFile> | null)?.gold
-    for (const e of Array.isArray(list) ? list : []) if (isEntry(e)) store.entries.set(e.task, e)
+    for (const e of Array.isArray(list) ? list : []) if (isGoldEntry(e)) store.entries.set(e.task, e)
     return store
   }
 

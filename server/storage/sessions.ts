@@ -6,41 +6,15 @@ import { Low } from 'lowdb'
 import type { Adapter } from 'lowdb'
 import { hashToken } from '../auth/tokens'
 import { replaceFile } from './durableFile'
+import { LAST_USED_WRITE_MS, MAX_SESSIONS_PER_USER, byLastUse, isSession, toInfo } from './sessionTypes'
+import type { SessionInfo, Sessions, SessionStoreOptions, StoredSession } from './sessionTypes'
 
-/** One session as stored. The session id itself lives only in the browser's cookie. */
-export interface StoredSession {
-  /** SHA-256 (hex) of the session id: what a stolen copy of this file would give an attacker. */
-  hash: string
-  userId: string
-  /**
-   * The hash of the token the session was started with: once the user's token is rotated, the
-   * sessions it started stop working, whoever remembers to revoke them.
-   */
-  tokenHash: string
-  createdAt: string
-  lastUsedAt: string
-  expiresAt: string
-}
-
-/** A session as the lead sees it: a short public id, never the secret nor its full hash. */
-export interface SessionInfo {
-  id: string
-  userId: string
-  createdAt: string
-  lastUsedAt: string
-  expiresAt: string
-}
+export { LAST_USED_WRITE_MS, MAX_SESSIONS_PER_USER, PUBLIC_ID_CHARS } from './sessionTypes'
+export type { SessionInfo, Sessions, SessionStoreOptions, StoredSession } from './sessionTypes'
 
 interface SessionsFile {
   sessions: StoredSession[]
 }
-
-/** The public id of a session: the first 64 bits of its hash, enough to name it, useless to sign in. */
-export const PUBLIC_ID_CHARS = 16
-/** Sessions one user may hold at once; signing in past it drops their least recently used one. */
-export const MAX_SESSIONS_PER_USER = 20
-/** How stale a stored `lastUsedAt` may get before a request rewrites the file (memory is exact). */
-export const LAST_USED_WRITE_MS = 10 * 60_000
 
 /**
  * A lowdb adapter that writes through `replaceFile` (mode 0600, fsynced, renamed, directory
@@ -72,20 +46,12 @@ class PrivateJsonFile<T> implements Adapter<T> {
   }
 }
 
-/** Options of a session store; `now` is injectable so expiry can be tested without waiting. */
-export interface SessionStoreOptions {
-  ttlMs: number
-  now?: () => number
-  /** A background write (pruning, last-used) failed; the store keeps working from memory. */
-  onError?: (err: unknown) => void
-}
-
 /**
  * Every live session of one data directory. Lookups are synchronous from memory; every change
  * is written to disk before memory changes (a failed write leaves the sessions as they were),
  * and writes run one at a time. Expired sessions are never returned and are pruned.
  */
-export class SessionStore {
+export class SessionStore implements Sessions {
   private readonly byHash = new Map<string, StoredSession>()
   private readonly persistedLastUse = new Map<string, number>()
   private queue: Promise<unknown> = Promise.resolve()
@@ -254,23 +220,4 @@ export class SessionStore {
   private background(work: Promise<void>): void {
     work.catch((err) => this.options.onError?.(err))
   }
-}
-
-function byLastUse(a: StoredSession, b: StoredSession): number {
-  return a.lastUsedAt.localeCompare(b.lastUsedAt)
-}
-
-function toInfo(s: StoredSession): SessionInfo {
-  const { userId, createdAt, lastUsedAt, expiresAt } = s
-  return { id: s.hash.slice(0, PUBLIC_ID_CHARS), userId, createdAt, lastUsedAt, expiresAt }
-}
-
-function isSession(s: unknown): s is StoredSession {
-  const o = s as Record<string, unknown> | null
-  return (
-    typeof o === 'object' && o !== null &&
-    typeof o.hash === 'string' && typeof o.userId === 'string' && typeof o.tokenHash === 'string' &&
-    typeof o.createdAt === 'string' && typeof o.lastUsedAt === 'string' &&
-    typeof o.expiresAt === 'string' && !Number.isNaN(Date.parse(o.expiresAt))
-  )
 }
