@@ -18,6 +18,8 @@ import { VersionConflictError } from '../server/storage/postgres/recordWrites'
 import { recordsSuite, waitersOn } from './helpers/pgRecords'
 import { commitRecord, FINALIZE, keyDir, startReviewNode } from './helpers/pgReviewNode'
 import type { ReviewNode } from './helpers/pgReviewNode'
+import type { AuditTrail, ReviewRecordStore } from '../server/storage/recordStores'
+import { WorkflowIndex } from '../server/services/workflowIndex'
 import { makeRecord } from './helpers/makeRecord'
 import { rejection } from './helpers/rejection'
 import { waitFor } from './helpers/waitFor'
@@ -176,6 +178,20 @@ test('a record changed in the database after its commit is refused on every read
     assert.throws(() => n.store.read('tamper-1', 1), /fails its integrity check/)
     assert.equal(n.store.read('tamper-ok', 1), kept)
   }
+})
+
+test('the PostgreSQL stores serve the surface the services use, and the workflow index follows the PostgreSQL audit log', async () => {
+  const [a, b] = [await node(), await node()]
+  // Compile-time: both implementations are what the services take.
+  const records: ReviewRecordStore = a.store
+  const audit: AuditTrail = a.audit
+  const index = new WorkflowIndex(b.audit)
+  assert.equal(index.catchUp().eventsOf('wi-1'), [], 'control: nothing before the commit')
+  const r = await records.commit((at) => makeRecord({ taskId: 'wi-1', finalizedAt: at }), FINALIZE, new Date())
+  assert.equal(audit.commits().filter((c) => c.task === 'wi-1').map((c) => c.seq), [r.seq])
+  await b.catchUp()
+  assert.equal(index.catchUp().eventsOf('wi-1'), [{ task: 'wi-1', revision: 1, action: 'finalize', by: 'u-lead' }])
+  assert.equal(index.catchUp().eventsOf('wi-1').length, 1, 'each line is taken once')
 })
 
 test.run()
