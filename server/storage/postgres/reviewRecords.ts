@@ -54,8 +54,8 @@ interface Held {
 }
 
 export interface PostgresRecordStoreOptions {
-  /** A document of the record kinds that cannot be a record (changed outside codejury). */
-  onBadDoc?: (key: string, problem: string) => void
+  /** A document of the record kinds that cannot be a record (changed outside codejury), or a commit this instance could not read back yet. */
+  onProblem?: (key: string, problem: string) => void
 }
 
 /** The record store over PostgreSQL, with the file store's surface (records.ts). */
@@ -66,7 +66,7 @@ export class PostgresRecordStore {
   private counter = { seq: 0, at: '', version: 0 }
   private seq = 0
   private lastAtMs = Number.NEGATIVE_INFINITY
-  private readonly onBadDoc: (key: string, problem: string) => void
+  private readonly onProblem: (key: string, problem: string) => void
 
   /** Registers with `feed`, which must not have started yet. */
   constructor(
@@ -75,13 +75,13 @@ export class PostgresRecordStore {
     private readonly audit: PostgresAuditLog,
     options: PostgresRecordStoreOptions = {},
   ) {
-    this.onBadDoc = options.onBadDoc ?? ((key, problem) => console.error(`codejury: review record ${key}: ${problem}`))
+    this.onProblem = options.onProblem ?? ((key, problem) => console.error(`codejury: review record ${key}: ${problem}`))
     feed.on(RECORD_KIND, (docs) => docs.forEach((d) => this.take(d)))
     feed.on(RECORD_SEQ_KIND, (docs) => {
       for (const d of docs) {
         const body = d.body as { seq?: unknown; at?: unknown } | null
         if (d.key !== SEQ_KEY || d.removed || !Number.isSafeInteger(body?.seq) || typeof body?.at !== 'string') {
-          this.onBadDoc(d.key, 'the commit counter is not {seq, at}')
+          this.onProblem(d.key, 'the commit counter is not {seq, at}')
           continue
         }
         this.counter = { seq: body.seq as number, at: body.at, version: d.version }
@@ -92,7 +92,7 @@ export class PostgresRecordStore {
 
   private take(doc: StoredDoc): void {
     const match = RECORD_KEY.exec(doc.key)
-    if (!match) return this.onBadDoc(doc.key, 'its key is not <taskId>/<revision>')
+    if (!match) return this.onProblem(doc.key, 'its key is not <taskId>/<revision>')
     const [task, revision] = [match[1], Number(match[2])]
     this.verified.delete(doc.key)
     let revs = this.index.get(task)
@@ -110,7 +110,7 @@ export class PostgresRecordStore {
       typeof body.record_hash === 'string' && Number.isSafeInteger(body.seq) && typeof body.finalized_at === 'string'
     if (!sane) {
       revs.set(revision, { commit: { task, revision, record_hash: '', seq: 0, at: '' }, text, refused: 'the stored document is not a record of this revision' })
-      return this.onBadDoc(doc.key, 'it is not a record of this revision')
+      return this.onProblem(doc.key, 'it is not a record of this revision')
     }
     const commit = { task, revision, record_hash: body.record_hash!, seq: body.seq!, at: body.finalized_at! }
     revs.set(revision, { commit, text, ...(known ? { refused: 'it was written again after its commit' } : {}) })
@@ -152,8 +152,10 @@ export class PostgresRecordStore {
       const seq = last + 1
       const sealed: SealedRecord = { ...record, signature: this.keys.sign(record.record_hash), key_id: this.keys.keyId, seq }
       const line = { ...entry, at, task: record.task_id, revision: record.revision, record_hash: record.record_hash, seq }
+      let stored: { versions: number[]; seqs: number[] }
       try {
-        const { versions, seqs } = await this.feed.docs.putManyWithLog(
+        // The record first: the feed then brings it before the counter that names its seq.
+        stored = await this.feed.docs.putManyWithLog(
           [
             { kind: RECORD_KIND, key, body: sealed, expectVersion: 0 },
             { kind: RECORD_SEQ_KIND, key: SEQ_KEY, body: { seq, at }, expectVersion: version },
@@ -161,14 +163,18 @@ export class PostgresRecordStore {
           AUDIT_LOG,
           [line],
         )
-        await Promise.all([this.feed.reach(Math.max(...versions)), this.audit.reach(seqs[0])])
-        return sealed
       } catch (err) {
         if (!(err instanceof VersionConflictError)) throw err
         await this.feed.catchUp()
         if (err.kind === RECORD_KIND) throw new Error(`record ${key} is already committed`)
         if (attempt >= MAX_ATTEMPTS) throw new Error(`record ${key}: other instances kept committing first (${attempt} attempts)`)
+        continue
       }
+      // Committed: a catch-up that fails now is retried by the feeds' polls, and the commit stands.
+      await Promise.all([this.feed.reach(Math.max(...stored.versions)), this.audit.reach(stored.seqs[0])]).catch((err) =>
+        this.onProblem(key, `committed, but this instance could not read it back yet: ${(err as Error).message}`),
+      )
+      return sealed
     }
   }
 
