@@ -105,6 +105,23 @@ test('a record is never overwritten: a second commit of a revision is refused, f
   assert.equal(auditOf(b, 'ow-').map((e) => [e.revision, e.seq]), [[1, first.seq], [2, first.seq + 1]], 'one audit line each')
 })
 
+test('two instances finalizing the same revision at once: one record commits, the other is refused, and no seq is lost', async () => {
+  const [a, b] = [await node(), await node()]
+  const base = a.store.lastSeq
+  const outcomes = await Promise.allSettled([commitRecord(a, { taskId: 'race-1', solution: 'from a' }), commitRecord(b, { taskId: 'race-1', solution: 'from b' })])
+  const won = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<Awaited<ReturnType<typeof commitRecord>>>).value)
+  const lost = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as Error)
+  assert.is(won.length, 1, 'exactly one commits')
+  assert.match(lost[0].message, 'race-1/1 is already committed')
+  assert.is(won[0].seq, base + 1)
+  await Promise.all([a.catchUp(), b.catchUp()])
+  for (const n of [a, b]) {
+    assert.equal(n.store.read('race-1', 1), won[0])
+    assert.equal(auditOf(n, 'race-').map((e) => e.seq), [base + 1], 'one audit line')
+  }
+  assert.is((await commitRecord(b, { taskId: 'race-2' })).seq, base + 2, 'the next commit takes the next seq')
+})
+
 test('a commit killed mid-transaction leaves neither record, nor seq, nor audit line, so recovery has nothing to do', async () => {
   const [a, b] = [await node(), await node()]
   const base = a.store.lastSeq
