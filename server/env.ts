@@ -12,10 +12,9 @@ import type { LiveAccess } from './services/access'
 import type { Backlog } from './sync/backlog'
 import type { Workflow } from './services/workflow'
 import type { ActivityTracker } from './services/activity'
-import type { RecordStore } from './storage/records'
+import type { AuditTrail, ReviewRecordStore } from './storage/recordStores'
 import type { RecordKeys } from './storage/recordKey'
 import type { EvidenceService } from './services/evidence'
-import type { AuditLog } from './storage/audit'
 import type { Gold } from './storage/goldStore'
 import type { WorkflowIndex } from './services/workflowIndex'
 import type { RoomReadings } from './services/roomReadings'
@@ -36,7 +35,7 @@ export interface AppDeps {
   /** Bytes queued to slow readers, capped server-wide and per user. */
   backlog: Backlog
   workflow: Workflow
-  records: RecordStore
+  records: ReviewRecordStore
   /** The record signing key and the public keys records verify against (`GET /api/records/key`). */
   recordKeys: RecordKeys
   /** Time on task, fed every frame a connection sends (server/ws.ts). */
@@ -44,7 +43,7 @@ export interface AppDeps {
   /** The server's own test runs in its sandbox (services/evidence.ts). */
   evidence: EvidenceService
   /** The append-only log of workflow actions (read by the quality figures, written by gold changes). */
-  audit: AuditLog
+  audit: AuditTrail
   /** The audit log's workflow lines by task and by submitter, read incrementally. */
   workflowIndex: WorkflowIndex
   /** Workspace rankings read before, kept until their room changes (gold figures). */

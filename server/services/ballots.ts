@@ -15,7 +15,7 @@ import { readRanking } from '../../shared/ranking'
 import { roomName } from '../../shared/roomNames'
 import { getBallot, getWorkspace } from '../../shared/schema'
 import type { Batch, Task } from '../../shared/types'
-import type { AuditLog } from '../storage/audit'
+import type { AuditTrail } from '../storage/recordStores'
 import type { Db, StoredUser } from '../storage/db'
 import type { Rooms } from '../sync/rooms'
 
@@ -32,7 +32,7 @@ export interface BallotView {
 export interface BallotDeps {
   db: Db
   rooms: Rooms
-  audit: Pick<AuditLog, 'append'>
+  audit: Pick<AuditTrail, 'append'>
   now?: () => Date
 }
 
@@ -110,7 +110,7 @@ export class BallotService {
     }
     const submission = { submitted_at: (this.deps.now?.() ?? new Date()).toISOString(), by: user.id }
     // Logged first: a submit the log could not take fails before it changes anything.
-    this.deps.audit.append({
+    const logged = this.deps.audit.append({
       at: submission.submitted_at,
       by: user.id,
       by_name: user.name,
@@ -121,6 +121,7 @@ export class BallotService {
       to: 'submitted',
       revision: task.revision,
     })
+    if (logged instanceof Promise) await logged
     await this.deps.rooms.transact(name, (doc) => {
       const map = getBallot(doc).submission
       map.set(SubmissionKey.submitted_at, submission.submitted_at)

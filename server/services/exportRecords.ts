@@ -14,7 +14,8 @@ import type { KtoBalance } from '../../shared/exports/ktoWeights'
 import type { PairPolicy } from '../../shared/exports/pairs'
 import { PromptForm, promptFormOf } from '../../shared/exports/prompts'
 import type { ExportQuery, RecordFilter } from '../../shared/exports/query'
-import type { RecordStore, SealedRecord } from '../storage/records'
+import type { SealedRecord } from '../storage/records'
+import type { ReviewRecordStore } from '../storage/recordStores'
 
 function selected(record: SealedRecord, filter: RecordFilter): boolean {
   if (filter.batch !== null && record.batch !== filter.batch) return false
@@ -33,7 +34,7 @@ const NONE: ReadonlySet<string> = new Set()
  * RecordIntegrityError. With `revisions: 'latest'` a task counts by its latest revision only: an
  * older revision is never exported in its place, whatever the other filters say.
  */
-export function* selectRecords(store: RecordStore, filter: RecordFilter, leaveOut: ReadonlySet<string> = NONE): Generator<SealedRecord> {
+export function* selectRecords(store: ReviewRecordStore, filter: RecordFilter, leaveOut: ReadonlySet<string> = NONE): Generator<SealedRecord> {
   // Only what was committed when the pass began: a reader who resumes from the highest seq it
   // received (`since_seq`) then misses nothing committed while it read.
   const upToSeq = store.lastSeq
@@ -66,7 +67,7 @@ export interface Selection {
  * export before a byte is sent) and decides the prompt form: conversational as soon as one record
  * has a conversational prompt, so no column mixes strings and message lists.
  */
-export function scanSelection(store: RecordStore, filter: RecordFilter, leaveOut: ReadonlySet<string> = NONE): Selection {
+export function scanSelection(store: ReviewRecordStore, filter: RecordFilter, leaveOut: ReadonlySet<string> = NONE): Selection {
   let records = 0
   let promptForm: PromptForm = PromptForm.standard
   const keys: RecordKey[] = []
@@ -89,7 +90,7 @@ export interface ExportProgress {
  * `query.limit` rows. `progress` is updated as lines are produced. `kto` takes its own order.
  */
 export function* exportLines(
-  store: RecordStore,
+  store: ReviewRecordStore,
   query: ExportQuery,
   selection: Selection,
   progress: ExportProgress = { records: 0, rows: 0 },
@@ -121,7 +122,7 @@ const keyText = (k: RecordKey) => `${k.taskId}\u0000${k.revision}`
  * whenever the rows allow it (TRL's KTOTrainer pairs each row with a neighbour's completion for
  * its KL term; a neighbour with the same prompt makes that term meaningless).
  */
-function* ktoLines(store: RecordStore, query: ExportQuery, selection: Selection, progress: ExportProgress): Generator<string> {
+function* ktoLines(store: ReviewRecordStore, query: ExportQuery, selection: Selection, progress: ExportProgress): Generator<string> {
   const options = { format: query.format, pairs: query.pairs, promptForm: selection.promptForm }
   const mix = new NeighbourInterleaver<string>()
   const full = () => query.limit !== null && progress.rows >= query.limit
@@ -162,7 +163,7 @@ export interface ExportCounts {
 }
 
 /** Counts one pass over the selection (verifying it too); rows are counted, never built. */
-export function exportCounts(store: RecordStore, filter: RecordFilter, pairs: PairPolicy, leaveOut: ReadonlySet<string> = NONE): ExportCounts {
+export function exportCounts(store: ReviewRecordStore, filter: RecordFilter, pairs: PairPolicy, leaveOut: ReadonlySet<string> = NONE): ExportCounts {
   const rows = Object.fromEntries(EXPORT_FORMATS.map((f) => [f, 0])) as Record<ExportFormat, number>
   let records = 0
   let promptForm: PromptForm = PromptForm.standard

@@ -8,17 +8,16 @@ import { CodejuryError } from '../../shared/errors'
 import { importIdOf } from '../../shared/blind'
 import { resolveGoldRanking } from '../../shared/quality'
 import type { Task } from '../../shared/types'
-import type { AuditLog } from '../storage/audit'
+import type { AuditTrail, ReviewRecordStore } from '../storage/recordStores'
 import type { Db, StoredUser } from '../storage/db'
 import type { Gold, GoldEntry } from '../storage/goldStore'
-import type { RecordStore } from '../storage/records'
 
 /** What the gold service reads and writes. */
 export interface GoldDeps {
   db: Db
-  records: RecordStore
+  records: ReviewRecordStore
   gold: Gold
-  audit: AuditLog
+  audit: AuditTrail
   now?: () => Date
 }
 
@@ -82,7 +81,7 @@ export class GoldService {
       source: 'from_record' in request ? 'record' : 'ranking',
       ...(revision !== undefined ? { revision } : {}),
     }
-    this.deps.audit.append({
+    const marked = this.deps.audit.append({
       at,
       by: user.id,
       by_name: user.name,
@@ -94,6 +93,7 @@ export class GoldService {
       revision: task.revision,
       message: `gold ranking ${resolved.ranking.join(' > ')}${revision !== undefined ? ` from the record of revision ${revision}` : ''}`,
     })
+    if (marked instanceof Promise) await marked
     await this.deps.gold.set(entry)
     return this.view(task, entry)!
   }
@@ -102,7 +102,7 @@ export class GoldService {
   async unmark(taskId: string, user: StoredUser): Promise<boolean> {
     const task = this.task(taskId)
     if (!this.deps.gold.has(task.id)) return false
-    this.deps.audit.append({
+    const unmarked = this.deps.audit.append({
       at: (this.deps.now?.() ?? new Date()).toISOString(),
       by: user.id,
       by_name: user.name,
@@ -113,6 +113,7 @@ export class GoldService {
       to: 'not_gold',
       revision: task.revision,
     })
+    if (unmarked instanceof Promise) await unmarked
     return this.deps.gold.delete(task.id)
   }
 }

@@ -14,7 +14,8 @@ import type { RecordBallot } from '../../shared/record'
 import type { Task } from '../../shared/types'
 import type { Db } from '../storage/db'
 import type { Gold } from '../storage/goldStore'
-import type { RecordStore, SealedRecord } from '../storage/records'
+import type { SealedRecord } from '../storage/records'
+import type { ReviewRecordStore } from '../storage/recordStores'
 import type { Rooms } from '../sync/rooms'
 import type { ActivityTracker } from './activity'
 import { readBallot } from './records'
@@ -25,7 +26,7 @@ import type { RoomReadings } from './roomReadings'
 export interface QualityDeps {
   db: Db
   rooms: Rooms
-  records: RecordStore
+  records: ReviewRecordStore
   workflowIndex: WorkflowIndex
   roomReadings: RoomReadings
   activity: ActivityTracker
@@ -40,7 +41,7 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 }
 
 /** The latest record of a finalized task, or null. */
-function latestRecord(records: RecordStore, task: Task): SealedRecord | null {
+function latestRecord(records: ReviewRecordStore, task: Task): SealedRecord | null {
   if (task.status !== 'finalized') return null
   const revs = records.revisions(task.id)
   return revs.length ? records.read(task.id, revs[revs.length - 1]) : null

@@ -3,9 +3,8 @@ import { krippendorffAlphaOrdinal, meanTauB, rankUnits, splitPairs, top1Agreemen
 import type { BallotInput } from '../../shared/agreement'
 import type { BatchStats, DayCount, PersonDay, TaskStats } from '../../shared/stats'
 import type { Batch } from '../../shared/types'
-import type { AuditLog } from '../storage/audit'
+import type { AuditTrail, ReviewRecordStore } from '../storage/recordStores'
 import type { Db } from '../storage/db'
-import type { RecordStore } from '../storage/records'
 import type { Rooms } from '../sync/rooms'
 import { dayOf } from './activity'
 import type { ActivityTracker } from './activity'
@@ -15,9 +14,9 @@ import { BallotService } from './ballots'
 export interface StatsDeps {
   db: Db
   rooms: Rooms
-  records: RecordStore
+  records: ReviewRecordStore
   activity: ActivityTracker
-  audit: AuditLog
+  audit: AuditTrail
 }
 
 /**
@@ -90,7 +89,7 @@ export async function batchStats(deps: StatsDeps, batch: Batch, from: string, to
 }
 
 /** Finalized revisions per UTC day in the range, from the records' `finalized_at`, oldest first. */
-function finalizedPerDay(records: RecordStore, taskIds: string[], from: string, to: string): DayCount[] {
+function finalizedPerDay(records: ReviewRecordStore, taskIds: string[], from: string, to: string): DayCount[] {
   const counts = new Map<string, number>()
   for (const id of taskIds) {
     for (const rev of records.revisions(id)) {

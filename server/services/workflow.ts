@@ -16,8 +16,8 @@ import { readWorkspaceContent, sha256Hex } from '../../shared/record'
 import type { FinalizeReason, LastAction } from '../../shared/workflow'
 import type { Task } from '../../shared/types'
 import type { Db, StoredUser } from '../storage/db'
-import type { RecordStore, SealedRecord } from '../storage/records'
-import type { AuditLog } from '../storage/audit'
+import type { SealedRecord } from '../storage/records'
+import type { AuditTrail, ReviewRecordStore } from '../storage/recordStores'
 import type { Rooms } from '../sync/rooms'
 import type { Room } from '../sync/room'
 import type { Logger } from '../log'
@@ -37,8 +37,8 @@ export interface AccessRefresher {
 export interface WorkflowDeps {
   db: Db
   rooms: Rooms
-  records: RecordStore
-  audit: AuditLog
+  records: ReviewRecordStore
+  audit: AuditTrail
   activity: ActivityTracker
   log: Logger
   access?: AccessRefresher
@@ -191,8 +191,9 @@ export class Workflow {
       const { content, threads, reasons } = gate()
       if (reasons.length) return { ok: false, reasons }
       // The commit: record file, then the audit line that names it, in one synchronous step
-      // (records.ts). A failure there (a full disk: 507) leaves nothing committed.
-      const record = records.commit(
+      // (records.ts), or one transaction (postgres/reviewRecords.ts). A failure there (a full
+      // disk: 507) leaves nothing committed.
+      const committed = records.commit(
         (finalizedAt) =>
           buildRecord({
             task,
@@ -210,6 +211,7 @@ export class Workflow {
         { by: user.id, by_name: user.name, role: user.role, action: WorkflowAction.finalize, from: task.status, to: 'finalized' },
         this.deps.now?.() ?? new Date(),
       )
+      const record = committed instanceof Promise ? await committed : committed
       const saved = await this.afterCommit(task, user, record, meta.doc)
       return { ok: true, task: saved, record }
     } finally {
@@ -268,7 +270,7 @@ export class Workflow {
     const lastAction: LastAction = { action, by: user.id, by_name: user.name, at, ...(message ? { message } : {}) }
     const revision = task.revision + (step.revisionBump ? 1 : 0)
     // Logged first: an action the audit log could not take fails before it changes anything.
-    this.deps.audit.append({
+    const logged = this.deps.audit.append({
       at,
       by: user.id,
       by_name: user.name,
@@ -280,6 +282,7 @@ export class Workflow {
       revision,
       ...(message ? { message } : {}),
     })
+    if (logged instanceof Promise) await logged
     // Stored before anyone is told: the meta room and live access follow the task file.
     const updated = await this.deps.db.updateTask(task.id, (t) => {
       t.status = step.status

@@ -7,13 +7,18 @@ import { BALLOT_SUBMIT_ACTION } from '../../shared/ballots'
 import { WorkflowAction } from '../../shared/workflow'
 import type { WorkflowEvent } from '../../shared/quality'
 import { readAuditSince } from '../storage/audit'
-import type { AuditCursor } from '../storage/audit'
+import type { AuditCursor, AuditEntry } from '../storage/audit'
+
+/** An audit log read incrementally: the lines since `cursor`, which it moves on (postgres/auditLog.ts). */
+export interface AuditSince {
+  readSince(cursor: AuditCursor): AuditEntry[]
+}
 
 const WORKFLOW_ACTIONS: ReadonlySet<string> = new Set([WorkflowAction.submit, WorkflowAction.request_changes, WorkflowAction.finalize])
 
 const NO_EVENTS: readonly WorkflowEvent[] = Object.freeze([])
 
-/** Workflow events per task and submitted tasks per person, from `dataDir`'s audit log. */
+/** Workflow events per task and submitted tasks per person, from `dataDir`'s audit log (or another). */
 export class WorkflowIndex {
   private readonly cursor: AuditCursor = new Map()
   /** task id → its workflow events, oldest first */
@@ -21,11 +26,12 @@ export class WorkflowIndex {
   /** user id → ids of the tasks they submitted (any revision, counted once) */
   private readonly submitted = new Map<string, Set<string>>()
 
-  constructor(private readonly dataDir: string) {}
+  constructor(private readonly source: string | AuditSince) {}
 
   /** Reads the lines the log gained since the last call (a malformed line is skipped); returns this. */
   catchUp(): this {
-    for (const e of readAuditSince(this.dataDir, this.cursor)) {
+    const lines = typeof this.source === 'string' ? readAuditSince(this.source, this.cursor) : this.source.readSince(this.cursor)
+    for (const e of lines) {
       if (typeof e !== 'object' || e === null) continue
       const { task, revision, action, by } = e
       if (typeof task !== 'string' || typeof by !== 'string' || typeof action !== 'string') continue

@@ -116,6 +116,17 @@ export class RecordKeys {
     return new RecordKeys(privateKey, keyId, accepted)
   }
 
+  /**
+   * Accepts one more public key for verifying (one another instance published); returns its id.
+   * Signing still uses the current key only.
+   */
+  accept(publicKey: crypto.KeyObject): string {
+    if (publicKey.type !== 'public' || publicKey.asymmetricKeyType !== 'ed25519') throw new RangeError('only Ed25519 public keys verify records')
+    const id = keyIdOf(publicKey)
+    if (!this.accepted.has(id)) this.accepted.set(id, publicKey)
+    return id
+  }
+
   /** Signs a record hash: base64 Ed25519 over the hash's ASCII hex. */
   sign(recordHash: string): string {
     return crypto.sign(null, Buffer.from(recordHash, 'ascii'), this.privateKey).toString('base64')

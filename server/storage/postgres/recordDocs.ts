@@ -107,6 +107,20 @@ export class PostgresRecordDocs {
     return inTransaction(this.pool, (client) => putDocs(client, writes))
   }
 
+  /**
+   * Stores `writes` and appends `bodies` to `log` in one transaction, all or none: a document and
+   * the log line that commits it are never seen one without the other. Documents are written
+   * before the log lines, so the locks are taken in recordWrites.ts's order.
+   */
+  putManyWithLog(writes: readonly DocWrite[], log: string, bodies: readonly unknown[]): Promise<{ versions: number[]; seqs: number[] }> {
+    checkLogName(log)
+    return inTransaction(this.pool, async (client) => {
+      const versions = await putDocs(client, writes)
+      const seqs = await appendLog(client, log, bodies)
+      return { versions, seqs }
+    })
+  }
+
   /** Writes a tombstone; resolves with its version, or null when nothing live was there. */
   remove(kind: string, key: string, expectVersion?: number): Promise<number | null> {
     return inTransaction(this.pool, (client) => removeDoc(client, kind, key, expectVersion))
