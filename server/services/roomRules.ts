@@ -5,7 +5,7 @@
  */
 import { MAX_COMMENTS_PER_MINUTE, MAX_THREAD_STARTS_PER_MINUTE } from '../../shared/comments'
 import { parseRoomName } from '../../shared/roomNames'
-import type { AuditLog } from '../storage/audit'
+import type { AuditTrail } from '../storage/recordStores'
 import type { Db } from '../storage/db'
 import { commentRules } from '../sync/commentRules'
 import type { ThreadTombstone } from '../sync/commentRules'
@@ -15,8 +15,10 @@ const MINUTE_MS = 60_000
 
 export interface RoomRulesDeps {
   db: Db
-  audit: AuditLog
+  audit: AuditTrail
   now?: () => number
+  /** A tombstone line a shared audit log could not store (it is written after the delete there). */
+  onAuditFailed?: (err: unknown) => void
 }
 
 /** Hands each room its rules; one per server. */
@@ -55,13 +57,17 @@ export class RoomRules {
     return true
   }
 
-  /** One audit line per deleted thread, whole and fsynced, before the delete is applied. */
+  /**
+   * One audit line per deleted thread: in the file log whole and fsynced before the delete is
+   * applied; in a shared log (PostgreSQL) committed while the delete is stored, and reported when
+   * it fails, since room rules decide synchronously.
+   */
   private recordDeletes(taskId: string, threads: ThreadTombstone[], by: Writer): void {
     const task = this.deps.db.task(taskId)
     const user = this.deps.db.userById(by.id)
     const at = new Date(this.deps.now?.() ?? Date.now()).toISOString()
     for (const thread of threads) {
-      this.deps.audit.append({
+      const written = this.deps.audit.append({
         at,
         by: by.id,
         by_name: user?.name ?? by.id,
@@ -73,6 +79,7 @@ export class RoomRules {
         revision: task?.revision ?? 0,
         message: JSON.stringify({ thread }),
       })
+      if (written instanceof Promise) written.catch((err) => this.deps.onAuditFailed?.(err))
     }
   }
 }
