@@ -9,13 +9,13 @@ import { importIdOf } from '../../shared/blind'
 import { resolveGoldRanking } from '../../shared/quality'
 import type { Task } from '../../shared/types'
 import type { AuditLog } from '../storage/audit'
-import type { Db, StoredUser } from '../storage/db'
+import type { RecordsDb, StoredUser } from '../storage/recordsDb'
 import type { GoldEntry, GoldStore } from '../storage/goldStore'
 import type { RecordStore } from '../storage/records'
 
 /** What the gold service reads and writes. */
 export interface GoldDeps {
-  db: Db
+  db: RecordsDb
   records: RecordStore
   gold: GoldStore
   audit: AuditLog

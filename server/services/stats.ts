@@ -4,7 +4,7 @@ import type { BallotInput } from '../../shared/agreement'
 import type { BatchStats, DayCount, PersonDay, TaskStats } from '../../shared/stats'
 import type { Batch } from '../../shared/types'
 import type { AuditLog } from '../storage/audit'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { RecordStore } from '../storage/records'
 import type { Rooms } from '../sync/rooms'
 import { dayOf } from './activity'
@@ -13,7 +13,7 @@ import { BallotService } from './ballots'
 
 /** What the stats read: tasks, ballot rooms, records and the activity tracker. */
 export interface StatsDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   records: RecordStore
   activity: ActivityTracker
