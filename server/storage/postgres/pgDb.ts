@@ -13,6 +13,7 @@
  */
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../../shared/types'
 import type { Batch, Task } from '../../../shared/types'
+import { storedTaskProblem } from '../../../shared/validation'
 import type { CommittedImport, RecordsDb, StoredUser, TaskChange, TaskImport } from '../recordsDb'
 import type { DocWrite, PostgresRecordDocs } from './recordDocs'
 import type { RecordFeed } from './recordFeed'
@@ -258,10 +259,11 @@ export class PgDb implements RecordsDb {
       return await this.updateTask(id, change)
     } catch (err) {
       const held = this.memory.tasks.get(id)
-      if (!held) throw err
+      if (!held || err instanceof RangeError) throw err
+      const next = changed(held.body, change)
       onUnsaved(err)
       this.retryLater(id, change, RETRY_FIRST_MS)
-      return changed(held.body, change)
+      return next
     }
   }
 
@@ -279,11 +281,17 @@ export class PgDb implements RecordsDb {
   }
 }
 
-/** A changed copy of `task`, stamped now. */
+/**
+ * A changed copy of `task`, stamped now; a change that leaves no valid task is refused here
+ * (RangeError), since every instance's feed would leave that document out.
+ */
 function changed(task: Task, change: (task: Task) => void): Task {
   const next = structuredClone(task)
   change(next)
   next.updatedAt = new Date().toISOString()
+  const problem = storedTaskProblem(next)
+  if (problem) throw new RangeError(`task ${JSON.stringify(task.id)}: the change ${problem.replace(/^is /, 'makes it ')}`)
+  if (next.id !== task.id) throw new RangeError(`task ${JSON.stringify(task.id)}: a change cannot give it another id`)
   return next
 }
 
