@@ -10,7 +10,8 @@ import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task } from '../../shared/types'
 import { DEFAULT_RUBRIC } from './batches'
 import { CodejuryError } from '../../shared/errors'
-import type { RecordsDb, TaskChange, TaskImport } from '../storage/recordsDb'
+import { TaskIdsTakenError } from '../storage/recordsDb'
+import type { CommittedImport, RecordsDb, TaskChange, TaskImport } from '../storage/recordsDb'
 import type { StorageProvider } from '../storage/roomStorage'
 import type { Rooms } from '../sync/rooms'
 import type { Config } from '../config'
@@ -166,7 +167,15 @@ export async function importTasks(
     reserved = stored.map((s) => s.task.id)
     for (const id of reserved) busy.add(id)
     crashPointForTests('import-staged')
-    const committed = await pack.commit()
+    let committed: CommittedImport
+    try {
+      committed = await pack.commit()
+    } catch (err) {
+      if (!(err instanceof TaskIdsTakenError)) throw err
+      const taken = new Set(err.ids)
+      const lost = stored.filter((s) => taken.has(s.task.id))
+      return { ok: false, conflict: true, errors: lost.map(({ task, line }) => ({ line, message: `task id "${task.id}" was imported by another request meanwhile` })) }
+    }
     pack = null
     crashPointForTests('import-committed')
     let batch: Batch

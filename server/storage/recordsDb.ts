@@ -27,8 +27,20 @@ export interface TaskChange {
  */
 export interface TaskImport {
   add(task: Task): void
+  /** Rejects with TaskIdsTakenError when another instance stored one of the ids meanwhile. */
   commit(): Promise<CommittedImport>
   discard(): void
+}
+
+/**
+ * An import's commit found task ids that another instance stored meanwhile (records shared by
+ * several instances); nothing of the import was kept. The import answers with a conflict.
+ */
+export class TaskIdsTakenError extends Error {
+  constructor(readonly ids: readonly string[]) {
+    super(`task ids stored meanwhile by another instance: ${ids.map((id) => JSON.stringify(id)).join(', ')}`)
+    this.name = 'TaskIdsTakenError'
+  }
 }
 
 export interface CommittedImport {

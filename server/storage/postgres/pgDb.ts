@@ -14,7 +14,9 @@
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../../shared/types'
 import type { Batch, Task } from '../../../shared/types'
 import { storedTaskProblem } from '../../../shared/validation'
+import { TaskIdsTakenError } from '../recordsDb'
 import type { CommittedImport, RecordsDb, StoredUser, TaskChange, TaskImport } from '../recordsDb'
+import { VersionConflictError } from './recordDocs'
 import type { DocWrite, PostgresRecordDocs } from './recordDocs'
 import type { RecordFeed } from './recordFeed'
 import { rebaseFields, sameJson, withRetry } from './casWrite'
@@ -204,7 +206,13 @@ export class PgDb implements RecordsDb {
         tasks.push(task)
       },
       commit: async (): Promise<CommittedImport> => {
-        const versions = await addTaskChunks(this.docs, this.feed, tasks)
+        let versions: number[]
+        try {
+          versions = await addTaskChunks(this.docs, this.feed, tasks)
+        } catch (err) {
+          if (err instanceof VersionConflictError && err.kind === PG_DB_KINDS.task) throw new TaskIdsTakenError([err.key])
+          throw err
+        }
         const stored = tasks.map((t, i) => ({ id: t.id, version: versions[i] }))
         tasks = []
         return { serve: () => {}, takeBack: () => removeTasks(this.docs, this.feed, stored) }
