@@ -121,4 +121,24 @@ test('a change that leaves no valid task is refused before it is stored', async 
   assert.equal(a.db.notices, [], 'no document was refused by the feed')
 })
 
+test('a document changed outside codejury is left out with a notice, and the rest is served', async () => {
+  const a = await open()
+  await a.docs.putMany([
+    { kind: 'task', key: 't-junk', body: { id: 't-junk', prompt: 42 } },
+    { kind: 'task', key: 't-elsewhere', body: makeTask('t-other-id') },
+    { kind: 'task', key: 't-good', body: makeTask('t-good') },
+  ])
+  await a.feed.catchUp()
+  assert.is(a.db.hasTask('t-good'), true, 'control: a valid document is served')
+  assert.is(a.db.hasTask('t-junk'), false)
+  assert.is(a.db.hasTask('t-elsewhere'), false)
+  assert.is(a.db.hasTask('t-other-id'), false)
+  assert.is(a.db.notices.length, 2)
+  assert.match(a.db.notices[0], /record "task"\/"t-junk" \(version \d+\) is not a valid task/)
+  assert.match(a.db.notices[1], /record "task"\/"t-elsewhere" \(version \d+\) holds another id; it was left out/)
+  const b = await open()
+  assert.is(b.db.notices.length, 2, 'an instance starting later says the same')
+  assert.is(b.db.hasTask('t-good'), true)
+})
+
 test.run()

@@ -14,18 +14,18 @@
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../../shared/types'
 import type { Batch, Task } from '../../../shared/types'
 import { storedTaskProblem } from '../../../shared/validation'
-import { TaskIdsTakenError } from '../recordsDb'
-import type { CommittedImport, RecordsDb, StoredUser, TaskChange, TaskImport } from '../recordsDb'
-import { VersionConflictError } from './recordDocs'
+import type { RecordsDb, StoredUser, TaskChange, TaskImport } from '../recordsDb'
 import type { DocWrite, PostgresRecordDocs } from './recordDocs'
 import type { RecordFeed } from './recordFeed'
 import { rebaseFields, sameJson, withRetry } from './casWrite'
 import { PG_DB_KINDS, PgDbMemory } from './pgDbMemory'
-import { addTaskChunks, removeTasks } from './pgDbTasks'
+import { addTaskChunks, stageTaskImport } from './pgDbTasks'
 
 export interface PgDbOptions {
   /** The instance's own data directory: local files only (demo links, staging, room files). */
   dataDir: string
+  /** A document the feed brought was not a record of its kind (also kept in `notices`). */
+  onNotice?: (notice: string) => void
   /** An unsaved committed task change failed again in the background (it keeps retrying). */
   onRetryError?: (err: unknown, taskId: string) => void
 }
@@ -47,7 +47,7 @@ export class PgDb implements RecordsDb {
     private readonly options: PgDbOptions,
   ) {
     this.dir = options.dataDir
-    this.memory = new PgDbMemory(feed, (changes) => this.tasksChanged(changes))
+    this.memory = new PgDbMemory(feed, (changes) => this.tasksChanged(changes), options.onNotice)
   }
 
   /**
@@ -200,27 +200,7 @@ export class PgDb implements RecordsDb {
 
   /** An import staged in memory, stored by `commit` as `addTasks` stores (served as it commits). */
   stageImport(): TaskImport {
-    let tasks: Task[] = []
-    return {
-      add: (task) => {
-        tasks.push(task)
-      },
-      commit: async (): Promise<CommittedImport> => {
-        let versions: number[]
-        try {
-          versions = await addTaskChunks(this.docs, this.feed, tasks)
-        } catch (err) {
-          if (err instanceof VersionConflictError && err.kind === PG_DB_KINDS.task) throw new TaskIdsTakenError([err.key])
-          throw err
-        }
-        const stored = tasks.map((t, i) => ({ id: t.id, version: versions[i] }))
-        tasks = []
-        return { serve: () => {}, takeBack: () => removeTasks(this.docs, this.feed, stored) }
-      },
-      discard: () => {
-        tasks = []
-      },
-    }
+    return stageTaskImport(this.docs, this.feed)
   }
 
   /**

@@ -62,6 +62,7 @@ export class PgDbMemory {
   constructor(
     feed: RecordFeed,
     private readonly tasksChanged: (changes: readonly TaskChange[]) => void,
+    private readonly onNotice: (notice: string) => void = () => {},
   ) {
     feed.on(PG_DB_KINDS.user, (docs) => this.applyUsers(docs))
     feed.on(PG_DB_KINDS.batch, (docs) => this.applyBatches(docs))
@@ -78,7 +79,9 @@ export class PgDbMemory {
   }
 
   private refused(doc: StoredDoc, problem: string): void {
-    this.notices.push(`record ${JSON.stringify(doc.kind)}/${JSON.stringify(doc.key)} (version ${doc.version}) ${problem}; it was left out`)
+    const notice = `record ${JSON.stringify(doc.kind)}/${JSON.stringify(doc.key)} (version ${doc.version}) ${problem}; it was left out`
+    this.notices.push(notice)
+    this.onNotice(notice)
   }
 
   private applyUsers(docs: readonly StoredDoc[]): void {

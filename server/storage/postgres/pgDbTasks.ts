@@ -10,6 +10,9 @@
  */
 import type { Task } from '../../../shared/types'
 import { storedTaskProblem } from '../../../shared/validation'
+import { TaskIdsTakenError } from '../recordsDb'
+import type { CommittedImport, TaskImport } from '../recordsDb'
+import { VersionConflictError } from './recordDocs'
 import type { PostgresRecordDocs } from './recordDocs'
 import type { RecordFeed } from './recordFeed'
 import { PG_DB_KINDS } from './pgDbMemory'
@@ -62,4 +65,33 @@ export async function removeTasks(docs: PostgresRecordDocs, feed: RecordFeed, st
     }
   }
   if (last) await feed.reach(last)
+}
+
+/**
+ * An import staged in memory and stored by `commit` as addTaskChunks stores (served as each chunk
+ * commits, so `serve` has nothing left to do); an id another instance stored meanwhile rejects
+ * the commit with TaskIdsTakenError, nothing kept.
+ */
+export function stageTaskImport(docs: PostgresRecordDocs, feed: RecordFeed): TaskImport {
+  let tasks: Task[] = []
+  return {
+    add: (task) => {
+      tasks.push(task)
+    },
+    commit: async (): Promise<CommittedImport> => {
+      let versions: number[]
+      try {
+        versions = await addTaskChunks(docs, feed, tasks)
+      } catch (err) {
+        if (err instanceof VersionConflictError && err.kind === PG_DB_KINDS.task) throw new TaskIdsTakenError([err.key])
+        throw err
+      }
+      const stored = tasks.map((t, i) => ({ id: t.id, version: versions[i] }))
+      tasks = []
+      return { serve: () => {}, takeBack: () => removeTasks(docs, feed, stored) }
+    },
+    discard: () => {
+      tasks = []
+    },
+  }
 }
