@@ -10,8 +10,9 @@ import type { TaskChange } from '../server/storage/recordsDb'
 import { TaskIndex } from '../server/services/taskIndex'
 import { makeTask, makeUser, pgDbSuite } from './helpers/pgDbInstances'
 import { rejection } from './helpers/rejection'
+import { waitFor } from './helpers/waitFor'
 
-const { test, open } = pgDbSuite('postgres records db')
+const { test, open, session } = pgDbSuite('postgres records db')
 
 test('a user added on one instance is found by token hash on another after its catch-up', async () => {
   const [a, b] = [await open(), await open()]
@@ -135,6 +136,26 @@ test('a write on an ended pool rejects and leaves memory as it was', async () =>
   assert.is(a.db.task('t-fail')?.status, 'open', 'but memory holds only what PostgreSQL holds')
   await b.feed.catchUp()
   assert.is(b.db.task('t-fail')?.prompt, 'stored', 'the other instance never saw the failed writes')
+})
+
+test('a committed task change the database refuses is served only once a background retry stores it', async () => {
+  const [a, b] = [await open(), await open()]
+  await a.db.addTasks([makeTask('t-retry')])
+  const admin = await session()
+  // A real refusal, lifted later: the database rejects any finalized task for a while.
+  await admin.query(`ALTER TABLE record_docs ADD CONSTRAINT no_finalized CHECK (body IS NULL OR body NOT LIKE '%"finalized"%')`)
+  try {
+    let unsaved: unknown = null
+    const served = await a.db.updateTaskCommitted('t-retry', (t) => void (t.status = 'finalized'), (err) => (unsaved = err))
+    assert.match(String(unsaved), /no_finalized/, 'the refusal is reported')
+    assert.is(served.status, 'finalized')
+    assert.is(a.db.task('t-retry')?.status, 'open', 'memory holds only what PostgreSQL holds')
+  } finally {
+    await admin.query('ALTER TABLE record_docs DROP CONSTRAINT no_finalized')
+  }
+  await waitFor(() => a.db.task('t-retry')?.status === 'finalized', 'the background retry storing the finalize')
+  await b.feed.catchUp()
+  assert.is(b.db.task('t-retry')?.status, 'finalized', 'and every instance serves it')
 })
 
 test('a compare-and-set that loses leaves memory as it was', async () => {
