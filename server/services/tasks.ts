@@ -270,7 +270,7 @@ export function metaCatchUp(db: RecordsDb, name: string, updates: readonly Uint8
 }
 
 /**
- * Gives tasks new assignees in one batch (RecordsDb.setAssignees: one log write, memory after it is
+ * Gives tasks new assignees in one batch (`setAssignees`: one write, memory after it is
  * durable; a full disk changes nothing), then re-decides the open connections of those tasks in
  * one pass and writes the meta rooms that are loaded now; a meta room loaded later learns its
  * assignees on load (metaCatchUp). A failed meta write there drops the room, whose next load

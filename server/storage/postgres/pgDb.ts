@@ -5,8 +5,9 @@
  * (a compare-and-set against the version memory holds, built again on the latest state when
  * another instance won: casWrite.ts), and memory changes only when the feed brings the write back,
  * so every instance, the writer included, sees the same change and tells its task listeners the
- * same before/after. A write that rejects stored nothing and changed no memory (except a catch-up
- * failing after the store: the write stands and arrives with the next catch-up).
+ * same before/after. A write that rejects stored nothing and changed no memory, except: a catch-up
+ * failing after the store (the write stands and arrives with the next catch-up), a bulk add whose
+ * take-back failed too (pgDbTasks.ts), and `replaceUsers`, whose removals follow its stores.
  *
  * Assignees live in the task document: an assignment and a task change are writes to one record,
  * so neither can put back what the other replaced.
