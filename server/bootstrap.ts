@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Db } from './storage/db'
+import type { RecordsDb } from './storage/recordsDb'
 import { replaceFileSync } from './storage/durableFile'
 import { createUser, userForToken } from './services/users'
 import type { Role } from '../shared/types'
@@ -40,7 +40,7 @@ function writeSecret(file: string, text: string): void {
 }
 
 /** Creates the lead on an empty directory; returns the lead's token (read back on later starts). */
-export async function ensureLead(db: Db, dataDir: string): Promise<string | null> {
+export async function ensureLead(db: RecordsDb, dataDir: string): Promise<string | null> {
   const file = path.join(dataDir, LEAD_TOKEN_FILE)
   if (db.users.length === 0) {
     const { token } = await createUser(db, 'Lead', 'lead')
@@ -79,7 +79,7 @@ export function readDemoLinks(dataDir: string): SignInLink[] {
  * Each saved link against the users as they are now: a link signs in only while its token's hash
  * is its user's, so a rotated user's old link is never printed as if it worked.
  */
-export function checkLinks(db: Db, links: readonly SignInLink[]): CheckedLink[] {
+export function checkLinks(db: RecordsDb, links: readonly SignInLink[]): CheckedLink[] {
   return links.map((link) => {
     const user = userForToken(db, link.token)
     if (user && (link.id === undefined || user.id === link.id)) return { state: 'current', name: user.name, role: user.role, token: link.token }
@@ -89,7 +89,7 @@ export function checkLinks(db: Db, links: readonly SignInLink[]): CheckedLink[] 
 }
 
 /** The lead's saved token, checked: it signs in only while it is still a lead's token. */
-export function checkLead(db: Db, token: string | null): CheckedLead {
+export function checkLead(db: RecordsDb, token: string | null): CheckedLead {
   if (token === null) return null
   return userForToken(db, token)?.role === 'lead' ? { state: 'current', token } : { state: 'stale' }
 }

@@ -2,7 +2,7 @@
 import type { Config } from './config'
 import type { Logger } from './log'
 import type { SessionVariables } from './middleware/session'
-import type { Db } from './storage/db'
+import type { RecordsDb } from './storage/recordsDb'
 import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
@@ -21,7 +21,7 @@ import type { RoomReadings } from './services/roomReadings'
 
 export interface AppDeps {
   config: Config
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   storage: StorageProvider
   log: Logger

@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory'
 import { getCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import type { Role } from '../../shared/types'
-import type { Db, StoredUser } from '../storage/db'
+import type { RecordsDb, StoredUser } from '../storage/recordsDb'
 import type { Sessions } from '../storage/sessionTypes'
 import { userForToken } from '../services/users'
 
@@ -25,7 +25,7 @@ export interface SessionVariables {
  * Resolves the caller. WebSocket upgrades may pass `?token=` (browsers cannot set headers). A
  * cookie resolves through the session store: unknown, revoked or expired sessions are nobody.
  */
-export function session(options: { db: Db; sessions: Sessions }) {
+export function session(options: { db: RecordsDb; sessions: Sessions }) {
   return createMiddleware<{ Variables: SessionVariables }>(async function session(c, next) {
     const header = c.req.header('authorization')
     let user: StoredUser | undefined

@@ -3,7 +3,7 @@ import { CLOSE } from '../../shared/errors'
 import type { CloseEntry } from '../../shared/errors'
 import { Access, readsOnlyWhileSubmitted, roomAccess } from '../../shared/permissions'
 import type { ParsedRoom } from '../../shared/roomNames'
-import type { Db, StoredUser } from '../storage/db'
+import type { RecordsDb, StoredUser } from '../storage/recordsDb'
 import type { Connection } from '../sync/connection'
 import type { Credential } from '../sync/credential'
 
@@ -18,7 +18,7 @@ export interface SessionCheck {
  * rotation and removal).
  */
 export function credentialValid(
-  db: Db,
+  db: RecordsDb,
   userId: string,
   credential: Credential | null,
   sessions?: SessionCheck,
@@ -45,7 +45,7 @@ export type Verdict =
  * later refresh use, so a socket never holds more than a fresh connection would get.
  */
 export function decideAccess(
-  db: Db,
+  db: RecordsDb,
   userId: string,
   credential: Credential | null,
   room: ParsedRoom,
@@ -96,7 +96,7 @@ export class LiveAccess {
   private readonly sealing = new Set<string>()
 
   constructor(
-    private readonly db: Db,
+    private readonly db: RecordsDb,
     private readonly connections: Set<Connection>,
     private readonly sessions?: SessionCheck,
   ) {}

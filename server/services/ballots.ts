@@ -16,7 +16,7 @@ import { roomName } from '../../shared/roomNames'
 import { getBallot, getWorkspace } from '../../shared/schema'
 import type { Batch, Task } from '../../shared/types'
 import type { AuditTrail } from '../storage/recordStores'
-import type { Db, StoredUser } from '../storage/db'
+import type { RecordsDb, StoredUser } from '../storage/recordsDb'
 import type { Rooms } from '../sync/rooms'
 
 /** One assignee's ballot as the lead's views and the stats read it. */
@@ -30,7 +30,7 @@ export interface BallotView {
 
 /** What the ballot service needs: the task files, the rooms and the audit log. */
 export interface BallotDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   audit: Pick<AuditTrail, 'append'>
   now?: () => Date
@@ -38,7 +38,7 @@ export interface BallotDeps {
 
 
 /** The batch of a task when it is in independent mode; a conflict otherwise. */
-function independentBatch(db: Db, task: Task): Batch {
+function independentBatch(db: RecordsDb, task: Task): Batch {
   const batch = db.batch(task.batch)
   if (batch?.mode !== 'independent') {
     throw new CodejuryError('conflict', `task ${task.id} is in a collaborative batch: it has no ballots`)

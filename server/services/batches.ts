@@ -2,7 +2,7 @@
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, RubricCriterion } from '../../shared/types'
 import type { BatchInput } from '../../shared/validation'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import { TaskIndex } from './taskIndex'
 
 /** The rubric a batch gets when nobody gave it one (an import-created batch, or a new one without). */
@@ -35,7 +35,7 @@ export interface SavedBatch {
  * kept). Only the batch's settings change: tasks keep their ids and rooms, and finalized records
  * keep the batch settings they were judged under, because records are immutable.
  */
-export async function saveBatch(db: Db, input: BatchInput): Promise<SavedBatch> {
+export async function saveBatch(db: RecordsDb, input: BatchInput): Promise<SavedBatch> {
   const now = new Date().toISOString()
   const existing = db.batch(input.name)
   const base: Batch = existing ?? { name: input.name, ...NEW_BATCH_DEFAULTS, rubric: [...DEFAULT_RUBRIC], createdAt: now, updatedAt: now }
@@ -58,7 +58,7 @@ export interface BatchSummary extends Batch {
 }
 
 /** Every batch with its task count (from the list index, which reads no task), by name. */
-export function listBatches(db: Db): BatchSummary[] {
+export function listBatches(db: RecordsDb): BatchSummary[] {
   const counts = TaskIndex.of(db).batchCounts()
   return db.batches
     .map((b) => ({ ...b, taskCount: counts.get(b.name) ?? 0 }))

@@ -14,7 +14,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Candidate, Task } from '../../shared/types'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { Logger } from '../log'
 import type { Rooms } from '../sync/rooms'
 import { roomName } from '../../shared/roomNames'
@@ -81,7 +81,7 @@ export interface RoomIdsOutcome {
  * (logged: those rooms name import ids). Runs at start-up and when a batch is made blind.
  */
 export async function assignRoomIds(
-  deps: { db: Db; log?: Pick<Logger, 'warn' | 'info'>; isLoaded?: (taskId: string) => boolean },
+  deps: { db: RecordsDb; log?: Pick<Logger, 'warn' | 'info'>; isLoaded?: (taskId: string) => boolean },
   batchName?: string,
 ): Promise<RoomIdsOutcome> {
   const outcome: RoomIdsOutcome = { opaque: [], kept: [] }

@@ -10,7 +10,7 @@ import { roomName } from '../../shared/roomNames'
 import type { RunReport } from '../../shared/runReport'
 import { getWorkspace } from '../../shared/schema'
 import type { RunResult } from '../../shared/schema'
-import type { StoredUser, Db } from '../storage/db'
+import type { StoredUser, RecordsDb } from '../storage/recordsDb'
 import type { Rooms } from '../sync/rooms'
 import type { LiveAccess } from './access'
 
@@ -18,7 +18,7 @@ import type { LiveAccess } from './access'
 export type StampedRun = RunResult & { flags?: string[] }
 
 export interface BrowserRunDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   access: LiveAccess
   now?: () => Date

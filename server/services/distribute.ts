@@ -17,7 +17,7 @@ import { CodejuryError } from '../../shared/errors'
 import { TaskStatus } from '../../shared/types'
 import type { Task } from '../../shared/types'
 import type { DistributeInput } from '../../shared/validation'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { ActivityTracker } from './activity'
 import { applyAssignments } from './tasks'
 import type { TaskDeps } from './tasks'
@@ -28,7 +28,7 @@ export interface DistributeDeps extends TaskDeps {
 
 
 /** One distribution at a time per data directory: each plans from the assignments the last left. */
-const chains = new WeakMap<Db, Promise<unknown>>()
+const chains = new WeakMap<RecordsDb, Promise<unknown>>()
 
 export function distributeBatch(deps: DistributeDeps, batchName: string, input: DistributeInput): Promise<DistributeResult> {
   const previous = chains.get(deps.db) ?? Promise.resolve()

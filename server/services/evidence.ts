@@ -15,7 +15,7 @@ import { toReportedRun, toRunLanguage } from '../../shared/runs'
 import { WorkspaceRoot, type RunResult } from '../../shared/schema'
 import { DEFAULT_RUN_TIMEOUT_MS, type Batch, type Task } from '../../shared/types'
 import type { Sandbox, SubjectRun } from '../sandbox/sandbox'
-import type { StoredUser, Db } from '../storage/db'
+import type { StoredUser, RecordsDb } from '../storage/recordsDb'
 import type { Rooms } from '../sync/rooms'
 import type { LiveAccess } from './access'
 
@@ -45,7 +45,7 @@ export interface ServerEvidence {
 }
 
 export interface EvidenceDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   sandbox: Sandbox
   access?: LiveAccess

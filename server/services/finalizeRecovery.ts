@@ -8,7 +8,7 @@
 import { roomName } from '../../shared/roomNames'
 import { WorkflowAction } from '../../shared/workflow'
 import type { Task } from '../../shared/types'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { ReviewRecordStore } from '../storage/recordStores'
 import type { Rooms } from '../sync/rooms'
 import type { Logger } from '../log'
@@ -16,7 +16,7 @@ import { writeMetaOf } from './workflow'
 
 /** What recovery needs: the task files, the records, the rooms (for meta) and the log. */
 export interface FinalizeRecoveryDeps {
-  db: Db
+  db: RecordsDb
   records: ReviewRecordStore
   rooms: Rooms
   log: Logger

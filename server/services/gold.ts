@@ -9,12 +9,12 @@ import { importIdOf } from '../../shared/blind'
 import { resolveGoldRanking } from '../../shared/quality'
 import type { Task } from '../../shared/types'
 import type { AuditTrail, ReviewRecordStore } from '../storage/recordStores'
-import type { Db, StoredUser } from '../storage/db'
+import type { RecordsDb, StoredUser } from '../storage/recordsDb'
 import type { Gold, GoldEntry } from '../storage/goldStore'
 
 /** What the gold service reads and writes. */
 export interface GoldDeps {
-  db: Db
+  db: RecordsDb
   records: ReviewRecordStore
   gold: Gold
   audit: AuditTrail

@@ -12,7 +12,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Task } from '../../shared/types'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import { discardStagedPacks, STAGING_DIR } from '../storage/taskPacks'
 import type { Logger } from '../log'
 
@@ -30,8 +30,8 @@ const LEGACY_COMMIT_FILE = 'commit.json'
 
 /** What recovery needs: the records, and how a batch is created when an import names a new one. */
 export interface RecoverDeps {
-  db: Db
-  ensureBatch: (db: Db, name: string) => Promise<unknown>
+  db: RecordsDb
+  ensureBatch: (db: RecordsDb, name: string) => Promise<unknown>
   log: Logger
 }
 

@@ -7,7 +7,7 @@ import { parseRoomName, roomName } from '../../shared/roomNames'
 import { computeProgress } from '../../shared/progress'
 import type { Progress } from '../../shared/progress'
 import type { PresentUser, Task, TaskStatus, TaskSummary } from '../../shared/types'
-import type { Db, TaskChange } from '../storage/db'
+import type { RecordsDb, TaskChange } from '../storage/recordsDb'
 import type { Room } from '../sync/room'
 import type { Rooms } from '../sync/rooms'
 import { canSeeTask } from './tasks'
@@ -75,7 +75,7 @@ export class LiveHub {
   /** Which ballots are submitted, for the next-task route (server/services/ballotSubmissions.ts). */
   readonly ballots = new BallotSubmissions()
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: RecordsDb) {
     db.onTasksChanged((changes) => this.onTasksChanged(changes))
     // Each person gets their own mention count, so the event is made per subscriber.
     this.threads = new ThreadCounter(db, (task) => {

@@ -4,13 +4,13 @@
  * finalized, not submitted, and in an independent batch not one whose ballot they submitted.
  */
 import { CodejuryError } from '../../shared/errors'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { BallotSubmissions } from './ballotSubmissions'
 import { keyOf } from './taskIndex'
 import type { TaskIndex } from './taskIndex'
 
 export interface NextTaskDeps {
-  db: Db
+  db: RecordsDb
   index: TaskIndex
   submissions: BallotSubmissions
 }

@@ -6,7 +6,7 @@
  * 100,000 tasks stays cheap.
  */
 import { dayInZone, mondayOf } from '../../shared/timeZone'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { ActivityTracker } from './activity'
 import { activeByPerson } from './timesheet'
 import type { WorkflowIndex } from './workflowIndex'
@@ -30,7 +30,7 @@ export interface PeopleSummary {
 
 /** What the summary reads. */
 export interface SummaryDeps {
-  db: Pick<Db, 'users' | 'tasks'>
+  db: Pick<RecordsDb, 'users' | 'tasks'>
   activity: Pick<ActivityTracker, 'quartersBetween'>
   submitted: Pick<WorkflowIndex, 'counts'>
 }

@@ -12,7 +12,7 @@ import { firstTimeRightOf, judgeAgainstGold, qualityRow, tallyFirstTimeRight } f
 import type { FirstTimeRightTally, GoldJudgment, QualityReport } from '../../shared/quality'
 import type { RecordBallot } from '../../shared/record'
 import type { Task } from '../../shared/types'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { Gold } from '../storage/goldStore'
 import type { SealedRecord } from '../storage/records'
 import type { ReviewRecordStore } from '../storage/recordStores'
@@ -24,7 +24,7 @@ import type { RoomReadings } from './roomReadings'
 
 /** What the quality figures are read from. */
 export interface QualityDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   records: ReviewRecordStore
   workflowIndex: WorkflowIndex

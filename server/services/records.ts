@@ -5,7 +5,7 @@ import type { Participant, RecordBallot, RecordThread, ReviewRecord, WorkspaceCo
 import type { Batch, Task } from '../../shared/types'
 import { importIdMap, labelsByImportId } from '../../shared/blind'
 import { readSubmission } from '../../shared/ballots'
-import type { StoredUser } from '../storage/db'
+import type { StoredUser } from '../storage/recordsDb'
 import type { EvidenceSource } from './evidence'
 
 /** What a record is built from, read in one synchronous step at finalize. */

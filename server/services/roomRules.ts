@@ -6,7 +6,7 @@
 import { MAX_COMMENTS_PER_MINUTE, MAX_THREAD_STARTS_PER_MINUTE } from '../../shared/comments'
 import { parseRoomName } from '../../shared/roomNames'
 import type { AuditTrail } from '../storage/recordStores'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import { commentRules } from '../sync/commentRules'
 import type { ThreadTombstone } from '../sync/commentRules'
 import type { Writer, WriteRules } from '../sync/writeRules'
@@ -14,7 +14,7 @@ import type { Writer, WriteRules } from '../sync/writeRules'
 const MINUTE_MS = 60_000
 
 export interface RoomRulesDeps {
-  db: Db
+  db: RecordsDb
   audit: AuditTrail
   now?: () => number
   /** A tombstone line a shared audit log could not store (it is written after the delete there). */

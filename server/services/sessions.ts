@@ -1,11 +1,11 @@
 /** Sign-in sessions as the rest of the server uses them: sign in, list for the lead, revoke. */
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { SessionInfo, Sessions } from '../storage/sessionTypes'
 import { userForToken } from './users'
 
 /** What the session functions need from AppDeps. */
 export interface SessionDeps {
-  db: Db
+  db: RecordsDb
   sessions: Sessions
 }
 

@@ -4,7 +4,7 @@ import type { BallotInput } from '../../shared/agreement'
 import type { BatchStats, DayCount, PersonDay, TaskStats } from '../../shared/stats'
 import type { Batch } from '../../shared/types'
 import type { AuditTrail, ReviewRecordStore } from '../storage/recordStores'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { Rooms } from '../sync/rooms'
 import { dayOf } from './activity'
 import type { ActivityTracker } from './activity'
@@ -12,7 +12,7 @@ import { BallotService } from './ballots'
 
 /** What the stats read: tasks, ballot rooms, records and the activity tracker. */
 export interface StatsDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   records: ReviewRecordStore
   activity: ActivityTracker

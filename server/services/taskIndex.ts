@@ -1,13 +1,13 @@
 /**
  * The tasks in every order the list serves, kept sorted as tasks change: one sorted array per
  * sort key, the tasks of each assignee and of each batch, and what `q` searches. Built once from
- * the stored tasks and maintained through `Db.onTasksChanged`, so a request never sorts.
+ * the stored tasks and maintained through `RecordsDb.onTasksChanged`, so a request never sorts.
  */
 import { TaskStatus } from '../../shared/types'
 import type { Task } from '../../shared/types'
 import { taskTitle } from '../../shared/title'
 import { isConversation } from '../../shared/types'
-import type { Db, TaskChange } from '../storage/db'
+import type { RecordsDb, TaskChange } from '../storage/recordsDb'
 import { TextMatches } from './textMatches'
 import { TrigramFilter } from './trigramFilter'
 import { ShortTextFilter } from './shortTextFilter'
@@ -78,15 +78,15 @@ export const STATUSES = Object.values(TaskStatus)
 const STATUS_CODE = new Map<string, number>(STATUSES.map((s, i) => [s, i]))
 
 /**
- * The list's index over one Db; `TaskIndex.of(db)` gives the one every route shares. Tasks are
+ * The list's index over one RecordsDb; `TaskIndex.of(db)` gives the one every route shares. Tasks are
  * numbered by slot; the hot loops read slot numbers and typed columns (status, batch), never
  * the task objects, so a pass over 100,000 tasks stays in a few hundred kilobytes.
  */
 export class TaskIndex {
-  private static readonly byDb = new WeakMap<Db, TaskIndex>()
+  private static readonly byDb = new WeakMap<RecordsDb, TaskIndex>()
 
   /** The index of `db`, built on first use and kept current from then on. */
-  static of(db: Db): TaskIndex {
+  static of(db: RecordsDb): TaskIndex {
     let index = TaskIndex.byDb.get(db)
     if (!index) TaskIndex.byDb.set(db, (index = new TaskIndex(db)))
     return index
@@ -108,7 +108,7 @@ export class TaskIndex {
   /** Which one and two characters each task's searchable text holds: short searches read no text. */
   private readonly shortText = new ShortTextFilter()
 
-  private constructor(db: Db) {
+  private constructor(db: RecordsDb) {
     for (const task of db.tasks) this.add(task)
     for (const order of ORDERS) this.sorted.set(order, this.bySlot.map((e) => e.slot).sort(this.compareSlots(order)))
     db.onTasksChanged((changes) => this.apply(changes))

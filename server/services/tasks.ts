@@ -10,12 +10,12 @@ import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
 import type { Batch, Task } from '../../shared/types'
 import { DEFAULT_RUBRIC } from './batches'
 import { CodejuryError } from '../../shared/errors'
-import type { Db, TaskChange } from '../storage/db'
+import { TaskIdsTakenError } from '../storage/recordsDb'
+import type { CommittedImport, RecordsDb, TaskChange, TaskImport } from '../storage/recordsDb'
 import type { StorageProvider } from '../storage/roomStorage'
 import type { Rooms } from '../sync/rooms'
 import type { Config } from '../config'
 import { crashPointForTests } from './importStaging'
-import { PackWriter, removePack } from '../storage/taskPacks'
 import { assignRoomIds, withOpaqueIds } from './blindIds'
 import type { LiveAccess } from './access'
 
@@ -23,7 +23,7 @@ import type { LiveAccess } from './access'
 export { DEFAULT_RUBRIC }
 
 export interface TaskDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   storage: StorageProvider
   /** Re-decides open connections after a change; absent while seeding, when none are open. */
@@ -35,7 +35,7 @@ export interface TaskDeps {
  * (docs/formats.md#import: collaborative, the default rubric), blind unless the lead said otherwise (`blind`).
  * A batch made after a crash cut an import short is blind too: the safe side.
  */
-export async function ensureBatch(db: Db, name: string, blind = true): Promise<Batch> {
+export async function ensureBatch(db: RecordsDb, name: string, blind = true): Promise<Batch> {
   const existing = db.batch(name)
   if (existing) return existing
   const now = new Date().toISOString()
@@ -89,10 +89,10 @@ export type ImportResult =
   | { ok: false; conflict: boolean; errors: LineError[] }
 
 /** Task ids of imports in flight, per data directory: the second import of an id loses at once. */
-const importing = new WeakMap<Db, Set<string>>()
+const importing = new WeakMap<RecordsDb, Set<string>>()
 
 /** Why `userIds` cannot be assigned (line 0 errors), or none: every one must be an existing annotator. */
-export function assigneeProblems(db: Db, userIds: readonly string[]): LineError[] {
+export function assigneeProblems(db: RecordsDb, userIds: readonly string[]): LineError[] {
   return userIds.flatMap((id) => {
     const user = db.userById(id)
     if (!user) return [{ line: 0, message: `assign: no user "${id}"` }]
@@ -103,8 +103,8 @@ export function assigneeProblems(db: Db, userIds: readonly string[]): LineError[
 
 /**
  * Imports a JSONL body, a line at a time: every task or none, also across a crash. Valid lines
- * are written to a staged task pack as they arrive (taskPacks.ts); the pack's rename into place
- * is the commit. Concurrent imports naming the same id: once a body is read and valid, its ids
+ * are staged as they arrive (`stageImport`: for the file store a task pack, taskPacks.ts, whose
+ * rename into place is the commit). Concurrent imports naming the same id: once a body is read and valid, its ids
  * are checked and reserved in one synchronous step before the commit, so exactly one import
  * wins and the others get `conflict` with the line of each contested id; an import refused for
  * its own errors never holds anyone else's ids. No room is written here: a task's rooms get
@@ -129,7 +129,7 @@ export async function importTasks(
   const skipped: SkippedLine[] = []
   const stored: { task: Task; line: number }[] = []
   const now = new Date().toISOString()
-  let pack: PackWriter | null = null
+  let pack: TaskImport | null = null
   let reserved: string[] = []
   try {
     let sinceYield = 0
@@ -150,7 +150,7 @@ export async function importTasks(
       if (parser.errors.length || clashes.length) continue // refused already: validate the rest, write nothing
       const candidates = blind ? withOpaqueIds(input.candidates) : input.candidates
       const task: Task = { ...input, candidates, batch: batchName, status: 'open', revision: 1, assignees: [...assignees], createdAt: now, updatedAt: now }
-      pack ??= PackWriter.begin(deps.db.dir)
+      pack ??= deps.db.stageImport()
       pack.add(task)
       stored.push({ task, line })
     }
@@ -167,7 +167,15 @@ export async function importTasks(
     reserved = stored.map((s) => s.task.id)
     for (const id of reserved) busy.add(id)
     crashPointForTests('import-staged')
-    const committed = pack.commit()
+    let committed: CommittedImport
+    try {
+      committed = await pack.commit()
+    } catch (err) {
+      if (!(err instanceof TaskIdsTakenError)) throw err
+      const taken = new Set(err.ids)
+      const lost = stored.filter((s) => taken.has(s.task.id))
+      return { ok: false, conflict: true, errors: lost.map(({ task, line }) => ({ line, message: `task id "${task.id}" was imported by another request meanwhile` })) }
+    }
     pack = null
     crashPointForTests('import-committed')
     let batch: Batch
@@ -176,10 +184,10 @@ export async function importTasks(
       // After a crash right here, startup creates the batch of every task that lacks one.
       batch = await ensureBatch(deps.db, batchName, blind)
     } catch (err) {
-      removePack(committed) // a full disk: the import did not happen
+      await committed.takeBack() // a full disk: the import did not happen
       throw err
     }
-    deps.db.adopt(stored.map((s) => s.task))
+    committed.serve()
     // The batch turned blind while this body arrived (made blind, or created blind by another
     // import): these tasks are unopened, so they get their opaque ids now.
     if (batch.blind && !blind) await assignRoomIds({ db: deps.db }, batchName)
@@ -204,7 +212,7 @@ const YIELD_EVERY = 200
  * with STORAGE=memory after a restart) never share a struct id: they merge as two concurrent
  * writes of the same keys, never as a corrupt document.
  */
-export function seedRoomState(db: Db, name: string): Uint8Array | null {
+export function seedRoomState(db: RecordsDb, name: string): Uint8Array | null {
   const room = parseRoomName(name)
   const task = room && db.task(room.taskId)
   if (!room || !task || (room.kind !== 'workspace' && room.kind !== 'meta')) return null
@@ -242,7 +250,7 @@ export function writeMeta(doc: Y.Doc, task: Task): void {
  * assignees when the stored ones differ (they changed while the room was not loaded), else null.
  * Any other room, an unknown task, or a state that does not decode: null (the load decides).
  */
-export function metaCatchUp(db: Db, name: string, updates: readonly Uint8Array[]): Uint8Array | null {
+export function metaCatchUp(db: RecordsDb, name: string, updates: readonly Uint8Array[]): Uint8Array | null {
   const room = parseRoomName(name)
   const task = room?.kind === 'meta' ? db.task(room.taskId) : undefined
   if (!task) return null
@@ -262,7 +270,7 @@ export function metaCatchUp(db: Db, name: string, updates: readonly Uint8Array[]
 }
 
 /**
- * Gives tasks new assignees in one batch (Db.setAssignees: one log write, memory after it is
+ * Gives tasks new assignees in one batch (`setAssignees`: one write, memory after it is
  * durable; a full disk changes nothing), then re-decides the open connections of those tasks in
  * one pass and writes the meta rooms that are loaded now; a meta room loaded later learns its
  * assignees on load (metaCatchUp). A failed meta write there drops the room, whose next load

@@ -10,7 +10,7 @@ import { CommentKey, mentionsIn, readThreads, ThreadKey } from '../../shared/com
 import type { Mentionable } from '../../shared/comments'
 import { SERVER } from '../../shared/origins'
 import type { Task, ThreadCounts, ThreadSummary } from '../../shared/types'
-import type { Db } from '../storage/db'
+import type { RecordsDb } from '../storage/recordsDb'
 import type { Room } from '../sync/room'
 import type { Connection } from '../sync/connection'
 
@@ -25,7 +25,7 @@ export function isOnTask(user: { id: string; role: string }, task: Task): boolea
 }
 
 /** The people a comment on `task` can mention. */
-export function taskPeople(db: Db, task: Task): Mentionable[] {
+export function taskPeople(db: RecordsDb, task: Task): Mentionable[] {
   return db.users.filter((u) => isOnTask(u, task)).map((u) => ({ id: u.id, name: u.name }))
 }
 
@@ -118,7 +118,7 @@ export class ThreadCounter {
   private readonly guards = new WeakMap<Room, AuthorGuard>()
 
   constructor(
-    private readonly db: Db,
+    private readonly db: RecordsDb,
     private readonly onCounts: (task: Task) => void,
     private readonly onError: (err: unknown, room: string) => void = (err, room) =>
       console.error('codejury: counting comment threads failed', room, err),

@@ -3,7 +3,7 @@ import { colorFor } from '../../shared/presence'
 import { CodejuryError } from '../../shared/errors'
 import type { Role, User } from '../../shared/types'
 import { hashToken, newId, newToken } from '../auth/tokens'
-import type { Db, StoredUser } from '../storage/db'
+import type { RecordsDb, StoredUser } from '../storage/recordsDb'
 import type { Sessions } from '../storage/sessionTypes'
 import { assignTask } from './tasks'
 import type { TaskDeps } from './tasks'
@@ -15,7 +15,7 @@ export function publicUser(u: StoredUser): User {
 }
 
 /** Creates a user; the token is returned here once and stored only as its hash. */
-export async function createUser(db: Db, name: string, role: Role): Promise<{ user: User; token: string }> {
+export async function createUser(db: RecordsDb, name: string, role: Role): Promise<{ user: User; token: string }> {
   const id = newId(role === 'lead' ? 'lead' : role === 'reviewer' ? 'rev' : 'ann')
   const token = newToken()
   const stored: StoredUser = {
@@ -31,7 +31,7 @@ export async function createUser(db: Db, name: string, role: Role): Promise<{ us
 }
 
 /** The user a token belongs to, if any. */
-export function userForToken(db: Db, token: string | undefined | null): StoredUser | undefined {
+export function userForToken(db: RecordsDb, token: string | undefined | null): StoredUser | undefined {
   if (!token || token.length > 200) return undefined
   return db.userByTokenHash(hashToken(token))
 }
@@ -42,7 +42,7 @@ export type UserDeps = TaskDeps & {
   sessions: Pick<Sessions, 'revokeUser'>
 }
 
-function existing(db: Db, id: string): StoredUser {
+function existing(db: RecordsDb, id: string): StoredUser {
   const user = db.userById(id)
   if (!user) throw new CodejuryError('not-found', `no user "${id}"`)
   return user

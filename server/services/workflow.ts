@@ -15,7 +15,7 @@ import { readRuns, SOLUTION_RUN_KEY } from '../../shared/readers'
 import { readWorkspaceContent, sha256Hex } from '../../shared/record'
 import type { FinalizeReason, LastAction } from '../../shared/workflow'
 import type { Task } from '../../shared/types'
-import type { Db, StoredUser } from '../storage/db'
+import type { RecordsDb, StoredUser } from '../storage/recordsDb'
 import type { SealedRecord } from '../storage/records'
 import type { AuditTrail, ReviewRecordStore } from '../storage/recordStores'
 import type { Rooms } from '../sync/rooms'
@@ -35,7 +35,7 @@ export interface AccessRefresher {
 
 /** What the workflow writes to: the task files, the rooms, the records, the audit log. */
 export interface WorkflowDeps {
-  db: Db
+  db: RecordsDb
   rooms: Rooms
   records: ReviewRecordStore
   audit: AuditTrail

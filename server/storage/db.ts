@@ -16,19 +16,17 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Low } from 'lowdb'
 import { DEFAULT_RUN_TIMEOUT_MS } from '../../shared/types'
-import type { Batch, Task, User } from '../../shared/types'
+import type { Batch, Task } from '../../shared/types'
 import { ensureDir } from './durableFile'
 import { AssignmentLog } from './assignmentLog'
 import type { AssignmentEntry } from './assignmentLog'
-import { PackWriter, readPacks } from './taskPacks'
+import { PackWriter, readPacks, removePack } from './taskPacks'
 import { listOf, RecordFile, RecordFileError } from './recordFile'
 import { storedTaskProblem } from '../../shared/validation'
 import type { ShapeCheck } from './recordFile'
+import type { CommittedImport, RecordsDb, StoredUser, TaskChange, TaskImport } from './recordsDb'
 
-/** A user as stored: the token only as its hash. */
-export interface StoredUser extends User {
-  tokenHash: string
-}
+export type { StoredUser, TaskChange } from './recordsDb'
 
 interface UsersFile {
   users: StoredUser[]
@@ -51,12 +49,6 @@ async function openFile<T>(file: string, defaults: T, check: ShapeCheck): Promis
   return db
 }
 
-/** One stored task's change: `before` is undefined for a task just added. */
-export interface TaskChange {
-  before: Task | undefined
-  after: Task
-}
-
 /** Runs writes to one file one after another; a failed write does not stop the next. */
 class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve()
@@ -68,7 +60,7 @@ class WriteQueue {
 }
 
 /** The lowdb instances of one data directory, with the in-memory indexes the routes need. */
-export class Db {
+export class Db implements RecordsDb {
   private constructor(
     readonly dir: string,
     private readonly usersDb: Low<UsersFile>,
@@ -250,6 +242,30 @@ export class Db {
     }
     pack.commit()
     this.adopt(tasks)
+  }
+
+  /**
+   * An import as one task pack: staged under `imports/` as lines arrive, committed by its rename
+   * into `task-packs/`, served by `adopt`, taken back by removing the pack.
+   */
+  stageImport(): TaskImport {
+    const pack = PackWriter.begin(this.dir)
+    const tasks: Task[] = []
+    let committed = false
+    return {
+      add: (task) => {
+        pack.add(task)
+        tasks.push(task)
+      },
+      commit: async (): Promise<CommittedImport> => {
+        const file = pack.commit()
+        committed = true
+        return { serve: () => this.adopt(tasks), takeBack: async () => removePack(file) }
+      },
+      discard: () => {
+        if (!committed) pack.discard()
+      },
+    }
   }
 
   /** Serves tasks whose pack was committed; later changes to one go to its own task file. */
