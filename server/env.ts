@@ -3,6 +3,7 @@ import type { Config } from './config'
 import type { Logger } from './log'
 import type { SessionVariables } from './middleware/session'
 import type { RecordsDb } from './storage/recordsDb'
+import type { SharedHealth } from './storage/sharedEngines'
 import type { StorageProvider } from './storage/roomStorage'
 import type { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
@@ -24,6 +25,8 @@ export interface AppDeps {
   db: RecordsDb
   rooms: Rooms
   storage: StorageProvider
+  /** The engines shared with other instances (STORAGE=postgres), for health; null with files. */
+  shared: { health(): Promise<SharedHealth> } | null
   log: Logger
   /** Every open WebSocket connection, for keep-alive, shutdown and metrics. */
   connections: Set<Connection>

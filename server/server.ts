@@ -1,6 +1,5 @@
 /** Starts and stops a whole codejury server: lock, records, rooms, HTTP and WebSocket. */
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import { serve } from '@hono/node-server'
 import type { ServerType } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
@@ -11,13 +10,10 @@ import { createLogger } from './log'
 import type { Logger } from './log'
 import { acquireLock } from './storage/lock'
 import { tightenDataDir } from './storage/dataDirModes'
-import { Db } from './storage/db'
-import { SessionStore } from './storage/sessions'
 import { recoverImports } from './services/importStaging'
 import { assignRoomIds } from './services/blindIds'
 import { ensureBatch, metaCatchUp, seedRoomState } from './services/tasks'
 import { seededStorage } from './storage/seededStorage'
-import { createStorageProvider } from './storage/roomStorage'
 import type { StorageProvider } from './storage/roomStorage'
 import { Rooms } from './sync/rooms'
 import type { Connection } from './sync/connection'
@@ -27,12 +23,8 @@ import { LiveAccess } from './services/access'
 import { Backlog } from './sync/backlog'
 import { Workflow } from './services/workflow'
 import { ActivityTracker } from './services/activity'
-import { RecordStore } from './storage/records'
-import { AuditLog } from './storage/audit'
 import { WorkflowIndex } from './services/workflowIndex'
 import { RoomReadings } from './services/roomReadings'
-import { GoldStore } from './storage/goldStore'
-import { RecordKeys } from './storage/recordKey'
 import { recoverFinalizes } from './services/finalizeRecovery'
 import { RoomRules } from './services/roomRules'
 import { warmUpYjs } from './sync/warmUp'
@@ -41,6 +33,7 @@ import { Sandbox } from './sandbox/sandbox'
 import { EvidenceService } from './services/evidence'
 import type { CheckedLead, CheckedLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
+import { openStores } from './stores'
 import { CLOSE } from '../shared/errors'
 
 /** Headroom above MAX_MESSAGE_BYTES: bigger frames are cut by `ws` (1009) before we see them. */
@@ -76,43 +69,21 @@ export async function startServer(
   try {
     const tightened = tightenDataDir(config.dataDir)
     if (tightened) log.info('made files under DATA_DIR owner-only', { count: tightened })
-    const db = await Db.open(config.dataDir)
-    for (const notice of db.notices) log.warn(notice)
+    const stores = await openStores(config, log, parts.storage)
+    const { db, sessions, audit, records, recordKeys, gold, storage, shared } = stores
     // Before anything reads the tasks: finish or discard imports a crash interrupted.
     await recoverImports({ db, log, ensureBatch })
     // Blind tasks imported before opaque ids existed get theirs now (or keep import ids if opened).
-    await assignRoomIds({ db, log })
-    // A damaged room file is loud: logged as an error and listed by /api/health.
-    const storage =
-      parts.storage ??
-      createStorageProvider(
-        config.storage,
-        config.dataDir,
-        (damage) =>
-          log.error(
-            damage.keptAs === null
-              ? 'a room log lost records at its end; the room holds what remained'
-              : 'a room file was damaged; it was kept aside and the room recovered what remained',
-            damage.problem,
-            { ...damage },
-          ),
-        (file, err) => log.error('a client-id owner record did not parse; moved aside, the room starts with none', err, { file }),
-      )
-    const sessions = await SessionStore.open(config.dataDir, {
-      ttlMs: config.sessionTtlMs,
-      onError: (err) => log.error('writing sessions failed', err),
-    })
+    // A shared database was made by this version: every blind task in it has its ids already.
+    if (!shared) await assignRoomIds({ db, log })
     const live = new LiveHub(db)
     const activity = new ActivityTracker({
       dataDir: config.dataDir,
+      ...(stores.activityStore ? { store: stores.activityStore } : {}),
       revisionOf: (id) => db.task(id)?.revision,
       onError: (err) => log.error('saving time on task failed; retrying', err),
     })
-    const audit = new AuditLog(config.dataDir)
-    const gold = GoldStore.open(config.dataDir)
-    const recordKeys = RecordKeys.open(config.recordKeyFile ?? path.join(config.dataDir, 'keys', 'record-key.pem'))
-    const records = new RecordStore(config.dataDir, recordKeys, audit)
-    const roomRules = new RoomRules({ db, audit })
+    const roomRules = new RoomRules({ db, audit, onAuditFailed: (err) => log.error('storing a deleted thread\'s audit line failed', err) })
     const roomReadings = new RoomReadings()
     const rooms = new Rooms({
       // A task's workspace and meta get their seeded first state on their first load; a stored
@@ -173,7 +144,10 @@ export async function startServer(
       log,
       access,
       evidence,
+      ...(shared ? { fence: shared } : {}),
     })
+    // Another instance finalizing a task: its editors here turn read-only too, and back after.
+    shared?.onSeal((taskId, sealed) => (sealed ? access.seal(taskId) : access.unseal(taskId)))
     // Before anyone is served: complete committed finalizes, set aside uncommitted records, sign old ones.
     await recoverFinalizes({ db, records, rooms, log })
     const deps: AppDeps = {
@@ -181,6 +155,7 @@ export async function startServer(
       db,
       rooms,
       storage,
+      shared,
       log,
       connections,
       live,
@@ -193,12 +168,18 @@ export async function startServer(
       activity,
       evidence,
       audit,
-      workflowIndex: new WorkflowIndex(config.dataDir),
+      workflowIndex: new WorkflowIndex(stores.auditSource),
       roomReadings,
       gold,
     }
-    const leadToken = await ensureLead(db, config.dataDir)
-    if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
+    const bootstrap = async () => {
+      const token = await ensureLead(db, config.dataDir)
+      if (config.seedDemo && db.tasks.length === 0) await seedDemo(deps)
+      return token
+    }
+    // Instances sharing one database take turns: the first makes the lead (its token goes to its
+    // own DATA_DIR) and the demo, the others find them.
+    const leadToken = shared ? await shared.startingUp(bootstrap) : await bootstrap()
     if (config.warmUp) log.info('warmed up Yjs', { ms: Math.round(warmUpYjs()) })
     const app = createApp(deps)
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes * WS_MAX_PAYLOAD_FACTOR })
@@ -226,8 +207,8 @@ export async function startServer(
         for (const ws of wss.clients) ws.terminate()
         if ('closeAllConnections' in server) server.closeAllConnections()
         await closed
-        await sessions.flush()
-        activity.close()
+        await activity.close()
+        await stores.close()
         lock.release()
       })())
     return { url, port, leadToken, lead: checkLead(db, leadToken), links: checkLinks(db, readDemoLinks(config.dataDir)), deps, stop }

@@ -15,15 +15,24 @@ export function healthRoutes(deps: AppDeps) {
   loop.enable()
   const lagMs = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)
   return new Hono<AppEnv>()
-    .get('/health', (c) => {
+    .get('/health', async (c) => {
+      // Shared engines: writes pause while PostgreSQL or Redis is away, and the status says which.
+      const shared = deps.shared ? await deps.shared.health() : null
+      const engines = shared
+        ? [
+            ...(shared.database.ok ? [] : [{ problem: 'database-unreachable', error: shared.database.error, at: new Date().toISOString() }]),
+            ...(shared.redis.ok ? [] : [{ problem: 'redis-unreachable', at: new Date().toISOString() }]),
+          ]
+        : []
       const damaged = deps.storage.damaged()
       // Rooms whose stores fail right now (a full disk): they relay nothing until storage works.
       const failing = deps.rooms.degraded().map((r) => ({ problem: 'store-failing', room: r.room, error: r.error, at: r.since }))
-      if (damaged.length === 0 && failing.length === 0) return c.json({ ok: true as const })
+      const sharedStatus = shared ? { database: shared.database, redis: shared.redis } : {}
+      if (damaged.length === 0 && failing.length === 0 && engines.length === 0) return c.json({ ok: true as const, ...sharedStatus })
       // Room names and file paths are for the lead; anyone else learns only that, and what, is wrong.
       const lead = c.get('user')?.role === 'lead'
-      const degraded = [...failing, ...damaged].map((d) => (lead ? d : { problem: d.problem, at: d.at }))
-      return c.json({ ok: false as const, degraded })
+      const degraded = [...engines, ...failing, ...damaged].map((d) => (lead ? d : { problem: d.problem, at: d.at }))
+      return c.json({ ok: false as const, degraded, ...sharedStatus })
     })
     .get('/metrics', requireRole('lead'), (c) => {
       const mem = process.memoryUsage()

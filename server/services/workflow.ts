@@ -44,7 +44,18 @@ export interface WorkflowDeps {
   access?: AccessRefresher
   /** The server's own test runs; without it the record's evidence is browser-reported. */
   evidence?: EvidenceService
+  /**
+   * Several instances: seals the finalized rooms at the room log itself, so no instance can append
+   * to them until `unseal`, and tells the others to make their editors read-only.
+   */
+  fence?: FinalizeFence
   now?: () => Date
+}
+
+/** Finalize's seal where instances share the rooms (sharedEngines.ts). */
+export interface FinalizeFence {
+  seal(taskId: string, rooms: readonly string[]): Promise<void>
+  unseal(taskId: string, rooms: readonly string[]): Promise<void>
 }
 
 /** The outcome of an action: the task after it, the record of a finalize, or why finalize waits. */
@@ -180,13 +191,22 @@ export class Workflow {
     if (first.reasons.length) return { ok: false, reasons: first.reasons }
     // From here until the finalized status is stored, every room of the task is read-only: the
     // work read now is exactly what the record holds, whatever arrives while the files are written.
+    // Where instances share the rooms, the log refuses every append to them, and each room is
+    // brought up to what the log holds before it is read.
     this.deps.access?.seal(task.id)
+    const fenced = [workspace, comments, ...ballots.map((b) => b.room)].map((r) => r.name)
+    // Runs the sealed texts gave that differ from those shown; shown once the rooms take writes again.
+    let rerun: FinalEvidence | null = null
     try {
+      if (this.deps.fence) {
+        await this.deps.fence.seal(task.id, fenced)
+        await Promise.all(fenced.map((name) => rooms.catchUp(name)))
+      }
       // The sealed texts again: the same runs at once if nothing changed since, a rerun if it did.
       if (steps) {
         const before = evidence
         evidence = await steps.afterSeal(task, readTaskRooms(task, batch, workspace.doc, comments.doc).content)
-        if (JSON.stringify(before?.runs) !== JSON.stringify(evidence.runs)) await this.showServerRuns(task.id, evidence)
+        if (JSON.stringify(before?.runs) !== JSON.stringify(evidence.runs)) rerun = evidence
       }
       const { content, threads, reasons } = gate()
       if (reasons.length) return { ok: false, reasons }
@@ -215,7 +235,11 @@ export class Workflow {
       const saved = await this.afterCommit(task, user, record, meta.doc)
       return { ok: true, task: saved, record }
     } finally {
+      if (this.deps.fence) {
+        await this.deps.fence.unseal(task.id, fenced).catch((err) => this.deps.log.error('unsealing finalized rooms failed', err, { task: task.id }))
+      }
       this.deps.access?.unseal(task.id)
+      if (rerun) await this.showServerRuns(task.id, rerun)
     }
   }
 

@@ -60,6 +60,7 @@ export function seededStorage(
       return inner.snapshotBytes
     },
     ...(inner.ownerStore ? { ownerStore: inner.ownerStore } : {}),
+    ...(inner.catchUp ? { catchUp: () => inner.catchUp!() } : {}),
     ...(inner.follow ? { follow: (from: RemoteChanges) => inner.follow!(from) } : {}),
     ...(inner.publishPresence ? { publishPresence: (update: Uint8Array) => inner.publishPresence!(update) } : {}),
     close: () => inner.close(),

@@ -9,6 +9,7 @@
 import { Pool } from 'pg'
 import type { SharedConfig } from '../config'
 import { migrate } from './postgres/migrations'
+import { LOCK_SPACE } from './postgres/lockKeys'
 import { PostgresRoomLog } from './postgres/roomLog'
 import { PostgresRecordDocs } from './postgres/recordDocs'
 import { RecordFeed } from './postgres/recordFeed'
@@ -43,6 +44,7 @@ const decoder = new TextDecoder()
 
 export class SharedEngines {
   private sealListeners = new Set<SealListener>()
+  private hintListeners = new Set<() => void>()
   private unsubscribe: (() => void) | null = null
 
   private constructor(
@@ -98,6 +100,11 @@ export class SharedEngines {
     }
   }
 
+  /** Calls `listener` when another instance says it wrote records (after the feed caught up). */
+  onRecordsHint(listener: () => void): void {
+    this.hintListeners.add(listener)
+  }
+
   /** Calls `listener` when another instance seals or unseals a task for finalize. */
   onSeal(listener: SealListener): () => void {
     this.sealListeners.add(listener)
@@ -118,6 +125,25 @@ export class SharedEngines {
       await Promise.all(rooms.map((room) => this.roomLog.unseal(room)))
     } finally {
       this.announce({ unseal: taskId })
+    }
+  }
+
+  /**
+   * Runs `fn` while no other instance runs its own start-up (the first lead, the demo seed), with
+   * the records caught up first: instances starting together on an empty database make one lead.
+   */
+  async startingUp<T>(fn: () => Promise<T>): Promise<T> {
+    const client = await this.probe.connect()
+    try {
+      await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK_SPACE.bootstrap])
+      try {
+        await this.feed.catchUp()
+        return await fn()
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_SPACE.bootstrap])
+      }
+    } finally {
+      client.release()
     }
   }
 
@@ -171,18 +197,26 @@ export class SharedEngines {
     }
     if (message.kind === 'event' && body && typeof body === 'object' && 'records' in body) {
       void this.feed.catchUp().catch(() => {})
+      for (const listener of this.hintListeners) listener()
       return
     }
     if (message.kind !== 'access' || !body || typeof body !== 'object') return
     const { seal, unseal } = body as { seal?: unknown; unseal?: unknown }
     const taskId = typeof seal === 'string' ? seal : typeof unseal === 'string' ? unseal : null
     if (taskId === null) return
-    for (const listener of this.sealListeners) {
-      try {
-        listener(taskId, typeof seal === 'string')
-      } catch (err) {
-        this.log.error('a seal listener failed', err, { taskId })
+    const sealed = typeof seal === 'string'
+    const tell = () => {
+      for (const listener of this.sealListeners) {
+        try {
+          listener(taskId, sealed)
+        } catch (err) {
+          this.log.error('a seal listener failed', err, { taskId })
+        }
       }
     }
+    // An unseal gives back what the records say: read them first, or a task just finalized
+    // elsewhere would be writable here until the next poll.
+    if (sealed) tell()
+    else void this.feed.catchUp().catch(() => {}).finally(tell)
   }
 }

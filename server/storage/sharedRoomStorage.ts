@@ -167,8 +167,16 @@ export class SharedRoomStorage implements RoomStorage {
     })
   }
 
+  /**
+   * Brings the room up to everything the log holds now (finalize reads it under the log's seal,
+   * so nothing can commit after). Rejects when the log cannot be read.
+   */
+  async catchUp(): Promise<void> {
+    if (this.order) await this.readMissing(this.order.head, true)
+  }
+
   /** Reads what the bus did not bring; the whole room when the log folded it into a snapshot. */
-  private async readMissing(since: number): Promise<void> {
+  private async readMissing(since: number, rethrow = false): Promise<void> {
     const order = this.order
     if (!order || this.closed) return
     try {
@@ -181,6 +189,7 @@ export class SharedRoomStorage implements RoomStorage {
       const stored = await this.parts.log.load(this.room)
       if (!this.closed && order === this.order) order.replaced(stateOf(stored), stored.head)
     } catch (err) {
+      if (rethrow) throw err
       this.parts.onError('reading missed updates from the room log failed; retrying on the next one', err, { room: this.room, since })
     }
   }

@@ -73,6 +73,8 @@ export interface RoomStorage {
    * them (the separate owner file of the file store cannot hold across instances).
    */
   readonly ownerStore?: OwnerStore
+  /** Shared stores only: applies everything the log holds that the room has not seen yet. */
+  catchUp?(): Promise<void>
   /** Shared stores only: tells the other instances of this room's local presence changes. */
   publishPresence?(update: Uint8Array): void
   /** Bytes appended since the last compaction. */

@@ -477,6 +477,16 @@ export class Room {
     return this.turn.flush()
   }
 
+  /**
+   * Everything stored so far, on any instance, applied and relayed here: what this instance
+   * applied is stored, and what others committed is read from the log.
+   */
+  async catchUp(): Promise<void> {
+    if (!(await this.turn.settled()) && this.discarded) throw new Error(`room ${this.name} was reset after a failed store`)
+    await this.storage.catchUp?.()
+    this.turn.flush()
+  }
+
   /** Resolves once everything applied is stored and relayed (true), or a store failed (false). */
   settled(): Promise<boolean> {
     return this.turn.settled()

@@ -181,6 +181,12 @@ export class Rooms {
     this.scheduleIdleCheck(room)
   }
 
+  /** The loaded room `name` made current with everything stored on any instance (a no-op with files). */
+  async catchUp(name: string): Promise<void> {
+    const loading = this.rooms.get(name)
+    if (loading) await (await loading).catchUp()
+  }
+
   /** Rooms whose last store failed, with the error: the server is degraded while any are listed. */
   degraded(): DegradedRoom[] {
     return [...this.failures.values()]

@@ -15,6 +15,8 @@ export const LOCK_SPACE = {
   recordDocs: 0x636a0003,
   /** Drawing one record log's sequence numbers (transaction lock); the second half names the log. */
   recordLog: 0x636a0004,
+  /** Held while an instance starts up its records (first lead, demo seed): session lock, second half 0. */
+  bootstrap: 0x636a0005,
 } as const
 
 /**
