@@ -45,7 +45,8 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
         port,
         url: `http://127.0.0.1:${port}`,
         wsUrl: `ws://127.0.0.1:${port}/ws`,
-        leadToken: fs.readFileSync(path.join(dataDir, 'lead-token'), 'utf8').trim(),
+        // An instance that joined a shared database someone else made has no lead token of its own.
+        leadToken: fs.existsSync(path.join(dataDir, 'lead-token')) ? fs.readFileSync(path.join(dataDir, 'lead-token'), 'utf8').trim() : '',
         output: () => out,
         exited,
       })

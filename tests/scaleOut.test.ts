@@ -1,0 +1,147 @@
+/**
+ * Several codejury processes on one PostgreSQL and one Redis (STORAGE=postgres), each on its own
+ * port and DATA_DIR, with stock y-websocket clients on each: the "Done when" of running past one
+ * machine, as a new user would try it, down to kill -9 and a third instance joining late.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import WebSocket from 'ws'
+import { roomName } from '../shared/roomNames'
+import { getWorkspace } from '../shared/schema'
+import { spawnServer } from './helpers/child'
+import type { ChildServer } from './helpers/child'
+import { createTestDatabase } from './helpers/postgres'
+import type { TestDatabase } from './helpers/postgres'
+import { REDIS_URL, deleteKeys, requireRedis, uniquePrefix } from './helpers/redis'
+import { api, taskLine } from './helpers/server'
+import { connectPeer } from './helpers/peer'
+import type { Peer } from './helpers/peer'
+import { CANDIDATES, CRITERIA } from './helpers/review'
+import { waitFor } from './helpers/waitFor'
+
+const test = suite('scale-out: instances on one PostgreSQL and Redis')
+
+let db: TestDatabase | null = null
+let prefix = ''
+let root = ''
+const children: ChildServer[] = []
+const peers: Peer[] = []
+
+test.before.each(async () => {
+  await requireRedis()
+  db = await createTestDatabase()
+  prefix = uniquePrefix('scale-out')
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'codejury-scale-'))
+})
+
+test.after.each(async () => {
+  for (const p of peers.splice(0)) p.destroy()
+  for (const child of children.splice(0)) {
+    if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL')
+    await child.exited
+  }
+  await db?.drop()
+  db = null
+  await deleteKeys(prefix)
+  fs.rmSync(root, { recursive: true, force: true })
+})
+
+/** One more instance: its own port and DATA_DIR, the shared engines, the shared record key. */
+async function instance(name: string): Promise<ChildServer> {
+  const child = await spawnServer(path.join(root, name), {
+    STORAGE: 'postgres',
+    DATABASE_URL: db!.url,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    RECORD_KEY_FILE: path.join(root, 'record-key.pem'),
+  })
+  children.push(child)
+  return child
+}
+
+function peer(server: ChildServer, room: string, token: string): Peer {
+  const p = connectPeer(server.wsUrl, room, token)
+  peers.push(p)
+  return p
+}
+
+const view = (doc: Y.Doc) => {
+  const w = getWorkspace(doc)
+  return JSON.stringify([w.ranking.toJSON(), w.ratings.toJSON(), w.explanation.toString(), w.solution.toString(), w.tests.toString()])
+}
+
+/** Every candidate ranked and scored and the three texts written, through `p`. */
+function complete(p: Peer): void {
+  const ws = getWorkspace(p.doc)
+  p.doc.transact(() => {
+    ws.ranking.push(['a', 'c', 'b'])
+    for (const cand of CANDIDATES) {
+      const row = ws.ratings.get(cand) instanceof Y.Map ? (ws.ratings.get(cand) as Y.Map<number>) : new Y.Map<number>()
+      if (!ws.ratings.has(cand)) ws.ratings.set(cand, row)
+      for (const k of CRITERIA) row.set(k, cand === 'b' ? 1 : 4)
+    }
+    ws.solution.insert(0, 'def add(a, b):\n    return a + b\n')
+    ws.tests.insert(0, 'def test_add():\n    assert add(1, 2) == 3\n')
+  })
+}
+
+test('two instances serve one task: edits cross, kill -9 of one loses no relayed edit, the other finalizes and exports, a third catches up', async () => {
+  const a = await instance('a')
+  const b = await instance('b')
+  const lead = a.leadToken
+  assert.ok(lead, 'the first instance made the lead')
+  assert.is(b.leadToken, '', 'the second found the lead instead of making another')
+  assert.is((await api(b, lead, 'GET', '/api/me')).status, 200, "the lead's token signs in on the other instance")
+
+  const imported = await api(a, lead, 'POST', '/api/tasks/import?batch=scale&blind=0', taskLine('t1'), 'application/x-ndjson')
+  assert.is(imported.status, 200, JSON.stringify(imported.body))
+  const ann = (await api(b, lead, 'POST', '/api/users', { name: 'Ann', role: 'annotator' })).body
+  await waitFor(async () => (await api(a, lead, 'POST', '/api/tasks/t1/assign', { userIds: [ann.id] })).status === 200, 'the user made on B to be assignable on A')
+
+  // Ann works through instance A; the lead watches through instance B.
+  const room = roomName.workspace('t1')
+  const annPeer = peer(a, room, ann.token)
+  const watcher = peer(b, room, lead)
+  await waitFor(() => annPeer.provider.synced && watcher.provider.synced, 'both synced')
+  complete(annPeer)
+  await waitFor(() => view(watcher.doc) === view(annPeer.doc), "ann's work at the lead, through the other instance")
+  getWorkspace(annPeer.doc).explanation.insert(0, 'A is right; ')
+  await waitFor(() => getWorkspace(watcher.doc).explanation.toString() === 'A is right; ', 'a relayed edit')
+
+  // Instance A dies. What the lead saw was relayed, so it was committed: it survives.
+  a.proc.kill('SIGKILL')
+  await a.exited
+  // Ann keeps typing offline, then her client reaches the live instance with the same document.
+  getWorkspace(annPeer.doc).explanation.insert(getWorkspace(annPeer.doc).explanation.length, 'B subtracts.')
+  const again = new WebsocketProvider(b.wsUrl, encodeURIComponent(room), annPeer.doc, {
+    params: { token: ann.token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  peers.push({ doc: annPeer.doc, provider: again, closes: [], destroy: () => again.destroy() })
+  const expected = 'A is right; B subtracts.'
+  await waitFor(() => getWorkspace(watcher.doc).explanation.toString() === expected, "ann's offline edit arrives through instance B", 10_000)
+
+  // The lead finalizes through B; the record holds everything, the export carries it.
+  const fin = await api(b, lead, 'POST', '/api/tasks/t1/finalize')
+  assert.is(fin.status, 200, JSON.stringify(fin.body))
+  assert.is(fin.body.explanation ?? fin.body.content?.explanation, expected)
+  const exported = await fetch(`${b.url}/api/export?format=native`, { headers: { authorization: `Bearer ${lead}` } })
+  const text = await exported.text()
+  assert.is(exported.status, 200, text)
+  assert.ok(text.includes('A is right; B subtracts.'), 'the export carries the edit made across the kill')
+
+  // A third instance, added now, serves the same room and the finalized record.
+  const c = await instance('c')
+  const late = peer(c, room, lead)
+  await waitFor(() => late.provider.synced && view(late.doc) === view(watcher.doc), 'the late instance serves the same document')
+  const task = await api(c, lead, 'GET', '/api/tasks/t1')
+  assert.is(task.body.status ?? task.body.task?.status, 'finalized')
+})
+
+test.run()
