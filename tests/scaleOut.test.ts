@@ -15,9 +15,9 @@ import { roomName } from '../shared/roomNames'
 import { getWorkspace } from '../shared/schema'
 import { spawnServer } from './helpers/child'
 import type { ChildServer } from './helpers/child'
-import { createTestDatabase } from './helpers/postgres'
+import { connectAdmin, createTestDatabase } from './helpers/postgres'
 import type { TestDatabase } from './helpers/postgres'
-import { REDIS_URL, deleteKeys, requireRedis, uniquePrefix } from './helpers/redis'
+import { REDIS_URL, deleteKeys, requireRedis, startPrivateRedis, uniquePrefix } from './helpers/redis'
 import { api, taskLine } from './helpers/server'
 import { connectPeer } from './helpers/peer'
 import type { Peer } from './helpers/peer'
@@ -52,11 +52,11 @@ test.after.each(async () => {
 })
 
 /** One more instance: its own port and DATA_DIR, the shared engines, the shared record key. */
-async function instance(name: string): Promise<ChildServer> {
+async function instance(name: string, redisUrl = REDIS_URL): Promise<ChildServer> {
   const child = await spawnServer(path.join(root, name), {
     STORAGE: 'postgres',
     DATABASE_URL: db!.url,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     RECORD_KEY_FILE: path.join(root, 'record-key.pem'),
   })
@@ -142,6 +142,80 @@ test('two instances serve one task: edits cross, kill -9 of one loses no relayed
   await waitFor(() => late.provider.synced && view(late.doc) === view(watcher.doc), 'the late instance serves the same document')
   const task = await api(c, lead, 'GET', '/api/tasks/t1')
   assert.is(task.body.status ?? task.body.task?.status, 'finalized')
+})
+
+/** Imports t1, makes an annotator assigned to it, and returns her. */
+async function taskWithAnnotator(a: ChildServer): Promise<{ id: string; token: string }> {
+  const lead = a.leadToken
+  const imported = await api(a, lead, 'POST', '/api/tasks/import?batch=scale&blind=0', taskLine('t1'), 'application/x-ndjson')
+  assert.is(imported.status, 200, JSON.stringify(imported.body))
+  const ann = (await api(a, lead, 'POST', '/api/users', { name: 'Ann', role: 'annotator' })).body
+  assert.is((await api(a, lead, 'POST', '/api/tasks/t1/assign', { userIds: [ann.id] })).status, 200)
+  return ann
+}
+
+const explanation = (p: Peer) => getWorkspace(p.doc).explanation.toString()
+
+test('while Redis is away each instance keeps serving its own clients and says so; when it is back the others get every edit', async () => {
+  const redis = await startPrivateRedis()
+  try {
+    const a = await instance('a', redis.url)
+    const b = await instance('b', redis.url)
+    const ann = await taskWithAnnotator(a)
+    const room = roomName.workspace('t1')
+    const onA = peer(a, room, ann.token)
+    const onB = peer(b, room, a.leadToken)
+    await waitFor(() => onA.provider.synced && onB.provider.synced, 'both synced')
+    getWorkspace(onA.doc).explanation.insert(0, 'before. ')
+    await waitFor(() => explanation(onB) === 'before. ', 'control: an edit crosses while Redis is up')
+
+    await redis.kill()
+    await waitFor(async () => (await api(a, null, 'GET', '/api/health')).body.ok === false, 'health to say Redis is away')
+    const health = (await api(a, a.leadToken, 'GET', '/api/health')).body
+    assert.is(health.redis.ok, false)
+    assert.ok(health.degraded.some((d: { problem: string }) => d.problem === 'redis-unreachable'))
+    const sameInstance = peer(a, room, a.leadToken)
+    getWorkspace(onA.doc).explanation.insert(8, 'during. ')
+    await waitFor(() => sameInstance.provider.synced && explanation(sameInstance) === 'before. during. ', 'the same instance still serves its clients')
+    assert.is(explanation(onB), 'before. ', 'nothing reaches the other instance while Redis is away')
+
+    // Redis comes back empty (no persistence): the other instance reads what it missed from the log.
+    await redis.start()
+    await waitFor(() => explanation(onB) === 'before. during. ', 'the missed edit at the other instance', 15_000)
+    getWorkspace(onB.doc).explanation.insert(0, 'after. ')
+    await waitFor(() => explanation(onA) === 'after. before. during. ', 'edits cross again')
+    await waitFor(async () => (await api(b, null, 'GET', '/api/health')).body.ok === true, 'health to recover')
+  } finally {
+    await redis.stop()
+  }
+})
+
+test("PostgreSQL dropping every connection pauses writes with a clear status, and clients' edits land once it answers", async () => {
+  const a = await instance('a')
+  const b = await instance('b')
+  const ann = await taskWithAnnotator(a)
+  const room = roomName.workspace('t1')
+  const onA = peer(a, room, ann.token)
+  const onB = peer(b, room, a.leadToken)
+  await waitFor(() => onA.provider.synced && onB.provider.synced, 'both synced')
+  getWorkspace(onA.doc).explanation.insert(0, 'kept. ')
+  await waitFor(() => explanation(onB) === 'kept. ', 'control: an edit crosses')
+
+  // Every session of the database is cut (a restart, as the instances see it), and new ones are refused for a while.
+  const admin = await connectAdmin()
+  try {
+    await admin.client.query(`ALTER DATABASE "${db!.name}" WITH ALLOW_CONNECTIONS false`)
+    await admin.client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db!.name])
+    getWorkspace(onA.doc).explanation.insert(6, 'paused. ')
+    await waitFor(async () => (await api(a, null, 'GET', '/api/health')).body.ok === false, 'health to say the database is away')
+    assert.is(explanation(onB), 'kept. ', 'nothing is relayed that was not stored')
+    await admin.client.query(`ALTER DATABASE "${db!.name}" WITH ALLOW_CONNECTIONS true`)
+  } finally {
+    await admin.client.end()
+  }
+  await waitFor(() => explanation(onB) === 'kept. paused. ', 'the edit made during the outage, stored once PostgreSQL answers', 20_000)
+  assert.is(explanation(onA), 'kept. paused. ')
+  await waitFor(async () => (await api(a, null, 'GET', '/api/health')).body.ok === true, 'health to recover')
 })
 
 test.run()
