@@ -34,6 +34,7 @@ import { EvidenceService } from './services/evidence'
 import type { CheckedLead, CheckedLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
 import { openStores } from './stores'
+import { followRecords } from './services/followRecords'
 import { CLOSE } from '../shared/errors'
 
 /** Headroom above MAX_MESSAGE_BYTES: bigger frames are cut by `ws` (1009) before we see them. */
@@ -148,6 +149,8 @@ export async function startServer(
     })
     // Another instance finalizing a task: its editors here turn read-only too, and back after.
     shared?.onSeal((taskId, sealed) => (sealed ? access.seal(taskId) : access.unseal(taskId)))
+    // Records changed through another instance: connections and loaded meta rooms here follow.
+    if (shared) followRecords({ db, rooms, access, log })
     // Before anyone is served: complete committed finalizes, set aside uncommitted records, sign old ones.
     await recoverFinalizes({ db, records, rooms, log })
     const deps: AppDeps = {

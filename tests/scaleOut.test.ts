@@ -190,6 +190,26 @@ test('while Redis is away each instance keeps serving its own clients and says s
   }
 })
 
+test('an annotator unassigned through one instance is sent away at once by the other, where her socket is', async () => {
+  const a = await instance('a')
+  const b = await instance('b')
+  const ann = await taskWithAnnotator(a)
+  const room = roomName.workspace('t1')
+  const annOnB = peer(b, room, ann.token)
+  const leadOnA = peer(a, room, a.leadToken)
+  await waitFor(() => annOnB.provider.synced && leadOnA.provider.synced, 'both synced')
+  getWorkspace(annOnB.doc).explanation.insert(0, 'mine. ')
+  await waitFor(() => explanation(leadOnA) === 'mine. ', 'control: her edit lands while she is assigned')
+
+  assert.is((await api(a, a.leadToken, 'POST', '/api/tasks/t1/assign', { userIds: [] })).status, 200)
+  // Her instance learns from the records feed, and closes her socket: she may no longer read the task.
+  await waitFor(() => annOnB.closes.some((c) => c.code === 4403), 'her socket on the other instance closed with 4403')
+  getWorkspace(annOnB.doc).explanation.insert(0, 'after. ')
+  const leadOnB = peer(b, room, a.leadToken)
+  await waitFor(() => leadOnB.provider.synced, 'a reader on her instance')
+  assert.is(explanation(leadOnB), 'mine. ', 'nothing she wrote after it landed')
+})
+
 test("PostgreSQL dropping every connection pauses writes with a clear status, and clients' edits land once it answers", async () => {
   const a = await instance('a')
   const b = await instance('b')

@@ -48,7 +48,14 @@ export class PgDb implements RecordsDb {
     private readonly options: PgDbOptions,
   ) {
     this.dir = options.dataDir
-    this.memory = new PgDbMemory(feed, (changes) => this.tasksChanged(changes), options.onNotice)
+    this.memory = new PgDbMemory(
+      feed,
+      (changes) => this.tasksChanged(changes),
+      options.onNotice,
+      (ids) => {
+        for (const listener of this.userListeners) listener(ids)
+      },
+    )
   }
 
   /**
@@ -65,6 +72,14 @@ export class PgDb implements RecordsDb {
   /** Documents the feed refused (changed outside codejury), one line each. */
   get notices(): readonly string[] {
     return this.memory.notices
+  }
+
+  private readonly userListeners = new Set<(ids: readonly string[]) => void>()
+
+  /** Calls `listener` with the ids of users whose stored record changed, on every instance, once memory holds it. */
+  onUsersChanged(listener: (ids: readonly string[]) => void): () => void {
+    this.userListeners.add(listener)
+    return () => this.userListeners.delete(listener)
   }
 
   onTasksChanged(listener: (changes: readonly TaskChange[]) => void): () => void {

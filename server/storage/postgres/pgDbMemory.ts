@@ -63,6 +63,8 @@ export class PgDbMemory {
     feed: RecordFeed,
     private readonly tasksChanged: (changes: readonly TaskChange[]) => void,
     private readonly onNotice: (notice: string) => void = () => {},
+    /** The ids of users whose records changed (another instance's role change, a new token…). */
+    private readonly usersChanged: (ids: readonly string[]) => void = () => {},
   ) {
     feed.on(PG_DB_KINDS.user, (docs) => this.applyUsers(docs))
     feed.on(PG_DB_KINDS.batch, (docs) => this.applyBatches(docs))
@@ -85,7 +87,9 @@ export class PgDbMemory {
   }
 
   private applyUsers(docs: readonly StoredDoc[]): void {
+    const changed: string[] = []
     for (const doc of docs) {
+      changed.push(doc.key)
       const problem = doc.removed ? null : userProblem(doc.body, doc.key)
       if (problem) {
         this.refused(doc, problem)
@@ -102,6 +106,7 @@ export class PgDbMemory {
       this.byTokenHash.set(user.tokenHash, user)
     }
     this.userList = null
+    this.usersChanged(changed)
   }
 
   private applyBatches(docs: readonly StoredDoc[]): void {
