@@ -35,6 +35,7 @@ import type { CheckedLead, CheckedLink } from './bootstrap'
 import { seedDemo } from './seed/seedDemo'
 import { openStores } from './stores'
 import { followRecords } from './services/followRecords'
+import { readLiveShare } from './services/liveElsewhere'
 import { CLOSE } from '../shared/errors'
 
 /** Headroom above MAX_MESSAGE_BYTES: bigger frames are cut by `ws` (1009) before we see them. */
@@ -149,8 +150,16 @@ export async function startServer(
     })
     // Another instance finalizing a task: its editors here turn read-only too, and back after.
     shared?.onSeal((taskId, sealed) => (sealed ? access.seal(taskId) : access.unseal(taskId)))
-    // Records changed through another instance: connections and loaded meta rooms here follow.
-    if (shared) followRecords({ db, rooms, access, log })
+    // Records changed through another instance: connections and loaded meta rooms here follow,
+    // and dashboards here show who works on the others.
+    if (shared) {
+      followRecords({ db, rooms, access, log })
+      live.shareWith((said) => shared.publishLive(said))
+      shared.onLive((from, body) => {
+        const said = readLiveShare(body)
+        if (said) live.fromElsewhere(from, said)
+      })
+    }
     // Before anyone is served: complete committed finalizes, set aside uncommitted records, sign old ones.
     await recoverFinalizes({ db, records, rooms, log })
     const deps: AppDeps = {

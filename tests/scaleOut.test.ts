@@ -210,6 +210,53 @@ test('an annotator unassigned through one instance is sent away at once by the o
   assert.is(explanation(leadOnB), 'mine. ', 'nothing she wrote after it landed')
 })
 
+/** Reads `/api/events` until `until` matches what arrived; the stream is aborted after the test. */
+async function readEvents(server: ChildServer, token: string, until: RegExp, aborts: AbortController[]): Promise<string> {
+  const controller = new AbortController()
+  aborts.push(controller)
+  const timer = setTimeout(() => controller.abort(), 10_000)
+  let text = ''
+  try {
+    const res = await fetch(`${server.url}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal })
+    const reader = res.body!.getReader()
+    while (!until.test(text)) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += new TextDecoder().decode(value)
+    }
+  } catch (err) {
+    throw new Error(`no event matching ${until} within 10 s; the stream said:\n${text}`, { cause: err })
+  } finally {
+    clearTimeout(timer)
+  }
+  return text
+}
+
+test("a lead's dashboard on one instance shows who works on the other and how far they are, and forgets them when they go", async () => {
+  const a = await instance('a')
+  const b = await instance('b')
+  const ann = await taskWithAnnotator(a)
+  const aborts: AbortController[] = []
+  try {
+    const present = async () => (await api(a, a.leadToken, 'GET', '/api/tasks')).body.tasks.find((t: { id: string }) => t.id === 't1').present
+    assert.equal(await present(), [], 'control: nobody is there yet')
+    const joined = readEvents(a, a.leadToken, /event: presence\ndata: .*"name":"Ann"/, aborts)
+    const annOnB = peer(b, roomName.workspace('t1'), ann.token)
+    await waitFor(() => annOnB.provider.synced, 'ann synced on B')
+    await joined
+    assert.equal((await present()).map((p: { name: string }) => p.name), ['Ann'])
+
+    const moved = readEvents(a, a.leadToken, /event: progress\ndata: .*"taskId":"t1"/, aborts)
+    complete(annOnB)
+    await moved
+
+    annOnB.destroy()
+    await waitFor(async () => (await present()).length === 0, 'her leaving seen on the other instance')
+  } finally {
+    for (const c of aborts) c.abort()
+  }
+})
+
 test("PostgreSQL dropping every connection pauses writes with a clear status, and clients' edits land once it answers", async () => {
   const a = await instance('a')
   const b = await instance('b')
@@ -235,7 +282,7 @@ test("PostgreSQL dropping every connection pauses writes with a clear status, an
   }
   await waitFor(() => explanation(onB) === 'kept. paused. ', 'the edit made during the outage, stored once PostgreSQL answers', 20_000)
   assert.is(explanation(onA), 'kept. paused. ')
-  await waitFor(async () => (await api(a, null, 'GET', '/api/health')).body.ok === true, 'health to recover')
+  await waitFor(async () => (await api(a, null, 'GET', '/api/health')).body.ok === true, 'health to recover', 15_000)
 })
 
 test.run()

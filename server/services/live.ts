@@ -17,6 +17,7 @@ import { ThreadCounter } from './threads'
 import { BallotSubmissions } from './ballotSubmissions'
 import { viewOf, watchViews } from './looking'
 import type { ThreadSummary } from '../../shared/types'
+import { PresenceElsewhere, SHARE_EVERY_MS } from './liveElsewhere'
 
 /** A list row's stored fields after a change: what the queue and the dashboard update in place. */
 export interface TaskRowChange {
@@ -41,6 +42,9 @@ export type LiveEvent =
   | { type: 'tasks'; data: { count: number } }
 
 type Subscriber = { user: { id: string; role: string }; send: (e: LiveEvent) => void }
+
+/** What one instance tells the others of a task's workspace (several instances: liveElsewhere.ts). */
+export type LiveShare = { taskId: string; present: PresentUser[] } | { taskId: string; progress: Progress }
 
 /** One write changing more rows than this (an import, a distribution) sends one `tasks` event. */
 export const ROW_EVENTS_MAX = 100
@@ -69,6 +73,10 @@ export class LiveHub {
   private readonly progressTimers = new Map<string, NodeJS.Timeout>()
   private readonly lastProgress = new Map<string, string>()
   private readonly lastPresence = new WeakMap<Room, string>()
+  /** Several instances: who is where on the others, and how to tell them about this one. */
+  private elsewhere: PresenceElsewhere | null = null
+  private share: ((said: LiveShare) => void) | null = null
+  private shareTimer: NodeJS.Timeout | null = null
 
   /** Unresolved and mention counts of comment threads (server/services/threads.ts). */
   readonly threads: ThreadCounter
@@ -91,6 +99,46 @@ export class LiveHub {
     this.ballots.attach(rooms)
   }
 
+  /**
+   * Several instances: tells the others (through `share`) who is in each workspace here and how
+   * its work moves, repeated while anyone is there, and takes what they tell (`fromElsewhere`).
+   */
+  shareWith(share: (said: LiveShare) => void): void {
+    this.share = share
+    this.elsewhere = new PresenceElsewhere()
+    this.shareTimer = setInterval(() => this.shareAll(), SHARE_EVERY_MS)
+    this.shareTimer.unref()
+  }
+
+  /** Another instance said who is in a task's workspace there, or how its work moved. */
+  fromElsewhere(from: string, said: LiveShare): void {
+    const task = this.db.task(said.taskId)
+    if (!task) return
+    if ('progress' in said) {
+      const key = JSON.stringify(said.progress)
+      if (this.lastProgress.get(task.id) === key) return
+      this.lastProgress.set(task.id, key)
+      return this.broadcast(task, { type: 'progress', data: { taskId: task.id, progress: said.progress } })
+    }
+    this.elsewhere?.set(from, task.id, said.present)
+    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present: this.presentAt(task) } })
+  }
+
+  /** Who is in the task's workspace here, and on the other instances. */
+  private presentAt(task: Task, room = this.rooms?.peek(roomName.workspace(task.id))): PresentUser[] {
+    const local = presentIn(room, this.labelsOf(task))
+    return this.elsewhere ? this.elsewhere.merged(task.id, local) : local
+  }
+
+  private async shareAll(): Promise<void> {
+    if (!this.share || !this.rooms) return
+    for (const room of await this.rooms.loaded()) {
+      const parsed = parseRoomName(room.name)
+      const task = parsed?.kind === 'workspace' ? this.db.task(parsed.taskId) : undefined
+      if (task && room.conns.size > 0) this.share({ taskId: task.id, present: presentIn(room, this.labelsOf(task)) })
+    }
+  }
+
   subscribe(user: Subscriber['user'], send: Subscriber['send']): () => void {
     const sub = { user, send }
     this.subscribers.add(sub)
@@ -110,7 +158,8 @@ export class LiveHub {
     const key = JSON.stringify(present)
     if (this.lastPresence.get(room) === key) return
     this.lastPresence.set(room, key)
-    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present } })
+    this.share?.({ taskId: task.id, present })
+    this.broadcast(task, { type: 'presence', data: { taskId: task.id, present: this.elsewhere ? this.elsewhere.merged(task.id, present) : present } })
   }
 
   /** Rooms call this after document changes; progress goes out debounced, only when it moved. */
@@ -118,7 +167,8 @@ export class LiveHub {
     this.threads.onChange(room)
     this.ballots.onChange(room)
     const parsed = parseRoomName(room.name)
-    if (!parsed || parsed.kind !== 'workspace' || this.subscribers.size === 0) return
+    // With other instances to tell, progress is worked out even when nobody here is watching.
+    if (!parsed || parsed.kind !== 'workspace' || (this.subscribers.size === 0 && !this.share)) return
     if (this.progressTimers.has(parsed.taskId)) return
     const timer = setTimeout(() => {
       this.progressTimers.delete(parsed.taskId)
@@ -129,6 +179,7 @@ export class LiveHub {
       const key = JSON.stringify(progress)
       if (!progress || this.lastProgress.get(task.id) === key) return
       this.lastProgress.set(task.id, key)
+      this.share?.({ taskId: task.id, progress })
       this.broadcast(task, { type: 'progress', data: { taskId: task.id, progress } })
     }, PROGRESS_DEBOUNCE_MS)
     timer.unref()
@@ -173,6 +224,7 @@ export class LiveHub {
 
   /** Stops pending progress timers (shutdown). */
   close(): void {
+    if (this.shareTimer) clearInterval(this.shareTimer)
     this.threads.close()
     for (const t of this.progressTimers.values()) clearTimeout(t)
     this.progressTimers.clear()
@@ -223,7 +275,7 @@ export class LiveHub {
       candidateCount: task.candidates.length,
       updatedAt: task.updatedAt,
       progress: this.progressOf(task, room),
-      present: presentIn(room, this.labelsOf(task)),
+      present: this.presentAt(task, room),
       threads: this.threads.summaryFor(task, userId),
     }
   }

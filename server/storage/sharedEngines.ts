@@ -45,6 +45,7 @@ const decoder = new TextDecoder()
 export class SharedEngines {
   private sealListeners = new Set<SealListener>()
   private hintListeners = new Set<() => void>()
+  private liveListeners = new Set<(from: string, body: unknown) => void>()
   private unsubscribe: (() => void) | null = null
 
   private constructor(
@@ -103,6 +104,18 @@ export class SharedEngines {
   /** Calls `listener` when another instance says it wrote records (after the feed caught up). */
   onRecordsHint(listener: () => void): void {
     this.hintListeners.add(listener)
+  }
+
+  /** Tells the other instances something for their live views (who is where, progress). */
+  publishLive(body: unknown): void {
+    this.bus.publish({ workspace: true }, 'event', encoder.encode(JSON.stringify({ live: body }))).catch((err) => {
+      this.log.warn('telling other instances of a live change failed', { error: (err as Error).message })
+    })
+  }
+
+  /** Calls `listener` with what another instance published with `publishLive` (checked by the listener). */
+  onLive(listener: (from: string, body: unknown) => void): void {
+    this.liveListeners.add(listener)
   }
 
   /** Calls `listener` when another instance seals or unseals a task for finalize. */
@@ -194,6 +207,16 @@ export class SharedEngines {
       body = JSON.parse(decoder.decode(message.payload))
     } catch {
       return this.log.warn('a workspace bus message was not JSON; skipped', { id: message.id })
+    }
+    if (message.kind === 'event' && body && typeof body === 'object' && 'live' in body) {
+      for (const listener of this.liveListeners) {
+        try {
+          listener(message.from, (body as { live: unknown }).live)
+        } catch (err) {
+          this.log.error('a live listener failed', err)
+        }
+      }
+      return
     }
     if (message.kind === 'event' && body && typeof body === 'object' && 'records' in body) {
       void this.feed.catchUp().catch(() => {})
