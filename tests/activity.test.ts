@@ -32,7 +32,7 @@ let rooms: RoomHarness[] = []
 test.after.each(async () => {
   for (const r of rooms) r.close()
   rooms = []
-  for (const t of trackers) t.close()
+  for (const t of trackers) void t.close()
   trackers = []
   for (const p of peers) p.destroy()
   peers = []
@@ -112,7 +112,7 @@ test('keeps time on task across restarts, in small files per day', () => {
   first.note('ann', 't1')
   clock += 30_000
   first.note('ann', 't1')
-  first.close()
+  void first.close()
   assert.equal(fs.readdirSync(`${dir}/activity`).sort(), ['2026-03-02.json', '2026-03-03.json'])
   const second = tracker(dir)
   assert.is(second.activeOn('t1', 1).get('ann'), MIN + 30_000)

@@ -93,7 +93,7 @@ test('takes this week’s hours from Monday in the chosen zone, and refuses an u
     assert.is(utc.people[0].hours_week, 0.03, 'UTC: Tuesday’s 108 s only')
     assert.is(kolkata.people[0].hours_week, 0.08, 'Kolkata: Monday’s 3 min and Tuesday’s 108 s')
   } finally {
-    activity.close()
+    void activity.close()
   }
   const ok = await summary('?tz=Asia/Kolkata')
   assert.is(ok.status, 200, 'control: a real zone')

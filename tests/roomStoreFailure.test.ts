@@ -41,7 +41,7 @@ function fullDiskStorage(): { storage: StorageProvider; disk: { full: boolean; r
             disk.refused++
             throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
           }
-          s.append(update)
+          return s.append(update)
         },
         compact: (state) => s.compact(state),
         writeInitial: (state) => s.writeInitial(state),

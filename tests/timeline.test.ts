@@ -31,7 +31,7 @@ function perTask(t: ActivityTracker, user: string): Map<string, number> {
 }
 
 test.after.each(async () => {
-  for (const t of trackers) t.close()
+  for (const t of trackers) void t.close()
   trackers = []
   for (const p of peers.splice(0)) p.destroy()
   await server?.stop()

@@ -98,9 +98,9 @@ test('old whole-day rows stay on their UTC date in every zone, beside quarter-ho
       tracker.flush()
       const again = new ActivityTracker({ dataDir: dir, revisionOf: () => 1 })
       assert.equal(timesheetRows(again, '2026-03-01', '2026-03-06', 'Asia/Kolkata').map((r) => `${r.day} ${r.active_ms}`).sort(), ['2026-03-04 600000', '2026-03-05 60000'], 'both kinds survive a restart')
-      again.close()
+      void again.close()
     } finally {
-      tracker.close()
+      void tracker.close()
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

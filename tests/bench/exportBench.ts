@@ -77,7 +77,7 @@ function fill(server: TestServer, from: number, to: number) {
   // Committed as a finalize commits them: signed, with an audit line each.
   const entry = { by: 'lead', by_name: 'Lead', role: 'lead', action: 'finalize', from: 'submitted', to: 'finalized' }
   const base = Date.UTC(2026, 10, 1)
-  for (let i = from; i < to; i++) server.running.deps.records.commit((at) => benchRecord(i, at), entry, new Date(base + i * 1000))
+  for (let i = from; i < to; i++) void server.running.deps.records.commit((at) => benchRecord(i, at), entry, new Date(base + i * 1000))
 }
 
 /** Streams one export, counting rows and bytes without keeping the body, and samples RSS meanwhile. */

@@ -89,7 +89,7 @@ try {
     }
     console.log(`timesheet week ${tz} (${n} rows): p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`)
   }
-  activity.close()
+  void activity.close()
 } finally {
   fs.rmSync(dir, { recursive: true, force: true })
 }

@@ -22,7 +22,7 @@ function run(name: string, store: RoomStorage): { name: string; perUpdateUs: num
   const samples: number[] = []
   for (const u of updates) {
     const t0 = process.hrtime.bigint()
-    store.append(u)
+    void store.append(u)
     samples.push(Number(process.hrtime.bigint() - t0) / 1000)
   }
   samples.sort((a, b) => a - b)
