@@ -27,6 +27,7 @@ import { runCliCaptured } from './helpers/cli'
 import { waitFor } from './helpers/waitFor'
 import { compareDataSets } from '../server/storage/transfer/compareDataSets'
 import type { DataSet } from '../server/storage/transfer/dataSet'
+import { RecordKeys } from '../server/storage/recordKey'
 
 const test = suite('storage copy: a DATA_DIR into PostgreSQL and back')
 
@@ -256,6 +257,11 @@ test('refuses a target that holds anything; an empty one is accepted', async () 
   assert.is(intoDir.code, 1)
   assert.match(intoDir.stderr, /is not empty/)
   assert.equal(fs.readdirSync(dir), ['users.json'], 'nothing was written into it')
+  const otherKey = path.join(root, 'other-key', 'record-key.pem')
+  RecordKeys.open(otherKey)
+  const wrongKey = await copy(['--from-postgres', db.url, '--to-dir', path.join(root, 'wrong-key'), '--record-key', otherKey])
+  assert.is(wrongKey.code, 1)
+  assert.match(wrongKey.stderr, /the record key is not the source's/)
   const intoEmpty = await copy(['--from-postgres', db.url, '--to-dir', path.join(root, 'fresh'), '--record-key', fixture.keyFile])
   assert.is(intoEmpty.code, 0, intoEmpty.stderr)
 })
@@ -290,6 +296,23 @@ test('a record whose content was changed fails verification and nothing is copie
   assert.match(refused.stderr, /does not read faithfully/)
   assert.match(refused.stderr, /record t1\/1: .*record_hash/)
   assert.ok(await isEmptyDb(db), 'nothing was written')
+})
+
+test('the verification tells a record stored with other bytes, or refused by the target, from one that matches', () => {
+  const text = '{"task_id":"t1","revision":1}'
+  const data = (records: Map<string, string>): DataSet => ({
+    users: [], batches: [], tasks: [], sessions: [], gold: [], activity: new Map(), audit: [], records, rooms: new Map(),
+  })
+  const source = data(new Map([['t1/1', text]]))
+  assert.equal(compareDataSets(source, data(new Map([['t1/1', text]])), new Map([['t1/1', text]])).differences, [])
+  assert.equal(compareDataSets(source, data(new Map([['t1/1', text]])), new Map([['t1/1', text.replace(':1', ': 1')]])).differences, [
+    'record t1/1 is not stored byte for byte on the target',
+  ])
+  // Stored as sent, but the target's store refused it on reading (its hash or signature).
+  assert.equal(compareDataSets(source, data(new Map()), new Map([['t1/1', text]])).differences, [
+    'records: 1 in the source, 0 on the target',
+    'record t1/1 does not verify on the target',
+  ])
 })
 
 test('the verification tells a room whose text differs from one that matches', () => {

@@ -10,6 +10,7 @@
 import fs from 'node:fs'
 import { acquireLock, DataDirLockedError } from '../lock'
 import { RecordKeys } from '../recordKey'
+import { RecordKeyMismatchError } from '../postgres/sharedRecordKey'
 import { isEmptyDir, readDataDir, writeDataDir } from './fileSide'
 import type { ReadResult } from './fileSide'
 import { PgSide } from './pgSide'
@@ -66,9 +67,24 @@ function lock(dir: string, held: Held): void {
 }
 
 async function openPg(url: string, held: Held): Promise<PgSide> {
-  const side = await PgSide.open(url)
+  let side: PgSide
+  try {
+    side = await PgSide.open(url)
+  } catch (err) {
+    throw new CopyRefusedError(`cannot use the database ${describe({ kind: 'postgres', url })}: ${(err as Error).message}`)
+  }
   held.add(() => side.close())
   return side
+}
+
+/** Reads the source; a key that is not the one the source's instances sign with refuses the copy. */
+async function readSource(from: Endpoint, source: PgSide | null, keys: RecordKeys): Promise<ReadResult> {
+  try {
+    return source ? await source.read(keys) : await readDataDir((from as { dir: string }).dir, keys)
+  } catch (err) {
+    if (err instanceof RecordKeyMismatchError) throw new CopyRefusedError(`the record key is not the source's: ${err.message}`)
+    throw err
+  }
 }
 
 /**
@@ -97,7 +113,7 @@ export async function copyStorage(options: CopyOptions): Promise<Comparison> {
     if (target && !(await target.isEmpty())) {
       throw new CopyRefusedError(`the target database ${describe(to)} is not empty; a copy only writes into an empty database`)
     }
-    const read: ReadResult = source ? await source.read(keys) : await readDataDir((from as { dir: string }).dir, keys)
+    const read = await readSource(from, source, keys)
     if (read.problems.length) throw new CopyRefusedError(`the source ${describe(from)} does not read faithfully; nothing was copied`, read.problems)
     if (target) await target.write(read.data, keys)
     else await writeDataDir((to as { dir: string }).dir, read.data, keys)
