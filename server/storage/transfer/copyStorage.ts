@@ -94,16 +94,14 @@ async function readSource(from: Endpoint, source: PgSide | null, keys: RecordKey
  */
 export async function copyStorage(options: CopyOptions): Promise<Comparison> {
   const { from, to, keyFile } = options
+  if (from.kind === 'dir' && !fs.existsSync(from.dir)) throw new CopyRefusedError(`the source ${from.dir} does not exist`)
   // A missing key file would be created: a new key, against which no copied record verifies.
   if (!fs.existsSync(keyFile)) throw new CopyRefusedError(`the record key file ${keyFile} does not exist; give the key the records were signed with (--record-key or RECORD_KEY_FILE)`)
   const keys = RecordKeys.open(keyFile)
   const held = new Held()
   try {
     if (to.kind === 'dir' && !isEmptyDir(to.dir)) throw new CopyRefusedError(`the target ${to.dir} is not empty; a copy only writes into an empty DATA_DIR`)
-    if (from.kind === 'dir') {
-      if (!fs.existsSync(from.dir)) throw new CopyRefusedError(`the source ${from.dir} does not exist`)
-      lock(from.dir, held)
-    }
+    if (from.kind === 'dir') lock(from.dir, held)
     if (to.kind === 'dir') {
       fs.mkdirSync(to.dir, { recursive: true, mode: 0o700 })
       lock(to.dir, held)
