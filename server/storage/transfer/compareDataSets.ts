@@ -35,10 +35,15 @@ function roomContents(state: Uint8Array): { vector: Uint8Array; snapshot: Y.Snap
     Y.applyUpdate(doc, state)
     const roots: Record<string, unknown> = {}
     for (const [name, type] of doc.share) {
-      // A loaded root is untyped until asked for; the structs it holds say which kind it is.
-      const item = type._start ?? (type._map.size ? [...type._map.values()][0] : null)
-      if (!item) continue
-      roots[name] = type._map.size ? doc.getMap(name).toJSON() : item.content instanceof Y.ContentString ? doc.getText(name).toString() : doc.getArray(name).toJSON()
+      // A loaded root is untyped until asked for; the structs it holds say which kind it is:
+      // keyed entries a map, any string a text, anything else a list.
+      if (type._map.size) {
+        roots[name] = doc.getMap(name).toJSON()
+        continue
+      }
+      let text = false
+      for (let item = type._start; item && !text; item = item.right) text = item.content instanceof Y.ContentString
+      if (type._start) roots[name] = text ? doc.getText(name).toString() : doc.getArray(name).toJSON()
     }
     return { vector: Y.encodeStateVector(doc), snapshot: Y.snapshot(doc), roots: canonical(roots) }
   } finally {
