@@ -10,6 +10,7 @@ import { sessionsList, sessionsRevoke } from './commands/sessions'
 import { usersAdd, usersList, usersRemove, usersRotate } from './commands/users'
 import { finalize, reopen, requestChanges, submit } from './commands/workflow'
 import { verify } from './commands/verify'
+import { storageCopy } from './commands/storageCopy'
 import type { CliIO, Command, OptionSpecs } from './types'
 
 export type { CliIO } from './types'
@@ -37,6 +38,7 @@ const COMMANDS: Command[] = [
   status,
   sessionsList,
   sessionsRevoke,
+  storageCopy,
 ]
 
 const GLOBAL_HELP = [

@@ -29,7 +29,7 @@ import { VersionConflictError } from './recordWrites'
 export const RECORD_KIND = 'review-record'
 /** One document (key `last`): the last committed `seq` and its time, the commits' compare-and-set. */
 export const RECORD_SEQ_KIND = 'review-record-seq'
-const SEQ_KEY = 'last'
+export const SEQ_KEY = 'last'
 const MAX_REVISION = 999_999_999
 /** Commits retried when other instances keep committing first; each retry follows a catch-up. */
 const MAX_ATTEMPTS = 100
