@@ -18,6 +18,7 @@ import { BallotSubmissions } from './ballotSubmissions'
 import { viewOf, watchViews } from './looking'
 import type { ThreadSummary } from '../../shared/types'
 import { PresenceElsewhere, SHARE_EVERY_MS } from './liveElsewhere'
+import type { LiveShare } from './liveElsewhere'
 
 /** A list row's stored fields after a change: what the queue and the dashboard update in place. */
 export interface TaskRowChange {
@@ -42,9 +43,6 @@ export type LiveEvent =
   | { type: 'tasks'; data: { count: number } }
 
 type Subscriber = { user: { id: string; role: string }; send: (e: LiveEvent) => void }
-
-/** What one instance tells the others of a task's workspace (several instances: liveElsewhere.ts). */
-export type LiveShare = { taskId: string; present: PresentUser[] } | { taskId: string; progress: Progress }
 
 /** One write changing more rows than this (an import, a distribution) sends one `tasks` event. */
 export const ROW_EVENTS_MAX = 100

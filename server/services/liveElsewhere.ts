@@ -5,7 +5,10 @@
  * says nothing more, and its people drop off the dashboards within that time).
  */
 import type { PresentUser } from '../../shared/types'
-import type { LiveShare } from './live'
+import type { Progress } from '../../shared/progress'
+
+/** What one instance tells the others of a task's workspace. */
+export type LiveShare = { taskId: string; present: PresentUser[] } | { taskId: string; progress: Progress }
 
 export const SHARE_EVERY_MS = 20_000
 export const FORGET_AFTER_MS = 50_000
