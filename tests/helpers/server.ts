@@ -9,6 +9,7 @@ import type { RunningServer } from '../../server/server'
 import { createLogger } from '../../server/log'
 import type { Role } from '../../shared/types'
 import type { StorageProvider } from '../../server/storage/roomStorage'
+import { enginesConfig, enginesStopped, releaseEngines, testOnPostgres } from './testEngines'
 
 export interface TestServer {
   url: string
@@ -34,9 +35,21 @@ export function tempDir(prefix = 'codejury-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
+/**
+ * Under CODEJURY_TEST_STORAGE=postgres a server is on the shared engines of its DATA_DIR
+ * (testEngines.ts), unless the test chose a storage itself (`config.storage` or `storage`).
+ */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   const owned = options.dataDir === undefined
   const dataDir = options.dataDir ?? tempDir()
+  const onEngines = testOnPostgres && options.config?.storage === undefined && options.storage === undefined
+  let engines: Partial<Config> = {}
+  try {
+    if (onEngines) engines = await enginesConfig(dataDir)
+  } catch (err) {
+    if (owned) fs.rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
   const config: Config = {
     ...loadConfig({ QUIET: process.env.DEBUG_SERVER ? '0' : '1' }),
     port: 0,
@@ -45,9 +58,23 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     warmUp: false,
     // Test servers run no code unless a test asks: a sandbox pool per server would load the machine.
     sandbox: 'off',
+    ...engines,
     ...options.config,
   }
-  const running = await start(config, createLogger(config.quiet), { storage: options.storage })
+  let started: RunningServer
+  try {
+    started = await start(config, createLogger(config.quiet), { storage: options.storage })
+  } catch (err) {
+    if (onEngines) await enginesStopped(dataDir)
+    if (onEngines && owned) await releaseEngines(dataDir)
+    if (owned) fs.rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
+  // Restart tests stop `running` directly and start again on the same DATA_DIR: either way of
+  // stopping counts once, and only the helper's own stop of its own directory releases the engines.
+  let counted: Promise<void> | null = null
+  const stopRunning = () => (counted ??= started.stop().finally(() => (onEngines ? enginesStopped(dataDir) : undefined)))
+  const running: RunningServer = { ...started, stop: stopRunning }
   const url = `http://127.0.0.1:${running.port}`
   return {
     url,
@@ -58,6 +85,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     running,
     async stop() {
       await running.stop()
+      if (onEngines && owned) await releaseEngines(dataDir)
       if (owned) fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }

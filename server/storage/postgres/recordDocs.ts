@@ -165,7 +165,12 @@ export class PostgresRecordDocs {
   }
 
   close(): Promise<void> {
-    this.closed ??= this.pool.end().finally(() => this.pool.off('error', this.onIdleError))
+    // end() resolves once it asked its connections to close, not once they are closed: one the
+    // server terminates in between still errors, on a pool that must not throw it (no listener).
+    this.closed ??= this.pool.end().finally(() => {
+      this.pool.off('error', this.onIdleError)
+      this.pool.on('error', ignoreClosingError)
+    })
     return this.closed
   }
 }
@@ -191,3 +196,6 @@ function parseBody(text: string, what: string): unknown {
     throw new Error(`${what} holds text that is not JSON: the database was changed outside codejury`)
   }
 }
+
+/** A connection of a closed pool that fails was being closed anyway: nothing to report. */
+function ignoreClosingError(): void {}

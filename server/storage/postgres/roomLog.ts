@@ -162,7 +162,12 @@ export class PostgresRoomLog implements RoomLog {
   }
 
   close(): Promise<void> {
-    this.closed ??= this.pool.end().finally(() => this.pool.off('error', this.onIdleError))
+    // end() resolves once it asked its connections to close, not once they are closed: one the
+    // server terminates in between still errors, on a pool that must not throw it (no listener).
+    this.closed ??= this.pool.end().finally(() => {
+      this.pool.off('error', this.onIdleError)
+      this.pool.on('error', ignoreClosingError)
+    })
     return this.closed
   }
 }
@@ -190,3 +195,6 @@ function gapError(room: string, from: number, head: number, count: number): Erro
       'the database was changed outside codejury',
   )
 }
+
+/** A connection of a closed pool that fails was being closed anyway: nothing to report. */
+function ignoreClosingError(): void {}
