@@ -57,6 +57,8 @@ export interface SharedConfig {
   databaseUrl: string
   redisUrl: string
   redisPrefix: string
+  /** RECORD_KEY_ROTATE=1: this instance's record key becomes the one every instance signs with. */
+  rotateRecordKey: boolean
 }
 
 /** Limits of the sync layer, with their units in their names. */
@@ -119,7 +121,7 @@ function sharedConfig(env: NodeJS.ProcessEnv): SharedConfig {
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisPrefix)) {
     throw new Error(`REDIS_PREFIX must be 1 to 64 letters, digits or ":_.-", got "${redisPrefix}"`)
   }
-  return { databaseUrl, redisUrl, redisPrefix }
+  return { databaseUrl, redisUrl, redisPrefix, rotateRecordKey: env.RECORD_KEY_ROTATE === '1' }
 }
 
 /** Reads the configuration; throws with a readable message on a bad value. */

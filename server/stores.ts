@@ -98,7 +98,11 @@ async function openShared(config: Config, log: Logger, recordKeys: RecordKeys, s
     const activityStore = new PgActivityStore(feed, { onError: (err) => log.error('a time-on-task record was skipped', err) })
     const audit = new PostgresAuditLog(docs)
     const records = new PostgresRecordStore(feed, recordKeys, audit)
-    await shareRecordKey(feed, recordKeys)
+    await shareRecordKey(feed, recordKeys, {
+      rotate: config.shared!.rotateRecordKey,
+      onBadKey: (key, problem) => log.error('a published record key is ignored', new Error(problem), { key }),
+      onRotated: (id) => log.warn('the instances now sign records with another key; restart this one with that key file', { key: id }),
+    })
     await feed.start()
     await audit.start()
     shared.onRecordsHint(() => void audit.catchUp().catch((err) => log.error('reading the audit log failed', err)))

@@ -92,7 +92,7 @@ export async function enginesConfig(dataDir: string): Promise<Partial<Config>> {
   engines.running++
   return {
     storage: 'postgres',
-    shared: { databaseUrl: engines.db.url, redisUrl: REDIS_URL, redisPrefix: engines.prefix },
+    shared: { databaseUrl: engines.db.url, redisUrl: REDIS_URL, redisPrefix: engines.prefix, rotateRecordKey: false },
     recordKeyFile: path.join(engines.keyDir, 'record-key.pem'),
   }
 }
