@@ -39,6 +39,8 @@ import { RefusedDeletes, encodeSeal, liveDeletes, unheldRanges } from './refused
 const SERVER_ROOT_SET: ReadonlySet<string> = new Set(SERVER_ROOTS)
 /** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
 const SEAL = Object.freeze({ source: 'seal' as const })
+/** The most bytes of updates one append to a shared log carries (turnFlush.ts says why). */
+const MAX_SHARED_APPEND_BYTES = 1024 * 1024
 /** An update another instance committed to the shared log: relayed, never stored again. */
 const COMMITTED = Object.freeze({ source: 'committed' as const })
 /** Where a room reports what it cannot handle itself. */
@@ -139,6 +141,7 @@ export class Room {
       onStoreFailed: this.resetAfterFailedStore.bind(this),
       encodePresence: this.presence.encode.bind(this.presence),
       schedule: scheduleTurn,
+      ...(storage.follow ? { maxAppendBytes: MAX_SHARED_APPEND_BYTES } : {}),
     })
     // Everything in the doc is stored before it is handed out (y-websocket#81 spirit).
     this.answers = new SyncAnswers(this.answerFor.bind(this), this.canAnswer.bind(this), this.onAnswerFailed.bind(this))

@@ -44,6 +44,12 @@ export interface TurnFlushOptions {
   encodePresence(ids: Iterable<number>): Uint8Array
   /** Runs the flush once the current turn is over; setImmediate unless a test drives turns itself. */
   schedule?: (flush: () => void) => void
+  /**
+   * A shared store: the most bytes of updates one append carries (one update may be more). What
+   * arrived during a commit then goes out in appends of this size, not as one relay of everything
+   * (which one slow reader's backlog cap would count whole).
+   */
+  maxAppendBytes?: number
 }
 
 /** One room's collected changes and their flush. */
@@ -128,8 +134,7 @@ export class TurnFlush {
     this.relayCommitted()
     // One append in flight: what arrives meanwhile goes in the next, once this one resolved.
     if (this.storing) return true
-    const pending = this.pending
-    this.pending = []
+    const pending = this.takePending()
     let presence: Uint8Array | null = null
     if (this.presence?.size) {
       presence = writeAwarenessMessage(this.options.encodePresence(this.presence))
@@ -169,6 +174,20 @@ export class TurnFlush {
     }
     this.stored(pending, merged, presence)
     return true
+  }
+
+  /** What the next append carries: everything, or a prefix of at most maxAppendBytes (at least one). */
+  private takePending(): Pending[] {
+    const all = this.pending
+    const max = this.options.maxAppendBytes
+    let n = all.length
+    if (max !== undefined) {
+      let bytes = 0
+      n = 0
+      while (n < all.length && (n === 0 || bytes + all[n].update.length <= max)) bytes += all[n++].update.length
+    }
+    this.pending = n === all.length ? [] : all.slice(n)
+    return n === all.length ? all : all.slice(0, n)
   }
 
   private stored(pending: Pending[], merged: Uint8Array, presence: Uint8Array | null): void {
