@@ -1,7 +1,7 @@
 /**
  * A room: one document, its presence and the connections to it. The parts live beside it, each
  * named for its concern: incoming.ts (decoding and access), roomDoc.ts (lazy stored state and
- * joins), updateIntegrity.ts and clientOwners.ts (what a writer may apply), roomPresence.ts
+ * joins), roomWrites.ts with updateIntegrity.ts and clientOwners.ts (what a writer may apply), roomPresence.ts
  * (presence), syncAnswers.ts (one answer in flight per connection), turnFlush.ts (the turn's
  * flush: store, then relay) and compactor.ts (snapshots).
  */
@@ -10,7 +10,6 @@ import { applyAwarenessUpdate } from 'y-protocols/awareness'
 import { LOAD } from '../../shared/origins'
 import { andThen } from '../storage/maybeAsync'
 import { CLOSE } from '../../shared/errors'
-import { REFUSED_PREFIX } from '../../shared/refusals'
 import { writeAwarenessMessage } from '../../shared/protocol'
 import type { RoomStorage } from '../storage/updateLog'
 import type { Connection } from './connection'
@@ -20,25 +19,19 @@ import { FrameError, readIncoming } from './incoming'
 import { RoomDoc } from './roomDoc'
 import { RoomPresence } from './roomPresence'
 import { TurnFlush } from './turnFlush'
-import { ClientOwners, MAX_CLIENT_IDS_PER_CONNECTION } from './clientOwners'
+import { ClientOwners } from './clientOwners'
 import { MemoryOwnerStore } from '../storage/ownerStore'
 import type { OwnerStore } from '../storage/ownerStore'
-import { WORKSPACE_TEXTS, checkUpdate, dropPending } from './updateIntegrity'
-import type { TextSchema } from './updateIntegrity'
+import { WORKSPACE_TEXTS } from './updateIntegrity'
 import { parseRoomName } from '../../shared/roomNames'
 import { SyncAnswers } from './syncAnswers'
-import { SERVER_ROOTS, staticRulesFor, workspaceRules } from './writeRules'
+import { staticRulesFor } from './writeRules'
 import type { WriteRules } from './writeRules'
-import { UpdateView } from './updateView'
-import { checkPlainEdit } from './plainEdit'
 import { syncActivity } from './roomActivity'
 import type { RoomActivity } from './roomActivity'
-import { RefusedDeletes, encodeSeal, liveDeletes, unheldRanges } from './refusedWrites'
+import { RefusedDeletes } from './refusedWrites'
+import { RoomWrites } from './roomWrites'
 
-/** The workspace roots only the server writes, for the plain-edit fast path. */
-const SERVER_ROOT_SET: ReadonlySet<string> = new Set(SERVER_ROOTS)
-/** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
-const SEAL = Object.freeze({ source: 'seal' as const })
 /** The most bytes of updates one append to a shared log carries (turnFlush.ts says why). */
 const MAX_SHARED_APPEND_BYTES = 1024 * 1024
 /** An update another instance committed to the shared log: relayed, never stored again. */
@@ -92,12 +85,10 @@ export class Room {
   private readonly turn: TurnFlush
   private readonly compactor: Compactor
   private readonly answers: SyncAnswers
-  /** The room's texts, which hold nothing but text (the workspace's; other rooms have none). */
-  private readonly texts: TextSchema | null
   /** What a writer may change here beyond write access (writeRules.ts); null: anything. */
   private readonly rules: WriteRules | null
-  /** The client ids each connection has written structs for; made on the first write. */
-  private writers: WeakMap<Connection, Set<number>> | null = null
+  /** Judges and applies writers' updates; made on the first write (most rooms are only read). */
+  private writes: RoomWrites | null = null
   destroyed = false
   /** A failed append reset it: it serves nobody and stores nothing more. */
   discarded = false
@@ -119,9 +110,7 @@ export class Room {
     /** When the turn's flush runs: after the current event-loop turn (setImmediate) unless given. */
     scheduleTurn?: TurnScheduler,
   ) {
-    const parsed = parseRoomName(name)
-    this.texts = parsed?.kind === 'workspace' ? WORKSPACE_TEXTS : null
-    this.rules = rules === undefined ? staticRulesFor(parsed) : rules
+    this.rules = rules === undefined ? staticRulesFor(parseRoomName(name)) : rules
     // Bound methods, not arrow functions: a loaded room keeps each of these for its whole life.
     this.state = new RoomDoc(this.onUndecodable.bind(this))
     // A shared store keeps the owners itself: its claims commit with the append that writes with them.
@@ -302,11 +291,11 @@ export class Room {
         case 'syncStep1':
           return this.answerWhenStored(conn, message.stateVector)
         case 'update':
-          return this.apply(conn, message.update, message.resync)
+          return this.judge().apply(conn, message.update, message.resync)
         case 'denied':
           // Never applied; the connection tells its client once why (LiveAccess's reason).
           conn.refuseWrite()
-          return this.seal(conn, message.update, null)
+          return this.judge().seal(conn, message.update, null)
         case 'awareness': {
           const presence = this.presence.receive(conn, message.update)
           if (presence) this.noteActivity(conn, presence)
@@ -349,101 +338,17 @@ export class Room {
     }
   }
 
-  /**
-   * Applies a writer's update once it passed the integrity check: never a gap, a missing
-   * dependency or a delete past what the room holds, never structs for another user's client id,
-   * never anything but text inside a workspace text.
-   * A refused update is not applied, stored or relayed; its sender is closed with 4400. An update
-   * the room's write rules refuse is dropped the same way, and its sender is told why (auth
-   * message) and stays connected: its client loads the room afresh.
-   */
-  private apply(conn: Connection, update: Uint8Array, resync = false): void {
-    const doc = this.state.doc
-    // A plain keystroke (strings and deletes) skips the full decode when the fast path can tell
-    // the full path would accept it; a sync step 2 may replay refused deletes: full path.
-    const plain = !resync && this.rules === workspaceRules ? checkPlainEdit(update, doc, this.owners, conn.user.id, SERVER_ROOT_SET) : null
-    if (plain) return this.commit(conn, update, plain, null)
-    const verdict = checkUpdate(update, doc, (client) => this.owners.mayWrite(client, conn.user.id), this.texts)
-    if (!verdict.ok) return this.refuse(conn, verdict.reason)
-    const view = this.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
-    const writer = { id: conn.user.id, role: conn.user.role }
-    // A sync step 2 replays the sender's whole history, refused deletes included; a new edit that
-    // deletes the same thing again is a new decision and is judged like any other.
-    const replays = resync && this.refusedDeletes.has(writer.id) && this.refusedDeletes.touches(writer.id, liveDeletes(doc, verdict.decoded.ds))
-    const ruled = replays
-      ? `${REFUSED_PREFIX}it deletes what was refused to you before; reload the room`
-      : view && this.rules ? this.rules.check(view, writer) : null
-    if (ruled !== null) {
-      this.log.warn('refused a write the room\'s rules forbid', { room: this.name, user: conn.user.id, reason: ruled })
-      conn.refuseUpdate(ruled)
-      return this.seal(conn, update, verdict.decoded.ds)
-    }
-    this.commit(conn, update, verdict.writes, view)
-  }
-
-  /** Claims the client ids an accepted update writes, applies it, and runs the rules' bookkeeping. */
-  private commit(conn: Connection, update: Uint8Array, writes: readonly number[], view: UpdateView | null): void {
-    if (!this.countWrites(conn, writes)) return
-    try {
-      this.owners.claim(writes, conn.user.id)
-    } catch (err) {
-      this.log.error('recording client id owners failed; the update was refused', err, { room: this.name, user: conn.user.id })
-      this.hooks.onStoreFailed?.(err, this)
-      return conn.close(CLOSE.restart)
-    }
-    const doc = this.state.doc
-    Y.applyUpdate(doc, update, conn.origin)
-    // The backstop: anything left pending was never integrated, stored or relayed (see dropPending).
-    if (dropPending(doc)) return this.refuse(conn, 'it left structs or deletes pending')
-    if (view && this.rules?.afterApply) {
-      try {
-        this.rules.afterApply(view, { id: conn.user.id, role: conn.user.role })
-      } catch (err) {
-        this.log.error('after applying an update', err, { room: this.name, user: conn.user.id })
-      }
-    }
-  }
-
-  /**
-   * Makes sure a refused write never lands later (refusedWrites.ts): its live deletes are
-   * remembered for its writer, and its new clock ranges of client ids the writer may write are
-   * sealed with GC structs, stored and relayed like any change.
-   */
-  private seal(conn: Connection, update: Uint8Array, ds: ReturnType<typeof Y.decodeUpdate>['ds'] | null): void {
-    const doc = this.state.doc
-    const user = conn.user.id
-    try {
-      this.refusedDeletes.remember(user, liveDeletes(doc, ds ?? Y.decodeUpdate(update).ds))
-    } catch {
-      // undecodable: it carries nothing Yjs would ever apply
-    }
-    const ranges = unheldRanges(doc, update, (client) => this.owners.mayWrite(client, user))
-    if (ranges.length === 0) return
-    if (!this.countWrites(conn, ranges.map((r) => r.client))) return
-    try {
-      this.owners.claim(ranges.map((r) => r.client), user)
-    } catch (err) {
-      this.log.error('recording client id owners failed; a refused write was not sealed', err, { room: this.name, user })
-      return
-    }
-    Y.applyUpdate(doc, encodeSeal(ranges), SEAL)
-    dropPending(doc)
-  }
-
-  /** Adds `clients` to what `conn` wrote; past the bound the connection is refused (false). */
-  private countWrites(conn: Connection, clients: readonly number[]): boolean {
-    const writers = (this.writers ??= new WeakMap())
-    let ids = writers.get(conn)
-    if (!ids) writers.set(conn, (ids = new Set()))
-    for (const id of clients) ids.add(id)
-    if (ids.size <= MAX_CLIENT_IDS_PER_CONNECTION) return true
-    this.refuse(conn, `structs for over ${MAX_CLIENT_IDS_PER_CONNECTION} client ids`)
-    return false
-  }
-
-  private refuse(conn: Connection, reason: string): void {
-    this.log.warn('refused an update', { room: this.name, user: conn.user.id, reason })
-    conn.close(CLOSE.badMessage)
+  private judge(): RoomWrites {
+    return (this.writes ??= new RoomWrites({
+      room: this.name,
+      doc: () => this.state.doc,
+      owners: this.owners,
+      rules: this.rules,
+      texts: parseRoomName(this.name)?.kind === 'workspace' ? WORKSPACE_TEXTS : null,
+      refusedDeletes: this.refusedDeletes,
+      log: this.log,
+      onOwnersFailed: (err) => this.hooks.onStoreFailed?.(err, this),
+    }))
   }
 
   /**
