@@ -6,6 +6,7 @@
  * The log's own lock (recordWrites.ts) means "everything after the last entry I applied" never
  * skips an entry that commits late. A handler that throws is reported and the reader moves on.
  */
+import { CatchUpRounds } from './catchUpRounds'
 import type { PostgresRecordDocs } from './recordDocs'
 import { checkLogName } from './recordWrites'
 
@@ -23,12 +24,11 @@ export interface LogFollowerOptions {
 }
 
 export class LogFollower {
+  private readonly rounds = new CatchUpRounds(() => this.round(), () => this.stopped)
   private applied = 0
   private started = false
   private stopped = false
   private timer: NodeJS.Timeout | null = null
-  private running: Promise<void> | null = null
-  private again = false
   private readonly pollMs: number
   private readonly onError: (err: unknown) => void
 
@@ -66,18 +66,7 @@ export class LogFollower {
 
   /** Handles what was appended since the last catch-up; concurrent calls share one round. */
   catchUp(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = this.round().finally(() => {
-      this.running = null
-      if (this.again && !this.stopped) {
-        this.again = false
-        void this.catchUp().catch(() => {})
-      }
-    })
-    return this.running
+    return this.rounds.run()
   }
 
   stop(): void {

@@ -10,6 +10,7 @@
  * key at its latest version. A handler that throws is reported and the feed moves on: one bad
  * document never stalls the others (the mistake y/hub#61 describes for streams).
  */
+import { CatchUpRounds } from './catchUpRounds'
 import type { PostgresRecordDocs, StoredDoc } from './recordDocs'
 
 /** How often an instance asks for other instances' writes when nothing hints sooner. */
@@ -28,12 +29,11 @@ export interface RecordFeedOptions {
 }
 
 export class RecordFeed {
+  private readonly rounds = new CatchUpRounds(() => this.round(), () => this.stopped)
   private readonly handlers = new Map<string, FeedHandler>()
   private applied = 0
   private started = false
   private timer: NodeJS.Timeout | null = null
-  private running: Promise<void> | null = null
-  private again = false
   private stopped = false
   private readonly pollMs: number
   private readonly onError: (err: unknown, kind: string | null) => void
@@ -84,18 +84,7 @@ export class RecordFeed {
 
   /** Applies what was committed since the last catch-up; concurrent calls share one round. */
   catchUp(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = this.round().finally(() => {
-      this.running = null
-      if (this.again && !this.stopped) {
-        this.again = false
-        void this.catchUp().catch(() => {})
-      }
-    })
-    return this.running
+    return this.rounds.run()
   }
 
   stop(): void {
