@@ -17,12 +17,17 @@ import { UpdateView } from './updateView'
 import { checkPlainEdit } from './plainEdit'
 import { encodeSeal, liveDeletes, unheldRanges } from './refusedWrites'
 import type { RefusedDeletes } from './refusedWrites'
-import type { RoomLog } from './room'
 
 /** The workspace roots only the server writes, for the plain-edit fast path. */
 const SERVER_ROOT_SET: ReadonlySet<string> = new Set(SERVER_ROOTS)
 /** The server sealing what a room refused (refusedWrites.ts): relayed to everyone, its writer included. */
 const SEAL = Object.freeze({ source: 'seal' as const })
+
+/** Where refusals are reported (the room's log). */
+export interface WritesLog {
+  warn(message: string, detail?: Record<string, unknown>): void
+  error(message: string, err: unknown, detail?: Record<string, unknown>): void
+}
 
 export interface RoomWritesDeps {
   room: string
@@ -35,7 +40,7 @@ export interface RoomWritesDeps {
   texts: TextSchema | null
   /** Deletes refused to each user, kept across unloads. */
   refusedDeletes: RefusedDeletes
-  log: RoomLog
+  log: WritesLog
   /** Recording client-id owners failed (the room's store is failing). */
   onOwnersFailed(err: unknown): void
 }
