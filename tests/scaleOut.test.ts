@@ -210,6 +210,38 @@ test('an annotator unassigned through one instance is sent away at once by the o
   assert.is(explanation(leadOnB), 'mine. ', 'nothing she wrote after it landed')
 })
 
+test('an instance asked to stop drains: its sockets close with 1012 after its last commit, and its client finishes on the other instance losing nothing', async () => {
+  const a = await instance('a')
+  const b = await instance('b')
+  const ann = await taskWithAnnotator(a)
+  const room = roomName.workspace('t1')
+  const onA = peer(a, room, ann.token)
+  const onB = peer(b, room, a.leadToken)
+  await waitFor(() => onA.provider.synced && onB.provider.synced, 'both synced')
+  // Ann keeps typing while the instance she is on is stopped.
+  let typed = 0
+  const typing = setInterval(() => getWorkspace(onA.doc).explanation.insert(typed++, 'x'), 5)
+  try {
+    await waitFor(() => explanation(onB).length >= 20, 'control: her typing crosses to the other instance')
+    a.proc.kill('SIGTERM')
+    await waitFor(() => onA.closes.some((c) => c.code === 1012), 'her socket closed with 1012', 10_000)
+  } finally {
+    clearInterval(typing)
+  }
+  assert.is(await a.exited, 0, 'the instance stopped cleanly')
+  // Her client reconnects elsewhere (a proxy would send it to B) with the same document.
+  onA.provider.destroy()
+  const moved = new WebsocketProvider(b.wsUrl, encodeURIComponent(room), onA.doc, {
+    params: { token: ann.token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  peers.push({ doc: onA.doc, provider: moved, closes: [], destroy: () => moved.destroy() })
+  await waitFor(() => explanation(onB) === 'x'.repeat(typed), `all ${typed} characters at the other instance`, 10_000)
+  const fresh = peer(b, room, a.leadToken)
+  await waitFor(() => fresh.provider.synced && explanation(fresh) === 'x'.repeat(typed), 'and stored there')
+})
+
 /** Reads `/api/events` until `until` matches what arrived; the stream is aborted after the test. */
 async function readEvents(server: ChildServer, token: string, until: RegExp, aborts: AbortController[]): Promise<string> {
   const controller = new AbortController()
