@@ -11,7 +11,7 @@ import * as encoding from 'lib0/encoding'
 import * as prng from 'lib0/prng'
 import { getWorkspace, TEXT_ROOTS } from '../shared/schema'
 import { roomName } from '../shared/roomNames'
-import { writeUpdateMessage } from '../shared/protocol'
+import { writeSyncStep2Message, writeUpdateMessage } from '../shared/protocol'
 import { api, assign, createUser, importTasks, startServer, taskLine } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import { connectPeer, rawSocket } from './helpers/peer'
@@ -242,6 +242,8 @@ test('survives 10,000 hostile updates with nothing pending, and honest peers con
       const sock = await rawSocket(srv.wsUrl, room, mallory.token)
       raws.push(sock)
       const kind = prng.uint32(gen, 0, refusals.length - 1)
+      // Answered the room's step 1 first, as a stock client does (editBeforeAnswer.test.ts).
+      sock.ws.send(writeSyncStep2Message(new Uint8Array([0, 0])))
       sock.ws.send(writeUpdateMessage(refusals[kind]()))
       await waitFor(() => sock.closed !== null, `the refusal of update ${refused} (kind ${kind})`)
       sock.ws.terminate()

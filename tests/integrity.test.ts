@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { getWorkspace } from '../shared/schema'
 import { roomName } from '../shared/roomNames'
-import { writeUpdateMessage } from '../shared/protocol'
+import { writeSyncStep2Message, writeUpdateMessage } from '../shared/protocol'
 import { assign, createUser, importTasks, startServer, taskLine, tempDir } from './helpers/server'
 import type { TestServer } from './helpers/server'
 import { connectPeer, rawSocket } from './helpers/peer'
@@ -165,9 +165,13 @@ const client = (id: string, role = 'annotator') => {
   harness.settle(...clients)
   return c
 }
+const EMPTY_UPDATE = new Uint8Array([0, 0])
 const docText = (c: TestClient) => getWorkspace(c.doc).explanation.toString()
 const refusedIn = (update: Uint8Array, what: string, user = 'mallory') => {
   const tc = harness.connect({ id: user })
+  // Answered the room's step 1 first, as a stock client does: an edit before that answer that
+  // builds on the writer's own unsent structs is dropped instead (editBeforeAnswer.test.ts).
+  tc.send(writeSyncStep2Message(EMPTY_UPDATE))
   tc.send(writeUpdateMessage(update))
   assert.is(tc.closedWith?.code, 4400, what)
   harness.settle(...clients)

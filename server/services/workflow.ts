@@ -55,7 +55,7 @@ export interface WorkflowDeps {
 /** Finalize's seal where instances share the rooms (sharedEngines.ts). */
 export interface FinalizeFence {
   seal(taskId: string, rooms: readonly string[]): Promise<void>
-  unseal(taskId: string, rooms: readonly string[]): Promise<void>
+  unseal(taskId: string): Promise<void>
 }
 
 /** The outcome of an action: the task after it, the record of a finalize, or why finalize waits. */
@@ -236,7 +236,7 @@ export class Workflow {
       return { ok: true, task: saved, record }
     } finally {
       if (this.deps.fence) {
-        await this.deps.fence.unseal(task.id, fenced).catch((err) => this.deps.log.error('unsealing finalized rooms failed', err, { task: task.id }))
+        await this.deps.fence.unseal(task.id).catch((err) => this.deps.log.error('unsealing finalized rooms failed', err, { task: task.id }))
       }
       this.deps.access?.unseal(task.id)
       if (rerun) await this.showServerRuns(task.id, rerun)

@@ -11,6 +11,7 @@ import type { SharedConfig } from '../config'
 import { migrate } from './postgres/migrations'
 import { LOCK_SPACE } from './postgres/lockKeys'
 import { PostgresRoomLog } from './postgres/roomLog'
+import type { SealHold } from './postgres/roomLog'
 import { PostgresRecordDocs } from './postgres/recordDocs'
 import { RecordFeed } from './postgres/recordFeed'
 import { RedisRoomBus } from './redis/roomBus'
@@ -44,6 +45,8 @@ const decoder = new TextDecoder()
 
 export class SharedEngines {
   private sealListeners = new Set<SealListener>()
+  /** Finalize's seals this instance holds, by task: each on a connection of its own. */
+  private readonly holds = new Map<string, SealHold>()
   private hintListeners = new Set<() => void>()
   private liveListeners = new Set<(from: string, body: unknown) => void>()
   private unsubscribe: (() => void) | null = null
@@ -126,16 +129,20 @@ export class SharedEngines {
 
   /**
    * Seals every room of a finalize at the log (from when this resolves, no instance can append to
-   * them) and tells the other instances to make their editors read-only.
+   * them) and tells the other instances to make their editors read-only. The seal lives on a
+   * connection this instance holds: if it dies mid-finalize, the seal ends with it.
    */
   async seal(taskId: string, rooms: readonly string[]): Promise<void> {
-    await Promise.all(rooms.map((room) => this.roomLog.seal(room)))
+    if (this.holds.has(taskId)) throw new Error(`task ${taskId} is sealed already`)
+    this.holds.set(taskId, await this.roomLog.hold(rooms))
     this.announce({ seal: taskId })
   }
 
-  async unseal(taskId: string, rooms: readonly string[]): Promise<void> {
+  async unseal(taskId: string): Promise<void> {
+    const hold = this.holds.get(taskId)
+    this.holds.delete(taskId)
     try {
-      await Promise.all(rooms.map((room) => this.roomLog.unseal(room)))
+      await hold?.release()
     } finally {
       this.announce({ unseal: taskId })
     }

@@ -71,6 +71,12 @@ export class Connection {
   clientId: number | null = null
   /** Set by pongs and messages; the keep-alive sweep closes connections that stay silent. */
   alive = true
+  /**
+   * The client has answered the room's sync step 1. Until then, a stock provider sends each new
+   * edit at once while the edits it made offline wait for that answer, so an edit may build on
+   * structs the room has not seen yet (roomWrites.ts drops it; the answer carries it).
+   */
+  answeredStep1 = false
   closed = false
   /** The room it is joined to; null for connections made outside a WebSocket route (tests). */
   readonly room: ParsedRoom | null

@@ -25,7 +25,7 @@ export type Incoming =
   | { readonly kind: 'denied'; readonly update: Uint8Array; readonly resync: boolean }
   | { readonly kind: 'awareness'; readonly update: Uint8Array }
   | { readonly kind: 'queryAwareness' }
-  | { readonly kind: 'nothing' }
+  | { readonly kind: 'nothing'; readonly step2?: true }
 
 /** A frame the room refuses; the connection closes with `close`. */
 export class FrameError extends Error {
@@ -39,6 +39,8 @@ export class FrameError extends Error {
 }
 
 const NOTHING: Incoming = { kind: 'nothing' }
+/** A sync step 2 with nothing in it: the sender has answered our step 1 all the same. */
+const EMPTY_STEP2: Incoming = { kind: 'nothing', step2: true }
 const QUERY: Incoming = { kind: 'queryAwareness' }
 
 /** Decodes one frame for a connection with `access`. Throws on bytes it cannot decode. */
@@ -73,12 +75,12 @@ function readSync(dec: decoding.Decoder, access: Access): Incoming {
   }
   const update = decoding.readVarUint8Array(dec)
   // A fresh client's answer to our step 1 is the empty update: nothing to apply, nothing denied.
-  if (update.length === 2 && update[0] === 0 && update[1] === 0) return NOTHING
+  if (update.length === 2 && update[0] === 0 && update[1] === 0) return syncType === SyncType.step2 ? EMPTY_STEP2 : NOTHING
   // Read-only: dropped without decoding the update; never applied, stored or relayed. A step 2
   // without structs (its first varint, the struct-client count, is 0) is what any client that
   // holds nothing new sends on reconnect, with its whole delete set: no attempt worth telling.
   if (access !== Access.write) {
-    return syncType === SyncType.step2 && update[0] === 0 ? NOTHING : { kind: 'denied', update, resync: syncType === SyncType.step2 }
+    return syncType === SyncType.step2 && update[0] === 0 ? EMPTY_STEP2 : { kind: 'denied', update, resync: syncType === SyncType.step2 }
   }
   return { kind: 'update', update, resync: syncType === SyncType.step2 }
 }

@@ -291,10 +291,13 @@ export class Room {
         case 'syncStep1':
           return this.answerWhenStored(conn, message.stateVector)
         case 'update':
-          return this.judge().apply(conn, message.update, message.resync)
+          this.judge().apply(conn, message.update, message.resync)
+          if (message.resync) conn.answeredStep1 = true
+          return
         case 'denied':
           // Never applied; the connection tells its client once why (LiveAccess's reason).
           conn.refuseWrite()
+          if (message.resync) conn.answeredStep1 = true
           return this.judge().seal(conn, message.update, null)
         case 'awareness': {
           const presence = this.presence.receive(conn, message.update)
@@ -304,6 +307,7 @@ export class Room {
         case 'queryAwareness':
           return conn.send(writeAwarenessMessage(this.presence.encode(this.awareness.getStates().keys())))
         case 'nothing':
+          if (message.step2) conn.answeredStep1 = true
           return
       }
     } catch (err) {

@@ -66,7 +66,19 @@ export class RoomWrites {
     const plain = !resync && this.deps.rules === workspaceRules ? checkPlainEdit(update, doc, this.deps.owners, conn.user.id, SERVER_ROOT_SET) : null
     if (plain) return this.commit(conn, update, plain, null)
     const verdict = checkUpdate(update, doc, (client) => this.deps.owners.mayWrite(client, conn.user.id), this.deps.texts)
-    if (!verdict.ok) return this.refuse(conn, verdict.reason)
+    if (!verdict.ok) {
+      // An edit sent before the client answered our step 1 may build on its offline edits, which
+      // that answer carries: dropped, not refused (refusing closes a stock client for good).
+      if (verdict.missing && !resync && !conn.answeredStep1) {
+        this.deps.log.warn('dropped an edit that builds on what its client has not sent yet; its sync answer carries it', {
+          room: this.deps.room,
+          user: conn.user.id,
+          reason: verdict.reason,
+        })
+        return
+      }
+      return this.refuse(conn, verdict.reason)
+    }
     const view = this.deps.rules ? new UpdateView(doc, verdict.decoded.structs, verdict.decoded.ds) : null
     const writer = { id: conn.user.id, role: conn.user.role }
     // A sync step 2 replays the sender's whole history, refused deletes included; a new edit that

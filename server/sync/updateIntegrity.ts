@@ -26,12 +26,14 @@ import { overlapAgrees } from './overlap'
 /** The verdict on one update: the client ids it writes new structs for, or why it is refused. */
 export type IntegrityVerdict =
   | { readonly ok: true; readonly writes: readonly number[]; readonly decoded: DecodedUpdate }
-  | { readonly ok: false; readonly reason: string }
+  | { readonly ok: false; readonly reason: string; readonly missing?: true }
 
 /** An update as `Y.decodeUpdate` gives it, kept so that write rules need not decode it again. */
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
 const refuse = (reason: string): IntegrityVerdict => ({ ok: false, reason })
+/** Refused only for building on structs the room does not hold (yet). */
+const missing = (reason: string): IntegrityVerdict => ({ ok: false, reason, missing: true })
 
 /**
  * Which types of a room are texts: root Y.Texts by name, and maps whose values are Y.Texts (the
@@ -75,7 +77,12 @@ export function checkUpdate(
     const { client, clock } = s.id
     if (s instanceof Y.Skip) return refuse(`a gap in the structs of client ${client} at clock ${clock}`)
     const known = reachOf(client)
-    if (clock > known) return refuse(`structs of client ${client} start at clock ${clock}; the room holds ${known}`)
+    if (clock > known) {
+      // Ahead of what the room holds in a client id the writer may write: its own earlier edits,
+      // not sent yet (roomWrites.ts); in anyone else's, an attempt.
+      const reason = `structs of client ${client} start at clock ${clock}; the room holds ${known}`
+      return mayWrite(client) ? missing(reason) : refuse(reason)
+    }
     const end = clock + s.length
     if (end > known) {
       reach.set(client, end)
@@ -92,8 +99,12 @@ export function checkUpdate(
     // own client without looking: they must come before it.
     const parent = s.parent instanceof Y.ID ? s.parent : null
     for (const dep of [s.origin, s.rightOrigin, parent]) {
-      if (dep && (dep.clock >= reachOf(dep.client) || (dep.client === s.id.client && dep.clock >= s.id.clock))) {
-        return refuse(`a struct of client ${s.id.client} depends on ${dep.client}:${dep.clock}, which the room lacks`)
+      if (dep && dep.client === s.id.client && dep.clock >= s.id.clock) {
+        return refuse(`a struct of client ${s.id.client} depends on ${dep.client}:${dep.clock}, which comes after it`)
+      }
+      if (dep && dep.clock >= reachOf(dep.client)) {
+        const reason = `a struct of client ${s.id.client} depends on ${dep.client}:${dep.clock}, which the room lacks`
+        return dep.client === s.id.client && mayWrite(dep.client) ? missing(reason) : refuse(reason)
       }
     }
     const held = Y.getState(store, s.id.client)

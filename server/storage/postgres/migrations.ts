@@ -92,11 +92,21 @@ CREATE TABLE room_owners (
 );
 `
 
+/**
+ * Who holds a room's seal (version 4): finalize seals from a connection it keeps open, and the
+ * seal counts only while that session lives, so an instance that dies mid-finalize never leaves
+ * the task's rooms refusing writes for good. A seal with no holder lasts until unsealed.
+ */
+const SEAL_HOLDER_SQL = `
+ALTER TABLE room_logs ADD COLUMN sealed_by integer;
+`
+
 /** Every migration this code knows, oldest first. Later versions append; none is ever edited. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'room log', sql: ROOM_LOG_SQL },
   { version: 2, name: 'record documents and logs', sql: RECORDS_SQL },
   { version: 3, name: 'room client owners', sql: ROOM_OWNERS_SQL },
+  { version: 4, name: 'room seal holder', sql: SEAL_HOLDER_SQL },
 ]
 
 /** The second half of the migration lock's key; the first is LOCK_SPACE.migrations. */

@@ -19,7 +19,8 @@ import { checkRoomName, checkSeq, readRows, toSeq } from './rows'
 const APPEND_SQL = `
 WITH bumped AS (
   INSERT INTO room_logs AS r (name, head) VALUES ($1, 1)
-  ON CONFLICT (name) DO UPDATE SET head = r.head + 1 WHERE NOT r.sealed
+  ON CONFLICT (name) DO UPDATE SET head = r.head + 1
+    WHERE NOT r.sealed OR (r.sealed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = r.sealed_by))
   RETURNING r.head
 )
 INSERT INTO room_updates (room, seq, update) SELECT $1, head, $2 FROM bumped RETURNING seq`
@@ -47,7 +48,12 @@ ON CONFLICT (room, client) DO NOTHING`
 const OWNERS_OF_SQL = 'SELECT client, owner FROM room_owners WHERE room = $1 AND client = ANY($2::bigint[])'
 
 const SEAL_SQL = `
-INSERT INTO room_logs (name, sealed) VALUES ($1, true) ON CONFLICT (name) DO UPDATE SET sealed = true`
+INSERT INTO room_logs (name, sealed, sealed_by) VALUES ($1, true, $2) ON CONFLICT (name) DO UPDATE SET sealed = true, sealed_by = $2`
+
+/** A seal kept while its connection lives (PostgresRoomLog.hold). */
+export interface SealHold {
+  release(): Promise<void>
+}
 
 export interface PostgresRoomLogOptions {
   /**
@@ -153,12 +159,41 @@ export class PostgresRoomLog implements RoomLog {
 
   async seal(room: string): Promise<void> {
     checkRoomName(room)
-    await this.pool.query(SEAL_SQL, [room])
+    await this.pool.query(SEAL_SQL, [room, null])
   }
 
   async unseal(room: string): Promise<void> {
     checkRoomName(room)
-    await this.pool.query('UPDATE room_logs SET sealed = false WHERE name = $1', [room])
+    await this.pool.query('UPDATE room_logs SET sealed = false, sealed_by = NULL WHERE name = $1', [room])
+  }
+
+  /**
+   * Seals `rooms` for as long as this holds a connection: `release` unseals them; if the process
+   * dies first, its session ends and the seal stops counting (appends check that its holder lives).
+   */
+  async hold(rooms: readonly string[]): Promise<SealHold> {
+    for (const room of rooms) checkRoomName(room)
+    const client = await this.pool.connect()
+    try {
+      for (const room of rooms) await client.query('INSERT INTO room_logs (name, sealed, sealed_by) VALUES ($1, true, pg_backend_pid()) ON CONFLICT (name) DO UPDATE SET sealed = true, sealed_by = pg_backend_pid()', [room])
+    } catch (err) {
+      client.release(true)
+      throw err
+    }
+    let released: Promise<void> | null = null
+    return {
+      release: () =>
+        (released ??= (async () => {
+          try {
+            await client.query('UPDATE room_logs SET sealed = false, sealed_by = NULL WHERE name = ANY($1::text[]) AND sealed_by = pg_backend_pid()', [rooms])
+            client.release()
+          } catch (err) {
+            // The session is gone or broken: ending it ends the seal too.
+            client.release(true)
+            throw err
+          }
+        })()),
+    }
   }
 
   close(): Promise<void> {
