@@ -100,12 +100,12 @@ const here = (page: Page) => page.getByRole('list', { name: 'Here now' })
 
 /**
  * Waits until the page's "Here now" list names `name` (or no longer does); fails with what the list
- * showed (the shown names only). 20 s: presence crosses instances live only, so someone who was already in the room when
- * it loaded on the other instance shows there when their client renews its state (every 15 s).
+ * showed (the shown names only). Someone already in the room when it loads on the other instance
+ * shows there by that instance's presence query, not at their client's 15 s renewal.
  */
 async function present(page: Page, name: string, state: 'visible' | 'detached' = 'visible'): Promise<void> {
   try {
-    await here(page).locator('.person-name').getByText(name, { exact: true }).waitFor({ state, timeout: 20_000 })
+    await here(page).locator('.person-name').getByText(name, { exact: true }).waitFor({ state, timeout: 10_000 })
   } catch (err) {
     const shown = await here(page).innerText({ timeout: 1_000 }).catch(() => '(no list)')
     throw new Error(`"Here now" never ${state === 'visible' ? 'showed' : 'dropped'} ${name}; it shows: ${JSON.stringify(shown)}`, { cause: err })
