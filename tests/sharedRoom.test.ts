@@ -226,4 +226,30 @@ test('presence said through one instance is seen by a client of the other, and l
   await converge([[ha, []], [hb, [bob]]], () => !bob.awareness.getStates().has(alice.doc.clientID), 'her leaving at bob')
 })
 
+test('presence said before the room loaded on the other instance is seen there at once, not at the next 15 s renewal', async () => {
+  const room = freshRoom()
+  const [a, b] = [instance(), instance()]
+  const ha = await harness(room, a.storage(room))
+  const alice = new TestClient(ha.connect({ id: 'alice', name: 'Alice' }))
+  alice.awareness.setLocalStateField('cursor', { line: 7 })
+  await converge([[ha, [alice]]], () => alice.synced && ha.room.awareness.getStates().has(alice.doc.clientID), 'her presence on her instance')
+
+  // The room loads on B only now: it asks A, and A answers with its own connections' states.
+  const hb = await harness(room, b.storage(room))
+  const bob = new TestClient(hb.connect({ id: 'bob' }))
+  const started = Date.now()
+  await converge([[ha, [alice]], [hb, [bob]]], () => bob.awareness.getStates().has(alice.doc.clientID), "alice's earlier presence at bob")
+  assert.ok(Date.now() - started < 5_000, 'well before a renewal')
+  const seen = bob.awareness.getStates().get(alice.doc.clientID) as { cursor: unknown; user: { name: string } }
+  assert.equal(seen.cursor, { line: 7 })
+  assert.is(seen.user.name, 'Alice')
+  // A third instance hears both, each from the instance that person is on.
+  bob.awareness.setLocalStateField('cursor', { line: 1 })
+  await converge([[ha, [alice]], [hb, [bob]]], () => alice.awareness.getStates().has(bob.doc.clientID), "bob's presence at alice")
+  const hc = await harness(room, instance().storage(room))
+  const carol = new TestClient(hc.connect({ id: 'carol' }))
+  await converge([[ha, [alice]], [hb, [bob]], [hc, [carol]]], () => carol.awareness.getStates().has(alice.doc.clientID) && carol.awareness.getStates().has(bob.doc.clientID), 'both at a third instance')
+  assert.equal(a.errors.concat(b.errors), [])
+})
+
 test.run()

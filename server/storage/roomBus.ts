@@ -8,8 +8,11 @@
  * skipped; it never stalls the stream or any other room.
  */
 
-/** What a message carries. `update` messages carry the room log's sequence number. */
-export type BusKind = 'update' | 'presence' | 'access' | 'event'
+/**
+ * What a message carries. `update` messages carry the room log's sequence number. A
+ * `presence-query` (empty) asks the other instances to say their own connections' presence again.
+ */
+export type BusKind = 'update' | 'presence' | 'presence-query' | 'access' | 'event'
 
 export interface BusMessage {
   /** The stream's id for this message (opaque, increasing within a stream). */

@@ -98,6 +98,13 @@ export class SharedRoomStorage implements RoomStorage {
   follow(from: RemoteChanges): void {
     this.remote = from
     this.order?.follow((update) => from.committed(update))
+    // Presence on the bus is live only: ask the others for who is already here, rather than
+    // showing them when their clients renew their states (every 15 s).
+    const { bus } = this.parts
+    if (!bus || this.closed) return
+    bus.publish({ room: this.room }, 'presence-query', new Uint8Array(0)).catch((err) => {
+      this.parts.onError('asking for presence failed', err, { room: this.room })
+    })
   }
 
   publishPresence(update: Uint8Array): void {
@@ -147,8 +154,13 @@ export class SharedRoomStorage implements RoomStorage {
   private onMessage(message: BusMessage): void {
     if (message.from === this.parts.bus?.instanceId) return
     if (message.kind === 'presence') {
-      // Presence is live only: what was said before the room loaded here is renewed within 15 s.
+      // Presence is live only: what was said before the room loaded here comes as answers to the
+      // query `follow` sends (or is renewed within 15 s).
       if (!this.early) this.remote?.presence(message.payload)
+      return
+    }
+    if (message.kind === 'presence-query') {
+      if (!this.early) this.remote?.presenceQuery()
       return
     }
     if (message.kind !== 'update' || message.seq === undefined) return

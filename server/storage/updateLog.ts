@@ -88,6 +88,8 @@ export interface RoomStorage {
 export interface RemoteChanges {
   committed(update: Uint8Array): void
   presence(update: Uint8Array): void
+  /** Another instance loaded the room and asks for this instance's connections' presence. */
+  presenceQuery(): void
 }
 
 /** A room's stored updates as `peek` reads them. */

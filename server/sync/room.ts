@@ -160,6 +160,13 @@ export class Room {
     }
   }
 
+  /** Tells the other instances the presence of this instance's own connections (never relayed states). */
+  private answerPresenceQuery(): void {
+    if (this.destroyed || this.discarded || !this.storage.publishPresence) return
+    const own = this.presence.ownIds()
+    if (own.length) this.storage.publishPresence(this.presence.encode(own))
+  }
+
   /** Applies an update another instance committed to this room's log (a shared store's `follow`). */
   private applyCommitted(update: Uint8Array): void {
     if (this.destroyed || this.discarded || this.broken) return
@@ -237,7 +244,11 @@ export class Room {
   load(): void | Promise<void> {
     return andThen(this.storage.load(), (updates) => {
       if (this.state.load(updates)) this.changed = true
-      this.storage.follow?.({ committed: this.applyCommitted.bind(this), presence: this.applyRemotePresence.bind(this) })
+      this.storage.follow?.({
+        committed: this.applyCommitted.bind(this),
+        presence: this.applyRemotePresence.bind(this),
+        presenceQuery: this.answerPresenceQuery.bind(this),
+      })
     })
   }
 

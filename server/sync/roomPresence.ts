@@ -119,6 +119,12 @@ export class RoomPresence {
     return this.states.encode(ids)
   }
 
+  /** The client ids this instance's connections speak for and have a state under. */
+  ownIds(): number[] {
+    const states = this.awareness.getStates()
+    return [...(this.book?.speakers.keys() ?? [])].filter((id) => states.has(id))
+  }
+
   /** Every present client, for a joiner or a query; null when nobody is present. */
   encodeAll(): Uint8Array | null {
     if (this.awareness.getStates().size === 0) return null

@@ -5,7 +5,7 @@
  */
 import type { BusKind, BusMessage } from '../roomBus'
 
-const KINDS: ReadonlySet<string> = new Set<BusKind>(['update', 'presence', 'access', 'event'])
+const KINDS: ReadonlySet<string> = new Set<BusKind>(['update', 'presence', 'presence-query', 'access', 'event'])
 /** Longest `from` accepted, in bytes: an instance id is a short name or a UUID. */
 export const MAX_FROM_BYTES = 200
 const SEQ = /^(0|[1-9]\d{0,15})$/
