@@ -53,7 +53,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
 
-  const lines = [`codejury listening on ${server.url}`, `data directory: ${config.dataDir}`, ...signInLines(server, config.dataDir)]
+  // Its own address first: behind a proxy, several instances share PUBLIC_URL.
+  const local = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${server.port}`
+  const lines = [
+    `codejury listening on ${local}`,
+    ...(server.url !== local ? [`public address: ${server.url}`] : []),
+    `data directory: ${config.dataDir}`,
+    ...signInLines(server, config.dataDir),
+  ]
   console.log(lines.join('\n'))
 }
 

@@ -29,7 +29,7 @@ export function healthRoutes(deps: AppDeps) {
       const failing = deps.rooms.degraded().map((r) => ({ problem: 'store-failing', room: r.room, error: r.error, at: r.since }))
       // The database's error text is for the lead.
       const lead = c.get('user')?.role === 'lead'
-      const sharedStatus = shared ? { database: lead ? shared.database : { ok: shared.database.ok }, redis: shared.redis } : {}
+      const sharedStatus = shared ? { database: lead ? shared.database : { ok: shared.database.ok, ...(shared.database.ms !== undefined ? { ms: shared.database.ms } : {}) }, redis: shared.redis } : {}
       if (damaged.length === 0 && failing.length === 0 && engines.length === 0) return c.json({ ok: true as const, ...sharedStatus })
       // Room names and file paths are for the lead; anyone else learns only that, and what, is wrong.
       const degraded = [...engines, ...failing, ...damaged].map((d) => (lead ? d : { problem: d.problem, at: d.at }))

@@ -6,8 +6,9 @@
  * - `load` notes the bus position first, then reads the log, then follows the bus from that
  *   position: whatever was published before the position was committed before the read.
  * - `append` resolves once the log committed the update (durable before relay, on every
- *   instance), then publishes it with its number. A publish that fails loses nothing: the next
- *   update another instance receives reveals the hole, and it reads it from the log.
+ *   instance), then publishes it with its number. A publish that fails is tried again while Redis
+ *   is away, and loses nothing meanwhile: the next update another instance receives reveals the
+ *   hole, and it reads it from the log.
  * - Other instances' updates reach the room in commit order (commitOrder.ts); a gap the bus
  *   reports, or a hole that lasts, is read from the log, or the whole room when the log already
  *   folded it into a snapshot.
@@ -29,6 +30,10 @@ export interface SharedRoomParts {
   onError(message: string, err: unknown, detail: Record<string, unknown>): void
 }
 
+/** A failed publish is tried again every second for two minutes; after that a reader's hole check finds it. */
+const PUBLISH_RETRY_MS = 1_000
+const MAX_PUBLISH_ATTEMPTS = 120
+
 function stateOf(stored: StoredRoom): Uint8Array[] {
   return stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates
 }
@@ -48,6 +53,8 @@ export class SharedRoomStorage implements RoomStorage {
   private early: BusMessage[] | null = []
   private unsubscribe: (() => void) | null = null
   private remote: RemoteChanges | null = null
+  /** A publish failed and none has succeeded since (logged once per outage). */
+  private publishFailing = false
   private closed = false
 
   constructor(
@@ -171,12 +178,26 @@ export class SharedRoomStorage implements RoomStorage {
     this.order?.committed(message.seq, message.payload)
   }
 
-  private publish(update: Uint8Array, seq: number): void {
+  /**
+   * Tells the other instances, retrying while Redis is away (the order does not matter: they put
+   * updates back in commit order). The first failure of an outage is logged, not every one.
+   */
+  private publish(update: Uint8Array, seq: number, attempt = 1): void {
     const { bus } = this.parts
-    if (!bus) return
-    bus.publish({ room: this.room }, 'update', update, seq).catch((err) => {
-      this.parts.onError('publishing a stored update failed; other instances read it from the log', err, { room: this.room, seq })
-    })
+    if (!bus || this.closed) return
+    bus.publish({ room: this.room }, 'update', update, seq).then(
+      () => {
+        if (this.publishFailing) this.publishFailing = false
+      },
+      (err) => {
+        if (!this.publishFailing) {
+          this.publishFailing = true
+          this.parts.onError('publishing stored updates fails; retrying, and other instances read them from the log meanwhile', err, { room: this.room, seq })
+        }
+        if (attempt >= MAX_PUBLISH_ATTEMPTS) return
+        setTimeout(() => this.publish(update, seq, attempt + 1), PUBLISH_RETRY_MS).unref()
+      },
+    )
   }
 
   /**
