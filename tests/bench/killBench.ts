@@ -32,6 +32,8 @@ export interface KillFigures {
   /** Kill → each moved client synced again: median and max, ms. */
   backP50Ms: number
   backMaxMs: number
+  /** Close codes the moved clients saw from the kill until they were back, and their count. */
+  closesAfterKill: Record<string, number>
   converged: boolean
   errors: string[]
 }
@@ -117,7 +119,13 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
     const sentBeforeKill = sent.size
     const ackBefore = [...relayedAt].filter(([, t]) => t < killAt).map(([m]) => m)
     const moved = clients.filter((c) => c.instance === 1)
+    const closesAfterKill: Record<string, number> = {}
     for (const c of moved) {
+      c.provider.on('connection-close', (event: { code?: number } | null) => {
+        if (c.backAt) return
+        const code = String(event?.code ?? 'none')
+        closesAfterKill[code] = (closesAfterKill[code] ?? 0) + 1
+      })
       c.provider.on('sync', (synced: boolean) => {
         if (synced && !c.backAt && performance.now() > killAt) c.backAt = performance.now()
       })
@@ -164,6 +172,7 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
       allBackMs: backs[backs.length - 1],
       backP50Ms: backs[Math.floor((backs.length - 1) / 2)],
       backMaxMs: backs[backs.length - 1],
+      closesAfterKill,
       converged: converged,
       errors,
     }
