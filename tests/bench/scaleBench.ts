@@ -7,13 +7,14 @@
  * (killBench.ts). Configurations alternate round by round; results go to results/scale.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import * as os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runKill, type KillFigures, type KillPlan } from './killBench'
 import { LoadGenerator } from './loadgen/loadGenerator'
 import { measure, type RunRow } from './measure'
 import { FULL, QUICK } from './plan'
-import { readRssKB } from './procStats'
+import { readCpuMs, readRssKB } from './procStats'
 import { scaleMarkdown, type ScaleResults, type ScaleRound } from './scaleReport'
 import { startCluster, type ClusterConfig } from './servers/cluster'
 import { connectAll, newIds, type Ctx } from './workloads'
@@ -63,9 +64,14 @@ async function session(ctx: Ctx, config: ClusterConfig, round: number): Promise<
     const srv = cluster.instances[0]
     const window = (workload: string, ratePerSec: number, warmupS: number, measureS: number) =>
       measure(ctx, srv, { workload, senders: specs.map((s) => s.id), ratePerSec, presence: false, warmupS, measureS, receiversByRoom })
+    const cpu0 = cluster.instances.map((s) => readCpuMs(s.proc.pid))
+    const w0 = performance.now()
     const light = await window(`light ${config.name}`, p.ratePerSec, p.warmupS, p.measureS)
+    // each instance's CPU over the whole light call (warm-up and drain included), % of one core
+    const cpuPct = cluster.instances.map((s, i) => ((readCpuMs(s.proc.pid) - cpu0[i]) / (performance.now() - w0)) * 100)
     const rssKB = cluster.instances.map((s) => readRssKB(s.proc.pid))
-    log(`  ${config.name}: p99 ${ms(light.latency.p99)} ms, cross p99 ${ms(light.cross?.latency.p99)} ms, RSS ${rssKB.map((k) => (k / 1024).toFixed(0)).join('/')} MB`)
+    const loadAvg = os.loadavg()[0]
+    log(`  ${config.name}: p99 ${ms(light.latency.p99)} ms, cross p99 ${ms(light.cross?.latency.p99)} ms, RSS ${rssKB.map((k) => (k / 1024).toFixed(0)).join('/')} MB, CPU ${cpuPct.map((c) => c.toFixed(0)).join('/')}%, load ${loadAvg.toFixed(1)}`)
     const ramp: RunRow[] = []
     let breakingPoint = 0
     for (const rate of rampRates) {
@@ -76,7 +82,7 @@ async function session(ctx: Ctx, config: ClusterConfig, round: number): Promise<
       if (!ok) break
       breakingPoint = row.offeredUpdatesPerSec
     }
-    return { config: config.name, instances: config.instances, round, light, rssKB, ramp, breakingPoint }
+    return { config: config.name, instances: config.instances, round, light, rssKB, cpuPct, loadAvg, ramp, breakingPoint }
   } finally {
     await ctx.lg.call({ op: 'close' })
     await cluster.stop()

@@ -9,6 +9,10 @@ export interface ScaleRound {
   round: number
   light: RunRow
   rssKB: number[]
+  /** Each instance's CPU over the light window with its warm-up and drain, % of one core. */
+  cpuPct: number[]
+  /** The machine's 1-minute load average after the light window (2 cores; other work included). */
+  loadAvg: number
   ramp: RunRow[]
   /** Highest offered edits/s with p99 ≤ 100 ms and ≥ 99.9% delivered (0: the first step failed). */
   breakingPoint: number
@@ -54,8 +58,8 @@ export function scaleMarkdown(res: ScaleResults): string {
   const groups = byConfig(res.rounds)
   lines.push(`## Several instances (${res.meta.mode}, ${new Date(res.meta.startedAt).toISOString()}, ${f(res.meta.durationS, 0)} s)`, '')
   lines.push('Light load: 50 rooms × 6 clients × 2 edits/s, client j of a room on instance j mod n. Latency send → receipt at the other clients of the room, ms: median round (range over rounds). "cross" counts only receipts on another instance than the sender.', '')
-  lines.push('| configuration | rounds | p50 | p99 | cross p50 | cross p99 | cross p99 ≤ 50 ms | delivered | RSS per instance, MB | LG CPU % |')
-  lines.push('|---|---|---|---|---|---|---|---|---|---|')
+  lines.push('| configuration | rounds | p50 | p99 | cross p50 | cross p99 | cross p99 ≤ 50 ms | delivered | RSS per instance, MB | CPU per instance, % of a core | LG CPU % | load avg |')
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const [name, rs] of groups) {
     const cross = rs.map((r) => r.light.cross?.latency.p99 ?? NaN)
     const hasCross = rs.some((r) => (r.light.cross?.delivered ?? 0) > 0)
@@ -64,7 +68,7 @@ export function scaleMarkdown(res: ScaleResults): string {
       `| ${name} | ${rs.length} | ${span(rs.map((r) => r.light.latency.p50))} | ${span(rs.map((r) => r.light.latency.p99))} | ` +
         `${hasCross ? span(rs.map((r) => r.light.cross!.latency.p50)) : '–'} | ${hasCross ? span(cross) : '–'} | ${bar} | ` +
         `${span(rs.map((r) => r.light.deliveredRatio * 100), 2)}% | ${span(rs.flatMap((r) => r.rssKB.map((k) => k / 1024)), 0)} | ` +
-        `${span(rs.map((r) => r.light.loadgen.cpuPct), 0)} |`,
+        `${span(rs.flatMap((r) => r.cpuPct ?? []), 0)} | ${span(rs.map((r) => r.light.loadgen.cpuPct), 0)} | ${span(rs.map((r) => r.loadAvg ?? NaN))} |`,
     )
   }
   lines.push('')
