@@ -25,6 +25,14 @@ export const CONFIGS: ClusterConfig[] = [
   { name: 'codejury pg ×2', kind: 'codejury', storage: 'postgres', instances: 2 },
   { name: 'codejury pg ×3', kind: 'codejury', storage: 'postgres', instances: 3 },
   { name: 'Hocuspocus+Redis ×2', kind: 'hocuspocus', storage: 'memory', instances: 2 },
+  // diagnostic, not a deployment: how much of the latency is waiting for PostgreSQL's WAL flush
+  {
+    name: 'codejury pg ×2, synchronous_commit off (diagnostic)',
+    kind: 'codejury',
+    storage: 'postgres',
+    instances: 2,
+    pgSettings: { synchronous_commit: 'off' },
+  },
 ]
 
 const { values } = parseArgs({
@@ -39,7 +47,9 @@ const { values } = parseArgs({
 })
 
 const base = values.quick ? QUICK : FULL
-const plan = { ...base, light: { ...base.light } }
+// a longer warm-up than `npm run bench`'s 2 s: new instances open their PostgreSQL pools and
+// Redis reads during the first seconds of traffic, which is start-up, not the steady light load
+const plan = { ...base, light: { ...base.light, warmupS: values.quick ? base.light.warmupS : 5 } }
 const rounds = Number(values.rounds)
 const killRounds = Number(values['kill-rounds'])
 const rampRates = values.ramp ? values.ramp.split(',').map(Number) : []

@@ -19,6 +19,11 @@ export interface ClusterConfig {
   kind: typeof ServerKind.codejury | typeof ServerKind.hocuspocus
   storage: Storage
   instances: number
+  /**
+   * PostgreSQL settings for the bench database (ALTER DATABASE … SET), for diagnostic rows only,
+   * e.g. `synchronous_commit: 'off'` to see what waiting for the WAL flush costs.
+   */
+  pgSettings?: Record<string, string>
 }
 
 export interface Cluster {
@@ -54,6 +59,13 @@ export async function startCluster(config: ClusterConfig): Promise<Cluster> {
     Object.assign(env, { REDIS_URL, REDIS_PREFIX: prefix })
     if (config.kind === ServerKind.codejury) {
       db = await createTestDatabase('cj_bench_')
+      const admin = db.pool({ max: 1 })
+      try {
+        for (const [k, v] of Object.entries(config.pgSettings ?? {}))
+          await admin.query(`ALTER DATABASE "${db.name}" SET ${k} = '${v.replace(/'/g, "''")}'`)
+      } finally {
+        await admin.end()
+      }
       Object.assign(env, {
         DATABASE_URL: db.url,
         RECORD_KEY_FILE: path.join(root, 'record-key.pem'),
