@@ -40,7 +40,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '2' },
     configs: { type: 'string' },
-    ramp: { type: 'string', default: '1,2,3,4,6,8,11,16' },
+    ramp: { type: 'string', default: '1,2,3,4,6,8,11,16,22,32' },
     'kill-rounds': { type: 'string', default: '2' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/scale.json', import.meta.url)) },
   },
