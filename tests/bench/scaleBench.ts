@@ -6,7 +6,7 @@
  * and a ramp of the rate to the breaking point. Then kill -9 of one of two codejury instances
  * (killBench.ts). Configurations alternate round by round; results go to results/scale.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -15,7 +15,7 @@ import { LoadGenerator } from './loadgen/loadGenerator'
 import { measure, type RunRow } from './measure'
 import { FULL, QUICK } from './plan'
 import { readCpuMs, readRssKB } from './procStats'
-import { scaleMarkdown, type ScaleResults, type ScaleRound } from './scaleReport'
+import { mergeResults, scaleMarkdown, type ScaleResults, type ScaleRound } from './scaleReport'
 import { startCluster, type ClusterConfig } from './servers/cluster'
 import { connectAll, newIds, type Ctx } from './workloads'
 
@@ -43,8 +43,15 @@ const { values } = parseArgs({
     ramp: { type: 'string', default: '1,2,3,4,6,8,11,16,22,32' },
     'kill-rounds': { type: 'string', default: '2' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/scale.json', import.meta.url)) },
+    report: { type: 'string' },
   },
 })
+
+if (values.report) {
+  // re-render saved runs, several as one (comma-separated files): rounds and kill runs add up
+  process.stdout.write(scaleMarkdown(mergeResults(values.report.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as ScaleResults))))
+  process.exit(0)
+}
 
 const base = values.quick ? QUICK : FULL
 // a longer warm-up than `npm run bench`'s 2 s: new instances open their PostgreSQL pools and

@@ -53,6 +53,31 @@ function ratios(rounds: ScaleRound[], a: string, b: string, pick: (r: ScaleRound
   return out
 }
 
+/**
+ * Several saved runs as one: rounds are renumbered so that a ratio still pairs configurations of
+ * the same round of the same run.
+ */
+export function mergeResults(runs: ScaleResults[]): ScaleResults {
+  let offset = 0
+  const rounds: ScaleRound[] = []
+  for (const run of runs) {
+    const n = 1 + Math.max(-1, ...run.rounds.map((r) => r.round))
+    rounds.push(...run.rounds.map((r) => ({ ...r, round: r.round + offset })))
+    offset += n
+  }
+  return {
+    meta: {
+      mode: runs.map((r) => r.meta.mode).join('+'),
+      startedAt: runs[0].meta.startedAt,
+      durationS: runs.reduce((a, r) => a + r.meta.durationS, 0),
+      rampRates: runs[runs.length - 1].meta.rampRates,
+      errors: runs.flatMap((r) => r.meta.errors),
+    },
+    rounds,
+    kills: runs.flatMap((r) => r.kills),
+  }
+}
+
 export function scaleMarkdown(res: ScaleResults): string {
   const lines: string[] = []
   const groups = byConfig(res.rounds)
@@ -83,7 +108,7 @@ export function scaleMarkdown(res: ScaleResults): string {
     const rs = ratios(res.rounds, a, b, p99)
     if (rs.length) lines.push(`- p99 ${a} ÷ ${b}, same round: ${span(rs, 2)}`)
   }
-  lines.push('', `Ramp (edits/s offered in total, steps ${res.meta.rampRates.join(', ')} per client): breaking point = highest step with p99 ≤ 100 ms and ≥ 99.9% delivered.`, '')
+  lines.push('', `Ramp (edits/s offered in total, steps ${res.meta.rampRates.join(', ')} per client, 300 clients): breaking point = highest step with p99 ≤ 100 ms and ≥ 99.9% delivered.`, '')
   lines.push('| configuration | breaking point, edits/s (per round) | step that broke: p99 ms, delivered, LG CPU % |')
   lines.push('|---|---|---|')
   for (const [name, rs] of groups) {
@@ -92,7 +117,13 @@ export function scaleMarkdown(res: ScaleResults): string {
       const failed = last && last.offeredUpdatesPerSec !== r.breakingPoint
       return failed ? `${last.offeredUpdatesPerSec}/s: ${f(last.latency.p99)}, ${f(last.deliveredRatio * 100, 2)}%, ${f(last.loadgen.cpuPct, 0)}` : 'none broke'
     })
-    lines.push(`| ${name} | ${rs.map((r) => r.breakingPoint).join(', ')} | ${broke.join('; ')} |`)
+    const first = (r: ScaleRound) => r.ramp[0]?.offeredUpdatesPerSec ?? NaN
+    const point = (r: ScaleRound) => {
+      if (!r.breakingPoint) return `< ${first(r)}`
+      const last = r.ramp[r.ramp.length - 1]
+      return last && last.offeredUpdatesPerSec === r.breakingPoint ? `≥ ${r.breakingPoint}` : String(r.breakingPoint)
+    }
+    lines.push(`| ${name} | ${rs.map(point).join(', ')} | ${broke.join('; ')} |`)
   }
   if (res.kills.length) {
     lines.push('', 'Kill -9 of one of two codejury instances (pg) under the light load, real y-websocket providers behind a TCP switch per instance. Acknowledged = relayed to another client before the kill; final state read by a fresh client of a fresh instance after both were killed (PostgreSQL alone).', '')
