@@ -29,6 +29,8 @@ export interface KillFigures {
   sentLost: number
   /** Kill → the last client of the killed instance synced with the other one, ms. */
   allBackMs: number
+  /** Moved clients not synced again within BACK_LIMIT_MS (allBackMs is then Infinity). */
+  notBack: number
   /** Kill → each moved client synced again: median and max, ms. */
   backP50Ms: number
   backMaxMs: number
@@ -47,6 +49,8 @@ export interface KillPlan {
 }
 
 const MARKER = /<k(\d+)\.(\d+)>/g
+/** How long the moved clients get to sync with the surviving instance before the run goes on. */
+const BACK_LIMIT_MS = 30_000
 
 interface Client {
   id: number
@@ -130,9 +134,18 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
         if (synced && !c.backAt && performance.now() > killAt) c.backAt = performance.now()
       })
     }
-    await waitUntil(() => moved.every((c) => c.backAt > 0), 30_000, 'every client of the killed instance synced again')
-    const backs = moved.map((c) => c.backAt - killAt).sort((a, b) => a - b)
-    log(`kill: all ${moved.length} moved clients back after ${backs[backs.length - 1].toFixed(0)} ms`)
+    await waitUntil(() => moved.every((c) => c.backAt > 0), BACK_LIMIT_MS, 'every client of the killed instance synced again').catch(
+      (err: Error) => errors.push(err.message),
+    )
+    const stuck = moved.filter((c) => !c.backAt)
+    const backs = moved.filter((c) => c.backAt).map((c) => c.backAt - killAt).sort((a, b) => a - b)
+    if (stuck.length) {
+      const state = (c: Client) => `${c.provider.wsconnected ? 'connected' : 'not connected'}${c.provider.shouldConnect ? '' : ', gave up'}`
+      const states = new Map<string, number>()
+      for (const c of stuck) states.set(state(c), (states.get(state(c)) ?? 0) + 1)
+      errors.push(`${stuck.length} of ${moved.length} moved clients not synced after ${BACK_LIMIT_MS} ms: ${[...states].map(([k, n]) => `${n} ${k}`).join('; ')}`)
+    }
+    log(`kill: ${backs.length} of ${moved.length} moved clients back, the last after ${(backs[backs.length - 1] ?? NaN).toFixed(0)} ms`)
     await sleep(plan.afterBackS * 1000)
     clearInterval(typing)
     typing = null
@@ -169,7 +182,8 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
       acknowledgedLost: ackBefore.filter((m) => !present.has(m)).length,
       sentTotal: sent.size,
       sentLost: [...sent.keys()].filter((m) => !present.has(m)).length,
-      allBackMs: backs[backs.length - 1],
+      allBackMs: stuck.length ? Infinity : backs[backs.length - 1],
+      notBack: stuck.length,
       backP50Ms: backs[Math.floor((backs.length - 1) / 2)],
       backMaxMs: backs[backs.length - 1],
       closesAfterKill,

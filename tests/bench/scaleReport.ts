@@ -130,9 +130,11 @@ export function scaleMarkdown(res: ScaleResults): string {
     lines.push('| run | acknowledged before kill | acknowledged lost (bar 0) | sent in all | sent lost | moved clients | all back, ms (bar ≤ 5000) | back p50, ms | closes seen | converged |')
     lines.push('|---|---|---|---|---|---|---|---|---|---|')
     res.kills.forEach((k, i) =>
-      lines.push(`| ${i + 1} | ${k.acknowledgedBeforeKill} | ${k.acknowledgedLost} | ${k.sentTotal} | ${k.sentLost} | ${k.moved} | ${f(k.allBackMs, 0)} | ${f(k.backP50Ms, 0)} | ${Object.entries(k.closesAfterKill ?? {}).map(([c, n]) => `${c}×${n}`).join(', ')} | ${k.converged ? 'yes' : 'no'} |`),
+      lines.push(`| ${i + 1} | ${k.acknowledgedBeforeKill} | ${k.acknowledgedLost} | ${k.sentTotal} | ${k.sentLost} | ${k.moved} | ${k.notBack ? `${k.notBack} never back` : f(k.allBackMs, 0)} | ${f(k.backP50Ms, 0)} | ${Object.entries(k.closesAfterKill ?? {}).map(([c, n]) => `${c}×${n}`).join(', ')} | ${k.converged ? 'yes' : 'no'} |`),
     )
   }
-  if (res.meta.errors.length) lines.push('', 'Errors:', ...res.meta.errors.map((e) => `- ${e}`))
+  const killErrors = res.kills.flatMap((k, i) => k.errors.map((e) => `kill run ${i + 1}: ${e}`))
+  const errors = [...res.meta.errors, ...killErrors]
+  if (errors.length) lines.push('', 'Errors:', ...errors.map((e) => `- ${e}`))
   return lines.join('\n') + '\n'
 }
