@@ -99,7 +99,11 @@ async function session(ctx: Ctx, config: ClusterConfig, round: number): Promise<
       if (!ok) break
       breakingPoint = row.offeredUpdatesPerSec
     }
-    return { config: config.name, instances: config.instances, round, light, rssKB, cpuPct, loadAvg, ramp, breakingPoint }
+    // a window where the server closed clients (e.g. 1012 after a failed append) keeps the
+    // instances' last output, so the cause can be read afterwards
+    const closed = [light, ...ramp].some((r) => Object.keys(r.closes).length > 0)
+    const outputs = closed ? cluster.instances.map((s) => s.proc.output().slice(-3000)) : undefined
+    return { config: config.name, instances: config.instances, round, light, rssKB, cpuPct, loadAvg, ramp, breakingPoint, outputs }
   } finally {
     await ctx.lg.call({ op: 'close' })
     await cluster.stop()

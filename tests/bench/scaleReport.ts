@@ -14,6 +14,8 @@ export interface ScaleRound {
   /** The machine's 1-minute load average after the light window (2 cores; other work included). */
   loadAvg: number
   ramp: RunRow[]
+  /** The instances' last output, kept when the server closed clients in a window. */
+  outputs?: string[]
   /** Highest offered edits/s with p99 ≤ 100 ms and ≥ 99.9% delivered (0: the first step failed). */
   breakingPoint: number
 }
