@@ -34,6 +34,10 @@ export interface KillFigures {
   /** Kill → each moved client synced again: median and max, ms. */
   backP50Ms: number
   backMaxMs: number
+  /** Moved clients slower than SLOW_MS: when they had a connection again and when they synced. */
+  slowClients: Array<{ connectedMs: number | null; syncedMs: number | null; opens: number; connected: boolean }>
+  /** The surviving instance's last output, kept when it refused a moved client (44xx). */
+  survivorLog?: string
   /** Close codes the moved clients saw from the kill until they were back, and their count. */
   closesAfterKill: Record<string, number>
   converged: boolean
@@ -51,6 +55,8 @@ export interface KillPlan {
 const MARKER = /<k(\d+)\.(\d+)>/g
 /** How long the moved clients get to sync with the surviving instance before the run goes on. */
 const BACK_LIMIT_MS = 30_000
+/** A moved client slower than this to sync again is described in `slowClients`. */
+const SLOW_MS = 5_000
 
 interface Client {
   id: number
@@ -61,6 +67,9 @@ interface Client {
   seq: number
   /** First sync after the kill (ms on performance.now()). */
   backAt: number
+  /** First open connection after the kill, and connections opened since the kill. */
+  connectedAt: number
+  opens: number
 }
 
 /** One kill run: start, type, kill instance 1, wait for its clients to come back, verify. */
@@ -70,6 +79,7 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
   const clients: Client[] = []
   const relayedAt = new Map<string, number>()
   const errors: string[] = []
+  let slowClients: KillFigures['slowClients'] = []
   let typing: NodeJS.Timeout | null = null
   // every provider adds a process 'exit' listener; hundreds are expected here
   process.setMaxListeners(0)
@@ -89,7 +99,7 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
           WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
           disableBc: true,
         })
-        const c: Client = { id: nextId++, room: r, instance, doc, provider, seq: 0, backAt: 0 }
+        const c: Client = { id: nextId++, room: r, instance, doc, provider, seq: 0, backAt: 0, connectedAt: 0, opens: 0 }
         getWorkspace(doc).explanation.observe((event) => {
           if (event.transaction.local) return
           const now = performance.now()
@@ -125,6 +135,11 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
     const moved = clients.filter((c) => c.instance === 1)
     const closesAfterKill: Record<string, number> = {}
     for (const c of moved) {
+      c.provider.on('status', ({ status }: { status: string }) => {
+        if (status !== 'connected' || c.backAt) return
+        c.opens++
+        c.connectedAt ||= performance.now()
+      })
       c.provider.on('connection-close', (event: { code?: number } | null) => {
         if (c.backAt) return
         const code = String(event?.code ?? 'none')
@@ -145,6 +160,14 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
       for (const c of stuck) states.set(state(c), (states.get(state(c)) ?? 0) + 1)
       errors.push(`${stuck.length} of ${moved.length} moved clients not synced after ${BACK_LIMIT_MS} ms: ${[...states].map(([k, n]) => `${n} ${k}`).join('; ')}`)
     }
+    // whether the slow ones waited for a connection (client, switch) or for sync on an open one (server)
+    const slow = moved.filter((c) => !c.backAt || c.backAt - killAt > SLOW_MS)
+    slowClients = slow.map((c) => ({
+      connectedMs: c.connectedAt ? c.connectedAt - killAt : null,
+      syncedMs: c.backAt ? c.backAt - killAt : null,
+      opens: c.opens,
+      connected: c.provider.wsconnected,
+    }))
     log(`kill: ${backs.length} of ${moved.length} moved clients back, the last after ${(backs[backs.length - 1] ?? NaN).toFixed(0)} ms`)
     await sleep(plan.afterBackS * 1000)
     clearInterval(typing)
@@ -156,6 +179,9 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
       'rooms converged',
     ).then(() => true, (err: Error) => (errors.push(err.message), false))
     for (const c of clients) c.provider.destroy()
+    // a refusal (4400–4499) stops a stock client for good: keep the surviving instance's words on it
+    const refused = Object.keys(closesAfterKill).some((code) => /^44\d\d$/.test(code))
+    const survivorLog = refused ? cluster.instances[0].proc.output().slice(-6000) : undefined
     process.kill(cluster.instances[0].proc.pid, 'SIGKILL')
     const fresh = await cluster.startInstance(2)
     const finalText = new Map<number, string>()
@@ -187,6 +213,8 @@ export async function runKill(plan: KillPlan, log: (m: string) => void): Promise
       backP50Ms: backs[Math.floor((backs.length - 1) / 2)],
       backMaxMs: backs[backs.length - 1],
       closesAfterKill,
+      slowClients,
+      survivorLog,
       converged: converged,
       errors,
     }

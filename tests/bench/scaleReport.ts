@@ -135,6 +135,16 @@ export function scaleMarkdown(res: ScaleResults): string {
       lines.push(`| ${i + 1} | ${k.acknowledgedBeforeKill} | ${k.acknowledgedLost} | ${k.sentTotal} | ${k.sentLost} | ${k.moved} | ${k.notBack ? `${k.notBack} never back` : f(k.allBackMs, 0)} | ${f(k.backP50Ms, 0)} | ${Object.entries(k.closesAfterKill ?? {}).map(([c, n]) => `${c}×${n}`).join(', ')} | ${k.converged ? 'yes' : 'no'} |`),
     )
   }
+  res.kills.forEach((k, i) => {
+    const slow = k.slowClients ?? []
+    if (!slow.length) return
+    const connected = slow.map((c) => c.connectedMs ?? NaN)
+    const synced = slow.map((c) => c.syncedMs ?? NaN)
+    lines.push(
+      `- kill run ${i + 1}: ${slow.length} clients over 5 s; connection again after ${span(connected, 0)} ms, synced after ${span(synced, 0)} ms, ` +
+        `connections opened ${span(slow.map((c) => c.opens), 0)}`,
+    )
+  })
   const killErrors = res.kills.flatMap((k, i) => k.errors.map((e) => `kill run ${i + 1}: ${e}`))
   const errors = [...res.meta.errors, ...killErrors]
   if (errors.length) lines.push('', 'Errors:', ...errors.map((e) => `- ${e}`))
