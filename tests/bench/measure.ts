@@ -30,6 +30,8 @@ export interface RunRow {
   offeredUpdatesPerSec: number
   sentUpdatesPerSec: number
   latency: LatencySummary
+  /** Receipts at a client on another instance than the sender (several-instance runs). */
+  cross?: { latency: LatencySummary; delivered: number }
   delivered: number
   expected: number
   deliveredRatio: number
@@ -259,6 +261,7 @@ function toRow(
     offeredUpdatesPerSec: opts.senders.length * opts.ratePerSec,
     sentUpdatesPerSec: sent / seconds,
     latency: c.updates,
+    cross: { latency: c.crossUpdates, delivered: c.crossDelivered },
     delivered: c.delivered,
     expected,
     deliveredRatio: expected ? c.delivered / expected : NaN,

@@ -29,6 +29,11 @@ export interface ClientSpec {
   proto: Proto
   docName: string
   token: string
+  /**
+   * Which server instance the client is on (several-instance runs): a receipt from a sender on
+   * another instance also counts as cross-instance.
+   */
+  instance?: number
 }
 
 /**
@@ -53,6 +58,11 @@ export class Stats {
   fromUs = Infinity
   toUs = -Infinity
   updates = createLatencyHistogram()
+  /** Receipts whose sender is on another instance than the receiver (ClientSpec.instance). */
+  crossUpdates = createLatencyHistogram()
+  crossDelivered = 0
+  /** Every client's instance, by client id, so a receiver can tell where a sender is. */
+  instanceOf = new Map<number, number>()
   presence = createLatencyHistogram()
   delivered = 0
   deliveredPresence = 0
@@ -268,6 +278,11 @@ export class BenchClient {
           if (!this.counting || !stats.inWindow(sentUs)) return
           stats.delivered++
           recordUs(stats.updates, now - sentUs)
+          const from = stats.instanceOf.get(sender)
+          if (spec.instance !== undefined && from !== undefined && from !== spec.instance) {
+            stats.crossDelivered++
+            recordUs(stats.crossUpdates, now - sentUs)
+          }
           const last = this.lastSeq.get(sender)
           if (last !== undefined && seq <= last) stats.outOfOrder++
           this.lastSeq.set(sender, seq)

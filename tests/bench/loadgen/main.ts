@@ -61,6 +61,7 @@ async function connect(cmd: ConnectCmd): Promise<ConnectResult> {
   for (const size of new Set(cmd.held?.sizes)) getContent(size, cmd.held!.chunkBytes)
   const open = async (i: number) => {
     const client = new BenchClient(cmd.clients[i], stats)
+    if (client.spec.instance !== undefined) stats.instanceOf.set(client.spec.id, client.spec.instance)
     client.counting = cmd.counting
     clients.set(client.spec.id, client)
     try {
@@ -217,6 +218,8 @@ function collect(): CollectResult {
   const toMs = (ns: number) => Math.max(0, ns / 1e6 - ELD_RESOLUTION_MS)
   const out: CollectResult = {
     updates: summarize(stats.updates),
+    crossUpdates: summarize(stats.crossUpdates),
+    crossDelivered: stats.crossDelivered,
     presence: summarize(stats.presence),
     delivered: stats.delivered,
     deliveredPresence: stats.deliveredPresence,
@@ -232,6 +235,8 @@ function collect(): CollectResult {
     elu,
   }
   stats.updates.reset()
+  stats.crossUpdates.reset()
+  stats.crossDelivered = 0
   stats.presence.reset()
   stats.delivered = 0
   stats.deliveredPresence = 0

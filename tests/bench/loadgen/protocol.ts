@@ -119,6 +119,9 @@ export interface VerifyResult {
 /** What one load generator saw in the measurement window, plus its own health. */
 export interface CollectResult {
   updates: LatencySummary
+  /** The part of `updates` whose sender was on another server instance (ClientSpec.instance). */
+  crossUpdates: LatencySummary
+  crossDelivered: number
   presence: LatencySummary
   delivered: number
   deliveredPresence: number

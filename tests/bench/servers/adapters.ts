@@ -21,12 +21,20 @@ export const ServerKind = {
 } as const
 export type ServerKind = (typeof ServerKind)[keyof typeof ServerKind]
 
-export type Storage = 'memory' | 'disk'
+/** `postgres`: codejury's STORAGE=postgres, only in the several-instance bench (scaleBench.ts). */
+export type Storage = 'memory' | 'disk' | 'postgres'
 
 export interface StartOptions {
   storage: Storage
   dataDir: string
   cpu: string | null
+  /** More environment for the process (several instances: the shared engines, a Redis prefix). */
+  env?: Record<string, string>
+  /**
+   * codejury: the lead token to use when this instance did not make one (a later instance on a
+   * shared database); by default it is read from the data directory.
+   */
+  token?: string
 }
 
 /** A started server: where clients go and how rooms come to exist. */
@@ -93,7 +101,7 @@ function wrapperAdapter(
       const proc = await spawnServer({
         args: [entry(file)],
         nodeFlags: [...nodeFlags],
-        env: { PORT: '0', DATA_DIR: opts.dataDir, STORAGE: opts.storage },
+        env: { PORT: '0', DATA_DIR: opts.dataDir, STORAGE: opts.storage, ...opts.env },
         cpu: opts.cpu,
         readyTimeoutMs: 20_000,
       })
@@ -119,6 +127,42 @@ function wrapperAdapter(
 }
 
 const IMPORT_BATCH_TASKS = 200
+
+/**
+ * Imports `count` small tasks through codejury's `POST /api/tasks/import` and returns their rooms'
+ * names: how rooms come to exist on codejury.
+ */
+export async function importBenchTasks(
+  http: string,
+  token: string,
+  prefix: string,
+  count: number,
+): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_v, i) => `${prefix}-${i}`)
+  for (let i = 0; i < ids.length; i += IMPORT_BATCH_TASKS) {
+    const lines = ids.slice(i, i + IMPORT_BATCH_TASKS).map((id) =>
+      JSON.stringify({
+        id,
+        prompt: `Benchmark task ${id}: return the sum of a list.`,
+        language: 'python',
+        candidates: [
+          { id: 'a', code: 'def total(xs):\n    return sum(xs)\n', model: 'bench-a' },
+          {
+            id: 'b',
+            code: 'def total(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n',
+          },
+        ],
+      }),
+    )
+    const res = await fetch(`${http}/api/tasks/import?batch=bench`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
+      body: lines.join('\n') + '\n',
+    })
+    if (!res.ok) throw new Error(`import failed: ${res.status} ${await res.text()}`)
+  }
+  return ids.map((id) => roomName.workspace(id))
+}
 
 /**
  * The Node flags `npm start` runs codejury with (package.json). Every headline server gets them, so
@@ -156,43 +200,19 @@ const codejury: ServerAdapter = {
         DATA_DIR: opts.dataDir,
         SEED_DEMO: '0',
         STORAGE: opts.storage,
+        ...opts.env,
       },
       cpu: opts.cpu,
       readyTimeoutMs: 60_000,
     })
-    const token = readFileSync(path.join(opts.dataDir, 'lead-token'), 'utf8').trim()
+    const token = opts.token ?? readFileSync(path.join(opts.dataDir, 'lead-token'), 'utf8').trim()
     const http = `http://127.0.0.1:${proc.port}`
     return {
       kind: ServerKind.codejury,
       storage: opts.storage,
       dataDir: opts.dataDir,
       proc,
-      async createRooms(prefix, count) {
-        const ids = Array.from({ length: count }, (_v, i) => `${prefix}-${i}`)
-        for (let i = 0; i < ids.length; i += IMPORT_BATCH_TASKS) {
-          const lines = ids.slice(i, i + IMPORT_BATCH_TASKS).map((id) =>
-            JSON.stringify({
-              id,
-              prompt: `Benchmark task ${id}: return the sum of a list.`,
-              language: 'python',
-              candidates: [
-                { id: 'a', code: 'def total(xs):\n    return sum(xs)\n', model: 'bench-a' },
-                {
-                  id: 'b',
-                  code: 'def total(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n',
-                },
-              ],
-            }),
-          )
-          const res = await fetch(`${http}/api/tasks/import?batch=bench`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson' },
-            body: lines.join('\n') + '\n',
-          })
-          if (!res.ok) throw new Error(`import failed: ${res.status} ${await res.text()}`)
-        }
-        return ids.map((id) => roomName.workspace(id))
-      },
+      createRooms: (prefix, count) => importBenchTasks(http, token, prefix, count),
       clientSpec: (id, room) => ({
         id,
         room,

@@ -1,11 +1,14 @@
 /**
  * Hocuspocus 3.4.4 with default settings; STORAGE=disk adds a file store shaped like
  * @hocuspocus/extension-database (fetch on load, store on its debounced onStoreDocument).
+ * REDIS_PREFIX adds @hocuspocus/extension-redis on REDIS_URL under that prefix, so several of these
+ * processes serve one room (scaleBench.ts).
  */
 import { mkdirSync } from 'node:fs'
 import { readFile, writeFile, rename } from 'node:fs/promises'
 import * as path from 'node:path'
 import { Server, type Extension } from '@hocuspocus/server'
+import { Redis } from '@hocuspocus/extension-redis'
 import * as Y from 'yjs'
 
 const dataDir = process.env.DATA_DIR ?? ''
@@ -29,12 +32,19 @@ const fileStore: Extension = {
 }
 
 if (process.env.STORAGE === 'disk') mkdirSync(dataDir, { recursive: true })
+const extensions: Extension[] = process.env.STORAGE === 'disk' ? [fileStore] : []
+if (process.env.REDIS_PREFIX) {
+  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+  extensions.push(
+    new Redis({ host: url.hostname, port: Number(url.port || 6379), prefix: process.env.REDIS_PREFIX }),
+  )
+}
 const server = new Server({
   port: Number(process.env.PORT ?? 0),
   address: '127.0.0.1',
   quiet: true,
   stopOnSignals: true,
-  extensions: process.env.STORAGE === 'disk' ? [fileStore] : [],
+  extensions,
 })
 await server.listen()
 console.log(`bench-server listening ${server.address.port}`)
