@@ -252,6 +252,11 @@ export class Room {
     })
   }
 
+  /** Its storage is shared with other instances (a database, not files). */
+  get shared(): boolean {
+    return this.storage.follow !== undefined
+  }
+
   /** The document, with everything stored applied. */
   get doc(): Y.Doc {
     return this.state.doc

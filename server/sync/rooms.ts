@@ -102,6 +102,9 @@ export class Rooms {
         room.discard() // its compactor and presence must not outlive a load that failed
         throw err
       }
+      // A shared store that answers a load works again: its failed append may even have been
+      // committed (lost only its answer), and then no later store would ever clear the failure.
+      if (room.shared) this.roomHooks.onStoreOk?.(room)
       this.ready.set(name, room)
       return room
     })()
