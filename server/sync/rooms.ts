@@ -210,6 +210,9 @@ export class Rooms {
       this.cancelIdle(room.name)
     }
     room.discard()
+    // A dropped shared room holds nothing unstored and reloads from the database when joined;
+    // while the database is away, health says so itself (its probe), not through this room.
+    if (room.shared) this.failures.delete(room.name)
     this.options.onPresence?.(room)
   }
 
